@@ -1,0 +1,182 @@
+package io.acceltel.exporter.collect;
+
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The exporter's heartbeat: once per interval, aligned to wall-clock boundaries (12:00:00.000, 12:00:01.000, ...),
+ * it reads every device in parallel, waits for them until the tick's deadline, and publishes one immutable
+ * {@link NodeSnapshot}. A device that misses the deadline is reported lost for that tick; the others are not
+ * delayed.
+ *
+ * <pre>{@code
+ * CollectionLoop loop = CollectionLoop.builder("node-1", backend.devices())
+ *     .interval(Duration.ofSeconds(1))
+ *     .listener(snapshot -> exposition.update(snapshot))
+ *     .build();
+ * loop.start();
+ * }</pre>
+ */
+public final class CollectionLoop implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(CollectionLoop.class.getName());
+  public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+  private final String node;
+  private final List<DeviceLane> lanes;
+  private final long intervalMillis;
+  private final long deadlineMillis;
+  private final List<SnapshotListener> listeners;
+  private final LoopMetrics metrics;
+  private final LongSupplier wallClock;
+  private final ScheduledExecutorService scheduler;
+
+  private CollectionLoop(Builder b) {
+    this.node = b.node;
+    this.lanes = b.readers.stream().map(DeviceLane::new).toList();
+    this.intervalMillis = b.interval.toMillis();
+    // Leave a fifth of the interval for building and publishing the snapshot.
+    this.deadlineMillis = Math.max(1, intervalMillis * 4 / 5);
+    this.listeners = List.copyOf(b.listeners);
+    this.metrics = b.metrics;
+    this.wallClock = b.wallClock;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "acceltel-tick");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Builder builder(String node, List<DeviceReader> readers) {
+    return new Builder(node, readers);
+  }
+
+  /** Schedules ticks at every interval boundary from now on. */
+  public void start() {
+    scheduleNext();
+  }
+
+  private void scheduleNext() {
+    long now = wallClock.getAsLong();
+    long next = (now / intervalMillis + 1) * intervalMillis;
+    scheduler.schedule(() -> {
+      try {
+        tick(next);
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "tick failed; the loop goes on", e);
+      } finally {
+        if (!scheduler.isShutdown()) {
+          scheduleNext();
+        }
+      }
+    }, next - now, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs one tick for the given aligned timestamp and returns what it published. Public so that tests and
+   * benchmarks can drive the loop without waiting for the clock.
+   */
+  public NodeSnapshot tick(long tickMillis) {
+    long startNanos = System.nanoTime();
+    List<CompletableFuture<DeviceSnapshot>> reads = new ArrayList<>(lanes.size());
+    for (DeviceLane lane : lanes) {
+      reads.add(lane.startRead(tickMillis));
+    }
+    long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+    List<DeviceSnapshot> devices = new ArrayList<>(lanes.size());
+    for (int i = 0; i < lanes.size(); i++) {
+      devices.add(await(lanes.get(i), reads.get(i), deadline));
+    }
+    NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, devices);
+    for (SnapshotListener listener : listeners) {
+      try {
+        listener.onSnapshot(snapshot);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "snapshot listener failed", e);
+      }
+    }
+    metrics.tickCompleted(tickMillis, (System.nanoTime() - startNanos) / 1e9);
+    return snapshot;
+  }
+
+  private DeviceSnapshot await(DeviceLane lane, CompletableFuture<DeviceSnapshot> read, long deadlineNanos) {
+    int index = lane.reader().identity().index();
+    if (read == null) {
+      metrics.readOverrun(index);
+      return lane.lostSnapshot();
+    }
+    try {
+      return read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      metrics.readOverrun(index);
+      return lane.lostSnapshot();
+    } catch (ExecutionException e) {
+      LOG.log(Level.WARNING, "reading device " + index + " failed", e.getCause());
+      return lane.lostSnapshot();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return lane.lostSnapshot();
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    lanes.forEach(DeviceLane::close);
+  }
+
+  /** Configures a {@link CollectionLoop}. */
+  public static final class Builder {
+    private final String node;
+    private final List<DeviceReader> readers;
+    private Duration interval = Duration.ofSeconds(1);
+    private final List<SnapshotListener> listeners = new ArrayList<>();
+    private LoopMetrics metrics = LoopMetrics.NOOP;
+    private LongSupplier wallClock = System::currentTimeMillis;
+
+    private Builder(String node, List<DeviceReader> readers) {
+      this.node = Objects.requireNonNull(node, "node");
+      this.readers = List.copyOf(readers);
+    }
+
+    public Builder interval(Duration interval) {
+      if (interval.compareTo(MIN_INTERVAL) < 0) {
+        throw new IllegalArgumentException("interval " + interval.toMillis() + "ms is below the minimum of 100ms");
+      }
+      this.interval = interval;
+      return this;
+    }
+
+    public Builder listener(SnapshotListener listener) {
+      listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    public Builder metrics(LoopMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics);
+      return this;
+    }
+
+    public Builder wallClock(LongSupplier wallClock) {
+      this.wallClock = Objects.requireNonNull(wallClock);
+      return this;
+    }
+
+    public CollectionLoop build() {
+      return new CollectionLoop(this);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.acceltel.exporter.collect;
+
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One device's own threads: a foreground thread for the per-tick read and a background thread for the expensive
+ * reads. A device that hangs blocks only its own lane; the loop sees the lane still busy at the next tick and reports
+ * the device as lost instead of waiting.
+ */
+final class DeviceLane implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DeviceLane.class.getName());
+
+  private final DeviceReader reader;
+  private final ExecutorService foreground;
+  private final ExecutorService background;
+  private final AtomicBoolean backgroundBusy = new AtomicBoolean();
+  /** Readings of the last completed background read; replaced whole, so a tick never sees a half-written list. */
+  private volatile List<Reading> backgroundReadings = List.of();
+  private volatile boolean lost;
+  private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
+
+  DeviceLane(DeviceReader reader) {
+    this.reader = reader;
+    String name = "acceltel-device-" + reader.identity().index();
+    this.foreground = Executors.newSingleThreadExecutor(daemon(name));
+    this.background = Executors.newSingleThreadExecutor(daemon(name + "-slow"));
+  }
+
+  DeviceReader reader() {
+    return reader;
+  }
+
+  /**
+   * Starts this tick's read, or returns null when the previous read has not finished: the caller then reports an
+   * overrun and the device as lost for this tick.
+   */
+  CompletableFuture<DeviceSnapshot> startRead(long tickMillis) {
+    if (!inFlight.isDone()) {
+      return null;
+    }
+    inFlight = CompletableFuture.supplyAsync(() -> readOnce(tickMillis), foreground);
+    startBackgroundRead();
+    return inFlight;
+  }
+
+  private DeviceSnapshot readOnce(long tickMillis) {
+    DeviceSnapshot.Builder out = DeviceSnapshot.builder(reader.identity());
+    if (lost && !reader.recover()) {
+      return lostSnapshot();
+    }
+    if (lost) {
+      LOG.info(() -> "device " + reader.identity().index() + " (" + reader.identity().uuid() + ") answers again");
+      lost = false;
+    }
+    try {
+      reader.read(tickMillis, out);
+    } catch (DeviceLostException e) {
+      markLost(e.getMessage());
+      return lostSnapshot();
+    } catch (RuntimeException e) {
+      // A bug or an unexpected native failure in one device must not stop the loop; report the device as lost.
+      LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
+      return lostSnapshot();
+    }
+    for (Reading r : backgroundReadings) {
+      out.add(r);
+    }
+    out.set(MetricCatalog.DEVICE_LOST, 0);
+    return out.build();
+  }
+
+  private void startBackgroundRead() {
+    if (lost || !backgroundBusy.compareAndSet(false, true)) {
+      return;
+    }
+    background.execute(() -> {
+      try {
+        List<Reading> readings = new ArrayList<>();
+        reader.readBackground(readings::add);
+        backgroundReadings = List.copyOf(readings);
+      } catch (DeviceLostException e) {
+        markLost(e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "background read of device " + reader.identity().index() + " failed", e);
+      } finally {
+        backgroundBusy.set(false);
+      }
+    });
+  }
+
+  private void markLost(String why) {
+    if (!lost) {
+      LOG.warning(() -> "device " + reader.identity().index() + " (" + reader.identity().uuid() + ") is lost: " + why);
+    }
+    lost = true;
+    backgroundReadings = List.of();
+  }
+
+  /** What a tick reports for a device that did not answer: only that it is lost. */
+  DeviceSnapshot lostSnapshot() {
+    DeviceSnapshot.Builder out = DeviceSnapshot.builder(reader.identity()).lost(true);
+    out.set(MetricCatalog.DEVICE_LOST, 1);
+    return out.build();
+  }
+
+  @Override
+  public void close() {
+    foreground.shutdownNow();
+    background.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package io.acceltel.exporter.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Flattens configuration layers into dotted keys ({@code simulated.devices}) so that a YAML file, environment
+ * variables and command-line flags all override each other by the same rule and are validated by the same code.
+ */
+public final class ConfigSource {
+  private final Map<String, String> values = new LinkedHashMap<>();
+  /** Where each value came from, for error messages: "config.yaml", "--interval", "ACCELTEL_INTERVAL". */
+  private final Map<String, String> origins = new LinkedHashMap<>();
+
+  public ConfigSource putYaml(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("configuration file " + file + " does not exist: pass an existing file to --config");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    }
+    if (root != null && !root.isNull() && !root.isMissingNode()) {
+      if (!root.isObject()) {
+        throw new ConfigException("configuration file " + file + " must hold a YAML mapping of keys to values");
+      }
+      flatten("", root, file.getFileName().toString());
+    }
+    return this;
+  }
+
+  private void flatten(String prefix, JsonNode node, String origin) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        flatten(key, e.getValue(), origin);
+      } else {
+        put(key, e.getValue().isNull() ? "" : e.getValue().asText(), origin);
+      }
+    }
+  }
+
+  /** Sets one key; later layers override earlier ones. Null values are ignored (flag not given). */
+  public ConfigSource put(String key, String value, String origin) {
+    if (value != null) {
+      values.put(key, value);
+      origins.put(key, origin);
+    }
+    return this;
+  }
+
+  public Map<String, String> values() {
+    return values;
+  }
+
+  public String origin(String key) {
+    return origins.getOrDefault(key, "default");
+  }
+}

@@ -1,0 +1,162 @@
+package io.acceltel.exporter.config;
+
+import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The exporter's configuration, built once from a {@link ConfigSource} and validated at the edge: every error
+ * names the key, the bad value and what is allowed.
+ *
+ * <pre>{@code
+ * ExporterConfig config = ExporterConfig.parse(new ConfigSource().putYaml(path).put("interval", "500ms", "--interval"),
+ *     backends.names(), views.names());
+ * }</pre>
+ *
+ * @param devices the backend name ({@code nvml}, {@code simulated}) or {@code auto}: NVML when its library loads,
+ *     otherwise simulated devices, announced as such (used by {@code acceltel demo})
+ */
+public record ExporterConfig(
+    String node,
+    String devices,
+    Duration interval,
+    String listenHost,
+    int listenPort,
+    String names,
+    Optional<Path> nvmlLibrary,
+    SimulatedSettings simulated) {
+
+  public static final String AUTO = "auto";
+  public static final int DEFAULT_PORT = 9835;
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+  private static final Pattern LISTEN = Pattern.compile("(.*):(\\d+)");
+
+  /** Every key the exporter understands, with its description; unknown keys are errors, not silently ignored. */
+  static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("node", "node name used as the node label (default: $NODE_NAME, else the host name)");
+    KEYS.put("devices", "device backend: nvml, simulated, or auto (nvml when present, else simulated)");
+    KEYS.put("interval", "collection interval, e.g. 1s or 500ms; at least 100ms");
+    KEYS.put("listen", "host:port of the /metrics listener (default 127.0.0.1:9835)");
+    KEYS.put("names", "metric names on /metrics: native or dcgm");
+    KEYS.put("nvml.library", "path of libnvidia-ml.so.1 (default: the system library path)");
+    KEYS.put("simulated.devices", "number of simulated devices, 1..1024");
+    KEYS.put("simulated.model", "model name the simulated devices report");
+    KEYS.put("simulated.seed", "seed of the simulated workload");
+  }
+
+  public static ExporterConfig parse(ConfigSource source, Collection<String> backends, Collection<String> views)
+      throws ConfigException {
+    Map<String, String> v = source.values();
+    for (String key : v.keySet()) {
+      if (!KEYS.containsKey(key)) {
+        throw new ConfigException("unknown configuration key '" + key + "' (from " + source.origin(key)
+            + "); known keys: " + String.join(", ", KEYS.keySet()));
+      }
+    }
+    Set<String> deviceChoices = new TreeSet<>(backends);
+    deviceChoices.add(AUTO);
+    String devices = oneOf(v, "devices", "nvml", deviceChoices);
+    String names = oneOf(v, "names", "native", new TreeSet<>(views));
+    Duration interval = duration(v, "interval", Duration.ofSeconds(1), Duration.ofMillis(100));
+    String listen = v.getOrDefault("listen", "127.0.0.1:" + DEFAULT_PORT);
+    Matcher m = LISTEN.matcher(listen);
+    if (!m.matches() || m.group(1).isEmpty()) {
+      throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9835 or 0.0.0.0:9835");
+    }
+    int port = integer("listen", m.group(2), 0, 65535);
+    String node = v.getOrDefault("node", defaultNode());
+    if (node.isBlank()) {
+      throw ConfigException.badValue("node", node, "a non-empty node name");
+    }
+    Optional<Path> nvmlLibrary = Optional.ofNullable(v.get("nvml.library")).filter(s -> !s.isBlank()).map(Path::of);
+    SimulatedSettings defaults = SimulatedSettings.DEFAULT;
+    SimulatedSettings simulated = new SimulatedSettings(
+        integer("simulated.devices", v.getOrDefault("simulated.devices", "" + defaults.devices()), 1, 1024),
+        nonBlank(v, "simulated.model", defaults.model()),
+        parse("simulated.seed", v.getOrDefault("simulated.seed", "" + defaults.seed()), Long::parseLong,
+            "a whole number"));
+    return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated);
+  }
+
+  private static String defaultNode() {
+    String env = System.getenv("NODE_NAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static String oneOf(Map<String, String> v, String key, String def, Set<String> allowed)
+      throws ConfigException {
+    String value = v.getOrDefault(key, def);
+    if (!allowed.contains(value)) {
+      throw ConfigException.badValue(key, value, "allowed values are " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  private static String nonBlank(Map<String, String> v, String key, String def) throws ConfigException {
+    String value = v.getOrDefault(key, def);
+    if (value.isBlank()) {
+      throw ConfigException.badValue(key, value, "a non-empty string");
+    }
+    return value;
+  }
+
+  private static Duration duration(Map<String, String> v, String key, Duration def, Duration min)
+      throws ConfigException {
+    String value = v.get(key);
+    if (value == null) {
+      return def;
+    }
+    Matcher m = DURATION.matcher(value.trim());
+    if (!m.matches()) {
+      throw ConfigException.badValue(key, value, "a duration such as 1s, 500ms or 1m, at least " + min.toMillis()
+          + "ms");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+    if (d.compareTo(min) < 0) {
+      throw ConfigException.badValue(key, value, "must be at least " + min.toMillis() + "ms");
+    }
+    return d;
+  }
+
+  private static int integer(String key, String value, int min, int max) throws ConfigException {
+    int n = parse(key, value, Integer::parseInt, "a whole number from " + min + " to " + max);
+    if (n < min || n > max) {
+      throw ConfigException.badValue(key, value, "a whole number from " + min + " to " + max);
+    }
+    return n;
+  }
+
+  private static <T> T parse(String key, String value, Function<String, T> parser, String allowed)
+      throws ConfigException {
+    try {
+      return parser.apply(value.trim());
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(key, value, allowed);
+    }
+  }
+}

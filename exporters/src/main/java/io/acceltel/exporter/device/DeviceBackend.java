@@ -1,0 +1,28 @@
+package io.acceltel.exporter.device;
+
+import java.util.List;
+
+/**
+ * A source of accelerator readings: NVIDIA NVML, Huawei DCMI, or simulated devices. Obtained from a
+ * {@link DeviceBackendProvider}, opened once, closed on shutdown.
+ *
+ * <pre>{@code
+ * try (DeviceBackend backend = provider.create(context)) {
+ *   for (DeviceReader reader : backend.devices()) { ... }
+ * }
+ * }</pre>
+ */
+public interface DeviceBackend extends AutoCloseable {
+  /** The backend's name as given to {@code --devices}: {@code nvml}, {@code simulated}, {@code dcmi}. */
+  String name();
+
+  /** One line announced on start: what this backend is and what it found, e.g. the driver version. */
+  String description();
+
+  /** One reader per device found when the backend was opened, in index order. */
+  List<DeviceReader> devices();
+
+  /** Releases native resources and stops background threads (such as the XID event thread). */
+  @Override
+  void close();
+}

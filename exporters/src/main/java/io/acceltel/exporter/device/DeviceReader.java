@@ -1,0 +1,36 @@
+package io.acceltel.exporter.device;
+
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.ReadingSink;
+
+/**
+ * Reads one device. The collection loop calls {@link #read} once per tick from a thread dedicated to this device,
+ * so a slow or hung device never delays the others; a reader keeps whatever per-device state it needs between
+ * ticks (last sample timestamps, previous counters, profiling samples) and need not be thread-safe for
+ * {@link #read}.
+ */
+public interface DeviceReader {
+  DeviceIdentity identity();
+
+  /**
+   * Reads the cheap, per-tick metrics. Metrics the device does not support are left out. Other failures are
+   * reported through the {@link NativeCallObserver} and the metric is left out for this tick.
+   *
+   * @param tickMillis the wall-clock aligned timestamp of this tick
+   * @throws DeviceLostException when the device no longer answers (fell off the bus); the loop marks it lost and
+   *     calls {@link #recover()} on later ticks
+   */
+  void read(long tickMillis, ReadingSink sink) throws DeviceLostException;
+
+  /**
+   * Reads the expensive metrics (the NVML energy counter costs ~3 ms, up to 16 ms). The loop runs this off the
+   * tick's critical path on its own thread and adds the latest completed result to each tick; it is never awaited.
+   * Called from one thread at a time, but not the thread that calls {@link #read}.
+   */
+  default void readBackground(ReadingSink sink) throws DeviceLostException {}
+
+  /** Tries to get a lost device back (re-acquire its handle by UUID); true when it answers again. */
+  default boolean recover() {
+    return false;
+  }
+}

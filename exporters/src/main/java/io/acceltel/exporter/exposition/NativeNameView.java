@@ -1,0 +1,107 @@
+package io.acceltel.exporter.exposition;
+
+import io.acceltel.model.catalog.DeviceLabels;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** acceltel's own names: the catalog's, with the device labels first and the metric's own labels after. */
+public final class NativeNameView implements MetricNameView {
+  public static final String NAME = "native";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public MetricSnapshots render(NodeSnapshot snapshot) {
+    Map<MetricDefinition, List<Point>> byMetric = new LinkedHashMap<>();
+    for (MetricDefinition m : MetricCatalog.all()) {
+      if (m.perDevice()) {
+        byMetric.put(m, new ArrayList<>());
+      }
+    }
+    for (DeviceSnapshot device : snapshot.devices()) {
+      String[] deviceValues = deviceLabelValues(snapshot.node(), device.identity());
+      for (Reading r : device.readings()) {
+        byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(new Point(labels(deviceValues, r), r.value()));
+      }
+    }
+    List<MetricSnapshot> out = new ArrayList<>();
+    byMetric.forEach((metric, points) -> {
+      if (!points.isEmpty()) {
+        out.add(toSnapshot(metric, points));
+      }
+    });
+    return new MetricSnapshots(out);
+  }
+
+  static String[] deviceLabelValues(String node, DeviceIdentity id) {
+    return new String[] {node, Integer.toString(id.index()), id.uuid(), id.model(), id.vendor().label()};
+  }
+
+  private static Labels labels(String[] deviceValues, Reading r) {
+    List<String> extra = r.metric().labelNames();
+    String[] names = new String[DeviceLabels.NAMES.size() + extra.size()];
+    String[] values = new String[names.length];
+    for (int i = 0; i < deviceValues.length; i++) {
+      names[i] = DeviceLabels.NAMES.get(i);
+      values[i] = deviceValues[i];
+    }
+    for (int i = 0; i < extra.size(); i++) {
+      names[deviceValues.length + i] = extra.get(i);
+      values[deviceValues.length + i] = r.labelValues().get(i);
+    }
+    return Labels.of(names, values);
+  }
+
+  /** One sample before it becomes a client_java data point. */
+  record Point(Labels labels, double value) {}
+
+  static MetricSnapshot toSnapshot(MetricDefinition metric, List<Point> points) {
+    Unit unit = metric.unit() == io.acceltel.model.catalog.Unit.NONE ? null : new Unit(metric.unit().suffix());
+    MetricMetadata metadata = new MetricMetadata(metric.baseName(), metric.help(), unit);
+    switch (metric.type()) {
+      case COUNTER -> {
+        List<CounterDataPointSnapshot> data = new ArrayList<>(points.size());
+        for (Point p : points) {
+          data.add(new CounterDataPointSnapshot(p.value(), p.labels(), null, 0L));
+        }
+        return new CounterSnapshot(metadata, data);
+      }
+      case INFO -> {
+        List<InfoDataPointSnapshot> data = new ArrayList<>(points.size());
+        for (Point p : points) {
+          data.add(new InfoDataPointSnapshot(p.labels()));
+        }
+        return new InfoSnapshot(new MetricMetadata(metric.baseName(), metric.help()), data);
+      }
+      default -> {
+        List<GaugeDataPointSnapshot> data = new ArrayList<>(points.size());
+        for (Point p : points) {
+          data.add(new GaugeDataPointSnapshot(p.value(), p.labels(), null));
+        }
+        return new GaugeSnapshot(metadata, data);
+      }
+    }
+  }
+}

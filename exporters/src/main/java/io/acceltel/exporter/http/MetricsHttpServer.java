@@ -1,0 +1,137 @@
+package io.acceltel.exporter.http;
+
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The exporter's HTTP endpoint: {@code /metrics} (Prometheus text, OpenMetrics or protobuf by the Accept header,
+ * gzip by Accept-Encoding), {@code /healthz} and {@code /readyz}. A scrape serializes the registry's current
+ * snapshots and never calls a device.
+ */
+public final class MetricsHttpServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(MetricsHttpServer.class.getName());
+  /** Scrapes are GETs with tiny URLs; anything bigger is not a scraper. */
+  private static final int MAX_REQUEST_LINE = 4096;
+  private static final int MAX_HEADERS = 16 * 1024;
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final PrometheusRegistry registry;
+  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BooleanSupplier ready;
+
+  private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.server = server;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  /**
+   * Starts listening.
+   *
+   * @param host the address to bind; loopback unless the operator configured otherwise
+   * @param port 0 picks a free port, see {@link #port()}
+   * @param ready true once the first complete tick has been published
+   */
+  public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready)
+      throws IOException {
+    Vertx vertx = Vertx.vertx();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setCompressionSupported(true)
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setMaxHeaderSize(MAX_HEADERS)
+        .setIdleTimeout(60)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    HttpServer server = vertx.createHttpServer(options);
+    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready);
+    server.requestHandler(http::handle);
+    try {
+      server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage()
+          + " (is another exporter running? choose another port with --listen)", cause);
+    }
+    return http;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void handle(HttpServerRequest request) {
+    // Bodies are never read here; a client that sends one gets its answer and the body is discarded.
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      request.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end("only GET is supported\n");
+      return;
+    }
+    switch (request.path()) {
+      case "/metrics" -> serveMetrics(request);
+      case "/healthz" -> request.response().putHeader("Content-Type", "text/plain").end("ok\n");
+      case "/readyz" -> {
+        boolean isReady = ready.getAsBoolean();
+        request.response().setStatusCode(isReady ? 200 : 503).putHeader("Content-Type", "text/plain")
+            .end(isReady ? "ready\n" : "not ready: no complete tick yet\n");
+      }
+      case "/" -> request.response().putHeader("Content-Type", "text/plain")
+          .end("acceltel exporter: /metrics /healthz /readyz\n");
+      default -> request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
+          .end("not found: " + request.path() + " (try /metrics)\n");
+    }
+  }
+
+  private void serveMetrics(HttpServerRequest request) {
+    try {
+      MetricSnapshots snapshots = scrape(request.params().getAll("name[]"));
+      ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
+      ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+      writer.write(body, snapshots);
+      request.response()
+          .putHeader("Content-Type", writer.getContentType())
+          .end(Buffer.buffer(body.toByteArray()));
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "rendering /metrics failed", e);
+      request.response().setStatusCode(500).end("rendering /metrics failed: " + e.getMessage() + "\n");
+    }
+  }
+
+  private MetricSnapshots scrape(List<String> names) {
+    if (names.isEmpty()) {
+      return registry.scrape();
+    }
+    Set<String> wanted = new HashSet<>(names);
+    return registry.scrape(wanted::contains);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "closing the HTTP server", e);
+    } finally {
+      vertx.close();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.acceltel.exporter.selfmetrics;
+
+import io.acceltel.exporter.collect.LoopMetrics;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The exporter's own metrics (tick duration, overruns, native-call errors), registered in the same registry that
+ * serves the device metrics. Their names and help come from the catalog, like every other metric.
+ */
+public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserver {
+  private static final Logger LOG = Logger.getLogger(ExporterSelfMetrics.class.getName());
+
+  private final Histogram tickDuration;
+  private final Counter ticks;
+  private final Counter overruns;
+  private final Counter backendErrors;
+  private final Gauge lastTick;
+  private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
+
+  public ExporterSelfMetrics(PrometheusRegistry registry) {
+    tickDuration = Histogram.builder()
+        .name(MetricCatalog.TICK_DURATION.name())
+        .help(MetricCatalog.TICK_DURATION.help())
+        .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .classicOnly()
+        .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+        .register(registry);
+    ticks = counter(MetricCatalog.TICKS).register(registry);
+    overruns = counter(MetricCatalog.DEVICE_READ_OVERRUNS).register(registry);
+    backendErrors = counter(MetricCatalog.BACKEND_ERRORS).register(registry);
+    lastTick = Gauge.builder()
+        .name(MetricCatalog.LAST_TICK.name())
+        .help(MetricCatalog.LAST_TICK.help())
+        .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .register(registry);
+  }
+
+  private static Counter.Builder counter(MetricDefinition metric) {
+    return Counter.builder()
+        .name(metric.name())
+        .help(metric.help())
+        .labelNames(metric.labelNames().toArray(String[]::new));
+  }
+
+  @Override
+  public void tickCompleted(long tickMillis, double durationSeconds) {
+    tickDuration.observe(durationSeconds);
+    ticks.inc();
+    lastTick.set(tickMillis / 1000.0);
+  }
+
+  @Override
+  public void readOverrun(int deviceIndex) {
+    overruns.labelValues(Integer.toString(deviceIndex)).inc();
+  }
+
+  @Override
+  public void unsupported(DeviceIdentity device, String function) {
+    if (unsupportedLogged.add(device.uuid() + '/' + function)) {
+      LOG.info(() -> "device " + device.index() + " (" + device.model() + "): " + function
+          + " is not supported; its metrics are left out for this device");
+    }
+  }
+
+  @Override
+  public void failed(String backend, String function, int code, String codeName) {
+    backendErrors.labelValues(backend, function, codeName).inc();
+  }
+
+  /** Ticks completed so far; lets callers wait on progress instead of sleeping. */
+  public long ticksCompleted() {
+    return (long) ticks.get();
+  }
+}

@@ -1,0 +1,99 @@
+package io.acceltel.exporter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExporterConfigTest {
+  private static final List<String> BACKENDS = List.of("nvml", "simulated");
+  private static final List<String> VIEWS = List.of("native", "dcgm");
+
+  private static ExporterConfig parse(ConfigSource source) throws ConfigException {
+    return ExporterConfig.parse(source, BACKENDS, VIEWS);
+  }
+
+  @Test
+  void defaultsBindToLoopbackAtOneHertz() throws Exception {
+    ExporterConfig config = parse(new ConfigSource());
+    assertThat(config.listenHost()).isEqualTo("127.0.0.1");
+    assertThat(config.listenPort()).isEqualTo(ExporterConfig.DEFAULT_PORT);
+    assertThat(config.interval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.devices()).isEqualTo("nvml");
+    assertThat(config.names()).isEqualTo("native");
+  }
+
+  @Test
+  void flagsOverrideTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exporter.yaml");
+    Files.writeString(file, "interval: 2s\nnode: from-file\nsimulated:\n  devices: 3\n");
+    ExporterConfig config = parse(new ConfigSource().putYaml(file).put("interval", "500ms", "--interval"));
+    assertThat(config.interval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.node()).isEqualTo("from-file");
+    assertThat(config.simulated().devices()).isEqualTo(3);
+  }
+
+  @Test
+  void anIntervalBelowTheMinimumNamesTheKeyTheValueAndTheLimit() {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("interval", "10ms", "--interval")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid configuration: interval = '10ms': must be at least 100ms");
+  }
+
+  @Test
+  void anUnparsableDurationSaysWhatIsAllowed() {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("interval", "fast", "--interval")))
+        .hasMessageContaining("interval = 'fast'")
+        .hasMessageContaining("a duration such as 1s, 500ms or 1m");
+  }
+
+  @Test
+  void anUnknownBackendListsTheKnownOnes() {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("devices", "rocm", "--devices")))
+        .hasMessage("invalid configuration: devices = 'rocm': allowed values are auto, nvml, simulated");
+  }
+
+  @Test
+  void anUnknownKeyIsAnErrorNotSilentlyIgnored(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exporter.yaml");
+    Files.writeString(file, "intervall: 1s\n");
+    ConfigSource source = new ConfigSource().putYaml(file);
+    assertThatThrownBy(() -> parse(source))
+        .hasMessageContaining("unknown configuration key 'intervall' (from exporter.yaml)")
+        .hasMessageContaining("interval");
+  }
+
+  @Test
+  void aBadListenAddressSaysTheExpectedForm() {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("listen", "9835", "--listen")))
+        .hasMessageContaining("listen = '9835': expected host:port");
+    assertThatThrownBy(() -> parse(new ConfigSource().put("listen", "127.0.0.1:99999", "--listen")))
+        .hasMessageContaining("listen = '99999': a whole number from 0 to 65535");
+  }
+
+  @Test
+  void simulatedDeviceCountIsBounded() {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("simulated.devices", "0", "--simulated-devices")))
+        .hasMessageContaining("simulated.devices = '0': a whole number from 1 to 1024");
+  }
+
+  @Test
+  void invalidYamlNamesTheFileAndLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("broken.yaml");
+    Files.writeString(file, "interval: 1s\n  node: [\n");
+    assertThatThrownBy(() -> new ConfigSource().putYaml(file))
+        .hasMessageContaining("broken.yaml is not valid YAML")
+        .hasMessageContaining("line");
+  }
+
+  @Test
+  void aMissingFileSaysSo(@TempDir Path dir) {
+    assertThatThrownBy(() -> new ConfigSource().putYaml(dir.resolve("nope.yaml")))
+        .hasMessageContaining("nope.yaml does not exist");
+  }
+}

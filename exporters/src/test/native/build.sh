@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the C test doubles of the native device libraries into the directory given as $1.
+set -euo pipefail
+out=${1:?usage: build.sh OUT_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+command -v gcc >/dev/null || { echo "gcc is needed to build the NVML test double: apt-get install gcc" >&2; exit 1; }
+for src in "$here"/*.c; do
+  [ -e "$src" ] || continue
+  name=$(basename "$src" .c)
+  if [ ! -f "$out/lib$name.so" ] || [ "$src" -nt "$out/lib$name.so" ]; then
+    gcc -shared -fPIC -O2 -Wall -Wextra -o "$out/lib$name.so" "$src" -lpthread
+  fi
+done

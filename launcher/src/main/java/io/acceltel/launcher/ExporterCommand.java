@@ -1,0 +1,70 @@
+package io.acceltel.launcher;
+
+import io.acceltel.exporter.NodeExporter;
+import io.acceltel.exporter.config.ConfigException;
+import io.acceltel.exporter.config.ExporterConfig;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code acceltel exporter}: the per-node DaemonSet process. */
+@Command(name = "exporter", mixinStandardHelpOptions = true,
+    description = "Read every accelerator on this node once per interval and serve /metrics.")
+final class ExporterCommand implements Callable<Integer> {
+  @Mixin
+  ExporterOptions options = new ExporterOptions();
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    return runExporter(spec, options, null, "exporter");
+  }
+
+  /** Shared by {@code exporter} and {@code demo}: start, print where to look, run until interrupted. */
+  static int runExporter(CommandSpec spec, ExporterOptions options, String defaultDevices, String what) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ExporterConfig config;
+    try {
+      config = options.resolve(defaultDevices);
+    } catch (ConfigException e) {
+      err.println("acceltel " + what + ": " + e.getMessage());
+      err.flush();
+      return Acceltel.EXIT_CONFIG;
+    }
+    NodeExporter exporter;
+    try {
+      exporter = NodeExporter.start(config, List.of(), line -> {
+        out.println(line);
+        out.flush();
+      });
+    } catch (BackendUnavailableException | IOException e) {
+      err.println("acceltel " + what + ": " + e.getMessage());
+      err.flush();
+      return Acceltel.EXIT_UNAVAILABLE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      exporter.close();
+      stopped.countDown();
+    }, "acceltel-shutdown"));
+    out.println("acceltel " + what + " on node " + config.node() + ", every " + config.interval().toMillis()
+        + " ms: serving " + exporter.metricsUrl());
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,393 @@
+package io.acceltel.model.catalog;
+
+import static io.acceltel.model.catalog.MetricDefinition.counter;
+import static io.acceltel.model.catalog.MetricDefinition.gauge;
+import static io.acceltel.model.catalog.MetricDefinition.histogram;
+import static io.acceltel.model.catalog.MetricDefinition.info;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one list of every metric acceltel's exporter can emit. Backends, name views, the docs generator and the
+ * aggregator's metadata endpoint all read it from here.
+ *
+ * <p>Names are vendor-neutral, with the unit in the name, so that one dashboard and one alert set cover NVIDIA and
+ * Ascend alike. Ratios are 0..1, not percent.
+ */
+public final class MetricCatalog {
+  // ---- identity and state
+  public static final MetricDefinition DEVICE_INFO = info("accelerator_device_info")
+      .help("Identity of the device; the value is always 1.")
+      .labels("serial", "driver_version", "vbios_version", "pci_bus_id", "mig_mode")
+      .nvml("nvmlDeviceGetSerial, nvmlSystemGetDriverVersion, nvmlDeviceGetVbiosVersion, "
+          + "nvmlDeviceGetPciInfo_v3.busId, nvmlDeviceGetMigMode")
+      .build();
+  public static final MetricDefinition DEVICE_LOST = gauge("accelerator_device_lost")
+      .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0.")
+      .nvml("return code NVML_ERROR_GPU_IS_LOST (15) or a read past the tick deadline")
+      .build();
+
+  // ---- utilization
+  public static final MetricDefinition UTILIZATION = gauge("accelerator_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Fraction of time a kernel was running, averaged over every driver sample within the tick.")
+      .nvml("nvmlDeviceGetSamples(GPU_UTILIZATION) drained since the last tick, averaged; "
+          + "nvmlDeviceGetUtilizationRates.gpu when the buffer is empty; % / 100")
+      .build();
+  public static final MetricDefinition UTILIZATION_MAX = gauge("accelerator_utilization_max_ratio")
+      .unit(Unit.RATIO)
+      .help("Highest driver utilization sample within the tick, so a spike between ticks is not lost.")
+      .nvml("nvmlDeviceGetSamples(GPU_UTILIZATION) drained since the last tick, maximum; % / 100")
+      .build();
+  public static final MetricDefinition MEMORY_UTILIZATION = gauge("accelerator_memory_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Fraction of time device memory was being read or written.")
+      .nvml("nvmlDeviceGetUtilizationRates.memory; % / 100")
+      .build();
+  public static final MetricDefinition ENCODER_UTILIZATION = gauge("accelerator_encoder_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Video encoder utilization.")
+      .nvml("nvmlDeviceGetEncoderUtilization; % / 100")
+      .build();
+  public static final MetricDefinition DECODER_UTILIZATION = gauge("accelerator_decoder_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Video decoder utilization.")
+      .nvml("nvmlDeviceGetDecoderUtilization; % / 100")
+      .build();
+
+  // ---- memory
+  public static final MetricDefinition MEMORY_TOTAL = gauge("accelerator_memory_total_bytes")
+      .unit(Unit.BYTES)
+      .help("Total device memory (framebuffer / HBM).")
+      .nvml("nvmlDeviceGetMemoryInfo_v2.total (v1 when v2 is absent)")
+      .build();
+  public static final MetricDefinition MEMORY_USED = gauge("accelerator_memory_used_bytes")
+      .unit(Unit.BYTES)
+      .help("Device memory allocated by processes; excludes memory reserved by the driver.")
+      .nvml("nvmlDeviceGetMemoryInfo_v2.used (v1 used includes reserved)")
+      .build();
+  public static final MetricDefinition MEMORY_FREE = gauge("accelerator_memory_free_bytes")
+      .unit(Unit.BYTES)
+      .help("Device memory free for allocation.")
+      .nvml("nvmlDeviceGetMemoryInfo_v2.free")
+      .build();
+  public static final MetricDefinition MEMORY_RESERVED = gauge("accelerator_memory_reserved_bytes")
+      .unit(Unit.BYTES)
+      .help("Device memory reserved by the driver and firmware.")
+      .nvml("nvmlDeviceGetMemoryInfo_v2.reserved")
+      .build();
+  public static final MetricDefinition BAR1_USED = gauge("accelerator_bar1_used_bytes")
+      .unit(Unit.BYTES)
+      .help("BAR1 (host-mapped) memory in use.")
+      .nvml("nvmlDeviceGetBAR1MemoryInfo.bar1Used")
+      .build();
+  public static final MetricDefinition BAR1_TOTAL = gauge("accelerator_bar1_total_bytes")
+      .unit(Unit.BYTES)
+      .help("BAR1 (host-mapped) memory size.")
+      .nvml("nvmlDeviceGetBAR1MemoryInfo.bar1Total")
+      .build();
+
+  // ---- power and energy
+  public static final MetricDefinition POWER = gauge("accelerator_power_watts")
+      .unit(Unit.WATTS)
+      .help("Board power draw averaged over every driver sample within the tick.")
+      .nvml("nvmlDeviceGetSamples(TOTAL_POWER) drained since the last tick, averaged; "
+          + "nvmlDeviceGetPowerUsage when the buffer is empty; mW / 1000")
+      .build();
+  public static final MetricDefinition POWER_MAX = gauge("accelerator_power_max_watts")
+      .unit(Unit.WATTS)
+      .help("Highest driver power sample (about every 20 ms) within the tick.")
+      .nvml("nvmlDeviceGetSamples(TOTAL_POWER) drained since the last tick, maximum; mW / 1000")
+      .build();
+  public static final MetricDefinition POWER_LIMIT = gauge("accelerator_power_limit_watts")
+      .unit(Unit.WATTS)
+      .help("Power limit the driver enforces.")
+      .nvml("nvmlDeviceGetEnforcedPowerLimit; mW / 1000")
+      .build();
+  public static final MetricDefinition ENERGY = counter("accelerator_energy_joules_total")
+      .unit(Unit.JOULES)
+      .help("Energy consumed since the driver was loaded. Read off the tick's critical path (the call costs ~3 ms).")
+      .nvml("nvmlDeviceGetTotalEnergyConsumption, read asynchronously; mJ / 1000")
+      .build();
+
+  // ---- temperature
+  public static final MetricDefinition TEMPERATURE = gauge("accelerator_temperature_celsius")
+      .unit(Unit.CELSIUS)
+      .help("Die temperature.")
+      .nvml("nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU)")
+      .build();
+  public static final MetricDefinition MEMORY_TEMPERATURE = gauge("accelerator_memory_temperature_celsius")
+      .unit(Unit.CELSIUS)
+      .help("HBM temperature, where the device reports it.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_MEMORY_TEMP=82)")
+      .build();
+  public static final MetricDefinition TEMPERATURE_SLOWDOWN = gauge("accelerator_temperature_slowdown_celsius")
+      .unit(Unit.CELSIUS)
+      .help("Temperature at which the device slows its clocks.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT=194)")
+      .build();
+  public static final MetricDefinition TEMPERATURE_SHUTDOWN = gauge("accelerator_temperature_shutdown_celsius")
+      .unit(Unit.CELSIUS)
+      .help("Temperature at which the device shuts down.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT=193)")
+      .build();
+
+  // ---- clocks
+  public static final MetricDefinition CLOCK = gauge("accelerator_clock_hertz")
+      .unit(Unit.HERTZ)
+      .help("Current clock frequency, by clock domain (sm, memory, graphics).")
+      .labels("clock")
+      .nvml("nvmlDeviceGetClockInfo(SM | MEM | GRAPHICS); MHz * 1e6")
+      .build();
+  public static final MetricDefinition CLOCK_MAX = gauge("accelerator_clock_max_hertz")
+      .unit(Unit.HERTZ)
+      .help("Maximum clock frequency, by clock domain (sm, memory, graphics).")
+      .labels("clock")
+      .nvml("nvmlDeviceGetMaxClockInfo(SM | MEM | GRAPHICS); MHz * 1e6")
+      .build();
+  public static final MetricDefinition CLOCK_EVENT = gauge("accelerator_clock_event_active")
+      .help("1 while the clock event (throttle) reason is active, else 0; one series per reason NVML defines.")
+      .labels("reason")
+      .nvml("nvmlDeviceGetCurrentClocksEventReasons bitmask")
+      .build();
+
+  // ---- performance state and cooling
+  public static final MetricDefinition PSTATE = gauge("accelerator_performance_state")
+      .help("Performance state: 0 is maximum performance, 15 minimum.")
+      .nvml("nvmlDeviceGetPerformanceState")
+      .build();
+  public static final MetricDefinition FAN_SPEED = gauge("accelerator_fan_speed_ratio")
+      .unit(Unit.RATIO)
+      .help("Fan speed as a fraction of its maximum (may exceed 1); absent on passively cooled boards.")
+      .nvml("nvmlDeviceGetFanSpeed; % / 100")
+      .build();
+
+  // ---- PCIe
+  public static final MetricDefinition PCIE_LINK_GEN = gauge("accelerator_pcie_link_generation")
+      .help("Current PCIe link generation.")
+      .nvml("nvmlDeviceGetCurrPcieLinkGeneration")
+      .build();
+  public static final MetricDefinition PCIE_LINK_GEN_MAX = gauge("accelerator_pcie_link_max_generation")
+      .help("Maximum PCIe link generation of the device and system.")
+      .nvml("nvmlDeviceGetMaxPcieLinkGeneration")
+      .build();
+  public static final MetricDefinition PCIE_LINK_WIDTH = gauge("accelerator_pcie_link_width")
+      .help("Current PCIe link width in lanes.")
+      .nvml("nvmlDeviceGetCurrPcieLinkWidth")
+      .build();
+  public static final MetricDefinition PCIE_LINK_WIDTH_MAX = gauge("accelerator_pcie_link_max_width")
+      .help("Maximum PCIe link width in lanes.")
+      .nvml("nvmlDeviceGetMaxPcieLinkWidth")
+      .build();
+  public static final MetricDefinition PCIE_TX = gauge("accelerator_pcie_transmit_bytes_per_second")
+      .unit(Unit.BYTES_PER_SECOND)
+      .help("PCIe bytes sent by the device per second over the last tick.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_TX_BYTES=197), delta per tick, wrap-corrected "
+          + "(not nvmlDeviceGetPcieThroughput, which blocks for 20 ms)")
+      .build();
+  public static final MetricDefinition PCIE_RX = gauge("accelerator_pcie_receive_bytes_per_second")
+      .unit(Unit.BYTES_PER_SECOND)
+      .help("PCIe bytes received by the device per second over the last tick.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_RX_BYTES=198), delta per tick, wrap-corrected")
+      .build();
+  public static final MetricDefinition PCIE_REPLAY = counter("accelerator_pcie_replays_total")
+      .help("PCIe replay (retry) count.")
+      .nvml("nvmlDeviceGetPcieReplayCounter")
+      .build();
+
+  // ---- ECC and row remapping
+  public static final MetricDefinition ECC_ERRORS = counter("accelerator_ecc_errors_total")
+      .help("ECC errors by type (corrected, uncorrected) and scope (volatile: since driver load; aggregate: lifetime).")
+      .labels("error", "scope")
+      .nvml("nvmlDeviceGetTotalEccErrors(CORRECTED | UNCORRECTED, VOLATILE | AGGREGATE)")
+      .build();
+  public static final MetricDefinition REMAPPED_ROWS = counter("accelerator_remapped_rows_total")
+      .help("Memory rows remapped, by cause (correctable, uncorrectable).")
+      .labels("error")
+      .nvml("nvmlDeviceGetRemappedRows(corrRows, uncRows)")
+      .build();
+  public static final MetricDefinition ROW_REMAP_PENDING = gauge("accelerator_row_remap_pending")
+      .help("1 when a row remap is pending and the device needs a reset, else 0.")
+      .nvml("nvmlDeviceGetRemappedRows(isPending)")
+      .build();
+  public static final MetricDefinition ROW_REMAP_FAILED = gauge("accelerator_row_remap_failed")
+      .help("1 when a row remap has failed (the device should be replaced), else 0.")
+      .nvml("nvmlDeviceGetRemappedRows(failureOccurred)")
+      .build();
+
+  // ---- NVLink
+  public static final MetricDefinition NVLINK_UP = gauge("accelerator_nvlink_up")
+      .help("1 when the NVLink link is active, else 0; one series per link the device has.")
+      .labels("link")
+      .nvml("nvmlDeviceGetNvLinkState(link)")
+      .build();
+  public static final MetricDefinition NVLINK_ERRORS = counter("accelerator_nvlink_errors_total")
+      .help("NVLink error counters per link, by kind (crc_flit, crc_data, replay, recovery).")
+      .labels("link", "error")
+      .nvml("nvmlDeviceGetNvLinkErrorCounter(link, DL_CRC_FLIT | DL_CRC_DATA | DL_REPLAY | DL_RECOVERY)")
+      .build();
+  public static final MetricDefinition NVLINK_TX = gauge("accelerator_nvlink_transmit_bytes_per_second")
+      .unit(Unit.BYTES_PER_SECOND)
+      .help("NVLink data bytes sent per second over the last tick, all links.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX=138, scopeId=UINT_MAX), KiB delta per tick")
+      .build();
+  public static final MetricDefinition NVLINK_RX = gauge("accelerator_nvlink_receive_bytes_per_second")
+      .unit(Unit.BYTES_PER_SECOND)
+      .help("NVLink data bytes received per second over the last tick, all links.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_RX=139, scopeId=UINT_MAX), KiB delta per tick")
+      .build();
+
+  // ---- XID
+  public static final MetricDefinition XID_ERRORS = counter("accelerator_xid_errors_total")
+      .help("XID errors reported by the driver, by XID code, since the exporter started.")
+      .labels("xid")
+      .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, in a dedicated thread")
+      .build();
+  public static final MetricDefinition LAST_XID = gauge("accelerator_last_xid")
+      .help("The most recent XID code seen since the exporter started; 0 when none.")
+      .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, eventData")
+      .build();
+
+  // ---- profiling (GPM, Hopper and newer)
+  public static final MetricDefinition GRAPHICS_ENGINE_ACTIVE = gpm("accelerator_graphics_engine_active_ratio",
+      "Fraction of time the graphics/compute engine was active.", "GRAPHICS_UTIL=1");
+  public static final MetricDefinition SM_ACTIVE = gpm("accelerator_sm_active_ratio",
+      "Fraction of cycles an SM had at least one warp assigned, averaged over SMs.", "SM_UTIL=2");
+  public static final MetricDefinition SM_OCCUPANCY = gpm("accelerator_sm_occupancy_ratio",
+      "Resident warps relative to the theoretical maximum, averaged over SMs.", "SM_OCCUPANCY=3");
+  public static final MetricDefinition TENSOR_ACTIVE = gpm("accelerator_tensor_pipe_active_ratio",
+      "Fraction of cycles any tensor pipe was active.", "ANY_TENSOR_UTIL=5");
+  public static final MetricDefinition DRAM_ACTIVE = gpm("accelerator_dram_active_ratio",
+      "Fraction of cycles the device memory interface was sending or receiving.", "DRAM_BW_UTIL=10");
+  public static final MetricDefinition FP64_ACTIVE = gpm("accelerator_fp64_pipe_active_ratio",
+      "Fraction of cycles the FP64 pipe was active.", "FP64_UTIL=11");
+  public static final MetricDefinition FP32_ACTIVE = gpm("accelerator_fp32_pipe_active_ratio",
+      "Fraction of cycles the FP32 pipe was active.", "FP32_UTIL=12");
+  public static final MetricDefinition FP16_ACTIVE = gpm("accelerator_fp16_pipe_active_ratio",
+      "Fraction of cycles the FP16 pipe was active.", "FP16_UTIL=13");
+  public static final MetricDefinition PROFILED_PCIE_TX = gpmBytes("accelerator_profiled_pcie_transmit_bytes_per_second",
+      "PCIe bytes sent per second including protocol headers, from the profiler.", "PCIE_TX_PER_SEC=20");
+  public static final MetricDefinition PROFILED_PCIE_RX = gpmBytes("accelerator_profiled_pcie_receive_bytes_per_second",
+      "PCIe bytes received per second including protocol headers, from the profiler.", "PCIE_RX_PER_SEC=21");
+  public static final MetricDefinition PROFILED_NVLINK_TX = gpmBytes(
+      "accelerator_profiled_nvlink_transmit_bytes_per_second",
+      "NVLink bytes sent per second, all links, from the profiler.", "NVLINK_TOTAL_TX_PER_SEC=60");
+  public static final MetricDefinition PROFILED_NVLINK_RX = gpmBytes(
+      "accelerator_profiled_nvlink_receive_bytes_per_second",
+      "NVLink bytes received per second, all links, from the profiler.", "NVLINK_TOTAL_RX_PER_SEC=61");
+
+  // ---- compute processes
+  public static final MetricDefinition PROCESSES = gauge("accelerator_processes")
+      .help("Number of compute processes on the device.")
+      .nvml("nvmlDeviceGetComputeRunningProcesses_v3, entry count (stride probed: 24 or 32 bytes)")
+      .build();
+  public static final MetricDefinition PROCESS_MEMORY = gauge("accelerator_process_memory_used_bytes")
+      .unit(Unit.BYTES)
+      .help("Device memory used by compute processes, summed; one series per device, not per process.")
+      .nvml("nvmlDeviceGetComputeRunningProcesses_v3, sum of usedGpuMemory")
+      .build();
+
+  // ---- MIG
+  public static final MetricDefinition MIG_INFO = info("accelerator_mig_instance_info")
+      .help("One series per MIG instance, so attribution by MIG UUID can join on it; the value is always 1.")
+      .labels("mig_uuid", "gpu_instance", "compute_instance", "mig_profile")
+      .nvml("nvmlDeviceGetMigDeviceHandleByIndex, nvmlDeviceGetUUID, nvmlDeviceGetGpuInstanceId, "
+          + "nvmlDeviceGetComputeInstanceId, nvmlDeviceGetName")
+      .build();
+  public static final MetricDefinition MIG_MEMORY_USED = gauge("accelerator_mig_memory_used_bytes")
+      .unit(Unit.BYTES)
+      .help("Memory used within a MIG instance.")
+      .labels("mig_uuid", "gpu_instance")
+      .nvml("nvmlDeviceGetMemoryInfo on the MIG device handle")
+      .build();
+  public static final MetricDefinition MIG_MEMORY_TOTAL = gauge("accelerator_mig_memory_total_bytes")
+      .unit(Unit.BYTES)
+      .help("Memory size of a MIG instance.")
+      .labels("mig_uuid", "gpu_instance")
+      .nvml("nvmlDeviceGetMemoryInfo on the MIG device handle")
+      .build();
+
+  // ---- the exporter's own metrics
+  public static final MetricDefinition TICK_DURATION = histogram("acceltel_exporter_tick_duration_seconds")
+      .unit(Unit.SECONDS)
+      .help("Time from the start of a tick until its snapshot was published.")
+      .selfMetric("collection loop")
+      .build();
+  public static final MetricDefinition TICKS = counter("acceltel_exporter_ticks_total")
+      .help("Ticks completed.")
+      .selfMetric("collection loop")
+      .build();
+  public static final MetricDefinition DEVICE_READ_OVERRUNS = counter("acceltel_exporter_device_read_overruns_total")
+      .help("Device reads that missed their tick's deadline, by device; the tick was published without them.")
+      .labels("device")
+      .selfMetric("collection loop")
+      .build();
+  public static final MetricDefinition BACKEND_ERRORS = counter("acceltel_exporter_backend_errors_total")
+      .help("Native calls that failed with anything other than NOT_SUPPORTED, by function and return code.")
+      .labels("backend", "function", "code")
+      .selfMetric("every native call")
+      .build();
+  public static final MetricDefinition LAST_TICK = gauge("acceltel_exporter_last_tick_timestamp_seconds")
+      .unit(Unit.SECONDS)
+      .help("Wall-clock time of the tick that /metrics serves.")
+      .selfMetric("collection loop")
+      .build();
+
+  private static final List<MetricDefinition> ALL = collectConstants();
+  private static final Map<String, MetricDefinition> BY_NAME = indexByName(ALL);
+
+  private MetricCatalog() {}
+
+  /** Every metric, in declaration order. */
+  public static List<MetricDefinition> all() {
+    return ALL;
+  }
+
+  public static Optional<MetricDefinition> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  private static MetricDefinition gpm(String name, String help, String metricId) {
+    return gauge(name).unit(Unit.RATIO).help(help + " Hopper and newer only; absent elsewhere.")
+        .nvml("GPM: nvmlGpmMetricsGet(NVML_GPM_METRIC_" + metricId + ") over two samples a tick apart; % / 100")
+        .build();
+  }
+
+  private static MetricDefinition gpmBytes(String name, String help, String metricId) {
+    return gauge(name).unit(Unit.BYTES_PER_SECOND).help(help + " Hopper and newer only; absent elsewhere.")
+        .nvml("GPM: nvmlGpmMetricsGet(NVML_GPM_METRIC_" + metricId + "); MiB/s * 2^20")
+        .build();
+  }
+
+  private static List<MetricDefinition> collectConstants() {
+    List<MetricDefinition> list = new ArrayList<>();
+    for (Field field : MetricCatalog.class.getDeclaredFields()) {
+      int mod = field.getModifiers();
+      if (Modifier.isStatic(mod) && Modifier.isPublic(mod) && field.getType() == MetricDefinition.class) {
+        try {
+          list.add((MetricDefinition) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return Collections.unmodifiableList(list);
+  }
+
+  private static Map<String, MetricDefinition> indexByName(List<MetricDefinition> all) {
+    Map<String, MetricDefinition> map = new LinkedHashMap<>();
+    for (MetricDefinition m : all) {
+      if (map.put(m.name(), m) != null) {
+        throw new IllegalStateException("duplicate metric name in the catalog: " + m.name());
+      }
+    }
+    return Collections.unmodifiableMap(map);
+  }
+}

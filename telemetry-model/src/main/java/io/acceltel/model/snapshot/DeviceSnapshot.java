@@ -1,0 +1,45 @@
+package io.acceltel.model.snapshot;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything read from one device in one tick. Immutable: exposition and the Kafka sink read it while the next tick
+ * is being collected.
+ *
+ * @param lost true when the device did not answer this tick; then {@code readings} holds only what is still known
+ */
+public record DeviceSnapshot(DeviceIdentity identity, boolean lost, List<Reading> readings) {
+  public DeviceSnapshot {
+    readings = List.copyOf(readings);
+  }
+
+  public static Builder builder(DeviceIdentity identity) {
+    return new Builder(identity);
+  }
+
+  /** Collects readings during a device read; not thread-safe, one per device per tick. */
+  public static final class Builder implements ReadingSink {
+    private final DeviceIdentity identity;
+    private final List<Reading> readings = new ArrayList<>();
+    private boolean lost;
+
+    private Builder(DeviceIdentity identity) {
+      this.identity = identity;
+    }
+
+    @Override
+    public void add(Reading reading) {
+      readings.add(reading);
+    }
+
+    public Builder lost(boolean lost) {
+      this.lost = lost;
+      return this;
+    }
+
+    public DeviceSnapshot build() {
+      return new DeviceSnapshot(identity, lost, readings);
+    }
+  }
+}
