@@ -1,0 +1,92 @@
+package io.acceltel.exporter.simulated;
+
+/**
+ * Constants of the simulated device, fitted to the 1 Hz trace of a real H100 80GB HBM3 SXM in
+ * {@code shared/data/h100-trace} (driver 580.159.04) unless a comment says otherwise. Row numbers refer to
+ * {@code trace.csv}, counting the first data row as 0.
+ */
+final class H100Calibration {
+  private H100Calibration() {}
+
+  // ---- memory (rows 0-1: NVML memory info v2)
+  static final long MEMORY_TOTAL_BYTES = 85_520_809_984L;
+  static final long MEMORY_RESERVED_BYTES = 503_316_480L;
+  /** BAR1 aperture of an H100 80GB: 128 GiB (nvidia-smi -q); not in the trace. */
+  static final long BAR1_TOTAL_BYTES = 128L << 30;
+
+  // ---- power
+  /** Rows 0-1: 69.1-69.2 W with no process, clocks at 345 MHz. */
+  static final double IDLE_WATTS = 69.0;
+  /** Rows 3-19: 115 W once a CUDA context exists and the clocks sit at 1980 MHz, with no kernel running. */
+  static final double CONTEXT_WATTS = 115.0;
+  static final double POWER_LIMIT_WATTS = 700.0;
+
+  /**
+   * Power the device would draw at full clocks for an activity. Fitted so that the memcopy phase (SM-active 0.996,
+   * DRAM 0.90, no tensor; rows 91-109) gives its 393 W, and the bf16 GEMM phase (SM-active 0.96, tensor 0.93, DRAM
+   * 0.26; rows 21-59) asks for ~960 W, which the 700 W cap turns into the 1275-1410 MHz seen there (the SM clock
+   * scales about linearly with the dynamic power the cap allows).
+   */
+  static double demandWatts(TrainingWorkload.Activity a) {
+    return CONTEXT_WATTS + 150 * a.smActive() + 700 * a.tensor() + 143 * a.dram() + 60 * a.fp32();
+  }
+
+  // ---- clocks (MHz)
+  static final int SM_MAX_MHZ = 1980;
+  static final int SM_IDLE_MHZ = 345;
+  static final int MEMORY_MHZ = 2619;
+  /** H100 clocks move in 15 MHz steps (rows 20-89: 1275, 1305, 1320, ...). */
+  static final int CLOCK_STEP_MHZ = 15;
+  /** Clock factor while hardware thermal slowdown is asserted: HW slowdown at least halves the clocks. */
+  static final double HW_SLOWDOWN_CLOCK_FACTOR = 0.42;
+
+  // ---- temperature (°C). Die temperature = ambient + FAST * P + L, where L lags power with TIME_CONSTANT:
+  // the die jumps 18 °C in the first second of the GEMM phase (row 19 → 20), then creeps up 13 °C over 40 s and
+  // 5 °C more over the next 30 s (rows 20-89), which a 50 s first-order lag of LAG_GAIN * P reproduces.
+  static final double AMBIENT_C = 26.0;
+  static final double FAST_C_PER_WATT = 0.03;
+  static final double LAG_C_PER_WATT = 0.041;
+  static final double TIME_CONSTANT_S = 50.0;
+  /**
+   * HBM temperature = ambient + 8 + Lm, Lm lagging MEM_C_PER_WATT * (P - idle) + MEM_C_PER_DRAM * dram with 25 s:
+   * 34 °C at idle (rows 0-19), ~66 °C in memcopy at 393 W and 90 % DRAM (rows 91-109), a few degrees below the die
+   * under tensor-heavy work (rows 40-59). HBM follows DRAM activity more than board power.
+   */
+  static final double MEMORY_OFFSET_C = 8.0;
+  static final double MEM_C_PER_WATT = 0.0357;
+  static final double MEM_C_PER_DRAM = 21.6;
+  static final double MEMORY_TIME_CONSTANT_S = 25.0;
+  /** H100 SXM thresholds as nvidia-smi -q reports them (not in the trace): software slowdown starts above the
+   * max operating temperature, hardware slowdown at the slowdown limit. */
+  static final double MAX_OPERATING_C = 87.0;
+  static final double SLOWDOWN_C = 89.0;
+  static final double SHUTDOWN_C = 92.0;
+  /** Devices in the chassis's hottest slot run this much warmer: enough to touch MAX_OPERATING_C at the cap. */
+  static final double HOT_SLOT_EXTRA_C = 10.0;
+
+  // ---- device info (info.txt)
+  static final String DRIVER_VERSION = "580.159.04";
+  /** A VBIOS of the H100 SXM5 family; the trace does not record it. */
+  static final String VBIOS_VERSION = "96.00.99.00.01";
+  /** PCI bus ids of the eight GPUs on an HGX H100 baseboard, in NVML's enumeration order. */
+  static final String[] HGX_BUS_IDS = {"18", "2A", "3A", "5D", "9A", "AB", "BA", "DB"};
+  static final int NVLINK_LINKS = 18;
+
+  /** NVML's clock event reasons, bit and snake_case name, in bit order (nvml.h, nvmlClocksEventReason*). */
+  static final String[] CLOCK_EVENT_REASONS = {
+    "gpu_idle", // 0x1
+    "applications_clocks_setting", // 0x2
+    "sw_power_cap", // 0x4
+    "hw_slowdown", // 0x8
+    "sync_boost", // 0x10
+    "sw_thermal_slowdown", // 0x20
+    "hw_thermal_slowdown", // 0x40
+    "hw_power_brake_slowdown", // 0x80
+    "display_clock_setting", // 0x100
+  };
+  static final int REASON_GPU_IDLE = 0x1;
+  static final int REASON_SW_POWER_CAP = 0x4;
+  static final int REASON_HW_SLOWDOWN = 0x8;
+  static final int REASON_SW_THERMAL = 0x20;
+  static final int REASON_HW_THERMAL = 0x40;
+}

@@ -1,0 +1,117 @@
+package io.acceltel.exporter.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.acceltel.exporter.testing.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CollectionLoopTest {
+  private final SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(4, "NVIDIA H100 80GB HBM3", 7));
+  private final List<NodeSnapshot> published = new CopyOnWriteArrayList<>();
+  private final AtomicInteger overruns = new AtomicInteger();
+  private CollectionLoop loop;
+
+  private CollectionLoop loop(Duration interval) {
+    loop = CollectionLoop.builder("node-a", backend.devices())
+        .interval(interval)
+        .listener(published::add)
+        .metrics(new LoopMetrics() {
+          @Override
+          public void tickCompleted(long tickMillis, double durationSeconds) {}
+
+          @Override
+          public void readOverrun(int deviceIndex) {
+            overruns.incrementAndGet();
+          }
+        })
+        .build();
+    return loop;
+  }
+
+  @AfterEach
+  void close() {
+    loop.close();
+    backend.close();
+  }
+
+  private static double value(DeviceSnapshot device, io.acceltel.model.catalog.MetricDefinition metric) {
+    return device.readings().stream().filter(r -> r.metric() == metric).mapToDouble(Reading::value).findFirst()
+        .orElseThrow(() -> new AssertionError(metric + " missing"));
+  }
+
+  @Test
+  void aTickReadsEveryDeviceIntoOneSnapshotAtTheGivenTimestamp() {
+    NodeSnapshot snapshot = loop(Duration.ofSeconds(1)).tick(1_795_349_049_000L);
+    assertThat(snapshot.node()).isEqualTo("node-a");
+    assertThat(snapshot.timestampMillis()).isEqualTo(1_795_349_049_000L);
+    assertThat(snapshot.devices()).hasSize(4).allSatisfy(d -> {
+      assertThat(d.lost()).isFalse();
+      assertThat(value(d, MetricCatalog.DEVICE_LOST)).isZero();
+      assertThat(d.readings()).extracting(Reading::metric).contains(MetricCatalog.POWER, MetricCatalog.UTILIZATION);
+    });
+    assertThat(published).containsExactly(snapshot);
+  }
+
+  @Test
+  void aLostDeviceIsReportedWhileTheOthersKeepTickingAndItRecovers() {
+    CollectionLoop l = loop(Duration.ofSeconds(1));
+    backend.loseDevice(2, true);
+    NodeSnapshot during = l.tick(1_000_000L);
+    assertThat(during.devices().get(2).lost()).isTrue();
+    assertThat(value(during.devices().get(2), MetricCatalog.DEVICE_LOST)).isEqualTo(1);
+    assertThat(during.devices().get(2).readings()).extracting(Reading::metric)
+        .containsOnly(MetricCatalog.DEVICE_LOST);
+    for (int i : new int[] {0, 1, 3}) {
+      assertThat(during.devices().get(i).lost()).isFalse();
+      assertThat(value(during.devices().get(i), MetricCatalog.POWER)).isPositive();
+    }
+    backend.loseDevice(2, false);
+    NodeSnapshot after = l.tick(1_001_000L);
+    assertThat(after.devices().get(2).lost()).isFalse();
+    assertThat(value(after.devices().get(2), MetricCatalog.POWER)).isPositive();
+  }
+
+  @Test
+  void backgroundReadingsReachLaterTicks() {
+    CollectionLoop l = loop(Duration.ofSeconds(1));
+    List<NodeSnapshot> ticks = new ArrayList<>();
+    long t = 2_000_000L;
+    ticks.add(l.tick(t));
+    // The energy counter is read in the background; it appears in a tick once a background read completed.
+    Await.until("energy in a tick", Duration.ofSeconds(5), () -> {
+      NodeSnapshot s = l.tick(t + 1000L * ticks.size());
+      ticks.add(s);
+      return s.devices().get(0).readings().stream().anyMatch(r -> r.metric() == MetricCatalog.ENERGY);
+    });
+  }
+
+  @Test
+  void runsOnWallClockBoundaries() {
+    CollectionLoop l = loop(Duration.ofMillis(100));
+    l.start();
+    Await.until("three ticks", Duration.ofSeconds(5), () -> published.size() >= 3);
+    assertThat(published).allSatisfy(s -> assertThat(s.timestampMillis() % 100).isZero());
+    // A tick delayed past the next boundary skips it rather than running late, so gaps are whole intervals.
+    assertThat((published.get(1).timestampMillis() - published.get(0).timestampMillis()) % 100).isZero();
+    assertThat(overruns).hasValue(0);
+  }
+
+  @Test
+  void rejectsAnIntervalBelowTheMinimum() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> CollectionLoop.builder("n", List.of())
+        .interval(Duration.ofMillis(50))).hasMessageContaining("below the minimum of 100ms");
+    loop = loop(Duration.ofSeconds(1));
+  }
+}

@@ -1,0 +1,110 @@
+package io.acceltel.exporter.exposition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.collect.CollectionLoop;
+import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class NameViewsTest {
+  private static SimulatedBackend backend;
+  private static NodeSnapshot tick;
+
+  @BeforeAll
+  static void oneTick() {
+    backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 3));
+    try (CollectionLoop loop = CollectionLoop.builder("node-b", backend.devices()).build()) {
+      tick = loop.tick(1_795_349_100_000L);
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    backend.close();
+  }
+
+  private static double reading(int device, MetricDefinition metric) {
+    return tick.devices().get(device).readings().stream().filter(r -> r.metric() == metric)
+        .mapToDouble(Reading::value).findFirst().orElseThrow();
+  }
+
+  private static MetricSnapshot family(MetricSnapshots all, String name) {
+    return all.stream().filter(s -> s.getMetadata().getPrometheusName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not rendered"));
+  }
+
+  private static DataPointSnapshot point(MetricSnapshot family, String label, String value) {
+    return family.getDataPoints().stream().filter(p -> value.equals(p.getLabels().get(label))).findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void theDiscoveredViewsAreNativeAndDcgm() {
+    assertThat(MetricNameViews.discover().names()).contains("native", "dcgm");
+  }
+
+  @Test
+  void dcgmNamesCarryDcgmLabelsAndUnits() {
+    MetricSnapshots dcgm = new DcgmNameView().render(tick);
+    GaugeSnapshot util = (GaugeSnapshot) family(dcgm, "DCGM_FI_DEV_GPU_UTIL");
+    GaugeDataPointSnapshot gpu1 = (GaugeDataPointSnapshot) point(util, "gpu", "1");
+    assertThat(gpu1.getValue()).isEqualTo(reading(1, MetricCatalog.UTILIZATION) * 100, within());
+    Labels labels = gpu1.getLabels();
+    assertThat(labels.get("UUID")).isEqualTo(tick.devices().get(1).identity().uuid());
+    assertThat(labels.get("device")).isEqualTo("nvidia1");
+    assertThat(labels.get("modelName")).isEqualTo("NVIDIA H100 80GB HBM3");
+    assertThat(labels.get("Hostname")).isEqualTo("node-b");
+    assertThat(labels.get("DCGM_FI_DRIVER_VERSION")).isNotEmpty();
+    assertThat(labels.get("pci_bus_id")).isNotEmpty();
+
+    GaugeDataPointSnapshot fbUsed = (GaugeDataPointSnapshot) point(family(dcgm, "DCGM_FI_DEV_FB_USED"), "gpu", "0");
+    assertThat(fbUsed.getValue()).isEqualTo(reading(0, MetricCatalog.MEMORY_USED) / (1024 * 1024), within());
+
+    GaugeDataPointSnapshot smClock = (GaugeDataPointSnapshot) point(family(dcgm, "DCGM_FI_DEV_SM_CLOCK"), "gpu", "0");
+    assertThat(smClock.getValue()).isBetween(100.0, 3000.0);
+
+    MetricSnapshot eccCounter = family(dcgm, "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL");
+    assertThat(eccCounter).as("counters keep DCGM's name without _total").isInstanceOf(UnknownSnapshot.class);
+  }
+
+  @Test
+  void dcgmRebuildsTheClockEventBitmask() {
+    MetricSnapshots dcgm = new DcgmNameView().render(tick);
+    GaugeDataPointSnapshot mask =
+        (GaugeDataPointSnapshot) point(family(dcgm, "DCGM_FI_DEV_CLOCKS_EVENT_REASONS"), "gpu", "0");
+    long expected = 0;
+    for (Reading r : tick.devices().get(0).readings()) {
+      if (r.metric() == MetricCatalog.CLOCK_EVENT && r.value() != 0) {
+        expected |= ClockEventBits.BITS.get(r.labelValues().get(0));
+      }
+    }
+    assertThat((long) mask.getValue()).isEqualTo(expected);
+  }
+
+  @Test
+  void nativeNamesCarryTheDeviceLabelsAndTheMetricsOwn() {
+    MetricSnapshots all = new NativeNameView().render(tick);
+    GaugeSnapshot clocks = (GaugeSnapshot) family(all, "accelerator_clock_hertz");
+    assertThat(clocks.getDataPoints()).hasSize(6);
+    assertThat(clocks.getDataPoints().get(0).getLabels().stream().map(l -> l.getName()))
+        .containsExactlyInAnyOrder("node", "device", "uuid", "model", "vendor", "clock");
+  }
+
+  private static org.assertj.core.data.Offset<Double> within() {
+    return org.assertj.core.data.Offset.offset(1e-9);
+  }
+}
