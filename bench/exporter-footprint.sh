@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures the exporter's resident memory and CPU at its production settings (the JVM flags ./acceltel sets for
+# the exporter, 1 Hz ticks) over a window, with a Prometheus-like scrape every 5 s.
+#   usage: bench/exporter-footprint.sh SECONDS [exporter flags...]
+#   e.g.   bench/exporter-footprint.sh 300 --devices=simulated --simulated-devices=8
+# Prints one line per 30 s sample and a summary: max RSS (MB) and CPU (% of one core) over the window after a
+# 30 s warm-up.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:?usage: exporter-footprint.sh SECONDS [exporter flags...]}; shift
+port=$((20000 + RANDOM % 20000))
+"$root/acceltel" exporter --listen="127.0.0.1:$port" "$@" >/tmp/acceltel-footprint.log 2>&1 &
+launcher=$!
+trap 'kill $launcher 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat /tmp/acceltel-footprint.log; exit 1; }
+pid=$(pgrep -f "acceltel.jar exporter --listen=127.0.0.1:$port" | head -1)
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status"; }
+scrape_for() { local end=$((SECONDS + $1)); while [ $SECONDS -lt $end ]; do curl -fs "http://127.0.0.1:$port/metrics" -o /dev/null; sleep 5; done; }
+scrape_for 30
+t0=$(cpu_ticks); s0=$SECONDS; max_rss=0
+while [ $((SECONDS - s0)) -lt "$seconds" ]; do
+  scrape_for 30
+  rss=$(rss_mb)
+  max_rss=$(awk -v a="$max_rss" -v b="$rss" 'BEGIN {print (b > a) ? b : a}')
+  echo "t=$((SECONDS - s0))s rss=${rss}MB"
+done
+t1=$(cpu_ticks); elapsed=$((SECONDS - s0))
+awk -v t="$((t1 - t0))" -v hz="$hz" -v s="$elapsed" -v r="$max_rss" \
+  'BEGIN {printf "window %d s: max RSS %.1f MB, CPU %.2f %% of one core\n", s, r, 100 * t / hz / s}'

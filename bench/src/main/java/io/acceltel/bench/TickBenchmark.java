@@ -1,0 +1,82 @@
+package io.acceltel.bench;
+
+import io.acceltel.exporter.collect.CollectionLoop;
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.exporter.nvml.NvmlBackendProvider;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-tick collection cost for 8 GPUs through the real JNA binding, against the NVML C double (or, with
+ * {@code -Dacceltel.nvml.double=/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1}, real NVML on a GPU machine).
+ * {@code readOnOneThread} is the binding's own cost (compare with {@code bench/native/nvml_tick_cost.c}, which
+ * makes the same calls from C); {@code tick} adds the loop's per-device threads and the snapshot.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class TickBenchmark {
+  private DeviceBackend backend;
+  private CollectionLoop loop;
+  private List<DeviceReader> readers;
+  private long tickMillis = 1_795_349_049_000L;
+  private final List<Reading> sink = new ArrayList<>(1024);
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    Path library = NvmlDoubleControl.path();
+    if (library.getFileName().toString().contains("double")) {
+      NvmlDoubleControl.load(library).nvmlDouble_reset(8);
+    }
+    backend = new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
+        BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP));
+    readers = backend.devices();
+    loop = CollectionLoop.builder("bench", readers).build();
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    loop.close();
+    backend.close();
+  }
+
+  @Benchmark
+  public NodeSnapshot tick() {
+    tickMillis += 1000;
+    return loop.tick(tickMillis);
+  }
+
+  @Benchmark
+  public int readOnOneThread() throws DeviceLostException {
+    tickMillis += 1000;
+    sink.clear();
+    for (DeviceReader reader : readers) {
+      reader.read(tickMillis, sink::add);
+    }
+    return sink.size();
+  }
+}

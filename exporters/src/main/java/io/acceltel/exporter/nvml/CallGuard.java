@@ -1,0 +1,86 @@
+package io.acceltel.exporter.nvml;
+
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns one device's NVML return codes into the exporter's policy: SUCCESS reads the output, NOT_SUPPORTED leaves
+ * the metric out for good (the observer logs it once and the function is not called again), GPU_IS_LOST throws
+ * {@link DeviceLostException}, and any other code is counted through {@link NativeCallObserver#failed} and leaves
+ * the metric out for this tick only.
+ *
+ * <pre>{@code
+ * if (!guard.skip(FAN) && guard.ok(nvml.nvmlDeviceGetFanSpeed(handle, out.slot(0)), FAN)) {
+ *   sink.set(MetricCatalog.FAN_SPEED, out.uint(0) / 100.0);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: the tick thread and the background (energy) thread share one guard.
+ */
+final class CallGuard {
+  static final String BACKEND = "nvml";
+
+  private final DeviceIdentity identity;
+  private final NativeCallObserver observer;
+  private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
+
+  CallGuard(DeviceIdentity identity, NativeCallObserver observer) {
+    this.identity = identity;
+    this.observer = observer;
+  }
+
+  /** True when the function answered NOT_SUPPORTED before, so calling it again is pointless. */
+  boolean skip(String function) {
+    return unsupported.contains(function);
+  }
+
+  /**
+   * True when {@code rc} is SUCCESS and the outputs may be read.
+   *
+   * @throws DeviceLostException on NVML_ERROR_GPU_IS_LOST
+   */
+  boolean ok(int rc, String function) throws DeviceLostException {
+    if (rc == NvmlReturn.SUCCESS) {
+      return true;
+    }
+    if (rc == NvmlReturn.NOT_SUPPORTED) {
+      markUnsupported(function);
+      return false;
+    }
+    lostIf(rc, function);
+    failed(rc, function);
+    return false;
+  }
+
+  /** Records NOT_SUPPORTED for a function (or a field) without a call, e.g. for one entry of a batched call. */
+  void markUnsupported(String function) {
+    if (unsupported.add(function)) {
+      observer.unsupported(identity, function);
+    }
+  }
+
+  /** Counts a failure that is neither NOT_SUPPORTED nor GPU_IS_LOST. */
+  void failed(int rc, String function) {
+    observer.failed(BACKEND, function, rc, NvmlReturn.name(rc));
+  }
+
+  /** Throws when the code says the GPU fell off the bus. */
+  void lostIf(int rc, String function) throws DeviceLostException {
+    if (rc == NvmlReturn.GPU_IS_LOST) {
+      throw new DeviceLostException("GPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + function
+          + " returned NVML_ERROR_GPU_IS_LOST");
+    }
+  }
+
+  /** Forgets what was unsupported: after a recovery the device may be a different board or mode. */
+  void reset() {
+    unsupported.clear();
+  }
+
+  DeviceIdentity identity() {
+    return identity;
+  }
+}

@@ -1,0 +1,85 @@
+package io.acceltel.exporter.nvml;
+
+import com.sun.jna.Pointer;
+import io.acceltel.exporter.device.DeviceLostException;
+
+/**
+ * Reads device memory with {@code nvmlDeviceGetMemoryInfo_v2}, whose {@code used} excludes what the driver
+ * reserves, and falls back to v1 for good when the driver answers FUNCTION_NOT_FOUND (13, what driver 580 returns
+ * for a version it does not know) or ARGUMENT_VERSION_MISMATCH (25), or lacks the symbol. With v1, {@code used}
+ * includes the reserved memory and {@link #reserved()} is NaN.
+ *
+ * <p>Not thread-safe; one per handle, used by the tick thread.
+ */
+final class MemoryInfoReader {
+  static final String V2 = "nvmlDeviceGetMemoryInfo_v2";
+  static final String V1 = "nvmlDeviceGetMemoryInfo";
+
+  private final NvmlLibrary nvml;
+  private final CallGuard guard;
+  private final NvmlStructs.MemoryV2 v2 = new NvmlStructs.MemoryV2();
+  private final NvmlStructs.MemoryV1 v1 = new NvmlStructs.MemoryV1();
+  private boolean useV1;
+  private double total;
+  private double used;
+  private double free;
+  private double reserved;
+
+  MemoryInfoReader(NvmlLibrary nvml, CallGuard guard) {
+    this.nvml = nvml;
+    this.guard = guard;
+  }
+
+  /** True when the values were read; then {@link #total()} and the others hold bytes. */
+  boolean read(Pointer handle) throws DeviceLostException {
+    if (!useV1) {
+      int rc = callV2(handle);
+      if (rc == NvmlReturn.FUNCTION_NOT_FOUND || rc == NvmlReturn.ARGUMENT_VERSION_MISMATCH) {
+        useV1 = true;
+      } else if (guard.ok(rc, V2)) {
+        total = NvmlValue.unsignedToDouble(v2.total);
+        used = NvmlValue.unsignedToDouble(v2.used);
+        free = NvmlValue.unsignedToDouble(v2.free);
+        reserved = NvmlValue.unsignedToDouble(v2.reserved);
+        return true;
+      } else {
+        return false;
+      }
+    }
+    if (guard.skip(V1) || !guard.ok(nvml.nvmlDeviceGetMemoryInfo(handle, v1), V1)) {
+      return false;
+    }
+    total = NvmlValue.unsignedToDouble(v1.total);
+    used = NvmlValue.unsignedToDouble(v1.used);
+    free = NvmlValue.unsignedToDouble(v1.free);
+    reserved = Double.NaN;
+    return true;
+  }
+
+  private int callV2(Pointer handle) {
+    v2.version = NvmlStructs.MemoryV2.VERSION_2;
+    try {
+      return nvml.nvmlDeviceGetMemoryInfo_v2(handle, v2);
+    } catch (UnsatisfiedLinkError e) {
+      // Drivers older than the v2 API do not export the symbol at all.
+      return NvmlReturn.FUNCTION_NOT_FOUND;
+    }
+  }
+
+  double total() {
+    return total;
+  }
+
+  double used() {
+    return used;
+  }
+
+  double free() {
+    return free;
+  }
+
+  /** Reserved bytes; NaN when only the v1 call is available. */
+  double reserved() {
+    return reserved;
+  }
+}

@@ -1,0 +1,179 @@
+package io.acceltel.exporter.nvml;
+
+import com.sun.jna.Pointer;
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.Vendor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * NVIDIA GPUs through NVML: enumerates the devices once (index, UUID, name), reads the driver and NVML versions,
+ * and runs the XID event thread. Holds one NVML reference from {@code nvmlInit_v2} until {@link #close()}.
+ *
+ * <pre>{@code
+ * try (DeviceBackend backend = new NvmlBackendProvider().open(context)) {
+ *   System.out.println(backend.description()); // NVIDIA NVML 13.580.159.04, driver 580.159.04, 8 GPUs
+ * }
+ * }</pre>
+ */
+public final class NvmlBackend implements DeviceBackend {
+  static final String NAME = "nvml";
+  private static final Logger LOG = Logger.getLogger(NvmlBackend.class.getName());
+
+  private final NvmlLibrary nvml;
+  private final String nvmlVersion;
+  private final String driverVersion;
+  private final List<NvmlDeviceReader> readers;
+  private final XidWatcher xidWatcher;
+  private boolean closed;
+
+  private NvmlBackend(NvmlLibrary nvml, String nvmlVersion, String driverVersion, List<NvmlDeviceReader> readers,
+      XidWatcher xidWatcher) {
+    this.nvml = nvml;
+    this.nvmlVersion = nvmlVersion;
+    this.driverVersion = driverVersion;
+    this.readers = List.copyOf(readers);
+    this.xidWatcher = xidWatcher;
+  }
+
+  /**
+   * Loads and initializes NVML and opens every GPU it reports.
+   *
+   * @param nanoClock monotonic time for the GPM sample spacing; tests pass a clock they control
+   */
+  static NvmlBackend open(BackendContext context, LongSupplier nanoClock) throws BackendUnavailableException {
+    NvmlLibrary nvml = NvmlLoader.load(context.nativeLibrary());
+    NvmlLoader.init(nvml, context.nativeLibrary().map(Object::toString).orElse(NvmlLoader.DEFAULT_LIBRARY));
+    List<NvmlDeviceReader> readers = new ArrayList<>();
+    XidWatcher watcher = null;
+    try {
+      String nvmlVersion = systemString(nvml, true);
+      String driverVersion = systemString(nvml, false);
+      int count = deviceCount(nvml);
+      watcher = XidWatcher.start(nvml, context.observer());
+      XidWatcher xids = watcher;
+      for (int index = 0; index < count; index++) {
+        NvmlDeviceReader reader = openDevice(nvml, index, driverVersion, context.observer(), nanoClock,
+            recovered -> register(xids, recovered));
+        if (reader != null) {
+          readers.add(reader);
+          register(xids, reader);
+        }
+      }
+      return new NvmlBackend(nvml, nvmlVersion, driverVersion, readers, watcher);
+    } catch (BackendUnavailableException | RuntimeException | Error e) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      readers.forEach(NvmlDeviceReader::close);
+      nvml.nvmlShutdown();
+      throw e;
+    }
+  }
+
+  private static void register(XidWatcher watcher, NvmlDeviceReader reader) {
+    if (watcher != null) {
+      watcher.register(reader.handle(), reader.xids(), "GPU " + reader.identity().index());
+    }
+  }
+
+  private static int deviceCount(NvmlLibrary nvml) throws BackendUnavailableException {
+    NativeOut out = new NativeOut();
+    int rc = nvml.nvmlDeviceGetCount_v2(out.slot(0));
+    if (rc != NvmlReturn.SUCCESS) {
+      throw new BackendUnavailableException("NVML could not count the GPUs (nvmlDeviceGetCount_v2 returned "
+          + NvmlReturn.name(rc) + "): check the GPUs with nvidia-smi.");
+    }
+    return (int) out.uint(0);
+  }
+
+  private static String systemString(NvmlLibrary nvml, boolean nvmlVersion) {
+    byte[] buffer = new byte[NvmlLibrary.NVML_SYSTEM_VERSION_BUFFER_SIZE];
+    int rc = nvmlVersion
+        ? nvml.nvmlSystemGetNVMLVersion(buffer, buffer.length)
+        : nvml.nvmlSystemGetDriverVersion(buffer, buffer.length);
+    return rc == NvmlReturn.SUCCESS ? NvmlStrings.decode(buffer) : "unknown";
+  }
+
+  /** Opens one GPU, or returns null (logged) when it cannot be read at all: no handle, no UUID, or lost. */
+  private static NvmlDeviceReader openDevice(NvmlLibrary nvml, int index, String driverVersion,
+      NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered) {
+    NativeOut out = new NativeOut();
+    int rc = nvml.nvmlDeviceGetHandleByIndex_v2(index, out.slot(0));
+    if (rc != NvmlReturn.SUCCESS) {
+      skip(observer, index, "nvmlDeviceGetHandleByIndex_v2", rc);
+      return null;
+    }
+    Pointer handle = out.pointer(0);
+    byte[] text = new byte[NvmlLibrary.NVML_DEVICE_UUID_V2_BUFFER_SIZE];
+    rc = nvml.nvmlDeviceGetUUID(handle, text, text.length);
+    if (rc != NvmlReturn.SUCCESS) {
+      // The UUID is the join key for attribution; a device without one cannot be reported usefully.
+      skip(observer, index, "nvmlDeviceGetUUID", rc);
+      return null;
+    }
+    String uuid = NvmlStrings.decode(text);
+    String name = optionalString(nvml.nvmlDeviceGetName(handle, text, text.length), text, "NVIDIA GPU");
+    String serial = optionalString(nvml.nvmlDeviceGetSerial(handle, text, text.length), text, "");
+    String vbios = optionalString(nvml.nvmlDeviceGetVbiosVersion(handle, text, text.length), text, "");
+    NvmlStructs.PciInfo pci = new NvmlStructs.PciInfo();
+    String busId = nvml.nvmlDeviceGetPciInfo_v3(handle, pci) == NvmlReturn.SUCCESS
+        ? NvmlStrings.decode(pci.busId) : "";
+    DeviceIdentity identity = new DeviceIdentity(index, uuid, name, Vendor.NVIDIA);
+    NvmlDeviceInfo info = new NvmlDeviceInfo(identity, serial, vbios, busId);
+    try {
+      return new NvmlDeviceReader(nvml, handle, info, driverVersion, observer, nanoClock, onRecovered);
+    } catch (DeviceLostException e) {
+      LOG.warning("GPU " + index + " (" + uuid + ") is left out: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String optionalString(int rc, byte[] text, String fallback) {
+    return rc == NvmlReturn.SUCCESS ? NvmlStrings.decode(text) : fallback;
+  }
+
+  private static void skip(NativeCallObserver observer, int index, String function, int rc) {
+    observer.failed(CallGuard.BACKEND, function, rc, NvmlReturn.name(rc));
+    LOG.warning("GPU " + index + " is left out: " + function + " returned " + NvmlReturn.name(rc));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    int n = readers.size();
+    return "NVIDIA NVML " + nvmlVersion + ", driver " + driverVersion + ", " + n + (n == 1 ? " GPU" : " GPUs");
+  }
+
+  @Override
+  public List<DeviceReader> devices() {
+    return List.copyOf(readers);
+  }
+
+  /** Stops the XID thread, frees the event set and GPM samples, then releases this backend's NVML reference. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (xidWatcher != null) {
+      xidWatcher.close();
+    }
+    readers.forEach(NvmlDeviceReader::close);
+    nvml.nvmlShutdown();
+  }
+}

@@ -1,0 +1,334 @@
+package io.acceltel.exporter.nvml;
+
+import com.sun.jna.Pointer;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.ReadingSink;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads one NVIDIA GPU through NVML once a tick, converting every value to the catalog's unit (ratios, watts,
+ * joules, hertz, bytes). The plain scalar reads live here; the stateful parts have their own classes: the sample
+ * ring drains ({@link SampleDrain}), the batched field values with counter rates ({@link FieldValueReader}), NVLink
+ * ({@link NvLinkReader}), compute processes ({@link ComputeProcessReader}), MIG ({@link MigReader}), GPM profiling
+ * ({@link GpmSampler}) and XID counts ({@link XidCounters}, fed by {@link XidWatcher}).
+ *
+ * <p>Return codes follow {@link CallGuard}: NOT_SUPPORTED leaves a metric out for good, GPU_IS_LOST throws
+ * {@link DeviceLostException}, anything else is counted and leaves the metric out for the tick.
+ *
+ * <p>{@link #read} runs on the device's tick thread and {@link #readBackground} on another; they share only the
+ * thread-safe {@link CallGuard} and the volatile handle, each with its own native out-buffers.
+ */
+public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
+  private static final String UTILIZATION_RATES = "nvmlDeviceGetUtilizationRates";
+  private static final String POWER_USAGE = "nvmlDeviceGetPowerUsage";
+  private static final String POWER_LIMIT = "nvmlDeviceGetEnforcedPowerLimit";
+  private static final String ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
+  private static final String BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
+  private static final String TEMPERATURE = "nvmlDeviceGetTemperature";
+  private static final String CLOCK = "nvmlDeviceGetClockInfo";
+  private static final String MAX_CLOCK = "nvmlDeviceGetMaxClockInfo";
+  private static final String CLOCK_EVENTS = "nvmlDeviceGetCurrentClocksEventReasons";
+  private static final String PSTATE = "nvmlDeviceGetPerformanceState";
+  private static final String FAN = "nvmlDeviceGetFanSpeed";
+  private static final String PCIE_GEN = "nvmlDeviceGetCurrPcieLinkGeneration";
+  private static final String PCIE_WIDTH = "nvmlDeviceGetCurrPcieLinkWidth";
+  private static final String PCIE_MAX_GEN = "nvmlDeviceGetMaxPcieLinkGeneration";
+  private static final String PCIE_MAX_WIDTH = "nvmlDeviceGetMaxPcieLinkWidth";
+  private static final String PCIE_REPLAY = "nvmlDeviceGetPcieReplayCounter";
+  private static final String ECC = "nvmlDeviceGetTotalEccErrors";
+  private static final String REMAPPED_ROWS = "nvmlDeviceGetRemappedRows";
+  private static final String ENCODER = "nvmlDeviceGetEncoderUtilization";
+  private static final String DECODER = "nvmlDeviceGetDecoderUtilization";
+
+  private static final int[] CLOCK_TYPES = {NvmlLibrary.NVML_CLOCK_SM, NvmlLibrary.NVML_CLOCK_MEM,
+      NvmlLibrary.NVML_CLOCK_GRAPHICS};
+  private static final String[] CLOCK_LABELS = {"sm", "memory", "graphics"};
+  private static final double MHZ = 1e6;
+
+  /** Every clocks event (throttle) reason NVML defines, by bit, so each gets a 0/1 series every tick. */
+  private static final long[] CLOCK_EVENT_BITS = {0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100};
+  private static final String[] CLOCK_EVENT_LABELS = {"gpu_idle", "applications_clocks_setting", "sw_power_cap",
+      "hw_slowdown", "sync_boost", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown",
+      "display_clock_setting"};
+
+  private static final int[][] ECC_COMBOS = {
+    {NvmlLibrary.NVML_MEMORY_ERROR_CORRECTED, NvmlLibrary.NVML_ECC_COUNTER_VOLATILE},
+    {NvmlLibrary.NVML_MEMORY_ERROR_CORRECTED, NvmlLibrary.NVML_ECC_COUNTER_AGGREGATE},
+    {NvmlLibrary.NVML_MEMORY_ERROR_UNCORRECTED, NvmlLibrary.NVML_ECC_COUNTER_VOLATILE},
+    {NvmlLibrary.NVML_MEMORY_ERROR_UNCORRECTED, NvmlLibrary.NVML_ECC_COUNTER_AGGREGATE},
+  };
+  private static final List<List<String>> ECC_LABELS = List.of(
+      List.of("corrected", "volatile"), List.of("corrected", "aggregate"),
+      List.of("uncorrected", "volatile"), List.of("uncorrected", "aggregate"));
+
+  /** An NVML call with one out-parameter; method references to it capture nothing, so they allocate nothing. */
+  @FunctionalInterface
+  private interface ScalarCall {
+    int call(NvmlLibrary nvml, Pointer device, Pointer out);
+  }
+
+  private final NvmlLibrary nvml;
+  private final DeviceIdentity identity;
+  private final CallGuard guard;
+  private final Consumer<NvmlDeviceReader> onRecovered;
+  private final NativeOut out = new NativeOut();
+  private final NativeOut backgroundOut = new NativeOut();
+  private final NvmlStructs.Utilization utilization = new NvmlStructs.Utilization();
+  private final NvmlStructs.Bar1Memory bar1 = new NvmlStructs.Bar1Memory();
+  private final SampleDrain utilizationSamples;
+  private final SampleDrain powerSamples;
+  private final MemoryInfoReader memory;
+  private final FieldValueReader fieldValues;
+  private final NvLinkReader nvLink;
+  private final ComputeProcessReader processes;
+  private final MigReader mig;
+  private final GpmSampler gpm;
+  private final XidCounters xids = new XidCounters();
+  /** DEVICE_INFO labels per MIG mode, built once: the strings were read at open and do not change. */
+  private final List<String> infoEnabled;
+  private final List<String> infoDisabled;
+  private final List<String> infoUnsupported;
+  private volatile Pointer handle;
+
+  NvmlDeviceReader(NvmlLibrary nvml, Pointer handle, NvmlDeviceInfo info, String driverVersion,
+      NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered)
+      throws DeviceLostException {
+    this.nvml = nvml;
+    this.handle = handle;
+    this.identity = info.identity();
+    this.onRecovered = onRecovered;
+    this.guard = new CallGuard(identity, observer);
+    this.utilizationSamples = new SampleDrain(nvml, guard, NvmlLibrary.NVML_SAMPLING_GPU_UTILIZATION,
+        "GPU_UTILIZATION");
+    this.powerSamples = new SampleDrain(nvml, guard, NvmlLibrary.NVML_SAMPLING_TOTAL_POWER, "TOTAL_POWER");
+    this.memory = new MemoryInfoReader(nvml, guard);
+    this.fieldValues = new FieldValueReader(nvml, guard);
+    this.nvLink = new NvLinkReader(nvml, guard);
+    this.processes = new ComputeProcessReader(nvml, guard);
+    this.mig = new MigReader(nvml, guard);
+    this.gpm = GpmSampler.open(nvml, guard, handle, nanoClock);
+    this.infoEnabled = info.labels(driverVersion, MigReader.ENABLED);
+    this.infoDisabled = info.labels(driverVersion, MigReader.DISABLED);
+    this.infoUnsupported = info.labels(driverVersion, MigReader.UNSUPPORTED);
+  }
+
+  @Override
+  public DeviceIdentity identity() {
+    return identity;
+  }
+
+  Pointer handle() {
+    return handle;
+  }
+
+  XidCounters xids() {
+    return xids;
+  }
+
+  /** Whether GPM profiling metrics are read for this device. */
+  boolean profiling() {
+    return gpm != null;
+  }
+
+  @Override
+  public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+    Pointer device = handle;
+    readUtilization(device, sink);
+    readPower(device, sink);
+    readMemory(device, sink);
+    readThermalAndClocks(device, sink);
+    readPcie(device, sink);
+    readErrors(device, sink);
+    readCodecs(device, sink);
+    fieldValues.read(device, tickMillis, sink);
+    nvLink.read(device, sink);
+    processes.read(device, sink);
+    mig.readMode(device);
+    mig.readInstances(device, sink);
+    if (gpm != null) {
+      gpm.read(device, sink);
+    }
+    xids.emit(sink);
+    sink.set(MetricCatalog.DEVICE_INFO, deviceInfoLabels(), 1);
+  }
+
+  /** The energy counter: ~3 ms a call (up to 16 ms), so it is read off the tick's critical path. */
+  @Override
+  public void readBackground(ReadingSink sink) throws DeviceLostException {
+    if (!guard.skip(ENERGY)
+        && guard.ok(nvml.nvmlDeviceGetTotalEnergyConsumption(handle, backgroundOut.slot(0)), ENERGY)) {
+      sink.set(MetricCatalog.ENERGY, NvmlValue.unsignedToDouble(backgroundOut.ulong(0)) / 1000.0);
+    }
+  }
+
+  /**
+   * Re-acquires the handle by UUID (the index may have changed after a reset) and checks that the device answers
+   * a cheap call with the same UUID.
+   */
+  @Override
+  public boolean recover() {
+    NativeOut recoverOut = new NativeOut();
+    if (nvml.nvmlDeviceGetHandleByUUID(identity.uuid(), recoverOut.slot(0)) != NvmlReturn.SUCCESS) {
+      return false;
+    }
+    Pointer device = recoverOut.pointer(0);
+    byte[] uuid = new byte[NvmlLibrary.NVML_DEVICE_UUID_V2_BUFFER_SIZE];
+    if (nvml.nvmlDeviceGetUUID(device, uuid, uuid.length) != NvmlReturn.SUCCESS
+        || !identity.uuid().equals(NvmlStrings.decode(uuid))) {
+      return false;
+    }
+    handle = device;
+    if (gpm != null) {
+      gpm.restart();
+    }
+    onRecovered.accept(this);
+    return true;
+  }
+
+  private void readUtilization(Pointer device, ReadingSink sink) throws DeviceLostException {
+    SampleDrain.Result drained = utilizationSamples.drain(device);
+    boolean rates = !guard.skip(UTILIZATION_RATES)
+        && guard.ok(nvml.nvmlDeviceGetUtilizationRates(device, utilization), UTILIZATION_RATES);
+    if (rates) {
+      sink.set(MetricCatalog.MEMORY_UTILIZATION, utilization.memory / 100.0);
+    }
+    if (drained == SampleDrain.Result.NEW_SAMPLES) {
+      sink.set(MetricCatalog.UTILIZATION, utilizationSamples.average() / 100.0);
+      sink.set(MetricCatalog.UTILIZATION_MAX, utilizationSamples.max() / 100.0);
+    } else if (rates) {
+      // No new ring samples since the last tick: the plain read is the best average and maximum there is.
+      sink.set(MetricCatalog.UTILIZATION, utilization.gpu / 100.0);
+      sink.set(MetricCatalog.UTILIZATION_MAX, utilization.gpu / 100.0);
+    }
+  }
+
+  private void readPower(Pointer device, ReadingSink sink) throws DeviceLostException {
+    if (powerSamples.drain(device) == SampleDrain.Result.NEW_SAMPLES) {
+      sink.set(MetricCatalog.POWER, powerSamples.average() / 1000.0);
+      sink.set(MetricCatalog.POWER_MAX, powerSamples.max() / 1000.0);
+    } else if (scalar(POWER_USAGE, NvmlLibrary::nvmlDeviceGetPowerUsage, device)) {
+      double watts = out.uint(0) / 1000.0;
+      sink.set(MetricCatalog.POWER, watts);
+      sink.set(MetricCatalog.POWER_MAX, watts);
+    }
+    if (scalar(POWER_LIMIT, NvmlLibrary::nvmlDeviceGetEnforcedPowerLimit, device)) {
+      sink.set(MetricCatalog.POWER_LIMIT, out.uint(0) / 1000.0);
+    }
+  }
+
+  private void readMemory(Pointer device, ReadingSink sink) throws DeviceLostException {
+    if (memory.read(device)) {
+      sink.set(MetricCatalog.MEMORY_TOTAL, memory.total());
+      sink.set(MetricCatalog.MEMORY_USED, memory.used());
+      sink.set(MetricCatalog.MEMORY_FREE, memory.free());
+      if (!Double.isNaN(memory.reserved())) {
+        sink.set(MetricCatalog.MEMORY_RESERVED, memory.reserved());
+      }
+    }
+    if (!guard.skip(BAR1) && guard.ok(nvml.nvmlDeviceGetBAR1MemoryInfo(device, bar1), BAR1)) {
+      sink.set(MetricCatalog.BAR1_TOTAL, NvmlValue.unsignedToDouble(bar1.bar1Total));
+      sink.set(MetricCatalog.BAR1_USED, NvmlValue.unsignedToDouble(bar1.bar1Used));
+    }
+  }
+
+  private void readThermalAndClocks(Pointer device, ReadingSink sink) throws DeviceLostException {
+    if (!guard.skip(TEMPERATURE) && guard.ok(
+        nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, out.slot(0)), TEMPERATURE)) {
+      sink.set(MetricCatalog.TEMPERATURE, out.uint(0));
+    }
+    for (int i = 0; i < CLOCK_TYPES.length; i++) {
+      if (!guard.skip(CLOCK) && guard.ok(nvml.nvmlDeviceGetClockInfo(device, CLOCK_TYPES[i], out.slot(0)), CLOCK)) {
+        sink.set(MetricCatalog.CLOCK, CLOCK_LABELS[i], out.uint(0) * MHZ);
+      }
+      if (!guard.skip(MAX_CLOCK)
+          && guard.ok(nvml.nvmlDeviceGetMaxClockInfo(device, CLOCK_TYPES[i], out.slot(0)), MAX_CLOCK)) {
+        sink.set(MetricCatalog.CLOCK_MAX, CLOCK_LABELS[i], out.uint(0) * MHZ);
+      }
+    }
+    if (scalar(CLOCK_EVENTS, NvmlLibrary::nvmlDeviceGetCurrentClocksEventReasons, device)) {
+      long reasons = out.ulong(0);
+      for (int i = 0; i < CLOCK_EVENT_BITS.length; i++) {
+        sink.set(MetricCatalog.CLOCK_EVENT, CLOCK_EVENT_LABELS[i], (reasons & CLOCK_EVENT_BITS[i]) != 0 ? 1 : 0);
+      }
+    }
+    if (scalar(PSTATE, NvmlLibrary::nvmlDeviceGetPerformanceState, device)) {
+      sink.set(MetricCatalog.PSTATE, out.uint(0));
+    }
+    if (scalar(FAN, NvmlLibrary::nvmlDeviceGetFanSpeed, device)) {
+      sink.set(MetricCatalog.FAN_SPEED, out.uint(0) / 100.0);
+    }
+  }
+
+  private void readPcie(Pointer device, ReadingSink sink) throws DeviceLostException {
+    if (scalar(PCIE_GEN, NvmlLibrary::nvmlDeviceGetCurrPcieLinkGeneration, device)) {
+      sink.set(MetricCatalog.PCIE_LINK_GEN, out.uint(0));
+    }
+    if (scalar(PCIE_MAX_GEN, NvmlLibrary::nvmlDeviceGetMaxPcieLinkGeneration, device)) {
+      sink.set(MetricCatalog.PCIE_LINK_GEN_MAX, out.uint(0));
+    }
+    if (scalar(PCIE_WIDTH, NvmlLibrary::nvmlDeviceGetCurrPcieLinkWidth, device)) {
+      sink.set(MetricCatalog.PCIE_LINK_WIDTH, out.uint(0));
+    }
+    if (scalar(PCIE_MAX_WIDTH, NvmlLibrary::nvmlDeviceGetMaxPcieLinkWidth, device)) {
+      sink.set(MetricCatalog.PCIE_LINK_WIDTH_MAX, out.uint(0));
+    }
+    if (scalar(PCIE_REPLAY, NvmlLibrary::nvmlDeviceGetPcieReplayCounter, device)) {
+      sink.set(MetricCatalog.PCIE_REPLAY, out.uint(0));
+    }
+  }
+
+  private void readErrors(Pointer device, ReadingSink sink) throws DeviceLostException {
+    for (int i = 0; i < ECC_COMBOS.length && !guard.skip(ECC); i++) {
+      if (guard.ok(nvml.nvmlDeviceGetTotalEccErrors(device, ECC_COMBOS[i][0], ECC_COMBOS[i][1], out.slot(0)), ECC)) {
+        sink.set(MetricCatalog.ECC_ERRORS, ECC_LABELS.get(i), NvmlValue.unsignedToDouble(out.ulong(0)));
+      }
+    }
+    if (!guard.skip(REMAPPED_ROWS) && guard.ok(nvml.nvmlDeviceGetRemappedRows(device, out.slot(0), out.slot(1),
+        out.slot(2), out.slot(3)), REMAPPED_ROWS)) {
+      sink.set(MetricCatalog.REMAPPED_ROWS, "correctable", out.uint(0));
+      sink.set(MetricCatalog.REMAPPED_ROWS, "uncorrectable", out.uint(1));
+      sink.set(MetricCatalog.ROW_REMAP_PENDING, out.uint(2) != 0 ? 1 : 0);
+      sink.set(MetricCatalog.ROW_REMAP_FAILED, out.uint(3) != 0 ? 1 : 0);
+    }
+  }
+
+  private void readCodecs(Pointer device, ReadingSink sink) throws DeviceLostException {
+    if (!guard.skip(ENCODER)
+        && guard.ok(nvml.nvmlDeviceGetEncoderUtilization(device, out.slot(0), out.slot(1)), ENCODER)) {
+      sink.set(MetricCatalog.ENCODER_UTILIZATION, out.uint(0) / 100.0);
+    }
+    if (!guard.skip(DECODER)
+        && guard.ok(nvml.nvmlDeviceGetDecoderUtilization(device, out.slot(0), out.slot(1)), DECODER)) {
+      sink.set(MetricCatalog.DECODER_UTILIZATION, out.uint(0) / 100.0);
+    }
+  }
+
+  private boolean scalar(String function, ScalarCall call, Pointer device) throws DeviceLostException {
+    return !guard.skip(function) && guard.ok(call.call(nvml, device, out.slot(0)), function);
+  }
+
+  private List<String> deviceInfoLabels() {
+    switch (mig.mode()) {
+      case MigReader.ENABLED:
+        return infoEnabled;
+      case MigReader.DISABLED:
+        return infoDisabled;
+      default:
+        return infoUnsupported;
+    }
+  }
+
+  /** Frees the GPM samples; the backend calls it before nvmlShutdown. */
+  @Override
+  public void close() {
+    if (gpm != null) {
+      gpm.close();
+    }
+  }
+}

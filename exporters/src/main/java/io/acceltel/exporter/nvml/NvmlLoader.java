@@ -1,0 +1,77 @@
+package io.acceltel.exporter.nvml;
+
+import com.sun.jna.Native;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Loads libnvidia-ml and initializes it, turning every way that can fail into one sentence for the operator that
+ * says what is wrong and what to do.
+ */
+final class NvmlLoader {
+  static final String DEFAULT_LIBRARY = "libnvidia-ml.so.1";
+  private static final String ALTERNATIVES =
+      "install the NVIDIA driver (in Kubernetes, run with the NVIDIA container toolkit), point --nvml-library at it,"
+          + " or use --devices=simulated for a demo.";
+
+  private NvmlLoader() {}
+
+  /** Loads the library from an explicit path, or {@code libnvidia-ml.so.1} from the system's search path. */
+  static NvmlLibrary load(Optional<Path> explicitPath) throws BackendUnavailableException {
+    String name = explicitPath.map(Path::toString).orElse(DEFAULT_LIBRARY);
+    if (explicitPath.isPresent() && !Files.exists(explicitPath.get())) {
+      throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES);
+    }
+    try {
+      return Native.load(name, NvmlLibrary.class);
+    } catch (UnsatisfiedLinkError e) {
+      if (explicitPath.isEmpty()) {
+        throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES, e);
+      }
+      throw new BackendUnavailableException("NVIDIA driver library " + name + " could not be loaded ("
+          + firstLine(e.getMessage()) + "): " + ALTERNATIVES, e);
+    }
+  }
+
+  /** Calls nvmlInit_v2; on success the caller owns one reference and must call nvmlShutdown once. */
+  static void init(NvmlLibrary nvml, String libraryName) throws BackendUnavailableException {
+    int rc;
+    try {
+      rc = nvml.nvmlInit_v2();
+    } catch (UnsatisfiedLinkError e) {
+      throw new BackendUnavailableException(libraryName + " is not an NVML library (it has no nvmlInit_v2): point "
+          + "--nvml-library at libnvidia-ml.so.1 of the installed NVIDIA driver.", e);
+    }
+    if (rc != NvmlReturn.SUCCESS) {
+      throw new BackendUnavailableException(initFailure(rc));
+    }
+  }
+
+  static String initFailure(int rc) {
+    switch (rc) {
+      case NvmlReturn.DRIVER_NOT_LOADED:
+        return "The NVIDIA kernel driver is not loaded (nvmlInit_v2 returned NVML_ERROR_DRIVER_NOT_LOADED): check "
+            + "the driver with nvidia-smi and load it (modprobe nvidia), or use --devices=simulated for a demo.";
+      case NvmlReturn.NO_PERMISSION:
+        return "NVML was denied access to the GPUs (nvmlInit_v2 returned NVML_ERROR_NO_PERMISSION): give the "
+            + "exporter access to /dev/nvidia* (in Kubernetes, run it with the NVIDIA container toolkit).";
+      case NvmlReturn.LIB_RM_VERSION_MISMATCH:
+        return "libnvidia-ml does not match the running NVIDIA kernel driver (nvmlInit_v2 returned "
+            + "NVML_ERROR_LIB_RM_VERSION_MISMATCH): reboot or reload the driver after the upgrade, or mount the "
+            + "library of the running driver.";
+      default:
+        return "NVML could not be initialized (nvmlInit_v2 returned " + NvmlReturn.name(rc) + ", code " + rc
+            + "): check the GPUs with nvidia-smi.";
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,132 @@
+package io.acceltel.exporter.nvml;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.acceltel.exporter.device.DeviceLostException;
+
+/**
+ * Drains one of the driver's sample ring buffers ({@code nvmlDeviceGetSamples}) incrementally: each call asks only
+ * for samples newer than the newest one seen, and reports their average and maximum. On an H100 the utilization
+ * ring gets a sample every 200 ms and the power ring one every 20 ms, so a 1 Hz plain read sees one utilization
+ * window in five and no power peaks; draining the ring sees them all.
+ *
+ * <pre>{@code
+ * if (drain.drain(handle) == SampleDrain.Result.NEW_SAMPLES) {
+ *   sink.set(UTILIZATION, drain.average() / 100);
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe; one per device and sampling type, used by the tick thread.
+ */
+final class SampleDrain {
+  /** What a drain found. */
+  enum Result {
+    NEW_SAMPLES,
+    /** NOT_FOUND: the ring holds nothing newer than the last drain; callers fall back to the plain read. */
+    NO_NEW_SAMPLES,
+    /** The call failed or is unsupported; the guard has already reported it. */
+    FAILED
+  }
+
+  /** On the first drain the ring may hold up to 14 s of history; count only its newest second, like a tick. */
+  private static final long FIRST_DRAIN_WINDOW_US = 1_000_000L;
+  private static final int INITIAL_CAPACITY = 128;
+
+  private final NvmlLibrary nvml;
+  private final CallGuard guard;
+  private final int samplingType;
+  private final String function;
+  private final NativeOut out = new NativeOut();
+  private Memory buffer = new Memory((long) INITIAL_CAPACITY * NvmlStructs.Sample.SIZE);
+  private int capacity = INITIAL_CAPACITY;
+  private long lastSeenUs;
+  private double average;
+  private double max;
+
+  SampleDrain(NvmlLibrary nvml, CallGuard guard, int samplingType, String typeName) {
+    this.nvml = nvml;
+    this.guard = guard;
+    this.samplingType = samplingType;
+    this.function = "nvmlDeviceGetSamples(" + typeName + ")";
+  }
+
+  Result drain(Pointer handle) throws DeviceLostException {
+    if (guard.skip(function)) {
+      return Result.FAILED;
+    }
+    int rc = call(handle);
+    if (rc == NvmlReturn.INSUFFICIENT_SIZE) {
+      // More new samples than the buffer holds (a ring larger than expected). The outputs of a failed call are
+      // not trusted, so ask the documented way: with samples = NULL the driver answers the ring's capacity.
+      grow(Math.max(capacity * 2, ringCapacity(handle)));
+      rc = call(handle);
+    }
+    if (rc == NvmlReturn.NOT_FOUND) {
+      return Result.NO_NEW_SAMPLES;
+    }
+    if (!guard.ok(rc, function)) {
+      return Result.FAILED;
+    }
+    return summarize((int) out.uint(0), (int) out.uint(1));
+  }
+
+  private int call(Pointer handle) {
+    Pointer valueType = out.slot(0);
+    Pointer count = out.slot(1);
+    count.setInt(0, capacity);
+    return nvml.nvmlDeviceGetSamples(handle, samplingType, lastSeenUs, valueType, count, buffer);
+  }
+
+  private int ringCapacity(Pointer handle) {
+    Pointer count = out.slot(1);
+    int rc = nvml.nvmlDeviceGetSamples(handle, samplingType, lastSeenUs, out.slot(0), count, null);
+    return rc == NvmlReturn.SUCCESS ? (int) out.uint(1) : 0;
+  }
+
+  private Result summarize(int valueType, int count) {
+    int n = Math.min(count, capacity);
+    long newest = lastSeenUs;
+    for (int i = 0; i < n; i++) {
+      newest = Math.max(newest, buffer.getLong((long) i * NvmlStructs.Sample.SIZE + NvmlStructs.Sample.OFFSET_TIMESTAMP));
+    }
+    // The first drain starts at 0 and gets the whole ring; later drains get only what is newer than lastSeen,
+    // but the driver's filter is not trusted blindly: anything at or before lastSeen is skipped here too.
+    long after = lastSeenUs == 0 ? newest - FIRST_DRAIN_WINDOW_US : lastSeenUs;
+    double sum = 0;
+    double highest = Double.NEGATIVE_INFINITY;
+    int used = 0;
+    for (int i = 0; i < n; i++) {
+      long base = (long) i * NvmlStructs.Sample.SIZE;
+      long ts = buffer.getLong(base + NvmlStructs.Sample.OFFSET_TIMESTAMP);
+      if (ts <= after) {
+        continue;
+      }
+      double value = NvmlValue.toDouble(valueType, buffer.getLong(base + NvmlStructs.Sample.OFFSET_VALUE));
+      sum += value;
+      highest = Math.max(highest, value);
+      used++;
+    }
+    lastSeenUs = newest;
+    if (used == 0) {
+      return Result.NO_NEW_SAMPLES;
+    }
+    average = sum / used;
+    max = highest;
+    return Result.NEW_SAMPLES;
+  }
+
+  private void grow(int newCapacity) {
+    buffer = new Memory((long) newCapacity * NvmlStructs.Sample.SIZE);
+    capacity = newCapacity;
+  }
+
+  /** Average of the samples found by the last successful drain, in the sample's raw unit (%, mW). */
+  double average() {
+    return average;
+  }
+
+  /** Maximum of the samples found by the last successful drain. */
+  double max() {
+    return max;
+  }
+}

@@ -1,0 +1,190 @@
+package io.acceltel.exporter.nvml;
+
+import static io.acceltel.exporter.nvml.NvmlTestSupport.context;
+import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.DeviceBackendProvider;
+import io.acceltel.exporter.device.DeviceBackends;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.nvml.NvmlTestSupport.FakeClock;
+import io.acceltel.exporter.nvml.NvmlTestSupport.Readings;
+import io.acceltel.exporter.nvml.NvmlTestSupport.RecordingObserver;
+import io.acceltel.exporter.nvml.NvmlTestSupport.RecordingObserver.Failure;
+import io.acceltel.model.catalog.MetricCatalog;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every NVML return code the backend handles, forced through the double. */
+class NvmlReturnCodeTest {
+  private static final NvmlDouble DOUBLE = NvmlDouble.INSTANCE;
+  private final RecordingObserver observer = new RecordingObserver();
+  private NvmlBackend backend;
+
+  @BeforeEach
+  void setUp() {
+    DOUBLE.nvmlDouble_reset(2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  private NvmlDeviceReader gpu(int index) throws Exception {
+    backend = open(observer, new FakeClock());
+    return (NvmlDeviceReader) backend.devices().get(index);
+  }
+
+  private static Readings tick(NvmlDeviceReader reader, long millis) throws Exception {
+    Readings readings = new Readings();
+    reader.read(millis, readings);
+    return readings;
+  }
+
+  @Test
+  void notSupportedDropsJustThatMetricAndIsNotCalledAgain() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetEnforcedPowerLimit", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    Readings r = tick(reader, 1000);
+    assertThat(r.has(MetricCatalog.POWER_LIMIT)).isFalse();
+    assertThat(r.has(MetricCatalog.POWER)).isTrue();
+    assertThat(r.has(MetricCatalog.TEMPERATURE)).isTrue();
+    assertThat(observer.unsupported).containsOnlyOnce("nvmlDeviceGetEnforcedPowerLimit", "nvmlDeviceGetFanSpeed");
+    assertThat(observer.failures).isEmpty();
+
+    tick(reader, 2000);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetEnforcedPowerLimit")).isEqualTo(1);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFanSpeed")).isEqualTo(1);
+    assertThat(tick((NvmlDeviceReader) backend.devices().get(1), 1000).has(MetricCatalog.POWER_LIMIT))
+        .as("only the device that said NOT_SUPPORTED loses the metric").isTrue();
+  }
+
+  @Test
+  void aFanThatIsSupportedIsARatio() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetFanSpeed", NvmlDouble.ANY_DEVICE, NvmlReturn.SUCCESS);
+    DOUBLE.nvmlDouble_setUint("fan", 0, 110);
+    assertThat(tick(gpu(0), 1000).value(MetricCatalog.FAN_SPEED)).isEqualTo(1.1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {NvmlReturn.NO_PERMISSION, NvmlReturn.UNKNOWN, NvmlReturn.INSUFFICIENT_POWER,
+      NvmlReturn.TIMEOUT, NvmlReturn.CORRUPTED_INFOROM, NvmlReturn.UNINITIALIZED})
+  void otherFailuresDropTheMetricForTheTickAndAreCounted(int rc) throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, rc);
+    NvmlDeviceReader reader = gpu(0);
+    Readings r = tick(reader, 1000);
+    assertThat(r.has(MetricCatalog.TEMPERATURE)).isFalse();
+    assertThat(r.has(MetricCatalog.CLOCK)).isTrue();
+    assertThat(observer.failures).containsExactly(
+        new Failure("nvml", "nvmlDeviceGetTemperature", rc, NvmlReturn.name(rc)));
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.SUCCESS);
+    assertThat(tick(reader, 2000).value(MetricCatalog.TEMPERATURE)).as("retried next tick").isEqualTo(31.0);
+  }
+
+  @Test
+  void aFailedFieldEntryIsCountedUnderItsFieldId() throws Exception {
+    DOUBLE.nvmlDouble_setField(0, 82, NvmlDouble.UINT, 0, NvmlReturn.NO_PERMISSION);
+    Readings r = tick(gpu(0), 1000);
+    assertThat(r.has(MetricCatalog.MEMORY_TEMPERATURE)).isFalse();
+    assertThat(r.has(MetricCatalog.TEMPERATURE_SLOWDOWN)).isTrue();
+    assertThat(observer.failures).containsExactly(
+        new Failure("nvml", "nvmlDeviceGetFieldValues(82)", 4, "NVML_ERROR_NO_PERMISSION"));
+  }
+
+  @Test
+  void aLostGpuThrowsAndRecoversOnceItAnswersAgain() throws Exception {
+    NvmlDeviceReader reader = gpu(1);
+    tick(reader, 1000);
+    DOUBLE.nvmlDouble_setLost(1, 1);
+    assertThatThrownBy(() -> tick(reader, 2000)).isInstanceOf(DeviceLostException.class)
+        .hasMessageContaining("GPU 1").hasMessageContaining("NVML_ERROR_GPU_IS_LOST");
+    assertThatThrownBy(() -> reader.readBackground(new Readings())).isInstanceOf(DeviceLostException.class);
+    assertThat(reader.recover()).isFalse();
+    assertThat(observer.failures).as("a lost GPU is not an error count").isEmpty();
+
+    DOUBLE.nvmlDouble_setLost(1, 0);
+    assertThat(reader.recover()).isTrue();
+    assertThat(tick(reader, 3000).value(MetricCatalog.TEMPERATURE)).isEqualTo(31.0);
+    assertThat(tick((NvmlDeviceReader) backend.devices().get(0), 3000).has(MetricCatalog.TEMPERATURE)).isTrue();
+  }
+
+  @Test
+  void lostFromAnyCallThrows() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetPcieReplayCounter", 0, NvmlReturn.GPU_IS_LOST);
+    NvmlDeviceReader reader = gpu(0);
+    assertThatThrownBy(() -> tick(reader, 1000)).isInstanceOf(DeviceLostException.class)
+        .hasMessageContaining("nvmlDeviceGetPcieReplayCounter");
+  }
+
+  @Test
+  void aGpuThatCannotBeOpenedIsLeftOutAndTheOthersWork() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.NO_PERMISSION);
+    backend = open(observer, new FakeClock());
+    assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(1);
+    assertThat(backend.description()).endsWith(", 1 GPU");
+    assertThat(observer.failures).containsExactly(
+        new Failure("nvml", "nvmlDeviceGetHandleByIndex_v2", 4, "NVML_ERROR_NO_PERMISSION"));
+  }
+
+  @Test
+  void aMissingLibraryIsOneClearSentence() {
+    Path missing = Path.of("/nonexistent/libnvidia-ml.so.1");
+    BackendContext context = new BackendContext(Optional.of(missing), BackendContext.SimulatedSettings.DEFAULT,
+        observer);
+    assertThatThrownBy(() -> new NvmlBackendProvider().open(context))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessage("NVIDIA driver library /nonexistent/libnvidia-ml.so.1 was not found: install the NVIDIA driver"
+            + " (in Kubernetes, run with the NVIDIA container toolkit), point --nvml-library at it, or use"
+            + " --devices=simulated for a demo.");
+  }
+
+  @Test
+  void aLibraryThatIsNotNvmlIsOneClearSentence() {
+    Path notNvml = Path.of(System.getProperty("acceltel.test.native"), "..", "..", "pom.xml");
+    BackendContext context = new BackendContext(Optional.of(notNvml), BackendContext.SimulatedSettings.DEFAULT,
+        observer);
+    assertThatThrownBy(() -> new NvmlBackendProvider().open(context))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessageStartingWith("NVIDIA driver library " + notNvml + " could not be loaded (")
+        .hasMessageNotContaining("\n");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {NvmlReturn.DRIVER_NOT_LOADED, NvmlReturn.NO_PERMISSION, NvmlReturn.LIB_RM_VERSION_MISMATCH,
+      NvmlReturn.UNKNOWN})
+  void initFailuresAreOneClearSentence(int rc) {
+    DOUBLE.nvmlDouble_setReturn("nvmlInit_v2", NvmlDouble.ANY_DEVICE, rc);
+    assertThatThrownBy(() -> new NvmlBackendProvider().open(context(observer)))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining(NvmlReturn.name(rc))
+        .hasMessageNotContaining("\n")
+        .message().endsWith(".");
+    assertThat(DOUBLE.nvmlDouble_initCount()).isZero();
+  }
+
+  @Test
+  void driverNotLoadedSaysWhatToDo() {
+    DOUBLE.nvmlDouble_setReturn("nvmlInit_v2", NvmlDouble.ANY_DEVICE, NvmlReturn.DRIVER_NOT_LOADED);
+    assertThatThrownBy(() -> new NvmlBackendProvider().open(context(observer)))
+        .hasMessage("The NVIDIA kernel driver is not loaded (nvmlInit_v2 returned NVML_ERROR_DRIVER_NOT_LOADED): "
+            + "check the driver with nvidia-smi and load it (modprobe nvidia), or use --devices=simulated for a demo.");
+  }
+
+  @Test
+  void theProviderIsFoundByName() {
+    Optional<DeviceBackendProvider> provider = DeviceBackends.discover().byName("nvml");
+    assertThat(provider).get().isInstanceOf(NvmlBackendProvider.class);
+  }
+}
