@@ -1,5 +1,6 @@
 package io.acceltel.exporter.collect;
 
+import io.acceltel.exporter.attribution.DeviceAttributor;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -42,6 +43,7 @@ public final class CollectionLoop implements AutoCloseable {
   private final List<SnapshotListener> listeners;
   private final LoopMetrics metrics;
   private final LongSupplier wallClock;
+  private final DeviceAttributor attributor;
   private final ScheduledExecutorService scheduler;
 
   private CollectionLoop(Builder b) {
@@ -53,6 +55,7 @@ public final class CollectionLoop implements AutoCloseable {
     this.listeners = List.copyOf(b.listeners);
     this.metrics = b.metrics;
     this.wallClock = b.wallClock;
+    this.attributor = b.attributor;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "acceltel-tick");
       t.setDaemon(true);
@@ -98,7 +101,7 @@ public final class CollectionLoop implements AutoCloseable {
     long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
     List<DeviceSnapshot> devices = new ArrayList<>(lanes.size());
     for (int i = 0; i < lanes.size(); i++) {
-      devices.add(await(lanes.get(i), reads.get(i), deadline));
+      devices.add(attributor.attribute(await(lanes.get(i), reads.get(i), deadline)));
     }
     NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, devices);
     for (SnapshotListener listener : listeners) {
@@ -146,6 +149,7 @@ public final class CollectionLoop implements AutoCloseable {
     private final List<SnapshotListener> listeners = new ArrayList<>();
     private LoopMetrics metrics = LoopMetrics.NOOP;
     private LongSupplier wallClock = System::currentTimeMillis;
+    private DeviceAttributor attributor = DeviceAttributor.NONE;
 
     private Builder(String node, List<DeviceReader> readers) {
       this.node = Objects.requireNonNull(node, "node");
@@ -167,6 +171,11 @@ public final class CollectionLoop implements AutoCloseable {
 
     public Builder metrics(LoopMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics);
+      return this;
+    }
+
+    public Builder attributor(DeviceAttributor attributor) {
+      this.attributor = Objects.requireNonNull(attributor);
       return this;
     }
 

@@ -36,6 +36,7 @@ public final class DcgmNameView implements MetricNameView {
   public static final String NAME = "dcgm";
   private static final double MIB = 1.0 / (1024 * 1024);
   private static final double MHZ = 1e-6;
+  private static final String[] POD_LABELS = {"pod", "namespace", "container"};
   private static final String[] LABELS =
       {"gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname", "DCGM_FI_DRIVER_VERSION"};
 
@@ -206,8 +207,16 @@ public final class DcgmNameView implements MetricNameView {
       }
     }
     int index = device.identity().index();
-    return Labels.of(LABELS, new String[] {Integer.toString(index), device.identity().uuid(), busId,
+    Labels labels = Labels.of(LABELS, new String[] {Integer.toString(index), device.identity().uuid(), busId,
         "nvidia" + index, device.identity().model(), node, driver});
+    // dcgm-exporter adds pod, namespace and container when it maps the GPU to a pod; so do we.
+    for (String name : POD_LABELS) {
+      String value = device.attribution().get(name);
+      if (value != null) {
+        labels = labels.add(name, value);
+      }
+    }
+    return labels;
   }
 
   private static DcgmField field(String name, MetricType type, String help, MetricDefinition source, String unitNote,

@@ -1,9 +1,7 @@
 package io.acceltel.exporter.exposition;
 
-import io.acceltel.model.catalog.DeviceLabels;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
-import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
@@ -41,9 +39,10 @@ public final class NativeNameView implements MetricNameView {
       }
     }
     for (DeviceSnapshot device : snapshot.devices()) {
-      String[] deviceValues = deviceLabelValues(snapshot.node(), device.identity());
+      DeviceLabelSet deviceLabels = DeviceLabelSet.of(snapshot.node(), device);
       for (Reading r : device.readings()) {
-        byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(new Point(labels(deviceValues, r), r.value()));
+        byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>())
+            .add(new Point(deviceLabels.with(r.metric().labelNames(), r.labelValues()), r.value()));
       }
     }
     List<MetricSnapshot> out = new ArrayList<>();
@@ -53,25 +52,6 @@ public final class NativeNameView implements MetricNameView {
       }
     });
     return new MetricSnapshots(out);
-  }
-
-  static String[] deviceLabelValues(String node, DeviceIdentity id) {
-    return new String[] {node, Integer.toString(id.index()), id.uuid(), id.model(), id.vendor().label()};
-  }
-
-  private static Labels labels(String[] deviceValues, Reading r) {
-    List<String> extra = r.metric().labelNames();
-    String[] names = new String[DeviceLabels.NAMES.size() + extra.size()];
-    String[] values = new String[names.length];
-    for (int i = 0; i < deviceValues.length; i++) {
-      names[i] = DeviceLabels.NAMES.get(i);
-      values[i] = deviceValues[i];
-    }
-    for (int i = 0; i < extra.size(); i++) {
-      names[deviceValues.length + i] = extra.get(i);
-      values[deviceValues.length + i] = r.labelValues().get(i);
-    }
-    return Labels.of(names, values);
   }
 
   /** One sample before it becomes a client_java data point. */

@@ -8,10 +8,25 @@ import java.util.List;
  * is being collected.
  *
  * @param lost true when the device did not answer this tick; then {@code readings} holds only what is still known
+ * @param attribution who holds the device, appended to every series' labels; {@link Attribution#NONE} if nobody
  */
-public record DeviceSnapshot(DeviceIdentity identity, boolean lost, List<Reading> readings) {
+public record DeviceSnapshot(DeviceIdentity identity, boolean lost, List<Reading> readings, Attribution attribution) {
   public DeviceSnapshot {
     readings = List.copyOf(readings);
+    java.util.Objects.requireNonNull(attribution, "attribution");
+  }
+
+  /** The same readings, attributed. */
+  public DeviceSnapshot withAttribution(Attribution attribution) {
+    return new DeviceSnapshot(identity, lost, readings, attribution);
+  }
+
+  /** These readings plus more (for example the allocation state the attribution module derives). */
+  public DeviceSnapshot withReadings(List<Reading> more) {
+    List<Reading> all = new ArrayList<>(readings.size() + more.size());
+    all.addAll(readings);
+    all.addAll(more);
+    return new DeviceSnapshot(identity, lost, all, attribution);
   }
 
   public static Builder builder(DeviceIdentity identity) {
@@ -39,7 +54,7 @@ public record DeviceSnapshot(DeviceIdentity identity, boolean lost, List<Reading
     }
 
     public DeviceSnapshot build() {
-      return new DeviceSnapshot(identity, lost, readings);
+      return new DeviceSnapshot(identity, lost, readings, Attribution.NONE);
     }
   }
 }
