@@ -9,8 +9,21 @@
  * Defaults look like an idle NVIDIA H100 80GB HBM3 (driver 580.159.04), as recorded in
  * shared/data/h100-trace: fan NOT_SUPPORTED, no NVLink, MIG disabled, GPM supported.
  *
+ * Without any control call (a plain CLI run of the exporter against the double), the first nvmlInit_v2 sets
+ * the model up from the environment:
+ *   NVML_DOUBLE_DEVICES=n   n GPUs with the defaults below (1..8, default 1)
+ *   NVML_DOUBLE_LOAD=1      the values move with wall-clock time (CLOCK_REALTIME), so the numbers look live:
+ *                           each GPU alternates 20 s busy / 5 s idle (shifted 3 s per GPU index), with a
+ *                           utilization sample every 200 ms and a power sample every 20 ms in the sample rings
+ *                           (timestamps in us since the epoch, as the driver's), the 1 s power average, energy
+ *                           growing with power, temperature, clocks, throttle reasons and memory following the
+ *                           phase. Values are a pure function of the time, so two processes loading the double
+ *                           at once (the exporter and the nvidia-smi stand-in) see the same GPUs; only the energy
+ *                           counter is per process ("since driver reload").
+ * nvmlDouble_reset ignores both variables and turns the load off: tests control every value themselves.
+ *
  * Control API (all thread-safe, one global mutex):
- *   nvmlDouble_reset(n)                      n devices with defaults, clears forced codes, events, counters
+ *   nvmlDouble_reset(n)                      n devices with defaults, clears forced codes, delays, events, counters
  *   nvmlDouble_setUint(key, dev, value)      numeric quantity, e.g. "power.usage" (mW), "memory.used" (bytes)
  *   nvmlDouble_setString(key, dev, value)    "uuid", "name", "serial", "vbios", "busId"
  *   nvmlDouble_setReturn(function, dev, rc)  force rc from function for dev (dev = -1: every device / global)
@@ -22,7 +35,14 @@
  *   nvmlDouble_setLost(dev, 0|1)             every call on the device returns NVML_ERROR_GPU_IS_LOST
  *   nvmlDouble_addProcess(dev, pid, usedBytes) / nvmlDouble_setProcessStride(24|32)
  *   nvmlDouble_setMig(dev, slot, uuid, name, gi, ci, totalBytes, usedBytes)
+ *   nvmlDouble_setDelay(function, dev, us)   function sleeps us microseconds for dev (dev = -1: every device)
+ *                                            before it answers; 0 removes the delay and wakes calls already
+ *                                            sleeping in it. The sleeper waits on a condition variable, so
+ *                                            the global mutex is free meanwhile and other devices answer
  *   nvmlDouble_calls(function)               how often a function was called (all devices)
+ *   nvmlDouble_callAt(i, name, length)       the i-th counted function: copies its name, returns its count,
+ *                                            or -1 past the last one (to list every counter)
+ *   nvmlDouble_clearCalls()                  zeroes the call counters
  *   nvmlDouble_initCount()                   nvmlInit_v2 minus nvmlShutdown calls
  *   nvmlDouble_sizeof(structName) / nvmlDouble_offsetof(structName, field)   the C compiler's layout
  */
@@ -144,6 +164,13 @@ static forced_t forced[MAX_FORCED]; static int forcedCount;
 static event_t events[MAX_EVENTS]; static int eventCount;
 static calls_t calls[MAX_CALLS]; static int callsCount;
 static int initialized = 0;
+static int everReset = 0;   /* a test took control: the environment is ignored */
+static int loadEnabled = 0; /* NVML_DOUBLE_LOAD=1 */
+
+typedef struct { char fn[64]; int device; unsigned int micros; } delay_t;
+static delay_t delays[MAX_FORCED]; static int delayCount;
+static pthread_cond_t delayCond;
+static pthread_once_t delayOnce = PTHREAD_ONCE_INIT;
 
 #define LOCK pthread_mutex_lock(&mu)
 #define RETURN(x) do { int _r = (x); pthread_mutex_unlock(&mu); return _r; } while (0)
@@ -195,6 +222,124 @@ static int forcedRc(const char *fn, int device) {
   return 0;
 }
 
+/* ---- delays: a call that hangs for one device without blocking the others */
+
+static void initDelayCond(void) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&delayCond, &attr);
+  pthread_condattr_destroy(&attr);
+}
+static unsigned int delayFor(const char *fn, int device) {
+  unsigned int any = 0;
+  for (int i = 0; i < delayCount; i++) {
+    if (strcmp(delays[i].fn, fn) != 0) continue;
+    if (delays[i].device == device) return delays[i].micros;
+    if (delays[i].device == -1) any = delays[i].micros;
+  }
+  return any;
+}
+static struct nvmlDevice_st *resolve(nvmlDevice_t h);
+/* Called with mu held; returns with mu held. Waits on delayCond, which releases mu while waiting, and re-reads
+ * the delay on every wake-up, so nvmlDouble_setDelay(fn, dev, 0) ends a wait early. */
+static void waitDelay(const char *fn, nvmlDevice_t h) {
+  if (delayCount == 0) return;
+  struct nvmlDevice_st *d = h ? resolve(h) : NULL;
+  int device = d ? d->index : -1;
+  if (delayFor(fn, device) == 0) return;
+  pthread_once(&delayOnce, initDelayCond);
+  struct timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    unsigned int us = delayFor(fn, device);
+    struct timespec until = start;
+    until.tv_sec += us / 1000000;
+    until.tv_nsec += (long) (us % 1000000) * 1000L;
+    if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec)) return;
+    pthread_cond_timedwait(&delayCond, &mu, &until);
+  }
+}
+
+/* ---- NVML_DOUBLE_LOAD: values as a pure function of wall-clock time */
+
+#define LOAD_PERIOD_US 25000000ULL /* 20 s busy, 5 s idle */
+#define LOAD_BUSY_US 20000000ULL
+#define UTIL_STEP_US 200000ULL     /* the utilization ring's cadence on an H100 */
+#define POWER_STEP_US 20000ULL     /* the power ring's cadence */
+#define LOAD_MEMORY_USED 42949672960ULL
+
+static unsigned long long nowUs(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000ULL;
+}
+static unsigned int noise(int device, unsigned long long step, unsigned int salt) {
+  unsigned long long x = step * 0x9E3779B97F4A7C15ULL ^ ((unsigned long long) device << 32) ^ salt;
+  x ^= x >> 31; x *= 0xBF58476D1CE4E5B9ULL; x ^= x >> 27;
+  return (unsigned int) (x >> 32);
+}
+static int busyAt(int device, unsigned long long us) {
+  return (us + (unsigned long long) device * 3000000ULL) % LOAD_PERIOD_US < LOAD_BUSY_US;
+}
+/* Utilization (%) of the 200 ms window ending at step*UTIL_STEP_US. */
+static unsigned int utilAt(int device, unsigned long long step) {
+  return busyAt(device, step * UTIL_STEP_US - 1) ? 96 + noise(device, step, 1) % 5 : 0;
+}
+/* Power (mW) of the 20 ms window ending at step*POWER_STEP_US. */
+static unsigned int powerAt(int device, unsigned long long step) {
+  return busyAt(device, step * POWER_STEP_US - 1) ? 560000 + noise(device, step, 2) % 90000
+                                                 : 69000 + noise(device, step, 3) % 4000;
+}
+/* Appends to a ring that holds `capacity` samples, as the driver's (72 utilization, 120 power on an H100). */
+static void pushRing(struct nvmlDevice_st *d, int type, int capacity, unsigned long long ts, unsigned long long raw) {
+  int drop = d->sampleCount[type] - capacity + 1;
+  if (drop > 0) {
+    memmove(&d->samples[type][0], &d->samples[type][drop], sizeof(sample_t) * (size_t) (d->sampleCount[type] - drop));
+    d->sampleCount[type] -= drop;
+  }
+  d->sampleType[type] = 1;
+  d->samples[type][d->sampleCount[type]++] = (sample_t){ts, raw};
+}
+/* Last ring step generated per device and type; 0 = not started (the first call backfills the ring). */
+static unsigned long long loadUtilStep[MAX_DEV], loadPowerStep[MAX_DEV];
+/* Brings a GPU's values up to now; called with mu held from every device call while the load is on. */
+static void advanceLoad(struct nvmlDevice_st *d) {
+  int i = d->index;
+  unsigned long long now = nowUs();
+  unsigned long long utilStep = now / UTIL_STEP_US, powerStep = now / POWER_STEP_US;
+  if (loadUtilStep[i] == 0 || utilStep - loadUtilStep[i] > 72) loadUtilStep[i] = utilStep - 72;
+  for (unsigned long long s = loadUtilStep[i] + 1; s <= utilStep; s++) pushRing(d, 1, 72, s * UTIL_STEP_US, utilAt(i, s));
+  loadUtilStep[i] = utilStep;
+  unsigned long long energy = num(d, "energy", 0);
+  if (loadPowerStep[i] == 0 || powerStep - loadPowerStep[i] > 120) loadPowerStep[i] = powerStep - 120;
+  for (unsigned long long s = loadPowerStep[i] + 1; s <= powerStep; s++) {
+    unsigned int mw = powerAt(i, s);
+    pushRing(d, 0, 120, s * POWER_STEP_US, mw);
+    energy += (unsigned long long) mw * POWER_STEP_US / 1000000ULL; /* mW x s = mJ */
+  }
+  loadPowerStep[i] = powerStep;
+  setNum(d, "energy", energy);
+  unsigned long long sum = 0; /* the 1 s average, as nvmlDeviceGetPowerUsage on Hopper */
+  for (unsigned long long s = powerStep - 49; s <= powerStep; s++) sum += powerAt(i, s);
+  setNum(d, "power.usage", sum / 50);
+  int busy = busyAt(i, now);
+  setNum(d, "util.gpu", utilAt(i, utilStep));
+  setNum(d, "util.memory", busy ? 30 + noise(i, utilStep, 4) % 8 : 0);
+  setNum(d, "temperature", busy ? 56 + noise(i, now / 1000000ULL, 5) % 3 : 33);
+  setNum(d, "clock.sm", busy ? 1980 : 345);
+  setNum(d, "clock.graphics", busy ? 1980 : 345);
+  setNum(d, "clock.reasons", busy ? 0 : 0x1);
+  setNum(d, "memory.used", LOAD_MEMORY_USED);
+  setNum(d, "memory.free", num(d, "memory.total", 0) - num(d, "memory.reserved", 0) - LOAD_MEMORY_USED);
+  setField(d, 82, 1, busy ? 45 : 34, 0);
+  setField(d, 185, 1, sum / 50, 0);                   /* POWER_AVERAGE */
+  setField(d, 186, 1, powerAt(i, powerStep), 0);      /* POWER_INSTANT */
+}
+
 /* Resolves a GPU or MIG handle; NULL when the handle is not one of ours. */
 static struct nvmlDevice_st *resolve(nvmlDevice_t h) {
   if (h >= &gpus[0] && h < &gpus[MAX_DEV]) return h->index < (int) deviceCount ? h : NULL;
@@ -211,6 +356,7 @@ static int enterDevice(const char *fn, nvmlDevice_t h, struct nvmlDevice_st **ou
   if (gpus[d->index].lost) return NVML_ERROR_GPU_IS_LOST;
   int rc = forcedRc(fn, d->index);
   if (rc) return rc;
+  if (loadEnabled) advanceLoad(&gpus[d->index]);
   *out = d;
   return 0;
 }
@@ -224,8 +370,9 @@ static int enterGlobal(const char *fn) {
 #define ENTER_DEV(fn, h) \
   struct nvmlDevice_st *d = NULL; \
   LOCK; \
+  waitDelay(fn, h); \
   { int _rc = enterDevice(fn, h, &d); if (_rc) RETURN(_rc); }
-#define ENTER_GLOBAL(fn) LOCK; { int _rc = enterGlobal(fn); if (_rc) RETURN(_rc); }
+#define ENTER_GLOBAL(fn) LOCK; waitDelay(fn, NULL); { int _rc = enterGlobal(fn); if (_rc) RETURN(_rc); }
 
 static void defaults(int i) {
   struct nvmlDevice_st *d = &gpus[i];
@@ -281,8 +428,7 @@ static void defaults(int i) {
 
 /* ================= control API ================= */
 
-EXPORT void nvmlDouble_reset(unsigned int n) {
-  LOCK;
+static void resetLocked(unsigned int n) {
   deviceCount = n > MAX_DEV ? MAX_DEV : n;
   for (int i = 0; i < MAX_DEV; i++) defaults(i);
   forcedCount = 0;
@@ -296,6 +442,36 @@ EXPORT void nvmlDouble_reset(unsigned int n) {
   forced[0].device = -1;
   forced[0].rc = NVML_ERROR_NOT_SUPPORTED;
   forcedCount = 1;
+  delayCount = 0;
+  loadEnabled = 0;
+  memset(loadUtilStep, 0, sizeof loadUtilStep);
+  memset(loadPowerStep, 0, sizeof loadPowerStep);
+  pthread_once(&delayOnce, initDelayCond);
+  pthread_cond_broadcast(&delayCond); /* calls still sleeping in a delay return now */
+}
+
+EXPORT void nvmlDouble_reset(unsigned int n) {
+  LOCK;
+  everReset = 1;
+  resetLocked(n);
+  pthread_mutex_unlock(&mu);
+}
+
+EXPORT void nvmlDouble_setDelay(const char *function, int device, unsigned int micros) {
+  LOCK;
+  int i = 0;
+  while (i < delayCount && !(delays[i].device == device && strcmp(delays[i].fn, function) == 0)) i++;
+  if (micros == 0) {
+    if (i < delayCount) delays[i] = delays[--delayCount];
+  } else if (i < MAX_FORCED) {
+    snprintf(delays[i].fn, sizeof delays[i].fn, "%s", function);
+    delays[i].device = device;
+    delays[i].micros = micros;
+    if (i == delayCount) delayCount++;
+  }
+  /* waiters re-read their delay: a shorter or removed one ends their wait now */
+  pthread_once(&delayOnce, initDelayCond);
+  pthread_cond_broadcast(&delayCond);
   pthread_mutex_unlock(&mu);
 }
 
@@ -422,6 +598,23 @@ EXPORT long nvmlDouble_calls(const char *function) {
   return n;
 }
 
+EXPORT long nvmlDouble_callAt(int index, char *name, unsigned int length) {
+  LOCK;
+  long n = -1;
+  if (index >= 0 && index < callsCount) {
+    if (name && length > 0) snprintf(name, length, "%s", calls[index].fn);
+    n = calls[index].count;
+  }
+  pthread_mutex_unlock(&mu);
+  return n;
+}
+
+EXPORT void nvmlDouble_clearCalls(void) {
+  LOCK;
+  callsCount = 0;
+  pthread_mutex_unlock(&mu);
+}
+
 EXPORT int nvmlDouble_initCount(void) {
   LOCK;
   int n = initCount;
@@ -454,8 +647,27 @@ EXPORT int nvmlDouble_offsetof(const char *name, const char *field) {
 
 /* ================= NVML ABI ================= */
 
+/* NVML_DOUBLE_DEVICES / NVML_DOUBLE_LOAD, applied once, at the first nvmlInit_v2 before any nvmlDouble_reset. */
+static void applyEnvironment(void) {
+  static int applied = 0;
+  if (applied || everReset) return;
+  applied = 1;
+  const char *devices = getenv("NVML_DOUBLE_DEVICES");
+  int n = devices && *devices ? atoi(devices) : 1;
+  if (n < 1) n = 1;
+  if (n > MAX_DEV) {
+    fprintf(stderr, "nvml_double: NVML_DOUBLE_DEVICES=%s is more than the double's %d GPUs; using %d\n", devices,
+            MAX_DEV, MAX_DEV);
+    n = MAX_DEV;
+  }
+  resetLocked((unsigned int) n);
+  const char *load = getenv("NVML_DOUBLE_LOAD");
+  loadEnabled = load && strcmp(load, "1") == 0;
+}
+
 EXPORT int nvmlInit_v2(void) {
   LOCK;
+  applyEnvironment();
   countCall("nvmlInit_v2");
   int rc = forcedRc("nvmlInit_v2", -1);
   if (rc) RETURN(rc);
@@ -571,6 +783,7 @@ EXPORT int nvmlDeviceGetPciInfo_v3(nvmlDevice_t h, nvmlPciInfo_t *pci) {
   }
 UINT_GETTER(nvmlDeviceGetPowerUsage, "power.usage")
 UINT_GETTER(nvmlDeviceGetEnforcedPowerLimit, "power.limit")
+UINT_GETTER(nvmlDeviceGetPowerManagementLimit, "power.limit")
 UINT_GETTER(nvmlDeviceGetFanSpeed, "fan")
 UINT_GETTER(nvmlDeviceGetCurrPcieLinkGeneration, "pcie.gen")
 UINT_GETTER(nvmlDeviceGetCurrPcieLinkWidth, "pcie.width")

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What to run on the GPU machine, in one call, after scripts/device-pack.sh prepared .device/ here:
+#   device tool: run(command="scripts/device-run.sh", carry=[".device"], timeout_s=600)
+# It unpacks the carried JRE, then
+#   1. scripts/validate-nvidia.sh --load (60 s, exporter vs nvidia-smi, PyTorch load on GPU 0)
+#      -> $OUT/nvidia-h100.md (copy it to docs/validation/nvidia-h100.md after reading it)
+#   2. the raw C cost of one tick (bench/native/nvml_tick_cost) against the real libnvidia-ml.so.1, for up to 8
+#      GPUs: back to back (as JMH), and at 100 ms spacing (GPM metrics diffed every tick)  -> $OUT/tick-cost.txt
+#   3. the JMH TickBenchmark against the same library                          -> $OUT/jmh-tick.txt, .json
+# plus nvidia-smi -q and the raw validation data. $OUT takes at most 8 files. Without $OUT (a dry run of this
+# script elsewhere), the results go to tmp/device-out/.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=${OUT:-$root/tmp/device-out}
+mkdir -p "$out"
+log() { echo "== $*" | tee -a "$out/device-run.log"; }
+[ -f .device/jre.tar.gz ] || { echo "no .device/jre.tar.gz: run scripts/device-pack.sh first and carry .device" >&2; exit 1; }
+
+rm -rf /tmp/acceltel-jre /tmp/acceltel-app && mkdir -p /tmp/acceltel-jre
+tar -xzf .device/jre.tar.gz -C /tmp/acceltel-jre
+java=/tmp/acceltel-jre/jre/bin/java
+python3 scripts/device_bundle.py unpack --bundle .device/app.tar.xz --to /tmp/acceltel-app >>"$out/device-run.log"
+app=/tmp/acceltel-app
+"$java" -version >>"$out/device-run.log" 2>&1 || { echo "the carried JRE does not run" >&2; exit 1; }
+
+lib=$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml\.so\.1 / && /x86-64/ {print $NF; exit}')
+[ -n "$lib" ] || lib=$(find /usr /lib /usr/local/nvidia -name 'libnvidia-ml.so.1' 2>/dev/null | head -1)
+[ -n "$lib" ] || { echo "libnvidia-ml.so.1 not found (ldconfig -p, /usr, /usr/local/nvidia)" >&2; exit 1; }
+gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)
+n=$(( gpus < 8 ? gpus : 8 )); [ "$n" -ge 1 ] || n=8
+log "library $lib, $gpus GPU(s), using $n"
+nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
+
+log "1. validation against nvidia-smi (60 s, --load)"
+raw=/tmp/acceltel-validation
+rm -rf "$raw"
+scripts/validate-nvidia.sh --java "$java" --jar "$app/acceltel.jar" --nvml-library "$lib" --duration 60 --load \
+  --out "$out/nvidia-h100.md" --keep "$raw" 2>&1 | tee -a "$out/device-run.log"
+tar -C /tmp -czf "$out/validation-raw.tar.gz" acceltel-validation 2>/dev/null || true
+
+log "2. raw C cost of one tick"
+bin=.device/nvml_tick_cost
+if command -v gcc >/dev/null && bench/native/build.sh /tmp/bench-native >/dev/null 2>&1; then
+  bin=/tmp/bench-native/nvml_tick_cost
+fi
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(hostname), binary $bin"
+  echo "## back to back (as the JMH benchmark), $n GPU(s)"
+  "$bin" "$lib" --devices "$n" --ticks 2000 --warmup 20
+  echo "## 100 ms apart (GPM diffed every tick, as at 1 Hz), $n GPU(s)"
+  "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100
+} >"$out/tick-cost.txt" 2>&1
+cat "$out/tick-cost.txt" | tee -a "$out/device-run.log"
+
+log "3. JMH TickBenchmark against $lib"
+# the shaded benchmarks.jar does not fit the carry limit: the same classes from acceltel.jar + the bench jars
+"$java" -Dacceltel.nvml.double="$lib" -cp "$app/acceltel.jar:$app/bench/*" org.openjdk.jmh.Main TickBenchmark \
+  -rf json -rff "$out/jmh-tick.json" >"$out/jmh-tick.txt" 2>&1
+tail -8 "$out/jmh-tick.txt" | tee -a "$out/device-run.log"
+log "done: $(ls "$out" | tr '\n' ' ')"
