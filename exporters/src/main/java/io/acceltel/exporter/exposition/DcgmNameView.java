@@ -1,9 +1,9 @@
 package io.acceltel.exporter.exposition;
 
-import static io.acceltel.exporter.exposition.DcgmField.bitmask;
-import static io.acceltel.exporter.exposition.DcgmField.labelled;
-import static io.acceltel.exporter.exposition.DcgmField.scaled;
-import static io.acceltel.exporter.exposition.DcgmField.summed;
+import static io.acceltel.exporter.exposition.ReadingExtractor.bitmask;
+import static io.acceltel.exporter.exposition.ReadingExtractor.labelled;
+import static io.acceltel.exporter.exposition.ReadingExtractor.scaled;
+import static io.acceltel.exporter.exposition.ReadingExtractor.summed;
 import static io.acceltel.model.catalog.MetricType.COUNTER;
 import static io.acceltel.model.catalog.MetricType.GAUGE;
 
@@ -13,18 +13,12 @@ import io.acceltel.model.catalog.MetricType;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
-import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * dcgm-exporter's names and labels ({@code --names=dcgm}), so Grafana dashboards built for NVIDIA's dcgm-exporter
@@ -161,38 +155,15 @@ public final class DcgmNameView implements MetricNameView {
     }
     List<MetricSnapshot> out = new ArrayList<>(FIELDS.size());
     for (DcgmField field : FIELDS) {
-      List<Double> values = new ArrayList<>();
-      List<Labels> pointLabels = new ArrayList<>();
-      for (int i = 0; i < snapshot.devices().size(); i++) {
-        OptionalDouble v = field.extractor().extract(snapshot.devices().get(i));
-        if (v.isPresent()) {
-          values.add(v.getAsDouble());
-          pointLabels.add(labels.get(i));
-        }
-      }
-      if (!values.isEmpty()) {
-        out.add(toSnapshot(field, values, pointLabels));
+      // dcgm-exporter names its counters without _total: they are served untyped to keep the exact DCGM name,
+      // which is what dashboards and rules select on.
+      MetricSnapshot family = CompatFamilies.family(field.name(), field.help(), field.type() == COUNTER,
+          field.extractor(), snapshot.devices(), labels);
+      if (family != null) {
+        out.add(family);
       }
     }
     return new MetricSnapshots(out);
-  }
-
-  private static MetricSnapshot toSnapshot(DcgmField field, List<Double> values, List<Labels> labels) {
-    MetricMetadata metadata = new MetricMetadata(field.name(), field.help());
-    if (field.type() == COUNTER) {
-      // dcgm-exporter names its counters without _total, and client_java appends _total to every counter it
-      // writes; an untyped family keeps the exact DCGM name, which is what dashboards and rules select on.
-      List<UnknownDataPointSnapshot> data = new ArrayList<>(values.size());
-      for (int i = 0; i < values.size(); i++) {
-        data.add(new UnknownDataPointSnapshot(values.get(i), labels.get(i), null));
-      }
-      return new UnknownSnapshot(metadata, data);
-    }
-    List<GaugeDataPointSnapshot> data = new ArrayList<>(values.size());
-    for (int i = 0; i < values.size(); i++) {
-      data.add(new GaugeDataPointSnapshot(values.get(i), labels.get(i), null));
-    }
-    return new GaugeSnapshot(metadata, data);
   }
 
   private static Labels deviceLabels(String node, DeviceSnapshot device) {
@@ -220,15 +191,15 @@ public final class DcgmNameView implements MetricNameView {
   }
 
   private static DcgmField field(String name, MetricType type, String help, MetricDefinition source, String unitNote,
-      DcgmField.Extractor extractor) {
+      ReadingExtractor extractor) {
     return new DcgmField(name, type, help, source, unitNote, extractor);
   }
 
-  private static DcgmField.Extractor ecc(String error, String scope) {
+  private static ReadingExtractor ecc(String error, String scope) {
     return labelled(MetricCatalog.ECC_ERRORS, Map.of("error", error, "scope", scope), 1);
   }
 
-  private static DcgmField.Extractor nvlink(String error) {
+  private static ReadingExtractor nvlink(String error) {
     return summed(MetricCatalog.NVLINK_ERRORS, Map.of("error", error));
   }
 }

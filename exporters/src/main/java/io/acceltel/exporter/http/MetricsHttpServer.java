@@ -13,7 +13,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * The exporter's HTTP endpoint: {@code /metrics} (Prometheus text, OpenMetrics or protobuf by the Accept header,
- * gzip by Accept-Encoding), {@code /healthz} and {@code /readyz}. A scrape serializes the registry's current
+ * gzip by Accept-Encoding), {@code /healthz}, {@code /readyz}, and the extra {@link Endpoint}s it was started with
+ * (such as {@code /health/devices}). A scrape serializes the registry's current
  * snapshots and never calls a device.
  */
 public final class MetricsHttpServer implements AutoCloseable {
@@ -36,12 +39,15 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final ExpositionFormats formats = ExpositionFormats.init();
   private final BooleanSupplier ready;
+  private final Map<String, Endpoint> endpoints;
 
-  private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready) {
+  private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready,
+      Map<String, Endpoint> endpoints) {
     this.vertx = vertx;
     this.server = server;
     this.registry = registry;
     this.ready = ready;
+    this.endpoints = Map.copyOf(endpoints);
   }
 
   /**
@@ -53,6 +59,16 @@ public final class MetricsHttpServer implements AutoCloseable {
    */
   public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready)
       throws IOException {
+    return start(host, port, registry, ready, Map.of());
+  }
+
+  /**
+   * Starts listening, with extra routes.
+   *
+   * @param endpoints further routes by exact path, e.g. {@code /health/devices}; each decides which methods it takes
+   */
+  public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready,
+      Map<String, Endpoint> endpoints) throws IOException {
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
@@ -63,7 +79,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     HttpServer server = vertx.createHttpServer(options);
-    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready);
+    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints);
     server.requestHandler(http::handle);
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -81,6 +97,11 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    Endpoint endpoint = endpoints.get(request.path());
+    if (endpoint != null) {
+      serveEndpoint(endpoint, request);
+      return;
+    }
     // Bodies are never read here; a client that sends one gets its answer and the body is discarded.
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end("only GET is supported\n");
@@ -95,9 +116,26 @@ public final class MetricsHttpServer implements AutoCloseable {
             .end(isReady ? "ready\n" : "not ready: no complete tick yet\n");
       }
       case "/" -> request.response().putHeader("Content-Type", "text/plain")
-          .end("acceltel exporter: /metrics /healthz /readyz\n");
+          .end("acceltel exporter: /metrics /healthz /readyz"
+              + (endpoints.isEmpty() ? "" : " " + String.join(" ", new java.util.TreeSet<>(endpoints.keySet())))
+              + "\n");
       default -> request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
           .end("not found: " + request.path() + " (try /metrics)\n");
+    }
+  }
+
+  private void serveEndpoint(Endpoint endpoint, HttpServerRequest request) {
+    try {
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      for (String name : request.params().names()) {
+        params.put(name, request.params().getAll(name));
+      }
+      Endpoint.Response response = endpoint.handle(request.method().name(), params);
+      request.response().setStatusCode(response.status()).putHeader("Content-Type", response.contentType())
+          .end(response.body());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "serving " + request.path() + " failed", e);
+      request.response().setStatusCode(500).end("serving " + request.path() + " failed: " + e.getMessage() + "\n");
     }
   }
 

@@ -1,0 +1,183 @@
+package io.acceltel.exporter.dcmi;
+
+import com.sun.jna.Memory;
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.Vendor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Huawei Ascend NPUs through DCMI: enumerates cards and the NPUs on each card once, the way npu-exporter does
+ * ({@code dcmi_get_card_list} → {@code dcmi_get_device_num_in_card} → {@code dcmi_get_device_logic_id}), and
+ * identifies each NPU by its physical id, VDie id and chip name.
+ *
+ * <p>An NPU's {@link DeviceIdentity#index()} is its <em>physical</em> id, the number in the Ascend device plugin's
+ * Kubernetes device ids ({@code Ascend910-<phy>}) and in npu-exporter's {@code id} label, so attribution can join
+ * on it; its {@code uuid} is the VDie id (five hex words, npu-exporter's {@code vdie_id}); its model is the chip
+ * type and name, e.g. {@code Ascend910B3}.
+ *
+ * <pre>{@code
+ * try (DeviceBackend backend = new DcmiBackendProvider().open(context)) {
+ *   System.out.println(backend.description()); // Huawei Ascend DCMI 24.1.rc2, 8 NPUs
+ * }
+ * }</pre>
+ */
+public final class DcmiBackend implements DeviceBackend {
+  static final String NAME = "dcmi";
+  private static final Logger LOG = Logger.getLogger(DcmiBackend.class.getName());
+  private static final String CARD_LIST = "dcmi_get_card_list";
+
+  private final String version;
+  private final List<DeviceReader> readers;
+
+  private DcmiBackend(String version, List<DeviceReader> readers) {
+    this.version = version;
+    this.readers = List.copyOf(readers);
+  }
+
+  static DcmiBackend open(BackendContext context) throws BackendUnavailableException {
+    DcmiLibrary dcmi = DcmiLoader.load(context.nativeLibrary());
+    DcmiLoader.init(dcmi, context.nativeLibrary().map(Object::toString).orElse(DcmiLoader.DEFAULT_LIBRARY));
+    byte[] text = new byte[64];
+    String version = dcmi.dcmi_get_dcmi_version(text, text.length) == DcmiReturn.SUCCESS ? decode(text, 0, 64)
+        : "unknown";
+    List<DcmiDeviceReader> found = new ArrayList<>();
+    for (int card : cards(dcmi)) {
+      for (int device = 0; device < devicesInCard(dcmi, card); device++) {
+        DcmiDeviceReader reader = openNpu(dcmi, card, device, version, context.observer());
+        if (reader != null) {
+          found.add(reader);
+        }
+      }
+    }
+    found.sort(Comparator.comparingInt(r -> r.identity().index()));
+    return new DcmiBackend(version, List.copyOf(found));
+  }
+
+  private static int[] cards(DcmiLibrary dcmi) throws BackendUnavailableException {
+    Memory count = new Memory(4);
+    Memory list = new Memory(4L * DcmiLayout.MAX_CARDS);
+    count.setInt(0, 0);
+    int rc;
+    String function = CARD_LIST;
+    try {
+      rc = dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
+    } catch (UnsatisfiedLinkError olderDriver) {
+      function = "dcmi_get_card_num_list";
+      rc = dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS);
+    }
+    if (rc != DcmiReturn.SUCCESS) {
+      throw new BackendUnavailableException("DCMI could not list the NPU cards (" + function + " returned "
+          + DcmiReturn.name(rc) + ", code " + rc + "): check the NPUs with npu-smi info.");
+    }
+    int n = Math.min(Math.max(count.getInt(0), 0), DcmiLayout.MAX_CARDS);
+    return list.getIntArray(0, n);
+  }
+
+  private static int devicesInCard(DcmiLibrary dcmi, int card) {
+    Memory out = new Memory(4);
+    out.setInt(0, 0);
+    int rc = dcmi.dcmi_get_device_num_in_card(card, out);
+    if (rc != DcmiReturn.SUCCESS) {
+      LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
+      return 0;
+    }
+    return out.getInt(0);
+  }
+
+  /** Identifies one NPU, or returns null (logged) when it cannot be addressed at all. */
+  private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
+      NativeCallObserver observer) {
+    Memory out = new Memory(DcmiLayout.BUFFER);
+    out.clear();
+    int rc = dcmi.dcmi_get_device_logic_id(out, card, device);
+    if (rc != DcmiReturn.SUCCESS) {
+      observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
+      LOG.warning("NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
+          + DcmiReturn.name(rc));
+      return null;
+    }
+    int logic = out.getInt(0);
+    out.clear();
+    // The physical id is what Kubernetes device ids carry; without it fall back to the logic id (equal on most hosts).
+    int phy = dcmi.dcmi_get_device_phyid_from_logicid(logic, out) == DcmiReturn.SUCCESS ? out.getInt(0) : logic;
+
+    out.clear();
+    String model = "Ascend NPU";
+    if (dcmi.dcmi_get_device_chip_info_v2(card, device, out) == DcmiReturn.SUCCESS) {
+      model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
+    }
+    String uuid = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
+    if (uuid == null) {
+      uuid = dieId(dcmi, card, device, out, DcmiLayout.NDIE);
+    }
+    if (uuid == null) {
+      uuid = "ascend-phy-" + phy;
+    }
+    out.clear();
+    String busId = "";
+    if (dcmi.dcmi_get_device_pcie_info_v2(card, device, out) == DcmiReturn.SUCCESS) {
+      busId = String.format(Locale.ROOT, "%04X:%02X:%02X.%X", out.getInt(DcmiLayout.PCIE_DOMAIN),
+          out.getInt(DcmiLayout.PCIE_BUS), out.getInt(DcmiLayout.PCIE_DEVICE), out.getInt(DcmiLayout.PCIE_FUNCTION));
+    }
+    DeviceIdentity identity = new DeviceIdentity(phy, uuid, model, Vendor.HUAWEI);
+    return new DcmiDeviceReader(dcmi, card, device, identity, List.of("", version, "", busId, ""), observer);
+  }
+
+  /** The die id as npu-exporter prints it: five 32-bit words in hex, joined by dashes; null when unavailable. */
+  private static String dieId(DcmiLibrary dcmi, int card, int device, Memory out, int type) {
+    out.clear();
+    if (dcmi.dcmi_get_device_die_v2(card, device, type, out) != DcmiReturn.SUCCESS) {
+      return null;
+    }
+    StringBuilder id = new StringBuilder(44);
+    for (int i = 0; i < DcmiLayout.DIE_WORDS; i++) {
+      if (i > 0) {
+        id.append('-');
+      }
+      id.append(String.format(Locale.ROOT, "%08X", out.getInt(4L * i)));
+    }
+    return id.toString();
+  }
+
+  private static String decode(Memory memory, int offset) {
+    return decode(memory.getByteArray(offset, DcmiLayout.CHIP_NAME_LENGTH), 0, DcmiLayout.CHIP_NAME_LENGTH);
+  }
+
+  private static String decode(byte[] bytes, int offset, int max) {
+    int end = offset;
+    while (end < offset + max && end < bytes.length && bytes[end] != 0) {
+      end++;
+    }
+    return new String(bytes, offset, end - offset, StandardCharsets.UTF_8).trim();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    int n = readers.size();
+    return "Huawei Ascend DCMI " + version + ", " + n + (n == 1 ? " NPU" : " NPUs");
+  }
+
+  @Override
+  public List<DeviceReader> devices() {
+    return readers;
+  }
+
+  /** DCMI has no shutdown call; nothing else is held. */
+  @Override
+  public void close() {}
+}

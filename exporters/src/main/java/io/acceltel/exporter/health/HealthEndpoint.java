@@ -1,0 +1,95 @@
+package io.acceltel.exporter.health;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.acceltel.exporter.http.Endpoint;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health/devices}: the node's device health as JSON, for a training platform's pre-flight check.
+ *
+ * <pre>{@code
+ * $ curl -s 127.0.0.1:9835/health/devices
+ * {"node":"gpu-node-17","timestamp":"2026-05-01T12:00:01Z","timestamp_ms":1777636801000,"status":"failed",
+ *  "devices":[{"index":3,"uuid":"GPU-…","model":"NVIDIA H100 80GB HBM3","vendor":"nvidia","state":"failed",
+ *  "reasons":[{"code":"xid_79","state":"failed","detail":"GPU has fallen off the bus (XID 79, …)",
+ *  "action":"reboot the node"}]}, …]}
+ * }</pre>
+ *
+ * <p>The answer is 200 whatever the state, so a dashboard can always read it; a check that wants the status code
+ * to decide adds {@code ?fail_on=failed} (503 when any device failed) or {@code ?fail_on=degraded} (503 when any
+ * device is degraded or failed). Before the first tick completes the answer is 503 with status {@code unknown}.
+ */
+public final class HealthEndpoint implements Endpoint {
+  public static final String PATH = "/health/devices";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Supplier<Optional<NodeHealth>> health;
+
+  public HealthEndpoint(Supplier<Optional<NodeHealth>> health) {
+    this.health = health;
+  }
+
+  @Override
+  public Response handle(String method, Map<String, List<String>> params) {
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return Response.text(405, "only GET is supported on " + PATH + "\n");
+    }
+    HealthState failOn = null;
+    List<String> failOnValues = params.getOrDefault("fail_on", List.of());
+    if (!failOnValues.isEmpty()) {
+      failOn = HealthState.fromLabel(failOnValues.get(0));
+      if (failOn == null || failOn == HealthState.HEALTHY) {
+        return Response.text(400, "fail_on = '" + failOnValues.get(0) + "': allowed values are failed, degraded\n");
+      }
+    }
+    Optional<NodeHealth> latest = health.get();
+    if (latest.isEmpty()) {
+      return Response.json(503, "{\"status\":\"unknown\",\"error\":\"no complete tick yet\",\"devices\":[]}");
+    }
+    NodeHealth node = latest.get();
+    int status = failOn != null && node.status().ordinal() >= failOn.ordinal() ? 503 : 200;
+    return Response.json(status, render(node));
+  }
+
+  /** The JSON document; field order is fixed so that people can read it too. */
+  public static String render(NodeHealth node) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("node", node.node());
+    doc.put("timestamp", Instant.ofEpochMilli(node.timestampMillis()).toString());
+    doc.put("timestamp_ms", node.timestampMillis());
+    doc.put("status", node.status().label());
+    List<Object> devices = new ArrayList<>(node.devices().size());
+    for (DeviceHealth d : node.devices()) {
+      Map<String, Object> device = new LinkedHashMap<>();
+      device.put("index", d.identity().index());
+      device.put("uuid", d.identity().uuid());
+      device.put("model", d.identity().model());
+      device.put("vendor", d.identity().vendor().label());
+      device.put("state", d.state().label());
+      List<Object> reasons = new ArrayList<>(d.reasons().size());
+      for (HealthReason r : d.reasons()) {
+        Map<String, Object> reason = new LinkedHashMap<>();
+        reason.put("code", r.code());
+        reason.put("state", r.state().label());
+        reason.put("detail", r.detail());
+        reason.put("action", r.action());
+        reasons.add(reason);
+      }
+      device.put("reasons", reasons);
+      devices.add(device);
+    }
+    doc.put("devices", devices);
+    try {
+      return JSON.writeValueAsString(doc);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the health report as JSON", e);
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package io.acceltel.exporter.health;
+
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Derives a device's health from one tick's readings and what was remembered from earlier ticks: a pure function,
+ * written as a table of small rules. Every rule that finds something adds a {@link HealthReason}; the device's state
+ * is the worst of them. docs/health.md lists the same table for operators.
+ *
+ * <pre>{@code
+ * HealthRules.Evaluation e = HealthRules.evaluate(device, history, tickMillis, HealthRules.DEFAULT_APP_XID_WINDOW);
+ * e.health().state();   // FAILED
+ * e.health().reasons(); // [xid_79: GPU has fallen off the bus ... -> reboot the node]
+ * history = e.history();
+ * }</pre>
+ *
+ * <p>XIDs NVIDIA resolves by a GPU reset or a node reboot keep the device failed for as long as the exporter runs:
+ * the XID counter never goes down, and NVML offers no reliable signal that the reset happened. Restarting the
+ * exporter on the node (which a reboot does) clears them. XIDs resolved by restarting the application degrade the
+ * device for {@code appXidWindow} after they were last seen.
+ */
+public final class HealthRules {
+  public static final Duration DEFAULT_APP_XID_WINDOW = Duration.ofMinutes(5);
+  /** Utilization above which a PCIe link below its maximum generation counts: idle links down-train on purpose. */
+  static final double PCIE_GEN_BUSY = 0.2;
+
+  /** One rule: looks at the facts of one device and adds the reasons it finds. */
+  @FunctionalInterface
+  interface Rule {
+    void check(Facts facts, List<HealthReason> out);
+  }
+
+  /** The table; the order is the order reasons are listed in. */
+  static final List<Rule> RULES = List.of(
+      HealthRules::lost,
+      HealthRules::xids,
+      HealthRules::uncorrectableEcc,
+      HealthRules::rowRemap,
+      HealthRules::nvlinkDown,
+      HealthRules::pcieDegraded,
+      HealthRules::slowdown,
+      HealthRules::driverAlarm,
+      HealthRules::network);
+
+  /** A device's health and what to remember for the next tick. */
+  public record Evaluation(DeviceHealth health, DeviceHistory history) {}
+
+  private HealthRules() {}
+
+  public static Evaluation evaluate(DeviceSnapshot device, DeviceHistory previous, long tickMillis,
+      Duration appXidWindow) {
+    Facts facts = new Facts(device, previous, tickMillis, appXidWindow.toMillis());
+    List<HealthReason> reasons = new ArrayList<>();
+    for (Rule rule : RULES) {
+      rule.check(facts, reasons);
+    }
+    return new Evaluation(DeviceHealth.of(device.identity(), reasons), facts.next());
+  }
+
+  // ---- the rules
+
+  static void lost(Facts f, List<HealthReason> out) {
+    if (f.device.lost()) {
+      out.add(new HealthReason("device_lost", HealthState.FAILED,
+          "the device does not answer (fallen off the bus, or its read missed the tick's deadline)",
+          "reboot the node"));
+    }
+  }
+
+  static void xids(Facts f, List<HealthReason> out) {
+    for (Map.Entry<String, Double> e : f.xidCounts.entrySet()) {
+      int xid = parseXid(e.getKey());
+      XidCatalog.Entry entry = XidCatalog.lookup(xid);
+      HealthState state = entry.action().state();
+      if (state == null || e.getValue() <= 0) {
+        continue;
+      }
+      if (entry.action() == XidCatalog.Action.RESTART_APP) {
+        Long last = f.xidLastIncrease.get(e.getKey());
+        if (last == null || f.tickMillis - last >= f.appXidWindowMillis) {
+          continue;
+        }
+      }
+      long count = Math.round(e.getValue());
+      out.add(new HealthReason("xid_" + xid, state, entry.meaning() + " (XID " + xid + ", seen " + count
+          + (count == 1 ? " time" : " times") + " since the exporter started)", entry.action().text()));
+    }
+  }
+
+  static void uncorrectableEcc(Facts f, List<HealthReason> out) {
+    double errors = f.value(MetricCatalog.ECC_ERRORS, "uncorrected", "volatile").orElse(0);
+    if (errors > 0) {
+      out.add(new HealthReason("ecc_uncorrected", HealthState.FAILED, Math.round(errors)
+          + " uncorrectable ECC errors since the driver was loaded",
+          "drain the device and reset it; replace it if the errors come back"));
+    }
+  }
+
+  static void rowRemap(Facts f, List<HealthReason> out) {
+    if (f.value(MetricCatalog.ROW_REMAP_FAILED).orElse(0) > 0) {
+      out.add(new HealthReason("row_remap_failed", HealthState.FAILED,
+          "a memory row could not be remapped", "replace the GPU (RMA)"));
+    }
+    if (f.value(MetricCatalog.ROW_REMAP_PENDING).orElse(0) > 0) {
+      out.add(new HealthReason("row_remap_pending", HealthState.DEGRADED,
+          "a memory row remap is pending", "reset the GPU when it is drained, to activate the remap"));
+    }
+  }
+
+  static void nvlinkDown(Facts f, List<HealthReason> out) {
+    List<String> down = new ArrayList<>();
+    boolean anyUp = false;
+    for (Reading r : f.all(MetricCatalog.NVLINK_UP)) {
+      String link = r.labelValues().get(0);
+      if (r.value() > 0) {
+        anyUp = true;
+        f.linksSeenUp.add(link);
+      } else {
+        down.add(link);
+      }
+    }
+    // A link that is down while others are up, or that was up before, is down; all links down since the start
+    // is a GPU without NVLink peers (a PCIe card without a bridge).
+    boolean wasUp = down.stream().anyMatch(f.previous.linksSeenUp()::contains);
+    if (!down.isEmpty() && (anyUp || wasUp)) {
+      out.add(new HealthReason("nvlink_down", HealthState.DEGRADED, "NVLink link" + (down.size() == 1 ? " " : "s ")
+          + String.join(", ", down) + " down", "check the NVLink error counters and Fabric Manager; reset the GPU"));
+    }
+  }
+
+  static void pcieDegraded(Facts f, List<HealthReason> out) {
+    OptionalDouble width = f.value(MetricCatalog.PCIE_LINK_WIDTH);
+    OptionalDouble maxWidth = f.value(MetricCatalog.PCIE_LINK_WIDTH_MAX);
+    String action = "check the slot, riser and cabling; reseat the device if it persists";
+    if (width.isPresent() && maxWidth.isPresent() && width.getAsDouble() < maxWidth.getAsDouble()) {
+      out.add(new HealthReason("pcie_width_degraded", HealthState.DEGRADED, String.format(Locale.ROOT,
+          "PCIe link x%.0f, below its maximum x%.0f", width.getAsDouble(), maxWidth.getAsDouble()), action));
+    }
+    OptionalDouble gen = f.value(MetricCatalog.PCIE_LINK_GEN);
+    OptionalDouble maxGen = f.value(MetricCatalog.PCIE_LINK_GEN_MAX);
+    double utilization = f.value(MetricCatalog.UTILIZATION).orElse(0);
+    if (gen.isPresent() && maxGen.isPresent() && gen.getAsDouble() < maxGen.getAsDouble()
+        && utilization >= PCIE_GEN_BUSY) {
+      out.add(new HealthReason("pcie_gen_degraded", HealthState.DEGRADED, String.format(Locale.ROOT,
+          "PCIe gen %.0f while busy, below its maximum gen %.0f", gen.getAsDouble(), maxGen.getAsDouble()), action));
+    }
+  }
+
+  static void slowdown(Facts f, List<HealthReason> out) {
+    Set<String> active = new TreeSet<>();
+    for (Reading r : f.all(MetricCatalog.CLOCK_EVENT)) {
+      if (r.value() > 0) {
+        active.add(r.labelValues().get(0));
+      }
+    }
+    List<String> thermal = new ArrayList<>();
+    for (String reason : List.of("hw_thermal_slowdown", "sw_thermal_slowdown")) {
+      if (active.contains(reason)) {
+        thermal.add(reason);
+      }
+    }
+    if (!thermal.isEmpty()) {
+      String temperature = f.value(MetricCatalog.TEMPERATURE).isPresent()
+          ? String.format(Locale.ROOT, ", at %.0f C", f.value(MetricCatalog.TEMPERATURE).getAsDouble()) : "";
+      out.add(new HealthReason("thermal_slowdown", HealthState.DEGRADED, "clocks slowed down for heat ("
+          + String.join(", ", thermal) + temperature + ")", "check cooling: airflow, fans, inlet temperature"));
+    }
+    boolean powerBrake = active.contains("hw_power_brake_slowdown");
+    if (powerBrake) {
+      out.add(new HealthReason("power_brake_slowdown", HealthState.DEGRADED,
+          "clocks slowed down by the external power brake (hw_power_brake_slowdown)",
+          "check the node's power supplies"));
+    }
+    if (active.contains("hw_slowdown") && thermal.isEmpty() && !powerBrake) {
+      out.add(new HealthReason("hw_slowdown", HealthState.DEGRADED, "clocks slowed down by hardware (hw_slowdown)",
+          "check cooling and the node's power supplies"));
+    }
+  }
+
+  static void driverAlarm(Facts f, List<HealthReason> out) {
+    OptionalDouble level = f.value(MetricCatalog.DRIVER_ALARM_LEVEL);
+    if (level.isEmpty() || level.getAsDouble() == 0) {
+      return;
+    }
+    long l = Math.round(level.getAsDouble());
+    String name = l == 1 ? "minor" : l == 2 ? "major" : l == 3 ? "critical" : "unknown";
+    HealthState state = l == 1 ? HealthState.DEGRADED : HealthState.FAILED;
+    List<String> codes = new ArrayList<>();
+    for (Reading r : f.all(MetricCatalog.DRIVER_ERROR_CODE)) {
+      codes.add(r.labelValues().get(0));
+    }
+    out.add(new HealthReason("driver_alarm_" + name, state, "the driver reports a " + name + " alarm (level " + l
+        + (codes.isEmpty() ? "" : "; error codes " + String.join(", ", codes)) + ")",
+        state == HealthState.DEGRADED ? "check npu-smi info -t health and look the error codes up"
+            : "drain the NPU, look the error codes up, and reset it (npu-smi set -t reset) or contact support"));
+  }
+
+  static void network(Facts f, List<HealthReason> out) {
+    if (f.value(MetricCatalog.NETWORK_HEALTHY).orElse(1) == 0) {
+      out.add(new HealthReason("network_unhealthy", HealthState.DEGRADED,
+          "the driver's health check of the device's network port fails",
+          "check the port with hccn_tool -i <id> -net_health -g, its cable and the switch"));
+    }
+  }
+
+  private static int parseXid(String label) {
+    try {
+      return Integer.parseInt(label);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** One device's readings, indexed, with the history the rules read and the one they build for the next tick. */
+  static final class Facts {
+    final DeviceSnapshot device;
+    final DeviceHistory previous;
+    final long tickMillis;
+    final long appXidWindowMillis;
+    final Map<String, Double> xidCounts;
+    final Map<String, Long> xidLastIncrease;
+    final Set<String> linksSeenUp;
+    private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
+
+    Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis) {
+      this.device = device;
+      this.previous = previous;
+      this.tickMillis = tickMillis;
+      this.appXidWindowMillis = appXidWindowMillis;
+      for (Reading r : device.readings()) {
+        byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
+      }
+      // A lost device reports no XID counts; what was seen before still holds.
+      this.xidCounts = new TreeMap<>(previous.xidCounts());
+      this.xidLastIncrease = new TreeMap<>(previous.xidLastIncreaseMillis());
+      for (Reading r : all(MetricCatalog.XID_ERRORS)) {
+        String xid = r.labelValues().get(0);
+        if (r.value() > xidCounts.getOrDefault(xid, 0.0)) {
+          xidLastIncrease.put(xid, tickMillis);
+        }
+        xidCounts.merge(xid, r.value(), Math::max);
+      }
+      this.linksSeenUp = new TreeSet<>(previous.linksSeenUp());
+    }
+
+    List<Reading> all(MetricDefinition metric) {
+      return byMetric.getOrDefault(metric, List.of());
+    }
+
+    /** The reading whose label values are exactly {@code labels}, if the device has it. */
+    OptionalDouble value(MetricDefinition metric, String... labels) {
+      for (Reading r : all(metric)) {
+        if (r.labelValues().equals(List.of(labels))) {
+          return OptionalDouble.of(r.value());
+        }
+      }
+      return OptionalDouble.empty();
+    }
+
+    DeviceHistory next() {
+      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp);
+    }
+  }
+}

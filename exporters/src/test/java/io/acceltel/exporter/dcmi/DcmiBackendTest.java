@@ -1,0 +1,271 @@
+package io.acceltel.exporter.dcmi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The DCMI backend against the C test double of libdcmi.so: enumeration, units, and the error-code policy. */
+class DcmiBackendTest {
+  private static final DcmiDouble DCMI = DcmiDouble.INSTANCE;
+  private final Observer observer = new Observer();
+
+  /** What the backend told its observer. */
+  static final class Observer implements NativeCallObserver {
+    final List<String> unsupported = new CopyOnWriteArrayList<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void unsupported(DeviceIdentity device, String function) {
+      unsupported.add(function);
+    }
+
+    @Override
+    public void failed(String backend, String function, int code, String codeName) {
+      failures.add(backend + " " + function + " " + code + " " + codeName);
+    }
+  }
+
+  @BeforeEach
+  void reset() {
+    DCMI.dcmiDouble_reset(4, 1);
+  }
+
+  static DcmiBackend open(NativeCallObserver observer) throws BackendUnavailableException {
+    return DcmiBackend.open(new BackendContext(Optional.of(DcmiDouble.PATH), BackendContext.SimulatedSettings.DEFAULT,
+        observer));
+  }
+
+  static List<Reading> read(DeviceReader reader) throws DeviceLostException {
+    List<Reading> out = new ArrayList<>();
+    reader.read(1_795_349_100_000L, out::add);
+    return out;
+  }
+
+  static OptionalDouble value(List<Reading> readings, MetricDefinition metric, String... labels) {
+    return readings.stream().filter(r -> r.metric() == metric && r.labelValues().equals(List.of(labels)))
+        .mapToDouble(Reading::value).findFirst();
+  }
+
+  @Test
+  void enumeratesCardsThenDevicesAndIdentifiesEachNpuByItsPhysicalId() throws Exception {
+    DCMI.dcmiDouble_reset(2, 2);
+    for (int logic = 0; logic < 4; logic++) {
+      DCMI.dcmiDouble_setInt("phy_id", logic, 7 - logic);
+    }
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.name()).isEqualTo("dcmi");
+      assertThat(backend.description()).isEqualTo("Huawei Ascend DCMI 24.1.rc2, 4 NPUs");
+      List<DeviceIdentity> ids = backend.devices().stream().map(DeviceReader::identity).toList();
+      assertThat(ids).extracting(DeviceIdentity::index).containsExactly(4, 5, 6, 7);
+      assertThat(ids).extracting(DeviceIdentity::vendor).containsOnly(Vendor.HUAWEI);
+      assertThat(ids).extracting(DeviceIdentity::model).containsOnly("Ascend910B3");
+      assertThat(ids.get(0).uuid()).matches("([0-9A-F]{8}-){4}[0-9A-F]{8}");
+      assertThat(ids).extracting(DeviceIdentity::uuid).doesNotHaveDuplicates();
+      // Physical id 4 is logic id 3: card 1, device 1.
+      DcmiDeviceReader phy4 = (DcmiDeviceReader) backend.devices().get(0);
+      assertThat(phy4.card()).isEqualTo(1);
+      assertThat(phy4.device()).isEqualTo(1);
+    }
+    assertThat(DCMI.dcmiDouble_initCount()).isEqualTo(1);
+  }
+
+  @Test
+  void convertsDcmiUnitsToTheCatalogs() throws Exception {
+    DCMI.dcmiDouble_setInt("power", 0, 2345);        // 0.1 W
+    DCMI.dcmiDouble_setInt("temperature", 0, 61);
+    DCMI.dcmiDouble_setInt("hbm.size", 0, 65536);    // MB
+    DCMI.dcmiDouble_setInt("hbm.usage", 0, 40000);
+    DCMI.dcmiDouble_setInt("hbm.temp", 0, 52);
+    DCMI.dcmiDouble_setInt("freq.aicore", 0, 1650);  // MHz
+    DCMI.dcmiDouble_setInt("freq.hbm", 0, 1600);
+    DCMI.dcmiDouble_setInt("multi.aicore", 0, 87);   // %
+    DCMI.dcmiDouble_setInt("multi.aiv", 0, 12);
+    DCMI.dcmiDouble_setInt("multi.aic", 0, 80);
+    DCMI.dcmiDouble_setInt("multi.npu", 0, 90);
+    DCMI.dcmiDouble_setInt("util.hbm", 0, 45);
+    DCMI.dcmiDouble_setInt("ecc.dbe", 0, 2);
+    DCMI.dcmiDouble_setInt("ecc.total_sbe", 0, 17);
+    DCMI.dcmiDouble_setInt("pcie.bus", 0, 0x61);
+    try (DcmiBackend backend = open(observer)) {
+      List<Reading> r = read(backend.devices().get(0));
+      assertThat(value(r, MetricCatalog.POWER)).hasValue(234.5);
+      assertThat(value(r, MetricCatalog.TEMPERATURE)).hasValue(61);
+      assertThat(value(r, MetricCatalog.MEMORY_TOTAL)).hasValue(65536.0 * 1024 * 1024);
+      assertThat(value(r, MetricCatalog.MEMORY_USED)).hasValue(40000.0 * 1024 * 1024);
+      assertThat(value(r, MetricCatalog.MEMORY_FREE)).hasValue(25536.0 * 1024 * 1024);
+      assertThat(value(r, MetricCatalog.MEMORY_TEMPERATURE)).hasValue(52);
+      assertThat(value(r, MetricCatalog.CLOCK, "aicore")).hasValue(1650e6);
+      assertThat(value(r, MetricCatalog.CLOCK, "memory")).hasValue(1600e6);
+      assertThat(value(r, MetricCatalog.CLOCK_MAX, "aicore")).hasValue(1800e6);
+      assertThat(value(r, MetricCatalog.UTILIZATION)).hasValue(0.87);
+      assertThat(value(r, MetricCatalog.VECTOR_CORE_UTILIZATION)).hasValue(0.12);
+      assertThat(value(r, MetricCatalog.CUBE_CORE_UTILIZATION)).hasValue(0.80);
+      assertThat(value(r, MetricCatalog.OVERALL_UTILIZATION)).hasValue(0.90);
+      assertThat(value(r, MetricCatalog.MEMORY_UTILIZATION)).hasValue(0.45);
+      assertThat(value(r, MetricCatalog.ECC_ERRORS, "uncorrected", "volatile")).hasValue(2);
+      assertThat(value(r, MetricCatalog.ECC_ERRORS, "corrected", "aggregate")).hasValue(17);
+      assertThat(value(r, MetricCatalog.DRIVER_ALARM_LEVEL)).hasValue(0);
+      assertThat(value(r, MetricCatalog.DRIVER_ERROR_CODES)).hasValue(0);
+      assertThat(value(r, MetricCatalog.NETWORK_HEALTHY)).hasValue(1);
+      assertThat(value(r, MetricCatalog.DEVICE_INFO, "", "24.1.rc2", "", "0000:61:00.0", "")).hasValue(1);
+    }
+    assertThat(observer.failures).isEmpty();
+    assertThat(observer.unsupported).isEmpty();
+  }
+
+  @Test
+  void reportsHealthAlarmsAndErrorCodes() throws Exception {
+    DCMI.dcmiDouble_setInt("health", 1, 2);
+    DCMI.dcmiDouble_setErrorCodes(1, 2, 0x80E01801, 0x80CB8009, 0);
+    DCMI.dcmiDouble_setInt("network", 1, 1);
+    try (DcmiBackend backend = open(observer)) {
+      List<Reading> r = read(backend.devices().get(1));
+      assertThat(value(r, MetricCatalog.DRIVER_ALARM_LEVEL)).hasValue(2);
+      assertThat(value(r, MetricCatalog.DRIVER_ERROR_CODES)).hasValue(2);
+      assertThat(value(r, MetricCatalog.DRIVER_ERROR_CODE, "0x80E01801")).hasValue(1);
+      assertThat(value(r, MetricCatalog.DRIVER_ERROR_CODE, "0x80CB8009")).hasValue(1);
+      assertThat(value(r, MetricCatalog.NETWORK_HEALTHY)).hasValue(0);
+    }
+  }
+
+  @Test
+  void notSupportedLeavesTheMetricOutForGoodAndIsToldOnce() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_hbm_info", DcmiDouble.ANY, DcmiReturn.NOT_SUPPORTED, DcmiDouble.ALWAYS);
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      List<Reading> first = read(npu);
+      List<Reading> second = read(npu);
+      assertThat(value(first, MetricCatalog.MEMORY_USED)).isEmpty();
+      assertThat(value(second, MetricCatalog.MEMORY_USED)).isEmpty();
+      assertThat(value(second, MetricCatalog.POWER)).isPresent();
+    }
+    assertThat(observer.unsupported).containsExactly("dcmi_get_device_hbm_info");
+    assertThat(DCMI.dcmiDouble_calls("dcmi_get_device_hbm_info")).isEqualTo(1);
+    assertThat(observer.failures).isEmpty();
+  }
+
+  @Test
+  void notReadyIsCountedAndRetriedAtTheNextTick() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_power_info", 0, DcmiReturn.NOT_READY, 1);
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      assertThat(value(read(npu), MetricCatalog.POWER)).isEmpty();
+      assertThat(value(read(npu), MetricCatalog.POWER)).hasValue(90.5);
+    }
+    assertThat(observer.failures).containsExactly("dcmi dcmi_get_device_power_info -8012 DCMI_ERR_NOT_READY");
+    assertThat(observer.unsupported).isEmpty();
+  }
+
+  @Test
+  void otherCodesAreCountedByFunctionAndCode() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_temperature", 0, -8005, DcmiDouble.ALWAYS);
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      assertThat(value(read(npu), MetricCatalog.TEMPERATURE)).isEmpty();
+      assertThat(value(read(npu), MetricCatalog.TEMPERATURE)).isEmpty();
+    }
+    assertThat(observer.failures).containsExactly("dcmi dcmi_get_device_temperature -8005 DCMI_ERR_INTERNAL",
+        "dcmi dcmi_get_device_temperature -8005 DCMI_ERR_INTERNAL");
+  }
+
+  @Test
+  void theTemperatureSentinelIsNotAReading() throws Exception {
+    DCMI.dcmiDouble_setInt("temperature", 0, -275);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(value(read(backend.devices().get(0)), MetricCatalog.TEMPERATURE)).isEmpty();
+    }
+  }
+
+  @Test
+  void fallsBackFromThePeriodUtilizationCallToThePlainOnes() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_multi_utilization_rate_period", DcmiDouble.ANY,
+        DcmiReturn.NOT_SUPPORTED, DcmiDouble.ALWAYS);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_multi_utilization_rate", DcmiDouble.ANY, DcmiReturn.NOT_SUPPORTED,
+        DcmiDouble.ALWAYS);
+    DCMI.dcmiDouble_setInt("util.aicore", 0, 33);
+    DCMI.dcmiDouble_setInt("util.vector", 0, 5);
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      read(npu);
+      List<Reading> r = read(npu);
+      assertThat(value(r, MetricCatalog.UTILIZATION)).hasValue(0.33);
+      assertThat(value(r, MetricCatalog.VECTOR_CORE_UTILIZATION)).hasValue(0.05);
+      assertThat(value(r, MetricCatalog.CUBE_CORE_UTILIZATION)).as("only the multi calls have AI Cube").isEmpty();
+    }
+    assertThat(DCMI.dcmiDouble_calls("dcmi_get_device_multi_utilization_rate_period")).isEqualTo(1);
+    assertThat(DCMI.dcmiDouble_calls("dcmi_get_device_multi_utilization_rate")).isEqualTo(1);
+  }
+
+  @Test
+  void aDeviceThatNoLongerExistsIsLostUntilItAnswersAgain() throws Exception {
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(2);
+      DCMI.dcmiDouble_setLost(2, 1);
+      assertThatThrownBy(() -> read(npu)).isInstanceOf(DeviceLostException.class)
+          .hasMessageContaining("NPU 2").hasMessageContaining("DCMI_ERR_DEVICE_NOT_EXIST");
+      assertThat(npu.recover()).isFalse();
+      DCMI.dcmiDouble_setLost(2, 0);
+      assertThat(npu.recover()).isTrue();
+      assertThat(value(read(npu), MetricCatalog.POWER)).hasValue(90.5);
+    }
+  }
+
+  @Test
+  void aMissingLibraryIsOneSentenceWithTheFix() {
+    Path missing = Path.of("/nonexistent/libdcmi.so");
+    assertThatThrownBy(() -> DcmiBackend.open(new BackendContext(Optional.of(missing),
+        BackendContext.SimulatedSettings.DEFAULT, observer)))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessage("Huawei DCMI library /nonexistent/libdcmi.so was not found: install the Ascend NPU driver "
+            + "(npu-smi info should list the NPUs), mount /usr/local/Ascend/driver and /usr/local/dcmi into the "
+            + "container, point --dcmi-library at libdcmi.so, or use --devices=simulated for a demo.");
+  }
+
+  @Test
+  void initFailuresSayWhatToDo() {
+    DCMI.dcmiDouble_setReturn("dcmi_init", DcmiDouble.ANY, DcmiReturn.NOT_READY, 1);
+    assertThatThrownBy(() -> open(observer)).isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining("not ready").hasMessageContaining("-8012").hasMessageContaining("npu-smi info");
+  }
+
+  @Test
+  void structLayoutsMatchTheCCompilers() {
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_hbm_info")).isEqualTo(DcmiLayout.HBM_INFO_SIZE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_hbm_info", "memory_usage")).isEqualTo(DcmiLayout.HBM_MEMORY_USAGE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_hbm_info", "temp")).isEqualTo(DcmiLayout.HBM_TEMP);
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_chip_info_v2")).isEqualTo(DcmiLayout.CHIP_INFO_V2_SIZE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_chip_info_v2", "chip_name")).isEqualTo(DcmiLayout.CHIP_NAME);
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_pcie_info_all")).isEqualTo(DcmiLayout.PCIE_INFO_SIZE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_pcie_info_all", "domain")).isEqualTo(DcmiLayout.PCIE_DOMAIN);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_pcie_info_all", "bdf_busid")).isEqualTo(DcmiLayout.PCIE_BUS);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_pcie_info_all", "bdf_deviceid")).isEqualTo(DcmiLayout.PCIE_DEVICE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_pcie_info_all", "bdf_funcid")).isEqualTo(DcmiLayout.PCIE_FUNCTION);
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_die_id")).isEqualTo(DcmiLayout.DIE_ID_SIZE);
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_multi_utilization_info")).isEqualTo(DcmiLayout.MULTI_UTIL_SIZE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_multi_utilization_info", "aicore_util"))
+        .isEqualTo(DcmiLayout.MULTI_AICORE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_multi_utilization_info", "npu_util")).isEqualTo(DcmiLayout.MULTI_NPU);
+    assertThat(DCMI.dcmiDouble_sizeof("dcmi_ecc_info")).isEqualTo(DcmiLayout.ECC_INFO_SIZE);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_ecc_info", "double_bit_error_cnt")).isEqualTo(DcmiLayout.ECC_DOUBLE_BIT);
+    assertThat(DCMI.dcmiDouble_offsetof("dcmi_ecc_info", "total_double_bit_error_cnt"))
+        .isEqualTo(DcmiLayout.ECC_TOTAL_DOUBLE_BIT);
+  }
+}

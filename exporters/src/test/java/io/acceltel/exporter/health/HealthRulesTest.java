@@ -1,0 +1,241 @@
+package io.acceltel.exporter.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.Attribution;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each health rule on its own, on hand-made device snapshots. */
+class HealthRulesTest {
+  private static final DeviceIdentity GPU = new DeviceIdentity(3, "GPU-3", "NVIDIA H100 80GB HBM3", Vendor.NVIDIA);
+  private static final DeviceIdentity NPU = new DeviceIdentity(5, "185011D4-0", "Ascend910B3", Vendor.HUAWEI);
+  private static final long T0 = 1_795_349_100_000L;
+  private static final Duration WINDOW = Duration.ofMinutes(5);
+
+  /** Builds a device's readings. */
+  private static final class Device {
+    private final DeviceIdentity id;
+    private final List<Reading> readings = new ArrayList<>();
+    private boolean lost;
+
+    Device(DeviceIdentity id) {
+      this.id = id;
+    }
+
+    Device with(MetricDefinition metric, double value, String... labels) {
+      readings.add(new Reading(metric, List.of(labels), value));
+      return this;
+    }
+
+    Device lost() {
+      lost = true;
+      return this;
+    }
+
+    DeviceSnapshot snapshot() {
+      return new DeviceSnapshot(id, lost, readings, Attribution.NONE);
+    }
+  }
+
+  private static Device gpu() {
+    return new Device(GPU);
+  }
+
+  private static DeviceHealth health(Device device) {
+    return HealthRules.evaluate(device.snapshot(), DeviceHistory.EMPTY, T0, WINDOW).health();
+  }
+
+  private static HealthReason only(DeviceHealth health) {
+    assertThat(health.reasons()).hasSize(1);
+    return health.reasons().get(0);
+  }
+
+  @Test
+  void aDeviceWithNothingWrongIsHealthy() {
+    DeviceHealth h = health(gpu().with(MetricCatalog.LAST_XID, 0).with(MetricCatalog.PCIE_LINK_WIDTH, 16)
+        .with(MetricCatalog.PCIE_LINK_WIDTH_MAX, 16).with(MetricCatalog.CLOCK_EVENT, 1, "gpu_idle")
+        .with(MetricCatalog.CLOCK_EVENT, 1, "sw_power_cap").with(MetricCatalog.NVLINK_UP, 1, "0"));
+    assertThat(h.state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(h.reasons()).isEmpty();
+  }
+
+  @Test
+  void xid79FellOffTheBusFailsTheDeviceAndSaysRebootTheNode() {
+    HealthReason r = only(health(gpu().with(MetricCatalog.XID_ERRORS, 1, "79")));
+    assertThat(r.code()).isEqualTo("xid_79");
+    assertThat(r.state()).isEqualTo(HealthState.FAILED);
+    assertThat(r.detail()).startsWith("GPU has fallen off the bus (XID 79, seen 1 time");
+    assertThat(r.action()).isEqualTo("reboot the node");
+  }
+
+  @Test
+  void resetClassXidsFailTheDeviceAndStayFailed() {
+    Device d = gpu().with(MetricCatalog.XID_ERRORS, 2, "48");
+    HealthRules.Evaluation first = HealthRules.evaluate(d.snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(only(first.health()).action()).isEqualTo("reset the GPU");
+    HealthRules.Evaluation dayLater = HealthRules.evaluate(d.snapshot(), first.history(), T0 + 86_400_000L, WINDOW);
+    assertThat(dayLater.health().state()).isEqualTo(HealthState.FAILED);
+  }
+
+  @Test
+  void applicationXidsDegradeTheDeviceForAWindowAfterTheLastOne() {
+    Device d = gpu().with(MetricCatalog.XID_ERRORS, 1, "13");
+    HealthRules.Evaluation first = HealthRules.evaluate(d.snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(only(first.health()).state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(only(first.health()).action()).isEqualTo("restart the application");
+    HealthRules.Evaluation later = HealthRules.evaluate(d.snapshot(), first.history(), T0 + WINDOW.toMillis() - 1,
+        WINDOW);
+    assertThat(later.health().state()).isEqualTo(HealthState.DEGRADED);
+    HealthRules.Evaluation after = HealthRules.evaluate(d.snapshot(), later.history(), T0 + WINDOW.toMillis(), WINDOW);
+    assertThat(after.health().state()).isEqualTo(HealthState.HEALTHY);
+    // It happens again: degraded again.
+    Device again = gpu().with(MetricCatalog.XID_ERRORS, 2, "13");
+    assertThat(HealthRules.evaluate(again.snapshot(), after.history(), T0 + WINDOW.toMillis() + 1000, WINDOW)
+        .health().state()).isEqualTo(HealthState.DEGRADED);
+  }
+
+  @Test
+  void ignoredXidsChangeNothing() {
+    assertThat(health(gpu().with(MetricCatalog.XID_ERRORS, 4, "43").with(MetricCatalog.XID_ERRORS, 1, "63"))
+        .state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  @Test
+  void xidsSeenBeforeStillCountWhileTheDeviceIsLost() {
+    HealthRules.Evaluation first = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "79").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    DeviceHealth lost = HealthRules.evaluate(gpu().with(MetricCatalog.DEVICE_LOST, 1).lost().snapshot(),
+        first.history(), T0 + 1000, WINDOW).health();
+    assertThat(lost.reasons()).extracting(HealthReason::code).containsExactly("device_lost", "xid_79");
+  }
+
+  @Test
+  void aLostDeviceHasFailed() {
+    HealthReason r = only(health(gpu().with(MetricCatalog.DEVICE_LOST, 1).lost()));
+    assertThat(r.code()).isEqualTo("device_lost");
+    assertThat(r.state()).isEqualTo(HealthState.FAILED);
+  }
+
+  @Test
+  void uncorrectableVolatileEccFailsTheDevice() {
+    assertThat(only(health(gpu().with(MetricCatalog.ECC_ERRORS, 1, "uncorrected", "volatile")
+        .with(MetricCatalog.ECC_ERRORS, 9, "corrected", "volatile")
+        .with(MetricCatalog.ECC_ERRORS, 3, "uncorrected", "aggregate"))).code()).isEqualTo("ecc_uncorrected");
+    assertThat(health(gpu().with(MetricCatalog.ECC_ERRORS, 0, "uncorrected", "volatile")
+        .with(MetricCatalog.ECC_ERRORS, 3, "uncorrected", "aggregate")).state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  @Test
+  void rowRemapPendingDegradesAndFailureFails() {
+    HealthReason pending = only(health(gpu().with(MetricCatalog.ROW_REMAP_PENDING, 1)
+        .with(MetricCatalog.ROW_REMAP_FAILED, 0)));
+    assertThat(pending.code()).isEqualTo("row_remap_pending");
+    assertThat(pending.state()).isEqualTo(HealthState.DEGRADED);
+    HealthReason failed = only(health(gpu().with(MetricCatalog.ROW_REMAP_PENDING, 0)
+        .with(MetricCatalog.ROW_REMAP_FAILED, 1)));
+    assertThat(failed.code()).isEqualTo("row_remap_failed");
+    assertThat(failed.state()).isEqualTo(HealthState.FAILED);
+  }
+
+  @Test
+  void anNvlinkDownWhileOthersAreUpDegrades() {
+    HealthReason r = only(health(gpu().with(MetricCatalog.NVLINK_UP, 1, "0").with(MetricCatalog.NVLINK_UP, 0, "1")
+        .with(MetricCatalog.NVLINK_UP, 0, "2")));
+    assertThat(r.code()).isEqualTo("nvlink_down");
+    assertThat(r.detail()).isEqualTo("NVLink links 1, 2 down");
+    assertThat(r.state()).isEqualTo(HealthState.DEGRADED);
+  }
+
+  @Test
+  void linksThatWereNeverUpAreNoPeersButALinkThatWasUpIsDown() {
+    Device allDown = gpu().with(MetricCatalog.NVLINK_UP, 0, "0").with(MetricCatalog.NVLINK_UP, 0, "1");
+    assertThat(health(allDown).state()).isEqualTo(HealthState.HEALTHY);
+    HealthRules.Evaluation up = HealthRules.evaluate(gpu().with(MetricCatalog.NVLINK_UP, 1, "0")
+        .with(MetricCatalog.NVLINK_UP, 1, "1").snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(HealthRules.evaluate(allDown.snapshot(), up.history(), T0 + 1000, WINDOW).health().state())
+        .isEqualTo(HealthState.DEGRADED);
+  }
+
+  @Test
+  void aPcieLinkBelowItsWidthDegradesAndBelowItsGenerationOnlyWhileBusy() {
+    HealthReason width = only(health(gpu().with(MetricCatalog.PCIE_LINK_WIDTH, 8)
+        .with(MetricCatalog.PCIE_LINK_WIDTH_MAX, 16)));
+    assertThat(width.code()).isEqualTo("pcie_width_degraded");
+    assertThat(width.detail()).isEqualTo("PCIe link x8, below its maximum x16");
+    Device idleGen1 = gpu().with(MetricCatalog.PCIE_LINK_GEN, 1).with(MetricCatalog.PCIE_LINK_GEN_MAX, 5)
+        .with(MetricCatalog.UTILIZATION, 0);
+    assertThat(health(idleGen1).state()).as("idle links down-train on purpose").isEqualTo(HealthState.HEALTHY);
+    Device busyGen3 = gpu().with(MetricCatalog.PCIE_LINK_GEN, 3).with(MetricCatalog.PCIE_LINK_GEN_MAX, 5)
+        .with(MetricCatalog.UTILIZATION, 0.9);
+    assertThat(only(health(busyGen3)).code()).isEqualTo("pcie_gen_degraded");
+  }
+
+  @Test
+  void thermalSlowdownDegradesWithTheTemperature() {
+    HealthReason r = only(health(gpu().with(MetricCatalog.TEMPERATURE, 91)
+        .with(MetricCatalog.CLOCK_EVENT, 1, "hw_slowdown").with(MetricCatalog.CLOCK_EVENT, 1, "hw_thermal_slowdown")
+        .with(MetricCatalog.CLOCK_EVENT, 1, "sw_thermal_slowdown").with(MetricCatalog.CLOCK_EVENT, 0, "sw_power_cap")));
+    assertThat(r.code()).isEqualTo("thermal_slowdown");
+    assertThat(r.state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(r.detail()).isEqualTo("clocks slowed down for heat (hw_thermal_slowdown, sw_thermal_slowdown, at 91 C)");
+  }
+
+  @Test
+  void powerBrakeAndBareHardwareSlowdownDegrade() {
+    assertThat(only(health(gpu().with(MetricCatalog.CLOCK_EVENT, 1, "hw_power_brake_slowdown")
+        .with(MetricCatalog.CLOCK_EVENT, 1, "hw_slowdown"))).code()).isEqualTo("power_brake_slowdown");
+    assertThat(only(health(gpu().with(MetricCatalog.CLOCK_EVENT, 1, "hw_slowdown"))).code())
+        .isEqualTo("hw_slowdown");
+  }
+
+  @Test
+  void dcmiAlarmLevelsMapToStatesAndNameTheErrorCodes() {
+    assertThat(health(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 0)).state())
+        .isEqualTo(HealthState.HEALTHY);
+    HealthReason minor = only(health(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 1)));
+    assertThat(minor.code()).isEqualTo("driver_alarm_minor");
+    assertThat(minor.state()).isEqualTo(HealthState.DEGRADED);
+    HealthReason major = only(health(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 2)
+        .with(MetricCatalog.DRIVER_ERROR_CODES, 1).with(MetricCatalog.DRIVER_ERROR_CODE, 1, "0x80E01801")));
+    assertThat(major.code()).isEqualTo("driver_alarm_major");
+    assertThat(major.state()).isEqualTo(HealthState.FAILED);
+    assertThat(major.detail()).contains("error codes 0x80E01801");
+    assertThat(only(health(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 3))).state())
+        .isEqualTo(HealthState.FAILED);
+  }
+
+  @Test
+  void anUnhealthyNpuNetworkDegrades() {
+    HealthReason r = only(health(new Device(NPU).with(MetricCatalog.NETWORK_HEALTHY, 0)));
+    assertThat(r.code()).isEqualTo("network_unhealthy");
+    assertThat(r.state()).isEqualTo(HealthState.DEGRADED);
+  }
+
+  @Test
+  void theWorstReasonWinsAndEveryReasonIsListed() {
+    DeviceHealth h = health(gpu().with(MetricCatalog.XID_ERRORS, 1, "79")
+        .with(MetricCatalog.CLOCK_EVENT, 1, "hw_thermal_slowdown").with(MetricCatalog.ROW_REMAP_PENDING, 1));
+    assertThat(h.state()).isEqualTo(HealthState.FAILED);
+    assertThat(h.reasons()).extracting(HealthReason::code)
+        .containsExactly("xid_79", "row_remap_pending", "thermal_slowdown");
+  }
+
+  @Test
+  void theXidCatalogFollowsNvidiasRecommendedActions() {
+    assertThat(XidCatalog.lookup(79).action()).isEqualTo(XidCatalog.Action.REBOOT_NODE);
+    assertThat(XidCatalog.lookup(48).action()).isEqualTo(XidCatalog.Action.RESET_GPU);
+    assertThat(XidCatalog.lookup(95).action()).isEqualTo(XidCatalog.Action.RESET_GPU);
+    assertThat(XidCatalog.lookup(31).action()).isEqualTo(XidCatalog.Action.RESTART_APP);
+    assertThat(XidCatalog.lookup(63).action()).isEqualTo(XidCatalog.Action.IGNORE);
+    assertThat(XidCatalog.lookup(999).action()).isEqualTo(XidCatalog.Action.RESTART_APP);
+  }
+}
