@@ -53,6 +53,11 @@ public final class ConfigSource {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       if (e.getValue().isObject()) {
         flatten(key, e.getValue(), origin);
+      } else if (e.getValue().isArray()) {
+        // A list of scalars (e.g. attribution.resource-names) reads like its comma-separated flag form.
+        java.util.List<String> items = new java.util.ArrayList<>();
+        e.getValue().forEach(item -> items.add(item.asText()));
+        put(key, String.join(",", items), origin);
       } else {
         put(key, e.getValue().isNull() ? "" : e.getValue().asText(), origin);
       }

@@ -1,6 +1,8 @@
 package io.acceltel.exporter.config;
 
+import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import java.util.regex.Pattern;
  *
  * @param devices the backend name ({@code nvml}, {@code simulated}) or {@code auto}: NVML when its library loads,
  *     otherwise simulated devices, announced as such (used by {@code acceltel demo})
+ * @param attribution the {@code attribution.*} keys: device-to-pod attribution (docs/attribution.md)
+ * @param kafka the {@code kafka.*} keys: streaming every tick to Kafka; empty when {@code kafka.bootstrap} is unset
  */
 public record ExporterConfig(
     String node,
@@ -35,7 +39,10 @@ public record ExporterConfig(
     int listenPort,
     String names,
     Optional<Path> nvmlLibrary,
-    SimulatedSettings simulated) {
+    SimulatedSettings simulated,
+    Optional<Path> dcmiLibrary,
+    AttributionSettings attribution,
+    Optional<KafkaSinkSettings> kafka) {
 
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
@@ -47,21 +54,29 @@ public record ExporterConfig(
 
   static {
     KEYS.put("node", "node name used as the node label (default: $NODE_NAME, else the host name)");
-    KEYS.put("devices", "device backend: nvml, simulated, or auto (nvml when present, else simulated)");
+    KEYS.put("devices", "device backend: nvml, dcmi, simulated, or auto (nvml, else dcmi, when present; else "
+        + "simulated)");
     KEYS.put("interval", "collection interval, e.g. 1s or 500ms; at least 100ms");
     KEYS.put("listen", "host:port of the /metrics listener (default 127.0.0.1:9835)");
-    KEYS.put("names", "metric names on /metrics: native or dcgm");
+    KEYS.put("names", "metric names on /metrics: native, dcgm or npu-exporter");
     KEYS.put("nvml.library", "path of libnvidia-ml.so.1 (default: the system library path)");
+    KEYS.put("dcmi.library", "path of Huawei's libdcmi.so (default: the system library path, then the Ascend "
+        + "driver's directories)");
     KEYS.put("simulated.devices", "number of simulated devices, 1..1024");
     KEYS.put("simulated.model", "model name the simulated devices report");
     KEYS.put("simulated.seed", "seed of the simulated workload");
+    KEYS.put("kafka.bootstrap", "Kafka bootstrap servers (host:port,...); unset: no streaming to Kafka");
+    KEYS.put("kafka.topic", "topic of the OTLP ticks (default " + KafkaSinkSettings.DEFAULT_TOPIC + ")");
+    KEYS.put("kafka.compression", "zstd (default), lz4 or none");
+    KEYS.put("kafka.buffer-ticks", "ticks held while Kafka is unreachable, 1..86400 (default 600)");
+    AttributionConfig.describe(KEYS);
   }
 
   public static ExporterConfig parse(ConfigSource source, Collection<String> backends, Collection<String> views)
       throws ConfigException {
     Map<String, String> v = source.values();
     for (String key : v.keySet()) {
-      if (!KEYS.containsKey(key)) {
+      if (!KEYS.containsKey(key) && !AttributionConfig.isPodLabelKey(key)) {
         throw new ConfigException("unknown configuration key '" + key + "' (from " + source.origin(key)
             + "); known keys: " + String.join(", ", KEYS.keySet()));
       }
@@ -82,13 +97,42 @@ public record ExporterConfig(
       throw ConfigException.badValue("node", node, "a non-empty node name");
     }
     Optional<Path> nvmlLibrary = Optional.ofNullable(v.get("nvml.library")).filter(s -> !s.isBlank()).map(Path::of);
+    Optional<Path> dcmiLibrary = Optional.ofNullable(v.get("dcmi.library")).filter(s -> !s.isBlank()).map(Path::of);
     SimulatedSettings defaults = SimulatedSettings.DEFAULT;
     SimulatedSettings simulated = new SimulatedSettings(
         integer("simulated.devices", v.getOrDefault("simulated.devices", "" + defaults.devices()), 1, 1024),
         nonBlank(v, "simulated.model", defaults.model()),
         parse("simulated.seed", v.getOrDefault("simulated.seed", "" + defaults.seed()), Long::parseLong,
             "a whole number"));
-    return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated);
+    AttributionSettings attribution = AttributionConfig.parse(v);
+    return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
+        dcmiLibrary, attribution, kafka(v));
+  }
+
+  private static Optional<KafkaSinkSettings> kafka(Map<String, String> v) throws ConfigException {
+    String bootstrap = v.get("kafka.bootstrap");
+    if (bootstrap == null || bootstrap.isBlank()) {
+      for (String key : v.keySet()) {
+        if (key.startsWith("kafka.")) {
+          throw ConfigException.badValue(key, v.get(key), "kafka.* settings need kafka.bootstrap as well");
+        }
+      }
+      return Optional.empty();
+    }
+    String topic = nonBlank(v, "kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
+    String compression = oneOf(v, "kafka.compression", "zstd", new TreeSet<>(Set.of("zstd", "lz4", "none")));
+    int buffer = integer("kafka.buffer-ticks", v.getOrDefault("kafka.buffer-ticks", "600"), 1, 86_400);
+    return Optional.of(KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)
+        .withBufferTicks(buffer));
+  }
+
+  /** The explicit library path configured for a device backend ({@code nvml}, {@code dcmi}); empty for others. */
+  public Optional<Path> nativeLibrary(String backend) {
+    return switch (backend) {
+      case "nvml" -> nvmlLibrary;
+      case "dcmi" -> dcmiLibrary;
+      default -> Optional.empty();
+    };
   }
 
   private static String defaultNode() {

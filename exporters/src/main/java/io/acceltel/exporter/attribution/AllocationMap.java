@@ -1,0 +1,145 @@
+package io.acceltel.exporter.attribution;
+
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which container holds which device, as of one kubelet {@code List}: immutable, swapped whole by the poller and
+ * read by the tick thread without locks.
+ *
+ * <pre>{@code
+ * AllocationMap map = AllocationMap.builder()
+ *     .allocate(DeviceId.parse("nvidia.com/gpu", "GPU-8d30c9b5"), new ContainerRef("ns", "pod-0", "main"))
+ *     .build();
+ * map.holder(deviceSnapshot);   // the ContainerRef, or null when the device is free
+ * }</pre>
+ *
+ * <p>A device shared by several containers (time-slicing, MPS, several MIG instances of one GPU) is held by the
+ * smallest {@link ContainerRef}, so its labels are stable from tick to tick.
+ */
+public final class AllocationMap {
+  /** Before the first successful {@code List}: nothing is known, so no device is said to be free either. */
+  public static final AllocationMap UNKNOWN = new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false);
+
+  private final Map<String, ContainerRef> byUuid;
+  private final Map<Integer, ContainerRef> byAscendId;
+  private final Set<String> allocatableUuids;
+  private final Set<Integer> allocatableAscendIds;
+  private final boolean known;
+  private final boolean hasMig;
+
+  private AllocationMap(Map<String, ContainerRef> byUuid, Map<Integer, ContainerRef> byAscendId,
+      Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known) {
+    this.byUuid = Map.copyOf(byUuid);
+    this.byAscendId = Map.copyOf(byAscendId);
+    this.allocatableUuids = Set.copyOf(allocatableUuids);
+    this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
+    this.known = known;
+    this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** False until the kubelet has answered once; then every device gets an allocation state. */
+  public boolean known() {
+    return known;
+  }
+
+  /**
+   * The container that holds this device, or null. NVIDIA devices match by GPU UUID, or through the MIG UUIDs the
+   * backend reports in {@code accelerator_mig_instance_info}; Ascend NPUs match by physical ID (the device index).
+   * Allocation-free on the hot path: map lookups, and a scan of the readings only when some MIG instance is held.
+   */
+  public ContainerRef holder(DeviceSnapshot device) {
+    if (device.identity().vendor() == Vendor.HUAWEI) {
+      return byAscendId.get(device.identity().index());
+    }
+    ContainerRef holder = byUuid.get(device.identity().uuid());
+    if (!hasMig) {
+      return holder;
+    }
+    for (Reading r : device.readings()) {
+      if (r.metric() == MetricCatalog.MIG_INFO) {
+        // mig_uuid is the first label of accelerator_mig_instance_info.
+        holder = ContainerRef.first(holder, byUuid.get(r.labelValues().get(0)));
+      }
+    }
+    return holder;
+  }
+
+  /**
+   * Whether the kubelet offers this device under one of the configured resource names; false suggests a resource
+   * name is missing from the configuration (or the device plugin does not manage the device).
+   */
+  public boolean allocatable(DeviceSnapshot device) {
+    if (device.identity().vendor() == Vendor.HUAWEI) {
+      return allocatableAscendIds.contains(device.identity().index());
+    }
+    if (allocatableUuids.contains(device.identity().uuid())) {
+      return true;
+    }
+    for (Reading r : device.readings()) {
+      if (r.metric() == MetricCatalog.MIG_INFO && allocatableUuids.contains(r.labelValues().get(0))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether GetAllocatableResources answered with any device of the configured resources. */
+  public boolean hasAllocatable() {
+    return !allocatableUuids.isEmpty() || !allocatableAscendIds.isEmpty();
+  }
+
+  /** How many device IDs are held; for logs and tests. */
+  public int size() {
+    return byUuid.size() + byAscendId.size();
+  }
+
+  /** This map with another allocatable set (GetAllocatableResources is polled less often than List). */
+  public AllocationMap withAllocatable(AllocationMap other) {
+    return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known);
+  }
+
+  /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
+  public static final class Builder {
+    private final Map<String, ContainerRef> byUuid = new HashMap<>();
+    private final Map<Integer, ContainerRef> byAscendId = new HashMap<>();
+    private final Set<String> allocatableUuids = new HashSet<>();
+    private final Set<Integer> allocatableAscendIds = new HashSet<>();
+
+    private Builder() {}
+
+    /** Records that {@code holder} holds {@code id}; a null id (an unknown form) is ignored. */
+    public Builder allocate(DeviceId id, ContainerRef holder) {
+      if (id instanceof DeviceId.Uuid u) {
+        byUuid.merge(u.value(), holder, ContainerRef::first);
+      } else if (id instanceof DeviceId.AscendPhysical a) {
+        byAscendId.merge(a.id(), holder, ContainerRef::first);
+      }
+      return this;
+    }
+
+    /** Records that the kubelet can allocate {@code id}. */
+    public Builder allocatable(DeviceId id) {
+      if (id instanceof DeviceId.Uuid u) {
+        allocatableUuids.add(u.value());
+      } else if (id instanceof DeviceId.AscendPhysical a) {
+        allocatableAscendIds.add(a.id());
+      }
+      return this;
+    }
+
+    public AllocationMap build() {
+      return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.acceltel.exporter.attribution;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A device ID as the kubelet reports it, reduced to what joins with a device backend's identity: a UUID for NVIDIA
+ * (a full GPU or a MIG instance), or a physical NPU ID for Huawei Ascend.
+ *
+ * <pre>{@code
+ * DeviceId.parse("nvidia.com/gpu", "GPU-8d30c9b5-1e2f::3");   // Uuid["GPU-8d30c9b5-1e2f"]: time-slicing replica 3
+ * DeviceId.parse("nvidia.com/mig-1g.10gb", "MIG-4f1c...");    // Uuid["MIG-4f1c..."]
+ * DeviceId.parse("huawei.com/Ascend910", "Ascend910-3");      // AscendPhysical[3]
+ * DeviceId.parse("huawei.com/Ascend910", "Ascend910-2c-100-3"); // AscendPhysical[3]: a vNPU on physical NPU 3
+ * }</pre>
+ */
+public sealed interface DeviceId {
+  /** An NVIDIA UUID: {@code GPU-…} for a full GPU, {@code MIG-…} for a MIG instance. */
+  record Uuid(String value) implements DeviceId {}
+
+  /** A Huawei Ascend NPU by physical ID, the number the DCMI backend reports as the device index. */
+  record AscendPhysical(int id) implements DeviceId {}
+
+  /** Old drivers (before R470) name MIG devices {@code MIG-GPU-<parent uuid>/<gi>/<ci>}. */
+  Pattern OLD_MIG = Pattern.compile("MIG-(GPU-[^/]+)/\\d+/\\d+");
+  /** Ascend device-plugin IDs end in the physical ID: {@code Ascend910-3}, vNPU {@code Ascend910-2c-100-3}. */
+  Pattern ASCEND = Pattern.compile("Ascend[A-Za-z0-9]*-(?:.*-)?(\\d+)");
+
+  /**
+   * Reduces one device ID; returns null for a form this exporter cannot join (it is then ignored).
+   *
+   * @param resourceName the extended resource the ID was allocated under, e.g. {@code huawei.com/Ascend910}
+   */
+  static DeviceId parse(String resourceName, String id) {
+    if (id == null || id.isEmpty()) {
+      return null;
+    }
+    // The NVIDIA device plugin's time-slicing (and MPS) replicas are "<id>::<replica>": the device is the id.
+    int replica = id.indexOf("::");
+    String base = replica >= 0 ? id.substring(0, replica) : id;
+    Matcher ascend = ASCEND.matcher(base);
+    if (resourceName.startsWith("huawei.com/") || ascend.matches()) {
+      if (!ascend.matches()) {
+        return null;
+      }
+      try {
+        return new AscendPhysical(Integer.parseInt(ascend.group(1)));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    Matcher oldMig = OLD_MIG.matcher(base);
+    if (oldMig.matches()) {
+      // The old form names the parent GPU, not the instance: attribute the parent.
+      return new Uuid(oldMig.group(1));
+    }
+    return base.isEmpty() ? null : new Uuid(base);
+  }
+}

@@ -1,0 +1,102 @@
+package io.acceltel.exporter.attribution;
+
+import io.acceltel.exporter.attribution.pods.PodLabelIndex;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.Attribution;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Joins the two in-memory views, which device each container holds (kubelet) and which labels each pod carries
+ * (API server), into every device's tick: {@code namespace}, {@code pod}, {@code container} and the mapped pod labels
+ * ({@code tenant_id}, {@code user_id}, {@code job_name}, …), plus {@code accelerator_allocated} 0 or 1.
+ *
+ * <pre>{@code
+ * KubernetesAttributor attributor = new KubernetesAttributor(kubelet::current, pods::current);
+ * CollectionLoop.builder(node, backend.devices()).attributor(attributor).build();
+ * }</pre>
+ *
+ * <p>Runs on the tick thread and never blocks: both suppliers return the latest immutable snapshot, which background
+ * threads replace. The label sets are built once per (allocation, pod labels) pair and reused until either changes.
+ */
+public final class KubernetesAttributor implements DeviceAttributor {
+  public static final String NAMESPACE = "namespace";
+  public static final String POD = "pod";
+  public static final String CONTAINER = "container";
+  private static final Logger LOG = Logger.getLogger(KubernetesAttributor.class.getName());
+  private static final Reading ALLOCATED = new Reading(MetricCatalog.ALLOCATED, List.of(), 1);
+  private static final Reading FREE = new Reading(MetricCatalog.ALLOCATED, List.of(), 0);
+
+  private final Supplier<AllocationMap> allocations;
+  private final Supplier<PodLabelIndex> pods;
+  /** Only the tick thread reads and writes it, so a plain field; a stale read would only rebuild the cache. */
+  private Resolved resolved = new Resolved(null, null, Map.of());
+  private final Set<String> warnedNotAllocatable = new HashSet<>();
+
+  public KubernetesAttributor(Supplier<AllocationMap> allocations, Supplier<PodLabelIndex> pods) {
+    this.allocations = Objects.requireNonNull(allocations, "allocations");
+    this.pods = Objects.requireNonNull(pods, "pods");
+  }
+
+  @Override
+  public DeviceSnapshot attribute(DeviceSnapshot device) {
+    AllocationMap map = allocations.get();
+    if (!map.known()) {
+      // The kubelet has not answered yet: say nothing rather than "free".
+      return device;
+    }
+    ContainerRef holder = map.holder(device);
+    if (holder == null) {
+      warnIfNotAllocatable(map, device);
+      return withAllocation(device, FREE, Attribution.NONE);
+    }
+    return withAllocation(device, ALLOCATED, attributionOf(map, holder));
+  }
+
+  private Attribution attributionOf(AllocationMap map, ContainerRef holder) {
+    PodLabelIndex index = pods.get();
+    Resolved r = resolved;
+    if (r.map != map || r.pods != index) {
+      r = new Resolved(map, index, new HashMap<>());
+      resolved = r;
+    }
+    Attribution a = r.byHolder.get(holder);
+    if (a == null) {
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put(NAMESPACE, holder.namespace());
+      labels.put(POD, holder.pod());
+      labels.put(CONTAINER, holder.container());
+      index.labels(holder.namespace(), holder.pod()).forEach(labels::putIfAbsent);
+      a = Attribution.of(labels);
+      r.byHolder.put(holder, a);
+    }
+    return a;
+  }
+
+  private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution) {
+    List<Reading> readings = new ArrayList<>(device.readings().size() + 1);
+    readings.addAll(device.readings());
+    readings.add(state);
+    return new DeviceSnapshot(device.identity(), device.lost(), readings, attribution);
+  }
+
+  private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {
+    if (map.hasAllocatable() && !map.allocatable(device) && warnedNotAllocatable.add(device.identity().uuid())) {
+      LOG.warning(() -> "device " + device.identity().index() + " (" + device.identity().uuid() + ") is not among "
+          + "the kubelet's allocatable devices for the configured resource names; if pods use it, add its "
+          + "resource name to attribution.resource-names");
+    }
+  }
+
+  private record Resolved(AllocationMap map, PodLabelIndex pods, Map<ContainerRef, Attribution> byHolder) {}
+}

@@ -1,0 +1,51 @@
+package io.acceltel.exporter.attribution.kubelet;
+
+import io.acceltel.exporter.attribution.AllocationMap;
+import io.acceltel.exporter.attribution.ContainerRef;
+import io.acceltel.exporter.attribution.DeviceId;
+import io.acceltel.exporter.attribution.ResourceNames;
+import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
+import io.acceltel.exporter.attribution.kubelet.v1.ContainerDevices;
+import io.acceltel.exporter.attribution.kubelet.v1.ContainerResources;
+import io.acceltel.exporter.attribution.kubelet.v1.ListPodResourcesResponse;
+import io.acceltel.exporter.attribution.kubelet.v1.PodResources;
+
+/**
+ * Reads the kubelet's answers into an {@link AllocationMap}: every device ID of a configured resource name, reduced
+ * by {@link DeviceId#parse}, mapped to the container that holds it.
+ *
+ * <pre>{@code
+ * AllocationMap map = PodResourcesMapping.toMap(client.list(deadline), client.allocatable(deadline), names);
+ * }</pre>
+ */
+public final class PodResourcesMapping {
+  private PodResourcesMapping() {}
+
+  /** @param allocatable null when GetAllocatableResources was not called or is not served */
+  public static AllocationMap toMap(ListPodResourcesResponse list, AllocatableResourcesResponse allocatable,
+      ResourceNames names) {
+    AllocationMap.Builder b = AllocationMap.builder();
+    for (PodResources pod : list.getPodResourcesList()) {
+      for (ContainerResources container : pod.getContainersList()) {
+        ContainerRef holder = new ContainerRef(pod.getNamespace(), pod.getName(), container.getName());
+        for (ContainerDevices devices : container.getDevicesList()) {
+          if (names.matches(devices.getResourceName())) {
+            for (String id : devices.getDeviceIdsList()) {
+              b.allocate(DeviceId.parse(devices.getResourceName(), id), holder);
+            }
+          }
+        }
+      }
+    }
+    if (allocatable != null) {
+      for (ContainerDevices devices : allocatable.getDevicesList()) {
+        if (names.matches(devices.getResourceName())) {
+          for (String id : devices.getDeviceIdsList()) {
+            b.allocatable(DeviceId.parse(devices.getResourceName(), id));
+          }
+        }
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,172 @@
+package io.acceltel.exporter.attribution.pods;
+
+import io.acceltel.exporter.attribution.AttributionMetrics;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Watches the pods of one node through the API server (an informer with the field selector
+ * {@code spec.nodeName=<node>}) and keeps their mapped labels as an immutable {@link PodLabelIndex}.
+ *
+ * <pre>{@code
+ * try (PodWatcher pods = PodWatcher.start(client, "gpu-node-17", PodLabelMapper.of(settings), metrics)) {
+ *   pods.current().labels("team-llm", "tj-a1578-worker-0");   // {tenant_id=…, job_name=…}
+ * }
+ * }</pre>
+ *
+ * <p>Starting never blocks: the informer lists and watches on its own threads and retries after every error. While
+ * the API server cannot be reached, the last known labels stay, {@link #stalenessSeconds()} grows, and each failure
+ * counts in {@code acceltel_exporter_pod_watch_errors_total}. A deleted pod's labels are dropped at once.
+ */
+public final class PodWatcher implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(PodWatcher.class.getName());
+
+  private final SharedIndexInformer<Pod> informer;
+  private final String node;
+  private final AttributionMetrics metrics;
+  /** Checker thread only: whether the watch was up at the last check. */
+  private boolean up;
+  private boolean wasEverUp;
+  private final PodLabelMapper mapper;
+  private final LongSupplier nanoTime;
+  /** Guarded by itself; written by the informer's event thread, copied into {@link #current} after each change. */
+  private final Map<String, Map<String, String>> byPod = new HashMap<>();
+  private volatile PodLabelIndex current = PodLabelIndex.EMPTY;
+  private volatile long lastWatchingNanos;
+  /** Notes five times a second whether the watch is up, so staleness is right whenever it is read. */
+  private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "acceltel-pod-watch-check");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private PodWatcher(SharedIndexInformer<Pod> informer, String node, PodLabelMapper mapper,
+      AttributionMetrics metrics, LongSupplier nanoTime) {
+    this.informer = informer;
+    this.node = node;
+    this.metrics = metrics;
+    this.mapper = mapper;
+    this.nanoTime = nanoTime;
+    this.lastWatchingNanos = nanoTime.getAsLong();
+    checker.scheduleWithFixedDelay(this::check, 200, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts the informer; returns at once.
+   *
+   * @param client an API server client (in a pod: the in-cluster service account); closed by {@link #close()}
+   */
+  public static PodWatcher start(KubernetesClient client, String node, PodLabelMapper mapper,
+      AttributionMetrics metrics) {
+    Objects.requireNonNull(node, "node");
+    // The API server filters by node, so a node's exporter never lists the cluster's pods.
+    return start(client.pods().inAnyNamespace().withField("spec.nodeName", node), node, mapper, metrics);
+  }
+
+  /** With any pod source; pods of other nodes are ignored here too (the tests' mock API server cannot select). */
+  static PodWatcher start(Informable<Pod> source, String node, PodLabelMapper mapper, AttributionMetrics metrics) {
+    SharedIndexInformer<Pod> informer = source.runnableInformer(0);
+    PodWatcher watcher = new PodWatcher(informer, node, mapper, metrics, System::nanoTime);
+    informer.addEventHandler(watcher.new Handler());
+    informer.exceptionHandler((started, error) -> {
+      metrics.podWatchError();
+      // The message names the call and the status, never the service-account token.
+      LOG.warning(() -> "pod watch on node " + node + " failed (" + error.getClass().getSimpleName() + ": "
+          + error.getMessage() + "); keeping the last known pod labels and retrying");
+      return true;
+    });
+    informer.start();
+    return watcher;
+  }
+
+  /** The latest labels of every pod on the node. */
+  public PodLabelIndex current() {
+    return current;
+  }
+
+  /** 0 while the watch is up; else seconds since it last was (or since start), to within 200 ms. */
+  public double stalenessSeconds() {
+    long now = nanoTime.getAsLong();
+    if (informer.isWatching()) {
+      lastWatchingNanos = now;
+      return 0;
+    }
+    return (now - lastWatchingNanos) / 1e9;
+  }
+
+  /**
+   * A lost watch counts as a failure: the informer re-lists and re-watches on its own, and reports to the exception
+   * handler only some of the errors on the way (a dropped watch connection is not one of them).
+   */
+  private void check() {
+    boolean watching = stalenessSeconds() == 0;
+    if (up && !watching) {
+      metrics.podWatchError();
+      LOG.warning(() -> "the pod watch on node " + node + " is down; keeping the last known pod labels");
+    } else if (!up && watching && wasEverUp) {
+      LOG.info(() -> "the pod watch on node " + node + " is up again");
+    }
+    wasEverUp |= watching;
+    up = watching;
+  }
+
+  /** True once the informer has listed the node's pods and is watching. */
+  public boolean isWatching() {
+    return informer.isWatching();
+  }
+
+  private void put(Pod pod) {
+    if (pod.getSpec() == null || !node.equals(pod.getSpec().getNodeName())) {
+      remove(pod);
+      return;
+    }
+    String key = pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName();
+    Map<String, String> labels = mapper.map(pod.getMetadata().getLabels());
+    synchronized (byPod) {
+      byPod.put(key, labels);
+      current = PodLabelIndex.of(byPod);
+    }
+  }
+
+  private void remove(Pod pod) {
+    String key = pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName();
+    synchronized (byPod) {
+      byPod.remove(key);
+      current = PodLabelIndex.of(byPod);
+    }
+  }
+
+  @Override
+  public void close() {
+    checker.shutdownNow();
+    informer.close();
+  }
+
+  private final class Handler implements ResourceEventHandler<Pod> {
+    @Override
+    public void onAdd(Pod pod) {
+      put(pod);
+    }
+
+    @Override
+    public void onUpdate(Pod oldPod, Pod newPod) {
+      put(newPod);
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+      remove(pod);
+    }
+  }
+}

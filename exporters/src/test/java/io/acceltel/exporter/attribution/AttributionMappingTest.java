@@ -1,0 +1,153 @@
+package io.acceltel.exporter.attribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.attribution.pods.PodLabelIndex;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.Attribution;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Device IDs as the kubelet reports them, joined with device identities and pod labels on the tick path. */
+class AttributionMappingTest {
+  static final String GPU0 = "GPU-8d30c9b5-1e2f-4a3b-9c7d-000000000000";
+  static final String GPU1 = "GPU-8d30c9b5-1e2f-4a3b-9c7d-000000000001";
+  static final String MIG_A = "MIG-4f1c2a3b-0000-5555-8888-aaaaaaaaaaaa";
+  static final String MIG_B = "MIG-4f1c2a3b-0000-5555-8888-bbbbbbbbbbbb";
+
+  static DeviceSnapshot nvidia(int index, String uuid, Reading... readings) {
+    return new DeviceSnapshot(new DeviceIdentity(index, uuid, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA), false,
+        List.of(readings), Attribution.NONE);
+  }
+
+  static DeviceSnapshot ascend(int physicalId) {
+    return new DeviceSnapshot(new DeviceIdentity(physicalId, "vdie-" + physicalId, "Ascend910B3", Vendor.HUAWEI),
+        false, List.of(), Attribution.NONE);
+  }
+
+  static Reading migInfo(String migUuid, String gi) {
+    return new Reading(MetricCatalog.MIG_INFO, List.of(migUuid, gi, "0", "1g.10gb"), 1);
+  }
+
+  static double allocated(DeviceSnapshot d) {
+    return d.readings().stream().filter(r -> r.metric() == MetricCatalog.ALLOCATED).mapToDouble(Reading::value)
+        .findFirst().orElse(Double.NaN);
+  }
+
+  @Test
+  void reducesEveryDeviceIdFormTheDevicePluginsUse() {
+    assertThat(DeviceId.parse("nvidia.com/gpu", GPU0)).isEqualTo(new DeviceId.Uuid(GPU0));
+    assertThat(DeviceId.parse("nvidia.com/gpu", GPU0 + "::3")).isEqualTo(new DeviceId.Uuid(GPU0));
+    assertThat(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A)).isEqualTo(new DeviceId.Uuid(MIG_A));
+    assertThat(DeviceId.parse("nvidia.com/mig-1g.10gb", "MIG-" + GPU0 + "/7/0")).isEqualTo(new DeviceId.Uuid(GPU0));
+    assertThat(DeviceId.parse("huawei.com/Ascend910", "Ascend910-3")).isEqualTo(new DeviceId.AscendPhysical(3));
+    assertThat(DeviceId.parse("huawei.com/Ascend310P", "Ascend310P-12")).isEqualTo(new DeviceId.AscendPhysical(12));
+    assertThat(DeviceId.parse("huawei.com/Ascend910", "Ascend910-2c-100-5"))
+        .isEqualTo(new DeviceId.AscendPhysical(5));
+    assertThat(DeviceId.parse("huawei.com/Ascend910", "garbage")).isNull();
+    assertThat(DeviceId.parse("nvidia.com/gpu", "")).isNull();
+  }
+
+  @Test
+  void resourceNamesMatchExactlyOrByPrefix() {
+    ResourceNames names = ResourceNames.of(ResourceNames.DEFAULT);
+    assertThat(names.matches("nvidia.com/gpu")).isTrue();
+    assertThat(names.matches("nvidia.com/mig-3g.40gb")).isTrue();
+    assertThat(names.matches("huawei.com/Ascend910")).isTrue();
+    assertThat(names.matches("huawei.com/Ascend310P")).isTrue();
+    assertThat(names.matches("nvidia.com/gpu.shared")).isFalse();
+    assertThat(names.matches("example.com/fpga")).isFalse();
+  }
+
+  @Test
+  void fullGpuGetsItsContainerAndPodLabelsAndAllocatedOne() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(new DeviceId.Uuid(GPU0), new ContainerRef("team-llm", "tj-a-worker-0", "pytorch"))
+        .build();
+    PodLabelIndex pods = PodLabelIndex.of(Map.of("team-llm/tj-a-worker-0",
+        Map.of("tenant_id", "12027394361880000", "job_name", "tj-a")));
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> pods);
+
+    DeviceSnapshot held = attributor.attribute(nvidia(0, GPU0));
+    DeviceSnapshot free = attributor.attribute(nvidia(1, GPU1));
+
+    assertThat(held.attribution().labelNames()).startsWith("namespace", "pod", "container");
+    assertThat(held.attribution().get("pod")).isEqualTo("tj-a-worker-0");
+    assertThat(held.attribution().get("tenant_id")).isEqualTo("12027394361880000");
+    assertThat(held.attribution().get("job_name")).isEqualTo("tj-a");
+    assertThat(allocated(held)).isEqualTo(1);
+    assertThat(free.attribution().isEmpty()).isTrue();
+    assertThat(allocated(free)).isEqualTo(0);
+  }
+
+  @Test
+  void aMigInstanceAttributesItsParentGpuThroughTheMigInfoReadings() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_B), new ContainerRef("ns", "infer-b", "server"))
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), new ContainerRef("ns", "infer-a", "server"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+
+    DeviceSnapshot parent = attributor.attribute(nvidia(0, GPU0, migInfo(MIG_B, "2"), migInfo(MIG_A, "1")));
+    DeviceSnapshot other = attributor.attribute(nvidia(1, GPU1, migInfo("MIG-not-held", "1")));
+
+    // Two instances, two pods: the smallest holder names the GPU, whatever the order of the readings.
+    assertThat(parent.attribution().get("pod")).isEqualTo("infer-a");
+    assertThat(allocated(parent)).isEqualTo(1);
+    assertThat(allocated(other)).isEqualTo(0);
+  }
+
+  @Test
+  void sharedGpuNamesTheSmallestHolderWhateverTheListOrder() {
+    ContainerRef b = new ContainerRef("ns", "pod-b", "c");
+    ContainerRef a = new ContainerRef("ns", "pod-a", "c");
+    AllocationMap ab = AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::1"), b)
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::0"), a).build();
+    AllocationMap ba = AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::0"), a)
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::1"), b).build();
+
+    assertThat(ab.holder(nvidia(0, GPU0))).isEqualTo(a);
+    assertThat(ba.holder(nvidia(0, GPU0))).isEqualTo(a);
+  }
+
+  @Test
+  void ascendNpuMatchesByPhysicalIdOnlyForHuaweiDevices() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("huawei.com/Ascend910", "Ascend910-3"), new ContainerRef("ns", "npu-job", "main"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+
+    assertThat(attributor.attribute(ascend(3)).attribution().get("pod")).isEqualTo("npu-job");
+    assertThat(allocated(attributor.attribute(ascend(2)))).isEqualTo(0);
+    // An NVIDIA device with index 3 is not Ascend910-3.
+    assertThat(attributor.attribute(nvidia(3, GPU1)).attribution().isEmpty()).isTrue();
+  }
+
+  @Test
+  void beforeTheKubeletAnswersNoDeviceIsCalledFree() {
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> AllocationMap.UNKNOWN,
+        () -> PodLabelIndex.EMPTY);
+
+    DeviceSnapshot d = attributor.attribute(nvidia(0, GPU0));
+
+    assertThat(d.readings()).noneMatch(r -> r.metric() == MetricCatalog.ALLOCATED);
+    assertThat(d.attribution().isEmpty()).isTrue();
+  }
+
+  @Test
+  void reusesTheSameLabelSetWhileNothingChanges() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(new DeviceId.Uuid(GPU0), new ContainerRef("ns", "p", "c")).build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+
+    Attribution first = attributor.attribute(nvidia(0, GPU0)).attribution();
+    Attribution second = attributor.attribute(nvidia(0, GPU0)).attribution();
+
+    assertThat(second).isSameAs(first);
+  }
+}
