@@ -11,8 +11,15 @@ import io.acceltel.exporter.device.DeviceBackends;
 import io.acceltel.exporter.exposition.MetricNameView;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.exporter.exposition.SnapshotExposition;
+import io.acceltel.exporter.health.HealthEndpoint;
+import io.acceltel.exporter.health.HealthMonitor;
+import io.acceltel.exporter.health.HealthRules;
+import io.acceltel.exporter.http.Endpoint;
 import io.acceltel.exporter.http.MetricsHttpServer;
+import io.acceltel.exporter.kafka.KafkaSink;
 import io.acceltel.exporter.selfmetrics.ExporterSelfMetrics;
+import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.exporter.simulated.SimulatedFaultEndpoints;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -25,7 +32,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +49,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class NodeExporter implements AutoCloseable {
+  private Optional<KafkaSink> kafka = Optional.empty();
   private static final java.util.Set<String> LINT_REJECTED_METERS = java.util.Set.of("process.cpu.time",
       "system.cpu.count");
   private final DeviceBackend backend;
@@ -48,10 +59,14 @@ public final class NodeExporter implements AutoCloseable {
   private final ExporterSelfMetrics selfMetrics;
   private final JvmGcMetrics gcMetrics;
   private final ExporterConfig config;
+  /** Background attribution (kubelet poller, pod watch); a no-op when attribution is off or simulated. */
+  private final AutoCloseable attribution;
 
   private NodeExporter(ExporterConfig config, DeviceBackend backend, CollectionLoop loop, MetricsHttpServer http,
-      SnapshotExposition exposition, ExporterSelfMetrics selfMetrics, JvmGcMetrics gcMetrics) {
+      SnapshotExposition exposition, ExporterSelfMetrics selfMetrics, JvmGcMetrics gcMetrics,
+      AutoCloseable attribution) {
     this.config = config;
+    this.attribution = attribution;
     this.backend = backend;
     this.loop = loop;
     this.http = http;
@@ -76,23 +91,39 @@ public final class NodeExporter implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("name view " + config.names() + " is not on the class path"));
     SnapshotExposition exposition = new SnapshotExposition(view);
     registry.register(exposition);
+    HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW);
+    registry.register(health);
+    AttributionWiring attribution = AttributionWiring.start(config, backend, registry, announce);
     CollectionLoop.Builder loopBuilder = CollectionLoop.builder(config.node(), backend.devices())
+        .attributor(attribution.attributor())
         .interval(config.interval())
         .metrics(selfMetrics)
         .listener(exposition);
     extraListeners.forEach(loopBuilder::listener);
+    loopBuilder.listener(health);
+    Optional<KafkaSink> kafka = config.kafka().map(settings -> {
+      announce.accept("streaming every tick to Kafka at " + settings.bootstrapServers() + ", topic "
+          + settings.topic());
+      return KafkaSink.start(settings, registry);
+    });
+    kafka.ifPresent(loopBuilder::listener);
     CollectionLoop loop = loopBuilder.build();
     MetricsHttpServer http;
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), registry,
-          () -> exposition.latest().isPresent());
+          () -> exposition.latest().isPresent(), endpoints(backend, health, announce));
     } catch (IOException e) {
       loop.close();
+      kafka.ifPresent(KafkaSink::close);
+      attribution.close();
       backend.close();
       throw e;
     }
     loop.start();
-    return new NodeExporter(config, backend, loop, http, exposition, selfMetrics, gcMetrics);
+    NodeExporter exporter = new NodeExporter(config, backend, loop, http, exposition, selfMetrics, gcMetrics,
+        attribution);
+    exporter.kafka = kafka;
+    return exporter;
   }
 
   private static JvmGcMetrics bindPlatformMetrics(PrometheusRegistry registry) {
@@ -112,9 +143,8 @@ public final class NodeExporter implements AutoCloseable {
   private static DeviceBackend openBackend(ExporterConfig config, ExporterSelfMetrics observer,
       Consumer<String> announce) throws BackendUnavailableException {
     DeviceBackends backends = DeviceBackends.discover();
-    BackendContext context = new BackendContext(config.nvmlLibrary(), config.simulated(), observer);
     List<String> tried = new ArrayList<>();
-    List<String> order = ExporterConfig.AUTO.equals(config.devices()) ? List.of("nvml", "simulated")
+    List<String> order = ExporterConfig.AUTO.equals(config.devices()) ? List.of("nvml", "dcmi", "simulated")
         : List.of(config.devices());
     BackendUnavailableException last = null;
     for (String name : order) {
@@ -123,9 +153,11 @@ public final class NodeExporter implements AutoCloseable {
         continue;
       }
       try {
-        DeviceBackend backend = provider.open(context);
+        DeviceBackend backend = provider.open(
+            new BackendContext(config.nativeLibrary(name), config.simulated(), observer));
         if (!tried.isEmpty()) {
-          announce.accept("no NVIDIA driver here (" + String.join("; ", tried) + "), so devices are simulated");
+          announce.accept("no accelerator driver here (" + String.join("; ", tried) + "), so devices are "
+              + backend.name());
         }
         announce.accept("devices: " + backend.description());
         return backend;
@@ -139,6 +171,28 @@ public final class NodeExporter implements AutoCloseable {
     }
     throw new BackendUnavailableException("no device backend named '" + config.devices() + "' is available; "
         + "known: " + backends.names());
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      java.util.logging.Logger.getLogger(NodeExporter.class.getName())
+          .log(java.util.logging.Level.WARNING, "closing attribution failed", e);
+    }
+  }
+
+  /** /health/devices, and the fault injection routes when the devices are simulated. */
+  private static Map<String, Endpoint> endpoints(DeviceBackend backend, HealthMonitor health,
+      Consumer<String> announce) {
+    Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    endpoints.put(HealthEndpoint.PATH, new HealthEndpoint(health::latest));
+    if (backend instanceof SimulatedBackend simulated) {
+      endpoints.putAll(SimulatedFaultEndpoints.of(simulated));
+      announce.accept("fault injection (simulated devices only): POST /simulate/xid?device=N&xid=79, "
+          + "/simulate/thermal?device=N&on=true, /simulate/lost?device=N&on=true; see /health/devices");
+    }
+    return endpoints;
   }
 
   public String metricsUrl() {
@@ -166,6 +220,9 @@ public final class NodeExporter implements AutoCloseable {
   public void close() {
     http.close();
     loop.close();
+    // After the loop, so the last tick is handed over; close() waits briefly for the broker to take it.
+    kafka.ifPresent(KafkaSink::close);
+    closeQuietly(attribution);
     backend.close();
     gcMetrics.close();
   }

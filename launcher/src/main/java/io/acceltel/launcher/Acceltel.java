@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "GPU/NPU telemetry for Kubernetes: node exporter, aggregator, gateway.",
-    subcommands = {DemoCommand.class, ExporterCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ExporterCommand.class, AggregatorCommand.class, KafkaCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Acceltel {
   /** Exit code for a configuration error, so scripts and Kubernetes can tell it from a crash. */
   public static final int EXIT_CONFIG = 2;
@@ -26,15 +27,18 @@ public final class Acceltel {
     return new CommandLine(new Acceltel()).execute(args);
   }
 
+  /** acceltel at INFO, the embedded libraries (Kafka, gRPC, fabric8) at WARNING, one line per record. */
   private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format",
-          "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
-      try {
-        LogManager.getLogManager().readConfiguration();
-      } catch (java.io.IOException e) {
-        // Keep the JDK defaults.
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    try (java.io.InputStream in = Acceltel.class.getResourceAsStream("/acceltel-logging.properties")) {
+      if (in != null) {
+        LogManager.getLogManager().readConfiguration(in);
       }
+    } catch (java.io.IOException e) {
+      // Keep the JDK defaults.
     }
   }
+
 }

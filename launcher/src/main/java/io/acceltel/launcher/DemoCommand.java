@@ -1,26 +1,89 @@
 package io.acceltel.launcher;
 
+import io.acceltel.aggregator.Aggregator;
+import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code acceltel demo}: the whole pipeline on one machine with embedded defaults. The exporter reads real GPUs when
- * an NVIDIA driver is present, otherwise simulated devices, and says which on start.
+ * {@code acceltel demo}: the whole pipeline on one machine with embedded defaults: Apache Kafka's broker, the
+ * exporter streaming every tick to it, and the aggregator consuming it. The exporter reads real GPUs when a driver
+ * is present, otherwise simulated devices, and says which on start.
+ *
+ * <p>The exporter starts first, so /metrics is up within seconds; the broker and the aggregator start beside it and
+ * the exporter's Kafka buffer holds the first ticks until the broker answers.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the pipeline locally: the exporter on real GPUs if present, else simulated devices.")
+    description = "Run the pipeline locally: Kafka broker, exporter (real GPUs if present, else simulated), "
+        + "aggregator.")
 final class DemoCommand implements Callable<Integer> {
   @Mixin
   ExporterOptions options = new ExporterOptions();
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the demo keeps its data (default data/demo).")
+  Path dataDir = Path.of("data", "demo");
+
+  @Option(names = "--aggregator-port", paramLabel = "PORT", description = "Aggregator HTTP port (default 9836).")
+  int aggregatorPort = AggregatorSettings.DEFAULT_PORT;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    return ExporterCommand.runExporter(spec, options, "auto", "demo");
+    PrintWriter out = spec.commandLine().getOut();
+    int kafkaPort = freePort();
+    String bootstrap = "127.0.0.1:" + kafkaPort;
+    if (options.kafka == null) {
+      options.kafka = bootstrap;
+    }
+    // Closed after the exporter, newest first: the aggregator before the broker it reads from.
+    List<AutoCloseable> upstream = new CopyOnWriteArrayList<>();
+    Thread pipeline = new Thread(() -> {
+      EmbeddedKafka kafka = EmbeddedKafka.start(
+          EmbeddedKafka.Settings.of(dataDir.resolve("kafka")).withPort(kafkaPort));
+      upstream.add(0, kafka);
+      announce(out, "kafka: Apache Kafka broker (embedded, KRaft) at " + kafka.bootstrapServers());
+      try {
+        Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(dataDir.resolve("aggregator"),
+            Optional.of(kafka.bootstrapServers())).withListen("127.0.0.1", aggregatorPort));
+        upstream.add(0, aggregator);
+        announce(out, "aggregator: " + aggregator.url() + " (remote_write at /api/v1/write)");
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("acceltel demo: the aggregator did not start: " + e.getMessage());
+      }
+    }, "acceltel-demo-pipeline");
+    pipeline.setDaemon(true);
+    pipeline.start();
+    return ExporterCommand.runExporter(spec, options, "auto", "demo", upstream);
+  }
+
+  private static void announce(PrintWriter out, String line) {
+    synchronized (out) {
+      out.println(line);
+      out.flush();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

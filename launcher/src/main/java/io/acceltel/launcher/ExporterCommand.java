@@ -26,11 +26,16 @@ final class ExporterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return runExporter(spec, options, null, "exporter");
+    return runExporter(spec, options, null, "exporter", List.of());
   }
 
-  /** Shared by {@code exporter} and {@code demo}: start, print where to look, run until interrupted. */
-  static int runExporter(CommandSpec spec, ExporterOptions options, String defaultDevices, String what) {
+  /**
+   * Shared by {@code exporter} and {@code demo}: start, print where to look, run until interrupted.
+   *
+   * @param upstream components the exporter feeds (the demo's aggregator and broker), closed after it, in order
+   */
+  static int runExporter(CommandSpec spec, ExporterOptions options, String defaultDevices, String what,
+      List<AutoCloseable> upstream) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ExporterConfig config;
@@ -39,6 +44,7 @@ final class ExporterCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println("acceltel " + what + ": " + e.getMessage());
       err.flush();
+      closeAll(upstream);
       return Acceltel.EXIT_CONFIG;
     }
     NodeExporter exporter;
@@ -50,11 +56,13 @@ final class ExporterCommand implements Callable<Integer> {
     } catch (BackendUnavailableException | IOException e) {
       err.println("acceltel " + what + ": " + e.getMessage());
       err.flush();
+      closeAll(upstream);
       return Acceltel.EXIT_UNAVAILABLE;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       exporter.close();
+      closeAll(upstream);
       stopped.countDown();
     }, "acceltel-shutdown"));
     out.println("acceltel " + what + " on node " + config.node() + ", every " + config.interval().toMillis()
@@ -66,5 +74,15 @@ final class ExporterCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  static void closeAll(List<AutoCloseable> components) {
+    for (AutoCloseable c : components) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("acceltel: closing " + c + " failed: " + e.getMessage());
+      }
+    }
   }
 }

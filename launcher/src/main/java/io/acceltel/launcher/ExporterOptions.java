@@ -14,7 +14,7 @@ final class ExporterOptions {
   Path config;
 
   @Option(names = "--devices", paramLabel = "BACKEND",
-      description = "Device backend: nvml, simulated or auto (default nvml; the demo uses auto).")
+      description = "Device backend: nvml, dcmi, simulated or auto (default nvml; the demo uses auto).")
   String devices;
 
   @Option(names = "--interval", paramLabel = "DURATION", description = "Collection interval, e.g. 1s (min 100ms).")
@@ -24,7 +24,7 @@ final class ExporterOptions {
       description = "Address of /metrics (default 127.0.0.1:9835; 0.0.0.0:9835 to serve the network).")
   String listen;
 
-  @Option(names = "--names", paramLabel = "VIEW", description = "Metric names: native or dcgm.")
+  @Option(names = "--names", paramLabel = "VIEW", description = "Metric names: native, dcgm or npu-exporter.")
   String names;
 
   @Option(names = "--node", paramLabel = "NAME", description = "Node label (default $NODE_NAME, else host name).")
@@ -33,11 +33,30 @@ final class ExporterOptions {
   @Option(names = "--nvml-library", paramLabel = "PATH", description = "Path of libnvidia-ml.so.1.")
   String nvmlLibrary;
 
+  @Option(names = "--dcmi-library", paramLabel = "PATH", description = "Path of Huawei's libdcmi.so (Ascend).")
+  String dcmiLibrary;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...",
+      description = "Stream every tick to this Kafka cluster (topic acceltel.metrics.v1).")
+  String kafka;
+
   @Option(names = "--simulated-devices", paramLabel = "N", description = "Number of simulated devices.")
   String simulatedDevices;
 
   @Option(names = "--simulated-model", paramLabel = "NAME", description = "Model of the simulated devices.")
   String simulatedModel;
+
+  @Option(names = "--attribution", paramLabel = "auto|true|false",
+      description = "Attribute devices to pods, jobs, tenants (default auto: on in Kubernetes and when simulated).")
+  String attribution;
+
+  @Option(names = "--kubelet-socket", paramLabel = "PATH",
+      description = "Kubelet PodResources socket (default /var/lib/kubelet/pod-resources/kubelet.sock).")
+  String kubeletSocket;
+
+  @Option(names = "--pod-labels", paramLabel = "KEY=LABEL,...",
+      description = "Pod labels copied into metric labels, e.g. tenant.id=tenant_id,volcano.sh/job-name=job_name.")
+  String podLabels;
 
   ExporterConfig resolve(String defaultDevices) throws ConfigException {
     ConfigSource source = new ConfigSource();
@@ -53,8 +72,13 @@ final class ExporterOptions {
         .put("names", names, "--names")
         .put("node", node, "--node")
         .put("nvml.library", nvmlLibrary, "--nvml-library")
+        .put("dcmi.library", dcmiLibrary, "--dcmi-library")
+        .put("kafka.bootstrap", kafka, "--kafka")
         .put("simulated.devices", simulatedDevices, "--simulated-devices")
-        .put("simulated.model", simulatedModel, "--simulated-model");
+        .put("simulated.model", simulatedModel, "--simulated-model")
+        .put("attribution.enabled", attribution, "--attribution")
+        .put("attribution.kubelet-socket", kubeletSocket, "--kubelet-socket")
+        .put("attribution.pod-labels", podLabels, "--pod-labels");
     return ExporterConfig.parse(source, DeviceBackends.discover().names(), MetricNameViews.discover().names());
   }
 }

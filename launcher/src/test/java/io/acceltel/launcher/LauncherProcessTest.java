@@ -69,7 +69,9 @@ class LauncherProcessTest {
 
   @Test
   void theDemoAnnouncesSimulatedDevicesAndServesMetricsAtThePrintedUrl() throws Exception {
-    Process demo = launch("demo", "--listen=127.0.0.1:0", "--nvml-library=" + NO_LIBRARY);
+    Path data = java.nio.file.Files.createTempDirectory("acceltel-demo");
+    Process demo = launch("demo", "--listen=127.0.0.1:0", "--aggregator-port=0", "--data-dir=" + data,
+        "--nvml-library=" + NO_LIBRARY);
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8));
       List<String> lines = new ArrayList<>();

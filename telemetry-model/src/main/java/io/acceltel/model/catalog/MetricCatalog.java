@@ -28,10 +28,13 @@ public final class MetricCatalog {
       .labels("serial", "driver_version", "vbios_version", "pci_bus_id", "mig_mode")
       .nvml("nvmlDeviceGetSerial, nvmlSystemGetDriverVersion, nvmlDeviceGetVbiosVersion, "
           + "nvmlDeviceGetPciInfo_v3.busId, nvmlDeviceGetMigMode")
+      .dcmi("serial empty; driver_version from dcmi_get_dcmi_version; vbios_version empty; "
+          + "pci_bus_id from dcmi_get_device_pcie_info_v2 (%04X:%02X:%02X.%X); mig_mode empty")
       .build();
   public static final MetricDefinition DEVICE_LOST = gauge("accelerator_device_lost")
       .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0.")
       .nvml("return code NVML_ERROR_GPU_IS_LOST (15) or a read past the tick deadline")
+      .dcmi("return code -8008 (device does not exist) or a read past the tick deadline")
       .build();
 
   // ---- utilization
@@ -40,6 +43,8 @@ public final class MetricCatalog {
       .help("Fraction of time a kernel was running, averaged over every driver sample within the tick.")
       .nvml("nvmlDeviceGetSamples(GPU_UTILIZATION) drained since the last tick, averaged; "
           + "nvmlDeviceGetUtilizationRates.gpu when the buffer is empty; % / 100")
+      .dcmi("AI Core utilization: dcmi_get_device_multi_utilization_rate_period(period 1 s).aicore_util, else "
+          + "dcmi_get_device_multi_utilization_rate, else dcmi_get_device_utilization_rate(type 2); % / 100")
       .build();
   public static final MetricDefinition UTILIZATION_MAX = gauge("accelerator_utilization_max_ratio")
       .unit(Unit.RATIO)
@@ -50,6 +55,7 @@ public final class MetricCatalog {
       .unit(Unit.RATIO)
       .help("Fraction of time device memory was being read or written.")
       .nvml("nvmlDeviceGetUtilizationRates.memory; % / 100")
+      .dcmi("dcmi_get_device_utilization_rate(type 6, HBM); % / 100")
       .build();
   public static final MetricDefinition ENCODER_UTILIZATION = gauge("accelerator_encoder_utilization_ratio")
       .unit(Unit.RATIO)
@@ -61,22 +67,43 @@ public final class MetricCatalog {
       .help("Video decoder utilization.")
       .nvml("nvmlDeviceGetDecoderUtilization; % / 100")
       .build();
+  public static final MetricDefinition VECTOR_CORE_UTILIZATION =
+      gauge("accelerator_vector_core_utilization_ratio")
+          .unit(Unit.RATIO)
+          .help("Ascend AI Vector core utilization.")
+          .dcmi("dcmi_get_device_multi_utilization_rate[_period].aiv_util, else "
+              + "dcmi_get_device_utilization_rate(type 12); % / 100")
+          .build();
+  public static final MetricDefinition CUBE_CORE_UTILIZATION = gauge("accelerator_cube_core_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Ascend AI Cube core utilization (910B and newer).")
+      .dcmi("dcmi_get_device_multi_utilization_rate[_period].aic_util; % / 100")
+      .build();
+  public static final MetricDefinition OVERALL_UTILIZATION = gauge("accelerator_overall_utilization_ratio")
+      .unit(Unit.RATIO)
+      .help("Ascend NPU overall utilization, as the driver computes it over all its engines.")
+      .dcmi("dcmi_get_device_multi_utilization_rate[_period].npu_util, else "
+          + "dcmi_get_device_utilization_rate(type 13); % / 100")
+      .build();
 
   // ---- memory
   public static final MetricDefinition MEMORY_TOTAL = gauge("accelerator_memory_total_bytes")
       .unit(Unit.BYTES)
       .help("Total device memory (framebuffer / HBM).")
       .nvml("nvmlDeviceGetMemoryInfo_v2.total (v1 when v2 is absent)")
+      .dcmi("dcmi_get_device_hbm_info.memory_size; MB * 2^20")
       .build();
   public static final MetricDefinition MEMORY_USED = gauge("accelerator_memory_used_bytes")
       .unit(Unit.BYTES)
       .help("Device memory allocated by processes; excludes memory reserved by the driver.")
       .nvml("nvmlDeviceGetMemoryInfo_v2.used (v1 used includes reserved)")
+      .dcmi("dcmi_get_device_hbm_info.memory_usage; MB * 2^20")
       .build();
   public static final MetricDefinition MEMORY_FREE = gauge("accelerator_memory_free_bytes")
       .unit(Unit.BYTES)
       .help("Device memory free for allocation.")
       .nvml("nvmlDeviceGetMemoryInfo_v2.free")
+      .dcmi("dcmi_get_device_hbm_info, memory_size - memory_usage; MB * 2^20")
       .build();
   public static final MetricDefinition MEMORY_RESERVED = gauge("accelerator_memory_reserved_bytes")
       .unit(Unit.BYTES)
@@ -100,6 +127,7 @@ public final class MetricCatalog {
       .help("Board power draw averaged over every driver sample within the tick.")
       .nvml("nvmlDeviceGetSamples(TOTAL_POWER) drained since the last tick, averaged; "
           + "nvmlDeviceGetPowerUsage when the buffer is empty; mW / 1000")
+      .dcmi("dcmi_get_device_power_info; 0.1 W / 10")
       .build();
   public static final MetricDefinition POWER_MAX = gauge("accelerator_power_max_watts")
       .unit(Unit.WATTS)
@@ -122,11 +150,13 @@ public final class MetricCatalog {
       .unit(Unit.CELSIUS)
       .help("Die temperature.")
       .nvml("nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU)")
+      .dcmi("dcmi_get_device_temperature (absent on the -275 failure sentinel)")
       .build();
   public static final MetricDefinition MEMORY_TEMPERATURE = gauge("accelerator_memory_temperature_celsius")
       .unit(Unit.CELSIUS)
       .help("HBM temperature, where the device reports it.")
       .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_MEMORY_TEMP=82)")
+      .dcmi("dcmi_get_device_hbm_info.temp")
       .build();
   public static final MetricDefinition TEMPERATURE_SLOWDOWN = gauge("accelerator_temperature_slowdown_celsius")
       .unit(Unit.CELSIUS)
@@ -145,12 +175,14 @@ public final class MetricCatalog {
       .help("Current clock frequency, by clock domain (sm, memory, graphics).")
       .labels("clock")
       .nvml("nvmlDeviceGetClockInfo(SM | MEM | GRAPHICS); MHz * 1e6")
+      .dcmi("dcmi_get_device_frequency(AICORE_CURRENT 7 as clock=aicore, HBM 6 as clock=memory); MHz * 1e6")
       .build();
   public static final MetricDefinition CLOCK_MAX = gauge("accelerator_clock_max_hertz")
       .unit(Unit.HERTZ)
       .help("Maximum clock frequency, by clock domain (sm, memory, graphics).")
       .labels("clock")
       .nvml("nvmlDeviceGetMaxClockInfo(SM | MEM | GRAPHICS); MHz * 1e6")
+      .dcmi("dcmi_get_device_frequency(AICORE_MAX 9) as clock=aicore; MHz * 1e6")
       .build();
   public static final MetricDefinition CLOCK_EVENT = gauge("accelerator_clock_event_active")
       .help("1 while the clock event (throttle) reason is active, else 0; one series per reason NVML defines.")
@@ -207,6 +239,8 @@ public final class MetricCatalog {
       .help("ECC errors by type (corrected, uncorrected) and scope (volatile: since driver load; aggregate: lifetime).")
       .labels("error", "scope")
       .nvml("nvmlDeviceGetTotalEccErrors(CORRECTED | UNCORRECTED, VOLATILE | AGGREGATE)")
+      .dcmi("dcmi_get_device_ecc_info(HBM): single_bit_error_cnt / double_bit_error_cnt (volatile), "
+          + "total_single_bit_error_cnt / total_double_bit_error_cnt (aggregate); corrected = single-bit")
       .build();
   public static final MetricDefinition REMAPPED_ROWS = counter("accelerator_remapped_rows_total")
       .help("Memory rows remapped, by cause (correctable, uncorrectable).")
@@ -220,6 +254,26 @@ public final class MetricCatalog {
   public static final MetricDefinition ROW_REMAP_FAILED = gauge("accelerator_row_remap_failed")
       .help("1 when a row remap has failed (the device should be replaced), else 0.")
       .nvml("nvmlDeviceGetRemappedRows(failureOccurred)")
+      .build();
+
+  // ---- driver-reported health (Ascend DCMI)
+  public static final MetricDefinition DRIVER_ALARM_LEVEL = gauge("accelerator_driver_alarm_level")
+      .help("Health alarm level the driver reports for the device: 0 none, 1 minor, 2 major, 3 critical.")
+      .dcmi("dcmi_get_device_health")
+      .build();
+  public static final MetricDefinition DRIVER_ERROR_CODES = gauge("accelerator_driver_error_codes")
+      .help("Number of error codes the driver currently reports for the device.")
+      .dcmi("dcmi_get_device_errorcode_v2 error_count (list of up to 128)")
+      .build();
+  public static final MetricDefinition DRIVER_ERROR_CODE = gauge("accelerator_driver_error_code_active")
+      .help("1 for each error code the driver currently reports, labelled by the code in hex (0x80E01801); "
+          + "one series per code, at most 128.")
+      .labels("code")
+      .dcmi("dcmi_get_device_errorcode_v2 error_code_list")
+      .build();
+  public static final MetricDefinition NETWORK_HEALTHY = gauge("accelerator_network_healthy")
+      .help("1 when the driver's health check of the device's own network port (RoCE) passes, else 0.")
+      .dcmi("dcmi_get_device_network_health, 0 = OK")
       .build();
 
   // ---- NVLink
@@ -253,6 +307,19 @@ public final class MetricCatalog {
   public static final MetricDefinition LAST_XID = gauge("accelerator_last_xid")
       .help("The most recent XID code seen since the exporter started; 0 when none.")
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, eventData")
+      .build();
+
+  // ---- device health, derived by the exporter from the readings above
+  public static final MetricDefinition HEALTH_STATE = gauge("accelerator_health_state")
+      .help("1 for the device's current health state (healthy, degraded, failed), 0 for the other two; "
+          + "see docs/health.md for the rules.")
+      .labels("state")
+      .source(Source.EXPORTER, "health rules over each tick's readings (docs/health.md)")
+      .build();
+  public static final MetricDefinition HEALTH_REASON = gauge("accelerator_health_reason_active")
+      .help("1 for each reason the device is not healthy, e.g. reason=\"xid_79\"; absent when healthy.")
+      .labels("reason", "state")
+      .source(Source.EXPORTER, "health rules over each tick's readings (docs/health.md)")
       .build();
 
   // ---- profiling (GPM, Hopper and newer)
@@ -314,6 +381,14 @@ public final class MetricCatalog {
       .nvml("nvmlDeviceGetMemoryInfo on the MIG device handle")
       .build();
 
+  // ---- attribution (Kubernetes)
+  public static final MetricDefinition ALLOCATED = gauge("accelerator_allocated")
+      .help("1 while the kubelet has allocated the device (or one of its MIG instances) to a container, else 0; "
+          + "allocated devices carry namespace, pod and container labels.")
+      .source(Source.KUBERNETES, "kubelet PodResources v1 List: device_ids of the configured resource names "
+          + "(GPU UUID, GPU-UUID::N, MIG UUID, Ascend910-<physical id>), refreshed in the background")
+      .build();
+
   // ---- the exporter's own metrics
   public static final MetricDefinition TICK_DURATION = histogram("acceltel_exporter_tick_duration_seconds")
       .unit(Unit.SECONDS)
@@ -338,6 +413,45 @@ public final class MetricCatalog {
       .unit(Unit.SECONDS)
       .help("Wall-clock time of the tick that /metrics serves.")
       .selfMetric("collection loop")
+      .build();
+  public static final MetricDefinition ATTRIBUTION_STALENESS = gauge("acceltel_exporter_attribution_staleness_seconds")
+      .unit(Unit.SECONDS)
+      .help("Seconds since attribution data was last known to be current, by source (kubelet: last successful "
+          + "List; apiserver: last time the pod watch was up); 0 while current. Labels are kept meanwhile.")
+      .labels("source")
+      .selfMetric("attribution: kubelet PodResources poller and API server pod watch")
+      .build();
+  public static final MetricDefinition KUBELET_ERRORS = counter("acceltel_exporter_kubelet_errors_total")
+      .help("Failed kubelet PodResources calls, by call (List, GetAllocatableResources) and gRPC status code.")
+      .labels("call", "code")
+      .selfMetric("attribution: kubelet PodResources poller")
+      .build();
+  public static final MetricDefinition POD_WATCH_ERRORS = counter("acceltel_exporter_pod_watch_errors_total")
+      .help("Times the API server pod watch failed (list or watch error); the last known pod labels are kept.")
+      .selfMetric("attribution: API server pod watch")
+      .build();
+
+  // ---- the Kafka sink
+  public static final MetricDefinition KAFKA_SEND_LATENCY = histogram("acceltel_exporter_kafka_send_seconds")
+      .unit(Unit.SECONDS)
+      .help("Time from handing a tick to the Kafka producer until the broker acknowledged it (acks=all).")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_BUFFERED = gauge("acceltel_exporter_kafka_buffered_ticks")
+      .help("Ticks held because Kafka has not acknowledged them yet; bounded by kafka.buffer-ticks.")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_SENT = counter("acceltel_exporter_kafka_sent_ticks_total")
+      .help("Ticks the broker acknowledged.")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_DROPPED = counter("acceltel_exporter_kafka_dropped_ticks_total")
+      .help("Ticks dropped, oldest first, because the buffer was full while Kafka was unreachable.")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_SEND_FAILURES = counter("acceltel_exporter_kafka_send_failures_total")
+      .help("Send attempts that failed and will be retried (broker unreachable, timeout).")
+      .selfMetric("Kafka sink")
       .build();
 
   private static final List<MetricDefinition> ALL = collectConstants();

@@ -4,6 +4,7 @@ package io.acceltel.model.catalog;
 public enum Source {
   NVML("NVIDIA NVML"),
   DCMI("Huawei Ascend DCMI"),
+  KUBERNETES("Kubernetes (kubelet PodResources, API server)"),
   EXPORTER("acceltel exporter");
 
   private final String title;

@@ -8,10 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class MetricCatalogTest {
   @Test
-  void everyDeviceMetricNamesAnNvmlSource() {
+  void everyDeviceMetricNamesWhereItComesFrom() {
+    // A device backend's call (NVML, DCMI), or what derives it (the exporter's health rules, attribution).
     assertThat(MetricCatalog.all())
         .filteredOn(MetricDefinition::perDevice)
-        .allSatisfy(m -> assertThat(m.sources()).containsKey(Source.NVML));
+        .allSatisfy(m -> assertThat(m.sources().values()).isNotEmpty().allSatisfy(s -> assertThat(s).isNotBlank()));
+  }
+
+  @Test
+  void theAscendMetricsNameTheirDcmiCall() {
+    assertThat(List.of(MetricCatalog.UTILIZATION, MetricCatalog.MEMORY_USED, MetricCatalog.MEMORY_TOTAL,
+        MetricCatalog.TEMPERATURE, MetricCatalog.POWER, MetricCatalog.CLOCK, MetricCatalog.DRIVER_ALARM_LEVEL))
+        .allSatisfy(m -> assertThat(m.sources().get(Source.DCMI)).contains("dcmi_"));
   }
 
   @Test

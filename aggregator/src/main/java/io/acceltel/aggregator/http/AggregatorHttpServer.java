@@ -1,0 +1,102 @@
+package io.acceltel.aggregator.http;
+
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The aggregator's HTTP listener: {@code /api/v1/write} (remote_write), its own {@code /metrics}, {@code /healthz}
+ * and {@code /readyz}; the query API registers further routes. Binds to loopback unless configured otherwise.
+ */
+public final class AggregatorHttpServer implements AutoCloseable {
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
+
+  private AggregatorHttpServer(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  public static AggregatorHttpServer start(Vertx vertx, String host, int port, PrometheusRegistry registry,
+      RemoteWriteHandler remoteWrite, BooleanSupplier ready) throws IOException {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+        .setCompressionSupported(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024));
+    AggregatorHttpServer http = new AggregatorHttpServer(vertx, server);
+    http.route("/api/v1/write", request -> {
+      if (request.method() != HttpMethod.POST) {
+        request.response().setStatusCode(405).putHeader("Allow", "POST").end("remote_write takes POST\n");
+      } else {
+        remoteWrite.handle(request);
+      }
+    });
+    ExpositionFormats formats = ExpositionFormats.init();
+    http.route("/metrics", request -> {
+      ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        writer.write(out, registry.scrape());
+        request.response().putHeader("Content-Type", writer.getContentType()).end(Buffer.buffer(out.toByteArray()));
+      } catch (IOException e) {
+        request.response().setStatusCode(500).end(e.getMessage());
+      }
+    });
+    http.route("/healthz", request -> request.response().end("ok\n"));
+    http.route("/readyz", request -> {
+      boolean isReady = ready.getAsBoolean();
+      request.response().setStatusCode(isReady ? 200 : 503).end(isReady ? "ready\n" : "not ready\n");
+    });
+    server.requestHandler(http::dispatch);
+    try {
+      server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+    }
+    return http;
+  }
+
+  /** Adds a route by exact path (the query API adds its endpoints this way). */
+  public void route(String path, Handler<HttpServerRequest> handler) {
+    routes.put(path, handler);
+  }
+
+  private void dispatch(HttpServerRequest request) {
+    Handler<HttpServerRequest> handler = routes.get(request.path());
+    if (handler == null) {
+      request.response().setStatusCode(404).end("not found: " + request.path() + "\n");
+    } else {
+      handler.handle(request);
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Closing anyway.
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.acceltel.aggregator.http;
+
+import io.acceltel.aggregator.ingest.IngestStats;
+import io.acceltel.aggregator.ingest.PoisonRecordException;
+import io.acceltel.aggregator.ingest.RemoteWriteDecoder;
+import io.acceltel.aggregator.ingest.SampleBatch;
+import io.acceltel.aggregator.ingest.SampleWriter;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Prometheus remote_write 1.0 receiver at {@code /api/v1/write}: snappy (block format) compressed protobuf
+ * {@code WriteRequest}. Answers 204 when stored, 400 for data that will never be accepted (so senders drop it
+ * instead of retrying), 413 for a body over the limit, and 5xx only for failures worth retrying.
+ */
+public final class RemoteWriteHandler {
+  private static final Logger LOG = Logger.getLogger(RemoteWriteHandler.class.getName());
+  static final String SOURCE = "remote_write";
+
+  /**
+   * @param maxBodyBytes compressed body limit
+   * @param maxDecompressedBytes limit after snappy, checked before decompressing (a tiny body can claim a huge size)
+   * @param maxSeries series per request
+   */
+  public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries) {
+    public static final Limits DEFAULT = new Limits(16 << 20, 64 << 20, 100_000);
+  }
+
+  private final Vertx vertx;
+  private final SampleWriter writer;
+  private final IngestStats stats;
+  private final Limits limits;
+  /** Used only inside {@link SampleWriter#write}, under its lock, so one decoder and batch serve all requests. */
+  private final RemoteWriteDecoder decoder;
+  private final SampleBatch batch = new SampleBatch();
+
+  public RemoteWriteHandler(Vertx vertx, SampleWriter writer, IngestStats stats, Limits limits) {
+    this.vertx = vertx;
+    this.writer = writer;
+    this.stats = stats;
+    this.limits = limits;
+    this.decoder = new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), 4 << 20);
+  }
+
+  public void handle(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    if (length != null && parseLong(length) > limits.maxBodyBytes()) {
+      tooLarge(request);
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > limits.maxBodyBytes()) {
+        refused[0] = true;
+        tooLarge(request);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!refused[0]) {
+        vertx.executeBlocking(() -> store(body.getBytes()), false)
+            .onSuccess(reply -> reply.send(request))
+            .onFailure(e -> {
+              LOG.log(Level.WARNING, "remote_write failed", e);
+              request.response().setStatusCode(500).end("storing the samples failed; retry\n");
+            });
+      }
+    });
+  }
+
+  private void tooLarge(HttpServerRequest request) {
+    request.response().setStatusCode(413).putHeader("Connection", "close")
+        .end("request body over " + limits.maxBodyBytes() + " bytes; send smaller batches "
+            + "(Prometheus: queue_config.max_samples_per_send)\n");
+  }
+
+  /** The answer to send once the work is done. */
+  record Reply(int status, String body) {
+    void send(HttpServerRequest request) {
+      if (body.isEmpty()) {
+        request.response().setStatusCode(status).end();
+      } else {
+        request.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end(body + "\n");
+      }
+    }
+  }
+
+  Reply store(byte[] compressed) {
+    byte[] raw;
+    try {
+      if (!Snappy.isValidCompressedBuffer(compressed)) {
+        return new Reply(400, "the body is not snappy-compressed (block format), as remote_write requires");
+      }
+      int size = Snappy.uncompressedLength(compressed);
+      if (size > limits.maxDecompressedBytes()) {
+        return new Reply(413, "the request decompresses to " + size + " bytes, over the limit of "
+            + limits.maxDecompressedBytes() + "; send smaller batches");
+      }
+      raw = Snappy.uncompress(compressed);
+    } catch (IOException e) {
+      return new Reply(400, "the body is not valid snappy data: " + e.getMessage());
+    }
+    try {
+      writer.write(SOURCE, batch, b -> decoder.decode(raw, raw.length, b));
+      return new Reply(204, "");
+    } catch (PoisonRecordException e) {
+      stats.poison(SOURCE, e, "a remote_write request");
+      return new Reply(400, e.getMessage());
+    } catch (RemoteWriteDecoder.TooManySeriesException e) {
+      return new Reply(413, e.getMessage());
+    }
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.acceltel.aggregator.ingest;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The aggregator's ingest self-metrics, shared by the Kafka and remote_write paths (label {@code source}), and the
+ * once-per-kind logging of poison records.
+ */
+public final class IngestStats {
+  private static final Logger LOG = Logger.getLogger(IngestStats.class.getName());
+
+  private final Counter samples;
+  private final Counter dropped;
+  private final Counter poison;
+  private final Counter skipped;
+  private final Set<PoisonKind> logged = EnumSet.noneOf(PoisonKind.class);
+
+  public IngestStats(PrometheusRegistry registry) {
+    samples = Counter.builder().name("acceltel_aggregator_samples_appended_total")
+        .help("Samples stored, by source (kafka, remote_write).").labelNames("source").register(registry);
+    dropped = Counter.builder().name("acceltel_aggregator_samples_dropped_total")
+        .help("Samples dropped because they were at or before their series' last timestamp (duplicates, "
+            + "out of order, Kafka replay) or older than the raw blocks, by source and reason.")
+        .labelNames("source", "reason").register(registry);
+    poison = Counter.builder().name("acceltel_aggregator_poison_records_total")
+        .help("Records refused whole (undecodable, bad labels, bad timestamps), by source and kind; Kafka ones "
+            + "are copied to the dead-letter topic.").labelNames("source", "kind").register(registry);
+    skipped = Counter.builder().name("acceltel_aggregator_points_unsupported_total")
+        .help("Data points of kinds acceltel does not store (histograms, summaries, delta sums).")
+        .labelNames("source").register(registry);
+  }
+
+  void appended(String source, long n) {
+    if (n > 0) {
+      samples.labelValues(source).inc(n);
+    }
+  }
+
+  void dropped(String source, String reason, long n) {
+    if (n > 0) {
+      dropped.labelValues(source, reason).inc(n);
+    }
+  }
+
+  void skipped(String source, long n) {
+    if (n > 0) {
+      skipped.labelValues(source).inc(n);
+    }
+  }
+
+  /** Counts a poison record and logs the first of each kind, so a flood of bad records cannot flood the log. */
+  public void poison(String source, PoisonRecordException e, String where) {
+    poison.labelValues(source, e.kind().label()).inc();
+    boolean first;
+    synchronized (logged) {
+      first = logged.add(e.kind());
+    }
+    if (first) {
+      LOG.warning(() -> "refused a " + e.kind().label() + " record from " + where + ": " + e.getMessage()
+          + " (logged once per kind; see acceltel_aggregator_poison_records_total)");
+    }
+  }
+
+  public double poisonCount(String source, PoisonKind kind) {
+    return poison.labelValues(source, kind.label()).get();
+  }
+
+  public double appendedCount(String source) {
+    return samples.labelValues(source).get();
+  }
+}

@@ -1,0 +1,195 @@
+package io.acceltel.aggregator.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Consumes a static set of partitions of the metrics topic into storage. Offsets are not committed to Kafka: the
+ * storage checkpoint records them, so data and offsets can never disagree. On start the consumer seeks to the
+ * checkpointed offsets (or the beginning), and replay is idempotent because storage drops samples at or before a
+ * series' last timestamp.
+ *
+ * <p>Poison records are counted, logged once per kind, copied to the dead-letter topic with headers naming the
+ * source partition, offset and kind, and skipped; the consumer never stops on them.
+ */
+public final class KafkaIngest implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(KafkaIngest.class.getName());
+  static final String SOURCE = "kafka";
+
+  /**
+   * @param partitions the static partition set of this aggregator
+   * @param checkpointEvery how often storage checkpoints (offsets included)
+   */
+  public record Settings(String bootstrapServers, String topic, List<Integer> partitions, String deadLetterTopic,
+      Duration checkpointEvery) {}
+
+  /** Persists storage together with the offsets it covers; supplied by the aggregator. */
+  @FunctionalInterface
+  public interface Checkpointer {
+    void checkpoint(Map<String, Long> offsets) throws java.io.IOException;
+  }
+
+  private final Settings settings;
+  private final SampleWriter writer;
+  private final IngestStats stats;
+  private final Checkpointer checkpointer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> deadLetters;
+  private final OtlpMetricsDecoder decoder;
+  private final SampleBatch batch = new SampleBatch();
+  private final Map<String, Long> nextOffsets = new HashMap<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile Map<String, Long> consumedOffsets = Map.of();
+
+  public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
+      Checkpointer checkpointer) {
+    this.settings = settings;
+    this.writer = writer;
+    this.stats = stats;
+    this.checkpointer = checkpointer;
+    this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), 4 << 20);
+    this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    this.deadLetters = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.CLIENT_ID_CONFIG, "acceltel-aggregator-dlq"),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    List<TopicPartition> assigned = new ArrayList<>();
+    for (int p : settings.partitions()) {
+      assigned.add(new TopicPartition(settings.topic(), p));
+    }
+    consumer.assign(assigned);
+    for (TopicPartition tp : assigned) {
+      Long offset = checkpointed.get(key(tp));
+      if (offset != null) {
+        consumer.seek(tp, offset);
+        nextOffsets.put(key(tp), offset);
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
+    }
+    this.thread = new Thread(this::run, "acceltel-kafka-ingest");
+  }
+
+  private static Map<String, Object> consumerConfig(Settings s) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "acceltel-aggregator");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return c;
+  }
+
+  static String key(TopicPartition tp) {
+    return tp.topic() + "/" + tp.partition();
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    long nextCheckpoint = System.nanoTime() + settings.checkpointEvery().toNanos();
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          ingest(record);
+          nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
+        }
+        if (!records.isEmpty()) {
+          consumedOffsets = Map.copyOf(nextOffsets);
+        }
+        if (System.nanoTime() >= nextCheckpoint) {
+          checkpoint();
+          nextCheckpoint = System.nanoTime() + settings.checkpointEvery().toNanos();
+        }
+      }
+    } catch (WakeupException e) {
+      // close() asked us to stop.
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "Kafka ingest stopped", e);
+    } finally {
+      checkpoint();
+      consumer.close();
+      deadLetters.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void ingest(ConsumerRecord<byte[], byte[]> record) {
+    byte[] value = record.value();
+    try {
+      if (value == null) {
+        throw new PoisonRecordException(PoisonKind.UNDECODABLE, "the record has no value");
+      }
+      writer.write(SOURCE, batch, b -> decoder.decode(value, b));
+    } catch (PoisonRecordException e) {
+      stats.poison(SOURCE, e, record.topic() + "/" + record.partition() + "@" + record.offset());
+      deadLetter(record, e);
+    } catch (RemoteWriteDecoder.TooManySeriesException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> record, PoisonRecordException e) {
+    ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(settings.deadLetterTopic(), null, record.timestamp(),
+        record.key(), record.value());
+    copy.headers().add("acceltel.poison.kind", e.kind().label().getBytes())
+        .add("acceltel.source.topic", record.topic().getBytes())
+        .add("acceltel.source.partition", Integer.toString(record.partition()).getBytes())
+        .add("acceltel.source.offset", Long.toString(record.offset()).getBytes());
+    deadLetters.send(copy, (metadata, failure) -> {
+      if (failure != null) {
+        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + ": " + failure);
+      }
+    });
+  }
+
+  /** A failed checkpoint loses nothing (Kafka still holds the data); it is logged and retried next time. */
+  private void checkpoint() {
+    Map<String, Long> offsets = Map.copyOf(nextOffsets);
+    writer.exclusively(() -> {
+      try {
+        checkpointer.checkpoint(offsets);
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.log(Level.SEVERE, "checkpoint failed; the next one retries, and a restart replays from the last "
+            + "good checkpoint", e);
+      }
+    });
+  }
+
+  /** Offsets (next to read) of everything consumed so far; lets tests and the readiness check wait on progress. */
+  public Map<String, Long> consumedOffsets() {
+    return consumedOffsets;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

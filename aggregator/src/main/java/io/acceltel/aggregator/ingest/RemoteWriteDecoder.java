@@ -1,0 +1,191 @@
+package io.acceltel.aggregator.ingest;
+
+import io.acceltel.model.series.Labels;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes a Prometheus remote_write 1.0 {@code WriteRequest} (already snappy-decompressed) into a
+ * {@link SampleBatch}. As for OTLP, a series is found by hashing the raw bytes of its labels in a
+ * {@link SeriesKeyCache}; labels are parsed and validated only the first time a series is seen.
+ *
+ * <p>Validation follows Prometheus: a metric name is required, label names match {@code [a-zA-Z_][a-zA-Z0-9_]*},
+ * no label name repeats, values are UTF-8. A request that breaks a rule is refused whole (HTTP 400), so a sender
+ * never has part of a request accepted and part not.
+ */
+public final class RemoteWriteDecoder {
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
+  private final SeriesResolver resolver;
+  private final SeriesKeyCache cache;
+  private final long maxFutureMillis;
+  private final int maxSeries;
+  private final ProtoReader request = new ProtoReader();
+  private final ProtoReader series = new ProtoReader();
+  private final ProtoReader inner = new ProtoReader();
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+  private byte[] keyBuffer = new byte[1024];
+
+  /**
+   * @param maxSeries series one request may carry; a larger request is refused as too big
+   */
+  public RemoteWriteDecoder(SeriesResolver resolver, long maxFutureMillis, int maxSeries, int cacheEntries) {
+    this.resolver = resolver;
+    this.cache = new SeriesKeyCache(cacheEntries);
+    this.maxFutureMillis = maxFutureMillis;
+    this.maxSeries = maxSeries;
+  }
+
+  /** Thrown when a request carries more series than allowed. */
+  public static final class TooManySeriesException extends Exception {
+    TooManySeriesException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public void decode(byte[] payload, int length, SampleBatch out) throws PoisonRecordException,
+      TooManySeriesException {
+    out.clear();
+    long now = System.currentTimeMillis();
+    int seriesCount = 0;
+    try {
+      request.reset(payload, 0, length);
+      while (request.hasMore()) {
+        int tag = request.tag();
+        if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+          if (++seriesCount > maxSeries) {
+            throw new TooManySeriesException("the request has more than " + maxSeries
+                + " series; send smaller batches (Prometheus: queue_config.max_samples_per_send)");
+          }
+          int end = request.lengthDelimitedEnd();
+          timeSeries(payload, request.position(), end, now, out);
+          request.skipTo(end);
+        } else {
+          request.skip(tag);
+        }
+      }
+    } catch (MalformedPayloadException | ArrayIndexOutOfBoundsException e) {
+      throw new PoisonRecordException(PoisonKind.UNDECODABLE, "not a remote_write WriteRequest: " + e.getMessage());
+    }
+  }
+
+  private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException {
+    // First pass: the label fields, hashed and copied into the key in the order they appear.
+    series.reset(buf, from, to);
+    int keyLength = 0;
+    long hash = SeriesKeyCache.SEED;
+    while (series.hasMore()) {
+      int tag = series.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        int end = series.lengthDelimitedEnd();
+        int len = end - series.position();
+        if (keyBuffer.length < keyLength + len + 1) {
+          keyBuffer = Arrays.copyOf(keyBuffer, Math.max(keyBuffer.length * 2, keyLength + len + 1));
+        }
+        keyBuffer[keyLength++] = (byte) 0xFF;
+        System.arraycopy(buf, series.position(), keyBuffer, keyLength, len);
+        keyLength += len;
+        hash = SeriesKeyCache.hash(hash * 31, buf, series.position(), end);
+        series.skipTo(end);
+      } else {
+        series.skip(tag);
+      }
+    }
+    int ref = cache.get(hash, keyBuffer, 0, keyLength);
+    if (ref < 0) {
+      ref = resolver.ref(parseLabels(buf, from, to));
+      cache.put(hash, keyBuffer, 0, keyLength, ref);
+    }
+    // Second pass: the samples.
+    series.reset(buf, from, to);
+    while (series.hasMore()) {
+      int tag = series.tag();
+      if (tag == (2 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        int end = series.lengthDelimitedEnd();
+        inner.reset(buf, series.position(), end);
+        double value = 0;
+        long timestamp = Long.MIN_VALUE;
+        while (inner.hasMore()) {
+          int t = inner.tag();
+          if (t == (1 << 3 | ProtoReader.FIXED64)) {
+            value = Double.longBitsToDouble(inner.fixed64());
+          } else if (t == (2 << 3 | ProtoReader.VARINT)) {
+            timestamp = inner.varint();
+          } else {
+            inner.skip(t);
+          }
+        }
+        if (timestamp == Long.MIN_VALUE || timestamp < 0 || timestamp > now + maxFutureMillis) {
+          throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
+              + " is missing or implausible");
+        }
+        out.add(ref, timestamp, value);
+        series.skipTo(end);
+      } else if (tag == (4 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        out.skip(1);
+        series.skip(tag);
+      } else {
+        series.skip(tag);
+      }
+    }
+  }
+
+  private Labels parseLabels(byte[] buf, int from, int to) throws PoisonRecordException {
+    TreeMap<String, String> labels = new TreeMap<>();
+    series.reset(buf, from, to);
+    while (series.hasMore()) {
+      int tag = series.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        int end = series.lengthDelimitedEnd();
+        inner.reset(buf, series.position(), end);
+        String name = "";
+        String value = "";
+        while (inner.hasMore()) {
+          int t = inner.tag();
+          if ((t & 7) == ProtoReader.LENGTH_DELIMITED && (t >>> 3 == 1 || t >>> 3 == 2)) {
+            int e = inner.lengthDelimitedEnd();
+            String s = utf8(buf, inner.position(), e);
+            if (t >>> 3 == 1) {
+              name = s;
+            } else {
+              value = s;
+            }
+            inner.skipTo(e);
+          } else {
+            inner.skip(t);
+          }
+        }
+        if (!LABEL_NAME.matcher(name).matches()) {
+          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + name + "'");
+        }
+        if (labels.put(name, value) != null) {
+          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + name + "'");
+        }
+        series.skipTo(end);
+      } else {
+        series.skip(tag);
+      }
+    }
+    String metric = labels.get(Labels.METRIC_NAME);
+    if (metric == null || !METRIC_NAME.matcher(metric).matches()) {
+      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a series has no valid metric name (__name__)");
+    }
+    return Labels.of(labels);
+  }
+
+  private String utf8(byte[] buf, int from, int to) throws PoisonRecordException {
+    try {
+      return utf8.decode(ByteBuffer.wrap(buf, from, to - from)).toString();
+    } catch (CharacterCodingException e) {
+      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a label is not valid UTF-8");
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.acceltel.aggregator.ingest;
+
+import java.util.Arrays;
+
+/**
+ * Maps the raw bytes that identify a series in a payload (metric name plus encoded labels) to the storage's series
+ * reference, so the hot path resolves a sample's series by hashing bytes, without building label strings. Open
+ * addressing with linear probing; cleared when full (series churn), after which refs are resolved again.
+ */
+final class SeriesKeyCache {
+  private static final int MISSING = -1;
+  private final int maxEntries;
+  private long[] hashes;
+  private byte[][] keys;
+  private int[] refs;
+  private int size;
+
+  SeriesKeyCache(int maxEntries) {
+    this.maxEntries = maxEntries;
+    allocate(1 << 12);
+  }
+
+  private void allocate(int capacity) {
+    hashes = new long[capacity];
+    keys = new byte[capacity][];
+    refs = new int[capacity];
+  }
+
+  /** The ref for key bytes {@code buf[from, to)} with the given hash, or -1. */
+  int get(long hash, byte[] buf, int from, int to) {
+    int mask = keys.length - 1;
+    for (int i = (int) mix(hash) & mask; ; i = (i + 1) & mask) {
+      byte[] k = keys[i];
+      if (k == null) {
+        return MISSING;
+      }
+      if (hashes[i] == hash && Arrays.equals(k, 0, k.length, buf, from, to)) {
+        return refs[i];
+      }
+    }
+  }
+
+  void put(long hash, byte[] buf, int from, int to, int ref) {
+    if (size >= maxEntries) {
+      allocate(keys.length);
+      size = 0;
+    } else if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
+    insert(hash, Arrays.copyOfRange(buf, from, to), ref);
+    size++;
+  }
+
+  private void insert(long hash, byte[] key, int ref) {
+    int mask = keys.length - 1;
+    int i = (int) mix(hash) & mask;
+    while (keys[i] != null) {
+      i = (i + 1) & mask;
+    }
+    hashes[i] = hash;
+    keys[i] = key;
+    refs[i] = ref;
+  }
+
+  private void grow() {
+    long[] oldHashes = hashes;
+    byte[][] oldKeys = keys;
+    int[] oldRefs = refs;
+    allocate(keys.length * 2);
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != null) {
+        insert(oldHashes[i], oldKeys[i], oldRefs[i]);
+      }
+    }
+  }
+
+  int size() {
+    return size;
+  }
+
+  private static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    return h ^ (h >>> 33);
+  }
+
+  /** FNV-1a over a byte range, continuing from {@code seed}. */
+  static long hash(long seed, byte[] buf, int from, int to) {
+    long h = seed;
+    for (int i = from; i < to; i++) {
+      h ^= buf[i];
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  static final long SEED = 0xcbf29ce484222325L;
+}

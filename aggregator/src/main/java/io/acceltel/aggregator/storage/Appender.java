@@ -1,0 +1,27 @@
+package io.acceltel.aggregator.storage;
+
+import io.acceltel.model.series.Labels;
+
+/**
+ * Writes samples. One thread only (the ingest's), which must also be the thread that calls
+ * {@link Storage#checkpoint}; queries run concurrently from other threads.
+ *
+ * <pre>{@code
+ * Appender app = storage.appender();
+ * int ref = app.ref(Labels.of("__name__", "accelerator_power_watts", "node", "n1", "device", "0"));
+ * app.append(ref, 1_700_000_000_000L, 612.5);   // cache ref per series; append allocates nothing
+ * }</pre>
+ */
+public interface Appender {
+  /**
+   * The series' ref, creating the series when new. Refs are stable for the life of this {@link Storage} instance
+   * (not across restarts).
+   */
+  int ref(Labels labels);
+
+  /**
+   * Appends a sample. Any double is stored bit-exactly, NaN payloads and Prometheus's staleness marker
+   * ({@code 0x7ff0000000000002}) included; staleness markers are stored raw but are not samples for the tiers.
+   */
+  AppendResult append(int ref, long timestampMillis, double value);
+}

@@ -1,0 +1,63 @@
+package io.acceltel.aggregator.storage;
+
+import io.acceltel.model.series.LabelMatcher;
+import java.util.List;
+
+/**
+ * Reads series for the PromQL engine and the HTTP API. Thread-safe and concurrent with appends: each call sees a
+ * consistent snapshot (sealed chunks are immutable; the open head chunk is copied up to a published sample count;
+ * block publication and head trimming are atomic with respect to queries), so no torn data is ever returned.
+ * Time bounds are inclusive milliseconds. Results are sorted by labels.
+ *
+ * <pre>{@code
+ * Querier q = storage.querier();
+ * List<LabelMatcher> ms = List.of(LabelMatcher.equal("__name__", "accelerator_utilization_ratio"));
+ * Resolution res = q.resolutionsCovering(mint, maxt).get(0);      // finest that still covers the range
+ * for (SeriesData s : q.select(ms, mint, maxt, res)) { ... }
+ * }</pre>
+ */
+public interface Querier {
+  /** Series with data in [mint, maxt] at any resolution, matching every matcher. */
+  List<io.acceltel.model.series.Labels> series(List<LabelMatcher> matchers, long mint, long maxt);
+
+  /** Sorted label names of the matching series with data in [mint, maxt]; all series when matchers is empty. */
+  List<String> labelNames(List<LabelMatcher> matchers, long mint, long maxt);
+
+  /** Sorted values of label {@code name} over the matching series with data in [mint, maxt]. */
+  List<String> labelValues(String name, List<LabelMatcher> matchers, long mint, long maxt);
+
+  /**
+   * The data of each matching series in [mint, maxt] at the given resolution: {@link RawSeries} for
+   * {@link Resolution#RAW}, {@link WindowSeries} for a tier. Series with nothing in the range are left out.
+   *
+   * @throws IllegalArgumentException when the resolution is neither raw nor a configured tier
+   */
+  List<SeriesData> select(List<LabelMatcher> matchers, long mint, long maxt, Resolution resolution);
+
+  /** Raw resolution, typed. */
+  @SuppressWarnings("unchecked")
+  default List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt) {
+    return (List<RawSeries>) (List<?>) select(matchers, mint, maxt, Resolution.RAW);
+  }
+
+  /** A tier, typed. */
+  @SuppressWarnings("unchecked")
+  default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier) {
+    if (tier.isRaw()) {
+      throw new IllegalArgumentException("selectWindows needs a tier resolution, not raw");
+    }
+    return (List<WindowSeries>) (List<?>) select(matchers, mint, maxt, tier);
+  }
+
+  /** Raw followed by the configured tiers, finest first. */
+  List<Resolution> resolutions();
+
+  /** What one resolution holds and since when retention has removed its data. */
+  Coverage coverage(Resolution resolution);
+
+  /**
+   * The resolutions, finest first, whose retention still covers {@code [mint, maxt]} entirely (retainedFrom &lt;=
+   * mint). Raw drops out of this list once its blocks age out; the caller then reads the first tier listed.
+   */
+  List<Resolution> resolutionsCovering(long mint, long maxt);
+}

@@ -1,0 +1,134 @@
+package io.acceltel.aggregator.storage;
+
+import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.chunk.ChunkIterator;
+import io.acceltel.model.series.Labels;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The raw samples of one series in {@code [mint, maxt]}: an immutable snapshot of encoded chunks (shared, never
+ * copied per sample), decoded on demand either through {@link #iterator()} (no allocation per sample) or into
+ * arrays with {@link #timestamps()} / {@link #values()}.
+ *
+ * <pre>{@code
+ * for (SeriesData d : querier.select(matchers, mint, maxt, Resolution.RAW)) {
+ *   RawSeries s = (RawSeries) d;
+ *   SampleIterator it = s.iterator();
+ *   while (it.next()) { ... it.timestamp(), it.value() ... }
+ * }
+ * }</pre>
+ */
+public final class RawSeries implements SeriesData {
+  private final Labels labels;
+  private final List<Chunk> chunks;
+  private final long mint;
+  private final long maxt;
+  private volatile Decoded decoded;
+
+  private record Decoded(long[] t, double[] v) {
+  }
+
+  public RawSeries(Labels labels, List<Chunk> chunks, long mint, long maxt) {
+    this.labels = labels;
+    this.chunks = List.copyOf(chunks);
+    this.mint = mint;
+    this.maxt = maxt;
+  }
+
+  @Override
+  public Labels labels() {
+    return labels;
+  }
+
+  /** The encoded chunks, in time order; they may hold samples outside [mint, maxt]. */
+  public List<Chunk> chunks() {
+    return chunks;
+  }
+
+  /** A fresh iterator over the samples in [mint, maxt]. */
+  public SampleIterator iterator() {
+    return new Iter();
+  }
+
+  @Override
+  public int size() {
+    return decode().t.length;
+  }
+
+  /** Timestamps in ms; a fresh copy. */
+  public long[] timestamps() {
+    return decode().t.clone();
+  }
+
+  /** Values, bit-exact as appended; a fresh copy. */
+  public double[] values() {
+    return decode().v.clone();
+  }
+
+  private Decoded decode() {
+    Decoded d = decoded;
+    if (d == null) {
+      int cap = 0;
+      for (Chunk c : chunks) {
+        cap += c.count();
+      }
+      long[] t = new long[cap];
+      double[] v = new double[cap];
+      int n = 0;
+      SampleIterator it = iterator();
+      while (it.next()) {
+        t[n] = it.timestamp();
+        v[n++] = it.value();
+      }
+      d = new Decoded(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+      decoded = d; // benign race: every thread computes the same arrays
+    }
+    return d;
+  }
+
+  @Override
+  public String toString() {
+    return labels + " raw " + chunks.size() + " chunks [" + mint + ", " + maxt + "]";
+  }
+
+  private final class Iter implements SampleIterator {
+    private final ChunkIterator it = new ChunkIterator();
+    private int chunk = -1;
+    private boolean inChunk;
+
+    @Override
+    public boolean next() {
+      while (true) {
+        if (inChunk && it.next()) {
+          long t = it.timestamp();
+          if (t > maxt) {
+            inChunk = false;
+            chunk = chunks.size(); // chunks are in time order: nothing later can be in range
+            return false;
+          }
+          if (t >= mint) {
+            return true;
+          }
+          continue;
+        }
+        if (++chunk >= chunks.size()) {
+          inChunk = false;
+          return false;
+        }
+        it.reset(chunks.get(chunk));
+        inChunk = true;
+      }
+    }
+
+    @Override
+    public long timestamp() {
+      return it.timestamp();
+    }
+
+    @Override
+    public double value() {
+      return it.value();
+    }
+  }
+}

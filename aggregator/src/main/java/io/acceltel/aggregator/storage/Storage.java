@@ -1,0 +1,342 @@
+package io.acceltel.aggregator.storage;
+
+import io.acceltel.aggregator.storage.block.Block;
+import io.acceltel.aggregator.storage.block.BlockWriter;
+import io.acceltel.aggregator.storage.block.FileUtil;
+import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.head.Head;
+import io.acceltel.aggregator.storage.head.MemSeries;
+import io.acceltel.aggregator.storage.head.RawHead;
+import io.acceltel.aggregator.storage.head.TierSeries;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The aggregator's time-series storage: a head of compressed per-series chunks, downsampling tiers fed at ingest,
+ * immutable blocks per resolution on disk, retention, and a checkpoint that records the Kafka offsets it covers.
+ * Kafka is the write-ahead log: after a crash, {@link #open} restores the last checkpoint and the ingest replays
+ * from {@link #checkpointedOffsets()}; replayed samples at or before each series' last timestamp are dropped, so
+ * replay is idempotent.
+ *
+ * <pre>{@code
+ * try (Storage storage = Storage.open(Path.of("/var/lib/acceltel"), StorageConfig.defaults())) {
+ *   Map<String, Long> from = storage.checkpointedOffsets();      // seek the consumer here
+ *   Appender app = storage.appender();                          // the ingest thread only
+ *   int ref = app.ref(labels);
+ *   app.append(ref, timestampMillis, value);
+ *   storage.checkpoint(Map.of("acceltel.metrics.v1/0", nextOffset));   // same thread, every N seconds
+ *   List<SeriesData> data = storage.querier().select(matchers, mint, maxt, Resolution.RAW);  // any thread
+ * }
+ * }</pre>
+ *
+ * <p>Threads: one writer thread calls {@link #appender()}'s methods and {@link #checkpoint}; any number of threads
+ * query. Consistency: a checkpoint first writes new blocks (not yet referenced), then the checkpoint file listing
+ * them (the commit point), then, under a short write lock that queries also take while collecting head chunks,
+ * swaps the block set and drops the head chunks now in blocks. Queries never see data twice or miss it.
+ */
+public final class Storage implements AutoCloseable {
+  private final Path dir;
+  private final Path blocksDir;
+  private final StorageConfig config;
+  private final List<Resolution> resolutions;
+  private final Head head;
+  private final ReentrantReadWriteLock publishLock = new ReentrantReadWriteLock();
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final StorageQuerier querier;
+  private volatile BlockSet blocks;
+  private volatile Map<String, Long> offsets;
+
+  private Storage(Path dir, StorageConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
+    this.dir = dir;
+    this.blocksDir = dir.resolve("blocks");
+    this.config = config;
+    this.resolutions = config.resolutions();
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.head = new Head(config);
+    CheckpointFile.Contents cp = CheckpointFile.read(dir, head);
+    this.offsets = cp == null ? Map.of() : Map.copyOf(cp.offsets());
+    long[] retainedFrom = new long[resolutions.size()];
+    java.util.Arrays.fill(retainedFrom, Long.MIN_VALUE);
+    if (cp != null) {
+      for (int r = 0; r < resolutions.size(); r++) {
+        long[] st = cp.resolutionState().get(resolutions.get(r).millis());
+        if (st != null) {
+          head.setMinValid(r, st[0]);
+          retainedFrom[r] = st[1];
+        }
+      }
+    }
+    List<List<Block>> byRes = new ArrayList<>();
+    for (int r = 0; r < resolutions.size(); r++) {
+      byRes.add(new ArrayList<>());
+    }
+    List<String> foreign = new ArrayList<>();
+    Set<String> listed = new HashSet<>(cp == null ? List.of() : cp.blocks());
+    for (String name : listed) {
+      Block b = Block.open(blocksDir.resolve(name));
+      int r = resolutions.indexOf(b.meta().resolution());
+      if (r < 0) {
+        foreign.add(name);
+      } else {
+        byRes.get(r).add(b);
+        // A block's range is closed for appends even if the checkpoint predates a config change.
+        head.setMinValid(r, Math.max(head.minValid(r), b.meta().maxTime()));
+      }
+    }
+    // Anything else under blocks/ is a leftover of an interrupted checkpoint (or a temp directory): not committed.
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocksDir)) {
+      for (Path p : ds) {
+        if (!listed.contains(p.getFileName().toString())) {
+          FileUtil.deleteRecursively(p);
+        }
+      }
+    }
+    this.blocks = new BlockSet(byRes, retainedFrom, foreign);
+    this.querier = new StorageQuerier(this);
+  }
+
+  /**
+   * Opens (creating when absent) a data directory: loads the blocks and the last checkpoint. Takes an exclusive
+   * lock on {@code dataDir/LOCK}; a second open of the same directory fails until this one is closed.
+   */
+  public static Storage open(Path dataDir, StorageConfig config) throws IOException {
+    Files.createDirectories(dataDir.resolve("blocks"));
+    FileChannel ch = FileChannel.open(dataDir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this same JVM: another Storage on the directory is still open
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException("data directory " + dataDir + " is in use by another process (LOCK is held);"
+          + " stop it or give this one its own directory");
+    }
+    try {
+      return new Storage(dataDir, config, ch, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      ch.close();
+      throw e;
+    }
+  }
+
+  /** The appender; use it from one thread only (the same that calls {@link #checkpoint}). */
+  public Appender appender() {
+    return head;
+  }
+
+  /** A thread-safe querier over the whole storage. */
+  public Querier querier() {
+    return querier;
+  }
+
+  public StorageConfig config() {
+    return config;
+  }
+
+  /** The offsets of the last checkpoint ("topic/partition" → next offset to read); empty when none. */
+  public Map<String, Long> checkpointedOffsets() {
+    return offsets;
+  }
+
+  /**
+   * Persists the storage so that a restart resumes exactly here, recording {@code sourceOffsets} ("topic/partition"
+   * → next offset to read) as covered. Cuts the blocks that are due and deletes expired ones (unless disabled in
+   * the config). Writer thread only; blocks appends for its duration (seconds for a large head).
+   */
+  public void checkpoint(Map<String, Long> sourceOffsets) throws IOException {
+    int nres = resolutions.size();
+    long now = head.maxTime();
+    long[] cutEnd = new long[nres];
+    java.util.Arrays.fill(cutEnd, Long.MIN_VALUE);
+    BlockSet current = blocks;
+    List<List<Block>> next = new ArrayList<>();
+    for (int r = 0; r < nres; r++) {
+      next.add(new ArrayList<>(current.blocks(r)));
+    }
+    if (config.cutBlocksOnCheckpoint() && now != Long.MIN_VALUE) {
+      for (int r = 0; r < nres; r++) {
+        long span = config.blockMillis(resolutions.get(r));
+        while (true) {
+          long min = head.minTime(r, cutEnd[r]);
+          if (min == Long.MAX_VALUE) {
+            break;
+          }
+          long start = Math.floorDiv(min, span) * span;
+          long end = start + span;
+          // Keep 1 to 1.5 spans in the head, as Prometheus does: late windows and chunks can still complete.
+          if (end + span / 2 > now) {
+            break;
+          }
+          head.sealBefore(r, end);
+          List<BlockWriter.SeriesChunks> series = collect(r, cutEnd[r], end);
+          if (!series.isEmpty()) {
+            Path p = BlockWriter.write(blocksDir, resolutions.get(r), start, end, series);
+            next.get(r).add(Block.open(p));
+          }
+          cutEnd[r] = end;
+          head.setMinValid(r, Math.max(head.minValid(r), end));
+        }
+      }
+    }
+    long[] retainedFrom = current.retainedFrom();
+    List<Block> expired = new ArrayList<>();
+    if (config.retentionOnCheckpoint() && now != Long.MIN_VALUE) {
+      for (int r = 0; r < nres; r++) {
+        long keep = config.retentionMillis(resolutions.get(r));
+        if (keep <= 0) {
+          continue;
+        }
+        long horizon = now - keep;
+        for (Block b : new ArrayList<>(next.get(r))) {
+          if (b.meta().maxTime() <= horizon) {
+            next.get(r).remove(b);
+            expired.add(b);
+            retainedFrom[r] = Math.max(retainedFrom[r], b.meta().maxTime());
+          }
+        }
+      }
+    }
+    BlockSet updated = new BlockSet(next, retainedFrom, current.foreign());
+    Map<Long, long[]> resState = new LinkedHashMap<>();
+    for (int r = 0; r < nres; r++) {
+      resState.put(resolutions.get(r).millis(), new long[] {head.minValid(r), retainedFrom[r]});
+    }
+    Map<String, Long> offsetsCopy = Map.copyOf(new TreeMap<>(sourceOffsets));
+    CheckpointFile.write(dir, new CheckpointFile.Contents(offsetsCopy, resState, updated.names()), head, cutEnd);
+    // Committed. Publish: queries either see the old blocks with the untrimmed head, or the new ones trimmed.
+    publishLock.writeLock().lock();
+    try {
+      blocks = updated;
+      for (int r = 0; r < nres; r++) {
+        if (cutEnd[r] != Long.MIN_VALUE) {
+          head.trimBefore(r, cutEnd[r]);
+        }
+      }
+    } finally {
+      publishLock.writeLock().unlock();
+    }
+    offsets = offsetsCopy;
+    for (Block b : expired) {
+      FileUtil.deleteRecursively(b.dir());
+    }
+    if (!expired.isEmpty()) {
+      FileUtil.fsyncDir(blocksDir);
+    }
+  }
+
+  /** The head's chunks of resolution r within [from, end), per series sorted by labels. Writer thread. */
+  private List<BlockWriter.SeriesChunks> collect(int r, long from, long end) {
+    List<BlockWriter.SeriesChunks> out = new ArrayList<>();
+    int n = head.index().size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = head.index().series(ref);
+      Chunk[] sealed = r == 0 ? s.raw().state().sealed() : s.tier(r - 1).state().sealed();
+      List<Chunk> chunks = new ArrayList<>();
+      for (Chunk c : sealed) {
+        if (c.minTime() >= from && c.minTime() < end) {
+          chunks.add(c);
+        }
+      }
+      if (!chunks.isEmpty()) {
+        out.add(new BlockWriter.SeriesChunks(s.labels(), chunks));
+      }
+    }
+    out.sort(Comparator.comparing(BlockWriter.SeriesChunks::labels));
+    return out;
+  }
+
+  /** Sizes for monitoring and benchmarks; walks the head, so call it seconds apart, not per sample. */
+  public StorageStats stats() {
+    long samples = 0;
+    long rawBytes = 0;
+    long tierBytes = 0;
+    int n = head.index().size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = head.index().series(ref);
+      RawHead.State st = s.raw().state();
+      for (Chunk c : st.sealed()) {
+        samples += c.count();
+        rawBytes += c.data().length;
+      }
+      if (st.open() != null) {
+        samples += st.open().count();
+        rawBytes += st.open().byteSize();
+      }
+      for (int i = 0; i < resolutions.size() - 1; i++) {
+        TierSeries.State ts = s.tier(i).state();
+        for (Chunk c : ts.sealed()) {
+          tierBytes += c.data().length;
+        }
+        if (ts.open() != null) {
+          tierBytes += ts.open().byteSize();
+        }
+      }
+    }
+    BlockSet bs = blocks;
+    Map<Resolution, Long> disk = new LinkedHashMap<>();
+    Map<Resolution, Long> diskSamples = new LinkedHashMap<>();
+    Map<Resolution, Integer> count = new LinkedHashMap<>();
+    for (int r = 0; r < resolutions.size(); r++) {
+      long b = 0;
+      long smp = 0;
+      for (Block blk : bs.blocks(r)) {
+        b += blk.bytes();
+        smp += blk.meta().numSamples();
+      }
+      disk.put(resolutions.get(r), b);
+      diskSamples.put(resolutions.get(r), smp);
+      count.put(resolutions.get(r), bs.blocks(r).size());
+    }
+    return new StorageStats(n, head.appended(), head.dropped(), samples, rawBytes, tierBytes, disk, diskSamples,
+        count);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+    } finally {
+      lockChannel.close();
+    }
+  }
+
+  // ---- for StorageQuerier
+
+  Head head() {
+    return head;
+  }
+
+  BlockSet blocks() {
+    return blocks;
+  }
+
+  List<Resolution> resolutions() {
+    return resolutions;
+  }
+
+  ReentrantReadWriteLock publishLock() {
+    return publishLock;
+  }
+}

@@ -1,0 +1,235 @@
+package io.acceltel.aggregator.storage;
+
+import io.acceltel.aggregator.storage.block.Block;
+import io.acceltel.aggregator.storage.chunk.AggrIterator;
+import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.head.Head;
+import io.acceltel.aggregator.storage.head.MemIndex;
+import io.acceltel.aggregator.storage.head.MemSeries;
+import io.acceltel.aggregator.storage.head.RawHead;
+import io.acceltel.aggregator.storage.head.TierSeries;
+import io.acceltel.aggregator.storage.index.MatcherSelector;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@link Querier} over blocks and head. Each call takes the block set and the head's chunk references together
+ * under the publication read lock (short: no decoding inside), then reads blocks and decodes outside it.
+ */
+final class StorageQuerier implements Querier {
+  private final Storage storage;
+
+  StorageQuerier(Storage storage) {
+    this.storage = storage;
+  }
+
+  private int resIndex(Resolution r) {
+    int i = storage.resolutions().indexOf(r);
+    if (i < 0) {
+      throw new IllegalArgumentException("resolution " + r + " is not stored; available: " + storage.resolutions());
+    }
+    return i;
+  }
+
+  /** Per series (sorted by labels) its chunks of one resolution overlapping [mint, maxt], in time order. */
+  private TreeMap<Labels, List<Chunk>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r) {
+    TreeMap<Labels, List<Chunk>> out = new TreeMap<>();
+    BlockSet bs;
+    Head head = storage.head();
+    List<Labels> headLabels = new ArrayList<>();
+    List<List<Chunk>> headChunks = new ArrayList<>();
+    storage.publishLock().readLock().lock();
+    try {
+      bs = storage.blocks();
+      try (MemIndex.View view = head.index().lockedView()) {
+        for (int ref : MatcherSelector.select(view, matchers)) {
+          MemSeries s = view.series(ref);
+          List<Chunk> cs = new ArrayList<>();
+          if (r == 0) {
+            RawHead.State st = s.raw().state();
+            addOverlapping(cs, st.sealed(), mint, maxt);
+            if (st.open() != null && st.open().firstTime() <= maxt) {
+              cs.add(st.open().snapshot());
+            }
+          } else {
+            TierSeries.State st = s.tier(r - 1).state();
+            addOverlapping(cs, st.sealed(), mint, maxt);
+            if (st.open() != null) {
+              Chunk open = st.open().snapshot();
+              if (open != null && open.overlaps(mint, maxt)) {
+                cs.add(open);
+              }
+            }
+          }
+          if (!cs.isEmpty()) {
+            headLabels.add(s.labels());
+            headChunks.add(cs);
+          }
+        }
+      }
+    } finally {
+      storage.publishLock().readLock().unlock();
+    }
+    // Blocks are immutable: read them outside the lock. Blocks precede the head in time, so add them first.
+    for (Block b : bs.blocks(r)) {
+      if (!b.overlaps(mint, maxt)) {
+        continue;
+      }
+      for (int ref : MatcherSelector.select(b, matchers)) {
+        List<Chunk> cs = b.chunks(ref, mint, maxt);
+        if (!cs.isEmpty()) {
+          out.computeIfAbsent(b.labels(ref), k -> new ArrayList<>()).addAll(cs);
+        }
+      }
+    }
+    for (int i = 0; i < headLabels.size(); i++) {
+      out.computeIfAbsent(headLabels.get(i), k -> new ArrayList<>()).addAll(headChunks.get(i));
+    }
+    return out;
+  }
+
+  private static void addOverlapping(List<Chunk> out, Chunk[] chunks, long mint, long maxt) {
+    for (Chunk c : chunks) {
+      if (c.overlaps(mint, maxt)) {
+        out.add(c);
+      }
+    }
+  }
+
+  @Override
+  public List<SeriesData> select(List<LabelMatcher> matchers, long mint, long maxt, Resolution resolution) {
+    int r = resIndex(resolution);
+    List<SeriesData> out = new ArrayList<>();
+    if (mint > maxt) {
+      return out;
+    }
+    AggrIterator it = new AggrIterator();
+    for (Map.Entry<Labels, List<Chunk>> e : chunks(matchers, mint, maxt, r).entrySet()) {
+      if (r == 0) {
+        RawSeries s = new RawSeries(e.getKey(), e.getValue(), mint, maxt);
+        if (s.size() > 0) {
+          out.add(s);
+        }
+      } else {
+        WindowSeries w = windows(e.getKey(), resolution, e.getValue(), mint, maxt, it);
+        if (w.size() > 0) {
+          out.add(w);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static WindowSeries windows(Labels labels, Resolution res, List<Chunk> chunks, long mint, long maxt,
+      AggrIterator it) {
+    int cap = 0;
+    for (Chunk c : chunks) {
+      cap += c.count();
+    }
+    long[] t = new long[cap];
+    long[] n = new long[cap];
+    double[] sum = new double[cap];
+    double[] min = new double[cap];
+    double[] max = new double[cap];
+    double[] last = new double[cap];
+    double[] counter = new double[cap];
+    int k = 0;
+    for (Chunk c : chunks) {
+      it.reset(c);
+      while (it.next()) {
+        long ts = it.timestamp();
+        if (ts < mint || ts > maxt) {
+          continue;
+        }
+        t[k] = ts;
+        n[k] = it.count();
+        sum[k] = it.sum();
+        min[k] = it.min();
+        max[k] = it.max();
+        last[k] = it.last();
+        counter[k] = it.counter();
+        k++;
+      }
+    }
+    return new WindowSeries(labels, res, Arrays.copyOf(t, k), Arrays.copyOf(n, k), Arrays.copyOf(sum, k),
+        Arrays.copyOf(min, k), Arrays.copyOf(max, k), Arrays.copyOf(last, k), Arrays.copyOf(counter, k));
+  }
+
+  @Override
+  public List<Labels> series(List<LabelMatcher> matchers, long mint, long maxt) {
+    TreeSet<Labels> out = new TreeSet<>();
+    if (mint > maxt) {
+      return List.of();
+    }
+    for (int r = 0; r < storage.resolutions().size(); r++) {
+      out.addAll(chunks(matchers, mint, maxt, r).keySet());
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public List<String> labelNames(List<LabelMatcher> matchers, long mint, long maxt) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Labels l : series(matchers, mint, maxt)) {
+      for (int i = 0; i < l.size(); i++) {
+        names.add(l.name(i));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public List<String> labelValues(String name, List<LabelMatcher> matchers, long mint, long maxt) {
+    TreeSet<String> values = new TreeSet<>();
+    for (Labels l : series(matchers, mint, maxt)) {
+      String v = l.get(name);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  @Override
+  public List<Resolution> resolutions() {
+    return storage.resolutions();
+  }
+
+  @Override
+  public Coverage coverage(Resolution resolution) {
+    int r = resIndex(resolution);
+    BlockSet bs = storage.blocks();
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    List<Block> blocks = bs.blocks(r);
+    if (!blocks.isEmpty()) {
+      min = blocks.get(0).meta().minTime();
+      max = blocks.get(blocks.size() - 1).meta().maxTime() - 1;
+    }
+    long headMax = storage.head().maxTime();
+    if (headMax != Long.MIN_VALUE) {
+      max = Math.max(max, headMax);
+      // A walk over the head's series: racy reads of the writer's fields, fine for a coverage estimate.
+      min = Math.min(min, storage.head().minTime(r, Long.MIN_VALUE));
+    }
+    return new Coverage(resolution, min, max, bs.retainedFrom(r));
+  }
+
+  @Override
+  public List<Resolution> resolutionsCovering(long mint, long maxt) {
+    BlockSet bs = storage.blocks();
+    List<Resolution> out = new ArrayList<>();
+    for (int r = 0; r < storage.resolutions().size(); r++) {
+      if (bs.retainedFrom(r) <= mint) {
+        out.add(storage.resolutions().get(r));
+      }
+    }
+    return out;
+  }
+}

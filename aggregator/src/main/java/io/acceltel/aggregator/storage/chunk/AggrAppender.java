@@ -1,0 +1,126 @@
+package io.acceltel.aggregator.storage.chunk;
+
+/**
+ * The open chunk of one series in one tier: one point per completed window, holding the window's last raw
+ * timestamp, count, sum, min, max, last and counter. Layout (see {@code docs/storage-format.md}): per window a
+ * dod timestamp, the count as a Rice(0) zig-zag delta, and five Gorilla XOR columns in one bit stream.
+ *
+ * <p>Publication works as in {@link XorAppender}: bits first, then the count (release store).
+ *
+ * <pre>{@code
+ * AggrAppender a = new AggrAppender(2);
+ * a.append(lastT, count, sum, min, max, last, counter);
+ * Chunk c = a.snapshot();
+ * }</pre>
+ */
+public final class AggrAppender {
+  private final BitWriter bits;
+  private final XorColumn sum = new XorColumn();
+  private final XorColumn min = new XorColumn();
+  private final XorColumn max = new XorColumn();
+  private final XorColumn last = new XorColumn();
+  private final XorColumn counter = new XorColumn();
+  private long firstTime;
+  private long lastTime;
+  private long lastDelta;
+  private long lastCount;
+  /** Published with release semantics (see the class comment); a plain mov on x86, unlike a volatile store. */
+  private int count;
+  private static final java.lang.invoke.VarHandle COUNT;
+
+  static {
+    try {
+      COUNT = java.lang.invoke.MethodHandles.lookup().findVarHandle(AggrAppender.class, "count", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  public AggrAppender(int initialWords) {
+    bits = new BitWriter(initialWords);
+  }
+
+  /** Appends one window point; the caller guarantees {@code t > lastTime()} and {@code count >= 1}. */
+  public void append(long t, long n, double s, double mn, double mx, double l, double c) {
+    if (count == 0) { // writer's own field: a plain read is current
+      firstTime = t;
+      bits.writeBits(n, 32);
+      sum.writeFirst(bits, s);
+      min.writeFirst(bits, mn);
+      max.writeFirst(bits, mx);
+      last.writeFirst(bits, l);
+      counter.writeFirst(bits, c);
+    } else {
+      long delta = t - lastTime;
+      Codec.writeDod(bits, delta - lastDelta);
+      lastDelta = delta;
+      Codec.writeRice(bits, Codec.zigzag(n - lastCount), 0);
+      sum.write(bits, s);
+      min.write(bits, mn);
+      max.write(bits, mx);
+      last.write(bits, l);
+      counter.write(bits, c);
+    }
+    lastTime = t;
+    lastCount = n;
+    COUNT.setRelease(this, count + 1); // after the bits: publishes them to snapshot()
+  }
+
+  /** Any thread: the number of published samples. */
+  public int count() {
+    return (int) COUNT.getAcquire(this);
+  }
+
+  /** Writer thread only. */
+  public long firstTime() {
+    return firstTime;
+  }
+
+  /** Writer thread only. */
+  public long lastTime() {
+    return lastTime;
+  }
+
+  public int byteSize() {
+    return (bits.bitLength() + 7) >>> 3;
+  }
+
+  public int wordsUsed() {
+    return (bits.bitLength() + 63) >>> 6;
+  }
+
+  /** Immutable copy; safe from any thread. Null when empty. */
+  public Chunk snapshot() {
+    int n = count();
+    if (n == 0) {
+      return null;
+    }
+    int bitLen = bits.bitLength();
+    long[] words = bits.words();
+    bitLen = Math.min(bitLen, words.length << 6);
+    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
+    // firstTime is written before the first count store, so it is visible once n > 0.
+    out.u8(0).uvarint(n).varint(firstTime);
+    out.bits(words, bitLen);
+    byte[] data = out.toArray();
+    AggrIterator it = new AggrIterator();
+    it.reset(data);
+    long maxT = firstTime;
+    while (it.next()) {
+      maxT = it.timestamp();
+    }
+    return new Chunk(firstTime, maxT, n, data);
+  }
+
+  /** Writer-side sealed copy (trimmed, max time known without decoding). Null when empty. */
+  public Chunk seal() {
+    int n = count();
+    if (n == 0) {
+      return null;
+    }
+    ByteSink out = new ByteSink(16 + byteSize());
+    out.u8(0).uvarint(n).varint(firstTime);
+    out.bits(bits.words(), bits.bitLength());
+    return new Chunk(firstTime, lastTime, n, out.toArray());
+  }
+}

@@ -1,0 +1,122 @@
+package io.acceltel.aggregator.storage.chunk;
+
+/**
+ * Decodes a sample chunk one sample at a time, with no allocation per sample; {@link #reset} re-points it at
+ * another chunk, so one iterator serves a whole query.
+ *
+ * <pre>{@code
+ * ChunkIterator it = new ChunkIterator();
+ * for (Chunk c : chunks) {
+ *   it.reset(c);
+ *   while (it.next()) { sum += it.value(); }
+ * }
+ * }</pre>
+ */
+public final class ChunkIterator {
+  private final BitReader bits = new BitReader();
+  private final ByteSource header = new ByteSource();
+  private final XorColumn.Reader xor = new XorColumn.Reader();
+  private boolean regular;
+  private boolean decimal;
+  private int count;
+  private int index;
+  private long t;
+  private long delta;
+  private double v;
+  // decimal state
+  private double scale;
+  private int riceK;
+  private long m;
+
+  public void reset(Chunk chunk) {
+    reset(chunk.data());
+  }
+
+  public void reset(byte[] data) {
+    header.reset(data, 0, data.length);
+    int flags = header.u8();
+    regular = (flags & ChunkFormat.TS_REGULAR) != 0;
+    decimal = (flags & ChunkFormat.VAL_DECIMAL) != 0;
+    count = header.uvarintInt();
+    t = header.varint();
+    delta = 0;
+    if (regular && count > 1) {
+      delta = header.uvarint();
+    }
+    if (decimal) {
+      int s = header.u8();
+      if (s >= ChunkFormat.POW10.length) {
+        throw new CorruptChunkException("decimal scale " + s + " out of range");
+      }
+      scale = ChunkFormat.POW10[s];
+      riceK = header.u8();
+      m = header.varint();
+    }
+    bits.reset(data, header.position(), data.length);
+    index = 0;
+  }
+
+  /** Advances to the next sample; false at the end of the chunk. */
+  public boolean next() {
+    if (index >= count) {
+      return false;
+    }
+    if (index == 0) {
+      v = decimal ? m / scale : xor.readFirst(bits);
+    } else {
+      if (regular) {
+        t += delta;
+      } else {
+        delta += Codec.readDod(bits);
+        t += delta;
+      }
+      if (decimal) {
+        m += Codec.unzigzag(Codec.readRice(bits, riceK));
+        v = m / scale;
+      } else {
+        v = xor.read(bits);
+      }
+    }
+    index++;
+    return true;
+  }
+
+  /**
+   * Advances to the first sample at or after {@code t}; false when none is left. Chunks are short (about 120
+   * samples), so this scans rather than indexing.
+   */
+  public boolean seek(long target) {
+    if (index > 0 && this.t >= target) {
+      return true;
+    }
+    while (next()) {
+      if (this.t >= target) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public long timestamp() {
+    return t;
+  }
+
+  public double value() {
+    return v;
+  }
+
+  public int count() {
+    return count;
+  }
+
+  /** The last timestamp of an encoded chunk (decodes it). */
+  public static long lastTimestamp(byte[] data) {
+    ChunkIterator it = new ChunkIterator();
+    it.reset(data);
+    long last = Long.MIN_VALUE;
+    while (it.next()) {
+      last = it.t;
+    }
+    return last;
+  }
+}

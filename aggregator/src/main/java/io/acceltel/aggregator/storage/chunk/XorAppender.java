@@ -1,0 +1,105 @@
+package io.acceltel.aggregator.storage.chunk;
+
+/**
+ * The open (head) chunk of one series: Prometheus-style delta-of-delta millisecond timestamps and Gorilla XOR
+ * values appended into a {@link BitWriter}, allocation-free except when the buffer grows.
+ *
+ * <p>One writer thread appends; any thread may take a {@link #snapshot()} concurrently. Ordering: the writer
+ * writes the sample's bits first and then stores {@code count} (release); a reader loads {@code count} (acquire) first and
+ * then the buffer, so every bit of the first {@code count} samples is visible to it. Bits past those may be half
+ * written, but the snapshot's header says {@code count} and decoding never reaches them.
+ *
+ * <pre>{@code
+ * XorAppender a = new XorAppender(t0, v0, 4);
+ * a.append(t1, v1);
+ * Chunk c = a.snapshot();        // immutable copy, safe to decode on another thread
+ * }</pre>
+ */
+public final class XorAppender {
+  private final BitWriter bits;
+  private final XorColumn values = new XorColumn();
+  private final long firstTime;
+  private long lastTime;
+  private long lastDelta;
+  /** Published with release semantics (see the class comment); a plain mov on x86, unlike a volatile store. */
+  private int count;
+  private static final java.lang.invoke.VarHandle COUNT;
+
+  static {
+    try {
+      COUNT = java.lang.invoke.MethodHandles.lookup().findVarHandle(XorAppender.class, "count", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  public XorAppender(long t, double v, int initialWords) {
+    bits = new BitWriter(initialWords);
+    firstTime = t;
+    lastTime = t;
+    values.writeFirst(bits, v);
+    COUNT.setRelease(this, 1);
+  }
+
+  /** Appends a sample; the caller guarantees {@code t > lastTime()}. */
+  public void append(long t, double v) {
+    long delta = t - lastTime;
+    // The second sample's delta goes through the dod buckets as a dod from 0: 1000 ms fits in 16 bits.
+    Codec.writeDod(bits, delta - lastDelta);
+    values.write(bits, v);
+    lastDelta = delta;
+    lastTime = t;
+    COUNT.setRelease(this, count + 1); // publishes the bits above (single writer: no lost update)
+  }
+
+  /** Any thread: the number of published samples. */
+  public int count() {
+    return (int) COUNT.getAcquire(this);
+  }
+
+  public long firstTime() {
+    return firstTime;
+  }
+
+  /** Writer thread only. */
+  public long lastTime() {
+    return lastTime;
+  }
+
+  /** Encoded size so far, in bytes (rounded up). */
+  public int byteSize() {
+    return (bits.bitLength() + 7) >>> 3;
+  }
+
+  /** Number of 64-bit words this chunk ended with: a good initial size for the next chunk of the series. */
+  public int wordsUsed() {
+    return (bits.bitLength() + 63) >>> 6;
+  }
+
+  /**
+   * An immutable copy in the sealed format (flags 0: dod timestamps, XOR values). Safe from any thread; the
+   * snapshot's maximum time is decoded, since only the writer may read {@code lastTime}.
+   */
+  public Chunk snapshot() {
+    int n = count(); // acquire load first: see the class comment
+    int bitLen = bits.bitLength();
+    long[] words = bits.words();
+    bitLen = Math.min(bitLen, words.length << 6);
+    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
+    out.u8(0).uvarint(n).varint(firstTime);
+    out.bits(words, bitLen);
+    byte[] data = out.toArray();
+    long maxTime = ChunkIterator.lastTimestamp(data);
+    return new Chunk(firstTime, maxTime, n, data);
+  }
+
+  /** Writer-side snapshot: like {@link #snapshot()} but knows the max time without decoding. */
+  public Chunk writerSnapshot() {
+    int n = count();
+    int bitLen = bits.bitLength();
+    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
+    out.u8(0).uvarint(n).varint(firstTime);
+    out.bits(bits.words(), bitLen);
+    return new Chunk(firstTime, lastTime, n, out.toArray());
+  }
+}

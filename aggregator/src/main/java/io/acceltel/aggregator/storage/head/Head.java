@@ -1,0 +1,216 @@
+package io.acceltel.aggregator.storage.head;
+
+import io.acceltel.aggregator.storage.AppendResult;
+import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.Resolution;
+import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.chunk.ChunkCompactor;
+import io.acceltel.model.series.Labels;
+import java.util.List;
+
+/**
+ * The in-memory part of the storage and its {@link Appender}: series registry, raw head chunks, and the tiers'
+ * windows, fed sample by sample at ingest (aggregates are never recomputed at query time).
+ *
+ * <p>Per sample, {@link #append} does: drop if {@code t <= lastT} (replay idempotency) or if the raw block for
+ * {@code t} was already cut; append to the open XOR chunk; unless the value is a staleness marker, update the
+ * counter's running total and each tier's window. Nothing is allocated except when a chunk is sealed (every
+ * {@code chunkSamples} samples).
+ *
+ * <pre>{@code
+ * Head head = new Head(config);
+ * int ref = head.ref(labels);
+ * head.append(ref, t, v);
+ * }</pre>
+ */
+public final class Head implements Appender {
+  /** Prometheus's staleness marker: a NaN with this exact bit pattern. */
+  public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
+  private final int chunkSamples;
+  private final long rawBlockMillis;
+  private final long[] tierRes;
+  private final long[] tierBlockMillis;
+  private final MemIndex index = new MemIndex();
+  private final ChunkCompactor compactor = new ChunkCompactor();
+  private final List<Resolution> tiers;
+
+  /** Raw samples before this time fall into blocks already written; writer only. */
+  long rawMinValid = Long.MIN_VALUE;
+  /** Per tier: windows starting before this are in blocks already written; writer only. */
+  final long[] tierMinValid;
+  /** Newest timestamp appended to any series: the storage's notion of "now" for block cutting and retention. */
+  private volatile long maxTime = Long.MIN_VALUE;
+  // Counters read by stats() from other threads: plain fields, read racily on purpose (no fence per sample).
+  private long appended;
+  private long dropped;
+
+  public Head(StorageConfig config) {
+    this.chunkSamples = config.chunkSamples();
+    this.rawBlockMillis = config.blockMillis(Resolution.RAW);
+    this.tiers = config.tiers();
+    this.tierRes = new long[tiers.size()];
+    this.tierBlockMillis = new long[tiers.size()];
+    this.tierMinValid = new long[tiers.size()];
+    for (int i = 0; i < tiers.size(); i++) {
+      tierRes[i] = tiers.get(i).millis();
+      tierBlockMillis[i] = config.blockMillis(tiers.get(i));
+      tierMinValid[i] = Long.MIN_VALUE;
+    }
+  }
+
+  @Override
+  public int ref(Labels labels) {
+    return index.getOrCreate(labels, tierRes.length).ref;
+  }
+
+  @Override
+  public AppendResult append(int ref, long t, double v) {
+    MemSeries s = index.get(ref);
+    if (t <= s.lastT) {
+      dropped++;
+      return AppendResult.DUPLICATE_OR_OUT_OF_ORDER;
+    }
+    if (t < rawMinValid) {
+      dropped++;
+      return AppendResult.TOO_OLD;
+    }
+    s.lastT = t;
+    if (t > maxTime) {
+      maxTime = t; // volatile store, but only when time moves forward: about once per tick, not per sample
+    }
+    s.raw.append(t, v, chunkSamples, rawBlockMillis, compactor);
+    if (Double.doubleToRawLongBits(v) != STALE_NAN_BITS) {
+      if (!Double.isNaN(v)) {
+        double prev = s.counterPrev;
+        if (Double.isNaN(prev)) {
+          s.counterTotal = v; // first sample: the running total starts at the counter's value
+        } else {
+          s.counterTotal += v < prev ? v : v - prev; // a drop is a reset: the new value is the increase
+        }
+        s.counterPrev = v;
+      }
+      TierSeries[] ts = s.tiers;
+      for (int i = 0; i < ts.length; i++) {
+        ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i]);
+      }
+    }
+    appended++;
+    return AppendResult.APPENDED;
+  }
+
+  public MemIndex index() {
+    return index;
+  }
+
+  public List<Resolution> tiers() {
+    return tiers;
+  }
+
+  public long maxTime() {
+    return maxTime;
+  }
+
+  void setMaxTime(long t) {
+    maxTime = t;
+  }
+
+  public long appended() {
+    return appended;
+  }
+
+  public long dropped() {
+    return dropped;
+  }
+
+  /** The first time a resolution accepts; 0 is raw, i &gt; 0 is tier i - 1. */
+  public long minValid(int resIndex) {
+    return resIndex == 0 ? rawMinValid : tierMinValid[resIndex - 1];
+  }
+
+  public void setMinValid(int resIndex, long t) {
+    if (resIndex == 0) {
+      rawMinValid = t;
+    } else {
+      tierMinValid[resIndex - 1] = t;
+    }
+  }
+
+  /**
+   * The earliest time of data a resolution holds in the head at or after {@code notBefore} (a chunk's start, or the
+   * filling window's start for a tier); Long.MAX_VALUE when none. Chunks starting before {@code notBefore} are
+   * ones already written to a block and about to be trimmed. Writer thread only.
+   */
+  public long minTime(int resIndex, long notBefore) {
+    long min = Long.MAX_VALUE;
+    int n = index.size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = index.series(ref);
+      if (resIndex == 0) {
+        RawHead.State st = s.raw.state();
+        min = Math.min(min, firstChunkStart(st.sealed(), notBefore));
+        if (st.open() != null && st.open().firstTime() >= notBefore) {
+          min = Math.min(min, st.open().firstTime());
+        }
+      } else {
+        TierSeries tier = s.tiers[resIndex - 1];
+        TierSeries.State st = tier.state();
+        min = Math.min(min, firstChunkStart(st.sealed(), notBefore));
+        if (st.open() != null && st.open().count() > 0 && st.open().firstTime() >= notBefore) {
+          min = Math.min(min, st.open().firstTime());
+        }
+        if (tier.count > 0 && tier.windowStart >= notBefore) {
+          min = Math.min(min, tier.windowStart);
+        }
+      }
+    }
+    return min;
+  }
+
+  private static long firstChunkStart(io.acceltel.aggregator.storage.chunk.Chunk[] chunks, long notBefore) {
+    for (io.acceltel.aggregator.storage.chunk.Chunk c : chunks) {
+      if (c.minTime() >= notBefore) {
+        return c.minTime();
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Makes everything of a resolution before {@code end} immutable ahead of writing it to a block: seals open
+   * chunks, completes filling tier windows. Writer thread only.
+   */
+  public void sealBefore(int resIndex, long end) {
+    int n = index.size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = index.series(ref);
+      if (resIndex == 0) {
+        s.raw.sealIfBefore(end, compactor);
+      } else {
+        int i = resIndex - 1;
+        s.tiers[i].flushIfBefore(end, chunkSamples, tierBlockMillis[i]);
+      }
+    }
+  }
+
+  /** Drops head chunks of a resolution that start before {@code end}; call under the publication lock. */
+  public void trimBefore(int resIndex, long end) {
+    int n = index.size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = index.series(ref);
+      if (resIndex == 0) {
+        s.raw.trimBefore(end);
+      } else {
+        s.tiers[resIndex - 1].trimBefore(end);
+      }
+    }
+  }
+
+  ChunkCompactor compactor() {
+    return compactor;
+  }
+
+  int chunkSamples() {
+    return chunkSamples;
+  }
+}

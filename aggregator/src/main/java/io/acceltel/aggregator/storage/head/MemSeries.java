@@ -1,0 +1,45 @@
+package io.acceltel.aggregator.storage.head;
+
+import io.acceltel.model.series.Labels;
+
+/**
+ * A series in the head: its labels, the writer's append state (last timestamp, the counter's running total), its
+ * raw chunks and one {@link TierSeries} per tier. Kept small: a few primitive fields and one object per tier.
+ */
+public final class MemSeries {
+  final int ref;
+  final Labels labels;
+  final RawHead raw = new RawHead();
+  final TierSeries[] tiers;
+  /** Last appended timestamp; writer only. Appends at or before it are dropped. */
+  long lastT = Long.MIN_VALUE;
+  /** Running counter total with resets corrected; NaN until the first non-NaN sample. Writer only. */
+  double counterTotal = Double.NaN;
+  /** Previous non-NaN raw value, to detect resets. Writer only. */
+  double counterPrev = Double.NaN;
+
+  MemSeries(int ref, Labels labels, int tierCount) {
+    this.ref = ref;
+    this.labels = labels;
+    this.tiers = new TierSeries[tierCount];
+    for (int i = 0; i < tierCount; i++) {
+      tiers[i] = new TierSeries();
+    }
+  }
+
+  public int ref() {
+    return ref;
+  }
+
+  public Labels labels() {
+    return labels;
+  }
+
+  public RawHead raw() {
+    return raw;
+  }
+
+  public TierSeries tier(int i) {
+    return tiers[i];
+  }
+}

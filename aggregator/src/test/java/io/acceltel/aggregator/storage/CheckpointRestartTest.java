@@ -1,0 +1,167 @@
+package io.acceltel.aggregator.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointRestartTest {
+  private static final long START = 1_700_000_000_000L;
+  private static final Labels UTIL = Labels.of("__name__", "util", "gpu", "0");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void reopenRestoresHeadAndReplayIsIdempotent() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.checkpointedOffsets()).isEmpty();
+      Appender app = s.appender();
+      int ref = app.ref(UTIL);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(app.append(ref, START + i * 1000L, i % 100)).isEqualTo(AppendResult.APPENDED);
+      }
+      assertThat(app.append(ref, START + 999_000L, 1)).isEqualTo(AppendResult.DUPLICATE_OR_OUT_OF_ORDER);
+      assertThat(app.append(ref, START, 1)).isEqualTo(AppendResult.DUPLICATE_OR_OUT_OF_ORDER);
+      s.checkpoint(Map.of("acceltel.metrics.v1/0", 1000L, "acceltel.metrics.v1/1", 7L));
+      assertThat(s.checkpointedOffsets()).containsEntry("acceltel.metrics.v1/0", 1000L);
+    }
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.checkpointedOffsets()).containsExactlyInAnyOrderEntriesOf(
+          Map.of("acceltel.metrics.v1/0", 1000L, "acceltel.metrics.v1/1", 7L));
+      RawSeries before = s.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "util")), 0, Long.MAX_VALUE)
+          .get(0);
+      assertThat(before.size()).isEqualTo(1000);
+      Appender app = s.appender();
+      int ref = app.ref(UTIL);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(app.append(ref, START + i * 1000L, i % 100)).isEqualTo(AppendResult.DUPLICATE_OR_OUT_OF_ORDER);
+      }
+      for (int i = 1000; i < 1100; i++) {
+        assertThat(app.append(ref, START + i * 1000L, i % 100)).isEqualTo(AppendResult.APPENDED);
+      }
+      RawSeries after = s.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "util")), 0, Long.MAX_VALUE)
+          .get(0);
+      long[] t = after.timestamps();
+      double[] v = after.values();
+      assertThat(t).hasSize(1100);
+      for (int i = 0; i < 1100; i++) {
+        assertThat(t[i]).isEqualTo(START + i * 1000L);
+        assertThat(v[i]).isEqualTo(i % 100);
+      }
+      assertThat(s.stats().samplesDropped()).isEqualTo(1000);
+    }
+  }
+
+  @Test
+  void blocksPersistAndReload() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    Feed feed = Feed.gpuLike(START, 3 * 3600, 11);
+    StorageStats stats;
+    List<SeriesData> rawBefore;
+    List<SeriesData> fiveMinBefore;
+    try (Storage s = Storage.open(dir, config)) {
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of("t/0", 1L));
+      stats = s.stats();
+      rawBefore = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
+      fiveMinBefore = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, TestConfigs.M5);
+    }
+    // 3 h of data, 10 min raw blocks, the last 1 to 1.5 blocks stay in the head.
+    assertThat(stats.blocks().get(Resolution.RAW)).isBetween(15, 17);
+    assertThat(stats.blocks().get(TestConfigs.H1)).isEqualTo(1);
+    assertThat(stats.diskBytes().get(Resolution.RAW)).isPositive();
+    try (var dirs = Files.list(dir.resolve("blocks"))) {
+      assertThat(dirs.count()).isEqualTo(stats.blocks().values().stream().mapToInt(Integer::intValue).sum());
+    }
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.stats().blocks()).isEqualTo(stats.blocks());
+      assertThat(s.stats().headRawSamples()).isEqualTo(stats.headRawSamples());
+      List<SeriesData> raw = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
+      assertThat(raw).hasSameSizeAs(rawBefore);
+      for (int i = 0; i < raw.size(); i++) {
+        assertThat(((RawSeries) raw.get(i)).timestamps()).containsExactly(((RawSeries) rawBefore.get(i)).timestamps());
+        assertThat(((RawSeries) raw.get(i)).labels()).isEqualTo(rawBefore.get(i).labels());
+        assertThat(raw.get(i).size()).isEqualTo(feed.timestamps(indexOf(feed, raw.get(i).labels())).length);
+      }
+      List<SeriesData> fiveMin = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, TestConfigs.M5);
+      assertThat(fiveMin).hasSameSizeAs(fiveMinBefore);
+      for (int i = 0; i < fiveMin.size(); i++) {
+        WindowSeries a = (WindowSeries) fiveMin.get(i);
+        WindowSeries b = (WindowSeries) fiveMinBefore.get(i);
+        assertThat(a.size()).isEqualTo(b.size());
+        for (int k = 0; k < a.size(); k++) {
+          assertThat(a.timestamp(k)).isEqualTo(b.timestamp(k));
+          assertThat(Double.doubleToRawLongBits(a.sum(k))).isEqualTo(Double.doubleToRawLongBits(b.sum(k)));
+        }
+      }
+    }
+  }
+
+  @Test
+  void uncommittedBlocksOfAnInterruptedCheckpointAreDiscarded() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    try (Storage s = Storage.open(dir, config)) {
+      int ref = s.appender().ref(UTIL);
+      s.appender().append(ref, START, 1);
+      s.checkpoint(Map.of());
+    }
+    Path orphan = dir.resolve("blocks").resolve("r0-0-600000");
+    Files.createDirectories(orphan);
+    Files.writeString(orphan.resolve("meta.json"), "{}");
+    Files.createDirectories(dir.resolve("blocks").resolve(".tmp-r0-600000-1200000"));
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(Files.exists(orphan)).isFalse();
+      assertThat(s.querier().series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)).containsExactly(UTIL);
+    }
+  }
+
+  @Test
+  void aSecondOpenOfTheSameDirectoryFails() throws Exception {
+    try (Storage s = Storage.open(dir, StorageConfig.defaults())) {
+      assertThatThrownBy(() -> Storage.open(dir, StorageConfig.defaults()))
+          .isInstanceOf(IOException.class).hasMessageContaining("in use");
+    }
+  }
+
+  @Test
+  void damagedCheckpointIsReported() throws Exception {
+    try (Storage s = Storage.open(dir, StorageConfig.defaults())) {
+      int ref = s.appender().ref(UTIL);
+      s.appender().append(ref, START, 1);
+      s.checkpoint(Map.of("a/0", 5L));
+    }
+    byte[] b = Files.readAllBytes(dir.resolve("checkpoint"));
+    b[b.length / 2] ^= 0x55;
+    Files.write(dir.resolve("checkpoint"), b);
+    assertThatThrownBy(() -> Storage.open(dir, StorageConfig.defaults())).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void samplesInARangeAlreadyInABlockAreTooOld() throws Exception {
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      Appender app = s.appender();
+      int a = app.ref(UTIL);
+      int b = app.ref(Labels.of("__name__", "util", "gpu", "1"));
+      for (int i = 0; i < 3600; i++) {
+        app.append(a, START + i * 1000L, 1);
+      }
+      s.checkpoint(Map.of());
+      assertThat(app.append(b, START, 1)).isEqualTo(AppendResult.TOO_OLD);
+      assertThat(app.append(b, START + 3600_000L, 1)).isEqualTo(AppendResult.APPENDED);
+    }
+  }
+
+  private static int indexOf(Feed f, Labels l) {
+    return f.labels.indexOf(l);
+  }
+}

@@ -1,0 +1,117 @@
+package io.acceltel.aggregator.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Matchers, label names and values, over head and blocks alike. */
+class QuerierMatchersTest {
+  private static final long START = 1_700_000_000_000L;
+  private static final Labels A = Labels.of("__name__", "power", "node", "n1", "gpu", "0", "tenant", "x");
+  private static final Labels B = Labels.of("__name__", "power", "node", "n1", "gpu", "1");
+  private static final Labels C = Labels.of("__name__", "power", "node", "n2", "gpu", "0", "tenant", "y");
+  private static final Labels D = Labels.of("__name__", "temp", "node", "n2", "gpu", "0");
+
+  @TempDir
+  Path dir;
+  private Storage storage;
+
+  @BeforeEach
+  void fill() throws Exception {
+    storage = Storage.open(dir, TestConfigs.shortBlocks().build());
+    Appender app = storage.appender();
+    int[] refs = {app.ref(A), app.ref(B), app.ref(C), app.ref(D)};
+    for (int i = 0; i < 3600; i++) {
+      for (int r : refs) {
+        app.append(r, START + i * 1000L, i);
+      }
+    }
+    storage.checkpoint(Map.of()); // half of it goes to blocks: matchers must work on both
+    assertThat(storage.stats().blocks().get(Resolution.RAW)).isPositive();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void close() throws Exception {
+    storage.close();
+  }
+
+  private List<Labels> select(LabelMatcher... ms) {
+    List<Labels> out = new ArrayList<>();
+    for (SeriesData d : storage.querier().select(List.of(ms), START, START + 3600_000L, Resolution.RAW)) {
+      out.add(d.labels());
+    }
+    assertThat(storage.querier().series(List.of(ms), START, START + 3600_000L)).isEqualTo(out);
+    return out;
+  }
+
+  @Test
+  void equalityAndInequality() {
+    assertThat(select(LabelMatcher.equal("__name__", "power"))).containsExactlyInAnyOrder(A, B, C);
+    assertThat(select(LabelMatcher.equal("__name__", "power"), LabelMatcher.notEqual("gpu", "0")))
+        .containsExactly(B);
+    assertThat(select(LabelMatcher.notEqual("node", "n1"))).containsExactlyInAnyOrder(C, D);
+    assertThat(select(LabelMatcher.equal("node", "n3"))).isEmpty();
+  }
+
+  @Test
+  void emptyStringMeansAbsent() {
+    assertThat(select(LabelMatcher.equal("tenant", ""))).containsExactlyInAnyOrder(B, D);
+    assertThat(select(LabelMatcher.notEqual("tenant", ""))).containsExactlyInAnyOrder(A, C);
+    assertThat(select(LabelMatcher.regex("tenant", "x|"))).containsExactlyInAnyOrder(A, B, D);
+    assertThat(select(LabelMatcher.notRegex("tenant", ".+"))).containsExactlyInAnyOrder(B, D);
+    assertThat(select(LabelMatcher.regex("tenant", ".*"))).containsExactlyInAnyOrder(A, B, C, D);
+    assertThat(select(LabelMatcher.equal("nolabel", ""))).containsExactlyInAnyOrder(A, B, C, D);
+  }
+
+  @Test
+  void regexesAreAnchored() {
+    assertThat(select(LabelMatcher.regex("node", "n"))).isEmpty();
+    assertThat(select(LabelMatcher.regex("node", "n.*"))).containsExactlyInAnyOrder(A, B, C, D);
+    assertThat(select(LabelMatcher.regex("__name__", "pow|temp"))).containsExactly(D);
+    assertThat(select(LabelMatcher.notRegex("__name__", "po.*"), LabelMatcher.regex("gpu", "[01]")))
+        .containsExactly(D);
+    assertThat(select(LabelMatcher.regex("node", "n1|n2"), LabelMatcher.equal("gpu", "1"))).containsExactly(B);
+  }
+
+  @Test
+  void labelNamesAndValues() {
+    Querier q = storage.querier();
+    assertThat(q.labelNames(List.of(), START, START + 3600_000L)).containsExactly("__name__", "gpu", "node", "tenant");
+    assertThat(q.labelNames(List.of(LabelMatcher.equal("__name__", "temp")), START, START + 3600_000L))
+        .containsExactly("__name__", "gpu", "node");
+    assertThat(q.labelValues("tenant", List.of(), START, START + 3600_000L)).containsExactly("x", "y");
+    assertThat(q.labelValues("node", List.of(LabelMatcher.equal("gpu", "1")), START, START + 3600_000L))
+        .containsExactly("n1");
+    assertThat(q.labelValues("__name__", List.of(), START, START + 3600_000L)).containsExactly("power", "temp");
+    // Out of range: nothing.
+    assertThat(q.labelNames(List.of(), START - 10_000, START - 1)).isEmpty();
+  }
+
+  @Test
+  void selectHonoursTimeRangeAndResolutions() {
+    Querier q = storage.querier();
+    RawSeries s = q.selectRaw(List.of(LabelMatcher.equal("__name__", "temp")), START + 10_000, START + 19_999)
+        .get(0);
+    assertThat(s.timestamps()).hasSize(10).startsWith(START + 10_000).endsWith(START + 19_000);
+    SampleIterator it = s.iterator();
+    int n = 0;
+    while (it.next()) {
+      assertThat(it.value()).isEqualTo(10 + n++);
+    }
+    assertThat(n).isEqualTo(10);
+    assertThat(q.resolutions()).containsExactly(Resolution.RAW, TestConfigs.S10, TestConfigs.M1, TestConfigs.M5,
+        TestConfigs.H1);
+    assertThatThrownBy(() -> q.select(List.of(), START, START + 1, Resolution.of(Duration.ofSeconds(30))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not stored");
+  }
+}

@@ -1,0 +1,165 @@
+package io.acceltel.aggregator.storage.chunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ChunkRoundTripTest {
+  private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
+
+  /** Appends to an open chunk, checks its concurrent-style snapshot, then the compacted form, bit-exactly. */
+  private static void roundTrip(long[] t, double[] v) {
+    XorAppender open = new XorAppender(t[0], v[0], 1);
+    for (int i = 1; i < t.length; i++) {
+      open.append(t[i], v[i]);
+    }
+    Chunk snap = open.snapshot();
+    assertThat(snap.count()).isEqualTo(t.length);
+    assertThat(snap.minTime()).isEqualTo(t[0]);
+    assertThat(snap.maxTime()).isEqualTo(t[t.length - 1]);
+    assertSame(snap, t, v);
+    Chunk sealed = new ChunkCompactor().seal(open);
+    assertThat(sealed.maxTime()).isEqualTo(t[t.length - 1]);
+    assertSame(sealed, t, v);
+    assertThat(sealed.data().length).isLessThanOrEqualTo(snap.data().length + 16);
+    // Compacting a compacted chunk is idempotent.
+    assertSame(new ChunkCompactor().compact(sealed), t, v);
+  }
+
+  private static void assertSame(Chunk c, long[] t, double[] v) {
+    ChunkIterator it = new ChunkIterator();
+    it.reset(c);
+    for (int i = 0; i < t.length; i++) {
+      assertThat(it.next()).as("sample %d", i).isTrue();
+      assertThat(it.timestamp()).as("t[%d]", i).isEqualTo(t[i]);
+      assertThat(Double.doubleToRawLongBits(it.value())).as("v[%d] = %s", i, v[i])
+          .isEqualTo(Double.doubleToRawLongBits(v[i]));
+    }
+    assertThat(it.next()).isFalse();
+  }
+
+  private static long[] regular(int n, long start, long step) {
+    long[] t = new long[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = start + i * step;
+    }
+    return t;
+  }
+
+  @Test
+  void randomWalk() {
+    Random rnd = new Random(1);
+    for (int round = 0; round < 50; round++) {
+      int n = 1 + rnd.nextInt(240);
+      double[] v = new double[n];
+      double x = rnd.nextDouble() * 1000;
+      for (int i = 0; i < n; i++) {
+        x += rnd.nextGaussian();
+        v[i] = x;
+      }
+      roundTrip(regular(n, 1_700_000_000_000L, 1000), v);
+    }
+  }
+
+  @Test
+  void constantsAndSingleSample() {
+    roundTrip(new long[] {42}, new double[] {3.5});
+    roundTrip(regular(120, 0, 1000), new double[120]);
+    double[] c = new double[120];
+    java.util.Arrays.fill(c, 81559.0);
+    roundTrip(regular(120, 1000, 1000), c);
+    java.util.Arrays.fill(c, -0.0);
+    roundTrip(regular(120, 1000, 1000), c);
+  }
+
+  @Test
+  void decimalGauges() {
+    Random rnd = new Random(2);
+    double[] v = new double[120];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (690_000 + rnd.nextInt(8000)) / 1000.0; // watts from milliwatts
+    }
+    long[] t = regular(120, 1_700_000_000_000L, 1000);
+    roundTrip(t, v);
+    Chunk sealed = new ChunkCompactor().encode(t, v, v.length);
+    assertThat(sealed.data()[0] & 3).as("regular timestamps and decimal values").isEqualTo(3);
+    assertThat(sealed.data().length).isLessThan(120 * 3);
+  }
+
+  @Test
+  void countersWithResets() {
+    double[] v = new double[200];
+    double x = 1e12;
+    for (int i = 0; i < v.length; i++) {
+      x = i % 77 == 0 ? i : x + 123_456_789;
+      v[i] = x;
+    }
+    roundTrip(regular(200, 5, 1000), v);
+  }
+
+  @Test
+  void specialValuesRoundTripBitExactly() {
+    double[] v = {1, Double.NaN, STALE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0,
+        Double.MIN_VALUE, Double.MAX_VALUE, Double.longBitsToDouble(0x7ff8000000000001L), STALE, 7.25, STALE};
+    roundTrip(regular(v.length, -10_000, 1000), v);
+  }
+
+  @Test
+  void irregularTimestampsBigGapsNegativeDod() {
+    Random rnd = new Random(3);
+    List<Long> ts = new ArrayList<>();
+    long t = -5_000_000L;
+    long[] steps = {1000, 1003, 997, 1, 15_000, 1000, 8191, 8192, 8193, 131_073, 600_000, 86_400_000L * 400,
+        1000, 2, 1_000_000_000_000L, 999};
+    for (long s : steps) {
+      t += s;
+      ts.add(t);
+    }
+    for (int i = 0; i < 150; i++) {
+      t += 1 + rnd.nextInt(3000);
+      ts.add(t);
+    }
+    long[] arr = ts.stream().mapToLong(Long::longValue).toArray();
+    double[] v = new double[arr.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rnd.nextInt(100);
+    }
+    roundTrip(arr, v);
+  }
+
+  @Test
+  void aggrChunkRoundTrip() {
+    AggrAppender a = new AggrAppender(1);
+    Random rnd = new Random(4);
+    int n = 130;
+    double[][] f = new double[n][5];
+    long[] counts = new long[n];
+    long[] t = new long[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = 9_000 + i * 10_000L + (i % 7 == 0 ? -3000 : 0);
+      counts[i] = i % 9 == 0 ? 3 : 10;
+      for (int j = 0; j < 5; j++) {
+        f[i][j] = i % 11 == 0 ? Double.NaN : rnd.nextGaussian() * 100;
+      }
+      a.append(t[i], counts[i], f[i][0], f[i][1], f[i][2], f[i][3], f[i][4]);
+    }
+    for (Chunk c : new Chunk[] {a.snapshot(), a.seal()}) {
+      AggrIterator it = new AggrIterator();
+      it.reset(c);
+      for (int i = 0; i < n; i++) {
+        assertThat(it.next()).isTrue();
+        assertThat(it.timestamp()).isEqualTo(t[i]);
+        assertThat(it.count()).isEqualTo(counts[i]);
+        double[] got = {it.sum(), it.min(), it.max(), it.last(), it.counter()};
+        for (int j = 0; j < 5; j++) {
+          assertThat(Double.doubleToRawLongBits(got[j])).isEqualTo(Double.doubleToRawLongBits(f[i][j]));
+        }
+      }
+      assertThat(it.next()).isFalse();
+      assertThat(c.maxTime()).isEqualTo(t[n - 1]);
+    }
+  }
+}

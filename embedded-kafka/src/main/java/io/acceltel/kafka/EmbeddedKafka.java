@@ -1,0 +1,153 @@
+package io.acceltel.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * Apache Kafka's own KRaft broker (combined broker and controller, one node) on loopback, with a data directory
+ * that survives restarts. It is the embedded default of {@code acceltel demo} and the broker of the tests; in
+ * production, acceltel points at a real Kafka cluster instead.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dataDir))) {
+ *   String bootstrap = kafka.bootstrapServers();   // "127.0.0.1:9092"
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  static {
+    // Kafka logs through log4j2; keep the broker quiet unless the operator configured log4j2 explicitly.
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("org.apache.logging.log4j.level", "WARN");
+    }
+  }
+
+  private final Settings settings;
+  private final KafkaRaftServer server;
+
+  private EmbeddedKafka(Settings settings, KafkaRaftServer server) {
+    this.settings = settings;
+    this.server = server;
+  }
+
+  /**
+   * @param dataDir where the log segments and the cluster metadata live
+   * @param host the address to bind; loopback unless configured otherwise
+   * @param port the client port; 0 picks a free one (fixed for the life of this data directory's broker only)
+   * @param partitions default partition count of auto-created topics
+   */
+  public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions) {
+    public static Settings of(Path dataDir) {
+      return new Settings(dataDir, "127.0.0.1", 0, 0, 4);
+    }
+
+    public Settings withPort(int port) {
+      return new Settings(dataDir, host, port, controllerPort, partitions);
+    }
+
+    public Settings withPartitions(int partitions) {
+      return new Settings(dataDir, host, port, controllerPort, partitions);
+    }
+  }
+
+  /** Formats the data directory on first use, then starts the broker and waits until it serves requests. */
+  public static EmbeddedKafka start(Settings requested) {
+    Settings settings = new Settings(requested.dataDir(), requested.host(),
+        requested.port() == 0 ? freePort(requested.host()) : requested.port(),
+        requested.controllerPort() == 0 ? freePort(requested.host()) : requested.controllerPort(),
+        requested.partitions());
+    Properties props = properties(settings);
+    Path logDir = settings.dataDir().resolve("log");
+    if (!Files.exists(logDir.resolve("meta.properties"))) {
+      format(props, settings.dataDir());
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    return new EmbeddedKafka(settings, server);
+  }
+
+  private static Properties properties(Settings s) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@" + s.host() + ":" + s.controllerPort());
+    p.put("listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + ",CONTROLLER://" + s.host() + ":"
+        + s.controllerPort());
+    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port());
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", s.dataDir().resolve("log").toString());
+    p.put("num.partitions", Integer.toString(s.partitions()));
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "true");
+    // A single node on a laptop or CI box: keep memory and file handles modest.
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
+    p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+    return p;
+  }
+
+  private static void format(Properties props, Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      Path config = dataDir.resolve("server.properties");
+      try (var out = Files.newOutputStream(config)) {
+        props.store(out, "acceltel embedded Kafka broker");
+      }
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+          config.toString()}, new PrintStream(output, true, StandardCharsets.UTF_8));
+      if (rc != 0) {
+        throw new IllegalStateException("formatting the Kafka data directory " + dataDir + " failed: "
+            + output.toString(StandardCharsets.UTF_8).trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the Kafka data directory " + dataDir, e);
+    }
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return settings.host() + ":" + settings.port();
+  }
+
+  /** The settings it runs with, ports resolved: start it again with these to restart on the same ports. */
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+}

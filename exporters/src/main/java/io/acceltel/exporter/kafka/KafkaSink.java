@@ -1,0 +1,192 @@
+package io.acceltel.exporter.kafka;
+
+import io.acceltel.exporter.collect.SnapshotListener;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.otlp.OtlpEncoder;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Streams every tick to Kafka: one OTLP request per tick, record key = node name (so a node's series stay on one
+ * partition and one aggregator), {@code acks=all} with idempotence. While Kafka is unreachable ticks wait in a
+ * bounded buffer and are sent in order once it is back; beyond the bound the oldest are dropped and counted.
+ *
+ * <pre>{@code
+ * KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of("127.0.0.1:9092"), registry);
+ * loopBuilder.listener(sink);
+ * }</pre>
+ */
+public final class KafkaSink implements SnapshotListener, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(KafkaSink.class.getName());
+  private static final long LOG_EVERY_MILLIS = 30_000;
+
+  private final KafkaSinkSettings settings;
+  private final KafkaProducer<String, byte[]> producer;
+  private final OtlpEncoder encoder;
+  private final TickBuffer buffer;
+  private final Thread sender;
+  private final Histogram sendLatency;
+  private final Counter sent;
+  private final Counter dropped;
+  private final Counter failures;
+  private volatile boolean running = true;
+  private long lastFailureLog;
+
+  private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version) {
+    this.settings = settings;
+    this.encoder = new OtlpEncoder(version);
+    this.buffer = new TickBuffer(settings.bufferTicks());
+    this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(), new ByteArraySerializer());
+    this.sendLatency = Histogram.builder().name(MetricCatalog.KAFKA_SEND_LATENCY.name())
+        .help(MetricCatalog.KAFKA_SEND_LATENCY.help()).unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+        .register(registry);
+    this.sent = counter(MetricCatalog.KAFKA_SENT).register(registry);
+    this.dropped = counter(MetricCatalog.KAFKA_DROPPED).register(registry);
+    this.failures = counter(MetricCatalog.KAFKA_SEND_FAILURES).register(registry);
+    GaugeWithCallback.builder().name(MetricCatalog.KAFKA_BUFFERED.name()).help(MetricCatalog.KAFKA_BUFFERED.help())
+        .callback(cb -> cb.call(buffer.size())).register(registry);
+    this.sender = new Thread(this::sendLoop, "acceltel-kafka-sink");
+    this.sender.setDaemon(true);
+  }
+
+  public static KafkaSink start(KafkaSinkSettings settings, PrometheusRegistry registry) {
+    KafkaSink sink = new KafkaSink(settings, registry, version());
+    sink.sender.start();
+    return sink;
+  }
+
+  private static String version() {
+    String v = KafkaSink.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static Counter.Builder counter(MetricDefinition metric) {
+    return Counter.builder().name(metric.name()).help(metric.help());
+  }
+
+  private static Map<String, Object> producerConfig(KafkaSinkSettings s) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "acceltel-exporter");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, s.compression());
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    long timeout = s.sendTimeout().toMillis();
+    // One attempt must end within the send timeout so the sender can log, count and retry; the buffer, not the
+    // producer's own queue, is what holds ticks through an outage.
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeout / 2));
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
+    config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024);
+    return config;
+  }
+
+  @Override
+  public void onSnapshot(NodeSnapshot snapshot) {
+    byte[] payload = encoder.encode(snapshot);
+    int droppedNow = buffer.offer(new TickBuffer.Tick(snapshot.node(), snapshot.timestampMillis(), payload));
+    if (droppedNow > 0) {
+      dropped.inc(droppedNow);
+    }
+  }
+
+  private void sendLoop() {
+    while (running) {
+      TickBuffer.Tick tick;
+      try {
+        tick = buffer.takeForSending(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (tick == null) {
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        producer.send(new ProducerRecord<>(settings.topic(), null, tick.timestampMillis(), tick.node(),
+            tick.payload())).get(settings.sendTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        sendLatency.observe((System.nanoTime() - start) / 1e9);
+        sent.inc();
+        buffer.acknowledged();
+      } catch (InterruptedException e) {
+        return;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        failures.inc();
+        logFailure(e);
+        backOff();
+      }
+    }
+  }
+
+  private void logFailure(Exception e) {
+    long now = System.currentTimeMillis();
+    if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
+      lastFailureLog = now;
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      LOG.warning(() -> "cannot send to Kafka at " + settings.bootstrapServers() + " (" + cause.getMessage()
+          + "); holding " + buffer.size() + " of at most " + settings.bufferTicks() + " ticks and retrying");
+    }
+  }
+
+  private void backOff() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Ticks waiting for an acknowledgement. */
+  public int buffered() {
+    return buffer.size();
+  }
+
+  public long droppedTicks() {
+    return buffer.dropped();
+  }
+
+  /** Waits until every buffered tick is acknowledged (used on shutdown and by tests); true if all were. */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    return buffer.awaitEmpty(timeout.toMillis());
+  }
+
+  @Override
+  public void close() {
+    try {
+      flush(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running = false;
+    sender.interrupt();
+    try {
+      sender.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+    if (buffer.size() > 0) {
+      LOG.log(Level.WARNING, "stopping with {0} ticks not acknowledged by Kafka", buffer.size());
+    }
+  }
+}

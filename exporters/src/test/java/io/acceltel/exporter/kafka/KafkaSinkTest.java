@@ -1,0 +1,147 @@
+package io.acceltel.exporter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.collect.CollectionLoop;
+import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.exporter.testing.Await;
+import io.acceltel.kafka.EmbeddedKafka;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exporter's Kafka sink against Apache Kafka's own broker on loopback. */
+class KafkaSinkTest {
+  private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, int atLeast) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      Await.until("topic metadata", Duration.ofSeconds(30), () -> {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic);
+        if (infos == null || infos.isEmpty()) {
+          return false;
+        }
+        infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        return true;
+      });
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      Await.until(atLeast + " records", Duration.ofSeconds(60), () -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return records.size() >= atLeast;
+      });
+      consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      return records;
+    }
+  }
+
+  private static CollectionLoop loop(SimulatedBackend backend, List<Long> published, KafkaSink sink) {
+    return CollectionLoop.builder("node-o", backend.devices()).interval(Duration.ofMillis(100))
+        .listener(s -> published.add(s.timestampMillis())).listener(sink).build();
+  }
+
+  @Test
+  void sendsOneOtlpRequestPerTickKeyedByNode(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 1));
+        CollectionLoop loop = CollectionLoop.builder("node-k", backend.devices()).build();
+        KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.bootstrapServers()), new PrometheusRegistry())) {
+      sink.onSnapshot(loop.tick(1_795_349_049_000L));
+      sink.onSnapshot(loop.tick(1_795_349_050_000L));
+      assertThat(sink.flush(Duration.ofSeconds(60))).isTrue();
+
+      List<ConsumerRecord<String, byte[]>> records = readAll(kafka.bootstrapServers(), "acceltel.metrics.v1", 2);
+      assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.key()).isEqualTo("node-k"));
+      ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(records.get(0).value());
+      assertThat(request.getResourceMetrics(0).getResource().getAttributesList())
+          .extracting(KeyValue::getKey).contains("node", "service.name");
+      List<Metric> metrics = request.getResourceMetrics(0).getScopeMetrics(0).getMetricsList();
+      Metric power = metrics.stream().filter(m -> m.getName().equals("accelerator_power_watts")).findFirst()
+          .orElseThrow();
+      assertThat(power.getUnit()).isEqualTo("W");
+      assertThat(power.getGauge().getDataPointsList()).hasSize(2).allSatisfy(p -> {
+        assertThat(p.getTimeUnixNano()).isIn(1_795_349_049_000_000_000L, 1_795_349_050_000_000_000L);
+        assertThat(p.getAttributesList()).extracting(KeyValue::getKey)
+            .contains("node", "device", "uuid", "model", "vendor");
+      });
+      Metric xid = metrics.stream().filter(m -> m.getName().equals("accelerator_clock_event_active")).findFirst()
+          .orElseThrow();
+      assertThat(xid.getGauge().getDataPoints(0).getAttributesList()).extracting(KeyValue::getKey)
+          .contains("reason");
+      assertThat(metrics).filteredOn(m -> m.hasSum()).allSatisfy(m -> {
+        assertThat(m.getSum().getIsMonotonic()).isTrue();
+        assertThat(m.getName()).doesNotEndWith("_total");
+      });
+    }
+  }
+
+  /**
+   * The broker goes away for about 30 s while the exporter ticks at 10 Hz (300 ticks) and the buffer holds 100:
+   * every tick still held is delivered once the broker is back, and the dropped counter accounts exactly for the
+   * rest.
+   */
+  @Test
+  void holdsTicksThroughABrokerOutageAndCountsExactlyWhatItDrops(@TempDir Path dir) throws Exception {
+    int bound = 100;
+    List<Long> published = new CopyOnWriteArrayList<>();
+    EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir));
+    EmbeddedKafka.Settings brokerSettings = kafka.settings();
+    try (SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 2));
+        KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.bootstrapServers()).withBufferTicks(bound)
+            .withSendTimeout(Duration.ofSeconds(2)), new PrometheusRegistry())) {
+      try (CollectionLoop before = loop(backend, published, sink)) {
+        before.start();
+        Await.until("10 ticks", Duration.ofSeconds(30), () -> published.size() >= 10);
+      }
+      assertThat(sink.flush(Duration.ofSeconds(30))).as("acknowledged before the outage").isTrue();
+      List<Long> beforeOutage = List.copyOf(published);
+
+      kafka.close();
+      try (CollectionLoop during = loop(backend, published, sink)) {
+        during.start();
+        Await.until("300 ticks during the outage", Duration.ofSeconds(90),
+            () -> published.size() >= beforeOutage.size() + 300);
+      }
+      // The exporter stops ticking before the broker returns, so "the newest ticks" is a fixed set.
+      List<Long> duringOutage = List.copyOf(published.subList(beforeOutage.size(), published.size()));
+      kafka = EmbeddedKafka.start(brokerSettings);
+      assertThat(sink.flush(Duration.ofSeconds(90))).as("the buffer drained").isTrue();
+
+      Set<Long> delivered = readAll(kafka.bootstrapServers(), "acceltel.metrics.v1", published.size()
+          - (int) sink.droppedTicks()).stream().map(ConsumerRecord::timestamp)
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertThat(delivered).as("every delivered tick was published").isSubsetOf(published);
+      assertThat(sink.droppedTicks()).as("dropped = published - delivered, exactly")
+          .isEqualTo(published.size() - delivered.size());
+      assertThat(sink.droppedTicks()).as("300 outage ticks against a bound of 100")
+          .isEqualTo(duringOutage.size() - bound);
+      List<Long> newestHeld = duringOutage.subList(duringOutage.size() - (bound - 1), duringOutage.size());
+      assertThat(delivered).as("the newest ticks within the bound survive the outage").containsAll(newestHeld);
+      assertThat(delivered).as("the first outage tick was in flight, so it is kept")
+          .contains(duringOutage.get(0));
+      assertThat(delivered).containsAll(beforeOutage);
+    } finally {
+      kafka.close();
+    }
+  }
+}

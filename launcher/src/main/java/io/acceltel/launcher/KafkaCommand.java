@@ -1,0 +1,38 @@
+package io.acceltel.launcher;
+
+import io.acceltel.kafka.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code acceltel kafka}: Apache Kafka's own KRaft broker, one node, on loopback: the embedded default. */
+@Command(name = "kafka", mixinStandardHelpOptions = true,
+    description = "Run Apache Kafka's KRaft broker (one node) for local use; production uses a real cluster.")
+final class KafkaCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Broker data directory (default data/kafka).")
+  Path dataDir = Path.of("data", "kafka");
+
+  @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default 127.0.0.1).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Client port (default 9092).")
+  int port = 9092;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Partitions of new topics (default 4).")
+  int partitions = 4;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, host, port, 0, partitions));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      kafka.close();
+      stopped.countDown();
+    }, "acceltel-kafka-shutdown"));
+    System.out.println("acceltel kafka: Apache Kafka broker at " + kafka.bootstrapServers() + ", data in " + dataDir);
+    stopped.await();
+    return 0;
+  }
+}
