@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:?usage: exporter-footprint.sh SECONDS [exporter flags...]}; shift
 port=$((20000 + RANDOM % 20000))
-"$root/acceltel" exporter --listen="127.0.0.1:$port" "$@" >/tmp/acceltel-footprint.log 2>&1 &
+ACCELTEL_NO_BUILD=1 "$root/acceltel" exporter --listen="127.0.0.1:$port" "$@" >/tmp/acceltel-footprint.log 2>&1 &
 launcher=$!
 trap 'kill $launcher 2>/dev/null || true' EXIT
 for _ in $(seq 1 200); do

@@ -111,7 +111,7 @@ public final class NodeExporter implements AutoCloseable {
     MetricsHttpServer http;
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), registry,
-          () -> exposition.latest().isPresent(), endpoints(backend, health, announce));
+          () -> exposition.latest().isPresent(), endpoints(backend, health, announce)).preRendered(exposition);
     } catch (IOException e) {
       loop.close();
       kafka.ifPresent(KafkaSink::close);

@@ -84,14 +84,24 @@ final class SeriesKeyCache {
     return h ^ (h >>> 33);
   }
 
-  /** FNV-1a over a byte range, continuing from {@code seed}. */
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Hashes a byte range, continuing from {@code seed}, eight bytes at a time: this runs for every sample on the
+   * ingest path, where a byte-at-a-time hash was a tenth of the decode cost. Collisions only cost a compare.
+   */
   static long hash(long seed, byte[] buf, int from, int to) {
-    long h = seed;
-    for (int i = from; i < to; i++) {
-      h ^= buf[i];
-      h *= 0x100000001b3L;
+    long h = seed ^ (to - from);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      h = Long.rotateLeft(h ^ ((long) LONGS.get(buf, i) * 0x9E3779B97F4A7C15L), 29) * 0xBF58476D1CE4E5B9L;
     }
-    return h;
+    long tail = 0;
+    for (int shift = 0; i < to; i++, shift += 8) {
+      tail |= (buf[i] & 0xFFL) << shift;
+    }
+    return Long.rotateLeft(h ^ (tail * 0x9E3779B97F4A7C15L), 29) * 0xBF58476D1CE4E5B9L;
   }
 
   static final long SEED = 0xcbf29ce484222325L;

@@ -12,12 +12,10 @@ import java.util.List;
  * attribution labels. Built once per device per tick; each series then adds its own labels.
  */
 final class DeviceLabelSet {
-  private final String[] names;
-  private final String[] values;
+  private final Labels base;
 
-  private DeviceLabelSet(String[] names, String[] values) {
-    this.names = names;
-    this.values = values;
+  private DeviceLabelSet(Labels base) {
+    this.base = base;
   }
 
   static DeviceLabelSet of(String node, DeviceSnapshot device) {
@@ -35,20 +33,17 @@ final class DeviceLabelSet {
       names[fixed + i] = attribution.labelNames().get(i);
       values[fixed + i] = attribution.labelValues().get(i);
     }
-    return new DeviceLabelSet(names, values);
+    return new DeviceLabelSet(Labels.of(names, values));
   }
 
-  /** These labels plus a series' own. */
+  /**
+   * These labels plus a series' own. The device's labels are sorted once per device and tick; most series add
+   * nothing and share them, the rest merge one or two labels into the sorted set.
+   */
   Labels with(List<String> extraNames, List<String> extraValues) {
     if (extraNames.isEmpty()) {
-      return Labels.of(names, values);
+      return base;
     }
-    String[] n = java.util.Arrays.copyOf(names, names.length + extraNames.size());
-    String[] v = java.util.Arrays.copyOf(values, values.length + extraNames.size());
-    for (int i = 0; i < extraNames.size(); i++) {
-      n[names.length + i] = extraNames.get(i);
-      v[names.length + i] = extraValues.get(i);
-    }
-    return Labels.of(n, v);
+    return base.merge(extraNames.toArray(String[]::new), extraValues.toArray(String[]::new));
   }
 }

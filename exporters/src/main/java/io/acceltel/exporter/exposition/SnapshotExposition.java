@@ -1,6 +1,17 @@
 package io.acceltel.exporter.exposition;
 
 import io.acceltel.exporter.collect.SnapshotListener;
+import io.acceltel.exporter.http.PreRenderedMetrics;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -8,10 +19,15 @@ import java.util.Optional;
 
 /**
  * Bridges ticks to the Prometheus registry: each tick is rendered once, through the chosen name view, when it is
- * published; a scrape only serializes the last rendering and never touches a device.
+ * published; a scrape only serializes the last rendering and never touches a device. For the formats scrapers
+ * actually use, the rendering is also serialized on the tick thread, so a scrape of the device metrics is a copy.
  */
-public final class SnapshotExposition implements MultiCollector, SnapshotListener {
+public final class SnapshotExposition implements MultiCollector, SnapshotListener, PreRenderedMetrics {
+  private static final byte[] OPENMETRICS_EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
+
   private final MetricNameView view;
+  /** Formats a scraper asked for; each tick pre-serializes these. Bounded by the number of exposition formats. */
+  private final Set<ExpositionFormatWriter> requestedFormats = ConcurrentHashMap.newKeySet();
   private volatile Rendered current;
 
   public SnapshotExposition(MetricNameView view) {
@@ -20,7 +36,14 @@ public final class SnapshotExposition implements MultiCollector, SnapshotListene
 
   @Override
   public void onSnapshot(NodeSnapshot snapshot) {
-    current = new Rendered(snapshot, view.render(snapshot));
+    MetricSnapshots metrics = view.render(snapshot);
+    Set<String> names = new HashSet<>();
+    metrics.forEach(m -> names.add(m.getMetadata().getPrometheusName()));
+    Rendered rendered = new Rendered(snapshot, metrics, Set.copyOf(names), new ConcurrentHashMap<>());
+    for (ExpositionFormatWriter writer : requestedFormats) {
+      rendered.serialized(writer);
+    }
+    current = rendered;
   }
 
   @Override
@@ -29,11 +52,49 @@ public final class SnapshotExposition implements MultiCollector, SnapshotListene
     return r == null ? new MetricSnapshots() : r.metrics();
   }
 
+  @Override
+  public byte[] serialized(ExpositionFormatWriter writer) {
+    requestedFormats.add(writer);
+    Rendered r = current;
+    return r == null ? new byte[0] : r.serialized(writer);
+  }
+
+  @Override
+  public boolean covers(String prometheusName) {
+    Rendered r = current;
+    return r != null && r.names().contains(prometheusName);
+  }
+
   /** The tick being served, if any has completed yet. */
   public Optional<NodeSnapshot> latest() {
     Rendered r = current;
     return r == null ? Optional.empty() : Optional.of(r.snapshot());
   }
 
-  private record Rendered(NodeSnapshot snapshot, MetricSnapshots metrics) {}
+  private record Rendered(NodeSnapshot snapshot, MetricSnapshots metrics, Set<String> names,
+      Map<String, byte[]> bytesByFormat) {
+    byte[] serialized(ExpositionFormatWriter writer) {
+      return bytesByFormat.computeIfAbsent(writer.getContentType(), type -> write(writer, metrics));
+    }
+  }
+
+  private static byte[] write(ExpositionFormatWriter writer, MetricSnapshots metrics) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 * 1024);
+    try {
+      writer.write(out, metrics);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] bytes = out.toByteArray();
+    // The per-scrape part that follows ends the OpenMetrics exposition; this part must not end it first.
+    if (endsWith(bytes, OPENMETRICS_EOF)) {
+      return Arrays.copyOf(bytes, bytes.length - OPENMETRICS_EOF.length);
+    }
+    return bytes;
+  }
+
+  private static boolean endsWith(byte[] bytes, byte[] suffix) {
+    return bytes.length >= suffix.length
+        && Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
+  }
 }

@@ -40,6 +40,19 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final ExpositionFormats formats = ExpositionFormats.init();
   private final BooleanSupplier ready;
   private final Map<String, Endpoint> endpoints;
+  private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
+
+  private static final PreRenderedMetrics NOTHING_PRE_RENDERED = new PreRenderedMetrics() {
+    @Override
+    public byte[] serialized(ExpositionFormatWriter writer) {
+      return new byte[0];
+    }
+
+    @Override
+    public boolean covers(String prometheusName) {
+      return false;
+    }
+  };
 
   private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready,
       Map<String, Endpoint> endpoints) {
@@ -96,6 +109,12 @@ public final class MetricsHttpServer implements AutoCloseable {
     return server.actualPort();
   }
 
+  /** Serves these families from their pre-serialized bytes instead of writing them per scrape. */
+  public MetricsHttpServer preRendered(PreRenderedMetrics metrics) {
+    this.preRendered = metrics;
+    return this;
+  }
+
   private void handle(HttpServerRequest request) {
     Endpoint endpoint = endpoints.get(request.path());
     if (endpoint != null) {
@@ -141,10 +160,16 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   private void serveMetrics(HttpServerRequest request) {
     try {
-      MetricSnapshots snapshots = scrape(request.params().getAll("name[]"));
+      List<String> names = request.params().getAll("name[]");
       ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
-      ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
-      writer.write(body, snapshots);
+      ByteArrayOutputStream body = new ByteArrayOutputStream(128 * 1024);
+      if (names.isEmpty()) {
+        // Device families are pre-serialized per tick; only the exporter's own families are written now.
+        body.write(preRendered.serialized(writer));
+        writer.write(body, registry.scrape(name -> !preRendered.covers(name)));
+      } else {
+        writer.write(body, scrape(names));
+      }
       request.response()
           .putHeader("Content-Type", writer.getContentType())
           .end(Buffer.buffer(body.toByteArray()));

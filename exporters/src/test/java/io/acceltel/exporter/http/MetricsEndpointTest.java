@@ -156,7 +156,9 @@ class MetricsEndpointTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
         ct -> assertThat(ct).startsWith("application/openmetrics-text"));
-    assertThat(response.body()).contains("# UNIT accelerator_power_watts watts").endsWith("# EOF\n");
+    assertThat(response.body()).contains("# UNIT accelerator_power_watts watts").endsWith("# EOF\n")
+        .contains("# TYPE acceltel_exporter_ticks counter");
+    assertThat(response.body().split("# EOF", -1)).as("exactly one end marker").hasSize(2);
   }
 
   @Test
