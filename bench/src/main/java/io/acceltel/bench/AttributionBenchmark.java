@@ -9,19 +9,14 @@ import io.acceltel.exporter.attribution.KubernetesAttributor;
 import io.acceltel.exporter.attribution.pods.PodLabelIndex;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;
 import io.acceltel.exporter.collect.CollectionLoop;
-import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.DeviceReader;
-import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.exporter.exposition.NativeNameView;
-import io.acceltel.exporter.nvml.NvmlBackendProvider;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -66,12 +61,7 @@ public class AttributionBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    Path library = NvmlDoubleControl.path();
-    if (library.getFileName().toString().contains("double")) {
-      NvmlDoubleControl.load(library).nvmlDouble_reset(8);
-    }
-    backend = new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
-        BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP));
+    backend = NvmlDoubleControl.openEightGpus();
     loop = CollectionLoop.builder("bench", backend.devices())
         .attributor(attribution ? attributor(backend.devices()) : DeviceAttributor.NONE)
         .build();

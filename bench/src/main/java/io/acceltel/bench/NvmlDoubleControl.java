@@ -4,6 +4,12 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import io.acceltel.exporter.device.BackendContext;
+import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.exporter.nvml.NvmlBackendProvider;
 
 /**
  * The control functions of {@code libnvml_double.so}, the C test double of libnvidia-ml that the exporters' test
@@ -24,5 +30,18 @@ interface NvmlDoubleControl extends Library {
 
   static NvmlDoubleControl load(Path path) {
     return Native.load(path.toString(), NvmlDoubleControl.class);
+  }
+
+  /**
+   * The NVML backend opened on {@link #path()}: on the double, set to 8 GPUs first; on a real libnvidia-ml, the GPUs
+   * the machine has.
+   */
+  static DeviceBackend openEightGpus() throws BackendUnavailableException {
+    Path library = path();
+    if (library.getFileName().toString().contains("double")) {
+      load(library).nvmlDouble_reset(8);
+    }
+    return new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
+        BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP));
   }
 }

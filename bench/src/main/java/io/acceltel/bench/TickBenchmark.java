@@ -1,18 +1,13 @@
 package io.acceltel.bench;
 
 import io.acceltel.exporter.collect.CollectionLoop;
-import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
-import io.acceltel.exporter.device.NativeCallObserver;
-import io.acceltel.exporter.nvml.NvmlBackendProvider;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,12 +43,7 @@ public class TickBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws Exception {
-    Path library = NvmlDoubleControl.path();
-    if (library.getFileName().toString().contains("double")) {
-      NvmlDoubleControl.load(library).nvmlDouble_reset(8);
-    }
-    backend = new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
-        BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP));
+    backend = NvmlDoubleControl.openEightGpus();
     readers = backend.devices();
     loop = CollectionLoop.builder("bench", readers).build();
   }
