@@ -6,6 +6,8 @@ import io.acceltel.aggregator.ingest.RemoteWriteDecoder;
 import io.acceltel.aggregator.ingest.SampleBatch;
 import io.acceltel.aggregator.ingest.SampleWriter;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
@@ -35,19 +37,46 @@ public final class RemoteWriteHandler {
   private final SampleWriter writer;
   private final IngestStats stats;
   private final Limits limits;
-  /** Used only inside {@link SampleWriter#write}, under its lock, so one decoder and batch serve all requests. */
-  private final RemoteWriteDecoder decoder;
-  private final SampleBatch batch = new SampleBatch();
+  /**
+   * One decoder (with its series cache) and batch per worker thread: requests decode in parallel, outside the write
+   * lock, and only the appends are serialized. The pool has one thread per core, so there are that many caches.
+   */
+  private final ThreadLocal<Decoding> decoding;
+  private final WorkerExecutor workers;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final int maxInFlight;
+
+  private record Decoding(RemoteWriteDecoder decoder, SampleBatch batch) {}
 
   public RemoteWriteHandler(Vertx vertx, SampleWriter writer, IngestStats stats, Limits limits) {
     this.vertx = vertx;
     this.writer = writer;
     this.stats = stats;
     this.limits = limits;
-    this.decoder = new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), 4 << 20);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.workers = vertx.createSharedWorkerExecutor("acceltel-remote-write", threads);
+    this.maxInFlight = 4 * threads;
+    this.decoding = ThreadLocal.withInitial(() -> new Decoding(
+        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), 4 << 20), new SampleBatch()));
   }
 
   public void handle(HttpServerRequest request) {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      // 503, not 429: Prometheus retries 5xx by default but drops on 429 unless retry_on_http_429 is set.
+      request.response().setStatusCode(503).putHeader("Retry-After", "1")
+          .end("too many remote_write requests in flight; retry\n");
+      return;
+    }
+    // Released once, whether the response ends or the client goes away first.
+    java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+      }
+    };
+    request.response().endHandler(v -> release.run());
+    request.response().closeHandler(v -> release.run());
     String length = request.getHeader("Content-Length");
     if (length != null && parseLong(length) > limits.maxBodyBytes()) {
       tooLarge(request);
@@ -68,7 +97,7 @@ public final class RemoteWriteHandler {
     });
     request.endHandler(v -> {
       if (!refused[0]) {
-        vertx.executeBlocking(() -> store(body.getBytes()), false)
+        workers.executeBlocking(() -> store(body.getBytes()), false)
             .onSuccess(reply -> reply.send(request))
             .onFailure(e -> {
               LOG.log(Level.WARNING, "remote_write failed", e);
@@ -111,8 +140,10 @@ public final class RemoteWriteHandler {
     } catch (IOException e) {
       return new Reply(400, "the body is not valid snappy data: " + e.getMessage());
     }
+    Decoding d = decoding.get();
     try {
-      writer.write(SOURCE, batch, b -> decoder.decode(raw, raw.length, b));
+      d.decoder().decode(raw, raw.length, d.batch());
+      writer.appendDecoded(SOURCE, d.batch());
       return new Reply(204, "");
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, "a remote_write request");

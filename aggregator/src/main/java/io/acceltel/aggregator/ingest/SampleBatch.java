@@ -13,6 +13,11 @@ public final class SampleBatch {
   private int size;
   private int skipped;
 
+  /** Adds one sample, as a decoder does; public for writers of samples that do not come from a decoder. */
+  public void append(int ref, long timestampMillis, double value) {
+    add(ref, timestampMillis, value);
+  }
+
   void clear() {
     size = 0;
     skipped = 0;

@@ -1,0 +1,143 @@
+package io.acceltel.aggregator.rules;
+
+import io.acceltel.model.series.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Evaluates {@link AggregationRule}s on the ingest path. Which rules a series feeds, and into which group, is decided
+ * once when the series is first resolved ({@link #bind}); per sample it is an array lookup and a few additions.
+ * A window is emitted once samples a full interval past its end have arrived (the watermark), so samples of one
+ * tick from all nodes land before the window closes.
+ *
+ * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
+ * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
+ * Not thread-safe: called under the ingest write lock.
+ */
+public final class StreamingAggregator {
+  /** Receives an output sample; the caller appends it to storage like any other sample. */
+  @FunctionalInterface
+  public interface Output {
+    void emit(Labels labels, long timestampMillis, double value);
+  }
+
+  private final List<AggregationRule> rules;
+  private final List<Map<Labels, Group>> groupsByRule = new ArrayList<>();
+  private final long[] watermark;
+  private Binding[][] bindings = new Binding[1024][];
+
+  private record Binding(int rule, Group group) {}
+
+  /** One group's windows: window start -> per-series accumulators. */
+  private static final class Group {
+    final Labels outputLabels;
+    final TreeMap<Long, Map<Integer, double[]>> windows = new TreeMap<>();
+
+    Group(Labels outputLabels) {
+      this.outputLabels = outputLabels;
+    }
+  }
+
+  public StreamingAggregator(List<AggregationRule> rules) {
+    this.rules = List.copyOf(rules);
+    this.watermark = new long[rules.size()];
+    for (int i = 0; i < rules.size(); i++) {
+      groupsByRule.add(new HashMap<>());
+    }
+  }
+
+  public boolean isEmpty() {
+    return rules.isEmpty();
+  }
+
+  /** Called when a series is resolved to {@code ref}: decides once which rules and groups it feeds. */
+  public void bind(int ref, Labels labels) {
+    if (rules.isEmpty()) {
+      return;
+    }
+    List<Binding> found = new ArrayList<>();
+    for (int r = 0; r < rules.size(); r++) {
+      AggregationRule rule = rules.get(r);
+      if (!rule.metric().equals(labels.metricName())) {
+        continue;
+      }
+      Labels.Builder out = Labels.EMPTY.toBuilder().set(Labels.METRIC_NAME, rule.record());
+      for (String label : rule.by()) {
+        out.set(label, labels.get(label));
+      }
+      Labels key = out.build();
+      found.add(new Binding(r, groupsByRule.get(r).computeIfAbsent(key, Group::new)));
+    }
+    if (ref >= bindings.length) {
+      bindings = java.util.Arrays.copyOf(bindings, Math.max(ref + 1, bindings.length * 2));
+    }
+    bindings[ref] = found.isEmpty() ? null : found.toArray(Binding[]::new);
+  }
+
+  /** Feeds one freshly appended sample. */
+  public void add(int ref, long timestampMillis, double value, Output output) {
+    Binding[] bound = ref < bindings.length ? bindings[ref] : null;
+    if (bound == null || Double.isNaN(value)) {
+      return;
+    }
+    for (Binding b : bound) {
+      long interval = rules.get(b.rule()).interval().toMillis();
+      long start = Math.floorDiv(timestampMillis, interval) * interval;
+      double[] acc = b.group().windows.computeIfAbsent(start, k -> new HashMap<>())
+          .computeIfAbsent(ref, k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+      acc[0] += value;
+      acc[1]++;
+      acc[2] = Math.min(acc[2], value);
+      acc[3] = Math.max(acc[3], value);
+      if (timestampMillis > watermark[b.rule()]) {
+        watermark[b.rule()] = timestampMillis;
+        emitClosed(b.rule(), output);
+      }
+    }
+  }
+
+  /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */
+  private void emitClosed(int r, Output output) {
+    AggregationRule rule = rules.get(r);
+    long interval = rule.interval().toMillis();
+    long closedBefore = watermark[r] - interval;
+    for (Group group : groupsByRule.get(r).values()) {
+      Iterator<Map.Entry<Long, Map<Integer, double[]>>> it = group.windows.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<Long, Map<Integer, double[]>> window = it.next();
+        long end = window.getKey() + interval;
+        if (end > closedBefore) {
+          break;
+        }
+        output.emit(group.outputLabels, end, compute(rule.op(), window.getValue()));
+        it.remove();
+      }
+    }
+  }
+
+  private static double compute(AggregationRule.Op op, Map<Integer, double[]> perSeries) {
+    double sum = 0;
+    double count = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    double sumOfMeans = 0;
+    for (double[] acc : perSeries.values()) {
+      sum += acc[0];
+      count += acc[1];
+      min = Math.min(min, acc[2]);
+      max = Math.max(max, acc[3]);
+      sumOfMeans += acc[0] / acc[1];
+    }
+    return switch (op) {
+      case AVG -> sum / count;
+      case SUM -> sumOfMeans;
+      case MIN -> min;
+      case MAX -> max;
+      case COUNT -> perSeries.size();
+    };
+  }
+}

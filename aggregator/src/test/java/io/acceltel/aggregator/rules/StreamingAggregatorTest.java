@@ -1,0 +1,92 @@
+package io.acceltel.aggregator.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.aggregator.ingest.IngestStats;
+import io.acceltel.aggregator.ingest.SampleBatch;
+import io.acceltel.aggregator.ingest.SampleWriter;
+import io.acceltel.aggregator.storage.RawSeries;
+import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rules computed at ingest equal the same aggregation computed from the raw samples. */
+class StreamingAggregatorTest {
+  private static final long T0 = 1_795_349_040_000L;
+
+  private static Labels gpu(String job, int device) {
+    return Labels.of("__name__", "accelerator_power_watts", "job_name", job, "device", Integer.toString(device));
+  }
+
+  /** Watts of a GPU at second s: distinct per device so sums and means are checkable. */
+  private static double watts(int device, int s) {
+    return 100 * (device + 1) + s;
+  }
+
+  @Test
+  void windowsPerGroupEqualTheRawComputation(@TempDir Path dir) throws Exception {
+    List<AggregationRule> rules = List.of(
+        new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
+            List.of("job_name"), Duration.ofSeconds(10)),
+        new AggregationRule("job:power:avg10s", "accelerator_power_watts", AggregationRule.Op.AVG,
+            List.of("job_name"), Duration.ofSeconds(10)),
+        new AggregationRule("job:power:max10s", "accelerator_power_watts", AggregationRule.Op.MAX,
+            List.of("job_name"), Duration.ofSeconds(10)),
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10)));
+    try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
+      SampleWriter writer = new SampleWriter(storage.appender(), new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(rules));
+      SampleBatch batch = new SampleBatch();
+      // 3 GPUs of job a, 1 of job b, 35 seconds: windows [0,10) [10,20) [20,30) close; [30,40) stays open.
+      for (int s = 0; s < 35; s++) {
+        int second = s;
+        writer.write("test", batch, b -> {
+          for (int d = 0; d < 4; d++) {
+            int ref = writer.resolver().ref(gpu(d < 3 ? "a" : "b", d));
+            b.append(ref, T0 + second * 1000L, watts(d, second));
+          }
+        });
+      }
+      List<RawSeries> sum = storage.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "job:power:sum10s"),
+          LabelMatcher.equal("job_name", "a")), Long.MIN_VALUE, Long.MAX_VALUE);
+      assertThat(sum).hasSize(1);
+      assertThat(sum.get(0).timestamps()).containsExactly(T0 + 10_000, T0 + 20_000, T0 + 30_000);
+      // Window [0,10): each GPU's mean is 100(d+1) + 4.5; the job's sum adds the three means.
+      assertThat(sum.get(0).values()[0]).isEqualTo((100 + 4.5) + (200 + 4.5) + (300 + 4.5));
+      double[] avg = value(storage, "job:power:avg10s", "a");
+      assertThat(avg[1]).isEqualTo(((100 + 14.5) + (200 + 14.5) + (300 + 14.5)) / 3);
+      assertThat(value(storage, "job:power:max10s", "a")[2]).isEqualTo(300 + 29);
+      assertThat(value(storage, "job:power:count10s", "b")[0]).isEqualTo(1);
+      assertThat(value(storage, "job:power:max10s", "b")).hasSize(3);
+    }
+  }
+
+  private static double[] value(Storage storage, String record, String job) {
+    return storage.querier().selectRaw(List.of(LabelMatcher.equal("__name__", record),
+        LabelMatcher.equal("job_name", job)), Long.MIN_VALUE, Long.MAX_VALUE).get(0).values();
+  }
+
+  @Test
+  void loadsRulesFromYamlAndNamesWhatIsWrong(@TempDir Path dir) throws Exception {
+    Path ok = dir.resolve("rules.yaml");
+    Files.writeString(ok, "aggregation_rules:\n  - record: job:u:avg\n    metric: accelerator_utilization_ratio\n"
+        + "    op: avg\n    by: [namespace, job_name]\n    interval: 1m\n");
+    assertThat(AggregationRules.load(ok)).containsExactly(new AggregationRule("job:u:avg",
+        "accelerator_utilization_ratio", AggregationRule.Op.AVG, List.of("namespace", "job_name"),
+        Duration.ofMinutes(1)));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "aggregation_rules:\n  - record: x\n    metric: m\n    op: median\n");
+    assertThatThrownBy(() -> AggregationRules.load(bad))
+        .hasMessageContaining("bad.yaml: aggregation_rules[0]: unknown aggregation 'median'");
+  }
+}
