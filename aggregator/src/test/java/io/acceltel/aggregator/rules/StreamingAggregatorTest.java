@@ -47,8 +47,9 @@ class StreamingAggregatorTest {
       SampleWriter writer = new SampleWriter(storage.appender(), new IngestStats(new PrometheusRegistry()),
           new StreamingAggregator(rules));
       SampleBatch batch = new SampleBatch();
-      // 3 GPUs of job a, 1 of job b, 35 seconds: windows [0,10) [10,20) [20,30) close; [30,40) stays open.
-      for (int s = 0; s < 35; s++) {
+      // 3 GPUs of job a, 1 of job b, 45 seconds. A window closes once samples a full interval past its end have
+      // arrived: [0,10) [10,20) [20,30) close; [30,40) stays open.
+      for (int s = 0; s < 45; s++) {
         int second = s;
         writer.write("test", batch, b -> {
           for (int d = 0; d < 4; d++) {
