@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The node exporter, wired: a device backend, the 1 Hz collection loop, the exposition cache, the platform's own
@@ -49,30 +51,28 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class NodeExporter implements AutoCloseable {
-  private Optional<KafkaSink> kafka = Optional.empty();
+  private static final Logger LOG = Logger.getLogger(NodeExporter.class.getName());
   private static final java.util.Set<String> LINT_REJECTED_METERS = java.util.Set.of("process.cpu.time",
       "system.cpu.count");
+  private final ExporterConfig config;
   private final DeviceBackend backend;
-  private final CollectionLoop loop;
   private final MetricsHttpServer http;
   private final SnapshotExposition exposition;
   private final ExporterSelfMetrics selfMetrics;
-  private final JvmGcMetrics gcMetrics;
-  private final ExporterConfig config;
-  /** Background attribution (kubelet poller, pod watch); a no-op when attribution is off or simulated. */
-  private final AutoCloseable attribution;
+  /**
+   * What runs, in the order it stops: the listener, then the loop (no more ticks), then the Kafka sink (which
+   * hands over the last ticks), attribution's background threads, the backend, the JVM metrics.
+   */
+  private final List<AutoCloseable> shutdownOrder;
 
-  private NodeExporter(ExporterConfig config, DeviceBackend backend, CollectionLoop loop, MetricsHttpServer http,
-      SnapshotExposition exposition, ExporterSelfMetrics selfMetrics, JvmGcMetrics gcMetrics,
-      AutoCloseable attribution) {
+  private NodeExporter(ExporterConfig config, DeviceBackend backend, MetricsHttpServer http,
+      SnapshotExposition exposition, ExporterSelfMetrics selfMetrics, List<AutoCloseable> shutdownOrder) {
     this.config = config;
-    this.attribution = attribution;
     this.backend = backend;
-    this.loop = loop;
     this.http = http;
     this.exposition = exposition;
     this.selfMetrics = selfMetrics;
-    this.gcMetrics = gcMetrics;
+    this.shutdownOrder = List.copyOf(shutdownOrder);
   }
 
   /**
@@ -108,22 +108,30 @@ public final class NodeExporter implements AutoCloseable {
     });
     kafka.ifPresent(loopBuilder::listener);
     CollectionLoop loop = loopBuilder.build();
+    List<AutoCloseable> running = new ArrayList<>(List.of(loop));
+    kafka.ifPresent(running::add);
+    running.addAll(List.of(attribution, backend, gcMetrics));
     MetricsHttpServer http;
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), registry,
           () -> exposition.latest().isPresent(), endpoints(backend, health, announce)).preRendered(exposition);
     } catch (IOException e) {
-      loop.close();
-      kafka.ifPresent(KafkaSink::close);
-      attribution.close();
-      backend.close();
+      closeAll(running);
       throw e;
     }
+    running.add(0, http);
     loop.start();
-    NodeExporter exporter = new NodeExporter(config, backend, loop, http, exposition, selfMetrics, gcMetrics,
-        attribution);
-    exporter.kafka = kafka;
-    return exporter;
+    return new NodeExporter(config, backend, http, exposition, selfMetrics, running);
+  }
+
+  private static void closeAll(List<AutoCloseable> components) {
+    for (AutoCloseable c : components) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "stopping " + c.getClass().getSimpleName() + " failed", e);
+      }
+    }
   }
 
   private static JvmGcMetrics bindPlatformMetrics(PrometheusRegistry registry) {
@@ -173,15 +181,6 @@ public final class NodeExporter implements AutoCloseable {
         + "known: " + backends.names());
   }
 
-  private static void closeQuietly(AutoCloseable resource) {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      java.util.logging.Logger.getLogger(NodeExporter.class.getName())
-          .log(java.util.logging.Level.WARNING, "closing attribution failed", e);
-    }
-  }
-
   /** /health/devices, and the fault injection routes when the devices are simulated. */
   private static Map<String, Endpoint> endpoints(DeviceBackend backend, HealthMonitor health,
       Consumer<String> announce) {
@@ -218,12 +217,7 @@ public final class NodeExporter implements AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
-    loop.close();
-    // After the loop, so the last tick is handed over; close() waits briefly for the broker to take it.
-    kafka.ifPresent(KafkaSink::close);
-    closeQuietly(attribution);
-    backend.close();
-    gcMetrics.close();
+    closeAll(shutdownOrder);
   }
+
 }
