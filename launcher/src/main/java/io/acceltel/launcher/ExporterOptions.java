@@ -66,6 +66,8 @@ final class ExporterOptions {
     if (config != null) {
       source.putYaml(config);
     }
+    // Environment variables override the file (a DaemonSet sets them from the pod spec); flags override both.
+    source.putEnvironment(System.getenv(), "ACCELTEL_", ExporterConfig.keys());
     source.put("devices", devices, "--devices")
         .put("interval", interval, "--interval")
         .put("listen", listen, "--listen")

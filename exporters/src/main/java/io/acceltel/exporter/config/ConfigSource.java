@@ -64,6 +64,22 @@ public final class ConfigSource {
     }
   }
 
+  /**
+   * Takes every environment variable named {@code prefix} + a known key in upper case with dots and dashes as
+   * underscores: with prefix {@code ACCELTEL_}, {@code ACCELTEL_KAFKA_BUFFER_TICKS} sets {@code kafka.buffer-ticks}.
+   * Matching against the known keys keeps the mapping unambiguous; other variables are ignored.
+   */
+  public ConfigSource putEnvironment(Map<String, String> environment, String prefix, Iterable<String> knownKeys) {
+    for (String key : knownKeys) {
+      String name = prefix + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+      String value = environment.get(name);
+      if (value != null) {
+        put(key, value, "$" + name);
+      }
+    }
+    return this;
+  }
+
   /** Sets one key; later layers override earlier ones. Null values are ignored (flag not given). */
   public ConfigSource put(String key, String value, String origin) {
     if (value != null) {

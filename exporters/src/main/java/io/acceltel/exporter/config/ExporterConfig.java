@@ -72,6 +72,11 @@ public record ExporterConfig(
     AttributionConfig.describe(KEYS);
   }
 
+  /** The keys {@link #parse} understands (attribution's pod-label mapping keys aside). */
+  public static java.util.Set<String> keys() {
+    return java.util.Collections.unmodifiableSet(KEYS.keySet());
+  }
+
   public static ExporterConfig parse(ConfigSource source, Collection<String> backends, Collection<String> views)
       throws ConfigException {
     Map<String, String> v = source.values();

@@ -96,4 +96,26 @@ class ExporterConfigTest {
     assertThatThrownBy(() -> new ConfigSource().putYaml(dir.resolve("nope.yaml")))
         .hasMessageContaining("nope.yaml does not exist");
   }
+
+  @Test
+  void environmentVariablesOverrideTheFileAndFlagsOverrideBoth(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exporter.yaml");
+    Files.writeString(file, "interval: 2s\nnode: from-file\n");
+    java.util.Map<String, String> env = java.util.Map.of("ACCELTEL_INTERVAL", "3s", "ACCELTEL_NODE", "from-env",
+        "ACCELTEL_SIMULATED_DEVICES", "5", "UNRELATED", "x");
+    ExporterConfig config = parse(new ConfigSource().putYaml(file)
+        .putEnvironment(env, "ACCELTEL_", ExporterConfig.keys())
+        .put("node", "from-flag", "--node"));
+    assertThat(config.interval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.node()).isEqualTo("from-flag");
+    assertThat(config.simulated().devices()).isEqualTo(5);
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesTheVariable() {
+    ConfigSource source = new ConfigSource().putEnvironment(java.util.Map.of("ACCELTEL_KAFKA_BOOTSTRAP", "k:9092",
+        "ACCELTEL_KAFKA_BUFFER_TICKS", "many"), "ACCELTEL_", ExporterConfig.keys());
+    assertThat(source.origin("kafka.buffer-ticks")).isEqualTo("$ACCELTEL_KAFKA_BUFFER_TICKS");
+    assertThatThrownBy(() -> parse(source)).hasMessageContaining("kafka.buffer-ticks = 'many'");
+  }
 }
