@@ -1,7 +1,7 @@
 package io.acceltel.bench;
 
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.exporter.config.ConfigSource;
+import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package io.acceltel.launcher;
 
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.exporter.config.ConfigException;
+import io.acceltel.model.config.ConfigException;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import java.io.IOException;

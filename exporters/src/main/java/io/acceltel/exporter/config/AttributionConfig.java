@@ -1,5 +1,6 @@
 package io.acceltel.exporter.config;
 
+import io.acceltel.model.config.ConfigException;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;

@@ -1,5 +1,7 @@
 package io.acceltel.exporter.config;
 
+import io.acceltel.model.config.ConfigSource;
+import io.acceltel.model.config.ConfigException;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.kafka.KafkaSinkSettings;

@@ -3,7 +3,7 @@ package io.acceltel.exporter.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.exporter.config.ConfigSource;
+import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.testing.Await;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.acceltel.exporter.config;
 
+import io.acceltel.model.config.ConfigSource;
+import io.acceltel.model.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.exporter.config.ConfigSource;
+import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.testing.Await;
 import java.io.IOException;

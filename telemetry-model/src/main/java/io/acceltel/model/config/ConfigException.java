@@ -1,4 +1,4 @@
-package io.acceltel.exporter.config;
+package io.acceltel.model.config;
 
 /**
  * A configuration value is wrong. The message names the key, the bad value and what is allowed, and is printed to

@@ -1,4 +1,4 @@
-package io.acceltel.exporter.config;
+package io.acceltel.model.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
