@@ -1,6 +1,7 @@
 package io.acceltel.exporter.nvml;
 
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.Optional;
  * says what is wrong and what to do.
  */
 final class NvmlLoader {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(NvmlLoader.class.getName());
   static final String DEFAULT_LIBRARY = "libnvidia-ml.so.1";
   private static final String ALTERNATIVES =
       "install the NVIDIA driver (in Kubernetes, run with the NVIDIA container toolkit), point --nvml-library at it,"
@@ -25,13 +28,25 @@ final class NvmlLoader {
       throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES);
     }
     try {
-      return Native.load(name, NvmlLibrary.class);
+      NvmlLibrary proxy = Native.load(name, NvmlLibrary.class);
+      return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
       if (explicitPath.isEmpty()) {
         throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES, e);
       }
       throw new BackendUnavailableException("NVIDIA driver library " + name + " could not be loaded ("
           + firstLine(e.getMessage()) + "): " + ALTERNATIVES, e);
+    }
+  }
+
+  /** The per-tick calls through JNA direct mapping when the driver exports them all, else the proxy alone. */
+  private static NvmlLibrary withDirectCalls(NativeLibrary library, NvmlLibrary proxy) {
+    try {
+      return new NvmlDirect(library, proxy);
+    } catch (UnsatisfiedLinkError e) {
+      LOG.info(() -> "this driver lacks a per-tick NVML function (" + firstLine(e.getMessage())
+          + "); using the slower JNA proxy for every call");
+      return proxy;
     }
   }
 
