@@ -1,6 +1,7 @@
 package io.acceltel.exporter.config;
 
 import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.ConfigValues;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  */
 final class AttributionConfig {
   static final String POD_LABELS = "attribution.pod-labels";
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final int MAX_LABELS_LIMIT = 20;
 
@@ -81,9 +80,10 @@ final class AttributionConfig {
       throw ConfigException.badValue("attribution.resource-names", names, "one or more resource names, e.g. "
           + String.join(",", ResourceNames.DEFAULT));
     }
-    Duration refresh = refresh(v.get("attribution.refresh"), d.refresh());
-    int maxLabels = integer(v, "attribution.max-labels", d.maxLabels(), 0, MAX_LABELS_LIMIT);
-    int maxValueLength = integer(v, "attribution.max-value-length", d.maxValueLength(), 1, 1024);
+    ConfigValues values = new ConfigValues(v);
+    Duration refresh = values.duration("attribution.refresh", d.refresh(), Duration.ofMillis(100));
+    int maxLabels = values.integer("attribution.max-labels", d.maxLabels(), 0, MAX_LABELS_LIMIT);
+    int maxValueLength = values.integer("attribution.max-value-length", d.maxValueLength(), 1, 1024);
     Map<String, String> podLabels = podLabels(v, d.podLabels());
     if (podLabels.size() > maxLabels) {
       throw ConfigException.badValue(POD_LABELS, asText(podLabels), podLabels.size() + " pod labels are "
@@ -147,40 +147,5 @@ final class AttributionConfig {
     return b.toString();
   }
 
-  private static Duration refresh(String value, Duration def) throws ConfigException {
-    if (value == null) {
-      return def;
-    }
-    Matcher m = DURATION.matcher(value.trim());
-    String allowed = "a duration such as 2s or 500ms, at least 100ms";
-    if (!m.matches()) {
-      throw ConfigException.badValue("attribution.refresh", value, allowed);
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
-    if (d.toMillis() < 100) {
-      throw ConfigException.badValue("attribution.refresh", value, allowed);
-    }
-    return d;
-  }
 
-  private static int integer(Map<String, String> v, String key, int def, int min, int max) throws ConfigException {
-    String value = v.get(key);
-    if (value == null) {
-      return def;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ConfigException.badValue(key, value, "a whole number from " + min + " to " + max);
-  }
 }

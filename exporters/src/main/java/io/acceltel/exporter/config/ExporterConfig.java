@@ -1,6 +1,7 @@
 package io.acceltel.exporter.config;
 
 import io.acceltel.model.config.ConfigSource;
+import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,7 +48,6 @@ public record ExporterConfig(
 
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
   private static final Pattern LISTEN = Pattern.compile("(.*):(\\d+)");
 
   /** Every key the exporter understands, with its description; unknown keys are errors, not silently ignored. */
@@ -82,6 +81,7 @@ public record ExporterConfig(
   public static ExporterConfig parse(ConfigSource source, Collection<String> backends, Collection<String> views)
       throws ConfigException {
     Map<String, String> v = source.values();
+    ConfigValues values = new ConfigValues(v);
     for (String key : v.keySet()) {
       if (!KEYS.containsKey(key) && !AttributionConfig.isPodLabelKey(key)) {
         throw new ConfigException("unknown configuration key '" + key + "' (from " + source.origin(key)
@@ -90,15 +90,15 @@ public record ExporterConfig(
     }
     Set<String> deviceChoices = new TreeSet<>(backends);
     deviceChoices.add(AUTO);
-    String devices = oneOf(v, "devices", "nvml", deviceChoices);
-    String names = oneOf(v, "names", "native", new TreeSet<>(views));
-    Duration interval = duration(v, "interval", Duration.ofSeconds(1), Duration.ofMillis(100));
+    String devices = values.oneOf("devices", "nvml", deviceChoices);
+    String names = values.oneOf("names", "native", views);
+    Duration interval = values.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100));
     String listen = v.getOrDefault("listen", "127.0.0.1:" + DEFAULT_PORT);
     Matcher m = LISTEN.matcher(listen);
     if (!m.matches() || m.group(1).isEmpty()) {
       throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9835 or 0.0.0.0:9835");
     }
-    int port = integer("listen", m.group(2), 0, 65535);
+    int port = ConfigValues.integer("listen", m.group(2), 0, 65535);
     String node = v.getOrDefault("node", defaultNode());
     if (node.isBlank()) {
       throw ConfigException.badValue("node", node, "a non-empty node name");
@@ -107,10 +107,9 @@ public record ExporterConfig(
     Optional<Path> dcmiLibrary = Optional.ofNullable(v.get("dcmi.library")).filter(s -> !s.isBlank()).map(Path::of);
     SimulatedSettings defaults = SimulatedSettings.DEFAULT;
     SimulatedSettings simulated = new SimulatedSettings(
-        integer("simulated.devices", v.getOrDefault("simulated.devices", "" + defaults.devices()), 1, 1024),
-        nonBlank(v, "simulated.model", defaults.model()),
-        parse("simulated.seed", v.getOrDefault("simulated.seed", "" + defaults.seed()), Long::parseLong,
-            "a whole number"));
+        values.integer("simulated.devices", defaults.devices(), 1, 1024),
+        values.nonBlank("simulated.model", defaults.model()),
+        values.longValue("simulated.seed", defaults.seed()));
     AttributionSettings attribution = AttributionConfig.parse(v);
     return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
         dcmiLibrary, attribution, kafka(v));
@@ -126,9 +125,10 @@ public record ExporterConfig(
       }
       return Optional.empty();
     }
-    String topic = nonBlank(v, "kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
-    String compression = oneOf(v, "kafka.compression", "zstd", new TreeSet<>(Set.of("zstd", "lz4", "none")));
-    int buffer = integer("kafka.buffer-ticks", v.getOrDefault("kafka.buffer-ticks", "600"), 1, 86_400);
+    ConfigValues values = new ConfigValues(v);
+    String topic = values.nonBlank("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
+    String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));
+    int buffer = values.integer("kafka.buffer-ticks", 600, 1, 86_400);
     return Optional.of(KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)
         .withBufferTicks(buffer));
   }
@@ -151,63 +151,6 @@ public record ExporterConfig(
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
       return "localhost";
-    }
-  }
-
-  private static String oneOf(Map<String, String> v, String key, String def, Set<String> allowed)
-      throws ConfigException {
-    String value = v.getOrDefault(key, def);
-    if (!allowed.contains(value)) {
-      throw ConfigException.badValue(key, value, "allowed values are " + String.join(", ", allowed));
-    }
-    return value;
-  }
-
-  private static String nonBlank(Map<String, String> v, String key, String def) throws ConfigException {
-    String value = v.getOrDefault(key, def);
-    if (value.isBlank()) {
-      throw ConfigException.badValue(key, value, "a non-empty string");
-    }
-    return value;
-  }
-
-  private static Duration duration(Map<String, String> v, String key, Duration def, Duration min)
-      throws ConfigException {
-    String value = v.get(key);
-    if (value == null) {
-      return def;
-    }
-    Matcher m = DURATION.matcher(value.trim());
-    if (!m.matches()) {
-      throw ConfigException.badValue(key, value, "a duration such as 1s, 500ms or 1m, at least " + min.toMillis()
-          + "ms");
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
-    if (d.compareTo(min) < 0) {
-      throw ConfigException.badValue(key, value, "must be at least " + min.toMillis() + "ms");
-    }
-    return d;
-  }
-
-  private static int integer(String key, String value, int min, int max) throws ConfigException {
-    int n = parse(key, value, Integer::parseInt, "a whole number from " + min + " to " + max);
-    if (n < min || n > max) {
-      throw ConfigException.badValue(key, value, "a whole number from " + min + " to " + max);
-    }
-    return n;
-  }
-
-  private static <T> T parse(String key, String value, Function<String, T> parser, String allowed)
-      throws ConfigException {
-    try {
-      return parser.apply(value.trim());
-    } catch (NumberFormatException e) {
-      throw ConfigException.badValue(key, value, allowed);
     }
   }
 }

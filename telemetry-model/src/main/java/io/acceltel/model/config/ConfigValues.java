@@ -1,0 +1,110 @@
+package io.acceltel.model.config;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of flattened configuration values, each failing with a {@link ConfigException} that names the key,
+ * the bad value and what is allowed. Every component validates its settings through these, so the messages read
+ * the same everywhere.
+ *
+ * <pre>{@code
+ * ConfigValues v = new ConfigValues(source.values());
+ * Duration interval = v.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100));
+ * }</pre>
+ */
+public final class ConfigValues {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
+  private static final String DURATION_FORM = "a duration such as 500ms, 10s, 1m, 6h, 30d or 5y";
+
+  private final Map<String, String> values;
+
+  public ConfigValues(Map<String, String> values) {
+    this.values = values;
+  }
+
+  public String get(String key, String def) {
+    return values.getOrDefault(key, def);
+  }
+
+  public String nonBlank(String key, String def) throws ConfigException {
+    String value = get(key, def);
+    if (value == null || value.isBlank()) {
+      throw ConfigException.badValue(key, String.valueOf(value), "a non-empty string");
+    }
+    return value;
+  }
+
+  public String oneOf(String key, String def, Collection<String> allowed) throws ConfigException {
+    String value = get(key, def);
+    if (!allowed.contains(value)) {
+      throw ConfigException.badValue(key, value, "allowed values are " + String.join(", ", new TreeSet<>(allowed)));
+    }
+    return value;
+  }
+
+  public Duration duration(String key, Duration def, Duration min) throws ConfigException {
+    String value = values.get(key);
+    if (value == null) {
+      return def;
+    }
+    Duration d = parseDuration(value);
+    if (d == null) {
+      throw ConfigException.badValue(key, value, DURATION_FORM + ", at least " + min.toMillis() + "ms");
+    }
+    if (d.compareTo(min) < 0) {
+      throw ConfigException.badValue(key, value, "must be at least " + min.toMillis() + "ms");
+    }
+    return d;
+  }
+
+  public int integer(String key, int def, int min, int max) throws ConfigException {
+    return integer(key, get(key, Integer.toString(def)), min, max);
+  }
+
+  /** Validates a number taken from part of a value (the port of host:port), reported under {@code key}. */
+  public static int integer(String key, String value, int min, int max) throws ConfigException {
+    String allowed = "a whole number from " + min + " to " + max;
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(key, value, allowed);
+    }
+    if (n < min || n > max) {
+      throw ConfigException.badValue(key, value, allowed);
+    }
+    return (int) n;
+  }
+
+  public long longValue(String key, long def) throws ConfigException {
+    String value = get(key, Long.toString(def));
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(key, value, "a whole number");
+    }
+  }
+
+  /** Parses {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 30d}, {@code 2w}, {@code 5y}; null if not one. */
+  public static Duration parseDuration(String value) {
+    Matcher m = DURATION.matcher(value.trim());
+    if (!m.matches()) {
+      return null;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      case "w" -> Duration.ofDays(7 * n);
+      default -> Duration.ofDays(365 * n);
+    };
+  }
+}
