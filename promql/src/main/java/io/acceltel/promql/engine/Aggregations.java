@@ -1,0 +1,181 @@
+package io.acceltel.promql.engine;
+
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.functions.Stats;
+import io.acceltel.promql.parser.AggregateExpr;
+import io.acceltel.promql.parser.GoStrings;
+import io.acceltel.promql.value.Sample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Aggregation operators with {@code by}/{@code without}, computed as Prometheus 2.42 computes them: incremental
+ * mean for avg, Welford's population variance for stddev/stdvar, NaN-aware min/max, topk/bottomk through Go's heap
+ * order (see {@link TopK}), quantile with linear interpolation, count_values labelled with Go's shortest 'f' format.
+ * Groups come out in the order they were first seen.
+ */
+final class Aggregations {
+  private Aggregations() {}
+
+  /** Running state of one group. */
+  private static final class Group {
+    final Labels labels;
+    double value;
+    double mean;
+    long count;
+    final List<Sample> members = new ArrayList<>();
+
+    Group(Labels labels) {
+      this.labels = labels;
+    }
+  }
+
+  static StepValue eval(Evaluator ev, AggregateExpr a, long ts) {
+    double param = Double.NaN;
+    String valueLabel = null;
+    if (a.param() != null) {
+      StepValue p = ev.eval(a.param(), ts);
+      if (p instanceof StepValue.Str s) {
+        valueLabel = s.value();
+      } else {
+        param = ((StepValue.Num) p).value();
+      }
+    }
+    List<Sample> in = ((StepValue.Vec) ev.eval(a.expr(), ts)).samples();
+    String op = a.op();
+    if (op.equals("count_values") && !isValidLabelName(valueLabel)) {
+      throw new QueryException(QueryException.Type.EXECUTION, "invalid label name " + GoStrings.quote(valueLabel));
+    }
+    List<String> grouping = a.grouping();
+    if (op.equals("count_values") && !a.without()) {
+      grouping = new ArrayList<>(grouping);
+      grouping.add(valueLabel);
+    }
+    if ((op.equals("topk") || op.equals("bottomk")) && !(param >= 1)) {
+      return new StepValue.Vec(new ArrayList<>());
+    }
+
+    Map<Labels, Group> groups = new LinkedHashMap<>();
+    List<String> groupingLabels = grouping;
+    LabelMemo keys = valueLabel != null ? null : ev.memo("grouping", a, l -> a.without()
+        ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
+    for (Sample s : in) {
+      Labels metric = s.labels();
+      Labels key;
+      if (valueLabel != null) {
+        metric = metric.toBuilder().set(valueLabel, formatValue(s.value())).build();
+        key = a.without() ? LabelsOps.without(metric, grouping, true) : LabelsOps.keep(metric, grouping);
+      } else {
+        key = keys.apply(metric);
+      }
+      Group g = groups.get(key);
+      double v = s.value();
+      if (g == null) {
+        g = new Group(key);
+        groups.put(key, g);
+        g.value = v;
+        g.mean = v;
+        g.count = 1;
+        if (op.equals("group") || op.equals("count") || op.equals("count_values")) {
+          g.value = 1;
+        } else if (op.equals("stddev") || op.equals("stdvar")) {
+          g.value = 0;
+        }
+        g.members.add(new Sample(s.labels(), ts, v));
+        continue;
+      }
+      accumulate(op, g, s, v, ts);
+    }
+
+    List<Sample> out = new ArrayList<>(groups.size());
+    for (Group g : groups.values()) {
+      switch (op) {
+        case "avg" -> out.add(new Sample(g.labels, ts, g.mean));
+        case "stddev" -> out.add(new Sample(g.labels, ts, Math.sqrt(g.value / g.count)));
+        case "stdvar" -> out.add(new Sample(g.labels, ts, g.value / g.count));
+        case "quantile" -> {
+          double[] vs = new double[g.members.size()];
+          for (int i = 0; i < vs.length; i++) {
+            vs[i] = g.members.get(i).value();
+          }
+          out.add(new Sample(g.labels, ts, Stats.quantile(param, vs, vs.length)));
+        }
+        case "topk", "bottomk" -> out.addAll(TopK.select(g.members, (long) param, op.equals("topk")));
+        default -> out.add(new Sample(g.labels, ts, g.value));
+      }
+    }
+    return new StepValue.Vec(out);
+  }
+
+  private static void accumulate(String op, Group g, Sample s, double v, long ts) {
+    switch (op) {
+      case "sum" -> g.value += v;
+      case "avg" -> {
+        g.count++;
+        if (Double.isInfinite(g.mean)) {
+          if (Double.isInfinite(v) && (g.mean > 0) == (v > 0)) {
+            return; // same-signed infinities: the mean is already right and Inf - Inf would give NaN
+          }
+          if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+            return; // an infinite mean stays infinite when a finite value is added
+          }
+        }
+        // Dividing each term first avoids overflow, as Prometheus does.
+        g.mean += v / g.count - g.mean / g.count;
+      }
+      case "count", "count_values" -> g.value++;
+      case "group" -> g.value = 1;
+      case "min" -> {
+        if (g.value > v || Double.isNaN(g.value)) {
+          g.value = v;
+        }
+      }
+      case "max" -> {
+        if (g.value < v || Double.isNaN(g.value)) {
+          g.value = v;
+        }
+      }
+      case "stddev", "stdvar" -> {
+        g.count++;
+        double delta = v - g.mean;
+        g.mean += delta / g.count;
+        g.value += delta * (v - g.mean);
+      }
+      case "topk", "bottomk", "quantile" -> g.members.add(new Sample(s.labels(), ts, v));
+      default -> throw new IllegalStateException("unknown aggregation " + op);
+    }
+  }
+
+  static boolean isValidLabelName(String s) {
+    if (s == null || s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest round-trip digits, never an exponent. */
+  static String formatValue(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    if (Double.doubleToRawLongBits(v) == Long.MIN_VALUE) {
+      return "-0"; // Go keeps the sign of negative zero
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+  }
+}

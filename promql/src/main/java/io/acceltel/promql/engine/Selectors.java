@@ -1,0 +1,119 @@
+package io.acceltel.promql.engine;
+
+import io.acceltel.promql.parser.MatrixSelector;
+import io.acceltel.promql.parser.VectorSelector;
+import io.acceltel.promql.storage.SelectHints;
+import io.acceltel.promql.storage.StoredSeries;
+import io.acceltel.promql.value.Sample;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Instant and range vector selectors with Prometheus 2.x semantics: an instant selector takes the newest sample in
+ * {@code [t - lookback, t]} unless that sample is a staleness marker; a range selector takes the samples in the
+ * closed window {@code [t - range, t]}, staleness markers skipped. {@code t} is the evaluation time, or the
+ * {@code @} time, minus the offset.
+ */
+final class Selectors {
+  private final Evaluator ev;
+  private final Map<VectorSelector, List<SeriesData>> instantData = new IdentityHashMap<>();
+  private final Map<MatrixSelector, List<SeriesData>> rangeData = new IdentityHashMap<>();
+
+  Selectors(Evaluator ev) {
+    this.ev = ev;
+  }
+
+  StepValue.Vec instant(VectorSelector vs, long ts) {
+    List<SeriesData> data = instantData.computeIfAbsent(vs, k -> fetch(k, 0));
+    long ref = refTime(vs, ts);
+    long minT = ref - ev.ctx.lookbackMillis;
+    List<Sample> out = new ArrayList<>();
+    Limits limits = ev.ctx.limits;
+    for (SeriesData s : data) {
+      limits.poll();
+      int i = s.floor(ref);
+      if (i < 0 || s.ts[i] < minT || StaleNaN.is(s.vs[i])) {
+        continue;
+      }
+      out.add(new Sample(s.labels, s.ts[i], s.vs[i]));
+    }
+    if (ev.start == ev.end) {
+      limits.load(out.size());
+    } else {
+      // Prometheus materialises a selector's points for every step before its parent uses them, so in a range
+      // evaluation they count until the query ends.
+      limits.retain(out.size());
+    }
+    return new StepValue.Vec(out);
+  }
+
+  StepValue.Ranges range(MatrixSelector ms, long ts) {
+    List<SeriesData> data = rangeData.computeIfAbsent(ms, k -> fetch(k.selector(), k.rangeMillis()));
+    long ref = refTime(ms.selector(), ts);
+    long mint = ref - ms.rangeMillis();
+    List<RangeWindow> out = new ArrayList<>();
+    long loaded = 0;
+    long largest = 0;
+    Limits limits = ev.ctx.limits;
+    for (SeriesData s : data) {
+      limits.poll();
+      int lo = s.ceil(mint);
+      int hi = s.floor(ref);
+      if (hi < lo) {
+        continue;
+      }
+      out.add(new RangeWindow(s, lo, hi + 1, mint, ref));
+      loaded += hi + 1 - lo;
+      largest = Math.max(largest, hi + 1 - lo);
+    }
+    // Prometheus holds one series' window at a time when a function consumes the range (its output is counted
+    // separately), and every window when the range itself is the result.
+    boolean functionArgument = !ev.ctx.paths.of(ms.selector()).function().isEmpty();
+    limits.load(functionArgument ? largest : loaded);
+    return new StepValue.Ranges(out);
+  }
+
+  private long refTime(VectorSelector vs, long ts) {
+    long base = vs.at() == null ? ts : vs.at().resolve(ev.ctx.queryStart, ev.ctx.queryEnd);
+    return base - vs.offsetMillis();
+  }
+
+  /** Selects once for this evaluator's whole range, with hints filled as Prometheus fills them. */
+  private List<SeriesData> fetch(VectorSelector vs, long range) {
+    EvalContext ctx = ev.ctx;
+    long start;
+    long end;
+    if (vs.at() != null) {
+      start = end = vs.at().resolve(ctx.queryStart, ctx.queryEnd);
+    } else {
+      start = ev.start;
+      end = ev.end;
+    }
+    start -= range == 0 ? ctx.lookbackMillis : range;
+    start -= vs.offsetMillis();
+    end -= vs.offsetMillis();
+    SelectorPaths.Enclosing enc = ctx.paths.of(vs);
+    SelectHints hints = new SelectHints(start, end, ctx.queryStep, range, enc.function(), enc.grouping(),
+        ctx.maxSourceResolution);
+    List<StoredSeries> stored;
+    try {
+      stored = ctx.data.select(hints, vs.matchers());
+    } catch (QueryException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new QueryException(QueryException.Type.INTERNAL, "expanding series: " + e.getMessage());
+    }
+    List<SeriesData> out = new ArrayList<>(stored.size());
+    SeriesData.TierColumn column = SeriesData.tierColumn(enc.function(), range != 0);
+    for (StoredSeries s : stored) {
+      ctx.limits.poll();
+      SeriesData d = SeriesData.copy(s, start, end, range != 0, column);
+      if (d.size() > 0) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+}

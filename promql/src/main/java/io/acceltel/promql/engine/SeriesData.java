@@ -1,0 +1,125 @@
+package io.acceltel.promql.engine;
+
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.storage.StoredSeries;
+
+/**
+ * One selected series copied into primitive arrays once per query, searched by binary search at each step so range
+ * evaluation never rescans from the start. For range selectors the stale markers are dropped on copy (range
+ * functions skip them); instant selectors keep them because a stale marker ends the series.
+ */
+final class SeriesData {
+  final Labels labels;
+  final long[] ts;
+  final double[] vs;
+  final StoredSeries.WindowAggregates aggregates;
+  private Labels withoutName;
+
+  SeriesData(Labels labels, long[] ts, double[] vs, StoredSeries.WindowAggregates aggregates) {
+    this.labels = labels;
+    this.ts = ts;
+    this.vs = vs;
+    this.aggregates = aggregates;
+  }
+
+  /** Which column of a downsampled tier a selector reads as its sample values. */
+  enum TierColumn { LAST, MIN, MAX, COUNTER }
+
+  /**
+   * The column a selector reads on a tier, from the function or aggregation around it: min/min_over_time read the
+   * window minima, max/max_over_time the maxima, rate/increase/irate the reset-corrected counter, everything else
+   * the last value (avg/sum/count_over_time read their own columns through {@link RangeWindow#aggregates()}).
+   */
+  static TierColumn tierColumn(String function, boolean range) {
+    return switch (function) {
+      case "min_over_time" -> range ? TierColumn.MIN : TierColumn.LAST;
+      case "max_over_time" -> range ? TierColumn.MAX : TierColumn.LAST;
+      case "min" -> range ? TierColumn.LAST : TierColumn.MIN;
+      case "max" -> range ? TierColumn.LAST : TierColumn.MAX;
+      case "rate", "increase", "irate" -> range ? TierColumn.COUNTER : TierColumn.LAST;
+      default -> TierColumn.LAST;
+    };
+  }
+
+  static SeriesData copy(StoredSeries s, long mint, long maxt, boolean dropStale, TierColumn column) {
+    int n = s.size();
+    StoredSeries.WindowAggregates agg = s.aggregates();
+    // Aggregates are index-aligned with the stored samples, so tier data is copied whole; the values are read from
+    // the column the function needs rather than trusting whatever the store put in the samples.
+    if (agg != null) {
+      long[] ts = new long[n];
+      double[] vs = new double[n];
+      for (int i = 0; i < n; i++) {
+        ts[i] = s.timestamp(i);
+        vs[i] = switch (column) {
+          case MIN -> agg.min(i);
+          case MAX -> agg.max(i);
+          case COUNTER -> agg.counter(i);
+          case LAST -> agg.last(i);
+        };
+      }
+      return new SeriesData(s.labels(), ts, vs, agg);
+    }
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      long t = s.timestamp(i);
+      if (t >= mint && t <= maxt && !(dropStale && StaleNaN.is(s.value(i)))) {
+        count++;
+      }
+    }
+    long[] ts = new long[count];
+    double[] vs = new double[count];
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      long t = s.timestamp(i);
+      double v = s.value(i);
+      if (t >= mint && t <= maxt && !(dropStale && StaleNaN.is(v))) {
+        ts[j] = t;
+        vs[j++] = v;
+      }
+    }
+    return new SeriesData(s.labels(), ts, vs, null);
+  }
+
+  /** The labels without the metric name, computed once per query rather than once per step. */
+  Labels labelsWithoutName() {
+    if (withoutName == null) {
+      withoutName = LabelsOps.dropMetricName(labels);
+    }
+    return withoutName;
+  }
+
+  int size() {
+    return ts.length;
+  }
+
+  /** Index of the last sample at or before {@code t}, or -1. */
+  int floor(long t) {
+    int lo = 0;
+    int hi = ts.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ts[mid] <= t) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return hi;
+  }
+
+  /** Index of the first sample at or after {@code t}, or size(). */
+  int ceil(long t) {
+    int lo = 0;
+    int hi = ts.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ts[mid] < t) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,182 @@
+package io.acceltel.promql.functions;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.QueryException;
+import io.acceltel.promql.engine.StepValue;
+import io.acceltel.promql.value.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code label_replace} (RE2 regex, fully anchored, Go's {@code $1}/{@code ${name}} template expansion) and
+ * {@code label_join}. Both keep the metric name.
+ */
+final class LabelFunctions {
+  private LabelFunctions() {}
+
+  static void register(Map<String, PromFunction> t) {
+    t.put("label_replace", LabelFunctions::labelReplace);
+    t.put("label_join", LabelFunctions::labelJoin);
+  }
+
+  private static StepValue labelReplace(FunctionArgs args) {
+    String dst = args.string(1);
+    String repl = args.string(2);
+    String src = args.string(3);
+    String regex = args.string(4);
+    Pattern re;
+    try {
+      re = Pattern.compile("^(?:" + regex + ")$");
+    } catch (PatternSyntaxException e) {
+      throw new QueryException(QueryException.Type.EXECUTION,
+          "invalid regular expression in label_replace(): " + regex);
+    }
+    if (!isValidLabelName(dst)) {
+      throw new QueryException(QueryException.Type.EXECUTION,
+          "invalid destination label name in label_replace(): " + dst);
+    }
+    List<Sample> in = args.vector(0);
+    List<Sample> out = new ArrayList<>(in.size());
+    for (Sample s : in) {
+      String srcVal = s.labels().get(src);
+      Matcher m = re.matcher(srcVal == null ? "" : srcVal);
+      Labels labels = s.labels();
+      if (m.matches()) {
+        String res = expand(repl, m);
+        labels = labels.toBuilder().remove(dst).set(dst, res).build();
+      }
+      out.add(new Sample(labels, args.time(), s.value()));
+    }
+    return new StepValue.Vec(out);
+  }
+
+  /** Go's {@code Regexp.Expand}: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}. */
+  static String expand(String template, Matcher m) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      if (c != '$') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (i + 1 < template.length() && template.charAt(i + 1) == '$') {
+        out.append('$');
+        i += 2;
+        continue;
+      }
+      int j = i + 1;
+      String name;
+      if (j < template.length() && template.charAt(j) == '{') {
+        int close = template.indexOf('}', j);
+        name = close < 0 ? "" : template.substring(j + 1, close);
+        if (name.isEmpty() || !isWord(name)) {
+          out.append('$');
+          i++;
+          continue;
+        }
+        j = close + 1;
+      } else {
+        int k = j;
+        while (k < template.length() && isWordChar(template.charAt(k))) {
+          k++;
+        }
+        name = template.substring(j, k);
+        if (name.isEmpty()) {
+          out.append('$');
+          i++;
+          continue;
+        }
+        j = k;
+      }
+      out.append(group(m, name));
+      i = j;
+    }
+    return out.toString();
+  }
+
+  private static String group(Matcher m, String name) {
+    String g = null;
+    if (name.chars().allMatch(Character::isDigit)) {
+      try {
+        int idx = Integer.parseInt(name);
+        if (idx <= m.groupCount()) {
+          g = m.group(idx);
+        }
+      } catch (NumberFormatException e) {
+        g = null;
+      }
+    } else {
+      try {
+        g = m.group(name);
+      } catch (IllegalArgumentException e) {
+        g = null;
+      }
+    }
+    return g == null ? "" : g;
+  }
+
+  private static boolean isWord(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (!isWordChar(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isWordChar(char c) {
+    return c == '_' || Character.isLetterOrDigit(c);
+  }
+
+  private static StepValue labelJoin(FunctionArgs args) {
+    String dst = args.string(1);
+    String sep = args.string(2);
+    List<String> srcs = new ArrayList<>();
+    for (int i = 3; i < args.size(); i++) {
+      String src = args.string(i);
+      if (!isValidLabelName(src)) {
+        throw new QueryException(QueryException.Type.EXECUTION, "invalid source label name in label_join(): " + src);
+      }
+      srcs.add(src);
+    }
+    if (!isValidLabelName(dst)) {
+      throw new QueryException(QueryException.Type.EXECUTION, "invalid destination label name in label_join(): "
+          + dst);
+    }
+    List<Sample> in = args.vector(0);
+    List<Sample> out = new ArrayList<>(in.size());
+    for (Sample s : in) {
+      StringBuilder joined = new StringBuilder();
+      for (int i = 0; i < srcs.size(); i++) {
+        if (i > 0) {
+          joined.append(sep);
+        }
+        String v = s.labels().get(srcs.get(i));
+        joined.append(v == null ? "" : v);
+      }
+      Labels labels = s.labels().toBuilder().set(dst, joined.toString()).build();
+      out.add(new Sample(labels, args.time(), s.value()));
+    }
+    return new StepValue.Vec(out);
+  }
+
+  static boolean isValidLabelName(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,120 @@
+package io.acceltel.promql.functions;
+
+import io.acceltel.promql.engine.LabelsOps;
+import io.acceltel.promql.engine.StepValue;
+import io.acceltel.promql.value.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+
+/** Element-wise math on instant vectors; all drop the metric name, as in Prometheus. */
+final class MathFunctions {
+  private MathFunctions() {}
+
+  /** Applies {@code f} to each sample of argument 0. */
+  static PromFunction simple(DoubleUnaryOperator f) {
+    return args -> map(args, f);
+  }
+
+  static StepValue.Vec map(FunctionArgs args, DoubleUnaryOperator f) {
+    List<Sample> in = args.vector(0);
+    List<Sample> out = new ArrayList<>(in.size());
+    for (Sample s : in) {
+      out.add(new Sample(LabelsOps.dropMetricName(s.labels()), args.time(), f.applyAsDouble(s.value())));
+    }
+    return new StepValue.Vec(out);
+  }
+
+  static void register(Map<String, PromFunction> t) {
+    t.put("abs", simple(Math::abs));
+    t.put("ceil", simple(Math::ceil));
+    t.put("floor", simple(Math::floor));
+    t.put("exp", simple(Math::exp));
+    t.put("sqrt", simple(Math::sqrt));
+    t.put("ln", simple(Math::log));
+    t.put("log2", simple(MathFunctions::log2));
+    t.put("log10", simple(Math::log10));
+    t.put("sgn", simple(v -> v < 0 ? -1 : v > 0 ? 1 : v));
+    t.put("deg", simple(v -> v * 180 / Math.PI));
+    t.put("rad", simple(v -> v * Math.PI / 180));
+    t.put("sin", simple(Math::sin));
+    t.put("cos", simple(Math::cos));
+    t.put("tan", simple(Math::tan));
+    t.put("asin", simple(Math::asin));
+    t.put("acos", simple(Math::acos));
+    t.put("atan", simple(Math::atan));
+    t.put("sinh", simple(Math::sinh));
+    t.put("cosh", simple(Math::cosh));
+    t.put("tanh", simple(Math::tanh));
+    t.put("asinh", simple(MathFunctions::asinh));
+    t.put("acosh", simple(MathFunctions::acosh));
+    t.put("atanh", simple(MathFunctions::atanh));
+    t.put("pi", args -> new StepValue.Num(Math.PI));
+    t.put("clamp", args -> {
+      double min = args.scalar(1);
+      double max = args.scalar(2);
+      if (max < min) {
+        return new StepValue.Vec(new ArrayList<>());
+      }
+      return map(args, v -> Math.max(min, Math.min(max, v)));
+    });
+    t.put("clamp_max", args -> {
+      double max = args.scalar(1);
+      return map(args, v -> Math.min(max, v));
+    });
+    t.put("clamp_min", args -> {
+      double min = args.scalar(1);
+      return map(args, v -> Math.max(min, v));
+    });
+    t.put("round", args -> {
+      double toNearest = args.size() > 1 ? args.scalar(1) : 1;
+      // Dividing by the inverse, as Prometheus does, rounds exactly for fractions such as 0.1.
+      double inverse = 1.0 / toNearest;
+      return map(args, v -> Math.floor(v * inverse + 0.5) / inverse);
+    });
+  }
+
+  /** Go's Log2: exact for powers of two. */
+  static double log2(double v) {
+    if (v > 0 && !Double.isInfinite(v)) {
+      int exp = Math.getExponent(v);
+      if (v == Math.scalb(1.0, exp)) {
+        return exp;
+      }
+    }
+    return Math.log(v) / Math.log(2);
+  }
+
+  static double asinh(double x) {
+    if (Double.isInfinite(x) || Double.isNaN(x) || x == 0) {
+      return x;
+    }
+    double a = Math.abs(x);
+    double r = Math.log(a + Math.sqrt(a * a + 1));
+    return x < 0 ? -r : r;
+  }
+
+  static double acosh(double x) {
+    if (x < 1 || Double.isNaN(x)) {
+      return Double.NaN;
+    }
+    if (x == 1) {
+      return 0;
+    }
+    return Math.log(x + Math.sqrt(x * x - 1));
+  }
+
+  static double atanh(double x) {
+    if (x < -1 || x > 1 || Double.isNaN(x)) {
+      return Double.NaN;
+    }
+    if (x == 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (x == -1) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    return 0.5 * Math.log((1 + x) / (1 - x));
+  }
+}

@@ -1,0 +1,90 @@
+package io.acceltel.promql.parser;
+
+/** Go's string quoting and unquoting, as PromQL uses them for string literals and messages. */
+public final class GoStrings {
+  private GoStrings() {}
+
+  /** Go's {@code %q}: double quotes with backslash escapes. */
+  public static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\t' -> out.append("\\t");
+        case '\r' -> out.append("\\r");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format("\\x%02x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /**
+   * Unquotes a PromQL string literal written with double quotes, single quotes or backticks (raw), with Go's
+   * escapes ({@code \n}, {@code \x41}, {@code \u00e9}, octal {@code \101}, ...).
+   */
+  public static String unquote(String literal) {
+    char q = literal.charAt(0);
+    String body = literal.substring(1, literal.length() - 1);
+    if (q == '`') {
+      return body;
+    }
+    StringBuilder out = new StringBuilder(body.length());
+    for (int i = 0; i < body.length(); i++) {
+      char c = body.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (++i >= body.length()) {
+        throw new IllegalArgumentException("invalid syntax");
+      }
+      char e = body.charAt(i);
+      switch (e) {
+        case 'a' -> out.append('\u0007');
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'v' -> out.append('\u000b');
+        case '\\' -> out.append('\\');
+        case '\'', '"' -> {
+          if (e != q) {
+            throw new IllegalArgumentException("invalid syntax");
+          }
+          out.append(e);
+        }
+        case 'x' -> {
+          out.append((char) Integer.parseInt(body.substring(i + 1, i + 3), 16));
+          i += 2;
+        }
+        case 'u' -> {
+          out.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 5), 16));
+          i += 4;
+        }
+        case 'U' -> {
+          out.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 9), 16));
+          i += 8;
+        }
+        default -> {
+          if (e >= '0' && e <= '7') {
+            out.append((char) Integer.parseInt(body.substring(i, i + 3), 8));
+            i += 2;
+          } else {
+            throw new IllegalArgumentException("invalid syntax");
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}

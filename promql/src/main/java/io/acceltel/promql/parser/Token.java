@@ -1,0 +1,46 @@
+package io.acceltel.promql.parser;
+
+/** One lexer item: its kind, its text as written and where it starts. */
+record Token(Kind kind, String text, int pos) {
+  /** Lexer item kinds. */
+  enum Kind {
+    EOF, IDENTIFIER, METRIC_IDENTIFIER, NUMBER, STRING, DURATION, OPERATOR, KEYWORD, AGGREGATOR,
+    LEFT_PAREN, RIGHT_PAREN, LEFT_BRACE, RIGHT_BRACE, LEFT_BRACKET, RIGHT_BRACKET, COMMA, COLON, AT
+  }
+
+  boolean is(Kind k) {
+    return kind == k;
+  }
+
+  boolean isOp(String op) {
+    return kind == Kind.OPERATOR && text.equals(op);
+  }
+
+  boolean isKeyword(String kw) {
+    return kind == Kind.KEYWORD && text.equals(kw);
+  }
+
+  /** How Prometheus names the item in "unexpected ..." messages. */
+  String describe() {
+    return switch (kind) {
+      case EOF -> "end of input";
+      case IDENTIFIER -> "identifier " + GoStrings.quote(text);
+      case METRIC_IDENTIFIER -> "metric identifier " + GoStrings.quote(text);
+      case NUMBER -> "number " + shortQuote(text);
+      case STRING -> "string " + shortQuote(text);
+      case DURATION -> "duration " + shortQuote(text);
+      case OPERATOR -> "<op:" + text + ">";
+      case KEYWORD -> "<" + text + ">";
+      case AGGREGATOR -> "<aggr:" + text + ">";
+      default -> GoStrings.quote(text);
+    };
+  }
+
+  /** Go's {@code %.10q...} for long values. */
+  private static String shortQuote(String s) {
+    if (s.length() > 10) {
+      return GoStrings.quote(s.substring(0, 10)) + "...";
+    }
+    return GoStrings.quote(s);
+  }
+}
