@@ -1,14 +1,20 @@
 package io.acceltel.aggregator;
 
+import io.acceltel.aggregator.api.PrometheusApi;
 import io.acceltel.aggregator.http.AggregatorHttpServer;
 import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.ingest.IngestStats;
 import io.acceltel.aggregator.ingest.KafkaIngest;
 import io.acceltel.aggregator.ingest.SampleWriter;
+import io.acceltel.aggregator.rules.AggregationRule;
+import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.promql.engine.Engine;
+import io.acceltel.promql.engine.QueryEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -19,7 +25,8 @@ import java.util.logging.Logger;
 
 /**
  * The aggregator, wired: storage opened from its last checkpoint, Kafka ingest resuming from the offsets that
- * checkpoint covers, the remote_write receiver, and the HTTP listener.
+ * checkpoint covers, the remote_write receiver, Prometheus's HTTP query API ({@link PrometheusApi}: point Grafana
+ * or any Prometheus client at {@link #url()}), and the HTTP listener.
  *
  * <pre>{@code
  * try (Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(dir, Optional.of("127.0.0.1:9092")))) {
@@ -37,10 +44,11 @@ public final class Aggregator implements AutoCloseable {
   private final ScheduledExecutorService checkpoints;
   private final PrometheusRegistry registry;
   private final SampleWriter writer;
+  private final PrometheusApi api;
 
   private Aggregator(AggregatorSettings settings, Storage storage, Vertx vertx, AggregatorHttpServer http,
       Optional<KafkaIngest> ingest, ScheduledExecutorService checkpoints, PrometheusRegistry registry,
-      SampleWriter writer) {
+      SampleWriter writer, PrometheusApi api) {
     this.settings = settings;
     this.storage = storage;
     this.vertx = vertx;
@@ -49,13 +57,30 @@ public final class Aggregator implements AutoCloseable {
     this.checkpoints = checkpoints;
     this.registry = registry;
     this.writer = writer;
+    this.api = api;
   }
 
+  /** Starts with the PromQL engine ({@link Engine}) and no aggregation rules. */
   public static Aggregator start(AggregatorSettings settings) throws IOException {
+    return start(settings, List.of());
+  }
+
+  /** Starts with the PromQL engine and these streaming aggregation rules, computed at ingest. */
+  public static Aggregator start(AggregatorSettings settings, List<AggregationRule> rules) throws IOException {
+    return start(settings, Optional.of(new Engine()), rules);
+  }
+
+  /** Starts with the given PromQL engine; without one, the query endpoints answer 503 and the others work. */
+  public static Aggregator start(AggregatorSettings settings, Optional<QueryEngine> engine) throws IOException {
+    return start(settings, engine, List.of());
+  }
+
+  private static Aggregator start(AggregatorSettings settings, Optional<QueryEngine> engine,
+      List<AggregationRule> rules) throws IOException {
     Storage storage = Storage.open(settings.dataDir(), settings.storage());
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestStats stats = new IngestStats(registry);
-    SampleWriter writer = new SampleWriter(storage.appender(), stats);
+    SampleWriter writer = new SampleWriter(storage.appender(), stats, new StreamingAggregator(rules));
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(
         new KafkaIngest.Settings(bootstrap, settings.topic(), settings.partitions(), settings.deadLetterTopic(),
@@ -88,8 +113,12 @@ public final class Aggregator implements AutoCloseable {
     http.route("/api/v1/status/ingest", request -> request.response()
         .putHeader("Content-Type", "application/json")
         .end(ingestStatusJson(ingest.map(KafkaIngest::consumedOffsets).orElse(Map.of()))));
+    String version = Aggregator.class.getPackage().getImplementationVersion();
+    PrometheusApi api = new PrometheusApi(storage.querier(), engine, settings.query(),
+        version == null ? "development" : version, System::currentTimeMillis, registry);
+    api.register(http);
     ingest.ifPresent(KafkaIngest::start);
-    return new Aggregator(settings, storage, vertx, http, ingest, checkpoints, registry, writer);
+    return new Aggregator(settings, storage, vertx, http, ingest, checkpoints, registry, writer, api);
   }
 
   /** {"status":"success","data":{"offsets":{"topic/0":123,...}}}: what the Kafka ingest has consumed. */
@@ -135,6 +164,7 @@ public final class Aggregator implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    api.close();
     ingest.ifPresent(KafkaIngest::close);
     if (checkpoints != null) {
       checkpoints.shutdownNow();

@@ -1,5 +1,6 @@
 package io.acceltel.aggregator;
 
+import io.acceltel.aggregator.api.QueryLimits;
 import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.storage.StorageConfig;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param kafka where to consume from; empty runs the aggregator on remote_write alone
  * @param partitions this aggregator's static partition set
  * @param checkpointEvery how often storage and the Kafka offsets it covers are persisted
+ * @param query the query API's limits: timeout, samples, series, concurrency, slow-query log threshold
  */
 public record AggregatorSettings(
     Path dataDir,
@@ -24,33 +26,44 @@ public record AggregatorSettings(
     String deadLetterTopic,
     Duration checkpointEvery,
     StorageConfig storage,
-    RemoteWriteHandler.Limits remoteWriteLimits) {
+    RemoteWriteHandler.Limits remoteWriteLimits,
+    QueryLimits query) {
 
   public static final int DEFAULT_PORT = 9836;
 
   public static AggregatorSettings defaults(Path dataDir, Optional<String> kafka) {
     return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
         List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
-        RemoteWriteHandler.Limits.DEFAULT);
+        RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT);
   }
 
   public AggregatorSettings withListen(String host, int port) {
     return new AggregatorSettings(dataDir, host, port, kafka, topic, partitions, deadLetterTopic, checkpointEvery,
-        storage, remoteWriteLimits);
+        storage, remoteWriteLimits, query);
   }
 
   public AggregatorSettings withPartitions(List<Integer> partitions) {
     return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
-        checkpointEvery, storage, remoteWriteLimits);
+        checkpointEvery, storage, remoteWriteLimits, query);
   }
 
   public AggregatorSettings withCheckpointEvery(Duration every) {
     return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic, every,
-        storage, remoteWriteLimits);
+        storage, remoteWriteLimits, query);
   }
 
   public AggregatorSettings withTopic(String topic) {
     return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, topic + ".dlq",
-        checkpointEvery, storage, remoteWriteLimits);
+        checkpointEvery, storage, remoteWriteLimits, query);
+  }
+
+  public AggregatorSettings withQueryLimits(QueryLimits query) {
+    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
+        checkpointEvery, storage, remoteWriteLimits, query);
+  }
+
+  public AggregatorSettings withStorage(StorageConfig storage) {
+    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
+        checkpointEvery, storage, remoteWriteLimits, query);
   }
 }

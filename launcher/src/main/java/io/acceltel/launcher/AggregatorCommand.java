@@ -1,13 +1,11 @@
 package io.acceltel.launcher;
 
 import io.acceltel.aggregator.Aggregator;
-import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.aggregator.config.AggregatorConfig;
+import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.ConfigSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,50 +15,60 @@ import picocli.CommandLine.Spec;
 
 /** {@code acceltel aggregator}: consumes a static set of Kafka partitions into second-level storage. */
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
-    description = "Consume exporter ticks from Kafka (and remote_write) into second-level storage with tiers.")
+    description = "Consume exporter ticks from Kafka (and remote_write) into second-level storage with tiers, and "
+        + "answer PromQL.")
 final class AggregatorCommand implements Callable<Integer> {
-  @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers; omit to run on "
-      + "remote_write alone.")
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
+  Path config;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...",
+      description = "Kafka bootstrap servers; omit to run on remote_write alone.")
   String kafka;
 
   @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic of the ticks (default acceltel.metrics.v1).")
-  String topic = "acceltel.metrics.v1";
+  String topic;
 
-  @Option(names = "--partitions", paramLabel = "P,P,...", split = ",",
+  @Option(names = "--partitions", paramLabel = "P,P,...",
       description = "This aggregator's static partition set (default 0,1,2,3).")
-  List<Integer> partitions = new ArrayList<>(List.of(0, 1, 2, 3));
+  String partitions;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Storage directory (default data/aggregator).")
-  Path dataDir = Path.of("data", "aggregator");
+  String dataDir;
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP listener (default 127.0.0.1:9836).")
-  String listen = "127.0.0.1:" + AggregatorSettings.DEFAULT_PORT;
+  String listen;
 
-  @Option(names = "--checkpoint-every", paramLabel = "SECONDS",
-      description = "Seconds between checkpoints of storage and Kafka offsets (default 10).")
-  int checkpointSeconds = 10;
+  @Option(names = "--checkpoint-every", paramLabel = "DURATION",
+      description = "Time between checkpoints of storage and Kafka offsets (default 10s).")
+  String checkpointEvery;
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "YAML file of streaming aggregation rules.")
+  String rules;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    AggregatorSettings settings;
+    AggregatorConfig parsed;
     try {
-      settings = settings();
-    } catch (IllegalArgumentException e) {
+      parsed = AggregatorConfig.parse(source());
+    } catch (ConfigException e) {
       spec.commandLine().getErr().println("acceltel aggregator: " + e.getMessage());
       return Acceltel.EXIT_CONFIG;
     }
     Aggregator aggregator;
     try {
-      aggregator = Aggregator.start(settings);
+      aggregator = Aggregator.start(parsed.settings(), parsed.rules());
     } catch (IOException e) {
       spec.commandLine().getErr().println("acceltel aggregator: " + e.getMessage());
       return Acceltel.EXIT_UNAVAILABLE;
     }
-    System.out.println("acceltel aggregator: " + aggregator.url() + " (remote_write at /api/v1/write), data in "
-        + dataDir + (kafka == null ? "" : ", consuming " + topic + " partitions " + partitions + " from " + kafka));
+    var settings = parsed.settings();
+    System.out.println("acceltel aggregator: " + aggregator.url() + " (Prometheus API at /api/v1/, remote_write at "
+        + "/api/v1/write), data in " + settings.dataDir() + settings.kafka().map(k -> ", consuming "
+        + settings.topic() + " partitions " + settings.partitions() + " from " + k).orElse("")
+        + (parsed.rules().isEmpty() ? "" : ", " + parsed.rules().size() + " aggregation rules"));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,29 +83,18 @@ final class AggregatorCommand implements Callable<Integer> {
     return 0;
   }
 
-  AggregatorSettings settings() {
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("invalid configuration: listen = '" + listen + "': expected host:port");
+  private ConfigSource source() throws ConfigException {
+    ConfigSource source = new ConfigSource();
+    if (config != null) {
+      source.putYaml(config);
     }
-    int port;
-    try {
-      port = Integer.parseInt(listen.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("invalid configuration: listen = '" + listen + "': the port is not a number");
-    }
-    if (partitions.isEmpty() || partitions.stream().anyMatch(p -> p < 0)) {
-      throw new IllegalArgumentException("invalid configuration: partitions = '" + partitions
-          + "': a comma-separated list of partition numbers, 0 or more");
-    }
-    if (checkpointSeconds < 1) {
-      throw new IllegalArgumentException("invalid configuration: checkpoint-every = '" + checkpointSeconds
-          + "': at least 1 second");
-    }
-    return AggregatorSettings.defaults(dataDir, Optional.ofNullable(kafka))
-        .withTopic(topic)
-        .withPartitions(List.copyOf(partitions))
-        .withListen(listen.substring(0, colon), port)
-        .withCheckpointEvery(Duration.ofSeconds(checkpointSeconds));
+    source.putEnvironment(System.getenv(), "ACCELTEL_AGGREGATOR_", AggregatorConfig.keys());
+    return source.put("kafka.bootstrap", kafka, "--kafka")
+        .put("kafka.topic", topic, "--topic")
+        .put("kafka.partitions", partitions, "--partitions")
+        .put("data-dir", dataDir, "--data-dir")
+        .put("listen", listen, "--listen")
+        .put("checkpoint-every", checkpointEvery, "--checkpoint-every")
+        .put("rules", rules, "--rules");
   }
 }

@@ -2,6 +2,7 @@ package io.acceltel.launcher;
 
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.aggregator.rules.AggregationRules;
 import io.acceltel.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,9 +61,11 @@ final class DemoCommand implements Callable<Integer> {
       announce(out, "kafka: Apache Kafka broker (embedded, KRaft) at " + kafka.bootstrapServers());
       try {
         Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(dataDir.resolve("aggregator"),
-            Optional.of(kafka.bootstrapServers())).withListen("127.0.0.1", aggregatorPort));
+            Optional.of(kafka.bootstrapServers())).withListen("127.0.0.1", aggregatorPort),
+            AggregationRules.demoDefaults());
         upstream.add(0, aggregator);
-        announce(out, "aggregator: " + aggregator.url() + " (remote_write at /api/v1/write)");
+        announce(out, "aggregator: " + aggregator.url() + " is a Prometheus-compatible URL (add it to Grafana as a "
+            + "Prometheus data source); remote_write at /api/v1/write");
       } catch (IOException e) {
         spec.commandLine().getErr().println("acceltel demo: the aggregator did not start: " + e.getMessage());
       }

@@ -55,7 +55,7 @@ class AggregatorCrashRecoveryTest {
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Acceltel.class.getName(), "aggregator",
         "--kafka=" + bootstrap, "--partitions=0,1,2,3", "--data-dir=" + data, "--listen=127.0.0.1:" + port,
-        "--checkpoint-every=1")
+        "--checkpoint-every=1s")
         .redirectErrorStream(true).redirectOutput(data.resolveSibling("aggregator-" + port + ".log").toFile())
         .start();
   }

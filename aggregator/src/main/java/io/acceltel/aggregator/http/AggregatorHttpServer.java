@@ -12,8 +12,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -24,7 +26,9 @@ import java.util.function.BooleanSupplier;
 public final class AggregatorHttpServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
-  private final Map<String, Handler<HttpServerRequest>> routes = new LinkedHashMap<>();
+  private final Map<String, Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+  /** Prefix routes, tried in registration order when no exact route matches. */
+  private final List<Map.Entry<String, Handler<HttpServerRequest>>> prefixRoutes = new CopyOnWriteArrayList<>();
 
   private AggregatorHttpServer(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -74,8 +78,21 @@ public final class AggregatorHttpServer implements AutoCloseable {
     routes.put(path, handler);
   }
 
+  /** Adds a route for every path under {@code prefix} (e.g. {@code /api/v1/label/} for label values). */
+  public void routePrefix(String prefix, Handler<HttpServerRequest> handler) {
+    prefixRoutes.add(Map.entry(prefix, handler));
+  }
+
   private void dispatch(HttpServerRequest request) {
     Handler<HttpServerRequest> handler = routes.get(request.path());
+    if (handler == null) {
+      for (Map.Entry<String, Handler<HttpServerRequest>> e : prefixRoutes) {
+        if (request.path().startsWith(e.getKey())) {
+          handler = e.getValue();
+          break;
+        }
+      }
+    }
     if (handler == null) {
       request.response().setStatusCode(404).end("not found: " + request.path() + "\n");
     } else {

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads streaming aggregation rules from YAML. Every error names the rule, the key and what is allowed.
@@ -24,8 +22,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class AggregationRules {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(s|m|h)");
-
   private AggregationRules() {}
 
   /** The rules the demo runs: per-job GPU utilization and power, the series a fleet dashboard reads. */
@@ -76,15 +72,11 @@ public final class AggregationRules {
   }
 
   private static Duration duration(String s, String where) {
-    Matcher m = DURATION.matcher(s.trim());
-    if (!m.matches()) {
+    Duration d = io.acceltel.model.config.ConfigValues.parseDuration(s);
+    if (d == null) {
       throw new IllegalArgumentException(where + ": interval '" + s + "' is not a duration like 10s, 1m or 1h");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    return d;
   }
+
 }

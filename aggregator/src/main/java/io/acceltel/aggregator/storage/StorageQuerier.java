@@ -55,7 +55,12 @@ final class StorageQuerier implements Querier {
             RawHead.State st = s.raw().state();
             addOverlapping(cs, st.sealed(), mint, maxt);
             if (st.open() != null && st.open().firstTime() <= maxt) {
-              cs.add(st.open().snapshot());
+              // Only when it overlaps: a series that ended before mint must not be listed by series() (as in
+              // Prometheus, whose head matches chunks by overlap).
+              Chunk open = st.open().snapshot();
+              if (open.overlaps(mint, maxt)) {
+                cs.add(open);
+              }
             }
           } else {
             TierSeries.State st = s.tier(r - 1).state();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
-import io.acceltel.aggregator.ingest.WriteRequestEncoder;
+import io.acceltel.model.remotewrite.WriteRequestEncoder;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.model.series.LabelMatcher;
 import java.net.URI;

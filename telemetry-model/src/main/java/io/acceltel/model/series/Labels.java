@@ -29,7 +29,31 @@ public final class Labels implements Comparable<Labels> {
   private Labels(String[] names, String[] values) {
     this.names = names;
     this.values = values;
-    this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
+    this.hash = hash(names, values);
+  }
+
+  /**
+   * Each string's hash goes through a finalizer before it is combined: label sets such as {@code {gpu="3",
+   * node="n12"}} differ by small, regular amounts in String.hashCode, and the plain 31-polynomial made whole
+   * families of them collide in hash maps (the query engine keys maps by label sets at every step).
+   */
+  private static int hash(String[] names, String[] values) {
+    int h = 1;
+    for (int i = 0; i < names.length; i++) {
+      h = 31 * h + mix(names[i].hashCode());
+      h = 31 * h + mix(values[i].hashCode());
+    }
+    return mix(h);
+  }
+
+  /** Murmur3's 32-bit finalizer. */
+  private static int mix(int h) {
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
   }
 
   /** From alternating name, value arguments; sorts by name and rejects duplicates. */

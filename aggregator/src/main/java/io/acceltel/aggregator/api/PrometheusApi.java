@@ -1,0 +1,655 @@
+package io.acceltel.aggregator.api;
+
+import io.acceltel.aggregator.http.AggregatorHttpServer;
+import io.acceltel.aggregator.query.QueryBudget;
+import io.acceltel.aggregator.query.StorageQueryable;
+import io.acceltel.aggregator.storage.Querier;
+import io.acceltel.aggregator.storage.Resolution;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.QueryEngine;
+import io.acceltel.promql.engine.QueryException;
+import io.acceltel.promql.engine.QueryOptions;
+import io.acceltel.promql.engine.QueryResult;
+import io.acceltel.promql.storage.SelectHints;
+import io.acceltel.promql.value.Matrix;
+import io.acceltel.promql.value.Sample;
+import io.acceltel.promql.value.Scalar;
+import io.acceltel.promql.value.Series;
+import io.acceltel.promql.value.StringValue;
+import io.acceltel.promql.value.Value;
+import io.acceltel.promql.value.Vector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Prometheus's HTTP query API (v1) over the aggregator's storage: {@code /api/v1/query}, {@code query_range},
+ * {@code series}, {@code labels} (GET and POST with a form body), {@code label/<name>/values}, {@code metadata}
+ * (from the metric catalog), {@code status/buildinfo} and an empty {@code query_exemplars}, with Prometheus's JSON,
+ * error types and status codes. See {@code docs/querying.md}.
+ *
+ * <pre>{@code
+ * PrometheusApi api = new PrometheusApi(storage.querier(), Optional.of(new Engine()), QueryLimits.DEFAULT, "0.1.0",
+ *     System::currentTimeMillis, registry);
+ * api.register(http);      // routes on the aggregator's listener
+ * ...
+ * api.close();             // stops the query workers
+ * }</pre>
+ *
+ * <p>Threads: requests arrive on the Vert.x event loop, which only collects the form body; parsing, storage reads,
+ * evaluation and JSON encoding run on a bounded pool of {@link QueryLimits#maxConcurrent()} workers with a queue of
+ * {@link QueryLimits#maxQueued()}. When both are full the request is refused at once (503 {@code unavailable}), so a
+ * burst costs bounded memory. The response is written back on the request's event loop. A client that disconnects
+ * cancels its query ({@code canceled}, 499); the deadline ({@code timeout}, 503) runs from the request's arrival.
+ */
+public final class PrometheusApi implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(PrometheusApi.class.getName());
+  /** The slow-query log: one line per query slower than {@link QueryLimits#slowQueryThreshold()}. */
+  static final Logger QUERY_LOG = Logger.getLogger("io.acceltel.aggregator.api.QueryLog");
+  static final String PROMETHEUS_API_VERSION = "2.42.0";
+  private static final int MAX_FORM_BYTES = 8 << 20;
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private static final byte[] EMPTY_LIST_OK = "{\"status\":\"success\",\"data\":[]}".getBytes(StandardCharsets.UTF_8);
+
+  private final Querier querier;
+  private final Optional<QueryEngine> engine;
+  private final QueryLimits limits;
+  private final String version;
+  private final LongSupplier clock;
+  private final ThreadPoolExecutor workers;
+  private final QueryStats stats;
+
+  public PrometheusApi(Querier querier, Optional<QueryEngine> engine, QueryLimits limits, String version,
+      LongSupplier clock, PrometheusRegistry registry) {
+    this.stats = new QueryStats(registry);
+    this.querier = querier;
+    this.engine = engine;
+    this.limits = limits;
+    this.version = version;
+    this.clock = clock;
+    AtomicInteger n = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(limits.maxConcurrent(), limits.maxConcurrent(), 60, TimeUnit.SECONDS,
+        limits.maxQueued() == 0 ? new java.util.concurrent.SynchronousQueue<>()
+            : new ArrayBlockingQueue<>(limits.maxQueued()),
+        r -> {
+          Thread t = new Thread(r, "acceltel-query-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    this.workers.allowCoreThreadTimeOut(true);
+  }
+
+  public QueryLimits limits() {
+    return limits;
+  }
+
+  /** Adds the API's routes to the aggregator's HTTP listener. */
+  public void register(AggregatorHttpServer http) {
+    http.route("/api/v1/query", r -> accept(r, true, "query", this::query));
+    http.route("/api/v1/query_range", r -> accept(r, true, "query_range", this::queryRange));
+    http.route("/api/v1/series", r -> accept(r, true, "series", this::series));
+    http.route("/api/v1/labels", r -> accept(r, true, "labels", this::labels));
+    http.route("/api/v1/metadata", r -> accept(r, false, "metadata", this::metadata));
+    http.route("/api/v1/status/buildinfo", r -> accept(r, false, "buildinfo", this::buildInfo));
+    http.route("/api/v1/query_exemplars", r -> accept(r, true, "query_exemplars",
+        (p, c) -> new Reply(200, EMPTY_LIST_OK, null)));
+    http.routePrefix("/api/v1/label/", r -> {
+      String name = labelValuesName(r.path());
+      if (name == null) {
+        notFound(r);
+      } else {
+        accept(r, false, "label_values", (p, c) -> labelValues(checkLabelName(name), p, c));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** One request's work, run on a worker: parameters in, a reply out. */
+  @FunctionalInterface
+  interface Endpoint {
+    Reply handle(ApiParams params, Call call);
+  }
+
+  /**
+   * The request's state that a worker sees: arrival time, whether the client has gone, and the samples its query
+   * read (for the metrics).
+   */
+  record Call(long arrivalNanos, AtomicBoolean gone, AtomicLong samples) {}
+
+  /** An answer: status, JSON body, and the error type (null on success). */
+  record Reply(int status, byte[] body, String errorType) {}
+
+  private void accept(HttpServerRequest request, boolean allowPost, String name, Endpoint endpoint) {
+    HttpMethod method = request.method();
+    if (method != HttpMethod.GET && !(allowPost && method == HttpMethod.POST)) {
+      request.response().setStatusCode(405).putHeader("Allow", allowPost ? "GET, POST" : "GET")
+          .putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer(error(new ApiError("bad_data", 405, "method " + method + " not allowed; use "
+              + (allowPost ? "GET or POST" : "GET"))).body()));
+      return;
+    }
+    Call call = new Call(System.nanoTime(), new AtomicBoolean(), new AtomicLong());
+    Context context = Vertx.currentContext();
+    request.response().closeHandler(v -> call.gone().set(true));
+    String contentType = request.getHeader("Content-Type");
+    boolean form = method == HttpMethod.POST && contentType != null
+        && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    if (method != HttpMethod.POST) {
+      dispatch(request, context, call, name, endpoint, request.query(), null);
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > MAX_FORM_BYTES) {
+        refused[0] = true;
+        send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
+            + " bytes")));
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (!refused[0]) {
+        dispatch(request, context, call, name, endpoint, request.query(),
+            form ? body.toString(StandardCharsets.UTF_8) : null);
+      }
+    });
+  }
+
+  private void dispatch(HttpServerRequest request, Context context, Call call, String name, Endpoint endpoint,
+      String query, String form) {
+    try {
+      workers.execute(() -> {
+        Reply reply;
+        try {
+          reply = endpoint.handle(ApiParams.parse(query, form), call);
+        } catch (ApiError e) {
+          reply = error(e);
+        } catch (QueryException e) {
+          reply = error(ApiError.of(e));
+        } catch (StackOverflowError e) {
+          reply = error(ApiError.invalidParam("query", "the expression is nested too deeply"));
+        } catch (OutOfMemoryError e) {
+          reply = error(ApiError.execution("the query ran out of memory; narrow it or lower the step"));
+        } catch (RuntimeException | Error e) {
+          // Every request gets an answer, whatever failed: a client must never hang on a bug.
+          LOG.log(Level.WARNING, "query API request failed: " + request.uri(), e);
+          reply = error(ApiError.internal(String.valueOf(e.getMessage())));
+        }
+        Reply r = reply;
+        stats.observe(name, r.errorType() == null ? "success" : r.errorType(),
+            (System.nanoTime() - call.arrivalNanos()) / 1e9, call.samples().get());
+        context.runOnContext(v -> send(request, r));
+      });
+    } catch (RejectedExecutionException e) {
+      stats.observe(name, "unavailable", (System.nanoTime() - call.arrivalNanos()) / 1e9, 0);
+      send(request, error(ApiError.unavailable("too many concurrent queries: " + limits.maxConcurrent()
+          + " running and " + limits.maxQueued() + " waiting; retry later")));
+    }
+  }
+
+  private static void send(HttpServerRequest request, Reply reply) {
+    if (request.response().ended() || request.response().closed()) {
+      return;
+    }
+    request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(reply.body()));
+  }
+
+  private static void notFound(HttpServerRequest request) {
+    request.response().setStatusCode(404).end("not found: " + request.path() + "\n");
+  }
+
+  static Reply error(ApiError e) {
+    JsonWriter w = new JsonWriter(256);
+    w.beginObject().name("status").string("error").name("errorType").string(e.type()).name("error")
+        .string(e.getMessage()).endObject();
+    return new Reply(e.status(), w.toBytes(), e.type());
+  }
+
+  private static JsonWriter success(int capacity) {
+    JsonWriter w = new JsonWriter(capacity);
+    w.beginObject().name("status").string("success").name("data");
+    return w;
+  }
+
+  private static Reply finish(JsonWriter w, List<String> warnings) {
+    if (!warnings.isEmpty()) {
+      w.name("warnings").beginArray();
+      for (String s : warnings) {
+        w.string(s);
+      }
+      w.endArray();
+    }
+    w.endObject();
+    return new Reply(200, w.toBytes(), null);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  private Reply query(ApiParams p, Call call) {
+    long time = p.time("time", clock.getAsLong());
+    Duration timeout = timeout(p);
+    long lookback = p.value("lookback_delta").isEmpty() ? limits.lookbackDelta().toMillis() : lookbackDelta(p);
+    long msr = maxSourceResolution(p);
+    int limit = p.limit("limit");
+    String q = p.value("query");
+    return evaluate(call, q, time, time, 0, timeout, lookback, msr, limit, "query");
+  }
+
+  private Reply queryRange(ApiParams p, Call call) {
+    long start = p.requiredTime("start");
+    long end = p.requiredTime("end");
+    if (end < start) {
+      throw ApiError.invalidParam("end", "end timestamp must not be before start time");
+    }
+    long step;
+    try {
+      step = ApiParams.parseDuration(p.value("step"));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalidParam("step", e.getMessage());
+    }
+    if (step <= 0) {
+      throw ApiError.invalidParam("step",
+          "zero or negative query resolution step widths are not accepted. Try a positive integer");
+    }
+    if ((end - start) / step > QueryLimits.MAX_POINTS_PER_SERIES) {
+      throw ApiError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
+          + "query resolution (?step=XX)");
+    }
+    Duration timeout = timeout(p);
+    long lookback = p.value("lookback_delta").isEmpty() ? limits.lookbackDelta().toMillis() : lookbackDelta(p);
+    long msr = maxSourceResolution(p);
+    int limit = p.limit("limit");
+    return evaluate(call, p.value("query"), start, end, step, timeout, lookback, msr, limit, "query_range");
+  }
+
+  private Duration timeout(ApiParams p) {
+    long requested = p.duration("timeout", -1);
+    long max = limits.timeout().toMillis();
+    if (requested > 0 && requested < max) {
+      return Duration.ofMillis(requested);
+    }
+    return limits.timeout();
+  }
+
+  /** {@code lookback_delta}; zero or negative means the default, as in Prometheus's engine. */
+  private long lookbackDelta(ApiParams p) {
+    long d;
+    try {
+      d = ApiParams.parseDuration(p.value("lookback_delta"));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badData("error parsing lookback delta duration: " + e.getMessage());
+    }
+    return d > 0 ? d : limits.lookbackDelta().toMillis();
+  }
+
+  /** {@code max_source_resolution}: {@code auto} or absent = automatic, else a duration ({@code 0} = raw). */
+  private static long maxSourceResolution(ApiParams p) {
+    String v = p.value("max_source_resolution");
+    if (v.isEmpty() || v.equals("auto")) {
+      return SelectHints.AUTO_RESOLUTION;
+    }
+    long d = p.duration("max_source_resolution", 0);
+    if (d < 0) {
+      throw ApiError.invalidParam("max_source_resolution", "negative duration " + v + " is not allowed; give 0 "
+          + "(raw), a duration such as 5m, or auto");
+    }
+    return d;
+  }
+
+  private Reply evaluate(Call call, String q, long start, long end, long step, Duration timeout, long lookback,
+      long msr, int limit, String endpoint) {
+    QueryEngine e = engine.orElseThrow(() -> ApiError.unavailable("this aggregator was started without a PromQL "
+        + "engine; series, labels and metadata work"));
+    long deadline = call.arrivalNanos() + timeout.toNanos();
+    long now = System.nanoTime();
+    if (now - deadline >= 0) {
+      throw new ApiError("timeout", 503, "query timed out while waiting for a query worker");
+    }
+    BooleanSupplier canceled = () -> call.gone().get() || System.nanoTime() - deadline >= 0;
+    StorageQueryable data = new StorageQueryable(querier, new QueryBudget(limits.maxSamples(), limits.maxSeries(),
+        canceled));
+    // Tier points are a window apart: a lookback shorter than two windows would see gaps between them.
+    Resolution plain = StorageQueryable.choose(querier, start - lookback, end, step, 0, msr, null);
+    long effectiveLookback = Math.max(lookback, 2 * plain.millis());
+    QueryOptions options = new QueryOptions(Duration.ofMillis(effectiveLookback), limits.maxSamples(),
+        Duration.ofNanos(deadline - now), msr);
+    QueryResult result;
+    long began = System.nanoTime();
+    try {
+      result = step == 0 ? e.instant(data, q, start, options, canceled)
+          : e.range(data, q, start, end, step, options, canceled);
+    } catch (QueryException ex) {
+      // Past the deadline, the engine may notice the canceled supplier before its own timer: still a timeout.
+      ApiError error = ex.type() == QueryException.Type.CANCELED && !call.gone().get()
+          && System.nanoTime() - deadline >= 0
+          ? new ApiError("timeout", 503, "query timed out in expression evaluation") : ApiError.of(ex);
+      call.samples().set(data.samplesRead());
+      logIfSlow(endpoint, q, start, end, step, began, data, error.type());
+      throw error;
+    }
+    call.samples().set(data.samplesRead());
+    logIfSlow(endpoint, q, start, end, step, began, data, "ok");
+    List<String> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(data.warnings());
+    Value value = result.value();
+    if (step > 0 && !(value instanceof Matrix)) {
+      throw ApiError.internal("the engine answered a range query with a " + value.type());
+    }
+    JsonWriter w = success(16 * 1024);
+    w.beginObject().name("resultType").string(value.type()).name("result");
+    if (writeValue(w, value, limit)) {
+      warnings.add("results truncated due to limit");
+    }
+    w.endObject();
+    return finish(w, warnings);
+  }
+
+  /** Writes the result; true when {@code limit} truncated it. */
+  static boolean writeValue(JsonWriter w, Value value, int limit) {
+    boolean truncated = false;
+    if (value instanceof Scalar s) {
+      w.scalarPoint(s.timestampMillis(), s.value());
+    } else if (value instanceof StringValue s) {
+      w.stringPoint(s.timestampMillis(), s.value());
+    } else if (value instanceof Vector v) {
+      w.beginArray();
+      int n = 0;
+      for (Sample s : v.samples()) {
+        if (limit > 0 && n == limit) {
+          truncated = true;
+          break;
+        }
+        n++;
+        w.beginObject().name("metric");
+        labels(w, s.labels());
+        w.name("value").point(s.timestampMillis(), s.value()).endObject();
+      }
+      w.endArray();
+    } else if (value instanceof Matrix m) {
+      w.beginArray();
+      int n = 0;
+      for (Series s : m.series()) {
+        if (limit > 0 && n == limit) {
+          truncated = true;
+          break;
+        }
+        n++;
+        w.beginObject().name("metric");
+        labels(w, s.labels());
+        w.name("values").beginArray();
+        long[] ts = s.timestamps();
+        double[] vs = s.values();
+        for (int i = 0; i < ts.length; i++) {
+          w.point(ts[i], vs[i]);
+        }
+        w.endArray().endObject();
+      }
+      w.endArray();
+    }
+    return truncated;
+  }
+
+  static void labels(JsonWriter w, Labels labels) {
+    w.beginObject();
+    for (int i = 0; i < labels.size(); i++) {
+      w.name(labels.name(i)).string(labels.value(i));
+    }
+    w.endObject();
+  }
+
+  private void logIfSlow(String endpoint, String q, long start, long end, long step, long began,
+      StorageQueryable data, String outcome) {
+    long nanos = System.nanoTime() - began;
+    if (nanos < limits.slowQueryThreshold().toNanos()) {
+      return;
+    }
+    StringBuilder line = new StringBuilder(128 + q.length());
+    line.append("slow query: duration=").append(String.format(java.util.Locale.ROOT, "%.3fs", nanos / 1e9))
+        .append(" samples=").append(data.samplesRead())
+        .append(" resolutions=").append(data.resolutionsUsed())
+        .append(" endpoint=").append(endpoint)
+        .append(" start=").append(PromFormat.timestamp(start));
+    if (step > 0) {
+      line.append(" end=").append(PromFormat.timestamp(end)).append(" step=").append(step / 1000.0).append('s');
+    }
+    line.append(" outcome=").append(outcome).append(" query=\"")
+        .append(q.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+    QUERY_LOG.info(line.toString());
+  }
+
+  // ---------------------------------------------------------------- metadata endpoints
+
+  private Reply series(ApiParams p, Call call) {
+    List<String> match = p.all("match[]");
+    if (match.isEmpty()) {
+      throw ApiError.badData("no match[] parameter provided");
+    }
+    long start = p.time("start", ApiParams.MIN_TIME);
+    long end = p.time("end", ApiParams.MAX_TIME);
+    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(match);
+    int limit = p.limit("limit");
+    TreeSet<Labels> all = new TreeSet<>();
+    for (List<LabelMatcher> set : sets) {
+      all.addAll(querier.series(set, start, end));
+      checkGone(call);
+    }
+    JsonWriter w = success(256 + all.size() * 128).beginArray();
+    int n = 0;
+    boolean truncated = false;
+    for (Labels l : all) {
+      if (limit > 0 && n == limit) {
+        truncated = true;
+        break;
+      }
+      labels(w, l);
+      n++;
+    }
+    w.endArray();
+    return finish(w, truncated ? List.of("results truncated due to limit") : List.of());
+  }
+
+  private Reply labels(ApiParams p, Call call) {
+    long start = p.time("start", ApiParams.MIN_TIME);
+    long end = p.time("end", ApiParams.MAX_TIME);
+    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(p.all("match[]"));
+    int limit = p.limit("limit");
+    TreeSet<String> names = new TreeSet<>();
+    if (sets.isEmpty()) {
+      names.addAll(querier.labelNames(List.of(), start, end));
+    }
+    for (List<LabelMatcher> set : sets) {
+      names.addAll(querier.labelNames(set, start, end));
+      checkGone(call);
+    }
+    return strings(names, limit);
+  }
+
+  private Reply labelValues(String name, ApiParams p, Call call) {
+    long start = p.time("start", ApiParams.MIN_TIME);
+    long end = p.time("end", ApiParams.MAX_TIME);
+    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(p.all("match[]"));
+    int limit = p.limit("limit");
+    TreeSet<String> values = new TreeSet<>();
+    if (sets.isEmpty()) {
+      values.addAll(querier.labelValues(name, List.of(), start, end));
+    }
+    for (List<LabelMatcher> set : sets) {
+      values.addAll(querier.labelValues(name, set, start, end));
+      checkGone(call);
+    }
+    return strings(values, limit);
+  }
+
+  private static Reply strings(TreeSet<String> values, int limit) {
+    JsonWriter w = success(256 + values.size() * 32).beginArray();
+    int n = 0;
+    boolean truncated = false;
+    for (String v : values) {
+      if (limit > 0 && n == limit) {
+        truncated = true;
+        break;
+      }
+      w.string(v);
+      n++;
+    }
+    w.endArray();
+    return finish(w, truncated ? List.of("results truncated due to limit") : List.of());
+  }
+
+  private static void checkGone(Call call) {
+    if (call.gone().get()) {
+      throw new ApiError("canceled", 499, "the client closed the connection");
+    }
+  }
+
+  /**
+   * The label name of {@code /api/v1/label/<name>/values}: percent-decoded, {@code U__}-unescaped (Prometheus 3's
+   * escaping for names with other characters: {@code U__http_2e_status_code} = {@code http.status_code}); null when
+   * the path has another shape.
+   */
+  static String labelValuesName(String path) {
+    String prefix = "/api/v1/label/";
+    String suffix = "/values";
+    if (!path.startsWith(prefix) || !path.endsWith(suffix) || path.length() <= prefix.length() + suffix.length()) {
+      return null;
+    }
+    String raw = path.substring(prefix.length(), path.length() - suffix.length());
+    if (raw.indexOf('/') >= 0) {
+      return null;
+    }
+    String name;
+    try {
+      name = ApiParams.urlDecode(raw.replace("+", "%2B"), "name");
+    } catch (ApiError e) {
+      return null;
+    }
+    return name;
+  }
+
+  /** Validates and unescapes a label name for label values; bad_data when it is not a valid name. */
+  static String checkLabelName(String name) {
+    if (name.startsWith("U__")) {
+      String unescaped = unescapeName(name.substring(3));
+      if (unescaped == null || unescaped.isEmpty()) {
+        throw ApiError.badData("invalid label name: \"" + name + "\"");
+      }
+      return unescaped;
+    }
+    if (!LABEL_NAME.matcher(name).matches()) {
+      throw ApiError.badData("invalid label name: \"" + name + "\"");
+    }
+    return name;
+  }
+
+  /** Prometheus's value-encoding escape: {@code __} is '_', {@code _<hex>_} is that code point. */
+  static String unescapeName(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c != '_') {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (i + 1 < s.length() && s.charAt(i + 1) == '_') {
+        out.append('_');
+        i += 2;
+        continue;
+      }
+      int close = s.indexOf('_', i + 1);
+      if (close < 0 || close == i + 1) {
+        return null;
+      }
+      try {
+        int cp = Integer.parseInt(s.substring(i + 1, close), 16);
+        if (!Character.isValidCodePoint(cp)) {
+          return null;
+        }
+        out.appendCodePoint(cp);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      i = close + 1;
+    }
+    return out.toString();
+  }
+
+  private Reply metadata(ApiParams p, Call call) {
+    int limit = p.limit("limit");
+    p.limit("limit_per_metric"); // validated like Prometheus; see below
+    String metric = p.value("metric");
+    TreeMap<String, MetricDefinition> byName = new TreeMap<>();
+    for (MetricDefinition d : MetricCatalog.all()) {
+      if (metric.isEmpty() || metric.equals(d.name())) {
+        byName.putIfAbsent(d.name(), d);
+      }
+    }
+    JsonWriter w = success(byName.size() * 160 + 64).beginObject();
+    int n = 0;
+    for (MetricDefinition d : byName.values()) {
+      if (limit > 0 && n == limit) {
+        break;
+      }
+      n++;
+      w.name(d.name()).beginArray();
+      // The catalog holds one definition per name, so limit_per_metric (>= 1) never truncates.
+      w.beginObject().name("type").string(d.type().lowerCase()).name("help").string(d.help()).name("unit")
+          .string(d.unit().suffix()).endObject();
+      w.endArray();
+    }
+    w.endObject();
+    return finish(w, List.of());
+  }
+
+  private Reply buildInfo(ApiParams p, Call call) {
+    JsonWriter w = success(256).beginObject()
+        .name("version").string(PROMETHEUS_API_VERSION)
+        .name("revision").string("acceltel-" + version)
+        .name("branch").string("acceltel")
+        .name("buildUser").string("acceltel")
+        .name("buildDate").string("")
+        .name("goVersion").string("java" + Runtime.version().feature())
+        .name("application").string("acceltel aggregator " + version)
+        .name("features").beginObject().endObject()
+        .endObject();
+    return finish(w, List.of());
+  }
+}

@@ -1,0 +1,481 @@
+package io.acceltel.aggregator.query;
+
+import io.acceltel.aggregator.storage.Coverage;
+import io.acceltel.aggregator.storage.Querier;
+import io.acceltel.aggregator.storage.RawSeries;
+import io.acceltel.aggregator.storage.Resolution;
+import io.acceltel.aggregator.storage.SampleIterator;
+import io.acceltel.aggregator.storage.WindowSeries;
+import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.QueryException;
+import io.acceltel.promql.storage.Queryable;
+import io.acceltel.promql.storage.SelectHints;
+import io.acceltel.promql.storage.StoredSeries;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The PromQL engine's view of the aggregator's storage for one query: picks raw data or a downsampled tier for
+ * each selection from its {@link SelectHints}, returns the aggregate the surrounding function needs, and enforces
+ * the query's {@link QueryBudget}.
+ *
+ * <pre>{@code
+ * StorageQueryable data = new StorageQueryable(storage.querier(), budget);
+ * QueryResult r = engine.range(data, "max_over_time(accelerator_power_watts[1h])", start, end, 3_600_000,
+ *     options, budget.canceled());
+ * data.resolutionsUsed();   // [1m]: the tier the engine read
+ * }</pre>
+ *
+ * <p><b>Which resolution.</b> With {@code max_source_resolution} automatic (the default), a range query reads the
+ * coarsest resolution that is at most {@code step / 5}; when the selector has a range ({@code x[5m]}) shorter than
+ * the step, {@code min(step, range) / 5}, so a range holds at least five points and {@code rate} keeps two. An
+ * instant query reads raw. An explicit {@code max_source_resolution} reads the coarsest resolution at most that
+ * ({@code 0} = raw). If the chosen resolution no longer covers the whole selection because retention deleted its
+ * older data, the next coarser resolution that does is read instead (with a warning when the resolution was forced),
+ * rather than answering with the retained part only.
+ *
+ * <p><b>Which aggregate.</b> See {@link Aggregate}: the samples of a tier series are that aggregate per window, at
+ * the timestamp of the window's last raw sample, and {@link StoredSeries#aggregates()} carries all of them so the
+ * engine can stay exact (avg = Σsum / Σcount, count = Σcount).
+ *
+ * <p><b>The newest window.</b> A tier stores completed windows only; the samples after a series' last completed
+ * window are read from raw data and aggregated here into the same windows, so a tier answer reaches as far as raw
+ * data does. (A series that stopped long ago keeps its last window incomplete until its tier block is cut; that
+ * window is read only when it lies within two windows of the tier's newest point.)
+ *
+ * <p>Thread-safe; meant to live for one query.
+ */
+public final class StorageQueryable implements Queryable {
+  private static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+  private final Querier querier;
+  private final QueryBudget budget;
+  private final AtomicLong samples = new AtomicLong();
+  private final Set<Resolution> used = Collections.synchronizedSet(new LinkedHashSet<>());
+  private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+
+  public StorageQueryable(Querier querier, QueryBudget budget) {
+    this.querier = querier;
+    this.budget = budget;
+  }
+
+  public StorageQueryable(Querier querier) {
+    this(querier, QueryBudget.UNLIMITED);
+  }
+
+  /** Samples (raw samples or windows) returned so far: the query log's {@code samples}. */
+  public long samplesRead() {
+    return samples.get();
+  }
+
+  /** The resolutions this query read, in first-use order. */
+  public List<Resolution> resolutionsUsed() {
+    synchronized (used) {
+      return List.copyOf(used);
+    }
+  }
+
+  /** Warnings for the API response (a forced resolution that had to fall back). */
+  public List<String> warnings() {
+    synchronized (warnings) {
+      return List.copyOf(new LinkedHashSet<>(warnings));
+    }
+  }
+
+  @Override
+  public List<StoredSeries> select(SelectHints hints, List<LabelMatcher> matchers) {
+    checkCanceled();
+    if (hints.start() > hints.end()) {
+      return List.of();
+    }
+    Resolution res = choose(querier, hints.start(), hints.end(), hints.stepMillis(), hints.rangeMillis(),
+        hints.maxSourceResolutionMillis(), warnings);
+    used.add(res);
+    if (res.isRaw()) {
+      return selectRaw(hints, matchers);
+    }
+    return selectTier(res, Aggregate.forFunction(hints.function()), hints, matchers);
+  }
+
+  /**
+   * The resolution a selection reads (see the class comment). {@code warnings}, when not null, receives a note
+   * when a forced resolution had to fall back to a coarser one.
+   */
+  public static Resolution choose(Querier querier, long start, long end, long stepMillis, long rangeMillis,
+      long maxSourceResolutionMillis, List<String> warnings) {
+    List<Resolution> all = querier.resolutions();
+    boolean forced = maxSourceResolutionMillis != SelectHints.AUTO_RESOLUTION;
+    long max;
+    if (forced) {
+      max = Math.max(0, maxSourceResolutionMillis);
+    } else {
+      long base = stepMillis > 0 ? stepMillis : 0;
+      if (base > 0 && rangeMillis > 0) {
+        base = Math.min(base, rangeMillis);
+      }
+      max = base / 5;
+    }
+    Resolution chosen = Resolution.RAW;
+    for (Resolution r : all) {
+      if (r.millis() <= max) {
+        chosen = r; // ascending: the last that fits is the coarsest
+      }
+    }
+    List<Resolution> covering = querier.resolutionsCovering(start, end);
+    if (covering.contains(chosen)) {
+      return chosen;
+    }
+    Resolution fallback = null;
+    for (Resolution r : covering) {
+      if (r.millis() > chosen.millis()) {
+        fallback = r;
+        break;
+      }
+    }
+    if (fallback == null) {
+      // Nothing covers the whole range: the coarsest resolution keeps the longest history.
+      fallback = all.get(all.size() - 1);
+      if (fallback.millis() < chosen.millis()) {
+        return chosen;
+      }
+    }
+    if (forced && warnings != null) {
+      warnings.add("max_source_resolution=" + chosen + ": data at that resolution has aged out for part of the "
+          + "range; answered from the " + fallback + " tier");
+    }
+    return fallback;
+  }
+
+  private void checkCanceled() {
+    if (budget.canceled().getAsBoolean()) {
+      throw new QueryException(QueryException.Type.CANCELED, "query was canceled while reading storage");
+    }
+  }
+
+  private void checkSeries(int n) {
+    if (n > budget.maxSeries()) {
+      throw new QueryException(QueryException.Type.EXECUTION, "the query selects " + n + " series, more than the "
+          + "limit of " + budget.maxSeries() + " per selector; add label matchers or aggregate with a recording rule");
+    }
+  }
+
+  private void addSamples(long n) {
+    if (samples.addAndGet(n) > budget.maxSamples()) {
+      throw new QueryException(QueryException.Type.EXECUTION,
+          "query processing would load too many samples into memory in query execution");
+    }
+  }
+
+  private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
+    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end());
+    checkSeries(raw.size());
+    List<StoredSeries> out = new ArrayList<>(raw.size());
+    for (RawSeries s : raw) {
+      checkCanceled();
+      // The querier has decoded each series once already (to drop empty ones); take copies of those arrays
+      // rather than decoding the chunks a second time.
+      addSamples(s.size());
+      long[] t = s.timestamps();
+      double[] v = s.values();
+      if (t.length > 0) {
+        out.add(new RawStored(s.labels(), t, v, t.length));
+      }
+    }
+    return out;
+  }
+
+  private List<StoredSeries> selectTier(Resolution tier, Aggregate aggregate, SelectHints hints,
+      List<LabelMatcher> matchers) {
+    long r = tier.millis();
+    List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), hints.end(), tier);
+    // Raw samples after each series' last completed window: read from the earliest such point, but no further
+    // back than two windows before the tier's newest point (see the class comment).
+    Coverage cov = querier.coverage(tier);
+    long tailFrom = hints.start();
+    if (!cov.isEmpty()) {
+      long minLast = Long.MAX_VALUE;
+      for (WindowSeries w : windows) {
+        minLast = Math.min(minLast, w.timestamp(w.size() - 1));
+      }
+      long bound = cov.maxTime() - 2 * r;
+      tailFrom = Math.max(tailFrom, minLast == Long.MAX_VALUE ? bound : Math.min(minLast + 1, bound));
+    }
+    // Raw data older than its retention is gone: read what is left of the tail.
+    tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
+    List<RawSeries> tails = tailFrom <= hints.end() ? querier.selectRaw(matchers, tailFrom, hints.end()) : List.of();
+    // Merge the two label-sorted lists.
+    List<StoredSeries> out = new ArrayList<>(Math.max(windows.size(), tails.size()));
+    int i = 0;
+    int j = 0;
+    int series = 0;
+    while (i < windows.size() || j < tails.size()) {
+      checkCanceled();
+      WindowSeries w = null;
+      RawSeries raw = null;
+      if (i < windows.size() && j < tails.size()) {
+        int c = windows.get(i).labels().compareTo(tails.get(j).labels());
+        if (c <= 0) {
+          w = windows.get(i++);
+        }
+        if (c >= 0) {
+          raw = tails.get(j++);
+        }
+      } else if (i < windows.size()) {
+        w = windows.get(i++);
+      } else {
+        raw = tails.get(j++);
+      }
+      checkSeries(++series);
+      TierStored s = TierStored.build(w, raw, tier, aggregate);
+      if (s != null) {
+        addSamples(s.size());
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Raw samples as a stored series. */
+  static final class RawStored implements StoredSeries {
+    private final Labels labels;
+    private final long[] t;
+    private final double[] v;
+    private final int n;
+
+    RawStored(Labels labels, long[] t, double[] v, int n) {
+      this.labels = labels;
+      this.t = t;
+      this.v = v;
+      this.n = n;
+    }
+
+    @Override
+    public Labels labels() {
+      return labels;
+    }
+
+    @Override
+    public int size() {
+      return n;
+    }
+
+    @Override
+    public long timestamp(int i) {
+      return t[i];
+    }
+
+    @Override
+    public double value(int i) {
+      return v[i];
+    }
+
+    @Override
+    public String toString() {
+      return labels + " raw " + n + " samples";
+    }
+  }
+
+  /** Tier windows (completed ones from the tier, the newest from raw data) with the chosen aggregate as value. */
+  static final class TierStored implements StoredSeries, StoredSeries.WindowAggregates {
+    private final Labels labels;
+    private final long resolution;
+    private final Aggregate aggregate;
+    private final long[] t;
+    private final double[] count;
+    private final double[] sum;
+    private final double[] min;
+    private final double[] max;
+    private final double[] last;
+    private final double[] counter;
+    private final int n;
+
+    private TierStored(Labels labels, long resolution, Aggregate aggregate, int cap) {
+      this.labels = labels;
+      this.resolution = resolution;
+      this.aggregate = aggregate;
+      t = new long[cap];
+      count = new double[cap];
+      sum = new double[cap];
+      min = new double[cap];
+      max = new double[cap];
+      last = new double[cap];
+      counter = new double[cap];
+      n = 0;
+    }
+
+    private TierStored(TierStored b, int n) {
+      labels = b.labels;
+      resolution = b.resolution;
+      aggregate = b.aggregate;
+      t = b.t;
+      count = b.count;
+      sum = b.sum;
+      min = b.min;
+      max = b.max;
+      last = b.last;
+      counter = b.counter;
+      this.n = n;
+    }
+
+    static TierStored build(WindowSeries w, RawSeries tail, Resolution tier, Aggregate aggregate) {
+      long r = tier.millis();
+      int cap = w == null ? 0 : w.size();
+      long lastT = Long.MIN_VALUE;
+      if (w != null && w.size() > 0) {
+        lastT = w.timestamp(w.size() - 1);
+      }
+      if (tail != null) {
+        for (Chunk c : tail.chunks()) {
+          if (c.maxTime() > lastT) {
+            cap += c.count(); // an upper bound: at most one window per sample
+          }
+        }
+      }
+      Labels labels = w != null ? w.labels() : tail.labels();
+      TierStored b = new TierStored(labels, r, aggregate, cap);
+      int k = 0;
+      double runningCounter = Double.NaN;
+      double prev = Double.NaN;
+      if (w != null) {
+        for (int i = 0; i < w.size(); i++) {
+          b.t[k] = w.timestamp(i);
+          b.count[k] = w.count(i);
+          b.sum[k] = w.sum(i);
+          b.min[k] = w.min(i);
+          b.max[k] = w.max(i);
+          b.last[k] = w.last(i);
+          b.counter[k] = w.counter(i);
+          k++;
+        }
+        if (k > 0) {
+          runningCounter = b.counter[k - 1];
+          prev = b.last[k - 1];
+        }
+      }
+      if (tail != null) {
+        SampleIterator it = tail.iterator();
+        long windowStart = Long.MIN_VALUE;
+        int open = -1;
+        while (it.next()) {
+          long ts = it.timestamp();
+          if (ts <= lastT) {
+            continue;
+          }
+          double v = it.value();
+          if (Double.doubleToRawLongBits(v) == STALE_NAN_BITS) {
+            continue; // staleness markers are not samples; tiers do not aggregate them
+          }
+          if (!Double.isNaN(v)) {
+            if (Double.isNaN(prev)) {
+              runningCounter = Double.isNaN(runningCounter) ? v : runningCounter + v;
+            } else {
+              runningCounter += v < prev ? v : v - prev;
+            }
+            prev = v;
+          }
+          long ws = ts - Math.floorMod(ts, r);
+          if (ws != windowStart || open < 0) {
+            windowStart = ws;
+            open = k++;
+            b.count[open] = 0;
+            b.sum[open] = 0;
+            b.min[open] = v;
+            b.max[open] = v;
+          }
+          b.count[open]++;
+          b.sum[open] += v;
+          if (v < b.min[open] || Double.isNaN(b.min[open])) {
+            b.min[open] = v;
+          }
+          if (v > b.max[open] || Double.isNaN(b.max[open])) {
+            b.max[open] = v;
+          }
+          b.last[open] = v;
+          b.t[open] = ts;
+          b.counter[open] = runningCounter;
+        }
+      }
+      return k == 0 ? null : new TierStored(b, k);
+    }
+
+    @Override
+    public Labels labels() {
+      return labels;
+    }
+
+    @Override
+    public int size() {
+      return n;
+    }
+
+    @Override
+    public long timestamp(int i) {
+      return t[i];
+    }
+
+    @Override
+    public double value(int i) {
+      return switch (aggregate) {
+        case MIN -> min[i];
+        case MAX -> max[i];
+        case COUNTER -> counter[i];
+        case AVG -> sum[i] / count[i];
+        case COUNT -> count[i];
+        case SUM -> sum[i];
+        case LAST -> last[i];
+      };
+    }
+
+    @Override
+    public WindowAggregates aggregates() {
+      return this;
+    }
+
+    @Override
+    public long resolutionMillis() {
+      return resolution;
+    }
+
+    @Override
+    public double count(int i) {
+      return count[i];
+    }
+
+    @Override
+    public double sum(int i) {
+      return sum[i];
+    }
+
+    @Override
+    public double min(int i) {
+      return min[i];
+    }
+
+    @Override
+    public double max(int i) {
+      return max[i];
+    }
+
+    @Override
+    public double last(int i) {
+      return last[i];
+    }
+
+    @Override
+    public double counter(int i) {
+      return counter[i];
+    }
+
+    @Override
+    public String toString() {
+      return labels + " " + Resolution.ofMillis(resolution) + " " + aggregate + " " + n + " windows "
+          + Arrays.toString(Arrays.copyOf(t, Math.min(n, 4)));
+    }
+  }
+}

@@ -1,0 +1,317 @@
+package io.acceltel.aggregator.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.Resolution;
+import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.QueryException;
+import io.acceltel.promql.storage.SelectHints;
+import io.acceltel.promql.storage.StoredSeries;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tier-aware {@link StorageQueryable} over real storage: which resolution a selection reads (step/5, the range,
+ * {@code max_source_resolution}, fallback when raw aged out), which aggregate it returns per function, that tier
+ * answers equal the same computation on raw samples over ranges aligned to the tier, that the newest (incomplete)
+ * window is filled from raw data, and the sample and series limits.
+ */
+class StorageQueryableTest {
+  /** An hour boundary; samples sit half a second after each second, so aligned ranges hold whole windows. */
+  private static final long S = 1_700_002_800_000L;
+  private static final Resolution S10 = Resolution.of(Duration.ofSeconds(10));
+  private static final Resolution M1 = Resolution.of(Duration.ofMinutes(1));
+  private static final Resolution M5 = Resolution.of(Duration.ofMinutes(5));
+  private static final Resolution H1 = Resolution.of(Duration.ofHours(1));
+  private static final int SECONDS = 2 * 3600;
+
+  @TempDir
+  Path dir;
+
+  private static StorageConfig.Builder config() {
+    return StorageConfig.builder()
+        .blockDuration(Resolution.RAW, Duration.ofMinutes(10))
+        .blockDuration(S10, Duration.ofMinutes(10))
+        .blockDuration(M1, Duration.ofMinutes(30))
+        .blockDuration(M5, Duration.ofHours(1))
+        .blockDuration(H1, Duration.ofHours(2))
+        .retention(Resolution.RAW, Duration.ZERO).retention(S10, Duration.ZERO).retention(M1, Duration.ZERO)
+        .retention(M5, Duration.ZERO).retention(H1, Duration.ZERO);
+  }
+
+  /** A gauge with decimals and NaNs, and a counter with resets; every 10 minutes a checkpoint cuts blocks. */
+  private static final class Data {
+    final long[] t = new long[SECONDS];
+    final double[] gauge = new double[SECONDS];
+    final double[] counter = new double[SECONDS];
+
+    Data() {
+      Random r = new Random(11);
+      double c = 100;
+      for (int i = 0; i < SECONDS; i++) {
+        t[i] = S + i * 1000L + 500;
+        gauge[i] = i % 733 == 5 ? Double.NaN : (300_000 + r.nextInt(400_000)) / 1000.0;
+        c = i % 1500 == 700 ? r.nextInt(20) : c + r.nextInt(50);
+        counter[i] = c;
+      }
+    }
+
+    void feed(Storage storage) throws Exception {
+      Appender app = storage.appender();
+      int g = app.ref(Labels.of("__name__", "g", "gpu", "0"));
+      int c = app.ref(Labels.of("__name__", "c", "gpu", "0"));
+      for (int i = 0; i < SECONDS; i++) {
+        app.append(g, t[i], gauge[i]);
+        app.append(c, t[i], counter[i]);
+        if (i % 600 == 599) {
+          storage.checkpoint(Map.of());
+        }
+      }
+    }
+  }
+
+  private static SelectHints hints(long start, long end, long step, long range, String fn, long msr) {
+    return new SelectHints(start, end, step, range, fn, List.of(), msr);
+  }
+
+  private static List<LabelMatcher> metric(String name) {
+    return List.of(LabelMatcher.equal("__name__", name));
+  }
+
+  @Test
+  void resolutionFollowsStepRangeAndMaxSourceResolution() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      new Data().feed(storage);
+      var q = storage.querier();
+      long a = S + 3_600_000;
+      long b = S + 7_000_000;
+      long auto = SelectHints.AUTO_RESOLUTION;
+      assertThat(StorageQueryable.choose(q, a, b, 0, 0, auto, null)).isEqualTo(Resolution.RAW);
+      assertThat(StorageQueryable.choose(q, a, b, 0, 3_600_000, auto, null)).isEqualTo(Resolution.RAW);
+      assertThat(StorageQueryable.choose(q, a, b, 15_000, 0, auto, null)).isEqualTo(Resolution.RAW);
+      assertThat(StorageQueryable.choose(q, a, b, 60_000, 0, auto, null)).isEqualTo(S10);
+      assertThat(StorageQueryable.choose(q, a, b, 300_000, 0, auto, null)).isEqualTo(M1);
+      assertThat(StorageQueryable.choose(q, a, b, 3_600_000, 0, auto, null)).isEqualTo(M5);
+      assertThat(StorageQueryable.choose(q, a, b, 5 * 3_600_000, 0, auto, null)).isEqualTo(H1);
+      // A range shorter than the step keeps five points in it: rate(x[1m]) at a 1h step reads 10s windows.
+      assertThat(StorageQueryable.choose(q, a, b, 3_600_000, 60_000, auto, null)).isEqualTo(S10);
+      assertThat(StorageQueryable.choose(q, a, b, 3_600_000, 0, 0, null)).isEqualTo(Resolution.RAW);
+      assertThat(StorageQueryable.choose(q, a, b, 15_000, 0, 300_000, null)).isEqualTo(M5);
+      assertThat(StorageQueryable.choose(q, a, b, 15_000, 0, 420_000, null)).isEqualTo(M5);
+    }
+  }
+
+  @Test
+  void whenRawHasAgedOutTheNextCoarserTierAnswers() throws Exception {
+    StorageConfig cfg = config().retention(Resolution.RAW, Duration.ofMinutes(30)).build();
+    try (Storage storage = Storage.open(dir, cfg)) {
+      new Data().feed(storage);
+      var q = storage.querier();
+      long early = S + 10 * 60_000;
+      assertThat(q.resolutionsCovering(early, early + 60_000)).doesNotContain(Resolution.RAW);
+      List<String> warnings = new ArrayList<>();
+      assertThat(StorageQueryable.choose(q, early, early + 60_000, 0, 0, SelectHints.AUTO_RESOLUTION, warnings))
+          .isEqualTo(S10);
+      assertThat(warnings).isEmpty();
+      StorageQueryable forced = new StorageQueryable(q);
+      List<StoredSeries> s = forced.select(hints(early, early + 60_000, 0, 0, "", 0), metric("g"));
+      assertThat(s).hasSize(1);
+      assertThat(s.get(0).aggregates()).isNotNull();
+      assertThat(s.get(0).aggregates().resolutionMillis()).isEqualTo(10_000);
+      assertThat(forced.resolutionsUsed()).containsExactly(S10);
+      assertThat(forced.warnings()).singleElement()
+          .satisfies(w -> assertThat(w).contains("answered from the 10s tier"));
+      // Recent data is still raw.
+      long recent = S + SECONDS * 1000L - 120_000;
+      assertThat(new StorageQueryable(q).select(hints(recent, recent + 60_000, 0, 0, "", 0), metric("g")).get(0)
+          .aggregates()).isNull();
+    }
+  }
+
+  /** Per aligned range [t - r, t] the tier answer (from the hinted aggregate) equals the raw computation. */
+  @Test
+  void tierAggregatesEqualRawOverAlignedRanges() throws Exception {
+    Data data = new Data();
+    try (Storage storage = Storage.open(dir, config().build())) {
+      data.feed(storage);
+      var q = storage.querier();
+      for (Resolution tier : List.of(S10, M1, M5)) {
+        long range = tier.millis() * 6;
+        for (long end = S + range; end <= S + (SECONDS - 1) * 1000L; end += range) {
+          long start = end - range;
+          StorageQueryable tq = new StorageQueryable(q);
+          List<StoredSeries> raw = new StorageQueryable(q).select(hints(start, end, 0, 0, "", 0), metric("g"));
+          double[] rv = values(raw.get(0));
+          for (String fn : List.of("max_over_time", "min_over_time", "sum_over_time", "count_over_time",
+              "avg_over_time", "")) {
+            StoredSeries t = tq.select(hints(start, end, 0, 0, fn, tier.millis()), metric("g")).get(0);
+            assertThat(t.aggregates()).isNotNull();
+            assertThat(t.aggregates().resolutionMillis()).isEqualTo(tier.millis());
+            double expected;
+            double actual;
+            switch (fn) {
+              case "max_over_time" -> {
+                expected = max(rv);
+                actual = max(values(t));
+              }
+              case "min_over_time" -> {
+                expected = min(rv);
+                actual = min(values(t));
+              }
+              case "sum_over_time" -> {
+                expected = sum(rv);
+                actual = sum(values(t));
+              }
+              case "count_over_time" -> {
+                expected = rv.length;
+                actual = sum(values(t));
+              }
+              case "avg_over_time" -> {
+                expected = sum(rv) / rv.length;
+                double s = 0;
+                double n = 0;
+                for (int i = 0; i < t.size(); i++) {
+                  s += t.aggregates().sum(i);
+                  n += t.aggregates().count(i);
+                }
+                actual = s / n;
+              }
+              default -> {
+                expected = rv[rv.length - 1];
+                actual = t.value(t.size() - 1);
+              }
+            }
+            String what = fn + " at " + tier + " over [" + start + ", " + end + "]";
+            if (Double.isNaN(expected)) {
+              assertThat(actual).as(what).isNaN();
+            } else {
+              assertThat(actual).as(what).isCloseTo(expected, within(Math.abs(expected) * 1e-9 + 1e-9));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** counter(j) - counter(i) of the tier equals the reset-corrected raw increase over (t_i, t_j]. */
+  @Test
+  void theCounterAggregateIsTheResetCorrectedIncrease() throws Exception {
+    Data data = new Data();
+    try (Storage storage = Storage.open(dir, config().build())) {
+      data.feed(storage);
+      var q = storage.querier();
+      for (String fn : List.of("rate", "increase", "irate")) {
+        StoredSeries t = new StorageQueryable(q).select(hints(S, S + SECONDS * 1000L, 60_000, 300_000, fn,
+            SelectHints.AUTO_RESOLUTION), metric("c")).get(0);
+        assertThat(t.aggregates().resolutionMillis()).isEqualTo(10_000);
+        for (int j = 1; j < t.size(); j += 7) {
+          int i = Math.max(0, j - 30);
+          double expected = 0;
+          for (int k = 1; k < SECONDS; k++) {
+            if (data.t[k] > t.timestamp(i) && data.t[k] <= t.timestamp(j)) {
+              double prev = data.counter[k - 1];
+              double v = data.counter[k];
+              expected += v < prev ? v : v - prev;
+            }
+          }
+          assertThat(t.value(j) - t.value(i)).as(fn + " " + i + ".." + j).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  /** The tier stores completed windows only; the newest, still filling, comes from raw data. */
+  @Test
+  void theNewestWindowIsFilledFromRawData() throws Exception {
+    Data data = new Data();
+    try (Storage storage = Storage.open(dir, config().build())) {
+      data.feed(storage);
+      long last = data.t[SECONDS - 1];
+      StoredSeries t = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 0,
+          "count_over_time", 60_000), metric("g")).get(0);
+      assertThat(t.timestamp(t.size() - 1)).isEqualTo(last);
+      long windowStart = last - Math.floorMod(last, 60_000L);
+      long expected = (last - windowStart) / 1000 + 1;
+      assertThat(t.value(t.size() - 1)).isEqualTo(expected);
+      StoredSeries max = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 0,
+          "max_over_time", 60_000), metric("g")).get(0);
+      double m = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < SECONDS; i++) {
+        if (data.t[i] >= windowStart && !Double.isNaN(data.gauge[i])) {
+          m = Math.max(m, data.gauge[i]);
+        }
+      }
+      assertThat(max.value(max.size() - 1)).isEqualTo(m);
+    }
+  }
+
+  @Test
+  void limitsAndCancellationStopTheSelection() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      new Data().feed(storage);
+      var q = storage.querier();
+      SelectHints h = hints(S, S + 3_600_000, 0, 0, "", 0);
+      assertThatThrownBy(() -> new StorageQueryable(q, new QueryBudget(1000, 10, () -> false)).select(h,
+          metric("g"))).isInstanceOfSatisfying(QueryException.class,
+              e -> assertThat(e.type()).isEqualTo(QueryException.Type.EXECUTION));
+      assertThatThrownBy(() -> new StorageQueryable(q, new QueryBudget(Long.MAX_VALUE, 1, () -> false)).select(h,
+          List.of(LabelMatcher.equal("gpu", "0")))).isInstanceOfSatisfying(QueryException.class,
+              e -> assertThat(e.getMessage()).contains("selects 2 series, more than the limit of 1"));
+      assertThatThrownBy(() -> new StorageQueryable(q, new QueryBudget(Long.MAX_VALUE, 10, () -> true)).select(h,
+          metric("g"))).isInstanceOfSatisfying(QueryException.class,
+              e -> assertThat(e.type()).isEqualTo(QueryException.Type.CANCELED));
+      StorageQueryable ok = new StorageQueryable(q, new QueryBudget(3601, 10, () -> false));
+      assertThat(ok.select(h, metric("g")).get(0).size()).isEqualTo(3600);
+      assertThat(ok.samplesRead()).isEqualTo(3600);
+    }
+  }
+
+  private static double[] values(StoredSeries s) {
+    double[] v = new double[s.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = s.value(i);
+    }
+    return v;
+  }
+
+  /** As Prometheus's max_over_time: NaN only when every value is NaN. */
+  private static double max(double[] v) {
+    double m = Double.NaN;
+    for (double x : v) {
+      if (Double.isNaN(m) || x > m) {
+        m = x;
+      }
+    }
+    return m;
+  }
+
+  private static double min(double[] v) {
+    double m = Double.NaN;
+    for (double x : v) {
+      if (Double.isNaN(m) || x < m) {
+        m = x;
+      }
+    }
+    return m;
+  }
+
+  private static double sum(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,425 @@
+package io.acceltel.bench;
+
+import io.acceltel.aggregator.Aggregator;
+import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.aggregator.api.QueryLimits;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.xerial.snappy.Snappy;
+
+/**
+ * Query latency of the issue's dashboard queries on the aggregator, Prometheus and VictoriaMetrics, loaded with the
+ * same data through remote_write in the same run: 1,000 GPUs (8 per node) with utilization, temperature, power and
+ * an energy counter, plus a tick-duration histogram per node; the last hour at 1 s, the days before it at
+ * {@code --long-interval} (1 s by default: the aggregator then answers 7-day queries from its tiers).
+ *
+ * <pre>
+ * bench/query-compare.sh --gpus=1000 --days=7 --runs=10            # the full comparison (hours of loading)
+ * bench/query-compare.sh --gpus=100 --days=1 --long-interval=15s   # a quick smoke run
+ * </pre>
+ *
+ * Prints, per query, window and server, the median and 95th percentile of end-to-end HTTP latency over
+ * {@code --runs} runs after two warm-up runs, and the series and points returned; writes the same table to
+ * {@code bench/target/query-compare.md}. Each server runs as its own process (the aggregator in this JVM); run on a
+ * quiet machine and record the machine in docs/benchmarks.md.
+ */
+public final class QueryCompare {
+  private static final String[] LES = {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5",
+      "1", "+Inf"};
+  private static final double[] BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private final Map<String, String> options;
+  private final int gpus;
+  private final int gpusPerNode;
+  private final int days;
+  private final long longIntervalMillis;
+  private final int runs;
+  private final Path dir;
+
+  private QueryCompare(Map<String, String> options) {
+    this.options = options;
+    this.gpus = Integer.parseInt(options.getOrDefault("gpus", "1000"));
+    this.gpusPerNode = Integer.parseInt(options.getOrDefault("gpus-per-node", "8"));
+    this.days = Integer.parseInt(options.getOrDefault("days", "7"));
+    this.longIntervalMillis = io.acceltel.aggregator.api.ApiParams.parseDuration(
+        options.getOrDefault("long-interval", "1s"));
+    this.runs = Integer.parseInt(options.getOrDefault("runs", "10"));
+    this.dir = Path.of(options.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/acceltel-query-compare"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String a : args) {
+      if (!a.startsWith("--") || !a.contains("=")) {
+        System.err.println("usage: QueryCompare [--gpus=1000] [--gpus-per-node=8] [--days=7] [--long-interval=1s] "
+            + "[--runs=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
+            + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics]");
+        System.exit(2);
+      }
+      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+    }
+    new QueryCompare(options).run();
+  }
+
+  /** A server under test: its name and base URL, and how to stop it. */
+  private record Target(String name, String url, AutoCloseable stop) {}
+
+  private void run() throws Exception {
+    Files.createDirectories(dir);
+    List<Target> targets = new ArrayList<>();
+    String skip = options.getOrDefault("skip", "");
+    try {
+      Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(fresh("aggregator"), Optional.empty())
+          .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withTimeout(Duration.ofMinutes(10))));
+      targets.add(new Target("acceltel", aggregator.url(), aggregator));
+      if (!skip.contains("prometheus")) {
+        Path tsdb = fresh("prometheus");
+        targets.add(startProcess("prometheus", options.getOrDefault("prometheus", "/usr/bin/prometheus"),
+            port -> List.of("--config.file=" + writeEmptyConfig(), "--storage.tsdb.path=" + tsdb,
+                "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver",
+                "--storage.tsdb.retention.time=100y", "--query.timeout=10m", "--log.level=warn"), "/-/ready"));
+      }
+      if (!skip.contains("victoria")) {
+        Path vmData = fresh("victoria-metrics");
+        targets.add(startProcess("victoria-metrics",
+            options.getOrDefault("victoria-metrics", "/usr/bin/victoria-metrics"),
+            port -> List.of("-storageDataPath=" + vmData, "-httpListenAddr=127.0.0.1:" + port,
+                "-retentionPeriod=100y", "-search.latencyOffset=0s", "-search.maxPointsPerTimeseries=100000",
+                "-search.maxQueryDuration=10m", "-loggerLevel=ERROR"), "/health"));
+      }
+      long end = (System.currentTimeMillis() / 1000) * 1000 - 60_000;
+      load(targets, end);
+      report(targets, end);
+    } finally {
+      for (Target t : targets) {
+        try {
+          t.stop().close();
+        } catch (Exception e) {
+          System.err.println("stopping " + t.name() + ": " + e);
+        }
+      }
+    }
+  }
+
+  private Path fresh(String name) throws IOException {
+    Path p = dir.resolve(name);
+    if (Files.exists(p)) {
+      try (var walk = Files.walk(p)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    return Files.createDirectories(p);
+  }
+
+  private String writeEmptyConfig() {
+    try {
+      Path config = dir.resolve("prometheus.yml");
+      Files.writeString(config, "global:\n  scrape_interval: 1h\n");
+      return config.toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private interface Args {
+    List<String> of(int port);
+  }
+
+  private Target startProcess(String name, String binary, Args args, String readyPath) throws Exception {
+    if (!Files.isExecutable(Path.of(binary))) {
+      throw new IllegalStateException(name + " is not installed at " + binary + " (apt-get install " + name
+          + "), or pass --skip=" + name);
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(binary);
+    command.addAll(args.of(port));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    String url = "http://127.0.0.1:" + port;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        if (HTTP.send(HttpRequest.newBuilder(URI.create(url + readyPath)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          break;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      if (!p.isAlive() || System.nanoTime() - deadline > 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException(name + " did not start; see " + dir.resolve(name + ".log"));
+      }
+      LockSupport.parkNanos(100_000_000);
+    }
+    return new Target(name, url, () -> {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ data
+
+  /** Per series: labels (encoded once) and a value generator. */
+  private static final class SeriesGen {
+    final byte[] labels;
+    final GpuSeriesGenerator gen;
+    final int bucket; // -1, or the histogram bucket index (cumulative counters fed from one node's ticks)
+    final int node;
+
+    SeriesGen(byte[] labels, GpuSeriesGenerator gen, int bucket, int node) {
+      this.labels = labels;
+      this.gen = gen;
+      this.bucket = bucket;
+      this.node = node;
+    }
+  }
+
+  private List<SeriesGen> series(List<double[]> histograms) {
+    List<SeriesGen> out = new ArrayList<>();
+    int[] kinds = {0, 2, 1, 7}; // GpuSeriesGenerator layout: UTIL, TEMP, POWER, ENERGY_COUNTER
+    String[] names = {"accelerator_utilization_ratio", "accelerator_temperature_celsius", "accelerator_power_watts",
+        "accelerator_energy_joules_total"};
+    for (int g = 0; g < gpus; g++) {
+      String node = String.format(Locale.ROOT, "node-%04d", g / gpusPerNode);
+      String job = String.format(Locale.ROOT, "job-%02d", g / 50);
+      for (int k = 0; k < names.length; k++) {
+        out.add(new SeriesGen(labels("__name__", names[k], "gpu", Integer.toString(g % gpusPerNode), "job", job,
+            "node", node), new GpuSeriesGenerator(kinds[k], g * 7L + k), -1, -1));
+      }
+    }
+    int nodes = (gpus + gpusPerNode - 1) / gpusPerNode;
+    for (int n = 0; n < nodes; n++) {
+      double[] counts = new double[LES.length];
+      histograms.add(counts);
+      String node = String.format(Locale.ROOT, "node-%04d", n);
+      for (int b = 0; b < LES.length; b++) {
+        out.add(new SeriesGen(labels("__name__", "acceltel_exporter_tick_duration_seconds_bucket", "le", LES[b],
+            "node", node), null, b, n));
+      }
+    }
+    return out;
+  }
+
+  private void load(List<Target> targets, long end) throws Exception {
+    List<double[]> histograms = new ArrayList<>();
+    List<SeriesGen> series = series(histograms);
+    long start = end - days * 86_400_000L;
+    long hourAgo = end - 3_600_000;
+    Random tickRandom = new Random(3);
+    long t = start;
+    long samples = 0;
+    long began = System.nanoTime();
+    int sliceSamples = 10;
+    while (t <= end) {
+      long interval = t < hourAgo ? longIntervalMillis : 1000;
+      long[] times = new long[sliceSamples];
+      int n = 0;
+      while (n < sliceSamples && t <= end) {
+        times[n++] = t;
+        t += t < hourAgo ? longIntervalMillis : 1000;
+      }
+      ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 20);
+      double[][] hist = histograms.toArray(double[][]::new);
+      // Histogram counters per sample time: one tick observation per second of data per node.
+      double[][][] histAt = new double[n][][];
+      for (int s = 0; s < n; s++) {
+        histAt[s] = new double[hist.length][];
+        long seconds = Math.max(1, interval / 1000);
+        for (int h = 0; h < hist.length; h++) {
+          for (long o = 0; o < seconds; o++) {
+            double d = Math.exp(tickRandom.nextGaussian() * 0.8 - 5.5);
+            for (int b = 0; b < LES.length; b++) {
+              if (b == LES.length - 1 || d <= BOUNDS[b]) {
+                hist[h][b]++;
+              }
+            }
+          }
+          histAt[s][h] = hist[h].clone();
+        }
+      }
+      for (SeriesGen s : series) {
+        double[] values = new double[n];
+        if (s.bucket < 0) {
+          for (int i = 0; i < n; i++) {
+            values[i] = s.gen.next();
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            values[i] = histAt[i][s.node][s.bucket];
+          }
+        }
+        writeSeries(request, s.labels, times, values, n);
+        samples += n;
+      }
+      byte[] body = Snappy.compress(request.toByteArray());
+      List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
+      for (Target target : targets) {
+        sends.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(target.url() + "/api/v1/write"))
+            .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < sends.size(); i++) {
+        HttpResponse<String> r = sends.get(i).get();
+        if (r.statusCode() / 100 != 2) {
+          throw new IllegalStateException(targets.get(i).name() + " refused remote_write: " + r.statusCode() + " "
+              + r.body());
+        }
+      }
+    }
+    for (Target target : targets) {
+      if (target.name().equals("victoria-metrics")) {
+        HTTP.send(HttpRequest.newBuilder(URI.create(target.url() + "/internal/force_flush")).build(),
+            HttpResponse.BodyHandlers.discarding());
+      }
+    }
+    double secs = (System.nanoTime() - began) / 1e9;
+    System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples,
+        series.size(), targets.size(), secs);
+  }
+
+  private static byte[] labels(String... nameValues) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      byte[] name = nameValues[i].getBytes(StandardCharsets.UTF_8);
+      byte[] value = nameValues[i + 1].getBytes(StandardCharsets.UTF_8);
+      ByteArrayOutputStream label = new ByteArrayOutputStream();
+      label.write(0x0a);
+      varint(label, name.length);
+      label.writeBytes(name);
+      label.write(0x12);
+      varint(label, value.length);
+      label.writeBytes(value);
+      out.write(0x0a); // TimeSeries.labels = 1
+      varint(out, label.size());
+      out.writeBytes(label.toByteArray());
+    }
+    return out.toByteArray();
+  }
+
+  /** WriteRequest.timeseries = 1 { labels = 1 ...; samples = 2 { value = 1 (double); timestamp = 2 (int64) } }. */
+  private static void writeSeries(ByteArrayOutputStream out, byte[] labels, long[] times, double[] values, int n) {
+    ByteArrayOutputStream ts = new ByteArrayOutputStream(labels.length + n * 16);
+    ts.writeBytes(labels);
+    for (int i = 0; i < n; i++) {
+      ByteArrayOutputStream sample = new ByteArrayOutputStream(20);
+      sample.write(0x09);
+      long bits = Double.doubleToRawLongBits(values[i]);
+      for (int b = 0; b < 8; b++) {
+        sample.write((int) (bits >>> (8 * b)) & 0xff);
+      }
+      sample.write(0x10);
+      varint(sample, times[i]);
+      ts.write(0x12);
+      varint(ts, sample.size());
+      ts.writeBytes(sample.toByteArray());
+    }
+    out.write(0x0a);
+    varint(out, ts.size());
+    out.writeBytes(ts.toByteArray());
+  }
+
+  private static void varint(ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  private static final String[][] QUERIES = {
+      {"per-node average utilization", "avg by (node) (accelerator_utilization_ratio)"},
+      {"top-10 hottest GPUs", "topk(10, accelerator_temperature_celsius)"},
+      {"per-job power", "sum by (job) (accelerator_power_watts)"},
+      {"tick duration p99", "histogram_quantile(0.99, sum by (le) (rate(acceltel_exporter_tick_duration_seconds_bucket"
+          + "[%r])))"},
+      {"energy rate per node", "sum by (node) (rate(accelerator_energy_joules_total[%r]))"}};
+
+  private void report(List<Target> targets, long end) throws Exception {
+    record Window(String name, long start, long step, String rateRange) {}
+    List<Window> windows = List.of(new Window("1h @ 15s", end - 3_600_000, 15_000, "1m"),
+        new Window(days + "d @ 10m", end - days * 86_400_000L + 3_600_000, 600_000, "40m"));
+    StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+        "%d GPUs, last hour at 1 s, %d days at %s; %d runs after 2 warm-ups; end-to-end HTTP latency%n%n"
+            + "| query | window | server | p50 ms | p95 ms | series | points |%n|---|---|---|---|---|---|---|%n",
+        gpus, days, Duration.ofMillis(longIntervalMillis), runs));
+    for (String[] q : QUERIES) {
+      for (Window w : windows) {
+        String query = q[1].replace("%r", w.rateRange());
+        for (Target target : targets) {
+          String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + w.start() / 1000
+              + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
+          long[] nanos = new long[runs];
+          String body = "";
+          for (int i = -2; i < runs; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(target.url()
+                    + "/api/v1/query_range")).header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            long took = System.nanoTime() - t0;
+            if (r.statusCode() != 200) {
+              body = "error " + r.statusCode() + ": " + r.body();
+            } else {
+              body = r.body();
+            }
+            if (i >= 0) {
+              nanos[i] = took;
+            }
+          }
+          Arrays.sort(nanos);
+          int seriesCount = count(body, "\"metric\":");
+          int points = count(body, "],[") + seriesCount;
+          table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %s | %d |%n", q[0], w.name(),
+              target.name(), nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.95) - 1)] / 1e6,
+              body.startsWith("error") ? body.substring(0, Math.min(60, body.length())) : Integer.toString(seriesCount),
+              points));
+        }
+      }
+    }
+    System.out.print(table);
+    Path out = Path.of("bench", "target", "query-compare.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table);
+  }
+
+  private static int count(String s, String what) {
+    int n = 0;
+    for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) {
+      n++;
+    }
+    return n;
+  }
+}
