@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.api;
 
+import io.acceltel.aggregator.http.BoundedBody;
 import io.acceltel.aggregator.http.AggregatorHttpServer;
 import io.acceltel.aggregator.query.QueryBudget;
 import io.acceltel.aggregator.query.StorageQueryable;
@@ -169,26 +170,11 @@ public final class PrometheusApi implements AutoCloseable {
       dispatch(request, context, call, name, endpoint, request.query(), null);
       return;
     }
-    Buffer body = Buffer.buffer();
-    boolean[] refused = {false};
-    request.handler(chunk -> {
-      if (refused[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > MAX_FORM_BYTES) {
-        refused[0] = true;
-        send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
-            + " bytes")));
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    request.endHandler(v -> {
-      if (!refused[0]) {
-        dispatch(request, context, call, name, endpoint, request.query(),
-            form ? body.toString(StandardCharsets.UTF_8) : null);
-      }
-    });
+    BoundedBody.read(request, MAX_FORM_BYTES,
+        () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
+            + " bytes"))),
+        body -> dispatch(request, context, call, name, endpoint, request.query(),
+            form ? body.toString(StandardCharsets.UTF_8) : null));
   }
 
   private void dispatch(HttpServerRequest request, Context context, Call call, String name, Endpoint endpoint,

@@ -77,34 +77,13 @@ public final class RemoteWriteHandler {
     };
     request.response().endHandler(v -> release.run());
     request.response().closeHandler(v -> release.run());
-    String length = request.getHeader("Content-Length");
-    if (length != null && parseLong(length) > limits.maxBodyBytes()) {
-      tooLarge(request);
-      return;
-    }
-    Buffer body = Buffer.buffer();
-    boolean[] refused = {false};
-    request.handler(chunk -> {
-      if (refused[0]) {
-        return;
-      }
-      if (body.length() + chunk.length() > limits.maxBodyBytes()) {
-        refused[0] = true;
-        tooLarge(request);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
-    request.endHandler(v -> {
-      if (!refused[0]) {
-        workers.executeBlocking(() -> store(body.getBytes()), false)
+    BoundedBody.read(request, limits.maxBodyBytes(), () -> tooLarge(request),
+        body -> workers.executeBlocking(() -> store(body.getBytes()), false)
             .onSuccess(reply -> reply.send(request))
             .onFailure(e -> {
               LOG.log(Level.WARNING, "remote_write failed", e);
               request.response().setStatusCode(500).end("storing the samples failed; retry\n");
-            });
-      }
-    });
+            }));
   }
 
   private void tooLarge(HttpServerRequest request) {
@@ -153,11 +132,5 @@ public final class RemoteWriteHandler {
     }
   }
 
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
+
 }
