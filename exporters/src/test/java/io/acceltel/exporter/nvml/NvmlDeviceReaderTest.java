@@ -1,50 +1,17 @@
 package io.acceltel.exporter.nvml;
 
-import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
+import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.acceltel.exporter.nvml.NvmlTestSupport.FakeClock;
 import io.acceltel.exporter.nvml.NvmlTestSupport.Readings;
-import io.acceltel.exporter.nvml.NvmlTestSupport.RecordingObserver;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.Vendor;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What one tick reads from a GPU, in the catalog's units, against the C double of libnvidia-ml. */
-class NvmlDeviceReaderTest {
-  private static final NvmlDouble DOUBLE = NvmlDouble.INSTANCE;
-  private final RecordingObserver observer = new RecordingObserver();
-  private NvmlBackend backend;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    DOUBLE.nvmlDouble_reset(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
-  private NvmlDeviceReader gpu(int index) throws Exception {
-    if (backend == null) {
-      backend = open(observer, new FakeClock());
-    }
-    return (NvmlDeviceReader) backend.devices().get(index);
-  }
-
-  private Readings tick(NvmlDeviceReader reader, long millis) throws Exception {
-    Readings readings = new Readings();
-    reader.read(millis, readings);
-    return readings;
-  }
-
+class NvmlDeviceReaderTest extends NvmlDoubleTest {
   @Test
   void enumeratesDevicesAndDescribesTheDriver() throws Exception {
     NvmlDeviceReader first = gpu(0);

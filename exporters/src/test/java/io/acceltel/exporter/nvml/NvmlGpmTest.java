@@ -1,6 +1,7 @@
 package io.acceltel.exporter.nvml;
 
 import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
+import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -40,12 +41,6 @@ class NvmlGpmTest {
   private NvmlDeviceReader gpu() throws Exception {
     backend = open(observer, clock);
     return (NvmlDeviceReader) backend.devices().get(0);
-  }
-
-  private static Readings tick(NvmlDeviceReader reader, long millis) throws Exception {
-    Readings readings = new Readings();
-    reader.read(millis, readings);
-    return readings;
   }
 
   @Test

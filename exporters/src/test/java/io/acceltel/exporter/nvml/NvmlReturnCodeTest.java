@@ -2,6 +2,7 @@ package io.acceltel.exporter.nvml;
 
 import static io.acceltel.exporter.nvml.NvmlTestSupport.context;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
+import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,39 +18,17 @@ import io.acceltel.exporter.nvml.NvmlTestSupport.RecordingObserver.Failure;
 import io.acceltel.model.catalog.MetricCatalog;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every NVML return code the backend handles, forced through the double. */
-class NvmlReturnCodeTest {
-  private static final NvmlDouble DOUBLE = NvmlDouble.INSTANCE;
-  private final RecordingObserver observer = new RecordingObserver();
-  private NvmlBackend backend;
-
-  @BeforeEach
-  void setUp() {
-    DOUBLE.nvmlDouble_reset(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
-  private NvmlDeviceReader gpu(int index) throws Exception {
-    backend = open(observer, new FakeClock());
-    return (NvmlDeviceReader) backend.devices().get(index);
-  }
-
-  private static Readings tick(NvmlDeviceReader reader, long millis) throws Exception {
-    Readings readings = new Readings();
-    reader.read(millis, readings);
-    return readings;
+class NvmlReturnCodeTest extends NvmlDoubleTest {
+  /** Every call opens a fresh backend: these tests set a return code first and look at how the open reacts. */
+  @Override
+  NvmlDeviceReader gpu(int index) {
+    backend = null;
+    return super.gpu(index);
   }
 
   @Test

@@ -40,6 +40,13 @@ final class NvmlTestSupport {
   }
 
   /** Polls a condition every 10 ms for up to 5 s; for state that another thread (the XID thread) changes. */
+  /** One read of a device at {@code millis}, as the collection loop would do it. */
+  static Readings tick(io.acceltel.exporter.device.DeviceReader reader, long millis) throws Exception {
+    Readings readings = new Readings();
+    reader.read(millis, readings);
+    return readings;
+  }
+
   static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!condition.getAsBoolean()) {

@@ -2,48 +2,20 @@ package io.acceltel.exporter.nvml;
 
 import static io.acceltel.exporter.nvml.NvmlTestSupport.awaitTrue;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
+import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.nvml.NvmlTestSupport.FakeClock;
 import io.acceltel.exporter.nvml.NvmlTestSupport.Readings;
-import io.acceltel.exporter.nvml.NvmlTestSupport.RecordingObserver;
 import io.acceltel.model.catalog.MetricCatalog;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** XID events arrive on the XID thread through the NVML event set and show up in the right device's readings. */
-class NvmlXidTest {
-  private static final NvmlDouble DOUBLE = NvmlDouble.INSTANCE;
-  private final RecordingObserver observer = new RecordingObserver();
-  private NvmlBackend backend;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    DOUBLE.nvmlDouble_reset(2);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (backend != null) {
-      backend.close();
-    }
-  }
-
-  private NvmlDeviceReader gpu(int index) {
-    return (NvmlDeviceReader) backend.devices().get(index);
-  }
-
-  private static Readings tick(NvmlDeviceReader reader) throws Exception {
-    Readings readings = new Readings();
-    reader.read(1000, readings);
-    return readings;
-  }
-
+class NvmlXidTest extends NvmlDoubleTest {
   @Test
   void noXidYetIsLastXidZeroAndNoCounters() throws Exception {
     backend = open(observer, new FakeClock());
-    Readings r = tick(gpu(0));
+    Readings r = tick(gpu(0), 1000);
     assertThat(r.value(MetricCatalog.LAST_XID)).isZero();
     assertThat(r.has(MetricCatalog.XID_ERRORS)).isFalse();
   }
@@ -58,13 +30,13 @@ class NvmlXidTest {
     awaitTrue("four XIDs dispatched", () -> gpu(1).xids().count(79) == 2 && gpu(1).xids().count(48) == 1
         && gpu(0).xids().count(13) == 1);
 
-    Readings second = tick(gpu(1));
+    Readings second = tick(gpu(1), 1000);
     assertThat(second.value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(2.0);
     assertThat(second.value(MetricCatalog.XID_ERRORS, "48")).isEqualTo(1.0);
     assertThat(second.value(MetricCatalog.LAST_XID)).isEqualTo(48.0);
     assertThat(second.find(MetricCatalog.XID_ERRORS, "13")).isEmpty();
 
-    Readings first = tick(gpu(0));
+    Readings first = tick(gpu(0), 1000);
     assertThat(first.value(MetricCatalog.XID_ERRORS, "13")).isEqualTo(1.0);
     assertThat(first.value(MetricCatalog.LAST_XID)).isEqualTo(13.0);
   }
@@ -76,8 +48,8 @@ class NvmlXidTest {
     DOUBLE.nvmlDouble_injectXid(0, 31); // never delivered: GPU 0 is not in the set
     DOUBLE.nvmlDouble_injectXid(1, 79);
     awaitTrue("XID 79 on GPU 1", () -> gpu(1).xids().count(79) == 1);
-    assertThat(tick(gpu(1)).value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(1.0);
-    assertThat(tick(gpu(0)).value(MetricCatalog.LAST_XID)).isZero();
+    assertThat(tick(gpu(1), 1000).value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(1.0);
+    assertThat(tick(gpu(0), 1000).value(MetricCatalog.LAST_XID)).isZero();
     assertThat(observer.failures).isEmpty();
   }
 
