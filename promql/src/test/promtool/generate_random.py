@@ -62,6 +62,16 @@ def vec(d=0):
             return '(' + vec(d + 1) + ' * on(job) group_left(i) ' + random.choice(['max by (job, i) (g)', 'topk by (job) (1, c)']) + ')'
         if x < 0.65:
             return 'max_over_time((' + vec(d + 1) + ')[2m:30s] @ 900)'
+        if x < 0.7:
+            return 'label_join(' + vec(d + 1) + ', "x", ",", "job", "i")'
+        if x < 0.75:
+            return '-' + vec(d + 1)
+        if x < 0.8:
+            return 'timestamp(' + random.choice(['c', 'g offset 1m', 'c @ 300', '(g)']) + ')'
+        if x < 0.85:
+            return 'sum_over_time((' + vec(d + 1) + ')[3m:45s] offset ' + random.choice(['1m', '-1m', '30s']) + ')'
+        if x < 0.9:
+            return 'last_over_time((' + vec(d + 1) + ')[1m:] @ ' + random.choice(['start()', 'end()', '450']) + ')'
         return random.choice(ifuncs) + '(' + vec(d + 1) + ')'
     if r < 0.8:
         a = random.choice(aggs + ['topk', 'bottomk', 'quantile', 'count_values'])
@@ -74,7 +84,7 @@ def vec(d=0):
             return a + grp + ' ("v", ' + vec(d + 1) + ')'
         return a + grp + ' (' + vec(d + 1) + ')'
     op = random.choice(ops)
-    mod = random.choice(['', '', ' on(job)', ' ignoring(i)', ' bool' if op in ('==', '!=', '>', '<', '>=', '<=') else ''])
+    mod = random.choice(['', '', ' on(job)', ' ignoring(i)', ' on()', ' ignoring(job, i)', ' on(__name__, i)', ' bool' if op in ('==', '!=', '>', '<', '>=', '<=') else ''])
     rhs = random.choice([vec(d + 1), str(random.choice([0, 1, 2.5, -3]))])
     return '(' + vec(d + 1) + ' ' + op + mod + ' ' + rhs + ')'
 
@@ -86,7 +96,7 @@ for i in range(120):
     if random.random() < 0.3:
         e = 'histogram_quantile(' + random.choice(['0.5', '0.9']) + ', ' + random.choice(['h_bucket', 'rate(h_bucket[2m])', 'sum by (le) (rate(h_bucket[1m]))']) + ')'
     t = random.choice(['0', '1m', '5m', '10m', '17m30s', '20m'])
-    if random.random() < 0.25:
+    if random.random() < 0.25 and 'start()' not in e and 'end()' not in e:
         print('eval range from 0 to 20m step 150s ' + e + '\n')
     else:
         print('eval instant at ' + t + ' ' + e + '\n')

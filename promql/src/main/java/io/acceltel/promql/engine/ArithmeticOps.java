@@ -13,7 +13,7 @@ final class ArithmeticOps {
       case "/" -> l / r;
       case "%" -> l % r; // Java's % on doubles is C's fmod, as Go's math.Mod
       case "^" -> pow(l, r);
-      case "atan2" -> Math.atan2(l, r);
+      case "atan2" -> io.acceltel.promql.functions.GoMath.atan2(l, r);
       case "==" -> l == r ? 1 : 0;
       case "!=" -> l != r ? 1 : 0;
       case "<" -> l < r ? 1 : 0;

@@ -1,9 +1,11 @@
 package io.acceltel.promql.engine;
 
 import io.acceltel.promql.parser.Expr;
+import io.acceltel.promql.parser.ParenExpr;
 import io.acceltel.promql.parser.ParseException;
 import io.acceltel.promql.parser.Parser;
 import io.acceltel.promql.parser.ValueType;
+import io.acceltel.promql.parser.VectorSelector;
 import io.acceltel.promql.storage.Queryable;
 import io.acceltel.promql.value.Matrix;
 import io.acceltel.promql.value.Sample;
@@ -92,6 +94,7 @@ public final class Engine implements QueryEngine {
   }
 
   private static Value instantValue(Evaluator ev, Expr expr, long ts) {
+    ev.setRoot(expr);
     StepValue v = ev.eval(expr, ts);
     if (v instanceof StepValue.Num n) {
       return new Scalar(ts, n.value());
@@ -104,7 +107,9 @@ public final class Engine implements QueryEngine {
       for (Sample s : vec.samples()) {
         out.add(s.timestampMillis() == ts ? s : new Sample(s.labels(), ts, s.value()));
       }
-      ev.ctx.limits.retain(out.size());
+      if (!(ParenExpr.unwrap(expr) instanceof VectorSelector)) {
+        ev.ctx.limits.retain(out.size()); // a bare selector's samples were counted when selected
+      }
       return new Vector(out);
     }
     // A range selector or subquery: its points keep their own timestamps.

@@ -41,6 +41,8 @@ final class Evaluator {
   final long interval;
   final Selectors selectors;
   final Subqueries subqueries;
+  /** The selector whose points are this evaluator's result as they are, or null (see {@link #setRoot}). */
+  private VectorSelector rootSelector;
   /** Label transformations memoised per purpose and syntax node, for the life of this evaluator. */
   private final Map<String, Map<Object, LabelMemo>> memos = new HashMap<>();
 
@@ -51,6 +53,19 @@ final class Evaluator {
     this.interval = interval;
     this.selectors = new Selectors(this);
     this.subqueries = new Subqueries(this);
+  }
+
+  /**
+   * Records what this evaluator evaluates, for sample accounting: when it is a bare selector, the selector's points
+   * are the result and are not counted twice.
+   */
+  void setRoot(Expr e) {
+    Expr inner = ParenExpr.unwrap(e);
+    rootSelector = inner instanceof VectorSelector vs ? vs : null;
+  }
+
+  boolean isRoot(VectorSelector vs) {
+    return rootSelector == vs;
   }
 
   /**
@@ -136,8 +151,9 @@ final class Evaluator {
   /** Evaluates an instant-typed expression at every step of this evaluator's range into series. */
   List<Series> evalSeries(Expr e) {
     Map<Labels, SeriesBuilder> out = new LinkedHashMap<>();
+    setRoot(e);
     // A bare selector's points are already counted by the selector: its result is its own matrix.
-    boolean countOutput = !(ParenExpr.unwrap(e) instanceof VectorSelector);
+    boolean countOutput = rootSelector == null;
     for (long ts = start; ts <= end; ts += interval) {
       StepValue v = eval(e, ts);
       if (v instanceof StepValue.Num n) {

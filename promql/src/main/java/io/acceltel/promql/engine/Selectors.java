@@ -39,12 +39,11 @@ final class Selectors {
       }
       out.add(new Sample(s.labels, s.ts[i], s.vs[i]));
     }
-    if (ev.start == ev.end) {
+    // Prometheus materialises a selector's points for every step before its parent uses them, so they count until
+    // the query ends; a parent then counts the step's points again while it computes.
+    limits.retain(out.size());
+    if (!ev.isRoot(vs)) {
       limits.load(out.size());
-    } else {
-      // Prometheus materialises a selector's points for every step before its parent uses them, so in a range
-      // evaluation they count until the query ends.
-      limits.retain(out.size());
     }
     return new StepValue.Vec(out);
   }

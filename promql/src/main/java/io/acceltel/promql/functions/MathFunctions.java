@@ -33,8 +33,8 @@ final class MathFunctions {
     t.put("exp", simple(Math::exp));
     t.put("sqrt", simple(Math::sqrt));
     t.put("ln", simple(Math::log));
-    t.put("log2", simple(MathFunctions::log2));
-    t.put("log10", simple(Math::log10));
+    t.put("log2", simple(GoMath::log2));
+    t.put("log10", simple(GoMath::log10));
     t.put("sgn", simple(v -> v < 0 ? -1 : v > 0 ? 1 : v));
     t.put("deg", simple(v -> v * 180 / Math.PI));
     t.put("rad", simple(v -> v * Math.PI / 180));
@@ -43,7 +43,7 @@ final class MathFunctions {
     t.put("tan", simple(Math::tan));
     t.put("asin", simple(Math::asin));
     t.put("acos", simple(Math::acos));
-    t.put("atan", simple(Math::atan));
+    t.put("atan", simple(GoMath::atan));
     t.put("sinh", simple(Math::sinh));
     t.put("cosh", simple(Math::cosh));
     t.put("tanh", simple(Math::tanh));
@@ -73,17 +73,6 @@ final class MathFunctions {
       double inverse = 1.0 / toNearest;
       return map(args, v -> Math.floor(v * inverse + 0.5) / inverse);
     });
-  }
-
-  /** Go's Log2: exact for powers of two. */
-  static double log2(double v) {
-    if (v > 0 && !Double.isInfinite(v)) {
-      int exp = Math.getExponent(v);
-      if (v == Math.scalb(1.0, exp)) {
-        return exp;
-      }
-    }
-    return Math.log(v) / Math.log(2);
   }
 
   static double asinh(double x) {

@@ -14,11 +14,11 @@ public final class Durations {
 
   /** Milliseconds of a duration string; IllegalArgumentException with Prometheus's text when it is not one. */
   public static long parseMillis(String s) {
+    if (s.equals("0")) {
+      return 0;
+    }
     Matcher m = DURATION.matcher(s);
-    if (s.isEmpty() || s.equals("0") || !m.matches()) {
-      if (s.equals("0")) {
-        return 0;
-      }
+    if (s.isEmpty() || !m.matches()) {
       throw new IllegalArgumentException("not a valid duration string: \"" + s + "\"");
     }
     long total = 0;

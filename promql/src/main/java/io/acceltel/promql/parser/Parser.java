@@ -235,20 +235,19 @@ public final class Parser {
     }
     long d = durationToken("offset");
     long off = negative ? -d : d;
-    Expr target = e;
-    if (target instanceof VectorSelector vs) {
+    if (e instanceof VectorSelector vs) {
       if (vs.offsetMillis() != 0) {
         throw new ParseException(e.pos(), "offset may not be set multiple times");
       }
       return vs.withOffset(off);
     }
-    if (target instanceof MatrixSelector ms) {
+    if (e instanceof MatrixSelector ms) {
       if (ms.selector().offsetMillis() != 0) {
         throw new ParseException(e.pos(), "offset may not be set multiple times");
       }
       return new MatrixSelector(ms.selector().withOffset(off), ms.rangeMillis(), ms.pos());
     }
-    if (target instanceof SubqueryExpr sq) {
+    if (e instanceof SubqueryExpr sq) {
       if (sq.offsetMillis() != 0) {
         throw new ParseException(e.pos(), "offset may not be set multiple times");
       }
