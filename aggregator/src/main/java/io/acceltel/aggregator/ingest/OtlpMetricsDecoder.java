@@ -1,11 +1,6 @@
 package io.acceltel.aggregator.ingest;
 
 import io.acceltel.model.series.Labels;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
 
 /**
@@ -36,8 +31,6 @@ public final class OtlpMetricsDecoder {
   private final ProtoReader kv = new ProtoReader();
   private final int[] attributeStarts = new int[MAX_METRIC_RANGES];
   private final int[] attributeEnds = new int[MAX_METRIC_RANGES];
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
   private long nowMillis;
 
   /**
@@ -326,13 +319,10 @@ public final class OtlpMetricsDecoder {
     return value;
   }
 
-  private String utf8(byte[] buf, int from, int to) throws PoisonRecordException {
-    try {
-      return utf8.decode(ByteBuffer.wrap(buf, from, to - from)).toString();
-    } catch (CharacterCodingException e) {
-      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a name or label value is not valid UTF-8");
-    }
+  private static String utf8(byte[] buf, int from, int to) throws PoisonRecordException {
+    return Utf8.decode(buf, from, to, "a name or label value");
   }
+
 
   /** Series keys currently cached; for the memory-per-series figure. */
   public int cachedSeries() {

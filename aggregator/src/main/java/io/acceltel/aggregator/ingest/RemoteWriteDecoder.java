@@ -1,14 +1,8 @@
 package io.acceltel.aggregator.ingest;
 
 import io.acceltel.model.series.Labels;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Decodes a Prometheus remote_write 1.0 {@code WriteRequest} (already snappy-decompressed) into a
@@ -20,8 +14,6 @@ import java.util.regex.Pattern;
  * never has part of a request accepted and part not.
  */
 public final class RemoteWriteDecoder {
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-  private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
@@ -30,8 +22,6 @@ public final class RemoteWriteDecoder {
   private final ProtoReader request = new ProtoReader();
   private final ProtoReader series = new ProtoReader();
   private final ProtoReader inner = new ProtoReader();
-  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
   private byte[] keyBuffer = new byte[1024];
 
   /**
@@ -163,7 +153,7 @@ public final class RemoteWriteDecoder {
             inner.skip(t);
           }
         }
-        if (!LABEL_NAME.matcher(name).matches()) {
+        if (!LabelNames.isValidLabelName(name)) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + name + "'");
         }
         if (labels.put(name, value) != null) {
@@ -175,17 +165,14 @@ public final class RemoteWriteDecoder {
       }
     }
     String metric = labels.get(Labels.METRIC_NAME);
-    if (metric == null || !METRIC_NAME.matcher(metric).matches()) {
+    if (metric == null || !LabelNames.isValidMetricName(metric)) {
       throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a series has no valid metric name (__name__)");
     }
     return Labels.of(labels);
   }
 
-  private String utf8(byte[] buf, int from, int to) throws PoisonRecordException {
-    try {
-      return utf8.decode(ByteBuffer.wrap(buf, from, to - from)).toString();
-    } catch (CharacterCodingException e) {
-      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a label is not valid UTF-8");
-    }
+  private static String utf8(byte[] buf, int from, int to) throws PoisonRecordException {
+    return Utf8.decode(buf, from, to, "a label");
   }
+
 }

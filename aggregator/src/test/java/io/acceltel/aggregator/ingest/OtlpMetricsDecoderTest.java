@@ -119,7 +119,7 @@ class OtlpMetricsDecoderTest {
   }
 
   @Test
-  void refusesPoisonByKind() {
+  void refusesPoisonByKind() throws Exception {
     NumberDataPoint noTime = NumberDataPoint.newBuilder().setAsDouble(1).build();
     assertThatThrownBy(() -> decoder.decode(gaugeRequest(noTime, "m"), batch))
         .isInstanceOfSatisfying(PoisonRecordException.class, e -> assertThat(e.kind()).isEqualTo(
@@ -133,6 +133,22 @@ class OtlpMetricsDecoderTest {
     assertThatThrownBy(() -> decoder.decode(gaugeRequest(ok, ""), batch))
         .isInstanceOfSatisfying(PoisonRecordException.class, e -> assertThat(e.kind()).isEqualTo(
             PoisonKind.BAD_LABELS));
+    // protobuf's builders refuse invalid UTF-8, so the two bytes of a marker value are replaced in the encoding.
+    byte[] badUtf8 = gaugeRequest(NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000)
+        .addAttributes(kv("pod", "Zq")).build(), "m");
+    for (int i = 0; i + 1 < badUtf8.length; i++) {
+      if (badUtf8[i] == 'Z' && badUtf8[i + 1] == 'q') {
+        badUtf8[i] = (byte) 0xC3;
+        badUtf8[i + 1] = 0x28;
+      }
+    }
+    assertThatThrownBy(() -> decoder.decode(badUtf8, batch))
+        .isInstanceOfSatisfying(PoisonRecordException.class, e -> assertThat(e.kind()).isEqualTo(
+            PoisonKind.BAD_LABELS)).hasMessageContaining("not valid UTF-8");
+    NumberDataPoint utf8 = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000)
+        .addAttributes(kv("pod", "trainer-é")).build();
+    decoder.decode(gaugeRequest(utf8, "m"), batch);
+    assertThat(series.get(batch.ref(0)).get("pod")).isEqualTo("trainer-é");
     byte[] valid = new OtlpEncoder("t").encode(tick(T, 1));
     byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
     assertThatThrownBy(() -> decoder.decode(truncated, batch))
