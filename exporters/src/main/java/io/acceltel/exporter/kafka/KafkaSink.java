@@ -104,7 +104,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   @Override
   public void onSnapshot(NodeSnapshot snapshot) {
     byte[] payload = encoder.encode(snapshot);
-    int droppedNow = buffer.offer(new TickBuffer.Tick(snapshot.node(), snapshot.timestampMillis(), payload));
+    int droppedNow = buffer.offer(TickBuffer.Tick.of(snapshot.node(), snapshot.timestampMillis(), payload));
     if (droppedNow > 0) {
       dropped.inc(droppedNow);
     }
