@@ -64,12 +64,4 @@ public final class IngestStats {
           + " (logged once per kind; see acceltel_aggregator_poison_records_total)");
     }
   }
-
-  public double poisonCount(String source, PoisonKind kind) {
-    return poison.labelValues(source, kind.label()).get();
-  }
-
-  public double appendedCount(String source) {
-    return samples.labelValues(source).get();
-  }
 }

@@ -76,9 +76,4 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   public void failed(String backend, String function, int code, String codeName) {
     backendErrors.labelValues(backend, function, codeName).inc();
   }
-
-  /** Ticks completed so far; lets callers wait on progress instead of sleeping. */
-  public long ticksCompleted() {
-    return (long) ticks.get();
-  }
 }

@@ -21,14 +21,6 @@ public record DeviceSnapshot(DeviceIdentity identity, boolean lost, List<Reading
     return new DeviceSnapshot(identity, lost, readings, attribution);
   }
 
-  /** These readings plus more (for example the allocation state the attribution module derives). */
-  public DeviceSnapshot withReadings(List<Reading> more) {
-    List<Reading> all = new ArrayList<>(readings.size() + more.size());
-    all.addAll(readings);
-    all.addAll(more);
-    return new DeviceSnapshot(identity, lost, all, attribution);
-  }
-
   public static Builder builder(DeviceIdentity identity) {
     return new Builder(identity);
   }
