@@ -7,6 +7,7 @@ import static io.acceltel.exporter.exposition.ReadingExtractor.summed;
 import static io.acceltel.model.catalog.MetricType.COUNTER;
 import static io.acceltel.model.catalog.MetricType.GAUGE;
 
+import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.catalog.MetricType;
@@ -75,7 +76,7 @@ public final class DcgmNameView implements MetricNameView {
       field("DCGM_FI_DEV_XID_ERRORS", GAUGE, "Value of the last XID error encountered.",
           MetricCatalog.LAST_XID, "", scaled(MetricCatalog.LAST_XID, 1)),
       field("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", GAUGE, "Current clock event reasons (bitmask).",
-          MetricCatalog.CLOCK_EVENT, "bitmask", bitmask(MetricCatalog.CLOCK_EVENT, "reason", ClockEventBits.BITS)),
+          MetricCatalog.CLOCK_EVENT, "bitmask", bitmask(MetricCatalog.CLOCK_EVENT, "reason", ClockEventReasons.BITS)),
       field("DCGM_FI_DEV_PSTATE", GAUGE, "Performance state (P-State) 0-15. 0=highest.",
           MetricCatalog.PSTATE, "", scaled(MetricCatalog.PSTATE, 1)),
       field("DCGM_FI_DEV_FAN_SPEED", GAUGE, "Fan speed (in 0-100%).",

@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.exporter.device.NativeCallObserver;
+import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.ReadingSink;
@@ -51,11 +52,6 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final String[] CLOCK_LABELS = {"sm", "memory", "graphics"};
   private static final double MHZ = 1e6;
 
-  /** Every clocks event (throttle) reason NVML defines, by bit, so each gets a 0/1 series every tick. */
-  private static final long[] CLOCK_EVENT_BITS = {0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100};
-  private static final String[] CLOCK_EVENT_LABELS = {"gpu_idle", "applications_clocks_setting", "sw_power_cap",
-      "hw_slowdown", "sync_boost", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown",
-      "display_clock_setting"};
 
   private static final int[][] ECC_COMBOS = {
     {NvmlLibrary.NVML_MEMORY_ERROR_CORRECTED, NvmlLibrary.NVML_ECC_COUNTER_VOLATILE},
@@ -253,8 +249,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     }
     if (scalar(CLOCK_EVENTS, NvmlLibrary::nvmlDeviceGetCurrentClocksEventReasons, device)) {
       long reasons = out.ulong(0);
-      for (int i = 0; i < CLOCK_EVENT_BITS.length; i++) {
-        sink.set(MetricCatalog.CLOCK_EVENT, CLOCK_EVENT_LABELS[i], (reasons & CLOCK_EVENT_BITS[i]) != 0 ? 1 : 0);
+      // Every reason NVML defines gets a 0/1 series every tick, so a reason turning off is visible.
+      for (int i = 0; i < ClockEventReasons.NAMES.size(); i++) {
+        sink.set(MetricCatalog.CLOCK_EVENT, ClockEventReasons.NAMES.get(i), (reasons >>> i) & 1);
       }
     }
     if (scalar(PSTATE, NvmlLibrary::nvmlDeviceGetPerformanceState, device)) {

@@ -72,18 +72,6 @@ final class H100Calibration {
   static final String[] HGX_BUS_IDS = {"18", "2A", "3A", "5D", "9A", "AB", "BA", "DB"};
   static final int NVLINK_LINKS = 18;
 
-  /** NVML's clock event reasons, bit and snake_case name, in bit order (nvml.h, nvmlClocksEventReason*). */
-  static final String[] CLOCK_EVENT_REASONS = {
-    "gpu_idle", // 0x1
-    "applications_clocks_setting", // 0x2
-    "sw_power_cap", // 0x4
-    "hw_slowdown", // 0x8
-    "sync_boost", // 0x10
-    "sw_thermal_slowdown", // 0x20
-    "hw_thermal_slowdown", // 0x40
-    "hw_power_brake_slowdown", // 0x80
-    "display_clock_setting", // 0x100
-  };
   static final int REASON_GPU_IDLE = 0x1;
   static final int REASON_SW_POWER_CAP = 0x4;
   static final int REASON_HW_SLOWDOWN = 0x8;

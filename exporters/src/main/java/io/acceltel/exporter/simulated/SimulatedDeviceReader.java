@@ -4,6 +4,7 @@ import static io.acceltel.exporter.simulated.H100Calibration.*;
 
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.ReadingSink;
@@ -252,8 +253,8 @@ final class SimulatedDeviceReader implements DeviceReader {
       sink.set(MetricCatalog.CLOCK, CLOCK_DOMAINS[d], clocks[d] * 1e6);
       sink.set(MetricCatalog.CLOCK_MAX, CLOCK_DOMAINS[d], maxClocks[d] * 1e6);
     }
-    for (int bit = 0; bit < CLOCK_EVENT_REASONS.length; bit++) {
-      sink.set(MetricCatalog.CLOCK_EVENT, CLOCK_EVENT_REASONS[bit], (reasons >>> bit) & 1);
+    for (int bit = 0; bit < ClockEventReasons.NAMES.size(); bit++) {
+      sink.set(MetricCatalog.CLOCK_EVENT, ClockEventReasons.NAMES.get(bit), (reasons >>> bit) & 1);
     }
     // The trace shows P0 even when idle (smi.csv); H100 SXM has no fan, so FAN_SPEED is left out as NVML's
     // NOT_SUPPORTED would leave it.

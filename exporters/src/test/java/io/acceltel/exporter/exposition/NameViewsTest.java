@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -89,7 +90,7 @@ class NameViewsTest {
     long expected = 0;
     for (Reading r : tick.devices().get(0).readings()) {
       if (r.metric() == MetricCatalog.CLOCK_EVENT && r.value() != 0) {
-        expected |= ClockEventBits.BITS.get(r.labelValues().get(0));
+        expected |= ClockEventReasons.BITS.get(r.labelValues().get(0));
       }
     }
     assertThat((long) mask.getValue()).isEqualTo(expected);

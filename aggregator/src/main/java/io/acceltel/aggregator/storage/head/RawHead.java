@@ -59,21 +59,34 @@ public final class RawHead {
   /** Drops sealed chunks that start before {@code end} (they are in a block now); returns their encoded bytes. */
   long trimBefore(long end) {
     State st = state;
-    int n = 0;
-    long bytes = 0;
-    while (n < st.sealed.length && st.sealed[n].minTime() < end) {
-      bytes += st.sealed[n].data().length;
-      n++;
+    int n = sealedBefore(st.sealed, end);
+    if (n == 0) {
+      return 0;
     }
-    if (n > 0) {
-      state = new State(Arrays.copyOfRange(st.sealed, n, st.sealed.length), st.open);
-    }
-    return bytes;
+    state = new State(Arrays.copyOfRange(st.sealed, n, st.sealed.length), st.open);
+    return encodedBytes(st.sealed, n);
   }
 
   /** Restores from a checkpoint; the open chunk is rebuilt by re-appending its samples. */
   void restore(Chunk[] sealed, XorAppender open) {
     state = new State(sealed, open);
+  }
+
+  /** How many of the sealed chunks start before {@code end}: they are in a block now. */
+  static int sealedBefore(Chunk[] sealed, long end) {
+    int n = 0;
+    while (n < sealed.length && sealed[n].minTime() < end) {
+      n++;
+    }
+    return n;
+  }
+
+  static long encodedBytes(Chunk[] chunks, int n) {
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      bytes += chunks[i].data().length;
+    }
+    return bytes;
   }
 
   static Chunk[] append(Chunk[] a, Chunk c) {

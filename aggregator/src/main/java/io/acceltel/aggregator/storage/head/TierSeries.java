@@ -105,16 +105,12 @@ public final class TierSeries {
 
   long trimBefore(long end) {
     State st = state;
-    int n = 0;
-    long bytes = 0;
-    while (n < st.sealed.length && st.sealed[n].minTime() < end) {
-      bytes += st.sealed[n].data().length;
-      n++;
+    int n = RawHead.sealedBefore(st.sealed, end);
+    if (n == 0) {
+      return 0;
     }
-    if (n > 0) {
-      state = new State(Arrays.copyOfRange(st.sealed, n, st.sealed.length), st.open);
-    }
-    return bytes;
+    state = new State(Arrays.copyOfRange(st.sealed, n, st.sealed.length), st.open);
+    return RawHead.encodedBytes(st.sealed, n);
   }
 
   void restore(Chunk[] sealed, AggrAppender open) {
