@@ -375,28 +375,18 @@ public final class PrometheusApi implements AutoCloseable {
     } else if (value instanceof StringValue s) {
       w.stringPoint(s.timestampMillis(), s.value());
     } else if (value instanceof Vector v) {
+      truncated = limit > 0 && v.samples().size() > limit;
       w.beginArray();
-      int n = 0;
-      for (Sample s : v.samples()) {
-        if (limit > 0 && n == limit) {
-          truncated = true;
-          break;
-        }
-        n++;
+      for (Sample s : truncated ? v.samples().subList(0, limit) : v.samples()) {
         w.beginObject().name("metric");
         labels(w, s.labels());
         w.name("value").point(s.timestampMillis(), s.value()).endObject();
       }
       w.endArray();
     } else if (value instanceof Matrix m) {
+      truncated = limit > 0 && m.series().size() > limit;
       w.beginArray();
-      int n = 0;
-      for (Series s : m.series()) {
-        if (limit > 0 && n == limit) {
-          truncated = true;
-          break;
-        }
-        n++;
+      for (Series s : truncated ? m.series().subList(0, limit) : m.series()) {
         w.beginObject().name("metric");
         labels(w, s.labels());
         w.name("values").beginArray();
