@@ -31,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,11 +102,18 @@ public final class NodeExporter implements AutoCloseable {
         .listener(exposition);
     extraListeners.forEach(loopBuilder::listener);
     loopBuilder.listener(health);
-    Optional<KafkaSink> kafka = config.kafka().map(settings -> {
-      announce.accept("streaming every tick to Kafka at " + settings.bootstrapServers() + ", topic "
-          + settings.topic());
-      return KafkaSink.start(settings, registry);
-    });
+    Optional<KafkaSink> kafka;
+    try {
+      kafka = config.kafka().map(settings -> {
+        announce.accept("streaming every tick to Kafka at " + settings.bootstrapServers() + ", topic "
+            + settings.topic() + settings.spool().map(spool -> ", spooling overflow to " + spool.directory())
+            .orElse(""));
+        return KafkaSink.start(settings, registry);
+      });
+    } catch (UncheckedIOException e) {
+      closeAll(List.of(attribution, backend, gcMetrics));
+      throw new IOException(e.getMessage(), e.getCause());
+    }
     kafka.ifPresent(loopBuilder::listener);
     CollectionLoop loop = loopBuilder.build();
     List<AutoCloseable> running = new ArrayList<>(List.of(loop));

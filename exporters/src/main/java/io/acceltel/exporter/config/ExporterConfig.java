@@ -8,6 +8,7 @@ import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -49,6 +50,9 @@ public record ExporterConfig(
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
   private static final Pattern LISTEN = Pattern.compile("(.*):(\\d+)");
+  private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+  private static final long MIN_SPOOL_BYTES = 1L << 20;
+  private static final long MAX_SPOOL_BYTES = 1L << 40;
 
   /** Every key the exporter understands, with its description; unknown keys are errors, not silently ignored. */
   static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -69,7 +73,11 @@ public record ExporterConfig(
     KEYS.put("kafka.bootstrap", "Kafka bootstrap servers (host:port,...); unset: no streaming to Kafka");
     KEYS.put("kafka.topic", "topic of the OTLP ticks (default " + KafkaSinkSettings.DEFAULT_TOPIC + ")");
     KEYS.put("kafka.compression", "zstd (default), lz4 or none");
-    KEYS.put("kafka.buffer-ticks", "ticks held while Kafka is unreachable, 1..86400 (default 600)");
+    KEYS.put("kafka.buffer-ticks", "ticks held in memory while Kafka is unreachable, 1..86400 (default 600)");
+    KEYS.put("kafka.spool-dir", "directory where ticks beyond kafka.buffer-ticks wait on disk and survive a "
+        + "restart (default: unset, memory only)");
+    KEYS.put("kafka.spool-max-bytes", "bound of the spool, e.g. 512MiB or 1GiB, 1MiB..1TiB (default 1GiB); "
+        + "beyond it the oldest ticks are dropped and counted");
     AttributionConfig.describe(KEYS);
   }
 
@@ -129,8 +137,46 @@ public record ExporterConfig(
     String topic = values.nonBlank("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
     String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));
     int buffer = values.integer("kafka.buffer-ticks", 600, 1, 86_400);
-    return Optional.of(KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)
-        .withBufferTicks(buffer));
+    KafkaSinkSettings settings = KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)
+        .withBufferTicks(buffer);
+    String spoolDir = v.get("kafka.spool-dir");
+    if (spoolDir == null || spoolDir.isBlank()) {
+      if (v.containsKey("kafka.spool-max-bytes")) {
+        throw ConfigException.badValue("kafka.spool-max-bytes", v.get("kafka.spool-max-bytes"),
+            "it bounds the on-disk spool, so it needs kafka.spool-dir as well");
+      }
+      return Optional.of(settings);
+    }
+    String maxBytes = v.get("kafka.spool-max-bytes");
+    long spoolMaxBytes = maxBytes == null ? KafkaSinkSettings.Spool.DEFAULT_MAX_BYTES
+        : spoolMaxBytes(maxBytes);
+    try {
+      return Optional.of(settings.withSpool(Path.of(spoolDir), spoolMaxBytes));
+    } catch (InvalidPathException e) {
+      throw ConfigException.badValue("kafka.spool-dir", spoolDir, "a directory path (" + e.getReason() + ")");
+    }
+  }
+
+  /** Reads a size such as {@code 1GiB}, {@code 512MiB} or a plain number of bytes. */
+  private static long spoolMaxBytes(String value) throws ConfigException {
+    String allowed = "a size such as 512MiB or 1GiB (B, KiB, MiB, GiB, TiB; a plain number is bytes) from "
+        + "1MiB to 1TiB";
+    Matcher m = BYTE_SIZE.matcher(value.trim());
+    if (!m.matches() || m.group(1).length() > 15) {
+      throw ConfigException.badValue("kafka.spool-max-bytes", value, allowed);
+    }
+    int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
+      case "KiB" -> 10;
+      case "MiB" -> 20;
+      case "GiB" -> 30;
+      case "TiB" -> 40;
+      default -> 0;
+    };
+    long number = Long.parseLong(m.group(1));
+    if (number > (MAX_SPOOL_BYTES >> shift) || (number << shift) < MIN_SPOOL_BYTES) {
+      throw ConfigException.badValue("kafka.spool-max-bytes", value, allowed);
+    }
+    return number << shift;
   }
 
   /** The explicit library path configured for a device backend ({@code nvml}, {@code dcmi}); empty for others. */

@@ -6,16 +6,19 @@ import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.otlp.OtlpEncoder;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,7 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Streams every tick to Kafka: one OTLP request per tick, record key = node name (so a node's series stay on one
  * partition and one aggregator), {@code acks=all} with idempotence. While Kafka is unreachable ticks wait in a
- * bounded buffer and are sent in order once it is back; beyond the bound the oldest are dropped and counted.
+ * bounded buffer and are sent in order once it is back; beyond the bound the oldest go to the on-disk spool when
+ * one is configured (and survive a restart), and are otherwise dropped and counted.
  *
  * <pre>{@code
  * KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of("127.0.0.1:9092"), registry);
@@ -36,6 +40,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaSink.class.getName());
   private static final long LOG_EVERY_MILLIS = 30_000;
+  // These two belong in MetricCatalog (telemetry-model) beside the sink's other metrics, so that docs/metrics.md
+  // lists them; they are defined here until that module takes them.
+  static final MetricDefinition KAFKA_SPOOLED_BYTES = MetricDefinition.gauge("acceltel_exporter_kafka_spooled_bytes")
+      .unit(io.acceltel.model.catalog.Unit.BYTES)
+      .help("Bytes of the on-disk spool's segment files; bounded by kafka.spool-max-bytes. Only with kafka.spool-dir.")
+      .selfMetric("Kafka sink")
+      .build();
+  static final MetricDefinition KAFKA_SPOOLED_TICKS = MetricDefinition.gauge("acceltel_exporter_kafka_spooled_ticks")
+      .help("Ticks in the on-disk spool that Kafka has not acknowledged yet. Only with kafka.spool-dir.")
+      .selfMetric("Kafka sink")
+      .build();
 
   private final KafkaSinkSettings settings;
   private final KafkaProducer<String, byte[]> producer;
@@ -44,7 +59,6 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private final Thread sender;
   private final Histogram sendLatency;
   private final Counter sent;
-  private final Counter dropped;
   private final Counter failures;
   private volatile boolean running = true;
   private long lastFailureLog;
@@ -52,21 +66,42 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version) {
     this.settings = settings;
     this.encoder = new OtlpEncoder(version);
-    this.buffer = new TickBuffer(settings.bufferTicks());
-    this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(), new ByteArraySerializer());
+    this.buffer = new TickBuffer(settings.bufferTicks(), settings.spool().map(KafkaSink::openSpool).orElse(null));
+    try {
+      this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
+          new ByteArraySerializer());
+    } catch (RuntimeException e) {
+      buffer.close();
+      throw e;
+    }
     this.sendLatency = Histogram.builder().name(MetricCatalog.KAFKA_SEND_LATENCY.name())
-        .help(MetricCatalog.KAFKA_SEND_LATENCY.help()).unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+        .help(MetricCatalog.KAFKA_SEND_LATENCY.help()).unit(Unit.SECONDS)
         .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
         .register(registry);
     this.sent = counter(MetricCatalog.KAFKA_SENT).register(registry);
-    this.dropped = counter(MetricCatalog.KAFKA_DROPPED).register(registry);
     this.failures = counter(MetricCatalog.KAFKA_SEND_FAILURES).register(registry);
+    // Ticks are dropped on the tick thread (memory full) and on the sender's (an unreadable spool segment): the
+    // buffer's own count is the one exact number, so the counter reads it.
+    CounterWithCallback.builder().name(MetricCatalog.KAFKA_DROPPED.name()).help(MetricCatalog.KAFKA_DROPPED.help())
+        .callback(cb -> cb.call(buffer.dropped())).register(registry);
     GaugeWithCallback.builder().name(MetricCatalog.KAFKA_BUFFERED.name()).help(MetricCatalog.KAFKA_BUFFERED.help())
-        .callback(cb -> cb.call(buffer.size())).register(registry);
+        .callback(cb -> cb.call(buffer.memoryTicks())).register(registry);
+    if (settings.spool().isPresent()) {
+      GaugeWithCallback.builder().name(KAFKA_SPOOLED_BYTES.name()).help(KAFKA_SPOOLED_BYTES.help()).unit(Unit.BYTES)
+          .callback(cb -> cb.call(buffer.spooledBytes())).register(registry);
+      GaugeWithCallback.builder().name(KAFKA_SPOOLED_TICKS.name()).help(KAFKA_SPOOLED_TICKS.help())
+          .callback(cb -> cb.call(buffer.spooledTicks())).register(registry);
+    }
     this.sender = new Thread(this::sendLoop, "acceltel-kafka-sink");
     this.sender.setDaemon(true);
   }
 
+  /**
+   * Starts the sender; with a spool, first opens and locks its directory and queues the ticks a previous run left
+   * there.
+   *
+   * @throws UncheckedIOException when the spool directory cannot be created, read or locked
+   */
   public static KafkaSink start(KafkaSinkSettings settings, PrometheusRegistry registry) {
     KafkaSink sink = new KafkaSink(settings, registry, version());
     sink.sender.start();
@@ -76,6 +111,15 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private static String version() {
     String v = KafkaSink.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
+  }
+
+  private static TickSpool openSpool(KafkaSinkSettings.Spool spool) {
+    try {
+      return TickSpool.open(spool.directory(), spool.maxBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use the spool directory " + spool.directory() + " (kafka.spool-dir): "
+          + e.getMessage(), e);
+    }
   }
 
   private static Counter.Builder counter(MetricDefinition metric) {
@@ -104,10 +148,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   @Override
   public void onSnapshot(NodeSnapshot snapshot) {
     byte[] payload = encoder.encode(snapshot);
-    int droppedNow = buffer.offer(TickBuffer.Tick.of(snapshot.node(), snapshot.timestampMillis(), payload));
-    if (droppedNow > 0) {
-      dropped.inc(droppedNow);
-    }
+    buffer.offer(TickBuffer.Tick.of(snapshot.node(), snapshot.timestampMillis(), payload));
   }
 
   private void sendLoop() {
@@ -143,8 +184,12 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
       lastFailureLog = now;
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      String held = settings.spool().map(spool -> buffer.memoryTicks() + " of at most " + settings.bufferTicks()
+          + " ticks in memory and " + buffer.spooledTicks() + " in the spool (" + buffer.spooledBytes()
+          + " of at most " + spool.maxBytes() + " bytes)").orElse(buffer.memoryTicks() + " of at most "
+          + settings.bufferTicks() + " ticks");
       LOG.warning(() -> "cannot send to Kafka at " + settings.bootstrapServers() + " (" + cause.getMessage()
-          + "); holding " + buffer.size() + " of at most " + settings.bufferTicks() + " ticks and retrying");
+          + "); holding " + held + " and retrying");
     }
   }
 
@@ -156,9 +201,14 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     }
   }
 
-  /** Ticks waiting for an acknowledgement. */
-  public int buffered() {
+  /** Ticks waiting for an acknowledgement, in memory and in the spool. */
+  public long buffered() {
     return buffer.size();
+  }
+
+  /** Ticks of {@link #buffered()} that wait in the on-disk spool; 0 without one. */
+  public long spooled() {
+    return buffer.spooledTicks();
   }
 
   public long droppedTicks() {
@@ -185,8 +235,12 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
-    if (buffer.size() > 0) {
-      LOG.log(Level.WARNING, "stopping with {0} ticks not acknowledged by Kafka", buffer.size());
+    long unacknowledged = buffer.size();
+    long keptForNextStart = buffer.close();
+    if (unacknowledged > 0) {
+      String fate = settings.spool().map(spool -> keptForNextStart + " stay in the spool " + spool.directory()
+          + " and are sent after the next start").orElse("they are lost");
+      LOG.warning(() -> "stopping with " + unacknowledged + " ticks not acknowledged by Kafka; " + fate);
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.acceltel.exporter.kafka;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where and how the exporter streams ticks.
@@ -10,39 +12,64 @@ import java.util.Objects;
  * @param topic default {@code acceltel.metrics.v1}
  * @param compression {@code zstd} (default, chosen by benchmark: see docs/benchmarks.md), {@code lz4} or
  *     {@code none}
- * @param bufferTicks how many unacknowledged ticks to hold while Kafka is unreachable; beyond it the oldest are
- *     dropped and counted (600 = ten minutes at 1 Hz)
+ * @param bufferTicks how many unacknowledged ticks to hold in memory while Kafka is unreachable; beyond it the
+ *     oldest go to the spool, or without one are dropped and counted (600 = ten minutes at 1 Hz)
  * @param sendTimeout how long one attempt may take before it is retried
+ * @param spool where ticks beyond {@code bufferTicks} wait on disk; empty: memory only
  */
 public record KafkaSinkSettings(String bootstrapServers, String topic, String compression, int bufferTicks,
-    Duration sendTimeout) {
+    Duration sendTimeout, Optional<Spool> spool) {
   public static final String DEFAULT_TOPIC = "acceltel.metrics.v1";
+
+  /**
+   * The on-disk spool.
+   *
+   * @param directory owned by one exporter; created if missing
+   * @param maxBytes bound of the segment files together; beyond it the oldest segment is dropped and counted
+   */
+  public record Spool(Path directory, long maxBytes) {
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+
+    public Spool {
+      Objects.requireNonNull(directory, "directory");
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException("maxBytes must be at least 1");
+      }
+    }
+  }
 
   public KafkaSinkSettings {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(spool, "spool");
     if (bufferTicks < 1) {
       throw new IllegalArgumentException("bufferTicks must be at least 1");
     }
   }
 
   public static KafkaSinkSettings of(String bootstrapServers) {
-    return new KafkaSinkSettings(bootstrapServers, DEFAULT_TOPIC, "zstd", 600, Duration.ofSeconds(10));
+    return new KafkaSinkSettings(bootstrapServers, DEFAULT_TOPIC, "zstd", 600, Duration.ofSeconds(10),
+        Optional.empty());
   }
 
   public KafkaSinkSettings withBufferTicks(int ticks) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, ticks, sendTimeout);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, ticks, sendTimeout, spool);
   }
 
   public KafkaSinkSettings withTopic(String topic) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool);
   }
 
   public KafkaSinkSettings withCompression(String compression) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool);
   }
 
   public KafkaSinkSettings withSendTimeout(Duration timeout) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, timeout);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, timeout, spool);
+  }
+
+  public KafkaSinkSettings withSpool(Path directory, long maxBytes) {
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout,
+        Optional.of(new Spool(directory, maxBytes)));
   }
 }

@@ -5,8 +5,13 @@ import java.util.ArrayDeque;
 
 /**
  * The bounded queue between the tick thread and the sender: ticks wait here until the broker acknowledges them. When
- * full, the oldest tick that is not being sent right now is dropped, so the counter of dropped ticks is exact: a
- * tick is either acknowledged or counted as dropped, never both and never neither.
+ * full, the oldest tick moves to the on-disk {@link TickSpool} if there is one (the one being sent stays in flight
+ * while it moves); without a spool the oldest tick that is not being sent right now is dropped. Either way the
+ * counter of dropped ticks is exact: a tick is either acknowledged or counted as dropped, never both and never
+ * neither.
+ *
+ * <p>The spool's disk reads and writes happen under this lock, on the tick thread when memory overflows: each is
+ * one small record (~8 KB) into the page cache, far below a tick's budget.
  */
 final class TickBuffer {
   /**
@@ -25,60 +30,121 @@ final class TickBuffer {
 
   private final int capacity;
   private final ArrayDeque<Tick> ticks = new ArrayDeque<>();
+  /** Where ticks overflowing {@link #capacity} go instead of being dropped; null when memory only. */
+  private final TickSpool spool;
   private Tick inFlight;
-  private long dropped;
+  private boolean inFlightFromSpool;
+  private long droppedInMemory;
 
   TickBuffer(int capacity) {
+    this(capacity, null);
+  }
+
+  /**
+   * @param spool takes the oldest waiting tick whenever memory is full, and owns what it holds from then on; ticks
+   *     in the spool are always older than those in memory, so sending the spool first keeps ticks in order
+   */
+  TickBuffer(int capacity, TickSpool spool) {
     this.capacity = capacity;
+    this.spool = spool;
   }
 
-  /** Adds a tick, dropping the oldest waiting one if the buffer is full; returns how many were dropped (0 or 1). */
+  /**
+   * Adds a tick. When memory is full the oldest waiting tick moves to the spool or, without one, is dropped;
+   * returns how many ticks were dropped (with a spool, a whole segment when it outgrows its bound).
+   */
   synchronized int offer(Tick tick) {
-    int droppedNow = 0;
-    if (size() >= capacity) {
-      if (ticks.pollFirst() != null) {
-        dropped++;
-        droppedNow = 1;
-      } else {
-        // Capacity 1 and that one is in flight: the new tick is the one that cannot be held.
-        dropped++;
-        return 1;
-      }
+    long droppedBefore = dropped();
+    if (memoryTicks() < capacity || makeRoomFor(tick)) {
+      ticks.addLast(tick);
     }
-    ticks.addLast(tick);
     notifyAll();
-    return droppedNow;
+    return (int) (dropped() - droppedBefore);
   }
 
-  /** Waits for the oldest tick and marks it in flight; it stays counted in {@link #size()} until acknowledged. */
+  /** Frees one place in memory for {@code tick}; false when the tick itself had to go instead. */
+  private boolean makeRoomFor(Tick tick) {
+    // The tick in flight is the oldest of all: the first to move, so that it stays ahead of the others in the
+    // spool if the exporter stops before the broker acknowledges it.
+    if (spool != null && inFlight != null && !inFlightFromSpool && spool.appendInFlight(inFlight)) {
+      inFlightFromSpool = true;
+      return true;
+    }
+    if (ticks.isEmpty()) {
+      // Capacity 1 and that one in flight: the new tick is the one that cannot be held.
+      overflow(tick);
+      return false;
+    }
+    overflow(ticks.pollFirst());
+    return true;
+  }
+
+  private void overflow(Tick tick) {
+    if (spool == null) {
+      droppedInMemory++;
+    } else {
+      spool.append(tick);
+    }
+  }
+
+  /**
+   * Waits for the oldest tick (the spool's first) and marks it in flight; it stays counted in {@link #size()}
+   * until acknowledged.
+   */
   synchronized Tick takeForSending(long timeoutMillis) throws InterruptedException {
     if (inFlight != null) {
       return inFlight;
     }
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (ticks.isEmpty()) {
+    while (true) {
+      Tick spooled = spool == null ? null : spool.next();
+      if (spooled != null) {
+        inFlight = spooled;
+        inFlightFromSpool = true;
+        return inFlight;
+      }
+      if (!ticks.isEmpty()) {
+        inFlight = ticks.pollFirst();
+        inFlightFromSpool = false;
+        return inFlight;
+      }
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
         return null;
       }
       wait(left);
     }
-    inFlight = ticks.pollFirst();
-    return inFlight;
   }
 
   /** The in-flight tick was acknowledged. */
   synchronized void acknowledged() {
+    if (inFlight != null && inFlightFromSpool) {
+      spool.acknowledged();
+    }
     inFlight = null;
     notifyAll();
   }
 
-  synchronized int size() {
-    return ticks.size() + (inFlight == null ? 0 : 1);
+  /** Every tick held, in memory and in the spool. */
+  synchronized long size() {
+    return memoryTicks() + spooledTicks();
+  }
+
+  /** Ticks held in memory, at most the capacity. */
+  synchronized int memoryTicks() {
+    return ticks.size() + (inFlight != null && !inFlightFromSpool ? 1 : 0);
+  }
+
+  synchronized long spooledTicks() {
+    return spool == null ? 0 : spool.ticks();
+  }
+
+  synchronized long spooledBytes() {
+    return spool == null ? 0 : spool.bytes();
   }
 
   synchronized long dropped() {
-    return dropped;
+    return droppedInMemory + (spool == null ? 0 : spool.dropped());
   }
 
   /** Waits until every held tick was acknowledged, or the timeout passes; true if empty. */
@@ -92,5 +158,27 @@ final class TickBuffer {
       wait(left);
     }
     return true;
+  }
+
+  /**
+   * Called once the sender has stopped: with a spool, the ticks still in memory are written to it (oldest first,
+   * after what it holds) so that the next run sends them; returns how many ticks the spool keeps for it. A tick that
+   * was in flight may then reach the broker twice, which the aggregator ignores (it drops samples at or before a
+   * series' last).
+   */
+  synchronized long close() {
+    if (spool == null) {
+      return 0;
+    }
+    if (inFlight != null && !inFlightFromSpool) {
+      spool.append(inFlight);
+    }
+    inFlight = null;
+    ticks.forEach(spool::append);
+    ticks.clear();
+    long kept = spool.ticks();
+    spool.close();
+    notifyAll();
+    return kept;
   }
 }

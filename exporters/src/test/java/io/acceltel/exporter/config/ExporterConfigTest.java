@@ -5,6 +5,7 @@ import io.acceltel.model.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,5 +120,57 @@ class ExporterConfigTest {
         "ACCELTEL_KAFKA_BUFFER_TICKS", "many"), "ACCELTEL_", ExporterConfig.keys());
     assertThat(source.origin("kafka.buffer-ticks")).isEqualTo("$ACCELTEL_KAFKA_BUFFER_TICKS");
     assertThatThrownBy(() -> parse(source)).hasMessageContaining("kafka.buffer-ticks = 'many'");
+  }
+
+  @Test
+  void theSpoolIsOffUnlessItsDirectoryIsSet() throws Exception {
+    ExporterConfig config = parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka"));
+    assertThat(config.kafka()).hasValueSatisfying(k -> assertThat(k.spool()).isEmpty());
+  }
+
+  @Test
+  void theSpoolKeysComeFromTheFileAndTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exporter.yaml");
+    Files.writeString(file, "kafka:\n  bootstrap: k:9092\n  spool-dir: /var/lib/acceltel/spool\n");
+    ExporterConfig fromFile = parse(new ConfigSource().putYaml(file));
+    assertThat(fromFile.kafka().orElseThrow().spool()).hasValue(
+        new KafkaSinkSettings.Spool(Path.of("/var/lib/acceltel/spool"), 1L << 30));
+
+    java.util.Map<String, String> env = java.util.Map.of("ACCELTEL_KAFKA_SPOOL_DIR", "/spool",
+        "ACCELTEL_KAFKA_SPOOL_MAX_BYTES", "512MiB");
+    ExporterConfig fromEnv = parse(new ConfigSource().putYaml(file)
+        .putEnvironment(env, "ACCELTEL_", ExporterConfig.keys()));
+    assertThat(fromEnv.kafka().orElseThrow().spool()).hasValue(
+        new KafkaSinkSettings.Spool(Path.of("/spool"), 512L << 20));
+  }
+
+  @Test
+  void spoolMaxBytesTakesBinaryUnitsOrPlainBytes() throws Exception {
+    for (var entry : java.util.Map.of("2GiB", 2L << 30, "1048576", 1L << 20, "1TiB", 1L << 40, "4096 KiB",
+        4L << 20).entrySet()) {
+      ExporterConfig config = parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+          .put("kafka.spool-dir", "/spool", "test").put("kafka.spool-max-bytes", entry.getKey(), "test"));
+      assertThat(config.kafka().orElseThrow().spool().orElseThrow().maxBytes()).as(entry.getKey())
+          .isEqualTo(entry.getValue());
+    }
+  }
+
+  @Test
+  void aBadSpoolMaxBytesNamesTheKeyAndTheAllowedForms() {
+    for (String bad : java.util.List.of("1GB", "lots", "-5", "512KiB", "2TiB", "99999999999999999999")) {
+      ConfigSource source = new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+          .put("kafka.spool-dir", "/spool", "test").put("kafka.spool-max-bytes", bad, "test");
+      assertThatThrownBy(() -> parse(source)).isInstanceOf(ConfigException.class)
+          .hasMessage("invalid configuration: kafka.spool-max-bytes = '" + bad + "': a size such as 512MiB or 1GiB "
+              + "(B, KiB, MiB, GiB, TiB; a plain number is bytes) from 1MiB to 1TiB");
+    }
+  }
+
+  @Test
+  void spoolMaxBytesWithoutASpoolDirectorySaysWhatIsMissing() {
+    ConfigSource source = new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+        .put("kafka.spool-max-bytes", "1GiB", "test");
+    assertThatThrownBy(() -> parse(source)).hasMessage("invalid configuration: kafka.spool-max-bytes = '1GiB': it "
+        + "bounds the on-disk spool, so it needs kafka.spool-dir as well");
   }
 }

@@ -1,0 +1,595 @@
+package io.acceltel.exporter.kafka;
+
+import io.acceltel.exporter.kafka.TickBuffer.Tick;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Ticks that overflow the memory buffer, kept on disk in append-only segment files so that a long outage or an
+ * exporter restart loses nothing up to {@code kafka.spool-max-bytes}. Ticks are read back oldest first; a segment
+ * is deleted once every tick in it was acknowledged, and when the spool outgrows its bound the oldest segment is
+ * dropped whole and its unsent ticks counted, so the dropped counter stays exact.
+ *
+ * <p>A segment is a header ({@link #MAGIC}) followed by records: {@code int bodyLength, int crc32(body), body},
+ * where the body is {@code long timestampMillis, int payloadLength, short nodeLength, node (UTF-8), zstd payload}.
+ * A record torn by a crash mid-write, or otherwise corrupt, fails its length or CRC check: the segment is read up to
+ * it and the rest is skipped, logged and counted once.
+ *
+ * <p>An orderly close records how far the oldest segment was acknowledged ({@code spool.cursor}), so a restart
+ * sends nothing twice; after a crash the oldest segment is sent again from its start, and the aggregator ignores
+ * the repeats (it drops samples at or before a series' last).
+ *
+ * <p>Not thread-safe: {@link TickBuffer} calls it under its own lock. One exporter owns a spool directory at a time
+ * (an OS file lock, released by the OS if the process dies).
+ */
+final class TickSpool implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(TickSpool.class.getName());
+  static final byte[] MAGIC = "ACTSPL01".getBytes(StandardCharsets.US_ASCII);
+  static final int RECORD_HEADER_BYTES = 8;
+  /** Far above any real tick (~8 KB compressed for 8 GPUs); a larger length can only be a torn or corrupt header. */
+  static final int MAX_BODY_BYTES = 64 << 20;
+  private static final int BODY_FIXED_BYTES = 8 + 4 + 2;
+  private static final long MAX_SEGMENT_BYTES = 64L << 20;
+  private static final Pattern SEGMENT_NAME = Pattern.compile("ticks-(\\d{20})\\.spool");
+  private static final String LOCK_FILE = "spool.lock";
+  private static final String CURSOR_FILE = "spool.cursor";
+  private static final int CURSOR_BYTES = 8 + 8 + 4 + 4;
+
+  private final Path dir;
+  private final long maxBytes;
+  private final long segmentBytes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  private Segment writer;
+  /** The segment the tick handed out by {@link #next()} came from, until it is acknowledged. */
+  private Segment inFlight;
+  private boolean inFlightPending;
+  private long nextSequence;
+  private long bytes;
+  private long ticks;
+  private long dropped;
+  private long corruptTailsSkipped;
+  private boolean appendFailing;
+
+  private TickSpool(Path dir, long maxBytes, long segmentBytes, FileChannel lockChannel, FileLock lock) {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.segmentBytes = segmentBytes;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /**
+   * Opens (creating it if needed) and locks the spool directory and recovers the ticks a previous run left there.
+   * Segments are a sixteenth of the bound (at most 64 MiB), so dropping the oldest one frees a bounded slice.
+   */
+  static TickSpool open(Path dir, long maxBytes) throws IOException {
+    return open(dir, maxBytes, Math.max(MAGIC.length + 1, Math.min(MAX_SEGMENT_BYTES, maxBytes / 16)));
+  }
+
+  static TickSpool open(Path dir, long maxBytes, long segmentBytes) throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IOException("it is not a directory");
+    }
+    FileChannel lockChannel;
+    try {
+      Files.createDirectories(dir);
+      lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      // Their own message is just the path; say what went wrong with it.
+      throw new IOException("cannot create or write to it (" + (e.getReason() != null ? e.getReason()
+          : e.getClass().getSimpleName()) + ")", e);
+    }
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("it is in use by another exporter; give each exporter its own kafka.spool-dir");
+    }
+    TickSpool spool = new TickSpool(dir, maxBytes, segmentBytes, lockChannel, lock);
+    try {
+      spool.recover();
+    } catch (IOException | RuntimeException e) {
+      spool.close();
+      throw e;
+    }
+    return spool;
+  }
+
+  private void recover() throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> listing = Files.list(dir)) {
+      listing.filter(p -> SEGMENT_NAME.matcher(p.getFileName().toString()).matches()).sorted().forEach(files::add);
+    }
+    for (Path file : files) {
+      Matcher m = SEGMENT_NAME.matcher(file.getFileName().toString());
+      m.matches();
+      long sequence = Long.parseLong(m.group(1));
+      nextSequence = Math.max(nextSequence, sequence + 1);
+      SegmentScan scan = scan(file);
+      if (scan.records() == 0) {
+        Files.deleteIfExists(file);
+        continue;
+      }
+      segments.addLast(new Segment(sequence, file, scan.size(), scan.records()));
+      bytes += scan.size();
+      ticks += scan.records();
+    }
+    skipAcknowledged();
+    if (ticks > 0) {
+      LOG.info(() -> "recovered " + ticks + " ticks (" + bytes + " bytes) from the spool " + dir
+          + "; sending them before new ones");
+    }
+  }
+
+  /** Applies the cursor of the last orderly close: the oldest segment's ticks acknowledged before it. */
+  private void skipAcknowledged() throws IOException {
+    Path cursorFile = dir.resolve(CURSOR_FILE);
+    if (segments.isEmpty() || !Files.exists(cursorFile)) {
+      return;
+    }
+    ByteBuffer cursor = ByteBuffer.wrap(Files.readAllBytes(cursorFile));
+    if (cursor.remaining() != CURSOR_BYTES) {
+      return;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(cursor.array(), 0, CURSOR_BYTES - 4);
+    long sequence = cursor.getLong();
+    long position = cursor.getLong();
+    int acknowledged = cursor.getInt();
+    Segment oldest = segments.peekFirst();
+    // A cursor of a segment that is gone, or that does not fall on a record boundary, is stale: send it all.
+    if (cursor.getInt() != (int) crc.getValue() || sequence != oldest.sequence || acknowledged <= 0
+        || acknowledged > oldest.records || position < MAGIC.length || position > oldest.size) {
+      return;
+    }
+    if (acknowledged < oldest.records) {
+      try {
+        readRecordAt(oldest.channel(), position, oldest.size);
+      } catch (IOException e) {
+        return;
+      } finally {
+        oldest.closeQuietly();
+      }
+    }
+    oldest.recordsRead = acknowledged;
+    oldest.readPosition = position;
+    oldest.acknowledgedPosition = position;
+    ticks -= acknowledged;
+    if (acknowledged == oldest.records) {
+      deleteSegment(oldest);
+    }
+  }
+
+  /** How many whole records a segment holds, and its size; logs and counts a corrupt or torn tail once. */
+  private SegmentScan scan(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size == 0) {
+        return new SegmentScan(0, 0); // created but never written: nothing was lost
+      }
+      byte[] magic = new byte[MAGIC.length];
+      if (size < MAGIC.length || readFully(channel, ByteBuffer.wrap(magic), 0) < MAGIC.length
+          || !Arrays.equals(magic, MAGIC)) {
+        skipCorruptTail(file, 0, size, "no valid segment header");
+        return new SegmentScan(0, size);
+      }
+      long position = MAGIC.length;
+      int records = 0;
+      while (position < size) {
+        try {
+          position += readRecordAt(channel, position, size).bytes();
+          records++;
+        } catch (CorruptRecordException e) {
+          skipCorruptTail(file, position, size, e.getMessage());
+          break;
+        }
+      }
+      return new SegmentScan(records, size);
+    }
+  }
+
+  private void skipCorruptTail(Path file, long at, long size, String why) {
+    corruptTailsSkipped++;
+    LOG.warning(() -> "spool segment " + file + ": the record at byte " + at + " is torn or corrupt (" + why
+        + "), probably from a crash mid-write; skipping its last " + (size - at) + " bytes");
+  }
+
+  /**
+   * Appends a tick at the end of the spool. When that takes the spool over its bound, the oldest segments are
+   * dropped and their unsent ticks counted; when the disk refuses the write, this tick is dropped and counted.
+   */
+  void append(Tick tick) {
+    if (!write(tick)) {
+      dropped++;
+    }
+  }
+
+  /**
+   * Appends the tick the sender is sending right now from memory, as if {@link #next()} had handed it out: it is
+   * older than every tick that overflows after it, so it must come first should the exporter stop before the broker
+   * acknowledges it. Only while the spool holds nothing unacknowledged; false when the disk refused it (it then
+   * stays memory's, not dropped).
+   */
+  boolean appendInFlight(Tick tick) {
+    if (inFlightPending || ticks > 0) {
+      throw new IllegalStateException("a tick from memory can only be in flight while the spool is empty");
+    }
+    if (!write(tick)) {
+      return false;
+    }
+    writer.recordsRead++;
+    writer.readPosition = writer.size;
+    inFlight = writer;
+    inFlightPending = true;
+    return true;
+  }
+
+  private boolean write(Tick tick) {
+    byte[] record = encode(tick);
+    try {
+      if (writer == null || writer.size >= segmentBytes) {
+        roll();
+      }
+      writer.write(record);
+      appendFailing = false;
+    } catch (IOException e) {
+      if (!appendFailing) {
+        appendFailing = true;
+        LOG.log(Level.WARNING, "cannot write to the spool " + dir + "; dropping ticks that overflow the memory "
+            + "buffer until it works again", e);
+      }
+      return false;
+    }
+    bytes += record.length;
+    ticks++;
+    while (bytes > maxBytes && segments.size() > 1) {
+      dropSegment(segments.peekFirst());
+    }
+    return true;
+  }
+
+  private void roll() throws IOException {
+    if (writer != null) {
+      // A sealed segment is never written again; make it durable once rather than on every tick.
+      writer.channel().force(false);
+    }
+    long sequence = nextSequence++;
+    Segment segment = Segment.created(sequence, dir.resolve(String.format("ticks-%020d.spool", sequence)));
+    segments.addLast(segment);
+    writer = segment;
+    bytes += MAGIC.length;
+  }
+
+  /** The oldest unsent tick, marked in flight until {@link #acknowledged()}; null when the spool holds none. */
+  Tick next() {
+    if (inFlightPending) {
+      throw new IllegalStateException("the previous spooled tick is still in flight");
+    }
+    while (!segments.isEmpty()) {
+      Segment oldest = segments.peekFirst();
+      if (oldest.recordsRead < oldest.records) {
+        try {
+          Record record = oldest.readNext();
+          inFlight = oldest;
+          inFlightPending = true;
+          return record.tick();
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "cannot read the spool segment " + oldest.file + "; dropping its "
+              + (oldest.records - oldest.recordsRead) + " unsent ticks", e);
+          dropSegment(oldest);
+          continue;
+        }
+      }
+      if (oldest == writer) {
+        return null; // everything written so far was sent; keep appending here
+      }
+      deleteSegment(oldest);
+    }
+    return null;
+  }
+
+  /** The tick last handed out by {@link #next()} was acknowledged by the broker. */
+  void acknowledged() {
+    if (!inFlightPending) {
+      return;
+    }
+    inFlightPending = false;
+    ticks--;
+    Segment segment = inFlight;
+    inFlight = null;
+    // Ticks are sent one at a time in order, so everything read from this segment is now acknowledged.
+    segment.acknowledgedPosition = segment.readPosition;
+    if (segments.contains(segment) && segment.recordsRead == segment.records) {
+      deleteSegment(segment);
+    }
+  }
+
+  /** Drops a segment whole; its ticks not yet handed out are counted as dropped (an in-flight one is not). */
+  private void dropSegment(Segment segment) {
+    long unsent = segment.records - segment.recordsRead;
+    dropped += unsent;
+    ticks -= unsent;
+    deleteSegment(segment);
+  }
+
+  private void deleteSegment(Segment segment) {
+    segments.remove(segment);
+    bytes -= segment.size;
+    if (segment == writer) {
+      writer = null;
+    }
+    segment.closeQuietly();
+    try {
+      Files.deleteIfExists(segment.file);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot delete the sent spool segment " + segment.file, e);
+    }
+  }
+
+  /** Unacknowledged ticks in the spool, including one in flight. */
+  long ticks() {
+    return ticks;
+  }
+
+  /** Bytes of the segment files on disk. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** Ticks the spool dropped: oldest segments over the bound, unreadable segments, writes the disk refused. */
+  long dropped() {
+    return dropped;
+  }
+
+  /** Segments whose torn or corrupt tail was skipped when the spool was opened. */
+  long corruptTailsSkipped() {
+    return corruptTailsSkipped;
+  }
+
+  Path directory() {
+    return dir;
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  /**
+   * Makes what was written durable, records how far the oldest segment was acknowledged and releases the
+   * directory; the ticks stay for the next run.
+   */
+  @Override
+  public void close() {
+    if (writer != null) {
+      try {
+        writer.channel().force(false);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot sync the spool segment " + writer.file, e);
+      }
+    }
+    try {
+      writeCursor();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot record how far the spool was sent; the next start sends its oldest "
+          + "segment again from the start", e);
+    }
+    segments.forEach(Segment::closeQuietly);
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "releasing the spool lock", e);
+    }
+  }
+
+  private void writeCursor() throws IOException {
+    Path cursorFile = dir.resolve(CURSOR_FILE);
+    Segment oldest = segments.peekFirst();
+    int acknowledged = oldest == null ? 0 : oldest.recordsRead - (inFlightPending && inFlight == oldest ? 1 : 0);
+    if (acknowledged == 0) {
+      Files.deleteIfExists(cursorFile);
+      return;
+    }
+    ByteBuffer cursor = ByteBuffer.allocate(CURSOR_BYTES);
+    cursor.putLong(oldest.sequence).putLong(oldest.acknowledgedPosition).putInt(acknowledged);
+    CRC32 crc = new CRC32();
+    crc.update(cursor.array(), 0, CURSOR_BYTES - 4);
+    cursor.putInt((int) crc.getValue());
+    Path temporary = dir.resolve(CURSOR_FILE + ".tmp");
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      cursor.flip();
+      while (cursor.hasRemaining()) {
+        channel.write(cursor);
+      }
+      channel.force(false);
+    }
+    Files.move(temporary, cursorFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static byte[] encode(Tick tick) {
+    byte[] node = tick.node().getBytes(StandardCharsets.UTF_8);
+    if (node.length > 0xFFFF) {
+      throw new IllegalArgumentException("node name longer than 65535 bytes");
+    }
+    int bodyLength = BODY_FIXED_BYTES + node.length + tick.compressed().length;
+    ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER_BYTES + bodyLength);
+    record.putInt(bodyLength).putInt(0);
+    record.putLong(tick.timestampMillis()).putInt(tick.length()).putShort((short) node.length).put(node)
+        .put(tick.compressed());
+    CRC32 crc = new CRC32();
+    crc.update(record.array(), RECORD_HEADER_BYTES, bodyLength);
+    record.putInt(4, (int) crc.getValue());
+    return record.array();
+  }
+
+  /** Reads and checks the record at {@code position}; a short, oversized or mismatching one is corrupt. */
+  private static Record readRecordAt(FileChannel channel, long position, long end) throws IOException {
+    if (end - position < RECORD_HEADER_BYTES) {
+      throw new CorruptRecordException("only " + (end - position) + " bytes of a record header");
+    }
+    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+    if (readFully(channel, header, position) < RECORD_HEADER_BYTES) {
+      throw new CorruptRecordException("the file ends inside a record header");
+    }
+    int bodyLength = header.getInt(0);
+    int expectedCrc = header.getInt(4);
+    if (bodyLength < BODY_FIXED_BYTES || bodyLength > MAX_BODY_BYTES) {
+      throw new CorruptRecordException("impossible record length " + bodyLength);
+    }
+    if (end - position - RECORD_HEADER_BYTES < bodyLength) {
+      throw new CorruptRecordException("record of " + bodyLength + " bytes but only "
+          + (end - position - RECORD_HEADER_BYTES) + " left");
+    }
+    ByteBuffer body = ByteBuffer.allocate(bodyLength);
+    if (readFully(channel, body, position + RECORD_HEADER_BYTES) < bodyLength) {
+      throw new CorruptRecordException("the file ends inside a record");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(body.array());
+    if ((int) crc.getValue() != expectedCrc) {
+      throw new CorruptRecordException("CRC mismatch");
+    }
+    long timestamp = body.getLong();
+    int payloadLength = body.getInt();
+    int nodeLength = Short.toUnsignedInt(body.getShort());
+    if (nodeLength > body.remaining() || payloadLength < 0) {
+      throw new CorruptRecordException("inconsistent record fields");
+    }
+    byte[] node = new byte[nodeLength];
+    body.get(node);
+    byte[] compressed = new byte[body.remaining()];
+    body.get(compressed);
+    Tick tick = new Tick(new String(node, StandardCharsets.UTF_8), timestamp, compressed, payloadLength);
+    return new Record(tick, RECORD_HEADER_BYTES + bodyLength);
+  }
+
+  private static int readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+    int total = 0;
+    while (into.hasRemaining()) {
+      int n = channel.read(into, position + total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    into.flip();
+    return total;
+  }
+
+  private record Record(Tick tick, int bytes) {}
+
+  private record SegmentScan(int records, long size) {}
+
+  private static final class CorruptRecordException extends IOException {
+    CorruptRecordException(String message) {
+      super(message);
+    }
+  }
+
+  /** One segment file; its channel is open only while it is written or read, so a large spool holds few files. */
+  private static final class Segment {
+    private final long sequence;
+    private final Path file;
+    private FileChannel channel;
+    private long size;
+    private int records;
+    private int recordsRead;
+    private long readPosition = MAGIC.length;
+    private long acknowledgedPosition = MAGIC.length;
+
+    private Segment(long sequence, Path file, long size, int records) {
+      this.sequence = sequence;
+      this.file = file;
+      this.size = size;
+      this.records = records;
+    }
+
+    static Segment created(long sequence, Path file) throws IOException {
+      Segment segment = new Segment(sequence, file, 0, 0);
+      segment.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+      try {
+        segment.writeAt(MAGIC);
+      } catch (IOException e) {
+        segment.closeQuietly();
+        throw e;
+      }
+      return segment;
+    }
+
+    FileChannel channel() throws IOException {
+      if (channel == null) {
+        channel = FileChannel.open(file, StandardOpenOption.READ);
+      }
+      return channel;
+    }
+
+    void write(byte[] record) throws IOException {
+      writeAt(record);
+      records++;
+    }
+
+    private void writeAt(byte[] bytes) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      try {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer, size + buffer.position());
+        }
+      } catch (IOException e) {
+        // Cut a partial write off so the next record starts where this one would have; best effort, since a
+        // leftover tail is caught by the CRC check anyway.
+        try {
+          channel.truncate(size);
+        } catch (IOException ignored) {
+          e.addSuppressed(ignored);
+        }
+        throw e;
+      }
+      size += bytes.length;
+    }
+
+    Record readNext() throws IOException {
+      Record record = readRecordAt(channel(), readPosition, size);
+      readPosition += record.bytes();
+      recordsRead++;
+      return record;
+    }
+
+    void closeQuietly() {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "closing " + file, e);
+        }
+        channel = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package io.acceltel.exporter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.exporter.kafka.TickBuffer.Tick;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The on-disk spool behind the memory buffer, without Kafka: the sender is played by {@link #drain}. */
+class TickSpoolTest {
+  private static final long LARGE = 1L << 30;
+
+  private static Tick tick(long timestamp) {
+    return Tick.of("node-s", timestamp, payload(timestamp).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Of one length for every tick, so that segment sizes can be counted in records. */
+  private static String payload(long timestamp) {
+    return String.format("payload of tick %06d", timestamp);
+  }
+
+  private static int recordBytes() {
+    int bytes = TickSpool.encode(tick(1)).length;
+    for (long t = 2; t <= 30; t++) {
+      assertThat(TickSpool.encode(tick(t))).as("every test record is as long as the first").hasSize(bytes);
+    }
+    return bytes;
+  }
+
+  /** Sends and acknowledges everything the buffer holds, as the sender would; returns the timestamps in order. */
+  private static List<Long> drain(TickBuffer buffer) throws InterruptedException {
+    List<Long> sent = new ArrayList<>();
+    Tick tick;
+    while ((tick = buffer.takeForSending(0)) != null) {
+      assertThat(new String(tick.payload(), StandardCharsets.UTF_8))
+          .as("the payload comes back from disk exactly").isEqualTo(payload(tick.timestampMillis()));
+      assertThat(tick.node()).isEqualTo("node-s");
+      sent.add(tick.timestampMillis());
+      buffer.acknowledged();
+    }
+    return sent;
+  }
+
+  private static List<Long> range(long fromInclusive, long toInclusive) {
+    return LongStream.rangeClosed(fromInclusive, toInclusive).boxed().toList();
+  }
+
+  private static List<Path> segments(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".spool")).sorted().toList();
+    }
+  }
+
+  @Test
+  void ticksBeyondTheMemoryBoundWaitOnDiskAndAreSentFirstInOrderWithNothingLost(@TempDir Path dir)
+      throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE, 5L * recordBytes());
+    TickBuffer buffer = new TickBuffer(3, spool);
+    for (long t = 1; t <= 20; t++) {
+      assertThat(buffer.offer(tick(t))).as("nothing dropped").isZero();
+    }
+    assertThat(buffer.memoryTicks()).isEqualTo(3);
+    assertThat(buffer.spooledTicks()).isEqualTo(17);
+    assertThat(buffer.spooledBytes()).isEqualTo(segments(dir).stream().mapToLong(p -> p.toFile().length()).sum());
+    assertThat(segments(dir)).as("17 records at 5 per segment").hasSize(4);
+
+    assertThat(drain(buffer)).isEqualTo(range(1, 20));
+    assertThat(buffer.dropped()).isZero();
+    assertThat(buffer.spooledTicks()).isZero();
+    assertThat(buffer.spooledBytes()).isZero();
+    assertThat(segments(dir)).as("every segment deleted once its ticks were acknowledged").isEmpty();
+
+    // The spool is empty again: a second outage uses it the same way.
+    for (long t = 21; t <= 30; t++) {
+      buffer.offer(tick(t));
+    }
+    assertThat(drain(buffer)).isEqualTo(range(21, 30));
+    buffer.close();
+  }
+
+  @Test
+  void aTickInFlightFromMemoryStaysAheadOfTheTicksThatOverflowAfterIt(@TempDir Path dir) throws Exception {
+    TickBuffer buffer = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    buffer.offer(tick(1));
+    assertThat(buffer.takeForSending(0).timestampMillis()).isEqualTo(1);
+    for (long t = 2; t <= 6; t++) {
+      buffer.offer(tick(t));
+    }
+    assertThat(buffer.memoryTicks()).as("ticks 5 and 6 wait in memory").isEqualTo(2);
+    assertThat(buffer.spooledTicks()).as("tick 1, moved while in flight, then 2, 3 and 4").isEqualTo(4);
+    assertThat(buffer.takeForSending(0).timestampMillis()).as("still in flight until acknowledged").isEqualTo(1);
+    buffer.acknowledged();
+    assertThat(drain(buffer)).isEqualTo(range(2, 6));
+    assertThat(buffer.dropped()).isZero();
+    buffer.close();
+  }
+
+  /** The tick being sent when the broker went away is the oldest: after a restart it is still sent first. */
+  @Test
+  void aTickInFlightWhenTheExporterStopsIsSentFirstAfterTheRestart(@TempDir Path dir) throws Exception {
+    TickBuffer before = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    before.offer(tick(1));
+    before.takeForSending(0);
+    for (long t = 2; t <= 6; t++) {
+      before.offer(tick(t));
+    }
+    assertThat(before.close()).isEqualTo(6);
+
+    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    assertThat(drain(after)).isEqualTo(range(1, 6));
+    after.close();
+  }
+
+  /** The same with a memory too small for the spool ever to have been used before the stop. */
+  @Test
+  void aTickInFlightWithNoOverflowIsSpooledOnStopAndSentAfterTheRestart(@TempDir Path dir) throws Exception {
+    TickBuffer before = new TickBuffer(5, TickSpool.open(dir, LARGE));
+    before.offer(tick(1));
+    before.takeForSending(0);
+    before.offer(tick(2));
+    assertThat(before.spooledTicks()).isZero();
+    assertThat(before.close()).isEqualTo(2);
+
+    TickBuffer after = new TickBuffer(5, TickSpool.open(dir, LARGE));
+    assertThat(drain(after)).isEqualTo(range(1, 2));
+    after.close();
+  }
+
+  @Test
+  void spooledTicksSurviveARestartAndAreSentBeforeNewOnes(@TempDir Path dir) throws Exception {
+    TickBuffer before = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    for (long t = 1; t <= 10; t++) {
+      before.offer(tick(t));
+    }
+    for (int i = 0; i < 3; i++) {
+      before.takeForSending(0);
+      before.acknowledged();
+    }
+    assertThat(before.close()).as("7 unacknowledged ticks, the 2 in memory written out on close").isEqualTo(7);
+
+    TickSpool reopened = TickSpool.open(dir, LARGE);
+    assertThat(reopened.ticks()).isEqualTo(7);
+    TickBuffer after = new TickBuffer(2, reopened);
+    after.offer(tick(11));
+    assertThat(drain(after)).isEqualTo(range(4, 11));
+    assertThat(after.dropped()).isZero();
+    after.close();
+    assertThat(segments(dir)).isEmpty();
+  }
+
+  /**
+   * Without an orderly close (a crash) the memory ticks are lost but the spooled ones are not; nor is it known how
+   * far the oldest segment was acknowledged, so it is sent again from its start (at least once, never lost).
+   */
+  @Test
+  void spooledTicksSurviveACrashThatLosesTheMemoryOnes(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    TickBuffer crashed = new TickBuffer(2, spool);
+    for (long t = 1; t <= 10; t++) {
+      crashed.offer(tick(t));
+    }
+    for (int i = 0; i < 2; i++) {
+      crashed.takeForSending(0);
+      crashed.acknowledged();
+    }
+    spool.close();
+    // A crash leaves the spool as it was before close added the cursor (the OS releases the lock).
+    Files.delete(dir.resolve("spool.cursor"));
+
+    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    assertThat(drain(after)).isEqualTo(range(1, 8));
+    after.close();
+  }
+
+  @Test
+  void aTornTailRecordIsSkippedAndCountedOnceAndTheRestIsSent(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    for (long t = 1; t <= 5; t++) {
+      spool.append(tick(t));
+    }
+    spool.close();
+    Path segment = segments(dir).get(0);
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.setLength(file.length() - 3); // a crash in the middle of writing tick 5
+    }
+
+    TickSpool reopened = TickSpool.open(dir, LARGE);
+    assertThat(reopened.corruptTailsSkipped()).isEqualTo(1);
+    assertThat(reopened.ticks()).isEqualTo(4);
+    TickBuffer buffer = new TickBuffer(2, reopened);
+    buffer.offer(tick(6));
+    buffer.offer(tick(7));
+    buffer.offer(tick(8));
+    assertThat(drain(buffer)).isEqualTo(List.of(1L, 2L, 3L, 4L, 6L, 7L, 8L));
+    assertThat(buffer.dropped()).as("the torn tick belongs to the run that crashed, not to this one").isZero();
+    buffer.close();
+    assertThat(segments(dir)).as("the torn segment is deleted once its whole ticks were sent").isEmpty();
+  }
+
+  @Test
+  void aRecordWhoseBytesChangedFailsItsCrcAndEndsTheSegment(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    for (long t = 1; t <= 4; t++) {
+      spool.append(tick(t));
+    }
+    spool.close();
+    Path segment = segments(dir).get(0);
+    long thirdRecordPayloadEnd = TickSpool.MAGIC.length + 3L * recordBytes() - 1;
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+      file.seek(thirdRecordPayloadEnd);
+      int b = file.read();
+      file.seek(thirdRecordPayloadEnd);
+      file.write(b ^ 0x5A);
+    }
+
+    TickSpool reopened = TickSpool.open(dir, LARGE);
+    assertThat(reopened.corruptTailsSkipped()).isEqualTo(1);
+    TickBuffer buffer = new TickBuffer(1, reopened);
+    assertThat(drain(buffer)).as("nothing after a corrupt record can be trusted").isEqualTo(List.of(1L, 2L));
+    buffer.close();
+  }
+
+  @Test
+  void aSegmentWithoutAValidHeaderIsSkippedNotFatal(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("ticks-00000000000000000000.spool"), new byte[] {'A', 'C'});
+    Files.write(dir.resolve("ticks-00000000000000000001.spool"), new byte[0]);
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    assertThat(spool.corruptTailsSkipped()).as("a half-written header is torn; an empty file is not").isEqualTo(1);
+    assertThat(spool.ticks()).isZero();
+    assertThat(segments(dir)).isEmpty();
+    TickBuffer buffer = new TickBuffer(1, spool);
+    buffer.offer(tick(1));
+    buffer.offer(tick(2));
+    assertThat(segments(dir)).extracting(p -> p.getFileName().toString())
+        .as("new segments are numbered after every old one").containsExactly("ticks-00000000000000000002.spool");
+    assertThat(drain(buffer)).isEqualTo(List.of(1L, 2L));
+    buffer.close();
+  }
+
+  /**
+   * Segments of 4 records and a bound of 3 segments: 20 ticks into the spool leave the last 3 segments' worth,
+   * and the ticks of the 2 dropped segments are counted exactly, none of them twice and none of the kept ones.
+   */
+  @Test
+  void beyondMaxBytesTheOldestSegmentIsDroppedAndItsTicksCountedExactly(@TempDir Path dir) throws Exception {
+    long segmentBytes = TickSpool.MAGIC.length + 4L * recordBytes();
+    TickSpool spool = TickSpool.open(dir, 3 * segmentBytes, segmentBytes);
+    TickBuffer buffer = new TickBuffer(1, spool);
+    int droppedOnOffer = 0;
+    for (long t = 1; t <= 21; t++) {
+      droppedOnOffer += buffer.offer(tick(t));
+    }
+    assertThat(buffer.dropped()).isEqualTo(8);
+    assertThat(droppedOnOffer).as("offer reports each drop once").isEqualTo(8);
+    assertThat(buffer.spooledBytes()).isEqualTo(3 * segmentBytes).isLessThanOrEqualTo(spool.maxBytes());
+    assertThat(segments(dir)).hasSize(3);
+    List<Long> sent = drain(buffer);
+    assertThat(sent).isEqualTo(range(9, 21));
+    assertThat(sent.size() + buffer.dropped()).as("acknowledged + dropped = offered").isEqualTo(21);
+    buffer.close();
+  }
+
+  /** The tick being sent is never counted as dropped, even when the segment it came from is. */
+  @Test
+  void theTickInFlightFromADroppedSegmentIsStillSentAndNotCounted(@TempDir Path dir) throws Exception {
+    long segmentBytes = TickSpool.MAGIC.length + 4L * recordBytes();
+    TickBuffer buffer = new TickBuffer(1, TickSpool.open(dir, 2 * segmentBytes - 1, segmentBytes));
+    for (long t = 1; t <= 5; t++) {
+      buffer.offer(tick(t));
+    }
+    assertThat(buffer.takeForSending(0).timestampMillis()).isEqualTo(1);
+    for (long t = 6; t <= 9; t++) {
+      buffer.offer(tick(t));
+    }
+    assertThat(buffer.dropped()).as("ticks 2, 3 and 4 of the dropped first segment").isEqualTo(3);
+    buffer.acknowledged();
+    List<Long> sent = new ArrayList<>(List.of(1L));
+    sent.addAll(drain(buffer));
+    assertThat(sent).isEqualTo(List.of(1L, 5L, 6L, 7L, 8L, 9L));
+    assertThat(sent.size() + buffer.dropped()).isEqualTo(9);
+    buffer.close();
+  }
+
+  @Test
+  void oneSpoolDirectoryBelongsToOneExporter(@TempDir Path dir) throws Exception {
+    try (TickSpool first = TickSpool.open(dir, LARGE)) {
+      assertThatThrownBy(() -> TickSpool.open(dir, LARGE)).isInstanceOf(IOException.class)
+          .hasMessageContaining("in use by another exporter").hasMessageContaining("kafka.spool-dir");
+    }
+    TickSpool.open(dir, LARGE).close();
+  }
+}
