@@ -10,6 +10,7 @@ import io.acceltel.aggregator.storage.chunk.Chunk;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
 import io.acceltel.promql.engine.QueryException;
+import io.acceltel.promql.storage.ArraySeries;
 import io.acceltel.promql.storage.Queryable;
 import io.acceltel.promql.storage.SelectHints;
 import io.acceltel.promql.storage.StoredSeries;
@@ -178,13 +179,11 @@ public final class StorageQueryable implements Queryable {
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {
       checkCanceled();
-      // The querier has decoded each series once already (to drop empty ones); take copies of those arrays
-      // rather than decoding the chunks a second time.
+      // The querier has decoded each series once already (to drop empty ones); the engine reads those arrays
+      // as they are, with no copy per query.
       addSamples(s.size());
-      long[] t = s.timestamps();
-      double[] v = s.values();
-      if (t.length > 0) {
-        out.add(new RawStored(s.labels(), t, v, t.length));
+      if (s.size() > 0) {
+        out.add(new ArraySeries(s.labels(), s.sharedTimestamps(), s.sharedValues()));
       }
     }
     return out;
@@ -239,46 +238,6 @@ public final class StorageQueryable implements Queryable {
       }
     }
     return out;
-  }
-
-  /** Raw samples as a stored series. */
-  static final class RawStored implements StoredSeries {
-    private final Labels labels;
-    private final long[] t;
-    private final double[] v;
-    private final int n;
-
-    RawStored(Labels labels, long[] t, double[] v, int n) {
-      this.labels = labels;
-      this.t = t;
-      this.v = v;
-      this.n = n;
-    }
-
-    @Override
-    public Labels labels() {
-      return labels;
-    }
-
-    @Override
-    public int size() {
-      return n;
-    }
-
-    @Override
-    public long timestamp(int i) {
-      return t[i];
-    }
-
-    @Override
-    public double value(int i) {
-      return v[i];
-    }
-
-    @Override
-    public String toString() {
-      return labels + " raw " + n + " samples";
-    }
   }
 
   /** Tier windows (completed ones from the tier, the newest from raw data) with the chosen aggregate as value. */

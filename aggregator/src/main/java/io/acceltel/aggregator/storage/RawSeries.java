@@ -66,6 +66,19 @@ public final class RawSeries implements SeriesData {
     return decode().v.clone();
   }
 
+  /**
+   * The decoded timestamps themselves, decoded once per series and shared: read-only by contract. For readers that
+   * hold many series at once (a query), where {@link #timestamps()}'s copy would double the memory.
+   */
+  public long[] sharedTimestamps() {
+    return decode().t;
+  }
+
+  /** The decoded values themselves; see {@link #sharedTimestamps()}. */
+  public double[] sharedValues() {
+    return decode().v;
+  }
+
   private Decoded decode() {
     Decoded d = decoded;
     if (d == null) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * {@link Querier} over blocks and head. Each call takes the block set and the head's chunk references together
@@ -114,18 +115,21 @@ final class StorageQuerier implements Querier {
     if (mint > maxt) {
       return out;
     }
-    AggrIterator it = new AggrIterator();
-    for (Map.Entry<Labels, List<Chunk>> e : chunks(matchers, mint, maxt, r).entrySet()) {
-      if (r == 0) {
-        RawSeries s = new RawSeries(e.getKey(), e.getValue(), mint, maxt);
-        if (s.size() > 0) {
-          out.add(s);
-        }
-      } else {
-        WindowSeries w = windows(e.getKey(), resolution, e.getValue(), mint, maxt, it);
-        if (w.size() > 0) {
-          out.add(w);
-        }
+    List<Map.Entry<Labels, List<Chunk>>> selected = new ArrayList<>(chunks(matchers, mint, maxt, r).entrySet());
+    SeriesData[] decoded = new SeriesData[selected.size()];
+    // Decoding is the query's heaviest part and each series decodes independently: spread it over the cores (the
+    // calling thread takes part, so a query never waits for a free pool thread).
+    IntStream.range(0, decoded.length).parallel().forEach(i -> {
+      Map.Entry<Labels, List<Chunk>> e = selected.get(i);
+      SeriesData d = r == 0 ? new RawSeries(e.getKey(), e.getValue(), mint, maxt)
+          : windows(e.getKey(), resolution, e.getValue(), mint, maxt, new AggrIterator());
+      if (d.size() > 0) { // decodes a raw series, once
+        decoded[i] = d;
+      }
+    });
+    for (SeriesData d : decoded) {
+      if (d != null) {
+        out.add(d);
       }
     }
     return out;

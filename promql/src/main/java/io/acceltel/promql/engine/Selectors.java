@@ -20,6 +20,8 @@ final class Selectors {
   private final Evaluator ev;
   private final Map<VectorSelector, List<SeriesData>> instantData = new IdentityHashMap<>();
   private final Map<MatrixSelector, List<SeriesData>> rangeData = new IdentityHashMap<>();
+  /** Per selector, its point at every step of this evaluator's range; a null value when it has none. */
+  private final Map<VectorSelector, StepTable> stepTables = new IdentityHashMap<>();
 
   Selectors(Evaluator ev) {
     this.ev = ev;
@@ -27,17 +29,23 @@ final class Selectors {
 
   StepValue.Vec instant(VectorSelector vs, long ts) {
     List<SeriesData> data = instantData.computeIfAbsent(vs, k -> fetch(k, 0));
-    long ref = refTime(vs, ts);
-    long minT = ref - ev.ctx.lookbackMillis;
     List<Sample> out = new ArrayList<>();
     Limits limits = ev.ctx.limits;
-    for (SeriesData s : data) {
-      limits.poll();
-      int i = s.floor(ref);
-      if (i < 0 || s.ts[i] < minT || StaleNaN.is(s.vs[i])) {
-        continue;
+    StepTable table = stepTables.computeIfAbsent(vs, k -> StepTable.build(ev, data, this::refTime, k));
+    int step = table == null ? -1 : table.step(ts);
+    if (step >= 0) {
+      table.collect(step, out, limits);
+    } else {
+      long ref = refTime(vs, ts);
+      long minT = ref - ev.ctx.lookbackMillis;
+      for (SeriesData s : data) {
+        limits.poll();
+        int i = s.floor(ref);
+        if (i < 0 || s.ts[i] < minT || StaleNaN.is(s.vs[i])) {
+          continue;
+        }
+        out.add(new Sample(s.labels, s.ts[i], s.vs[i]));
       }
-      out.add(new Sample(s.labels, s.ts[i], s.vs[i]));
     }
     // Prometheus materialises a selector's points for every step before its parent uses them, so they count until
     // the query ends; a parent then counts the step's points again while it computes.
@@ -74,7 +82,7 @@ final class Selectors {
     return new StepValue.Ranges(out);
   }
 
-  private long refTime(VectorSelector vs, long ts) {
+  long refTime(VectorSelector vs, long ts) {
     long base = vs.at() == null ? ts : vs.at().resolve(ev.ctx.queryStart, ev.ctx.queryEnd);
     return base - vs.offsetMillis();
   }

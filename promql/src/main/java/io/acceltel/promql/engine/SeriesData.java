@@ -1,11 +1,13 @@
 package io.acceltel.promql.engine;
 
 import io.acceltel.model.series.Labels;
+import io.acceltel.promql.storage.ArraySeries;
 import io.acceltel.promql.storage.StoredSeries;
 
 /**
- * One selected series copied into primitive arrays once per query, searched by binary search at each step so range
- * evaluation never rescans from the start. For range selectors the stale markers are dropped on copy (range
+ * One selected series in primitive arrays (copied once per query, or adopted as they are), searched at each step
+ * from where the previous step's search ended so range evaluation never rescans from the start. Not thread-safe:
+ * it belongs to one query's evaluation. For range selectors the stale markers are dropped on copy (range
  * functions skip them); instant selectors keep them because a stale marker ends the series.
  */
 final class SeriesData {
@@ -14,6 +16,15 @@ final class SeriesData {
   final double[] vs;
   final StoredSeries.WindowAggregates aggregates;
   private Labels withoutName;
+  /**
+   * Where the previous {@link #floor} and {@link #ceil} ended. Steps ascend, so the next answer is usually a few
+   * samples further on: scanning forward from here touches one or two cache lines, where a binary search over
+   * thousands of samples missed the cache on nearly every probe, for every series at every step. Any other time
+   * order still answers correctly, through the binary search.
+   */
+  private int floorHint = -1;
+  private int ceilHint = -1;
+  private static final int LINEAR_STEPS = 32;
 
   SeriesData(Labels labels, long[] ts, double[] vs, StoredSeries.WindowAggregates aggregates) {
     this.labels = labels;
@@ -60,6 +71,9 @@ final class SeriesData {
       }
       return new SeriesData(s.labels(), ts, vs, agg);
     }
+    if (s instanceof ArraySeries a && adoptable(a, mint, maxt, dropStale)) {
+      return new SeriesData(s.labels(), a.timestampArray(), a.valueArray(), null);
+    }
     int count = 0;
     for (int i = 0; i < n; i++) {
       long t = s.timestamp(i);
@@ -81,6 +95,22 @@ final class SeriesData {
     return new SeriesData(s.labels(), ts, vs, null);
   }
 
+  /** Whether the arrays hold exactly the samples the selector keeps, so they can be used without a copy. */
+  private static boolean adoptable(ArraySeries a, long mint, long maxt, boolean dropStale) {
+    long[] ts = a.timestampArray();
+    if (ts.length == 0 || ts[0] < mint || ts[ts.length - 1] > maxt) {
+      return false;
+    }
+    if (dropStale) {
+      for (double v : a.valueArray()) {
+        if (StaleNaN.is(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** The labels without the metric name, computed once per query rather than once per step. */
   Labels labelsWithoutName() {
     if (withoutName == null) {
@@ -95,8 +125,45 @@ final class SeriesData {
 
   /** Index of the last sample at or before {@code t}, or -1. */
   int floor(long t) {
-    int lo = 0;
-    int hi = ts.length - 1;
+    int from = floorHint;
+    int i;
+    if (from >= 0 && from < ts.length && ts[from] <= t) {
+      i = from;
+      int stop = Math.min(ts.length - 1, from + LINEAR_STEPS);
+      while (i < stop && ts[i + 1] <= t) {
+        i++;
+      }
+      if (i == stop && stop < ts.length - 1 && ts[stop + 1] <= t) {
+        i = floorIn(t, stop, ts.length - 1);
+      }
+    } else {
+      i = floorIn(t, 0, ts.length - 1);
+    }
+    floorHint = i;
+    return i;
+  }
+
+  /** Index of the first sample at or after {@code t}, or size(). */
+  int ceil(long t) {
+    int from = ceilHint;
+    int i;
+    if (from > 0 && from <= ts.length && ts[from - 1] < t) {
+      i = from;
+      int stop = Math.min(ts.length, from + LINEAR_STEPS);
+      while (i < stop && ts[i] < t) {
+        i++;
+      }
+      if (i == stop && stop < ts.length && ts[stop] < t) {
+        i = ceilIn(t, stop, ts.length - 1);
+      }
+    } else {
+      i = ceilIn(t, 0, ts.length - 1);
+    }
+    ceilHint = i;
+    return i;
+  }
+
+  private int floorIn(long t, int lo, int hi) {
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       if (ts[mid] <= t) {
@@ -108,10 +175,7 @@ final class SeriesData {
     return hi;
   }
 
-  /** Index of the first sample at or after {@code t}, or size(). */
-  int ceil(long t) {
-    int lo = 0;
-    int hi = ts.length - 1;
+  private int ceilIn(long t, int lo, int hi) {
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       if (ts[mid] < t) {

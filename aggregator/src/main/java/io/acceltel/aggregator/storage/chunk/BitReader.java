@@ -1,5 +1,9 @@
 package io.acceltel.aggregator.storage.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads bits, most significant first, from a byte range. Reusable: {@link #reset} points it at new bytes, so a
  * query decodes any number of chunks with one reader and no allocation per sample.
@@ -11,10 +15,17 @@ package io.acceltel.aggregator.storage.chunk;
  * }</pre>
  */
 public final class BitReader {
+  /** Eight bytes at a time: decoding is the query path's inner loop, and byte-wise refills dominated it. */
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private byte[] data;
   private int pos;
   private int end;
-  /** Up to 64 unread bits, left-aligned. */
+  /**
+   * Unread bits, left-aligned; {@code avail} of them are counted. Bits below those may already hold the following
+   * stream bits (a word refill loads whole words but counts whole bytes only); refills OR the same bits in again.
+   */
   private long buf;
   private int avail;
 
@@ -26,10 +37,26 @@ public final class BitReader {
     this.avail = 0;
   }
 
+  /** Tops the buffer up to at least 57 bits, or to what is left of the data. */
   private void refill() {
+    if (pos + 8 <= end) {
+      long word = (long) BIG_ENDIAN_LONG.get(data, pos);
+      buf |= word >>> avail; // avail <= 56 here: callers refill only below 57 bits
+      int bytes = (63 - avail) >>> 3;
+      pos += bytes;
+      avail += bytes << 3;
+      return;
+    }
     while (avail <= 56 && pos < end) {
       buf |= (long) (data[pos++] & 0xff) << (56 - avail);
       avail += 8;
+    }
+  }
+
+  private void need(int n) {
+    refill();
+    if (avail < n) {
+      throw new CorruptChunkException("chunk ends after " + ((pos << 3) - avail) + " bits; wanted " + n + " more");
     }
   }
 
@@ -40,10 +67,7 @@ public final class BitReader {
       return (hi << 32) | readBits(32);
     }
     if (avail < n) {
-      refill();
-      if (avail < n) {
-        throw new CorruptChunkException("chunk ends after " + ((pos << 3) - avail) + " bits; wanted " + n + " more");
-      }
+      need(n);
     }
     long r = buf >>> (64 - n);
     buf <<= n;
@@ -53,10 +77,7 @@ public final class BitReader {
 
   public boolean readBit() {
     if (avail == 0) {
-      refill();
-      if (avail == 0) {
-        throw new CorruptChunkException("chunk ends early");
-      }
+      need(1);
     }
     boolean bit = buf < 0;
     buf <<= 1;
@@ -64,12 +85,32 @@ public final class BitReader {
     return bit;
   }
 
+  /** Drops {@code n <= avail} buffered bits; Java's shift by 64 would drop none. */
+  private void skip(int n) {
+    buf = n == 64 ? 0 : buf << n;
+    avail -= n;
+  }
+
   /** Counts leading one bits up to {@code max}, consuming them and the terminating zero when found before max. */
   public int readUnary(int max) {
     int q = 0;
-    while (q < max && readBit()) {
-      q++;
+    while (true) {
+      if (avail == 0) {
+        need(1);
+      }
+      int ones = Math.min(Long.numberOfLeadingZeros(~buf), avail);
+      if (q + ones >= max) {
+        skip(max - q);
+        return max;
+      }
+      q += ones;
+      if (ones < avail) {
+        // The terminating zero is buffered: consume it too.
+        skip(ones + 1);
+        return q;
+      }
+      buf = 0;
+      avail = 0;
     }
-    return q;
   }
 }

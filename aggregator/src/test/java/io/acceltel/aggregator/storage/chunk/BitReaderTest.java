@@ -1,0 +1,85 @@
+package io.acceltel.aggregator.storage.chunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The word-at-a-time reader against the writer: every width, unary runs across word edges, and truncation. */
+class BitReaderTest {
+  /** One written field: a fixed-width value, a single bit, or a unary run capped at 32 (as Rice codes use it). */
+  private record Field(int kind, long value, int width) {}
+
+  @Test
+  void readsBackRandomMixesOfWidthsBitsAndUnaryRunsAtAnyOffset() {
+    Random random = new Random(17);
+    for (int round = 0; round < 500; round++) {
+      int fields = 1 + random.nextInt(300);
+      Field[] written = new Field[fields];
+      BitWriter w = new BitWriter(4);
+      for (int i = 0; i < fields; i++) {
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            int width = 1 + random.nextInt(64);
+            long v = width == 64 ? random.nextLong() : random.nextLong() & ((1L << width) - 1);
+            w.writeBits(v, width);
+            written[i] = new Field(0, v, width);
+          }
+          case 1 -> {
+            boolean bit = random.nextBoolean();
+            w.writeBit(bit);
+            written[i] = new Field(1, bit ? 1 : 0, 1);
+          }
+          default -> {
+            // Long runs too, so that a run spans several refills and can end exactly at the cap.
+            int ones = random.nextInt(4) == 0 ? 32 + random.nextInt(40) : random.nextInt(33);
+            for (int k = 0; k < ones; k++) {
+              w.writeBit(true);
+            }
+            if (ones < 32) {
+              w.writeBit(false);
+            }
+            written[i] = new Field(2, Math.min(ones, 32), ones);
+          }
+        }
+      }
+      // Place the bytes at an offset inside a larger array, with junk around them, as block files do.
+      byte[] bytes = w.toBytes();
+      int offset = random.nextInt(9);
+      byte[] data = new byte[offset + bytes.length + random.nextInt(9)];
+      random.nextBytes(data);
+      System.arraycopy(bytes, 0, data, offset, bytes.length);
+      BitReader r = new BitReader();
+      r.reset(data, offset, offset + bytes.length);
+      for (int i = 0; i < fields; i++) {
+        Field f = written[i];
+        switch (f.kind()) {
+          case 0 -> assertThat(r.readBits(f.width())).as("round %d field %d", round, i).isEqualTo(f.value());
+          case 1 -> assertThat(r.readBit()).as("round %d field %d", round, i).isEqualTo(f.value() == 1);
+          default -> {
+            assertThat(r.readUnary(32)).as("round %d field %d", round, i).isEqualTo((int) f.value());
+            // A run of 32 or more stops at the cap with no terminating zero; the ones beyond it are still unread.
+            for (int k = 32; k < f.width(); k++) {
+              assertThat(r.readBit()).isTrue();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aTruncatedStreamIsACorruptChunkNotGarbage() {
+    BitWriter w = new BitWriter(2);
+    w.writeBits(0x1234_5678_9abcL, 48);
+    byte[] bytes = w.toBytes();
+    BitReader r = new BitReader();
+    r.reset(bytes, 0, 5); // 40 of the 48 bits
+    assertThatThrownBy(() -> r.readBits(48)).isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("chunk ends");
+    BitReader ones = new BitReader();
+    ones.reset(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
+    assertThatThrownBy(() -> ones.readUnary(32)).isInstanceOf(CorruptChunkException.class);
+  }
+}
