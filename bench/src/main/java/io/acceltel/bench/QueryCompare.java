@@ -18,12 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -46,9 +46,6 @@ import org.xerial.snappy.Snappy;
  * quiet machine and record the machine in docs/benchmarks.md.
  */
 public final class QueryCompare {
-  private static final String[] LES = {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5",
-      "1", "+Inf"};
-  private static final double[] BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final Map<String, String> options;
@@ -189,55 +186,16 @@ public final class QueryCompare {
 
   // ------------------------------------------------------------------ data
 
-  /** Per series: labels (encoded once) and a value generator. */
-  private static final class SeriesGen {
-    final byte[] labels;
-    final GpuSeriesGenerator gen;
-    final int bucket; // -1, or the histogram bucket index (cumulative counters fed from one node's ticks)
-    final int node;
-
-    SeriesGen(byte[] labels, GpuSeriesGenerator gen, int bucket, int node) {
-      this.labels = labels;
-      this.gen = gen;
-      this.bucket = bucket;
-      this.node = node;
-    }
-  }
-
-  private List<SeriesGen> series(List<double[]> histograms) {
-    List<SeriesGen> out = new ArrayList<>();
-    int[] kinds = {0, 2, 1, 7}; // GpuSeriesGenerator layout: UTIL, TEMP, POWER, ENERGY_COUNTER
-    String[] names = {"accelerator_utilization_ratio", "accelerator_temperature_celsius", "accelerator_power_watts",
-        "accelerator_energy_joules_total"};
-    for (int g = 0; g < gpus; g++) {
-      String node = String.format(Locale.ROOT, "node-%04d", g / gpusPerNode);
-      String job = String.format(Locale.ROOT, "job-%02d", g / 50);
-      for (int k = 0; k < names.length; k++) {
-        out.add(new SeriesGen(labels("__name__", names[k], "gpu", Integer.toString(g % gpusPerNode), "job", job,
-            "node", node), new GpuSeriesGenerator(kinds[k], g * 7L + k), -1, -1));
-      }
-    }
-    int nodes = (gpus + gpusPerNode - 1) / gpusPerNode;
-    for (int n = 0; n < nodes; n++) {
-      double[] counts = new double[LES.length];
-      histograms.add(counts);
-      String node = String.format(Locale.ROOT, "node-%04d", n);
-      for (int b = 0; b < LES.length; b++) {
-        out.add(new SeriesGen(labels("__name__", "acceltel_exporter_tick_duration_seconds_bucket", "le", LES[b],
-            "node", node), null, b, n));
-      }
-    }
-    return out;
-  }
-
   private void load(List<Target> targets, long end) throws Exception {
-    List<double[]> histograms = new ArrayList<>();
-    List<SeriesGen> series = series(histograms);
+    DashboardDataset data = new DashboardDataset(gpus, gpusPerNode);
+    Map<DashboardDataset.Series, byte[]> encodedLabels = new IdentityHashMap<>();
+    for (DashboardDataset.Series series : data.series()) {
+      encodedLabels.put(series, labels(series.labels()));
+    }
     long start = end - days * 86_400_000L;
     long hourAgo = end - 3_600_000;
-    Random tickRandom = new Random(3);
     long t = start;
-    long samples = 0;
+    long[] samples = {0};
     long began = System.nanoTime();
     int sliceSamples = 10;
     while (t <= end) {
@@ -249,38 +207,11 @@ public final class QueryCompare {
         t += t < hourAgo ? longIntervalMillis : 1000;
       }
       ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 20);
-      double[][] hist = histograms.toArray(double[][]::new);
-      // Histogram counters per sample time: one tick observation per second of data per node.
-      double[][][] histAt = new double[n][][];
-      for (int s = 0; s < n; s++) {
-        histAt[s] = new double[hist.length][];
-        long seconds = Math.max(1, interval / 1000);
-        for (int h = 0; h < hist.length; h++) {
-          for (long o = 0; o < seconds; o++) {
-            double d = Math.exp(tickRandom.nextGaussian() * 0.8 - 5.5);
-            for (int b = 0; b < LES.length; b++) {
-              if (b == LES.length - 1 || d <= BOUNDS[b]) {
-                hist[h][b]++;
-              }
-            }
-          }
-          histAt[s][h] = hist[h].clone();
-        }
-      }
-      for (SeriesGen s : series) {
-        double[] values = new double[n];
-        if (s.bucket < 0) {
-          for (int i = 0; i < n; i++) {
-            values[i] = s.gen.next();
-          }
-        } else {
-          for (int i = 0; i < n; i++) {
-            values[i] = histAt[i][s.node][s.bucket];
-          }
-        }
-        writeSeries(request, s.labels, times, values, n);
-        samples += n;
-      }
+      int count = n;
+      data.generate(times, n, interval, (series, values) -> {
+        writeSeries(request, encodedLabels.get(series), times, values, count);
+        samples[0] += count;
+      });
       byte[] body = Snappy.compress(request.toByteArray());
       List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
       for (Target target : targets) {
@@ -304,8 +235,8 @@ public final class QueryCompare {
       }
     }
     double secs = (System.nanoTime() - began) / 1e9;
-    System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples,
-        series.size(), targets.size(), secs);
+    System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples[0],
+        encodedLabels.size(), targets.size(), secs);
   }
 
   private static byte[] labels(String... nameValues) {
@@ -359,14 +290,6 @@ public final class QueryCompare {
 
   // ------------------------------------------------------------------ queries
 
-  private static final String[][] QUERIES = {
-      {"per-node average utilization", "avg by (node) (accelerator_utilization_ratio)"},
-      {"top-10 hottest GPUs", "topk(10, accelerator_temperature_celsius)"},
-      {"per-job power", "sum by (job) (accelerator_power_watts)"},
-      {"tick duration p99", "histogram_quantile(0.99, sum by (le) (rate(acceltel_exporter_tick_duration_seconds_bucket"
-          + "[%r])))"},
-      {"energy rate per node", "sum by (node) (rate(accelerator_energy_joules_total[%r]))"}};
-
   private void report(List<Target> targets, long end) throws Exception {
     record Window(String name, long start, long step, String rateRange) {}
     List<Window> windows = List.of(new Window("1h @ 15s", end - 3_600_000, 15_000, "1m"),
@@ -375,37 +298,17 @@ public final class QueryCompare {
         "%d GPUs, last hour at 1 s, %d days at %s; %d runs after 2 warm-ups; end-to-end HTTP latency%n%n"
             + "| query | window | server | p50 ms | p95 ms | series | points |%n|---|---|---|---|---|---|---|%n",
         gpus, days, Duration.ofMillis(longIntervalMillis), runs));
-    for (String[] q : QUERIES) {
+    for (String[] q : DashboardDataset.QUERIES) {
       for (Window w : windows) {
-        String query = q[1].replace("%r", w.rateRange());
+        String form = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8)
+            + "&start=" + w.start() / 1000 + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
         for (Target target : targets) {
-          String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + w.start() / 1000
-              + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
-          long[] nanos = new long[runs];
-          String body = "";
-          for (int i = -2; i < runs; i++) {
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(target.url()
-                    + "/api/v1/query_range")).header("Content-Type", "application/x-www-form-urlencoded")
-                .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                HttpResponse.BodyHandlers.ofString());
-            long took = System.nanoTime() - t0;
-            if (r.statusCode() != 200) {
-              body = "error " + r.statusCode() + ": " + r.body();
-            } else {
-              body = r.body();
-            }
-            if (i >= 0) {
-              nanos[i] = took;
-            }
+          table.append(row(q[0], w.name(), target.name(), target.url(), form));
+          if (target.name().equals("victoria-metrics")) {
+            // VictoriaMetrics answers repeated range queries from its rollup result cache; time it without the
+            // cache too, as a dashboard's first load (or any query Grafana shifts by a step) would see it.
+            table.append(row(q[0], w.name(), target.name() + " (nocache)", target.url(), form + "&nocache=1"));
           }
-          Arrays.sort(nanos);
-          int seriesCount = count(body, "\"metric\":");
-          int points = count(body, "],[") + seriesCount;
-          table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %s | %d |%n", q[0], w.name(),
-              target.name(), nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.95) - 1)] / 1e6,
-              body.startsWith("error") ? body.substring(0, Math.min(60, body.length())) : Integer.toString(seriesCount),
-              points));
         }
       }
     }
@@ -413,6 +316,30 @@ public final class QueryCompare {
     Path out = Path.of("bench", "target", "query-compare.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
+  }
+
+  /** Times one query on one server: a table row with the median and 95th percentile over the runs. */
+  private String row(String query, String window, String server, String url, String form) throws Exception {
+    long[] nanos = new long[runs];
+    String body = "";
+    for (int i = -2; i < runs; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/query_range"))
+          .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofMinutes(10))
+          .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+      long took = System.nanoTime() - t0;
+      body = r.statusCode() != 200 ? "error " + r.statusCode() + ": " + r.body() : r.body();
+      if (i >= 0) {
+        nanos[i] = took;
+      }
+    }
+    Arrays.sort(nanos);
+    int seriesCount = count(body, "\"metric\":");
+    int points = count(body, "],[") + seriesCount;
+    return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %s | %d |%n", query, window, server,
+        nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.95) - 1)] / 1e6,
+        body.startsWith("error") ? body.substring(0, Math.min(60, body.length())) : Integer.toString(seriesCount),
+        points);
   }
 
   private static int count(String s, String what) {

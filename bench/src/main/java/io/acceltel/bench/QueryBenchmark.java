@@ -1,0 +1,98 @@
+package io.acceltel.bench;
+
+import io.acceltel.aggregator.query.StorageQueryable;
+import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.Engine;
+import io.acceltel.promql.engine.QueryOptions;
+import io.acceltel.promql.engine.QueryResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The issue's dashboard queries evaluated in process (no HTTP, no JSON) over the last hour of 1 s data for
+ * {@code gpus} GPUs, at a 15 s step: where query time goes inside the aggregator. End-to-end comparisons with
+ * Prometheus and VictoriaMetrics are {@link QueryCompare}'s. Run:
+ * {@code java -jar bench/target/benchmarks.jar QueryBenchmark}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+public class QueryBenchmark {
+  /** Index into {@link DashboardDataset#QUERIES}. */
+  @Param({"0", "1", "2", "3", "4"})
+  public int query;
+
+  @Param("1000")
+  public int gpus;
+
+  private Path dir;
+  private Storage storage;
+  private final Engine engine = new Engine();
+  private String promql;
+  private long end;
+
+  @Setup(Level.Trial)
+  public void load() throws Exception {
+    dir = Files.createTempDirectory("acceltel-query-bench");
+    storage = Storage.open(dir, StorageConfig.defaults());
+    Appender appender = storage.appender();
+    DashboardDataset data = new DashboardDataset(gpus, 8);
+    Map<DashboardDataset.Series, Integer> refs = new IdentityHashMap<>();
+    for (DashboardDataset.Series s : data.series()) {
+      refs.put(s, appender.ref(Labels.of(s.labels())));
+    }
+    end = (System.currentTimeMillis() / 1000) * 1000;
+    long start = end - 3_600_000;
+    long[] times = new long[60];
+    for (long t = start; t <= end; t += times.length * 1000L) {
+      int n = 0;
+      while (n < times.length && t + n * 1000L <= end) {
+        times[n] = t + n * 1000L;
+        n++;
+      }
+      data.generate(times, n, 1000, (series, values) -> {
+        int ref = refs.get(series);
+        for (int i = 0; i < values.length; i++) {
+          appender.append(ref, times[i], values[i]);
+        }
+      });
+    }
+    promql = DashboardDataset.QUERIES[query][1].replace("%r", "1m");
+  }
+
+  @Benchmark
+  public QueryResult lastHourAt15sStep() {
+    return engine.range(new StorageQueryable(storage.querier()), promql, end - 3_600_000, end, 15_000,
+        QueryOptions.DEFAULT, () -> false);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    storage.close();
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}
