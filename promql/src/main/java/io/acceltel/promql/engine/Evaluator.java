@@ -2,6 +2,7 @@ package io.acceltel.promql.engine;
 
 import io.acceltel.model.series.Labels;
 import io.acceltel.promql.functions.FunctionTable;
+import io.acceltel.promql.functions.WindowFunction;
 import io.acceltel.promql.parser.AggregateExpr;
 import io.acceltel.promql.parser.BinaryExpr;
 import io.acceltel.promql.parser.Call;
@@ -110,7 +111,13 @@ final class Evaluator {
       return Aggregations.eval(this, a, ts);
     }
     Call c = (Call) e;
-    StepValue out = FunctionTable.call(c, new StepArgs(this, c, ts));
+    StepValue out = null;
+    if (FunctionTable.get(c.function().name()) instanceof WindowFunction f) {
+      out = selectors.windowCall(c, f, ts);
+    }
+    if (out == null) {
+      out = FunctionTable.call(c, new StepArgs(this, c, ts));
+    }
     if (out instanceof StepValue.Vec v) {
       checkUniqueLabels(v.samples());
     }

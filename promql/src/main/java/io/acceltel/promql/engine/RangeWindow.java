@@ -53,6 +53,14 @@ public final class RangeWindow {
     return vs[from + i];
   }
 
+  /**
+   * Whether some raw sample in the window is lower than the one before it, i.e. whether a counter reset has to be
+   * corrected for; always true on tier aggregates, whose callers then scan.
+   */
+  public boolean mayHaveCounterReset() {
+    return aggregates != null || series.dropsWithin(from, to - 1);
+  }
+
   /** Start of the window (evaluation time − offset − range), for rate extrapolation. */
   public long rangeStart() {
     return rangeStart;

@@ -1,5 +1,7 @@
 package io.acceltel.promql.engine;
 
+import io.acceltel.promql.functions.WindowFunction;
+import io.acceltel.promql.parser.Call;
 import io.acceltel.promql.parser.MatrixSelector;
 import io.acceltel.promql.parser.VectorSelector;
 import io.acceltel.promql.storage.SelectHints;
@@ -22,6 +24,8 @@ final class Selectors {
   private final Map<MatrixSelector, List<SeriesData>> rangeData = new IdentityHashMap<>();
   /** Per selector, its point at every step of this evaluator's range; a null value when it has none. */
   private final Map<VectorSelector, StepTable> stepTables = new IdentityHashMap<>();
+  /** Per window-function call, its value at every step of this evaluator's range; null when it has none. */
+  private final Map<Call, StepTable> callTables = new IdentityHashMap<>();
 
   Selectors(Evaluator ev) {
     this.ev = ev;
@@ -29,13 +33,14 @@ final class Selectors {
 
   StepValue.Vec instant(VectorSelector vs, long ts) {
     List<SeriesData> data = instantData.computeIfAbsent(vs, k -> fetch(k, 0));
-    List<Sample> out = new ArrayList<>();
+    List<Sample> out;
     Limits limits = ev.ctx.limits;
-    StepTable table = stepTables.computeIfAbsent(vs, k -> StepTable.build(ev, data, this::refTime, k));
+    StepTable table = stepTables.computeIfAbsent(vs, k -> StepTable.forSelector(ev, data, this::refTime, k));
     int step = table == null ? -1 : table.step(ts);
     if (step >= 0) {
-      table.collect(step, out, limits);
+      out = table.collect(step);
     } else {
+      out = new ArrayList<>();
       long ref = refTime(vs, ts);
       long minT = ref - ev.ctx.lookbackMillis;
       for (SeriesData s : data) {
@@ -57,7 +62,7 @@ final class Selectors {
   }
 
   StepValue.Ranges range(MatrixSelector ms, long ts) {
-    List<SeriesData> data = rangeData.computeIfAbsent(ms, k -> fetch(k.selector(), k.rangeMillis()));
+    List<SeriesData> data = rangeSeries(ms);
     long ref = refTime(ms.selector(), ts);
     long mint = ref - ms.rangeMillis();
     List<RangeWindow> out = new ArrayList<>();
@@ -80,6 +85,22 @@ final class Selectors {
     boolean functionArgument = !ev.ctx.paths.of(ms.selector()).function().isEmpty();
     limits.load(functionArgument ? largest : loaded);
     return new StepValue.Ranges(out);
+  }
+
+  /**
+   * The call's output at step {@code ts} when it is a window function over a matrix selector evaluated one series
+   * at a time (see {@link StepTable}); null when the step-wise path must evaluate it.
+   */
+  StepValue.Vec windowCall(Call call, WindowFunction f, long ts) {
+    StepTable table = callTables.computeIfAbsent(call, c -> c.args().size() == 1
+        && c.args().get(0) instanceof MatrixSelector ms
+        ? StepTable.forWindowFunction(ev, c, f, rangeSeries(ms), this::refTime) : null);
+    int step = table == null ? -1 : table.step(ts);
+    return step < 0 ? null : new StepValue.Vec(table.collect(step));
+  }
+
+  private List<SeriesData> rangeSeries(MatrixSelector ms) {
+    return rangeData.computeIfAbsent(ms, k -> fetch(k.selector(), k.rangeMillis()));
   }
 
   long refTime(VectorSelector vs, long ts) {

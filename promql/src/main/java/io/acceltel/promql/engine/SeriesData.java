@@ -16,6 +16,8 @@ final class SeriesData {
   final double[] vs;
   final StoredSeries.WindowAggregates aggregates;
   private Labels withoutName;
+  /** drops[i]: how many samples in 1..i are lower than their predecessor; built on first use. */
+  private int[] drops;
   /**
    * Where the previous {@link #floor} and {@link #ceil} ended. Steps ascend, so the next answer is usually a few
    * samples further on: scanning forward from here touches one or two cache lines, where a binary search over
@@ -109,6 +111,23 @@ final class SeriesData {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether any sample in {@code (from, to]} is lower than the one before it: a counter reset. Answered from a
+   * prefix count built once per series, so rate over many steps scans each sample once rather than once per window
+   * that contains it.
+   */
+  boolean dropsWithin(int from, int to) {
+    int[] d = drops;
+    if (d == null) {
+      d = new int[vs.length];
+      for (int i = 1; i < vs.length; i++) {
+        d[i] = d[i - 1] + (vs[i] < vs[i - 1] ? 1 : 0);
+      }
+      drops = d;
+    }
+    return d[to] != d[from];
   }
 
   /** The labels without the metric name, computed once per query rather than once per step. */

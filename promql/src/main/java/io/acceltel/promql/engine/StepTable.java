@@ -1,17 +1,24 @@
 package io.acceltel.promql.engine;
 
+import io.acceltel.model.series.Labels;
+import io.acceltel.promql.functions.FunctionArgs;
+import io.acceltel.promql.functions.WindowFunction;
+import io.acceltel.promql.parser.Call;
+import io.acceltel.promql.parser.MatrixSelector;
 import io.acceltel.promql.parser.VectorSelector;
 import io.acceltel.promql.value.Sample;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An instant selector's point for every series at every step of a range evaluation, found in one sequential pass
- * per series and laid out step-major. Evaluating step by step otherwise searches every series' sample arrays at
- * every step: thousands of arrays, each visited once per step, so nearly every visit missed the CPU cache. Here
- * each series' samples are read front to back once, and each step reads one contiguous stretch.
+ * One expression's output point for every series at every step of a range evaluation, computed one series at a
+ * time over all steps and laid out step-major: an instant selector's points, or a range function's values over a
+ * matrix selector ({@code rate(x[1m])}, {@code max_over_time(x[5m])}). Evaluating step by step otherwise visits
+ * thousands of series' sample arrays at every step, and nearly every visit misses the CPU cache; here each series'
+ * samples are read front to back once, and each step then reads one contiguous stretch of the table.
  */
 final class StepTable {
-  /** Entries per table at most (16 bytes each); a larger selection is searched step by step instead. */
+  /** Entries per table at most (16 bytes each); a larger selection is evaluated step by step instead. */
   private static final long MAX_ENTRIES = 4_000_000;
   private static final long ABSENT = Long.MIN_VALUE;
 
@@ -21,29 +28,42 @@ final class StepTable {
   }
 
   private final Evaluator ev;
-  private final List<SeriesData> series;
+  private final List<Labels> labels;
   private final int steps;
   private final long[] times;
   private final double[] values;
+  /** Per step, the samples the limits count while the step is computed (null: none beyond the output). */
+  private final long[] loadedAtStep;
 
-  private StepTable(Evaluator ev, List<SeriesData> series, int steps) {
+  private StepTable(Evaluator ev, List<Labels> labels, int steps, boolean countsLoad) {
     this.ev = ev;
-    this.series = series;
+    this.labels = labels;
     this.steps = steps;
-    this.times = new long[steps * series.size()];
+    this.times = new long[steps * labels.size()];
     this.values = new double[times.length];
+    this.loadedAtStep = countsLoad ? new long[steps] : null;
   }
 
-  /** The table of a selector over {@code ev}'s steps, or null when it is not worth building. */
-  static StepTable build(Evaluator ev, List<SeriesData> series, RefTime ref, VectorSelector vs) {
-    if (ev.interval <= 0 || ev.end < ev.start) {
-      return null;
+  /** The number of steps when a table of {@code series} rows fits, else -1. */
+  private static int steps(Evaluator ev, int series) {
+    if (ev.interval <= 0 || ev.end < ev.start || series == 0) {
+      return -1;
     }
     long steps = (ev.end - ev.start) / ev.interval + 1;
-    if (steps < 2 || series.isEmpty() || steps * series.size() > MAX_ENTRIES) {
+    return steps < 2 || steps * series > MAX_ENTRIES ? -1 : (int) steps;
+  }
+
+  /** An instant selector's points at every step, or null when no table is worth building. */
+  static StepTable forSelector(Evaluator ev, List<SeriesData> series, RefTime ref, VectorSelector vs) {
+    int steps = steps(ev, series.size());
+    if (steps < 0) {
       return null;
     }
-    StepTable table = new StepTable(ev, series, (int) steps);
+    List<Labels> labels = new ArrayList<>(series.size());
+    for (SeriesData d : series) {
+      labels.add(d.labels);
+    }
+    StepTable table = new StepTable(ev, labels, steps, false);
     long lookback = ev.ctx.lookbackMillis;
     int n = series.size();
     for (int s = 0; s < n; s++) {
@@ -54,7 +74,7 @@ final class StepTable {
       for (int k = 0; k < steps; k++) {
         long at = ref.of(vs, ev.start + k * ev.interval);
         if (i >= 0 && ts[i] > at) {
-          i = d.floor(at); // time went backwards (cannot happen on a grid; kept exact regardless)
+          i = d.floor(at); // time went backwards (not on a grid; kept exact regardless)
         }
         while (i + 1 < ts.length && ts[i + 1] <= at) {
           i++;
@@ -71,6 +91,67 @@ final class StepTable {
     return table;
   }
 
+  /**
+   * A one-argument window function's values at every step ({@code rate(x[1m])}), or null when the call does not
+   * have that shape or no table is worth building.
+   */
+  static StepTable forWindowFunction(Evaluator ev, Call call, WindowFunction f, List<SeriesData> series,
+      RefTime ref) {
+    if (call.args().size() != 1 || f.rangeArgument() != 0 || !(call.args().get(0) instanceof MatrixSelector ms)) {
+      return null;
+    }
+    int steps = steps(ev, series.size());
+    if (steps < 0) {
+      return null;
+    }
+    List<Labels> labels = new ArrayList<>(series.size());
+    for (SeriesData d : series) {
+      labels.add(f.keepsName() ? d.labels : d.labelsWithoutName());
+    }
+    StepTable table = new StepTable(ev, labels, steps, true);
+    FunctionArgs[] argsAt = new FunctionArgs[steps];
+    for (int k = 0; k < steps; k++) {
+      argsAt[k] = new StepArgs(ev, call, ev.start + k * ev.interval);
+    }
+    VectorSelector vs = ms.selector();
+    long range = ms.rangeMillis();
+    int n = series.size();
+    for (int s = 0; s < n; s++) {
+      ev.ctx.limits.poll();
+      SeriesData d = series.get(s);
+      long[] ts = d.ts;
+      int lo = 0;
+      int hi = 0; // the window is [lo, hi): samples in [at - range, at]
+      for (int k = 0; k < steps; k++) {
+        long at = ref.of(vs, ev.start + k * ev.interval);
+        long from = at - range;
+        if ((lo > 0 && ts[lo - 1] >= from) || (hi > 0 && ts[hi - 1] > at)) {
+          lo = d.ceil(from); // time went backwards (not on a grid; kept exact regardless)
+          hi = d.floor(at) + 1;
+        }
+        while (lo < ts.length && ts[lo] < from) {
+          lo++;
+        }
+        hi = Math.max(hi, lo);
+        while (hi < ts.length && ts[hi] <= at) {
+          hi++;
+        }
+        int e = k * n + s;
+        int size = hi - lo;
+        if (size > 0) {
+          table.loadedAtStep[k] = Math.max(table.loadedAtStep[k], size);
+        }
+        if (size < f.minPoints() || size == 0) {
+          table.times[e] = ABSENT;
+        } else {
+          table.times[e] = ev.start + k * ev.interval;
+          table.values[e] = f.valueOf(new RangeWindow(d, lo, hi, from, at), argsAt[k]);
+        }
+      }
+    }
+    return table;
+  }
+
   /** The step index of evaluation time {@code ts}, or -1 when it is not one of the evaluator's steps. */
   int step(long ts) {
     if (ts < ev.start || ts > ev.end || (ts - ev.start) % ev.interval != 0) {
@@ -80,16 +161,21 @@ final class StepTable {
     return k < steps ? (int) k : -1;
   }
 
-  /** Adds the step's points, in series order, to {@code out}. */
-  void collect(int step, List<Sample> out, Limits limits) {
-    int n = series.size();
+  /** The step's points, in series order, with the step's samples counted as step-wise evaluation counts them. */
+  List<Sample> collect(int step) {
+    if (loadedAtStep != null) {
+      ev.ctx.limits.load(loadedAtStep[step]);
+    }
+    int n = labels.size();
     int base = step * n;
+    List<Sample> out = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       long t = times[base + s];
       if (t != ABSENT) {
-        out.add(new Sample(series.get(s).labels, t, values[base + s]));
+        out.add(new Sample(labels.get(s), t, values[base + s]));
       }
     }
-    limits.poll();
+    ev.ctx.limits.poll();
+    return out;
   }
 }

@@ -18,29 +18,12 @@ import java.util.Locale;
 final class RangeFunctions {
   private RangeFunctions() {}
 
-  /** A function of one window; {@code args} gives the scalar arguments. */
-  @FunctionalInterface
-  interface WindowFn {
-    double apply(RangeWindow w, FunctionArgs args);
-  }
-
   /**
    * Applies {@code fn} to every window of argument {@code argIndex} with at least {@code minPoints} samples.
    * The metric name is dropped unless {@code keepName} (only last_over_time keeps it in 2.42).
    */
-  static PromFunction over(int argIndex, int minPoints, boolean keepName, WindowFn fn) {
-    return args -> {
-      List<RangeWindow> windows = args.range(argIndex);
-      List<Sample> out = new ArrayList<>(windows.size());
-      for (RangeWindow w : windows) {
-        if (w.size() < minPoints) {
-          continue;
-        }
-        double v = fn.apply(w, args);
-        out.add(new Sample(keepName ? w.labels() : w.labelsWithoutName(), args.time(), v));
-      }
-      return new StepValue.Vec(out);
-    };
+  static PromFunction over(int argIndex, int minPoints, boolean keepName, WindowFunction.Fn fn) {
+    return new WindowFunction(argIndex, minPoints, keepName, fn);
   }
 
   static void register(java.util.Map<String, PromFunction> t) {
@@ -86,7 +69,8 @@ final class RangeFunctions {
     double first = isCounter ? counterValue(w, 0) : w.v(0);
     double last = isCounter ? counterValue(w, n - 1) : w.v(n - 1);
     double result = last - first;
-    if (isCounter) {
+    if (isCounter && w.mayHaveCounterReset()) {
+      // Without a reset the scan below adds nothing (a first sample below 0 adds the initial 0).
       double lastValue = 0;
       for (int i = 0; i < n; i++) {
         double v = counterValue(w, i);
