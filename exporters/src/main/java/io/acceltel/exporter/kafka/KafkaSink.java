@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,18 +41,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaSink.class.getName());
   private static final long LOG_EVERY_MILLIS = 30_000;
-  // These two belong in MetricCatalog (telemetry-model) beside the sink's other metrics, so that docs/metrics.md
-  // lists them; they are defined here until that module takes them.
-  static final MetricDefinition KAFKA_SPOOLED_BYTES = MetricDefinition.gauge("acceltel_exporter_kafka_spooled_bytes")
-      .unit(io.acceltel.model.catalog.Unit.BYTES)
-      .help("Bytes of the on-disk spool's segment files; bounded by kafka.spool-max-bytes. Only with kafka.spool-dir.")
-      .selfMetric("Kafka sink")
-      .build();
-  static final MetricDefinition KAFKA_SPOOLED_TICKS = MetricDefinition.gauge("acceltel_exporter_kafka_spooled_ticks")
-      .help("Ticks in the on-disk spool that Kafka has not acknowledged yet. Only with kafka.spool-dir.")
-      .selfMetric("Kafka sink")
-      .build();
-
   private final KafkaSinkSettings settings;
   private final KafkaProducer<String, byte[]> producer;
   private final OtlpEncoder encoder;
@@ -84,13 +73,10 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     // buffer's own count is the one exact number, so the counter reads it.
     CounterWithCallback.builder().name(MetricCatalog.KAFKA_DROPPED.name()).help(MetricCatalog.KAFKA_DROPPED.help())
         .callback(cb -> cb.call(buffer.dropped())).register(registry);
-    GaugeWithCallback.builder().name(MetricCatalog.KAFKA_BUFFERED.name()).help(MetricCatalog.KAFKA_BUFFERED.help())
-        .callback(cb -> cb.call(buffer.memoryTicks())).register(registry);
+    gauge(MetricCatalog.KAFKA_BUFFERED, null, buffer::memoryTicks).register(registry);
     if (settings.spool().isPresent()) {
-      GaugeWithCallback.builder().name(KAFKA_SPOOLED_BYTES.name()).help(KAFKA_SPOOLED_BYTES.help()).unit(Unit.BYTES)
-          .callback(cb -> cb.call(buffer.spooledBytes())).register(registry);
-      GaugeWithCallback.builder().name(KAFKA_SPOOLED_TICKS.name()).help(KAFKA_SPOOLED_TICKS.help())
-          .callback(cb -> cb.call(buffer.spooledTicks())).register(registry);
+      gauge(MetricCatalog.KAFKA_SPOOLED_BYTES, Unit.BYTES, buffer::spooledBytes).register(registry);
+      gauge(MetricCatalog.KAFKA_SPOOLED_TICKS, null, buffer::spooledTicks).register(registry);
     }
     this.sender = new Thread(this::sendLoop, "acceltel-kafka-sink");
     this.sender.setDaemon(true);
@@ -120,6 +106,12 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
       throw new UncheckedIOException("cannot use the spool directory " + spool.directory() + " (kafka.spool-dir): "
           + e.getMessage(), e);
     }
+  }
+
+  private static GaugeWithCallback.Builder gauge(MetricDefinition metric, Unit unit, DoubleSupplier value) {
+    GaugeWithCallback.Builder b = GaugeWithCallback.builder().name(metric.name()).help(metric.help())
+        .callback(cb -> cb.call(value.getAsDouble()));
+    return unit == null ? b : b.unit(unit);
   }
 
   private static Counter.Builder counter(MetricDefinition metric) {

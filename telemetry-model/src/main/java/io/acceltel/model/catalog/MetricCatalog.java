@@ -438,7 +438,16 @@ public final class MetricCatalog {
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_BUFFERED = gauge("acceltel_exporter_kafka_buffered_ticks")
-      .help("Ticks held because Kafka has not acknowledged them yet; bounded by kafka.buffer-ticks.")
+      .help("Ticks held in memory because Kafka has not acknowledged them yet; bounded by kafka.buffer-ticks.")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_SPOOLED_TICKS = gauge("acceltel_exporter_kafka_spooled_ticks")
+      .help("Ticks in the on-disk spool that Kafka has not acknowledged yet. Only with kafka.spool-dir.")
+      .selfMetric("Kafka sink")
+      .build();
+  public static final MetricDefinition KAFKA_SPOOLED_BYTES = gauge("acceltel_exporter_kafka_spooled_bytes")
+      .unit(Unit.BYTES)
+      .help("Bytes of the on-disk spool's segment files; bounded by kafka.spool-max-bytes. Only with kafka.spool-dir.")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_SENT = counter("acceltel_exporter_kafka_sent_ticks_total")
@@ -446,7 +455,8 @@ public final class MetricCatalog {
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_DROPPED = counter("acceltel_exporter_kafka_dropped_ticks_total")
-      .help("Ticks dropped, oldest first, because the buffer was full while Kafka was unreachable.")
+      .help("Ticks dropped, oldest first, because the buffer (and the spool, when configured) was full while Kafka "
+          + "was unreachable.")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_SEND_FAILURES = counter("acceltel_exporter_kafka_send_failures_total")
