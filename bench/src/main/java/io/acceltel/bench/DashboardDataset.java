@@ -1,9 +1,14 @@
 package io.acceltel.bench;
 
+import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.LongConsumer;
 
 /**
  * The data behind the issue's dashboard queries, shared by {@link QueryCompare} (which sends it to every server
@@ -79,6 +84,36 @@ public final class DashboardDataset {
             LES[b], "node", node}, null, n, b));
       }
     }
+  }
+
+  /**
+   * Appends every series at 1 s from {@code start} to {@code end} (inclusive) straight into storage, in slices of
+   * {@code sliceSeconds}; {@code afterSlice} runs after each slice with the slice's first timestamp. Returns the
+   * number of samples appended.
+   */
+  public long appendEverySecond(Appender appender, long start, long end, int sliceSeconds, LongConsumer afterSlice) {
+    Map<Series, Integer> refs = new IdentityHashMap<>();
+    for (Series s : series) {
+      refs.put(s, appender.ref(Labels.of(s.labels)));
+    }
+    long[] times = new long[sliceSeconds];
+    long samples = 0;
+    for (long t = start; t <= end; t += sliceSeconds * 1000L) {
+      int n = 0;
+      while (n < times.length && t + n * 1000L <= end) {
+        times[n] = t + n * 1000L;
+        n++;
+      }
+      generate(times, n, 1000, (s, values) -> {
+        int ref = refs.get(s);
+        for (int i = 0; i < values.length; i++) {
+          appender.append(ref, times[i], values[i]);
+        }
+      });
+      samples += (long) n * refs.size();
+      afterSlice.accept(t);
+    }
+    return samples;
   }
 
   public List<Series> series() {

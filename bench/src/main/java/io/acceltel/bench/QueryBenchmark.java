@@ -1,17 +1,13 @@
 package io.acceltel.bench;
 
 import io.acceltel.aggregator.query.StorageQueryable;
-import io.acceltel.aggregator.storage.Appender;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
-import io.acceltel.model.series.Labels;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryOptions;
 import io.acceltel.promql.engine.QueryResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,28 +53,8 @@ public class QueryBenchmark {
   public void load() throws Exception {
     dir = Files.createTempDirectory("acceltel-query-bench");
     storage = Storage.open(dir, StorageConfig.defaults());
-    Appender appender = storage.appender();
-    DashboardDataset data = new DashboardDataset(gpus, 8);
-    Map<DashboardDataset.Series, Integer> refs = new IdentityHashMap<>();
-    for (DashboardDataset.Series s : data.series()) {
-      refs.put(s, appender.ref(Labels.of(s.labels())));
-    }
     end = (System.currentTimeMillis() / 1000) * 1000;
-    long start = end - 3_600_000;
-    long[] times = new long[60];
-    for (long t = start; t <= end; t += times.length * 1000L) {
-      int n = 0;
-      while (n < times.length && t + n * 1000L <= end) {
-        times[n] = t + n * 1000L;
-        n++;
-      }
-      data.generate(times, n, 1000, (series, values) -> {
-        int ref = refs.get(series);
-        for (int i = 0; i < values.length; i++) {
-          appender.append(ref, times[i], values[i]);
-        }
-      });
-    }
+    new DashboardDataset(gpus, 8).appendEverySecond(storage.appender(), end - 3_600_000, end, 60, t -> { });
     promql = DashboardDataset.QUERIES[query][1].replace("%r", "1m");
   }
 

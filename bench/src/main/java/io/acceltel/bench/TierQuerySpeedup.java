@@ -1,11 +1,9 @@
 package io.acceltel.bench;
 
 import io.acceltel.aggregator.query.StorageQueryable;
-import io.acceltel.aggregator.storage.Appender;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
-import io.acceltel.model.series.Labels;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryOptions;
 import io.acceltel.promql.storage.SelectHints;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -71,35 +68,23 @@ public final class TierQuerySpeedup {
   }
 
   private static long load(Storage storage, int gpus, long start, long end) throws Exception {
-    Appender appender = storage.appender();
-    DashboardDataset data = new DashboardDataset(gpus, 8);
-    Map<DashboardDataset.Series, Integer> refs = new IdentityHashMap<>();
-    for (DashboardDataset.Series s : data.series()) {
-      refs.put(s, appender.ref(Labels.of(s.labels())));
-    }
-    long[] times = new long[600];
-    long samples = 0;
-    long nextCheckpoint = start + 600_000;
-    for (long t = start; t <= end; t += times.length * 1000L) {
-      int n = 0;
-      while (n < times.length && t + n * 1000L <= end) {
-        times[n] = t + n * 1000L;
-        n++;
+    long[] nextCheckpoint = {start + 600_000};
+    long samples = new DashboardDataset(gpus, 8).appendEverySecond(storage.appender(), start, end, 600, t -> {
+      if (t >= nextCheckpoint[0]) {
+        checkpoint(storage); // cuts the blocks that are due, as the aggregator's checkpoints do
+        nextCheckpoint[0] += 600_000;
       }
-      data.generate(times, n, 1000, (series, values) -> {
-        int ref = refs.get(series);
-        for (int i = 0; i < values.length; i++) {
-          appender.append(ref, times[i], values[i]);
-        }
-      });
-      samples += (long) n * refs.size();
-      if (t >= nextCheckpoint) {
-        storage.checkpoint(Map.of()); // cuts the blocks that are due, as the aggregator's checkpoints do
-        nextCheckpoint += 600_000;
-      }
-    }
-    storage.checkpoint(Map.of());
+    });
+    checkpoint(storage);
     return samples;
+  }
+
+  private static void checkpoint(Storage storage) {
+    try {
+      storage.checkpoint(Map.of());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private interface Query {
