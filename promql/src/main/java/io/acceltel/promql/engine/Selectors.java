@@ -26,6 +26,7 @@ final class Selectors {
   private final Map<VectorSelector, StepTable> stepTables = new IdentityHashMap<>();
   /** Per window-function call, its value at every step of this evaluator's range; null when it has none. */
   private final Map<Call, StepTable> callTables = new IdentityHashMap<>();
+  private long tableEntriesLeft = StepTable.MAX_ENTRIES;
 
   Selectors(Evaluator ev) {
     this.ev = ev;
@@ -85,6 +86,15 @@ final class Selectors {
     boolean functionArgument = !ev.ctx.paths.of(ms.selector()).function().isEmpty();
     limits.load(functionArgument ? largest : loaded);
     return new StepValue.Ranges(out);
+  }
+
+  /** Takes {@code entries} from this evaluator's table allowance; false, taking nothing, when too few are left. */
+  boolean reserveTableEntries(long entries) {
+    if (entries > tableEntriesLeft) {
+      return false;
+    }
+    tableEntriesLeft -= entries;
+    return true;
   }
 
   /**

@@ -18,8 +18,11 @@ import java.util.List;
  * samples are read front to back once, and each step then reads one contiguous stretch of the table.
  */
 final class StepTable {
-  /** Entries per table at most (16 bytes each); a larger selection is evaluated step by step instead. */
-  private static final long MAX_ENTRIES = 4_000_000;
+  /**
+   * Entries per evaluator at most, over all its tables (16 bytes each, so 128 MB); selections beyond it are
+   * evaluated step by step instead.
+   */
+  static final long MAX_ENTRIES = 8_000_000;
   private static final long ABSENT = Long.MIN_VALUE;
 
   /** The selector's reference time (offset and {@code @} applied) for an evaluation time. */
@@ -44,13 +47,16 @@ final class StepTable {
     this.loadedAtStep = countsLoad ? new long[steps] : null;
   }
 
-  /** The number of steps when a table of {@code series} rows fits, else -1. */
+  /** The number of steps when a table of {@code series} rows fits what the evaluator has left, else -1. */
   private static int steps(Evaluator ev, int series) {
     if (ev.interval <= 0 || ev.end < ev.start || series == 0) {
       return -1;
     }
     long steps = (ev.end - ev.start) / ev.interval + 1;
-    return steps < 2 || steps * series > MAX_ENTRIES ? -1 : (int) steps;
+    if (steps < 2 || !ev.selectors.reserveTableEntries(steps * series)) {
+      return -1;
+    }
+    return (int) steps;
   }
 
   /** An instant selector's points at every step, or null when no table is worth building. */
