@@ -89,12 +89,12 @@ public final class RawSeries implements SeriesData {
       long[] t = new long[cap];
       double[] v = new double[cap];
       int n = 0;
-      SampleIterator it = iterator();
-      while (it.next()) {
-        t[n] = it.timestamp();
-        v[n++] = it.value();
+      ChunkIterator it = new ChunkIterator();
+      for (Chunk c : chunks) {
+        it.reset(c);
+        n += it.decodeInto(t, v, n, mint, maxt);
       }
-      d = new Decoded(Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+      d = new Decoded(n == cap ? t : Arrays.copyOf(t, n), n == cap ? v : Arrays.copyOf(v, n));
       decoded = d; // benign race: every thread computes the same arrays
     }
     return d;

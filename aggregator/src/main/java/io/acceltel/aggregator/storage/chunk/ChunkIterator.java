@@ -109,6 +109,53 @@ public final class ChunkIterator {
     return count;
   }
 
+  /**
+   * Decodes the whole chunk just {@link #reset} into {@code t} and {@code v} from {@code at}, keeping only samples
+   * in {@code [mint, maxt]}; returns how many were written. The same samples as {@link #next}, with the format's
+   * branches taken once per chunk instead of once per sample: queries decode whole chunks this way.
+   */
+  public int decodeInto(long[] t, double[] v, int at, long mint, long maxt) {
+    int n = at;
+    long ts = this.t;
+    long d = delta;
+    if (decimal) {
+      long mm = m;
+      double sc = scale;
+      int k = riceK;
+      for (int i = index; i < count; i++) {
+        if (i > 0) {
+          d += regular ? 0 : Codec.readDod(bits);
+          ts += d;
+          mm += Codec.unzigzag(Codec.readRice(bits, k));
+        }
+        if (ts >= mint && ts <= maxt) {
+          t[n] = ts;
+          v[n++] = mm / sc;
+        }
+      }
+      m = mm;
+    } else {
+      for (int i = index; i < count; i++) {
+        double x;
+        if (i == 0) {
+          x = xor.readFirst(bits);
+        } else {
+          d += regular ? 0 : Codec.readDod(bits);
+          ts += d;
+          x = xor.read(bits);
+        }
+        if (ts >= mint && ts <= maxt) {
+          t[n] = ts;
+          v[n++] = x;
+        }
+      }
+    }
+    this.t = ts;
+    delta = d;
+    index = count;
+    return n - at;
+  }
+
   /** The last timestamp of an encoded chunk (decodes it). */
   public static long lastTimestamp(byte[] data) {
     ChunkIterator it = new ChunkIterator();

@@ -39,6 +39,27 @@ class ChunkRoundTripTest {
           .isEqualTo(Double.doubleToRawLongBits(v[i]));
     }
     assertThat(it.next()).isFalse();
+    // Bulk decoding gives the same samples, whole and restricted to an inner time range.
+    long[] bt = new long[t.length + 2];
+    double[] bv = new double[t.length + 2];
+    it.reset(c);
+    assertThat(it.decodeInto(bt, bv, 1, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(t.length);
+    for (int i = 0; i < t.length; i++) {
+      assertThat(bt[i + 1]).as("bulk t[%d]", i).isEqualTo(t[i]);
+      assertThat(Double.doubleToRawLongBits(bv[i + 1])).as("bulk v[%d]", i).isEqualTo(Double.doubleToRawLongBits(v[i]));
+    }
+    long mint = t[t.length / 3];
+    long maxt = t[(2 * t.length) / 3];
+    it.reset(c);
+    int kept = it.decodeInto(bt, bv, 0, mint, maxt);
+    int k = 0;
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] >= mint && t[i] <= maxt) {
+        assertThat(bt[k]).isEqualTo(t[i]);
+        assertThat(Double.doubleToRawLongBits(bv[k++])).isEqualTo(Double.doubleToRawLongBits(v[i]));
+      }
+    }
+    assertThat(kept).isEqualTo(k);
   }
 
   private static long[] regular(int n, long start, long step) {
