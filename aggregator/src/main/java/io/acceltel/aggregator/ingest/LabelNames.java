@@ -30,29 +30,4 @@ final class LabelNames {
   static String sanitizeMetric(String name) {
     return sanitize(name.replace(':', '\u0000')).replace('\u0000', ':');
   }
-
-  /** {@code [a-zA-Z_][a-zA-Z0-9_]*}, checked by hand: this runs for every label of every new series. */
-  static boolean isValidLabelName(String name) {
-    return isValid(name, false);
-  }
-
-  /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. */
-  static boolean isValidMetricName(String name) {
-    return isValid(name, true);
-  }
-
-  private static boolean isValid(String name, boolean colon) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (colon && c == ':')
-          || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -153,7 +153,7 @@ public final class RemoteWriteDecoder {
             inner.skip(t);
           }
         }
-        if (!LabelNames.isValidLabelName(name)) {
+        if (!Labels.isValidName(name)) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + name + "'");
         }
         if (labels.put(name, value) != null) {
@@ -165,7 +165,7 @@ public final class RemoteWriteDecoder {
       }
     }
     String metric = labels.get(Labels.METRIC_NAME);
-    if (metric == null || !LabelNames.isValidMetricName(metric)) {
+    if (metric == null || !Labels.isValidMetricName(metric)) {
       throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a series has no valid metric name (__name__)");
     }
     return Labels.of(labels);

@@ -45,7 +45,7 @@ final class Aggregations {
     }
     List<Sample> in = ((StepValue.Vec) ev.eval(a.expr(), ts)).samples();
     String op = a.op();
-    if (op.equals("count_values") && !isValidLabelName(valueLabel)) {
+    if (op.equals("count_values") && !Labels.isValidName(valueLabel)) {
       throw new QueryException(QueryException.Type.EXECUTION, "invalid label name " + GoStrings.quote(valueLabel));
     }
     List<String> grouping = a.grouping();
@@ -146,20 +146,6 @@ final class Aggregations {
       case "topk", "bottomk", "quantile" -> g.members.add(new Sample(s.labels(), ts, v));
       default -> throw new IllegalStateException("unknown aggregation " + op);
     }
-  }
-
-  static boolean isValidLabelName(String s) {
-    if (s == null || s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest round-trip digits, never an exponent. */

@@ -72,14 +72,12 @@ final class Selectors {
     Limits limits = ev.ctx.limits;
     for (SeriesData s : data) {
       limits.poll();
-      int lo = s.ceil(mint);
-      int hi = s.floor(ref);
-      if (hi < lo) {
-        continue;
+      RangeWindow w = s.window(mint, ref);
+      if (w != null) {
+        out.add(w);
+        loaded += w.size();
+        largest = Math.max(largest, w.size());
       }
-      out.add(new RangeWindow(s, lo, hi + 1, mint, ref));
-      loaded += hi + 1 - lo;
-      largest = Math.max(largest, hi + 1 - lo);
     }
     // Prometheus holds one series' window at a time when a function consumes the range (its output is counted
     // separately), and every window when the range itself is the result.

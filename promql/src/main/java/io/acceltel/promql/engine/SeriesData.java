@@ -142,6 +142,13 @@ final class SeriesData {
     return ts.length;
   }
 
+  /** The samples in {@code [mint, ref]} as a window ending at {@code ref}, or null when there are none. */
+  RangeWindow window(long mint, long ref) {
+    int lo = ceil(mint);
+    int hi = floor(ref);
+    return hi < lo ? null : new RangeWindow(this, lo, hi + 1, mint, ref);
+  }
+
   /** Index of the last sample at or before {@code t}, or -1. */
   int floor(long t) {
     int from = floorHint;

@@ -29,13 +29,11 @@ final class Subqueries {
     long loaded = 0;
     for (SeriesData s : data) {
       ev.ctx.limits.poll();
-      int lo = s.ceil(mint);
-      int hi = s.floor(ref);
-      if (hi < lo) {
-        continue;
+      RangeWindow w = s.window(mint, ref);
+      if (w != null) {
+        out.add(w);
+        loaded += w.size();
       }
-      out.add(new RangeWindow(s, lo, hi + 1, mint, ref));
-      loaded += hi + 1 - lo;
     }
     ev.ctx.limits.load(loaded);
     return new StepValue.Ranges(out);

@@ -35,7 +35,7 @@ final class LabelFunctions {
       throw new QueryException(QueryException.Type.EXECUTION,
           "invalid regular expression in label_replace(): " + regex);
     }
-    if (!isValidLabelName(dst)) {
+    if (!Labels.isValidName(dst)) {
       throw new QueryException(QueryException.Type.EXECUTION,
           "invalid destination label name in label_replace(): " + dst);
     }
@@ -140,12 +140,12 @@ final class LabelFunctions {
     List<String> srcs = new ArrayList<>();
     for (int i = 3; i < args.size(); i++) {
       String src = args.string(i);
-      if (!isValidLabelName(src)) {
+      if (!Labels.isValidName(src)) {
         throw new QueryException(QueryException.Type.EXECUTION, "invalid source label name in label_join(): " + src);
       }
       srcs.add(src);
     }
-    if (!isValidLabelName(dst)) {
+    if (!Labels.isValidName(dst)) {
       throw new QueryException(QueryException.Type.EXECUTION, "invalid destination label name in label_join(): "
           + dst);
     }
@@ -164,19 +164,5 @@ final class LabelFunctions {
       out.add(new Sample(labels, args.time(), s.value()));
     }
     return new StepValue.Vec(out);
-  }
-
-  static boolean isValidLabelName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -57,6 +57,31 @@ public final class Labels implements Comparable<Labels> {
   }
 
   /** From alternating name, value arguments; sorts by name and rejects duplicates. */
+  /** {@code [a-zA-Z_][a-zA-Z0-9_]*}, Prometheus's label names; null is not one. Checked by hand: ingest runs it. */
+  public static boolean isValidName(String name) {
+    return isValidName(name, false);
+  }
+
+  /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, Prometheus's metric names (':' for recording rules); null is not one. */
+  public static boolean isValidMetricName(String name) {
+    return isValidName(name, true);
+  }
+
+  private static boolean isValidName(String name, boolean colon) {
+    if (name == null || name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (colon && c == ':')
+          || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static Labels of(String... nameValues) {
     if (nameValues.length % 2 != 0) {
       throw new IllegalArgumentException("labels need name, value pairs; got an odd number of strings");

@@ -96,13 +96,8 @@ public final class AggrAppender {
       return null;
     }
     int bitLen = bits.bitLength();
-    long[] words = bits.words();
-    bitLen = Math.min(bitLen, words.length << 6);
-    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
     // firstTime is written before the first count store, so it is visible once n > 0.
-    out.u8(0).uvarint(n).varint(firstTime);
-    out.bits(words, bitLen);
-    byte[] data = out.toArray();
+    byte[] data = ChunkFormat.plain(n, firstTime, bits.words(), bitLen);
     AggrIterator it = new AggrIterator();
     it.reset(data);
     long maxT = firstTime;
@@ -118,9 +113,6 @@ public final class AggrAppender {
     if (n == 0) {
       return null;
     }
-    ByteSink out = new ByteSink(16 + byteSize());
-    out.u8(0).uvarint(n).varint(firstTime);
-    out.bits(bits.words(), bits.bitLength());
-    return new Chunk(firstTime, lastTime, n, out.toArray());
+    return new Chunk(firstTime, lastTime, n, ChunkFormat.plain(n, firstTime, bits.words(), bits.bitLength()));
   }
 }

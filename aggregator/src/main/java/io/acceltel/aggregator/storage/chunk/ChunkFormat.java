@@ -11,4 +11,17 @@ final class ChunkFormat {
   static final int VAL_DECIMAL = 2;
 
   static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+  /**
+   * A chunk as an appender holds it: flags 0, the sample count, the first timestamp, then the appender's bits.
+   * {@code bitLen} is clamped to the words given, because a reader on another thread may see a longer length
+   * than the word array it read.
+   */
+  static byte[] plain(int count, long firstTime, long[] words, int bitLen) {
+    bitLen = Math.min(bitLen, words.length << 6);
+    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
+    out.u8(0).uvarint(count).varint(firstTime);
+    out.bits(words, bitLen);
+    return out.toArray();
+  }
 }

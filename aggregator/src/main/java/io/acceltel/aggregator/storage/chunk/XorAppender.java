@@ -83,12 +83,7 @@ public final class XorAppender {
   public Chunk snapshot() {
     int n = count(); // acquire load first: see the class comment
     int bitLen = bits.bitLength();
-    long[] words = bits.words();
-    bitLen = Math.min(bitLen, words.length << 6);
-    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
-    out.u8(0).uvarint(n).varint(firstTime);
-    out.bits(words, bitLen);
-    byte[] data = out.toArray();
+    byte[] data = ChunkFormat.plain(n, firstTime, bits.words(), bitLen);
     long maxTime = ChunkIterator.lastTimestamp(data);
     return new Chunk(firstTime, maxTime, n, data);
   }
@@ -96,10 +91,6 @@ public final class XorAppender {
   /** Writer-side snapshot: like {@link #snapshot()} but knows the max time without decoding. */
   public Chunk writerSnapshot() {
     int n = count();
-    int bitLen = bits.bitLength();
-    ByteSink out = new ByteSink(16 + ((bitLen + 7) >>> 3));
-    out.u8(0).uvarint(n).varint(firstTime);
-    out.bits(bits.words(), bitLen);
-    return new Chunk(firstTime, lastTime, n, out.toArray());
+    return new Chunk(firstTime, lastTime, n, ChunkFormat.plain(n, firstTime, bits.words(), bits.bitLength()));
   }
 }
