@@ -1,5 +1,10 @@
 package io.acceltel.aggregator.query;
 
+import io.acceltel.aggregator.storage.WindowColumn;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Which per-window aggregate of a downsampled tier a selection reads as its plain sample values, chosen from the
  * function or aggregation around the selector ({@link io.acceltel.promql.storage.SelectHints#function()}).
@@ -23,7 +28,30 @@ package io.acceltel.aggregator.query;
  * </table>
  */
 public enum Aggregate {
-  MIN, MAX, COUNTER, AVG, COUNT, SUM, LAST;
+  MIN(WindowColumn.MIN),
+  MAX(WindowColumn.MAX),
+  COUNTER(WindowColumn.COUNTER),
+  AVG(WindowColumn.SUM, WindowColumn.COUNT),
+  COUNT(WindowColumn.COUNT),
+  SUM(WindowColumn.SUM),
+  LAST(WindowColumn.LAST);
+
+  private final Set<WindowColumn> columns;
+
+  Aggregate(WindowColumn first, WindowColumn... rest) {
+    EnumSet<WindowColumn> c = EnumSet.of(first, rest);
+    // The engine takes a window's sample value from the last column for the *_over_time functions that read
+    // sum and count through the aggregates, so those read it too.
+    if (c.contains(WindowColumn.SUM) || c.contains(WindowColumn.COUNT)) {
+      c.add(WindowColumn.LAST);
+    }
+    columns = Collections.unmodifiableSet(c);
+  }
+
+  /** The tier columns a selection with this aggregate reads; the others are not decoded. */
+  public Set<WindowColumn> columns() {
+    return columns;
+  }
 
   public static Aggregate forFunction(String function) {
     if (function == null || function.isEmpty()) {

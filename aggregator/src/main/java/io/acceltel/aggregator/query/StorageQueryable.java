@@ -5,6 +5,7 @@ import io.acceltel.aggregator.storage.Querier;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.SampleIterator;
+import io.acceltel.aggregator.storage.WindowColumn;
 import io.acceltel.aggregator.storage.WindowSeries;
 import io.acceltel.aggregator.storage.chunk.Chunk;
 import io.acceltel.model.series.LabelMatcher;
@@ -15,10 +16,10 @@ import io.acceltel.promql.storage.Queryable;
 import io.acceltel.promql.storage.SelectHints;
 import io.acceltel.promql.storage.StoredSeries;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -192,7 +193,8 @@ public final class StorageQueryable implements Queryable {
   private List<StoredSeries> selectTier(Resolution tier, Aggregate aggregate, SelectHints hints,
       List<LabelMatcher> matchers) {
     long r = tier.millis();
-    List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), hints.end(), tier);
+    List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), hints.end(), tier,
+        aggregate.columns());
     // Raw samples after each series' last completed window: read from the earliest such point, but no further
     // back than two windows before the tier's newest point (see the class comment).
     Coverage cov = querier.coverage(tier);
@@ -240,87 +242,88 @@ public final class StorageQueryable implements Queryable {
     return out;
   }
 
-  /** Tier windows (completed ones from the tier, the newest from raw data) with the chosen aggregate as value. */
+  /**
+   * Tier windows (completed ones from the tier, the newest from raw data) with the chosen aggregate as value.
+   * Holds only the columns the aggregate reads ({@link Aggregate#columns()}); the others are refused.
+   */
   static final class TierStored implements StoredSeries, StoredSeries.WindowAggregates {
+    private static final int COLUMNS = WindowColumn.values().length;
     private final Labels labels;
     private final long resolution;
     private final Aggregate aggregate;
-    private final long[] t;
-    private final double[] count;
-    private final double[] sum;
-    private final double[] min;
-    private final double[] max;
-    private final double[] last;
-    private final double[] counter;
+    /** The stored windows (null when none), read in place: the engine copies what it keeps. */
+    private final WindowSeries stored;
+    private final int storedSize;
+    /** The windows aggregated from raw samples after the stored ones; null when none. */
+    private final TailWindows tail;
     private final int n;
+    private final boolean[] readable = new boolean[COLUMNS];
 
-    private TierStored(Labels labels, long resolution, Aggregate aggregate, int cap) {
+    private TierStored(Labels labels, long resolution, Aggregate aggregate, WindowSeries stored, TailWindows tail) {
       this.labels = labels;
       this.resolution = resolution;
       this.aggregate = aggregate;
-      t = new long[cap];
-      count = new double[cap];
-      sum = new double[cap];
-      min = new double[cap];
-      max = new double[cap];
-      last = new double[cap];
-      counter = new double[cap];
-      n = 0;
-    }
-
-    private TierStored(TierStored b, int n) {
-      labels = b.labels;
-      resolution = b.resolution;
-      aggregate = b.aggregate;
-      t = b.t;
-      count = b.count;
-      sum = b.sum;
-      min = b.min;
-      max = b.max;
-      last = b.last;
-      counter = b.counter;
-      this.n = n;
-    }
-
-    static TierStored build(WindowSeries w, RawSeries tail, Resolution tier, Aggregate aggregate) {
-      long r = tier.millis();
-      int cap = w == null ? 0 : w.size();
-      long lastT = Long.MIN_VALUE;
-      if (w != null && w.size() > 0) {
-        lastT = w.timestamp(w.size() - 1);
+      this.stored = stored;
+      this.storedSize = stored == null ? 0 : stored.size();
+      this.tail = tail;
+      this.n = storedSize + (tail == null ? 0 : tail.size);
+      for (WindowColumn c : aggregate.columns()) {
+        readable[c.ordinal()] = true;
       }
-      if (tail != null) {
+    }
+
+    static TierStored build(WindowSeries w, RawSeries raw, Resolution tier, Aggregate aggregate) {
+      long r = tier.millis();
+      int stored = w == null ? 0 : w.size();
+      long lastT = stored > 0 ? w.timestamp(stored - 1) : Long.MIN_VALUE;
+      TailWindows tw = raw == null ? null : TailWindows.of(raw, lastT, r, w, stored);
+      if (tw != null && tw.size == 0) {
+        tw = null;
+      }
+      if (stored == 0 && tw == null) {
+        return null;
+      }
+      return new TierStored(w != null ? w.labels() : raw.labels(), r, aggregate, stored > 0 ? w : null, tw);
+    }
+
+    /** The raw samples after a series' last stored window, aggregated into the tier's windows. */
+    private static final class TailWindows {
+      final long[] t;
+      final double[][] columns = new double[COLUMNS][];
+      int size;
+
+      private TailWindows(int cap) {
+        t = new long[cap];
+        for (int c = 0; c < COLUMNS; c++) {
+          columns[c] = new double[cap];
+        }
+      }
+
+      static TailWindows of(RawSeries tail, long lastT, long r, WindowSeries w, int stored) {
+        int cap = 0;
         for (Chunk c : tail.chunks()) {
           if (c.maxTime() > lastT) {
             cap += c.count(); // an upper bound: at most one window per sample
           }
         }
-      }
-      Labels labels = w != null ? w.labels() : tail.labels();
-      TierStored b = new TierStored(labels, r, aggregate, cap);
-      int k = 0;
-      double runningCounter = Double.NaN;
-      double prev = Double.NaN;
-      if (w != null) {
-        for (int i = 0; i < w.size(); i++) {
-          b.t[k] = w.timestamp(i);
-          b.count[k] = w.count(i);
-          b.sum[k] = w.sum(i);
-          b.min[k] = w.min(i);
-          b.max[k] = w.max(i);
-          b.last[k] = w.last(i);
-          b.counter[k] = w.counter(i);
-          k++;
+        TailWindows tw = new TailWindows(cap);
+        double[] count = tw.columns[WindowColumn.COUNT.ordinal()];
+        double[] sum = tw.columns[WindowColumn.SUM.ordinal()];
+        double[] min = tw.columns[WindowColumn.MIN.ordinal()];
+        double[] max = tw.columns[WindowColumn.MAX.ordinal()];
+        double[] last = tw.columns[WindowColumn.LAST.ordinal()];
+        double[] counter = tw.columns[WindowColumn.COUNTER.ordinal()];
+        // The running counter carries on from the newest stored window (read when the counter is: Aggregate.COUNTER).
+        double runningCounter = Double.NaN;
+        double prev = Double.NaN;
+        if (stored > 0 && w.has(WindowColumn.COUNTER)) {
+          runningCounter = w.counter(stored - 1);
+          prev = w.finalLast();
         }
-        if (k > 0) {
-          runningCounter = b.counter[k - 1];
-          prev = b.last[k - 1];
-        }
-      }
-      if (tail != null) {
         SampleIterator it = tail.iterator();
         long windowStart = Long.MIN_VALUE;
         int open = -1;
+        int k = 0;
         while (it.next()) {
           long ts = it.timestamp();
           if (ts <= lastT) {
@@ -342,25 +345,34 @@ public final class StorageQueryable implements Queryable {
           if (ws != windowStart || open < 0) {
             windowStart = ws;
             open = k++;
-            b.count[open] = 0;
-            b.sum[open] = 0;
-            b.min[open] = v;
-            b.max[open] = v;
+            count[open] = 0;
+            sum[open] = 0;
+            min[open] = v;
+            max[open] = v;
           }
-          b.count[open]++;
-          b.sum[open] += v;
-          if (v < b.min[open] || Double.isNaN(b.min[open])) {
-            b.min[open] = v;
+          count[open]++;
+          sum[open] += v;
+          if (v < min[open] || Double.isNaN(min[open])) {
+            min[open] = v;
           }
-          if (v > b.max[open] || Double.isNaN(b.max[open])) {
-            b.max[open] = v;
+          if (v > max[open] || Double.isNaN(max[open])) {
+            max[open] = v;
           }
-          b.last[open] = v;
-          b.t[open] = ts;
-          b.counter[open] = runningCounter;
+          last[open] = v;
+          tw.t[open] = ts;
+          counter[open] = runningCounter;
         }
+        tw.size = k;
+        return tw;
       }
-      return k == 0 ? null : new TierStored(b, k);
+    }
+
+    private double column(WindowColumn c, int i) {
+      if (!readable[c.ordinal()]) {
+        throw new IllegalStateException("the " + c + " column was not read for " + aggregate + " on " + labels);
+      }
+      return i < storedSize ? stored.value(c, i) : tail.columns[c.ordinal()][Objects.checkIndex(i - storedSize,
+          tail.size)];
     }
 
     @Override
@@ -375,19 +387,19 @@ public final class StorageQueryable implements Queryable {
 
     @Override
     public long timestamp(int i) {
-      return t[i];
+      return i < storedSize ? stored.timestamp(i) : tail.t[Objects.checkIndex(i - storedSize, tail.size)];
     }
 
     @Override
     public double value(int i) {
       return switch (aggregate) {
-        case MIN -> min[i];
-        case MAX -> max[i];
-        case COUNTER -> counter[i];
-        case AVG -> sum[i] / count[i];
-        case COUNT -> count[i];
-        case SUM -> sum[i];
-        case LAST -> last[i];
+        case MIN -> min(i);
+        case MAX -> max(i);
+        case COUNTER -> counter(i);
+        case AVG -> sum(i) / count(i);
+        case COUNT -> count(i);
+        case SUM -> sum(i);
+        case LAST -> last(i);
       };
     }
 
@@ -397,44 +409,74 @@ public final class StorageQueryable implements Queryable {
     }
 
     @Override
+    public void copyTimestamps(long[] dst) {
+      if (stored != null) {
+        stored.copyTimestamps(dst);
+      }
+      if (tail != null) {
+        System.arraycopy(tail.t, 0, dst, storedSize, tail.size);
+      }
+    }
+
+    @Override
+    public void copyColumn(Column column, double[] dst, int count) {
+      WindowColumn c = switch (column) {
+        case LAST -> WindowColumn.LAST;
+        case MIN -> WindowColumn.MIN;
+        case MAX -> WindowColumn.MAX;
+        case COUNTER -> WindowColumn.COUNTER;
+      };
+      if (!readable[c.ordinal()] || count != n) {
+        WindowAggregates.super.copyColumn(column, dst, count); // refuses an unread column, as single reads do
+        return;
+      }
+      if (stored != null) {
+        stored.copyColumn(c, dst);
+      }
+      if (tail != null) {
+        System.arraycopy(tail.columns[c.ordinal()], 0, dst, storedSize, tail.size);
+      }
+    }
+
+    @Override
     public long resolutionMillis() {
       return resolution;
     }
 
     @Override
     public double count(int i) {
-      return count[i];
+      return column(WindowColumn.COUNT, i);
     }
 
     @Override
     public double sum(int i) {
-      return sum[i];
+      return column(WindowColumn.SUM, i);
     }
 
     @Override
     public double min(int i) {
-      return min[i];
+      return column(WindowColumn.MIN, i);
     }
 
     @Override
     public double max(int i) {
-      return max[i];
+      return column(WindowColumn.MAX, i);
     }
 
     @Override
     public double last(int i) {
-      return last[i];
+      return column(WindowColumn.LAST, i);
     }
 
     @Override
     public double counter(int i) {
-      return counter[i];
+      return column(WindowColumn.COUNTER, i);
     }
 
     @Override
     public String toString() {
       return labels + " " + Resolution.ofMillis(resolution) + " " + aggregate + " " + n + " windows "
-          + Arrays.toString(Arrays.copyOf(t, Math.min(n, 4)));
+          + (n > 0 ? "from " + timestamp(0) : "");
     }
   }
 }

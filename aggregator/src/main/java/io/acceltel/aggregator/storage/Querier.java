@@ -1,7 +1,9 @@
 package io.acceltel.aggregator.storage;
 
 import io.acceltel.model.series.LabelMatcher;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads series for the PromQL engine and the HTTP API. Thread-safe and concurrent with appends: each call sees a
@@ -40,14 +42,18 @@ public interface Querier {
     return (List<RawSeries>) (List<?>) select(matchers, mint, maxt, Resolution.RAW);
   }
 
-  /** A tier, typed. */
-  @SuppressWarnings("unchecked")
+  /** A tier, typed, with every column. */
   default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier) {
-    if (tier.isRaw()) {
-      throw new IllegalArgumentException("selectWindows needs a tier resolution, not raw");
-    }
-    return (List<WindowSeries>) (List<?>) select(matchers, mint, maxt, tier);
+    return selectWindows(matchers, mint, maxt, tier, EnumSet.allOf(WindowColumn.class));
   }
+
+  /**
+   * A tier, reading only the given columns: the others are not decoded and {@link WindowSeries} refuses them.
+   *
+   * @throws IllegalArgumentException when the resolution is raw or not a configured tier
+   */
+  List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier,
+      Set<WindowColumn> columns);
 
   /** Raw followed by the configured tiers, finest first. */
   List<Resolution> resolutions();

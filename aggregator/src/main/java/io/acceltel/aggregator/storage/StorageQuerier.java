@@ -13,10 +13,13 @@ import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -39,8 +42,10 @@ final class StorageQuerier implements Querier {
   }
 
   /** Per series (sorted by labels) its chunks of one resolution overlapping [mint, maxt], in time order. */
-  private TreeMap<Labels, List<Chunk>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r) {
-    TreeMap<Labels, List<Chunk>> out = new TreeMap<>();
+  private List<Map.Entry<Labels, List<Chunk>>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r) {
+    // Hashed, then sorted once: each block holds its own Labels instances, and a sorted map compared the long,
+    // equal label strings of every series log(n) times per block.
+    Map<Labels, List<Chunk>> out = new HashMap<>();
     BlockSet bs;
     Head head = storage.head();
     List<Labels> headLabels = new ArrayList<>();
@@ -97,7 +102,9 @@ final class StorageQuerier implements Querier {
     for (int i = 0; i < headLabels.size(); i++) {
       out.computeIfAbsent(headLabels.get(i), k -> new ArrayList<>()).addAll(headChunks.get(i));
     }
-    return out;
+    List<Map.Entry<Labels, List<Chunk>>> sorted = new ArrayList<>(out.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    return sorted;
   }
 
   private static void addOverlapping(List<Chunk> out, Chunk[] chunks, long mint, long maxt) {
@@ -110,64 +117,85 @@ final class StorageQuerier implements Querier {
 
   @Override
   public List<SeriesData> select(List<LabelMatcher> matchers, long mint, long maxt, Resolution resolution) {
-    int r = resIndex(resolution);
-    List<SeriesData> out = new ArrayList<>();
+    if (!resolution.isRaw()) {
+      return new ArrayList<>(selectWindows(matchers, mint, maxt, resolution, EnumSet.allOf(WindowColumn.class)));
+    }
+    return decodeEach(matchers, mint, maxt, 0, SeriesData.class, (labels, chunks) -> new RawSeries(labels, chunks, mint, maxt));
+  }
+
+  @Override
+  public List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier,
+      Set<WindowColumn> columns) {
+    if (tier.isRaw()) {
+      throw new IllegalArgumentException("selectWindows needs a tier resolution, not raw");
+    }
+    int r = resIndex(tier);
+    return decodeEach(matchers, mint, maxt, r, WindowSeries.class, (labels, chunks) -> windows(labels, tier, chunks, mint, maxt,
+        columns));
+  }
+
+  /** Decodes each selected series' chunks of resolution r; series with nothing in [mint, maxt] are left out. */
+  private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
+      Class<T> type, BiFunction<Labels, List<Chunk>, T> decode) {
+    List<T> out = new ArrayList<>();
     if (mint > maxt) {
       return out;
     }
-    List<Map.Entry<Labels, List<Chunk>>> selected = new ArrayList<>(chunks(matchers, mint, maxt, r).entrySet());
-    SeriesData[] decoded = new SeriesData[selected.size()];
+    List<Map.Entry<Labels, List<Chunk>>> selected = chunks(matchers, mint, maxt, r);
+    Object[] decoded = new Object[selected.size()];
     // Decoding is the query's heaviest part and each series decodes independently: spread it over the cores (the
     // calling thread takes part, so a query never waits for a free pool thread).
-    IntStream.range(0, decoded.length).parallel().forEach(i -> {
+    IntStream.range(0, selected.size()).parallel().forEach(i -> {
       Map.Entry<Labels, List<Chunk>> e = selected.get(i);
-      SeriesData d = r == 0 ? new RawSeries(e.getKey(), e.getValue(), mint, maxt)
-          : windows(e.getKey(), resolution, e.getValue(), mint, maxt, new AggrIterator());
+      T d = decode.apply(e.getKey(), e.getValue());
       if (d.size() > 0) { // decodes a raw series, once
         decoded[i] = d;
       }
     });
-    for (SeriesData d : decoded) {
+    for (Object d : decoded) {
       if (d != null) {
-        out.add(d);
+        out.add(type.cast(d));
       }
     }
     return out;
   }
 
   private static WindowSeries windows(Labels labels, Resolution res, List<Chunk> chunks, long mint, long maxt,
-      AggrIterator it) {
+      Set<WindowColumn> wanted) {
     int cap = 0;
     for (Chunk c : chunks) {
       cap += c.count();
     }
     long[] t = new long[cap];
-    long[] n = new long[cap];
-    double[] sum = new double[cap];
-    double[] min = new double[cap];
-    double[] max = new double[cap];
-    double[] last = new double[cap];
-    double[] counter = new double[cap];
-    int k = 0;
-    for (Chunk c : chunks) {
-      it.reset(c);
-      while (it.next()) {
-        long ts = it.timestamp();
-        if (ts < mint || ts > maxt) {
-          continue;
-        }
-        t[k] = ts;
-        n[k] = it.count();
-        sum[k] = it.sum();
-        min[k] = it.min();
-        max[k] = it.max();
-        last[k] = it.last();
-        counter[k] = it.counter();
-        k++;
-      }
+    double[][] columns = new double[WindowColumn.values().length][];
+    for (WindowColumn c : wanted) {
+      columns[c.chunkColumn()] = new double[cap];
     }
-    return new WindowSeries(labels, res, Arrays.copyOf(t, k), Arrays.copyOf(n, k), Arrays.copyOf(sum, k),
-        Arrays.copyOf(min, k), Arrays.copyOf(max, k), Arrays.copyOf(last, k), Arrays.copyOf(counter, k));
+    AggrIterator it = new AggrIterator();
+    int k = 0;
+    Chunk newest = null;
+    int newestCount = 0;
+    for (Chunk c : chunks) {
+      int written = it.decodeInto(c, mint, maxt, t, columns, k);
+      if (written > 0) {
+        newest = c;
+        newestCount = written;
+      }
+      k += written;
+    }
+    double finalLast = Double.NaN;
+    if (k > 0 && columns[WindowColumn.LAST.chunkColumn()] != null) {
+      finalLast = columns[WindowColumn.LAST.chunkColumn()][k - 1];
+    } else if (k > 0) {
+      // The newest window's last value continues a counter into raw samples after it (see WindowSeries): decode
+      // that one column of the newest chunk rather than the whole column.
+      long[] nt = new long[newest.count()];
+      double[][] only = new double[WindowColumn.values().length][];
+      only[WindowColumn.LAST.chunkColumn()] = new double[newest.count()];
+      it.decodeInto(newest, mint, maxt, nt, only, 0);
+      finalLast = only[WindowColumn.LAST.chunkColumn()][newestCount - 1];
+    }
+    return new WindowSeries(labels, res, t, columns, k, finalLast); // k <= cap: spare room rather than a copy
   }
 
   @Override
@@ -177,7 +205,9 @@ final class StorageQuerier implements Querier {
       return List.of();
     }
     for (int r = 0; r < storage.resolutions().size(); r++) {
-      out.addAll(chunks(matchers, mint, maxt, r).keySet());
+      for (Map.Entry<Labels, List<Chunk>> e : chunks(matchers, mint, maxt, r)) {
+        out.add(e.getKey());
+      }
     }
     return List.copyOf(out);
   }
@@ -224,8 +254,12 @@ final class StorageQuerier implements Querier {
     long headMax = storage.head().maxTime();
     if (headMax != Long.MIN_VALUE) {
       max = Math.max(max, headMax);
-      // A walk over the head's series: racy reads of the writer's fields, fine for a coverage estimate.
-      min = Math.min(min, storage.head().minTime(r, Long.MIN_VALUE));
+      if (blocks.isEmpty()) {
+        // Only then can the head hold the oldest data: it keeps what follows the last block cut, and appends
+        // before that are refused. A walk over the head's series: racy reads of the writer's fields, fine for a
+        // coverage estimate, but not something every query should pay for.
+        min = Math.min(min, storage.head().minTime(r, Long.MIN_VALUE));
+      }
     }
     return new Coverage(resolution, min, max, bs.retainedFrom(r));
   }

@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.storage;
 
 import io.acceltel.model.series.Labels;
+import java.util.Objects;
 
 /**
  * The downsampled windows of one series at one tier resolution, in time order: an immutable snapshot.
@@ -29,25 +30,62 @@ public final class WindowSeries implements SeriesData {
   private final Labels labels;
   private final Resolution resolution;
   private final long[] timestamps;
-  private final long[] counts;
-  private final double[] sums;
-  private final double[] mins;
-  private final double[] maxs;
-  private final double[] lasts;
-  private final double[] counters;
+  /** Indexed by {@link WindowColumn#chunkColumn()}; null for a column the selection did not read. */
+  private final double[][] columns;
+  private final int size;
+  private final double finalLast;
 
   /** Takes ownership of the arrays (all of equal length); callers must not modify them afterwards. */
   public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, long[] counts, double[] sums,
       double[] mins, double[] maxs, double[] lasts, double[] counters) {
+    this(labels, resolution, timestamps, new double[][] {toDoubles(counts), sums, mins, maxs, lasts, counters});
+  }
+
+  /**
+   * Takes ownership of the arrays: {@code columns} in {@link WindowColumn} order, each as long as
+   * {@code timestamps} or null when not read.
+   */
+  public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, double[][] columns) {
+    this(labels, resolution, timestamps, columns, timestamps.length, lastOf(columns, timestamps.length));
+  }
+
+  /**
+   * As above, with only the first {@code size} entries of each array in use, and the newest window's last value
+   * given separately, for when the last column was not read.
+   */
+  public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, double[][] columns, int size,
+      double finalLast) {
+    if (columns.length != WindowColumn.values().length) {
+      throw new IllegalArgumentException("expected " + WindowColumn.values().length + " columns, got "
+          + columns.length);
+    }
     this.labels = labels;
     this.resolution = resolution;
     this.timestamps = timestamps;
-    this.counts = counts;
-    this.sums = sums;
-    this.mins = mins;
-    this.maxs = maxs;
-    this.lasts = lasts;
-    this.counters = counters;
+    this.columns = columns;
+    this.size = size;
+    this.finalLast = finalLast;
+  }
+
+  private static double lastOf(double[][] columns, int size) {
+    double[] last = columns[WindowColumn.LAST.chunkColumn()];
+    return last == null || size == 0 ? Double.NaN : last[size - 1];
+  }
+
+  /**
+   * The newest window's last value, read even when the last column was not: raw samples after that window continue
+   * its running counter from it. NaN when there is no window.
+   */
+  public double finalLast() {
+    return finalLast;
+  }
+
+  private static double[] toDoubles(long[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
   }
 
   @Override
@@ -61,16 +99,17 @@ public final class WindowSeries implements SeriesData {
 
   @Override
   public int size() {
-    return timestamps.length;
+    return size;
   }
 
   /** The last raw sample's timestamp in window i: the point's timestamp. */
   public long timestamp(int i) {
-    return timestamps[i];
+    return timestamps[Objects.checkIndex(i, size)];
   }
 
   public long windowStart(int i) {
-    return timestamps[i] - Math.floorMod(timestamps[i], resolution.millis());
+    long t = timestamp(i);
+    return t - Math.floorMod(t, resolution.millis());
   }
 
   /** Exclusive end of window i. */
@@ -78,32 +117,61 @@ public final class WindowSeries implements SeriesData {
     return windowStart(i) + resolution.millis();
   }
 
+  /** Whether the selection read this column. */
+  public boolean has(WindowColumn column) {
+    return columns[column.chunkColumn()] != null;
+  }
+
+  /** Window i's value of one aggregate. */
+  public double value(WindowColumn column, int i) {
+    return column(column)[Objects.checkIndex(i, size)];
+  }
+
+  /** Copies the timestamps into {@code dst} from index 0. */
+  public void copyTimestamps(long[] dst) {
+    System.arraycopy(timestamps, 0, dst, 0, size);
+  }
+
+  /** Copies one column into {@code dst} from index 0. */
+  public void copyColumn(WindowColumn column, double[] dst) {
+    double[] c = column(column);
+    System.arraycopy(c, 0, dst, 0, size);
+  }
+
+  private double[] column(WindowColumn column) {
+    double[] c = columns[column.chunkColumn()];
+    if (c == null) {
+      throw new IllegalStateException("the " + column + " column of " + labels + " was not selected");
+    }
+    return c;
+  }
+
   public long count(int i) {
-    return counts[i];
+    return (long) value(WindowColumn.COUNT, i);
   }
 
   public double sum(int i) {
-    return sums[i];
+    return value(WindowColumn.SUM, i);
   }
 
   public double min(int i) {
-    return mins[i];
+    return value(WindowColumn.MIN, i);
   }
 
   public double max(int i) {
-    return maxs[i];
+    return value(WindowColumn.MAX, i);
   }
 
   public double last(int i) {
-    return lasts[i];
+    return value(WindowColumn.LAST, i);
   }
 
   public double counter(int i) {
-    return counters[i];
+    return value(WindowColumn.COUNTER, i);
   }
 
   @Override
   public String toString() {
-    return labels + " " + resolution + " " + timestamps.length + " windows";
+    return labels + " " + resolution + " " + size + " windows";
   }
 }

@@ -54,11 +54,17 @@ public final class RangeWindow {
   }
 
   /**
-   * Whether some raw sample in the window is lower than the one before it, i.e. whether a counter reset has to be
-   * corrected for; always true on tier aggregates, whose callers then scan.
+   * Whether some sample in the window is lower than the one before it, i.e. whether a counter reset has to be
+   * corrected for. On a tier's counter column that means the series was recreated; on other tier values it is
+   * always true, and callers scan the counters.
    */
   public boolean mayHaveCounterReset() {
-    return aggregates != null || series.dropsWithin(from, to - 1);
+    return (aggregates != null && !series.countersInValues) || series.dropsWithin(from, to - 1);
+  }
+
+  /** Whether {@link #v} already holds the reset-corrected counter of tier windows (see {@link #aggregates()}). */
+  public boolean countersInValues() {
+    return series.countersInValues;
   }
 
   /** Start of the window (evaluation time − offset − range), for rate extrapolation. */

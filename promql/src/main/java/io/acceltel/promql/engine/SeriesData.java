@@ -3,6 +3,7 @@ package io.acceltel.promql.engine;
 import io.acceltel.model.series.Labels;
 import io.acceltel.promql.storage.ArraySeries;
 import io.acceltel.promql.storage.StoredSeries;
+import io.acceltel.promql.storage.StoredSeries.WindowAggregates.Column;
 
 /**
  * One selected series in primitive arrays (copied once per query, or adopted as they are), searched at each step
@@ -15,6 +16,11 @@ final class SeriesData {
   final long[] ts;
   final double[] vs;
   final StoredSeries.WindowAggregates aggregates;
+  /**
+   * The values are a tier's reset-corrected counter column (the selector reads it for rate, increase and irate),
+   * so window functions read counters from {@link #vs} directly and counter drops are found by {@link #dropsWithin}.
+   */
+  final boolean countersInValues;
   private Labels withoutName;
   /** drops[i]: how many samples in 1..i are lower than their predecessor; built on first use. */
   private int[] drops;
@@ -29,32 +35,35 @@ final class SeriesData {
   private static final int LINEAR_STEPS = 32;
 
   SeriesData(Labels labels, long[] ts, double[] vs, StoredSeries.WindowAggregates aggregates) {
+    this(labels, ts, vs, aggregates, false);
+  }
+
+  private SeriesData(Labels labels, long[] ts, double[] vs, StoredSeries.WindowAggregates aggregates,
+      boolean countersInValues) {
     this.labels = labels;
     this.ts = ts;
     this.vs = vs;
     this.aggregates = aggregates;
+    this.countersInValues = countersInValues;
   }
-
-  /** Which column of a downsampled tier a selector reads as its sample values. */
-  enum TierColumn { LAST, MIN, MAX, COUNTER }
 
   /**
    * The column a selector reads on a tier, from the function or aggregation around it: min/min_over_time read the
    * window minima, max/max_over_time the maxima, rate/increase/irate the reset-corrected counter, everything else
    * the last value (avg/sum/count_over_time read their own columns through {@link RangeWindow#aggregates()}).
    */
-  static TierColumn tierColumn(String function, boolean range) {
+  static Column tierColumn(String function, boolean range) {
     return switch (function) {
-      case "min_over_time" -> range ? TierColumn.MIN : TierColumn.LAST;
-      case "max_over_time" -> range ? TierColumn.MAX : TierColumn.LAST;
-      case "min" -> range ? TierColumn.LAST : TierColumn.MIN;
-      case "max" -> range ? TierColumn.LAST : TierColumn.MAX;
-      case "rate", "increase", "irate" -> range ? TierColumn.COUNTER : TierColumn.LAST;
-      default -> TierColumn.LAST;
+      case "min_over_time" -> range ? Column.MIN : Column.LAST;
+      case "max_over_time" -> range ? Column.MAX : Column.LAST;
+      case "min" -> range ? Column.LAST : Column.MIN;
+      case "max" -> range ? Column.LAST : Column.MAX;
+      case "rate", "increase", "irate" -> range ? Column.COUNTER : Column.LAST;
+      default -> Column.LAST;
     };
   }
 
-  static SeriesData copy(StoredSeries s, long mint, long maxt, boolean dropStale, TierColumn column) {
+  static SeriesData copy(StoredSeries s, long mint, long maxt, boolean dropStale, Column column) {
     int n = s.size();
     StoredSeries.WindowAggregates agg = s.aggregates();
     // Aggregates are index-aligned with the stored samples, so tier data is copied whole; the values are read from
@@ -62,16 +71,9 @@ final class SeriesData {
     if (agg != null) {
       long[] ts = new long[n];
       double[] vs = new double[n];
-      for (int i = 0; i < n; i++) {
-        ts[i] = s.timestamp(i);
-        vs[i] = switch (column) {
-          case MIN -> agg.min(i);
-          case MAX -> agg.max(i);
-          case COUNTER -> agg.counter(i);
-          case LAST -> agg.last(i);
-        };
-      }
-      return new SeriesData(s.labels(), ts, vs, agg);
+      s.copyTimestamps(ts);
+      agg.copyColumn(column, vs, n);
+      return new SeriesData(s.labels(), ts, vs, agg, column == Column.COUNTER);
     }
     if (s instanceof ArraySeries a && adoptable(a, mint, maxt, dropStale)) {
       return new SeriesData(s.labels(), a.timestampArray(), a.valueArray(), null);

@@ -60,7 +60,7 @@ final class RangeFunctions {
 
   private static double counterValue(RangeWindow w, int i) {
     WindowAggregates agg = w.aggregates();
-    return agg == null ? w.v(i) : agg.counter(w.aggregateIndex(i));
+    return agg == null || w.countersInValues() ? w.v(i) : agg.counter(w.aggregateIndex(i));
   }
 
   /** Prometheus's extrapolatedRate: the increase over the samples, extrapolated toward the window's edges. */

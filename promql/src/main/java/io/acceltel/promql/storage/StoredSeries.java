@@ -17,6 +17,13 @@ public interface StoredSeries {
 
   double value(int i);
 
+  /** Copies the timestamps into {@code dst[0, size())}; a store holding arrays overrides it with a bulk copy. */
+  default void copyTimestamps(long[] dst) {
+    for (int i = 0; i < size(); i++) {
+      dst[i] = timestamp(i);
+    }
+  }
+
   /** Window aggregates aligned with the samples, or null for raw data. */
   default WindowAggregates aggregates() {
     return null;
@@ -24,7 +31,22 @@ public interface StoredSeries {
 
   /** Per-window aggregates of a downsampled tier, index-aligned with the series' samples. */
   interface WindowAggregates {
+    /** The aggregates an engine reads as a tier series' sample values, depending on the enclosing function. */
+    enum Column { LAST, MIN, MAX, COUNTER }
+
     long resolutionMillis();
+
+    /** Copies the first {@code n} values of one column into {@code dst}; stores with arrays bulk-copy them. */
+    default void copyColumn(Column column, double[] dst, int n) {
+      for (int i = 0; i < n; i++) {
+        dst[i] = switch (column) {
+          case LAST -> last(i);
+          case MIN -> min(i);
+          case MAX -> max(i);
+          case COUNTER -> counter(i);
+        };
+      }
+    }
 
     double count(int i);
 

@@ -162,7 +162,7 @@ public final class Labels implements Comparable<Labels> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Labels other && hash == other.hash && Arrays.equals(names, other.names)
+    return o == this || o instanceof Labels other && hash == other.hash && Arrays.equals(names, other.names)
         && Arrays.equals(values, other.values);
   }
 

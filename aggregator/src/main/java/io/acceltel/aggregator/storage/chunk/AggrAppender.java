@@ -27,10 +27,13 @@ public final class AggrAppender {
   /** Published with release semantics (see the class comment); a plain mov on x86, unlike a volatile store. */
   private int count;
   private static final java.lang.invoke.VarHandle COUNT;
+  /** Written (opaque: never torn) before the count's release store, so a snapshot gets an upper time bound. */
+  private static final java.lang.invoke.VarHandle LAST_TIME;
 
   static {
     try {
       COUNT = java.lang.invoke.MethodHandles.lookup().findVarHandle(AggrAppender.class, "count", int.class);
+      LAST_TIME = java.lang.invoke.MethodHandles.lookup().findVarHandle(AggrAppender.class, "lastTime", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -61,7 +64,7 @@ public final class AggrAppender {
       last.write(bits, l);
       counter.write(bits, c);
     }
-    lastTime = t;
+    LAST_TIME.setOpaque(this, t);
     lastCount = n;
     COUNT.setRelease(this, count + 1); // after the bits: publishes them to snapshot()
   }
@@ -89,30 +92,33 @@ public final class AggrAppender {
     return (bits.bitLength() + 63) >>> 6;
   }
 
-  /** Immutable copy; safe from any thread. Null when empty. */
+  /**
+   * Immutable copy; safe from any thread. Null when empty. Its {@code maxTime} is an upper bound, as in
+   * {@link XorAppender#snapshot()}.
+   */
   public Chunk snapshot() {
     int n = count();
     if (n == 0) {
       return null;
     }
+    long maxT = (long) LAST_TIME.getOpaque(this);
     int bitLen = bits.bitLength();
     // firstTime is written before the first count store, so it is visible once n > 0.
-    byte[] data = ChunkFormat.plain(n, firstTime, bits.words(), bitLen);
-    AggrIterator it = new AggrIterator();
-    it.reset(data);
-    long maxT = firstTime;
-    while (it.next()) {
-      maxT = it.timestamp();
-    }
-    return new Chunk(firstTime, maxT, n, data);
+    return new Chunk(firstTime, maxT, n, ChunkFormat.plain(n, firstTime, bits.words(), bitLen));
   }
 
-  /** Writer-side sealed copy (trimmed, max time known without decoding). Null when empty. */
-  public Chunk seal() {
+  /** Writer-side copy in the appender's own form (max time known without decoding). Null when empty. */
+  public Chunk writerSnapshot() {
     int n = count();
     if (n == 0) {
       return null;
     }
     return new Chunk(firstTime, lastTime, n, ChunkFormat.plain(n, firstTime, bits.words(), bits.bitLength()));
+  }
+
+  /** Writer side: the chunk in its sealed, columnar form ({@link TierChunkCompactor}). Null when empty. */
+  public Chunk seal(TierChunkCompactor compactor) {
+    Chunk plain = writerSnapshot();
+    return plain == null ? null : compactor.compact(plain);
   }
 }

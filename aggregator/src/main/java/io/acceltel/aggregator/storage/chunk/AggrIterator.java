@@ -1,7 +1,10 @@
 package io.acceltel.aggregator.storage.chunk;
 
 /**
- * Decodes a tier chunk written by {@link AggrAppender}, one window point at a time, with no allocation per point.
+ * Decodes a tier chunk, either form: the interleaved one an {@link AggrAppender} writes, or the columnar one
+ * {@link TierChunkCompactor} seals. {@link #next} walks every window with all its aggregates, with no allocation
+ * per point; {@link #decodeInto} decodes whole chunks and, on columnar chunks, only the columns asked for, which
+ * is how queries read tiers.
  *
  * <pre>{@code
  * AggrIterator it = new AggrIterator();
@@ -10,6 +13,15 @@ package io.acceltel.aggregator.storage.chunk;
  * }</pre>
  */
 public final class AggrIterator {
+  /** Column indexes for {@link #decodeInto}, in the order the columnar form stores them. */
+  public static final int COUNT = 0;
+  public static final int SUM = 1;
+  public static final int MIN = 2;
+  public static final int MAX = 3;
+  public static final int LAST = 4;
+  public static final int COUNTER = 5;
+  public static final int COLUMNS = 6;
+
   private final BitReader bits = new BitReader();
   private final ByteSource header = new ByteSource();
   private final XorColumn.Reader sum = new XorColumn.Reader();
@@ -17,6 +29,9 @@ public final class AggrIterator {
   private final XorColumn.Reader max = new XorColumn.Reader();
   private final XorColumn.Reader last = new XorColumn.Reader();
   private final XorColumn.Reader counter = new XorColumn.Reader();
+  private final XorColumn.Reader columnXor = new XorColumn.Reader();
+  private byte[] data;
+  private boolean columnar;
   private int count;
   private int index;
   private long t;
@@ -27,29 +42,47 @@ public final class AggrIterator {
   private double mx;
   private double l;
   private double c;
+  // Columnar chunks: scratch for decoded columns, reused across chunks.
+  private long[] times = new long[128];
+  private double[][] decoded = new double[COLUMNS][128];
 
   public void reset(Chunk chunk) {
     reset(chunk.data());
   }
 
   public void reset(byte[] data) {
+    this.data = data;
     header.reset(data, 0, data.length);
     int flags = header.u8();
-    if (flags != 0) {
+    if (flags != 0 && flags != ChunkFormat.TIER_COLUMNS) {
       throw new CorruptChunkException("unknown tier chunk flags " + flags);
     }
+    columnar = flags == ChunkFormat.TIER_COLUMNS;
     count = header.uvarintInt();
     t = header.varint();
     delta = 0;
     index = 0;
-    bits.reset(data, header.position(), data.length);
+    if (columnar) {
+      ensureScratch(count);
+      readColumns(count);
+    } else {
+      bits.reset(data, header.position(), data.length);
+    }
   }
 
   public boolean next() {
     if (index >= count) {
       return false;
     }
-    if (index == 0) {
+    if (columnar) {
+      t = times[index];
+      n = (long) decoded[COUNT][index];
+      s = decoded[SUM][index];
+      mn = decoded[MIN][index];
+      mx = decoded[MAX][index];
+      l = decoded[LAST][index];
+      c = decoded[COUNTER][index];
+    } else if (index == 0) {
       n = bits.readBits(32);
       s = sum.readFirst(bits);
       mn = min.readFirst(bits);
@@ -68,6 +101,176 @@ public final class AggrIterator {
     }
     index++;
     return true;
+  }
+
+  /**
+   * Decodes the windows of {@code chunk} whose timestamps lie in {@code [mint, maxt]}: timestamps into {@code t}
+   * and each column {@code columns[COUNT..COUNTER]} that is not null, all from index {@code at}. Returns how many
+   * windows were written. On a columnar chunk the columns left null are skipped, not decoded.
+   */
+  public int decodeInto(Chunk chunk, long mint, long maxt, long[] t, double[][] columns, int at) {
+    resetForColumns(chunk.data());
+    if (!columnar) {
+      int k = at;
+      while (next()) {
+        if (this.t >= mint && this.t <= maxt) {
+          t[k] = this.t;
+          put(columns, COUNT, k, n);
+          put(columns, SUM, k, s);
+          put(columns, MIN, k, mn);
+          put(columns, MAX, k, mx);
+          put(columns, LAST, k, l);
+          put(columns, COUNTER, k, c);
+          k++;
+        }
+      }
+      return k - at;
+    }
+    int lo = 0;
+    while (lo < count && times[lo] < mint) {
+      lo++;
+    }
+    int hi = count;
+    while (hi > lo && times[hi - 1] > maxt) {
+      hi--;
+    }
+    int len = hi - lo;
+    index = count;
+    if (len == 0) {
+      return 0;
+    }
+    System.arraycopy(times, lo, t, at, len);
+    boolean whole = len == count;
+    for (int col = 0; col < COLUMNS; col++) {
+      double[] out = columns[col];
+      if (out == null) {
+        skipValues();
+      } else if (whole) {
+        readValues(count, out, at); // the common case: straight into the result, no copy
+      } else {
+        readValues(hi, decoded[col], 0);
+        System.arraycopy(decoded[col], lo, out, at, len);
+      }
+    }
+    index = count;
+    return len;
+  }
+
+  private static void put(double[][] columns, int col, int k, double v) {
+    if (columns[col] != null) {
+      columns[col][k] = v;
+    }
+  }
+
+  /**
+   * Like {@link #reset(byte[])}, but on a columnar chunk decodes the time column only, leaving the header at the
+   * first value column for {@link #decodeInto} to read or skip.
+   */
+  private void resetForColumns(byte[] data) {
+    this.data = data;
+    header.reset(data, 0, data.length);
+    int flags = header.u8();
+    if (flags != ChunkFormat.TIER_COLUMNS) {
+      reset(data);
+      return;
+    }
+    columnar = true;
+    count = header.uvarintInt();
+    t = header.varint();
+    index = 0;
+    ensureScratch(count);
+    readTimes(count);
+  }
+
+  private void ensureScratch(int size) {
+    if (times.length < size) {
+      times = new long[size];
+      decoded = new double[COLUMNS][size];
+    }
+  }
+
+  /** Decodes every column of the columnar chunk whose header was just read into the scratch arrays. */
+  private void readColumns(int size) {
+    readTimes(size);
+    for (int col = 0; col < COLUMNS; col++) {
+      readValues(size, decoded[col], 0);
+    }
+  }
+
+  private void readTimes(int size) {
+    int kind = header.u8();
+    times[0] = t;
+    if (kind == ChunkFormat.TIMES_REGULAR) {
+      long d = header.uvarint();
+      for (int i = 1; i < size; i++) {
+        times[i] = times[i - 1] + d;
+      }
+    } else if (kind == ChunkFormat.TIMES_DOD) {
+      int end = columnEnd();
+      bits.reset(data, header.position(), end);
+      long d = 0;
+      for (int i = 1; i < size; i++) {
+        d += Codec.readDod(bits);
+        times[i] = times[i - 1] + d;
+      }
+      header.reset(data, end, data.length);
+    } else {
+      throw new CorruptChunkException("unknown tier time column kind " + kind);
+    }
+  }
+
+  /** Decodes the first {@code size} values of the next value column into {@code out} from {@code off}. */
+  private void readValues(int size, double[] out, int off) {
+    int kind = header.u8();
+    double scale = 0;
+    int riceK = 0;
+    long m = 0;
+    if (kind == ChunkFormat.COLUMN_DECIMAL) {
+      int sc = header.u8();
+      if (sc >= ChunkFormat.POW10.length) {
+        throw new CorruptChunkException("decimal scale " + sc + " out of range");
+      }
+      scale = ChunkFormat.POW10[sc];
+      riceK = header.u8();
+      m = header.varint();
+    } else if (kind != ChunkFormat.COLUMN_XOR) {
+      throw new CorruptChunkException("unknown tier value column kind " + kind);
+    }
+    int end = columnEnd();
+    bits.reset(data, header.position(), end);
+    if (kind == ChunkFormat.COLUMN_DECIMAL) {
+      out[off] = m / scale;
+      bits.readDecimals(riceK, m, scale, out, off, 1, size);
+    } else {
+      out[off] = columnXor.readFirst(bits);
+      for (int i = 1; i < size; i++) {
+        out[off + i] = columnXor.read(bits);
+      }
+    }
+    header.reset(data, end, data.length);
+  }
+
+  /** Skips the next value column without decoding it. */
+  private void skipValues() {
+    int kind = header.u8();
+    if (kind == ChunkFormat.COLUMN_DECIMAL) {
+      header.u8();
+      header.u8();
+      header.varint();
+    } else if (kind != ChunkFormat.COLUMN_XOR) {
+      throw new CorruptChunkException("unknown tier value column kind " + kind);
+    }
+    header.reset(data, columnEnd(), data.length);
+  }
+
+  /** Reads a column's byte length and returns where the column ends. */
+  private int columnEnd() {
+    int len = header.uvarintInt();
+    int end = header.position() + len;
+    if (len < 0 || end > data.length) {
+      throw new CorruptChunkException("tier column of " + len + " bytes runs past the chunk's end");
+    }
+    return end;
   }
 
   /** The timestamp of the window's last raw sample. */

@@ -1,6 +1,6 @@
 package io.acceltel.aggregator.storage.chunk;
 
-/** Flag bits of the first byte of a sample chunk; see {@code docs/storage-format.md}. */
+/** Flag bits of the first byte of a sample or tier chunk; see {@code docs/storage-format.md}. */
 final class ChunkFormat {
   private ChunkFormat() {
   }
@@ -9,6 +9,14 @@ final class ChunkFormat {
   static final int TS_REGULAR = 1;
   /** Values are decimal fixed-point (v = m / 10^scale), Rice-coded deltas of m; otherwise Gorilla XOR. */
   static final int VAL_DECIMAL = 2;
+
+  /** First byte of a columnar tier chunk (a sealed one); 0 is the appender's interleaved form. */
+  static final int TIER_COLUMNS = 1;
+  /** Column encodings in a columnar tier chunk. */
+  static final int COLUMN_XOR = 0;
+  static final int COLUMN_DECIMAL = 1;
+  static final int TIMES_DOD = 0;
+  static final int TIMES_REGULAR = 1;
 
   static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 

@@ -155,15 +155,4 @@ public final class ChunkIterator {
     index = count;
     return n - at;
   }
-
-  /** The last timestamp of an encoded chunk (decodes it). */
-  public static long lastTimestamp(byte[] data) {
-    ChunkIterator it = new ChunkIterator();
-    it.reset(data);
-    long last = Long.MIN_VALUE;
-    while (it.next()) {
-      last = it.t;
-    }
-    return last;
-  }
 }

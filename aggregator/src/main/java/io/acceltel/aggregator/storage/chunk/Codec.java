@@ -85,11 +85,7 @@ final class Codec {
   }
 
   static long readRice(BitReader r, int k) {
-    int q = r.readUnary(RICE_ESCAPE);
-    if (q == RICE_ESCAPE) {
-      return r.readBits(64);
-    }
-    return k == 0 ? q : ((long) q << k) | r.readBits(k);
+    return r.readRice(k);
   }
 
   static int riceBits(long z, int k) {

@@ -24,10 +24,13 @@ public final class XorAppender {
   /** Published with release semantics (see the class comment); a plain mov on x86, unlike a volatile store. */
   private int count;
   private static final java.lang.invoke.VarHandle COUNT;
+  /** Written (opaque: never torn) before the count's release store, so a snapshot gets an upper time bound. */
+  private static final java.lang.invoke.VarHandle LAST_TIME;
 
   static {
     try {
       COUNT = java.lang.invoke.MethodHandles.lookup().findVarHandle(XorAppender.class, "count", int.class);
+      LAST_TIME = java.lang.invoke.MethodHandles.lookup().findVarHandle(XorAppender.class, "lastTime", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -48,7 +51,7 @@ public final class XorAppender {
     Codec.writeDod(bits, delta - lastDelta);
     values.write(bits, v);
     lastDelta = delta;
-    lastTime = t;
+    LAST_TIME.setOpaque(this, t);
     COUNT.setRelease(this, count + 1); // publishes the bits above (single writer: no lost update)
   }
 
@@ -77,14 +80,15 @@ public final class XorAppender {
   }
 
   /**
-   * An immutable copy in the sealed format (flags 0: dod timestamps, XOR values). Safe from any thread; the
-   * snapshot's maximum time is decoded, since only the writer may read {@code lastTime}.
+   * An immutable copy in the sealed format (flags 0: dod timestamps, XOR values). Safe from any thread. Its
+   * {@code maxTime} is an upper bound: the last sample's time, or a later one when an append races the snapshot,
+   * which only widens the chunk's selection (readers filter samples by time as they decode).
    */
   public Chunk snapshot() {
     int n = count(); // acquire load first: see the class comment
+    long maxTime = (long) LAST_TIME.getOpaque(this); // at least sample n-1's time: written before count's release
     int bitLen = bits.bitLength();
     byte[] data = ChunkFormat.plain(n, firstTime, bits.words(), bitLen);
-    long maxTime = ChunkIterator.lastTimestamp(data);
     return new Chunk(firstTime, maxTime, n, data);
   }
 

@@ -5,6 +5,7 @@ import io.acceltel.aggregator.storage.Appender;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.aggregator.storage.chunk.ChunkCompactor;
+import io.acceltel.aggregator.storage.chunk.TierChunkCompactor;
 import io.acceltel.model.series.Labels;
 import java.util.List;
 
@@ -33,6 +34,7 @@ public final class Head implements Appender {
   private final long[] tierBlockMillis;
   private final MemIndex index = new MemIndex();
   private final ChunkCompactor compactor = new ChunkCompactor();
+  private final TierChunkCompactor tierCompactor = new TierChunkCompactor();
   private final List<Resolution> tiers;
 
   /** Raw samples before this time fall into blocks already written; writer only. */
@@ -92,7 +94,7 @@ public final class Head implements Appender {
       }
       TierSeries[] ts = s.tiers;
       for (int i = 0; i < ts.length; i++) {
-        ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i]);
+        ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i], tierCompactor);
       }
     }
     appended++;
@@ -188,7 +190,7 @@ public final class Head implements Appender {
         s.raw.sealIfBefore(end, compactor);
       } else {
         int i = resIndex - 1;
-        s.tiers[i].flushIfBefore(end, chunkSamples, tierBlockMillis[i]);
+        s.tiers[i].flushIfBefore(end, chunkSamples, tierBlockMillis[i], tierCompactor);
       }
     }
   }

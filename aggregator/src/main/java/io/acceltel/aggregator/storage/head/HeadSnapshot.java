@@ -67,7 +67,7 @@ public final class HeadSnapshot {
             .i64(Double.doubleToRawLongBits(t.counter));
         TierSeries.State st = t.state();
         writeChunks(rec, st.sealed(), excludeBefore[i + 1]);
-        Chunk open = st.open() == null ? null : st.open().seal();
+        Chunk open = st.open() == null ? null : st.open().writerSnapshot();
         if (open != null && open.minTime() >= excludeBefore[i + 1]) {
           rec.u8(1);
           writeChunk(rec, open);

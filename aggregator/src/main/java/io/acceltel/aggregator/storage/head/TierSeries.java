@@ -2,6 +2,7 @@ package io.acceltel.aggregator.storage.head;
 
 import io.acceltel.aggregator.storage.chunk.AggrAppender;
 import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.chunk.TierChunkCompactor;
 import java.util.Arrays;
 
 /**
@@ -41,11 +42,12 @@ public final class TierSeries {
    * Adds a sample (not a staleness marker) with the series' counter total after it. Samples of a window whose
    * block was already cut ({@code windowStart < minValid}) are ignored: the block is immutable.
    */
-  void add(long t, double v, double counterTotal, long res, long minValid, int chunkSamples, long blockMillis) {
+  void add(long t, double v, double counterTotal, long res, long minValid, int chunkSamples, long blockMillis,
+      TierChunkCompactor compactor) {
     long ws = t - Math.floorMod(t, res);
     if (ws != windowStart) {
       if (count > 0) {
-        flush(chunkSamples, blockMillis);
+        flush(chunkSamples, blockMillis, compactor);
       }
       if (ws < minValid) {
         return;
@@ -70,12 +72,12 @@ public final class TierSeries {
     counter = counterTotal;
   }
 
-  private void flush(int chunkSamples, long blockMillis) {
+  private void flush(int chunkSamples, long blockMillis, TierChunkCompactor compactor) {
     State st = state;
     AggrAppender open = st.open;
     if (open != null && (open.count() >= chunkSamples
         || Math.floorDiv(lastT, blockMillis) != Math.floorDiv(open.firstTime(), blockMillis))) {
-      st = new State(RawHead.append(st.sealed, open.seal()), null);
+      st = new State(RawHead.append(st.sealed, open.seal(compactor)), null);
       open = null;
     }
     if (open == null) {
@@ -93,13 +95,13 @@ public final class TierSeries {
   }
 
   /** Completes the filling window and seals the open chunk when they start before {@code end}. */
-  void flushIfBefore(long end, int chunkSamples, long blockMillis) {
+  void flushIfBefore(long end, int chunkSamples, long blockMillis, TierChunkCompactor compactor) {
     if (count > 0 && windowStart < end) {
-      flush(chunkSamples, blockMillis);
+      flush(chunkSamples, blockMillis, compactor);
     }
     State st = state;
     if (st.open != null && st.open.firstTime() < end) {
-      state = new State(RawHead.append(st.sealed, st.open.seal()), null);
+      state = new State(RawHead.append(st.sealed, st.open.seal(compactor)), null);
     }
   }
 

@@ -1,11 +1,14 @@
 package io.acceltel.aggregator.storage.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ChunkRoundTripTest {
   private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
@@ -151,8 +154,10 @@ class ChunkRoundTripTest {
     roundTrip(arr, v);
   }
 
-  @Test
-  void aggrChunkRoundTrip() {
+  /** Irregular timestamps and noisy floats with NaNs (XOR columns), or aligned windows of decimals. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aggrChunkRoundTrip(boolean decimalRegular) {
     AggrAppender a = new AggrAppender(1);
     Random rnd = new Random(4);
     int n = 130;
@@ -160,14 +165,22 @@ class ChunkRoundTripTest {
     long[] counts = new long[n];
     long[] t = new long[n];
     for (int i = 0; i < n; i++) {
-      t[i] = 9_000 + i * 10_000L + (i % 7 == 0 ? -3000 : 0);
-      counts[i] = i % 9 == 0 ? 3 : 10;
+      t[i] = 9_000 + i * 10_000L + (!decimalRegular && i % 7 == 0 ? -3000 : 0);
+      counts[i] = decimalRegular || i % 9 != 0 ? 10 : 3;
       for (int j = 0; j < 5; j++) {
-        f[i][j] = i % 11 == 0 ? Double.NaN : rnd.nextGaussian() * 100;
+        f[i][j] = decimalRegular ? (30_000 + rnd.nextInt(20_000)) / 100.0
+            : i % 11 == 0 ? Double.NaN : rnd.nextGaussian() * 100;
       }
       a.append(t[i], counts[i], f[i][0], f[i][1], f[i][2], f[i][3], f[i][4]);
     }
-    for (Chunk c : new Chunk[] {a.snapshot(), a.seal()}) {
+    Chunk sealed = a.seal(new TierChunkCompactor());
+    assertThat(sealed.data()[0]).as("sealed tier chunks are columnar").isEqualTo((byte) ChunkFormat.TIER_COLUMNS);
+    assertThat(sealed.count()).isEqualTo(n);
+    if (decimalRegular) {
+      assertThat(sealed.data().length).as("decimal columns and regular times are smaller than interleaved XOR")
+          .isLessThan(a.writerSnapshot().data().length * 2 / 3);
+    }
+    for (Chunk c : new Chunk[] {a.snapshot(), a.writerSnapshot(), sealed}) {
       AggrIterator it = new AggrIterator();
       it.reset(c);
       for (int i = 0; i < n; i++) {
@@ -181,6 +194,34 @@ class ChunkRoundTripTest {
       }
       assertThat(it.next()).isFalse();
       assertThat(c.maxTime()).isEqualTo(t[n - 1]);
+
+      // Bulk decoding of a time range and a subset of columns, appended after existing entries.
+      long mint = t[17];
+      long maxt = t[90] + 1;
+      long[] ts = new long[n + 5];
+      double[][] columns = new double[AggrIterator.COLUMNS][];
+      columns[AggrIterator.LAST] = new double[n + 5];
+      columns[AggrIterator.COUNT] = new double[n + 5];
+      int written = new AggrIterator().decodeInto(c, mint, maxt, ts, columns, 5);
+      assertThat(written).isEqualTo(90 - 17 + 1);
+      for (int k = 0; k < written; k++) {
+        assertThat(ts[5 + k]).isEqualTo(t[17 + k]);
+        assertThat(Double.doubleToRawLongBits(columns[AggrIterator.LAST][5 + k]))
+            .isEqualTo(Double.doubleToRawLongBits(f[17 + k][3]));
+        assertThat(columns[AggrIterator.COUNT][5 + k]).isEqualTo(counts[17 + k]);
+      }
     }
+  }
+
+  @Test
+  void truncatedColumnarTierChunkIsReportedCorrupt() {
+    AggrAppender a = new AggrAppender(1);
+    for (int i = 0; i < 50; i++) {
+      a.append(59_000 + i * 60_000L, 60, i * 1.5, i, i + 2, i + 1, i * 100.0);
+    }
+    byte[] data = a.seal(new TierChunkCompactor()).data();
+    byte[] cut = java.util.Arrays.copyOf(data, data.length - 3);
+    assertThatThrownBy(() -> new AggrIterator().reset(cut)).isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("past the chunk's end");
   }
 }
