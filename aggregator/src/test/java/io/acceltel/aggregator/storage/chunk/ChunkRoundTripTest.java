@@ -195,7 +195,17 @@ class ChunkRoundTripTest {
       assertThat(it.next()).isFalse();
       assertThat(c.maxTime()).isEqualTo(t[n - 1]);
 
-      // Bulk decoding of a time range and a subset of columns, appended after existing entries.
+      // Bulk decoding of all windows (straight into the result) and of a time range (through scratch), with a
+      // subset of columns, appended after existing entries.
+      long[] all = new long[n + 3];
+      double[][] counters = new double[AggrIterator.COLUMNS][];
+      counters[AggrIterator.COUNTER] = new double[n + 3];
+      assertThat(new AggrIterator().decodeInto(c, Long.MIN_VALUE, Long.MAX_VALUE, all, counters, 3)).isEqualTo(n);
+      for (int i = 0; i < n; i++) {
+        assertThat(all[3 + i]).isEqualTo(t[i]);
+        assertThat(Double.doubleToRawLongBits(counters[AggrIterator.COUNTER][3 + i]))
+            .isEqualTo(Double.doubleToRawLongBits(f[i][4]));
+      }
       long mint = t[17];
       long maxt = t[90] + 1;
       long[] ts = new long[n + 5];
