@@ -25,11 +25,16 @@ final class Aggregations {
     double value;
     double mean;
     long count;
-    final List<Sample> members = new ArrayList<>();
+    /** The members, for the operators that need them (topk, bottomk, quantile); null otherwise. */
+    List<Sample> members;
 
     Group(Labels labels) {
       this.labels = labels;
     }
+  }
+
+  private static boolean keepsMembers(String op) {
+    return op.equals("topk") || op.equals("bottomk") || op.equals("quantile");
   }
 
   static StepValue eval(Evaluator ev, AggregateExpr a, long ts) {
@@ -57,40 +62,40 @@ final class Aggregations {
       return new StepValue.Vec(new ArrayList<>());
     }
 
-    Map<Labels, Group> groups = new LinkedHashMap<>();
+    List<Group> groups = new ArrayList<>();
     List<String> groupingLabels = grouping;
-    LabelMemo keys = valueLabel != null ? null : ev.memo("grouping", a, l -> a.without()
-        ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
-    for (Sample s : in) {
-      Labels metric = s.labels();
-      Labels key;
-      if (valueLabel != null) {
-        metric = metric.toBuilder().set(valueLabel, formatValue(s.value())).build();
-        key = a.without() ? LabelsOps.without(metric, grouping, true) : LabelsOps.keep(metric, grouping);
-      } else {
-        key = keys.apply(metric);
-      }
-      Group g = groups.get(key);
-      double v = s.value();
-      if (g == null) {
-        g = new Group(key);
-        groups.put(key, g);
-        g.value = v;
-        g.mean = v;
-        g.count = 1;
-        if (op.equals("group") || op.equals("count") || op.equals("count_values")) {
-          g.value = 1;
-        } else if (op.equals("stddev") || op.equals("stdvar")) {
-          g.value = 0;
+    if (valueLabel == null) {
+      GroupIndex index = ev.groupIndex(a, l -> a.without()
+          ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
+      Group[] byIndex = new Group[index.size() + in.size()]; // at most one new group per input sample
+      for (int i = 0; i < in.size(); i++) {
+        Sample s = in.get(i);
+        int g = index.groupOf(i, s.labels());
+        if (byIndex[g] == null) {
+          byIndex[g] = newGroup(op, index.labels(g), s, ts);
+          groups.add(byIndex[g]); // in first-seen order, as Prometheus outputs them
+        } else {
+          accumulate(op, byIndex[g], s, s.value(), ts);
         }
-        g.members.add(new Sample(s.labels(), ts, v));
-        continue;
       }
-      accumulate(op, g, s, v, ts);
+    } else {
+      Map<Labels, Group> byKey = new LinkedHashMap<>();
+      for (Sample s : in) {
+        Labels metric = s.labels().toBuilder().set(valueLabel, formatValue(s.value())).build();
+        Labels key = a.without() ? LabelsOps.without(metric, grouping, true) : LabelsOps.keep(metric, grouping);
+        Group g = byKey.get(key);
+        if (g == null) {
+          g = newGroup(op, key, s, ts);
+          byKey.put(key, g);
+          groups.add(g);
+        } else {
+          accumulate(op, g, s, s.value(), ts);
+        }
+      }
     }
 
     List<Sample> out = new ArrayList<>(groups.size());
-    for (Group g : groups.values()) {
+    for (Group g : groups) {
       switch (op) {
         case "avg" -> out.add(new Sample(g.labels, ts, g.mean));
         case "stddev" -> out.add(new Sample(g.labels, ts, Math.sqrt(g.value / g.count)));
@@ -107,6 +112,25 @@ final class Aggregations {
       }
     }
     return new StepValue.Vec(out);
+  }
+
+  /** A group whose first member is {@code s}. */
+  private static Group newGroup(String op, Labels labels, Sample s, long ts) {
+    Group g = new Group(labels);
+    double v = s.value();
+    g.value = v;
+    g.mean = v;
+    g.count = 1;
+    if (op.equals("group") || op.equals("count") || op.equals("count_values")) {
+      g.value = 1;
+    } else if (op.equals("stddev") || op.equals("stdvar")) {
+      g.value = 0;
+    }
+    if (keepsMembers(op)) {
+      g.members = new ArrayList<>();
+      g.members.add(new Sample(s.labels(), ts, v));
+    }
+    return g;
   }
 
   private static void accumulate(String op, Group g, Sample s, double v, long ts) {

@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +45,8 @@ final class Evaluator {
   private VectorSelector rootSelector;
   /** Label transformations memoised per purpose and syntax node, for the life of this evaluator. */
   private final Map<String, Map<Object, LabelMemo>> memos = new HashMap<>();
+  /** Per aggregation node (by identity), its groups' dense numbering; see {@link GroupIndex}. */
+  private final Map<Object, GroupIndex> groupIndexes = new IdentityHashMap<>();
 
   Evaluator(EvalContext ctx, long start, long end, long interval) {
     this.ctx = ctx;
@@ -73,6 +74,10 @@ final class Evaluator {
    * The memo of label transformation {@code f} for {@code purpose} at {@code node} (nodes are compared by identity:
    * two equal subexpressions are still two places in the query).
    */
+  GroupIndex groupIndex(Object node, UnaryOperator<Labels> key) {
+    return groupIndexes.computeIfAbsent(node, k -> new GroupIndex(memo("grouping", node, key)));
+  }
+
   LabelMemo memo(String purpose, Object node, UnaryOperator<Labels> f) {
     return memos.computeIfAbsent(purpose, k -> new IdentityHashMap<>())
         .computeIfAbsent(node, k -> new LabelMemo(f));
@@ -114,6 +119,9 @@ final class Evaluator {
     StepValue out = null;
     if (FunctionTable.get(c.function().name()) instanceof WindowFunction f) {
       out = selectors.windowCall(c, f, ts);
+      if (out != null) {
+        return out; // already checked for repeated label sets, once per query when it can
+      }
     }
     if (out == null) {
       out = FunctionTable.call(c, new StepArgs(this, c, ts));
@@ -157,20 +165,25 @@ final class Evaluator {
 
   /** Evaluates an instant-typed expression at every step of this evaluator's range into series. */
   List<Series> evalSeries(Expr e) {
-    Map<Labels, SeriesBuilder> out = new LinkedHashMap<>();
+    // Output series by first appearance; a step's samples usually come in the previous step's order, which the
+    // index checks by identity before hashing the labels.
+    GroupIndex index = new GroupIndex(new LabelMemo(UnaryOperator.identity()));
+    List<SeriesBuilder> out = new ArrayList<>();
     setRoot(e);
     // A bare selector's points are already counted by the selector: its result is its own matrix.
     boolean countOutput = rootSelector == null;
     for (long ts = start; ts <= end; ts += interval) {
       StepValue v = eval(e, ts);
       if (v instanceof StepValue.Num n) {
-        out.computeIfAbsent(Labels.EMPTY, SeriesBuilder::new).add(ts, n.value());
+        builder(index, out, 0, Labels.EMPTY).add(ts, n.value());
         if (countOutput) {
           ctx.limits.retain(1);
         }
       } else if (v instanceof StepValue.Vec vec) {
-        for (Sample s : vec.samples()) {
-          SeriesBuilder b = out.computeIfAbsent(s.labels(), SeriesBuilder::new);
+        List<Sample> samples = vec.samples();
+        for (int i = 0; i < samples.size(); i++) {
+          Sample s = samples.get(i);
+          SeriesBuilder b = builder(index, out, i, s.labels());
           if (b.lastTimestamp() == ts) {
             throw new QueryException(QueryException.Type.EXECUTION,
                 "vector cannot contain metrics with the same labelset");
@@ -178,7 +191,7 @@ final class Evaluator {
           b.add(ts, s.value());
         }
         if (countOutput) {
-          ctx.limits.retain(vec.samples().size());
+          ctx.limits.retain(samples.size());
         }
       } else {
         throw new QueryException(QueryException.Type.EXECUTION,
@@ -187,10 +200,18 @@ final class Evaluator {
       ctx.limits.endStep();
     }
     List<Series> series = new ArrayList<>(out.size());
-    for (SeriesBuilder b : out.values()) {
+    for (SeriesBuilder b : out) {
       series.add(b.build());
     }
     return series;
+  }
+
+  private static SeriesBuilder builder(GroupIndex index, List<SeriesBuilder> builders, int position, Labels labels) {
+    int g = index.groupOf(position, labels);
+    if (g == builders.size()) {
+      builders.add(new SeriesBuilder(index.labels(g)));
+    }
+    return builders.get(g);
   }
 
   /** Accumulates the points of one output series without boxing. */

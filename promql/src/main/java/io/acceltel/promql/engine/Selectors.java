@@ -99,12 +99,19 @@ final class Selectors {
    * The call's output at step {@code ts} when it is a window function over a matrix selector evaluated one series
    * at a time (see {@link StepTable}); null when the step-wise path must evaluate it.
    */
-  StepValue.Vec windowCall(Call call, WindowFunction f, long ts) {
+  StepValue.Vec windowCall(Call call, WindowFunction f, long ts) { // checks the output's label uniqueness itself
     StepTable table = callTables.computeIfAbsent(call, c -> c.args().size() == 1
         && c.args().get(0) instanceof MatrixSelector ms
         ? StepTable.forWindowFunction(ev, c, f, rangeSeries(ms), this::refTime) : null);
     int step = table == null ? -1 : table.step(ts);
-    return step < 0 ? null : new StepValue.Vec(table.collect(step));
+    if (step < 0) {
+      return null;
+    }
+    List<Sample> points = table.collect(step);
+    if (!table.labelsUnique()) {
+      Evaluator.checkUniqueLabels(points);
+    }
+    return new StepValue.Vec(points);
   }
 
   private List<SeriesData> rangeSeries(MatrixSelector ms) {

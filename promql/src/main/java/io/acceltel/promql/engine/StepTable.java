@@ -8,6 +8,7 @@ import io.acceltel.promql.parser.MatrixSelector;
 import io.acceltel.promql.parser.VectorSelector;
 import io.acceltel.promql.value.Sample;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -38,6 +39,8 @@ final class StepTable {
   /** Per step, the samples the limits count while the step is computed (null: none beyond the output). */
   private final long[] loadedAtStep;
 
+  private final boolean labelsUnique;
+
   private StepTable(Evaluator ev, List<Labels> labels, int steps, boolean countsLoad) {
     this.ev = ev;
     this.labels = labels;
@@ -45,6 +48,15 @@ final class StepTable {
     this.times = new long[steps * labels.size()];
     this.values = new double[times.length];
     this.loadedAtStep = countsLoad ? new long[steps] : null;
+    this.labelsUnique = new HashSet<>(labels).size() == labels.size();
+  }
+
+  /**
+   * Whether the rows have distinct label sets, so that no step's points can repeat one (a window function that
+   * drops the metric name can make two rows equal, which Prometheus reports as an error at each step).
+   */
+  boolean labelsUnique() {
+    return labelsUnique;
   }
 
   /** The number of steps when a table of {@code series} rows fits what the evaluator has left, else -1. */
