@@ -20,4 +20,6 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -name '*.java' -newer "$jar" -print -
   (cd "$root" && mvn -B -q -DskipTests install -pl bench -am)
 fi
 cd "$root"
-exec java -Xms2g -Xmx${ACCELTEL_BENCH_HEAP:-16g} -XX:+UseG1GC -cp "$jar" io.acceltel.bench.QueryCompare "$@"
+# The aggregator runs in this JVM with the heap settings the README recommends for production: fixed and pre-touched.
+heap=${ACCELTEL_BENCH_HEAP:-16g}
+exec java -Xms$heap -Xmx$heap -XX:+AlwaysPreTouch -XX:+UseG1GC -cp "$jar" io.acceltel.bench.QueryCompare "$@"
