@@ -14,7 +14,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 await() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "not ready: $1" >&2; exit 1; }
 
 pa=$(free_port); pp=$(free_port); pv=$(free_port)
-java -Xmx4g -jar "$root/launcher/target/acceltel.jar" aggregator --data-dir="$work/acceltel" \
+java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -jar "$root/launcher/target/acceltel.jar" aggregator --data-dir="$work/acceltel" \
   --listen="127.0.0.1:$pa" >"$work/acceltel.log" 2>&1 & pids+=($!)
 echo "global: {}" >"$work/prometheus.yml"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
