@@ -226,11 +226,7 @@ public final class AggrIterator {
     int riceK = 0;
     long m = 0;
     if (kind == ChunkFormat.COLUMN_DECIMAL) {
-      int sc = header.u8();
-      if (sc >= ChunkFormat.POW10.length) {
-        throw new CorruptChunkException("decimal scale " + sc + " out of range");
-      }
-      scale = ChunkFormat.POW10[sc];
+      scale = ChunkFormat.readScale(header);
       riceK = header.u8();
       m = header.varint();
     } else if (kind != ChunkFormat.COLUMN_XOR) {

@@ -20,6 +20,15 @@ final class ChunkFormat {
 
   static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
+  /** Reads a decimal header's scale byte ({@code v = m / 10^scale}) and returns {@code 10^scale}. */
+  static double readScale(ByteSource header) {
+    int s = header.u8();
+    if (s >= POW10.length) {
+      throw new CorruptChunkException("decimal scale " + s + " out of range");
+    }
+    return POW10[s];
+  }
+
   /**
    * A chunk as an appender holds it: flags 0, the sample count, the first timestamp, then the appender's bits.
    * {@code bitLen} is clamped to the words given, because a reader on another thread may see a longer length

@@ -44,11 +44,7 @@ public final class ChunkIterator {
       delta = header.uvarint();
     }
     if (decimal) {
-      int s = header.u8();
-      if (s >= ChunkFormat.POW10.length) {
-        throw new CorruptChunkException("decimal scale " + s + " out of range");
-      }
-      scale = ChunkFormat.POW10[s];
+      scale = ChunkFormat.readScale(header);
       riceK = header.u8();
       m = header.varint();
     }
