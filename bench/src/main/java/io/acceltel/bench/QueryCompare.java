@@ -41,7 +41,8 @@ import org.xerial.snappy.Snappy;
  * </pre>
  *
  * Prints, per query, window and server, the median and 95th percentile of end-to-end HTTP latency over
- * {@code --runs} runs after two warm-up runs, and the series and points returned; writes the same table to
+ * {@code --runs} runs after {@code --warmups} warm-up runs (10), and the series and points returned; writes the same
+ * table to
  * {@code bench/target/query-compare.md}. Each server runs as its own process (the aggregator in this JVM); run on a
  * quiet machine and record the machine in docs/benchmarks.md.
  */
@@ -54,6 +55,7 @@ public final class QueryCompare {
   private final int days;
   private final long longIntervalMillis;
   private final int runs;
+  private final int warmups;
   private final Path dir;
 
   private QueryCompare(Map<String, String> options) {
@@ -64,6 +66,9 @@ public final class QueryCompare {
     this.longIntervalMillis = io.acceltel.aggregator.api.ApiParams.parseDuration(
         options.getOrDefault("long-interval", "1s"));
     this.runs = Integer.parseInt(options.getOrDefault("runs", "10"));
+    // A server in service answers from warm code; a JVM needs more than a couple of runs of a query to get there
+    // (its JIT compiles the hot paths after hundreds of calls), so every server gets the same warm-up runs.
+    this.warmups = Integer.parseInt(options.getOrDefault("warmups", "10"));
     this.dir = Path.of(options.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/acceltel-query-compare"));
   }
 
@@ -72,7 +77,7 @@ public final class QueryCompare {
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
         System.err.println("usage: QueryCompare [--gpus=1000] [--gpus-per-node=8] [--days=7] [--long-interval=1s] "
-            + "[--runs=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
+            + "[--runs=10] [--warmups=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics]");
         System.exit(2);
       }
@@ -295,9 +300,9 @@ public final class QueryCompare {
     List<Window> windows = List.of(new Window("1h @ 15s", end - 3_600_000, 15_000, "1m"),
         new Window(days + "d @ 10m", end - days * 86_400_000L + 3_600_000, 600_000, "40m"));
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-        "%d GPUs, last hour at 1 s, %d days at %s; %d runs after 2 warm-ups; end-to-end HTTP latency%n%n"
+        "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups; end-to-end HTTP latency%n%n"
             + "| query | window | server | p50 ms | p95 ms | series | points |%n|---|---|---|---|---|---|---|%n",
-        gpus, days, Duration.ofMillis(longIntervalMillis), runs));
+        gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups));
     for (String[] q : DashboardDataset.QUERIES) {
       for (Window w : windows) {
         String form = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8)
@@ -322,7 +327,7 @@ public final class QueryCompare {
   private String row(String query, String window, String server, String url, String form) throws Exception {
     long[] nanos = new long[runs];
     String body = "";
-    for (int i = -2; i < runs; i++) {
+    for (int i = -warmups; i < runs; i++) {
       long t0 = System.nanoTime();
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/query_range"))
           .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofMinutes(10))
