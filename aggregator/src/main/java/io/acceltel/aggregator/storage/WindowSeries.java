@@ -35,23 +35,10 @@ public final class WindowSeries implements SeriesData {
   private final int size;
   private final double finalLast;
 
-  /** Takes ownership of the arrays (all of equal length); callers must not modify them afterwards. */
-  public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, long[] counts, double[] sums,
-      double[] mins, double[] maxs, double[] lasts, double[] counters) {
-    this(labels, resolution, timestamps, new double[][] {toDoubles(counts), sums, mins, maxs, lasts, counters});
-  }
-
   /**
-   * Takes ownership of the arrays: {@code columns} in {@link WindowColumn} order, each as long as
-   * {@code timestamps} or null when not read.
-   */
-  public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, double[][] columns) {
-    this(labels, resolution, timestamps, columns, timestamps.length, lastOf(columns, timestamps.length));
-  }
-
-  /**
-   * As above, with only the first {@code size} entries of each array in use, and the newest window's last value
-   * given separately, for when the last column was not read.
+   * Takes ownership of the arrays (callers must not modify them afterwards): {@code columns} in
+   * {@link WindowColumn} order, each null when not read, and of them only the first {@code size} entries are used.
+   * {@code finalLast} is the newest window's last value, given separately for when the last column was not read.
    */
   public WindowSeries(Labels labels, Resolution resolution, long[] timestamps, double[][] columns, int size,
       double finalLast) {
@@ -67,25 +54,12 @@ public final class WindowSeries implements SeriesData {
     this.finalLast = finalLast;
   }
 
-  private static double lastOf(double[][] columns, int size) {
-    double[] last = columns[WindowColumn.LAST.chunkColumn()];
-    return last == null || size == 0 ? Double.NaN : last[size - 1];
-  }
-
   /**
    * The newest window's last value, read even when the last column was not: raw samples after that window continue
    * its running counter from it. NaN when there is no window.
    */
   public double finalLast() {
     return finalLast;
-  }
-
-  private static double[] toDoubles(long[] v) {
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = v[i];
-    }
-    return d;
   }
 
   @Override

@@ -75,7 +75,7 @@ final class Evaluator {
    * two equal subexpressions are still two places in the query).
    */
   GroupIndex groupIndex(Object node, UnaryOperator<Labels> key) {
-    return groupIndexes.computeIfAbsent(node, k -> new GroupIndex(memo("grouping", node, key)));
+    return groupIndexes.computeIfAbsent(node, k -> new GroupIndex(memo("grouping", node, key)::apply));
   }
 
   LabelMemo memo(String purpose, Object node, UnaryOperator<Labels> f) {
@@ -167,7 +167,7 @@ final class Evaluator {
   List<Series> evalSeries(Expr e) {
     // Output series by first appearance; a step's samples usually come in the previous step's order, which the
     // index checks by identity before hashing the labels.
-    GroupIndex index = new GroupIndex(new LabelMemo(UnaryOperator.identity()));
+    GroupIndex index = new GroupIndex(UnaryOperator.identity());
     List<SeriesBuilder> out = new ArrayList<>();
     setRoot(e);
     // A bare selector's points are already counted by the selector: its result is its own matrix.

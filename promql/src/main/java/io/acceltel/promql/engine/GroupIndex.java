@@ -6,13 +6,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Numbers the groups of one aggregation densely, once per evaluator, and finds an input series' group cheaply at
  * every step. The input of a range query arrives in the same order step after step (selectors and window
  * functions hand out one {@link Labels} instance per series), so the group found for position {@code i} at the
- * previous step is checked first by identity; only a miss computes the grouping key (through a {@link LabelMemo})
- * and looks it up by value.
+ * previous step is checked first by identity; only a miss computes the grouping key and looks it up by value.
  *
  * <pre>{@code
  * GroupIndex index = ev.groupIndex(aggregateExpr, keyFunction);
@@ -21,13 +21,14 @@ import java.util.Map;
  * }</pre>
  */
 final class GroupIndex {
-  private final LabelMemo keys;
+  private final UnaryOperator<Labels> keys;
   private final Map<Labels, Integer> byKey = new HashMap<>();
   private final List<Labels> groups = new ArrayList<>();
   private Labels[] lastInput = new Labels[0];
   private int[] lastGroup = new int[0];
 
-  GroupIndex(LabelMemo keys) {
+  /** {@code keys} maps an input label set to its group's labels; it runs only when the position check misses. */
+  GroupIndex(UnaryOperator<Labels> keys) {
     this.keys = keys;
   }
 

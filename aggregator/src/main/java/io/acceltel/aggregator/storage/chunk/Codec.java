@@ -84,10 +84,6 @@ final class Codec {
     }
   }
 
-  static long readRice(BitReader r, int k) {
-    return r.readRice(k);
-  }
-
   static int riceBits(long z, int k) {
     long q = z >>> k;
     return q < RICE_ESCAPE ? (int) q + 1 + k : RICE_ESCAPE + 64;

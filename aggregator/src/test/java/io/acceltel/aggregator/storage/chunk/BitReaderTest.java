@@ -70,6 +70,43 @@ class BitReaderTest {
   }
 
   @Test
+  void riceCodesReadBackForEveryParameterIncludingEscapesAndTheStreamsEnd() {
+    Random random = new Random(23);
+    for (int round = 0; round < 300; round++) {
+      int k = random.nextInt(63);
+      int n = 1 + random.nextInt(200);
+      long[] z = new long[n];
+      BitWriter w = new BitWriter(4);
+      w.writeBits(random.nextLong(), random.nextInt(64) + 1); // a random offset before the codes
+      for (int i = 0; i < n; i++) {
+        // Mostly short quotients (the fast path), some at or past the escape, some huge values.
+        long q = random.nextInt(10) == 0 ? Codec.RICE_ESCAPE - 2 + random.nextInt(5) : random.nextInt(4);
+        long low = k == 0 ? 0 : random.nextLong() >>> (64 - k);
+        z[i] = random.nextInt(50) == 0 ? random.nextLong() : (q << k) | low;
+        if (q << k >>> k != q) {
+          z[i] = low; // q << k overflowed: keep the code representable
+        }
+        Codec.writeRice(w, z[i], k);
+      }
+      byte[] bytes = w.toBytes();
+      BitReader r = new BitReader();
+      r.reset(bytes, 0, bytes.length);
+      r.readBits(Math.max(1, w.bitLength() - totalRiceBits(z, k)));
+      for (int i = 0; i < n; i++) {
+        assertThat(r.readRice(k)).as("code %d with k=%d", i, k).isEqualTo(z[i]);
+      }
+    }
+  }
+
+  private static int totalRiceBits(long[] z, int k) {
+    int bits = 0;
+    for (long v : z) {
+      bits += Codec.riceBits(v, k);
+    }
+    return bits;
+  }
+
+  @Test
   void aTruncatedStreamIsACorruptChunkNotGarbage() {
     BitWriter w = new BitWriter(2);
     w.writeBits(0x1234_5678_9abcL, 48);
