@@ -80,7 +80,7 @@ public final class Aggregator implements AutoCloseable {
     Storage storage = Storage.open(settings.dataDir(), settings.storage());
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestStats stats = new IngestStats(registry);
-    SampleWriter writer = new SampleWriter(storage.appender(), stats, new StreamingAggregator(rules));
+    SampleWriter writer = new SampleWriter(storage, stats, new StreamingAggregator(rules));
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(
         new KafkaIngest.Settings(bootstrap, settings.topic(), settings.partitions(), settings.deadLetterTopic(),

@@ -68,31 +68,9 @@ public final class RemoteWriteDecoder {
   }
 
   private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException {
-    // First pass: the label fields, hashed and copied into the key in the order they appear.
-    series.reset(buf, from, to);
-    int keyLength = 0;
-    long hash = SeriesKeyCache.SEED;
-    while (series.hasMore()) {
-      int tag = series.tag();
-      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
-        int end = series.lengthDelimitedEnd();
-        int len = end - series.position();
-        if (keyBuffer.length < keyLength + len + 1) {
-          keyBuffer = Arrays.copyOf(keyBuffer, Math.max(keyBuffer.length * 2, keyLength + len + 1));
-        }
-        keyBuffer[keyLength++] = (byte) 0xFF;
-        System.arraycopy(buf, series.position(), keyBuffer, keyLength, len);
-        keyLength += len;
-        hash = SeriesKeyCache.hash(hash * 31, buf, series.position(), end);
-        series.skipTo(end);
-      } else {
-        series.skip(tag);
-      }
-    }
-    int ref = cache.get(hash, keyBuffer, 0, keyLength);
+    int ref = contiguousLabelsRef(buf, from, to);
     if (ref < 0) {
-      ref = resolver.ref(parseLabels(buf, from, to));
-      cache.put(hash, keyBuffer, 0, keyLength, ref);
+      ref = copiedLabelsRef(buf, from, to);
     }
     // Second pass: the samples.
     series.reset(buf, from, to);
@@ -126,6 +104,74 @@ public final class RemoteWriteDecoder {
         series.skip(tag);
       }
     }
+  }
+
+  /**
+   * The ref of a series whose label fields lie back to back (every sender we know writes them first): the raw bytes
+   * of those fields, tags and lengths included, are the cache key, hashed and compared where they lie. -1 when the
+   * labels are interleaved with other fields, or absent.
+   */
+  private int contiguousLabelsRef(byte[] buf, int from, int to) throws PoisonRecordException {
+    series.reset(buf, from, to);
+    int labelsStart = -1;
+    int labelsEnd = -1;
+    while (series.hasMore()) {
+      int fieldStart = series.position();
+      int tag = series.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        if (labelsStart >= 0 && labelsEnd != fieldStart) {
+          return -1;
+        }
+        if (labelsStart < 0) {
+          labelsStart = fieldStart;
+        }
+        labelsEnd = series.lengthDelimitedEnd();
+        series.skipTo(labelsEnd);
+      } else {
+        series.skip(tag);
+      }
+    }
+    if (labelsStart < 0) {
+      return -1;
+    }
+    // The key starts with the label field's tag (0x0A), the copied form with 0xFF: the two kinds never collide.
+    long hash = SeriesKeyCache.hash(SeriesKeyCache.SEED, buf, labelsStart, labelsEnd);
+    int ref = cache.get(hash, buf, labelsStart, labelsEnd);
+    if (ref < 0) {
+      ref = resolver.ref(parseLabels(buf, from, to));
+      cache.put(hash, buf, labelsStart, labelsEnd, ref);
+    }
+    return ref;
+  }
+
+  /** The ref of any series: its label fields' payloads, each after a 0xFF, copied into one key. */
+  private int copiedLabelsRef(byte[] buf, int from, int to) throws PoisonRecordException {
+    series.reset(buf, from, to);
+    int keyLength = 0;
+    long hash = SeriesKeyCache.SEED;
+    while (series.hasMore()) {
+      int tag = series.tag();
+      if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
+        int end = series.lengthDelimitedEnd();
+        int len = end - series.position();
+        if (keyBuffer.length < keyLength + len + 1) {
+          keyBuffer = Arrays.copyOf(keyBuffer, Math.max(keyBuffer.length * 2, keyLength + len + 1));
+        }
+        keyBuffer[keyLength++] = (byte) 0xFF;
+        System.arraycopy(buf, series.position(), keyBuffer, keyLength, len);
+        keyLength += len;
+        hash = SeriesKeyCache.hash(hash * 31, buf, series.position(), end);
+        series.skipTo(end);
+      } else {
+        series.skip(tag);
+      }
+    }
+    int ref = cache.get(hash, keyBuffer, 0, keyLength);
+    if (ref < 0) {
+      ref = resolver.ref(parseLabels(buf, from, to));
+      cache.put(hash, keyBuffer, 0, keyLength, ref);
+    }
+    return ref;
   }
 
   private Labels parseLabels(byte[] buf, int from, int to) throws PoisonRecordException {

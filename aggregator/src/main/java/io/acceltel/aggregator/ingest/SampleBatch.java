@@ -12,6 +12,10 @@ public final class SampleBatch {
   private double[] values = new double[1024];
   private int size;
   private int skipped;
+  // Scratch for SampleWriter: positions grouped by stripe, and which positions were appended.
+  private int[] order = new int[1024];
+  private int[] stripeStart = new int[2];
+  private boolean[] fresh = new boolean[1024];
 
   /** Adds one sample, as a decoder does; public for writers of samples that do not come from a decoder. */
   public void append(int ref, long timestampMillis, double value) {
@@ -59,5 +63,55 @@ public final class SampleBatch {
 
   public double value(int i) {
     return values[i];
+  }
+
+  /**
+   * Groups the positions by stripe ({@code ref & (stripes - 1)}, stripes a power of two), keeping batch order
+   * within a stripe: stripe {@code s} is {@code order[stripeStart(s)]} up to {@code stripeStart(s + 1)}.
+   */
+  void groupByStripe(int stripes) {
+    if (order.length < size) {
+      order = new int[refs.length];
+      fresh = new boolean[refs.length];
+    }
+    if (stripeStart.length != stripes + 1) {
+      stripeStart = new int[stripes + 1];
+    }
+    if (stripes == 1) {
+      stripeStart[1] = size;
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      return;
+    }
+    Arrays.fill(stripeStart, 0);
+    int mask = stripes - 1;
+    for (int i = 0; i < size; i++) {
+      stripeStart[(refs[i] & mask) + 1]++;
+    }
+    for (int s = 0; s < stripes; s++) {
+      stripeStart[s + 1] += stripeStart[s];
+    }
+    int[] next = Arrays.copyOf(stripeStart, stripes);
+    for (int i = 0; i < size; i++) {
+      order[next[refs[i] & mask]++] = i;
+    }
+  }
+
+  int stripeStart(int stripe) {
+    return stripeStart[stripe];
+  }
+
+  int position(int k) {
+    return order[k];
+  }
+
+  /** Whether the sample at a position was appended (set by the writer, for the streaming aggregation). */
+  boolean fresh(int i) {
+    return fresh[i];
+  }
+
+  void fresh(int i, boolean appended) {
+    fresh[i] = appended;
   }
 }

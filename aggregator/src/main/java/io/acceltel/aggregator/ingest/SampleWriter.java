@@ -3,116 +3,229 @@ package io.acceltel.aggregator.ingest;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.AppendResult;
 import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.model.series.Labels;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one way samples enter storage. Storage takes a single writer at a time, and both the Kafka consumer and the
- * remote_write handler write, so every batch is decoded and appended under one lock (the decoders resolve new
- * series through the appender too).
+ * The one way samples enter storage, from the Kafka consumer and the remote_write handler alike. Series are striped
+ * over locks by ref, each stripe with its own storage lane, so concurrent requests append in parallel as long as
+ * they touch different stripes; a series is only ever appended under its stripe's lock. New series are created
+ * under a registry lock, and the checkpoint takes every lock ({@link #exclusively}).
+ *
+ * <p>Lock order, so that nothing deadlocks: registry, then stripes in index order, then the streaming aggregation
+ * lock. A thread holding a stripe takes no other lock; only the checkpoint holds several stripes.
  */
 public final class SampleWriter {
-  private final Appender appender;
+  private final Appender registry;
+  private final Appender[] lanes;
+  private final ReentrantLock[] stripeLocks;
+  private final ReentrantLock registryLock = new ReentrantLock();
+  private final ReentrantLock aggregationLock = new ReentrantLock();
   private final IngestStats stats;
   private final StreamingAggregator aggregations;
-  private final StreamingAggregator.Output appendOutput;
-  private final ReentrantLock lock = new ReentrantLock();
 
+  /** One stripe: every append through {@code appender}, one batch at a time. */
   public SampleWriter(Appender appender, IngestStats stats) {
     this(appender, stats, new StreamingAggregator(List.of()));
   }
 
-  /** With streaming aggregation rules, whose outputs are appended as ordinary series. */
+  /** One stripe, with streaming aggregation rules whose outputs are appended as ordinary series. */
   public SampleWriter(Appender appender, IngestStats stats, StreamingAggregator aggregations) {
-    this.appender = appender;
+    this(appender, new Appender[] {appender}, stats, aggregations);
+  }
+
+  /** Striped over the storage's lanes: {@link #stripesFor} the cores of this machine. */
+  public SampleWriter(Storage storage, IngestStats stats, StreamingAggregator aggregations) {
+    this(storage.appender(), lanes(storage, stripesFor(Runtime.getRuntime().availableProcessors())), stats,
+        aggregations);
+  }
+
+  private SampleWriter(Appender registry, Appender[] lanes, IngestStats stats, StreamingAggregator aggregations) {
+    if (Integer.bitCount(lanes.length) != 1 || lanes.length > 64) {
+      throw new IllegalArgumentException("stripes must be a power of two up to 64, not " + lanes.length);
+    }
+    this.registry = registry;
+    this.lanes = lanes;
+    this.stripeLocks = new ReentrantLock[lanes.length];
+    for (int i = 0; i < lanes.length; i++) {
+      stripeLocks[i] = new ReentrantLock();
+    }
     this.stats = stats;
     this.aggregations = aggregations;
-    this.appendOutput = (labels, t, v) -> {
-      if (appender.append(appender.ref(labels), t, v) == AppendResult.APPENDED) {
-        stats.appended("aggregation_rules", 1);
-      }
-    };
   }
 
-  /**
-   * The resolver decoders use. It takes the write lock itself (it is reentrant), so a decoder may run outside the
-   * lock and only a series seen for the first time waits for it: see {@link #appendDecoded}.
-   */
+  /** Four stripes per core, so that writers on different cores rarely want the same one. */
+  static int stripesFor(int cores) {
+    return Math.min(64, Integer.highestOneBit(Math.max(1, cores) * 4 - 1) << 1);
+  }
+
+  private static Appender[] lanes(Storage storage, int n) {
+    Appender[] lanes = new Appender[n];
+    for (int i = 0; i < n; i++) {
+      lanes[i] = storage.newLane();
+    }
+    return lanes;
+  }
+
+  /** The resolver decoders use: creates new series under the registry lock and binds them to the rules. */
   public SeriesResolver resolver() {
-    return labels -> {
-      lock.lock();
-      try {
-        int ref = appender.ref(labels);
-        aggregations.bind(ref, labels);
-        return ref;
-      } finally {
-        lock.unlock();
-      }
-    };
+    return this::resolve;
   }
 
-  /** Work done under the write lock: decode a payload and return its samples. */
+  private int resolve(Labels labels) {
+    registryLock.lock();
+    try {
+      int ref = registry.ref(labels);
+      if (!aggregations.isEmpty()) {
+        aggregationLock.lock();
+        try {
+          aggregations.bind(ref, labels);
+        } finally {
+          aggregationLock.unlock();
+        }
+      }
+      return ref;
+    } finally {
+      registryLock.unlock();
+    }
+  }
+
+  /** Decodes a payload, resolving series with {@link #resolver()}. */
   @FunctionalInterface
   public interface Decode {
     void into(SampleBatch batch) throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException;
   }
 
-  /** Decodes and appends one record or request under the lock; nothing is appended if decoding refuses it. */
+  /**
+   * Decodes a record or request whole into the batch (cleared first), then appends it; nothing is appended if
+   * decoding refuses it.
+   */
   public AppendOutcome write(String source, SampleBatch batch, Decode decode)
       throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
-    lock.lock();
+    batch.clear();
+    decode.into(batch);
+    return appendDecoded(source, batch);
+  }
+
+  /**
+   * Appends a decoded batch. Its samples are grouped by stripe; stripes free now are appended first and busy ones
+   * after, so two writers mostly work side by side instead of queueing on the same lock.
+   */
+  public AppendOutcome appendDecoded(String source, SampleBatch batch) {
+    int stripes = lanes.length;
+    batch.groupByStripe(stripes);
+    Tally tally = new Tally();
+    long pending = 0;
+    for (int s = 0; s < stripes; s++) {
+      if (batch.stripeStart(s) < batch.stripeStart(s + 1)) {
+        pending |= 1L << s;
+      }
+    }
+    int first = (int) (Thread.currentThread().getId() & (stripes - 1));
+    for (int k = 0; k < stripes && pending != 0; k++) {
+      int s = (first + k) & (stripes - 1);
+      if ((pending & (1L << s)) != 0 && stripeLocks[s].tryLock()) {
+        appendStripe(s, batch, tally);
+        pending &= ~(1L << s);
+      }
+    }
+    while (pending != 0) {
+      int s = Long.numberOfTrailingZeros(pending);
+      stripeLocks[s].lock();
+      appendStripe(s, batch, tally);
+      pending &= ~(1L << s);
+    }
+    if (!aggregations.isEmpty() && tally.appended > 0) {
+      aggregate(batch);
+    }
+    stats.appended(source, tally.appended);
+    stats.dropped(source, "duplicate_or_out_of_order", tally.duplicates);
+    stats.dropped(source, "too_old", tally.tooOld);
+    stats.skipped(source, batch.skipped());
+    return new AppendOutcome(tally.appended, tally.duplicates + tally.tooOld);
+  }
+
+  /** Appends a stripe's samples of the batch; the caller holds the stripe's lock, released here. */
+  private void appendStripe(int s, SampleBatch batch, Tally tally) {
     try {
-      decode.into(batch);
-      return appendLocked(source, batch);
+      Appender lane = lanes[s];
+      int to = batch.stripeStart(s + 1);
+      for (int k = batch.stripeStart(s); k < to; k++) {
+        int i = batch.position(k);
+        AppendResult r = lane.append(batch.ref(i), batch.timestamp(i), batch.value(i));
+        batch.fresh(i, r == AppendResult.APPENDED);
+        switch (r) {
+          case APPENDED -> tally.appended++;
+          case DUPLICATE_OR_OUT_OF_ORDER -> tally.duplicates++;
+          case TOO_OLD -> tally.tooOld++;
+        }
+      }
     } finally {
-      lock.unlock();
+      stripeLocks[s].unlock();
     }
   }
 
   /**
-   * Appends a batch that was decoded outside the lock (with {@link #resolver()}), so concurrent requests decode in
-   * parallel and only the appends are serialized.
+   * Feeds the freshly appended samples to the streaming aggregation in batch order, then appends the windows that
+   * closed, each under its own stripe.
    */
-  public AppendOutcome appendDecoded(String source, SampleBatch batch) {
-    lock.lock();
+  private void aggregate(SampleBatch batch) {
+    List<Emitted> outputs = new ArrayList<>();
+    aggregationLock.lock();
     try {
-      return appendLocked(source, batch);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private AppendOutcome appendLocked(String source, SampleBatch batch) {
-    int appended = 0;
-    int duplicates = 0;
-    int tooOld = 0;
-    for (int i = 0; i < batch.size(); i++) {
-      AppendResult r = appender.append(batch.ref(i), batch.timestamp(i), batch.value(i));
-      switch (r) {
-        case APPENDED -> {
-          appended++;
-          aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i), appendOutput);
+      for (int i = 0; i < batch.size(); i++) {
+        if (batch.fresh(i)) {
+          aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i),
+              (labels, t, v) -> outputs.add(new Emitted(labels, t, v)));
         }
-        case DUPLICATE_OR_OUT_OF_ORDER -> duplicates++;
-        case TOO_OLD -> tooOld++;
+      }
+    } finally {
+      aggregationLock.unlock();
+    }
+    int appended = 0;
+    for (Emitted out : outputs) {
+      int ref = resolve(out.labels());
+      int s = ref & (lanes.length - 1);
+      stripeLocks[s].lock();
+      try {
+        if (lanes[s].append(ref, out.timestamp(), out.value()) == AppendResult.APPENDED) {
+          appended++;
+        }
+      } finally {
+        stripeLocks[s].unlock();
       }
     }
-    stats.appended(source, appended);
-    stats.dropped(source, "duplicate_or_out_of_order", duplicates);
-    stats.dropped(source, "too_old", tooOld);
-    stats.skipped(source, batch.skipped());
-    return new AppendOutcome(appended, duplicates + tooOld);
+    stats.appended("aggregation_rules", appended);
   }
 
-  /** Runs work that must not interleave with appends (the checkpoint). */
+  /** Runs work that must not interleave with appends or new series (the checkpoint). */
   public void exclusively(Runnable work) {
-    lock.lock();
+    registryLock.lock();
+    int locked = 0;
     try {
+      for (ReentrantLock stripe : stripeLocks) {
+        stripe.lock();
+        locked++;
+      }
       work.run();
     } finally {
-      lock.unlock();
+      for (int i = locked - 1; i >= 0; i--) {
+        stripeLocks[i].unlock();
+      }
+      registryLock.unlock();
     }
   }
+
+  private static final class Tally {
+    int appended;
+    int duplicates;
+    int tooOld;
+  }
+
+  private record Emitted(Labels labels, long timestamp, double value) {}
 
   /** How many samples of a batch were stored and how many dropped. */
   public record AppendOutcome(int appended, int dropped) {}

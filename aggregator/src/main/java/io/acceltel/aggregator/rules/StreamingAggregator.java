@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
  * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
- * Not thread-safe: called under the ingest write lock.
+ * Not thread-safe: SampleWriter calls it under its aggregation lock.
  */
 public final class StreamingAggregator {
   /** Receives an output sample; the caller appends it to storage like any other sample. */

@@ -3,8 +3,8 @@ package io.acceltel.aggregator.storage;
 import io.acceltel.model.series.Labels;
 
 /**
- * Writes samples. One thread only (the ingest's), which must also be the thread that calls
- * {@link Storage#checkpoint}; queries run concurrently from other threads.
+ * Writes samples. One thread at a time, and never during {@link Storage#checkpoint}; queries run concurrently from
+ * other threads. Parallel writers each take a {@link Storage#newLane()} and keep to their own series.
  *
  * <pre>{@code
  * Appender app = storage.appender();

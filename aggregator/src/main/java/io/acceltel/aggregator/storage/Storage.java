@@ -43,8 +43,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * }
  * }</pre>
  *
- * <p>Threads: one writer thread calls {@link #appender()}'s methods and {@link #checkpoint}; any number of threads
- * query. Consistency: a checkpoint first writes new blocks (not yet referenced), then the checkpoint file listing
+ * <p>Threads: one writer at a time calls {@link #appender()}'s methods and {@link #checkpoint}, or several
+ * {@link #newLane() lanes} append in parallel to disjoint series with the checkpoint excluded; any number of
+ * threads query. Consistency: a checkpoint first writes new blocks (not yet referenced), then the checkpoint file listing
  * them (the commit point), then, under a short write lock that queries also take while collecting head chunks,
  * swaps the block set and drops the head chunks now in blocks. Queries never see data twice or miss it.
  */
@@ -144,6 +145,16 @@ public final class Storage implements AutoCloseable {
   /** The appender; use it from one thread only (the same that calls {@link #checkpoint}). */
   public Appender appender() {
     return head;
+  }
+
+  /**
+   * An appender for one of several writers running in parallel. Lanes may append at the same time provided no two
+   * of them append to the same series at once and none appends during {@link #checkpoint}: callers stripe series
+   * over locks and take them all for the checkpoint. Series are still created through {@link #appender()}'s
+   * {@code ref}, by one thread at a time.
+   */
+  public Appender newLane() {
+    return head.newLane();
   }
 
   /** A thread-safe querier over the whole storage. */

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rules computed at ingest equal the same aggregation computed from the raw samples. */
@@ -32,8 +34,10 @@ class StreamingAggregatorTest {
     return 100 * (device + 1) + s;
   }
 
-  @Test
-  void windowsPerGroupEqualTheRawComputation(@TempDir Path dir) throws Exception {
+  /** Both writers: one stripe, and striped over the storage's lanes as the aggregator runs it. */
+  @ParameterizedTest(name = "striped={0}")
+  @ValueSource(booleans = {false, true})
+  void windowsPerGroupEqualTheRawComputation(boolean striped, @TempDir Path dir) throws Exception {
     List<AggregationRule> rules = List.of(
         new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
             List.of("job_name"), Duration.ofSeconds(10)),
@@ -44,8 +48,9 @@ class StreamingAggregatorTest {
         new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
             List.of("job_name"), Duration.ofSeconds(10)));
     try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
-      SampleWriter writer = new SampleWriter(storage.appender(), new IngestStats(new PrometheusRegistry()),
-          new StreamingAggregator(rules));
+      IngestStats stats = new IngestStats(new PrometheusRegistry());
+      SampleWriter writer = striped ? new SampleWriter(storage, stats, new StreamingAggregator(rules))
+          : new SampleWriter(storage.appender(), stats, new StreamingAggregator(rules));
       SampleBatch batch = new SampleBatch();
       // 3 GPUs of job a, 1 of job b, 45 seconds. A window closes once samples a full interval past its end have
       // arrived: [0,10) [10,20) [20,30) close; [30,40) stays open.

@@ -15,11 +15,18 @@ package io.acceltel.aggregator.storage.chunk;
  */
 public final class AggrAppender {
   private final BitWriter bits;
-  private final XorColumn sum = new XorColumn();
-  private final XorColumn min = new XorColumn();
-  private final XorColumn max = new XorColumn();
-  private final XorColumn last = new XorColumn();
-  private final XorColumn counter = new XorColumn();
+  // The five XOR columns' state (previous bits, zero window) in fields: a window point touches this object and the
+  // bit buffer only, not one more object per column, which matters with hundreds of thousands of open chunks.
+  private long sumBits;
+  private long minBits;
+  private long maxBits;
+  private long lastBits;
+  private long counterBits;
+  private int sumWindow;
+  private int minWindow;
+  private int maxWindow;
+  private int lastWindow;
+  private int counterWindow;
   private long firstTime;
   private long lastTime;
   private long lastDelta;
@@ -45,25 +52,36 @@ public final class AggrAppender {
 
   /** Appends one window point; the caller guarantees {@code t > lastTime()} and {@code count >= 1}. */
   public void append(long t, long n, double s, double mn, double mx, double l, double c) {
+    long sb = Double.doubleToRawLongBits(s);
+    long mnb = Double.doubleToRawLongBits(mn);
+    long mxb = Double.doubleToRawLongBits(mx);
+    long lb = Double.doubleToRawLongBits(l);
+    long cb = Double.doubleToRawLongBits(c);
     if (count == 0) { // writer's own field: a plain read is current
       firstTime = t;
       bits.writeBits(n, 32);
-      sum.writeFirst(bits, s);
-      min.writeFirst(bits, mn);
-      max.writeFirst(bits, mx);
-      last.writeFirst(bits, l);
-      counter.writeFirst(bits, c);
+      bits.writeBits(sb, 64);
+      bits.writeBits(mnb, 64);
+      bits.writeBits(mxb, 64);
+      bits.writeBits(lb, 64);
+      bits.writeBits(cb, 64);
+      sumWindow = minWindow = maxWindow = lastWindow = counterWindow = XorColumn.NO_WINDOW;
     } else {
       long delta = t - lastTime;
       Codec.writeDod(bits, delta - lastDelta);
       lastDelta = delta;
       Codec.writeRice(bits, Codec.zigzag(n - lastCount), 0);
-      sum.write(bits, s);
-      min.write(bits, mn);
-      max.write(bits, mx);
-      last.write(bits, l);
-      counter.write(bits, c);
+      sumWindow = XorColumn.write(bits, sumBits, sumWindow, sb);
+      minWindow = XorColumn.write(bits, minBits, minWindow, mnb);
+      maxWindow = XorColumn.write(bits, maxBits, maxWindow, mxb);
+      lastWindow = XorColumn.write(bits, lastBits, lastWindow, lb);
+      counterWindow = XorColumn.write(bits, counterBits, counterWindow, cb);
     }
+    sumBits = sb;
+    minBits = mnb;
+    maxBits = mxb;
+    lastBits = lb;
+    counterBits = cb;
     LAST_TIME.setOpaque(this, t);
     lastCount = n;
     COUNT.setRelease(this, count + 1); // after the bits: publishes them to snapshot()

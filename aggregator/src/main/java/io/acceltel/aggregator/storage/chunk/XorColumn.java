@@ -13,41 +13,61 @@ package io.acceltel.aggregator.storage.chunk;
  * }</pre>
  */
 public final class XorColumn {
+  /** No leading/trailing-zero window yet: the next value that differs writes its own. */
+  static final int NO_WINDOW = -1;
+
   private long prev;
-  private int leading = -1;
-  private int trailing;
+  private int window = NO_WINDOW;
 
   public void writeFirst(BitWriter w, double v) {
     prev = Double.doubleToRawLongBits(v);
-    leading = -1;
+    window = NO_WINDOW;
     w.writeBits(prev, 64);
   }
 
   public void write(BitWriter w, double v) {
     long bits = Double.doubleToRawLongBits(v);
-    long x = bits ^ prev;
+    window = write(w, prev, window, bits);
     prev = bits;
+  }
+
+  /**
+   * Writes the value {@code bits} after one whose bits were {@code prev}, under {@code window} ({@code leading << 8
+   * | trailing}, or {@link #NO_WINDOW}); returns the window after it. The state is two primitives, so a writer of
+   * several columns keeps them in its own fields rather than one object per column.
+   */
+  static int write(BitWriter w, long prev, int window, long bits) {
+    long x = bits ^ prev;
     if (x == 0) {
       w.writeBit(false);
-      return;
+      return window;
     }
-    int lead = Long.numberOfLeadingZeros(x);
+    int lead = Math.min(Long.numberOfLeadingZeros(x), 31); // five bits hold at most 31
     int trail = Long.numberOfTrailingZeros(x);
-    if (lead > 31) {
-      lead = 31; // five bits hold at most 31
+    if (window != NO_WINDOW) {
+      int leading = window >>> 8;
+      int trailing = window & 0xFF;
+      if (lead >= leading && trail >= trailing) {
+        int sig = 64 - leading - trailing;
+        if (sig <= 62) {
+          w.writeBits((0b10L << sig) | (x >>> trailing), sig + 2);
+        } else {
+          w.writeBits(0b10, 2);
+          w.writeBits(x >>> trailing, sig);
+        }
+        return window;
+      }
     }
-    if (leading >= 0 && lead >= leading && trail >= trailing) {
-      int sig = 64 - leading - trailing;
-      w.writeBits(0b10, 2);
-      w.writeBits(x >>> trailing, sig);
+    int sig = 64 - lead - trail;
+    // 2 control bits + 5 + 6 = 13 bits of header, written with the bits when they fit one word.
+    long header = (0b11L << 11) | ((long) lead << 6) | (sig & 63);
+    if (sig <= 51) {
+      w.writeBits((header << sig) | (x >>> trail), 13 + sig);
     } else {
-      leading = lead;
-      trailing = trail;
-      int sig = 64 - lead - trail;
-      // 2 control bits + 5 + 6 = 13 bits of header in one write.
-      w.writeBits((0b11L << 11) | ((long) lead << 6) | (sig & 63), 13);
+      w.writeBits(header, 13);
       w.writeBits(x >>> trail, sig);
     }
+    return lead << 8 | trail;
   }
 
   /** Reads a column written by {@link XorColumn}; reusable through {@link #readFirst}. */

@@ -7,7 +7,10 @@ import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.aggregator.storage.chunk.ChunkCompactor;
 import io.acceltel.aggregator.storage.chunk.TierChunkCompactor;
 import io.acceltel.model.series.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The in-memory part of the storage and its {@link Appender}: series registry, raw head chunks, and the tiers'
@@ -16,7 +19,8 @@ import java.util.List;
  * <p>Per sample, {@link #append} does: drop if {@code t <= lastT} (replay idempotency) or if the raw block for
  * {@code t} was already cut; append to the open XOR chunk; unless the value is a staleness marker, update the
  * counter's running total and each tier's window. Nothing is allocated except when a chunk is sealed (every
- * {@code chunkSamples} samples).
+ * {@code chunkSamples} samples). {@link #append} is for a single writer; parallel writers each take a
+ * {@link #newLane()} and keep to their own series.
  *
  * <pre>{@code
  * Head head = new Head(config);
@@ -33,19 +37,28 @@ public final class Head implements Appender {
   private final long[] tierRes;
   private final long[] tierBlockMillis;
   private final MemIndex index = new MemIndex();
+  /** For sealing at checkpoints, which run while no lane appends. */
   private final ChunkCompactor compactor = new ChunkCompactor();
   private final TierChunkCompactor tierCompactor = new TierChunkCompactor();
   private final List<Resolution> tiers;
+  private final Lane defaultLane = new Lane();
+  private final List<Lane> lanes = new CopyOnWriteArrayList<>(List.of(defaultLane));
 
-  /** Raw samples before this time fall into blocks already written; writer only. */
+  /** Raw samples before this time fall into blocks already written; set while no lane appends. */
   long rawMinValid = Long.MIN_VALUE;
-  /** Per tier: windows starting before this are in blocks already written; writer only. */
+  /** Per tier: windows starting before this are in blocks already written; set while no lane appends. */
   final long[] tierMinValid;
   /** Newest timestamp appended to any series: the storage's notion of "now" for block cutting and retention. */
   private volatile long maxTime = Long.MIN_VALUE;
-  // Counters read by stats() from other threads: plain fields, read racily on purpose (no fence per sample).
-  private long appended;
-  private long dropped;
+  private static final VarHandle MAX_TIME;
+
+  static {
+    try {
+      MAX_TIME = MethodHandles.lookup().findVarHandle(Head.class, "maxTime", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   public Head(StorageConfig config) {
     this.chunkSamples = config.chunkSamples();
@@ -68,37 +81,77 @@ public final class Head implements Appender {
 
   @Override
   public AppendResult append(int ref, long t, double v) {
-    MemSeries s = index.get(ref);
-    if (t <= s.lastT) {
-      dropped++;
-      return AppendResult.DUPLICATE_OR_OUT_OF_ORDER;
+    return defaultLane.append(ref, t, v);
+  }
+
+  /**
+   * A new appender that may run on another thread at the same time as this head's other appenders, provided no two
+   * of them ever append to the same series at once and none runs during a checkpoint (callers stripe series over
+   * locks, as {@code SampleWriter} does). Each lane has its own compaction scratch space and counters.
+   */
+  public Appender newLane() {
+    Lane lane = new Lane();
+    lanes.add(lane);
+    return lane;
+  }
+
+  /** One writer's appends (see the class comment for what an append does). */
+  private final class Lane implements Appender {
+    private final ChunkCompactor compactor = new ChunkCompactor();
+    private final TierChunkCompactor tierCompactor = new TierChunkCompactor();
+    // Read by stats() from other threads: plain fields, read racily on purpose (no fence per sample).
+    private long appended;
+    private long dropped;
+
+    @Override
+    public int ref(Labels labels) {
+      return Head.this.ref(labels);
     }
-    if (t < rawMinValid) {
-      dropped++;
-      return AppendResult.TOO_OLD;
-    }
-    s.lastT = t;
-    if (t > maxTime) {
-      maxTime = t; // volatile store, but only when time moves forward: about once per tick, not per sample
-    }
-    s.raw.append(t, v, chunkSamples, rawBlockMillis, compactor);
-    if (Double.doubleToRawLongBits(v) != STALE_NAN_BITS) {
-      if (!Double.isNaN(v)) {
-        double prev = s.counterPrev;
-        if (Double.isNaN(prev)) {
-          s.counterTotal = v; // first sample: the running total starts at the counter's value
-        } else {
-          s.counterTotal += v < prev ? v : v - prev; // a drop is a reset: the new value is the increase
+
+    @Override
+    public AppendResult append(int ref, long t, double v) {
+      MemSeries s = index.get(ref);
+      if (t <= s.lastT) {
+        dropped++;
+        return AppendResult.DUPLICATE_OR_OUT_OF_ORDER;
+      }
+      if (t < rawMinValid) {
+        dropped++;
+        return AppendResult.TOO_OLD;
+      }
+      s.lastT = t;
+      advanceMaxTime(t);
+      s.raw.append(t, v, chunkSamples, rawBlockMillis, compactor);
+      if (Double.doubleToRawLongBits(v) != STALE_NAN_BITS) {
+        if (!Double.isNaN(v)) {
+          double prev = s.counterPrev;
+          if (Double.isNaN(prev)) {
+            s.counterTotal = v; // first sample: the running total starts at the counter's value
+          } else {
+            s.counterTotal += v < prev ? v : v - prev; // a drop is a reset: the new value is the increase
+          }
+          s.counterPrev = v;
         }
-        s.counterPrev = v;
+        TierSeries[] ts = s.tiers;
+        for (int i = 0; i < ts.length; i++) {
+          ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i],
+              tierCompactor);
+        }
       }
-      TierSeries[] ts = s.tiers;
-      for (int i = 0; i < ts.length; i++) {
-        ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i], tierCompactor);
-      }
+      appended++;
+      return AppendResult.APPENDED;
     }
-    appended++;
-    return AppendResult.APPENDED;
+  }
+
+  /** Lanes race here, but only when time moves forward: about once per tick, not per sample. */
+  private void advanceMaxTime(long t) {
+    long cur = maxTime;
+    while (t > cur) {
+      if (MAX_TIME.compareAndSet(this, cur, t)) {
+        return;
+      }
+      cur = maxTime;
+    }
   }
 
   public MemIndex index() {
@@ -118,11 +171,19 @@ public final class Head implements Appender {
   }
 
   public long appended() {
-    return appended;
+    long n = 0;
+    for (Lane lane : lanes) {
+      n += lane.appended;
+    }
+    return n;
   }
 
   public long dropped() {
-    return dropped;
+    long n = 0;
+    for (Lane lane : lanes) {
+      n += lane.dropped;
+    }
+    return n;
   }
 
   /** The first time a resolution accepts; 0 is raw, i &gt; 0 is tier i - 1. */
@@ -206,10 +267,6 @@ public final class Head implements Appender {
         s.tiers[resIndex - 1].trimBefore(end);
       }
     }
-  }
-
-  ChunkCompactor compactor() {
-    return compactor;
   }
 
   int chunkSamples() {

@@ -1,0 +1,119 @@
+package io.acceltel.aggregator.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.model.series.Labels;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The remote_write decoder's series lookup: labels written back to back are keyed by their raw bytes, labels
+ * interleaved with samples (legal protobuf, written by no sender we know) through a copied key; both must find the
+ * same series and never mix two series up.
+ */
+class RemoteWriteDecoderTest {
+  private static final long T = 1_795_349_049_000L;
+  private final List<Labels> resolved = new ArrayList<>();
+  private final RemoteWriteDecoder decoder = new RemoteWriteDecoder(labels -> {
+    resolved.add(labels);
+    int i = resolved.indexOf(labels);
+    return i;
+  }, 600_000, 1000, 1 << 20);
+  private final SampleBatch batch = new SampleBatch();
+
+  @Test
+  void aSeriesSentTwiceIsResolvedOnceAndKeepsItsRef() throws Exception {
+    byte[] first = request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1"));
+    byte[] second = request(series(false, T + 1000, 2.5, "__name__", "gpu_power", "node", "n1"));
+    decoder.decode(first, first.length, batch);
+    int ref = batch.ref(0);
+    decoder.decode(second, second.length, batch);
+    assertThat(batch.ref(0)).isEqualTo(ref);
+    assertThat(batch.value(0)).isEqualTo(2.5);
+    assertThat(resolved).as("labels parsed only the first time").hasSize(1);
+  }
+
+  @Test
+  void labelsInterleavedWithSamplesDecodeToTheSameSeries() throws Exception {
+    byte[] contiguous = request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1"));
+    byte[] interleaved = request(series(true, T + 1000, 2.5, "__name__", "gpu_power", "node", "n1"));
+    decoder.decode(contiguous, contiguous.length, batch);
+    int ref = batch.ref(0);
+    decoder.decode(interleaved, interleaved.length, batch);
+    assertThat(batch.size()).isEqualTo(1);
+    assertThat(batch.ref(0)).isEqualTo(ref);
+    assertThat(batch.timestamp(0)).isEqualTo(T + 1000);
+    assertThat(batch.value(0)).isEqualTo(2.5);
+    decoder.decode(interleaved, interleaved.length, batch);
+    assertThat(batch.ref(0)).as("the copied key is cached too").isEqualTo(ref);
+  }
+
+  @Test
+  void seriesThatDifferInOneLabelValueGetTheirOwnRefs() throws Exception {
+    byte[] body = request(series(false, T, 1, "__name__", "gpu_power", "node", "n1"),
+        series(false, T, 2, "__name__", "gpu_power", "node", "n2"),
+        series(true, T, 3, "__name__", "gpu_power", "node", "n3"),
+        series(true, T, 4, "__name__", "gpu_power", "node", "n4"));
+    decoder.decode(body, body.length, batch);
+    decoder.decode(body, body.length, batch);
+    assertThat(batch.size()).isEqualTo(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(resolved.get(batch.ref(i)).get("node")).isEqualTo("n" + (i + 1));
+      assertThat(batch.value(i)).isEqualTo(i + 1);
+    }
+  }
+
+  /** A TimeSeries with one sample; {@code interleaved} puts the sample between the first and the other labels. */
+  private static byte[] series(boolean interleaved, long t, double v, String... nameValues) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream sample = new ByteArrayOutputStream();
+    tag(sample, 1, 1);
+    long bits = Double.doubleToRawLongBits(v);
+    for (int i = 0; i < 8; i++) {
+      sample.write((int) (bits >>> (8 * i)));
+    }
+    tag(sample, 2, 0);
+    varint(sample, t);
+    for (int i = 0; i < nameValues.length; i += 2) {
+      ByteArrayOutputStream label = new ByteArrayOutputStream();
+      bytesField(label, 1, nameValues[i].getBytes());
+      bytesField(label, 2, nameValues[i + 1].getBytes());
+      bytesField(out, 1, label.toByteArray());
+      if (interleaved && i == 0) {
+        bytesField(out, 2, sample.toByteArray());
+      }
+    }
+    if (!interleaved) {
+      bytesField(out, 2, sample.toByteArray());
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] request(byte[]... series) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] s : series) {
+      bytesField(out, 1, s);
+    }
+    return out.toByteArray();
+  }
+
+  private static void bytesField(ByteArrayOutputStream out, int field, byte[] bytes) {
+    tag(out, field, 2);
+    varint(out, bytes.length);
+    out.writeBytes(bytes);
+  }
+
+  private static void tag(ByteArrayOutputStream out, int field, int wireType) {
+    varint(out, (long) field << 3 | wireType);
+  }
+
+  private static void varint(ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+}

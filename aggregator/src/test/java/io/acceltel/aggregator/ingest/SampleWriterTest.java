@@ -1,0 +1,120 @@
+package io.acceltel.aggregator.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.aggregator.rules.StreamingAggregator;
+import io.acceltel.aggregator.storage.RawSeries;
+import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The striped writer: parallel writers and checkpoints store every sample exactly once. */
+class SampleWriterTest {
+  private static final long T0 = 1_795_349_040_000L;
+  private static final int WRITERS = 4;
+  private static final int SERIES_PER_WRITER = 50;
+  private static final int SECONDS = 200;
+
+  @Test
+  void parallelWritersAndCheckpointsKeepEverySampleExactlyOnce(@TempDir Path dir) throws Exception {
+    try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
+      SampleWriter writer = new SampleWriter(storage, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of()));
+      AtomicInteger appended = new AtomicInteger();
+      AtomicInteger dropped = new AtomicInteger();
+      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+      CountDownLatch start = new CountDownLatch(1);
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicInteger checkpoints = new AtomicInteger();
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < WRITERS; w++) {
+        int id = w;
+        writers.add(new Thread(() -> {
+          try {
+            start.await();
+            SampleBatch batch = new SampleBatch();
+            for (int s = 0; s < SECONDS; s++) {
+              int second = s;
+              SampleWriter.AppendOutcome out = writer.write("test", batch, b -> fill(writer, b, id, second));
+              appended.addAndGet(out.appended());
+              dropped.addAndGet(out.dropped());
+              if (s % 10 == 9) { // a sender's retry of a request already stored: every sample is a duplicate
+                out = writer.write("test", batch, b -> fill(writer, b, id, second));
+                appended.addAndGet(out.appended());
+                dropped.addAndGet(out.dropped());
+              }
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      Thread checkpointer = new Thread(() -> {
+        try {
+          start.await();
+          while (writing.get()) {
+            writer.exclusively(() -> {
+              try {
+                storage.checkpoint(Map.of());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+            checkpoints.incrementAndGet();
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      writers.forEach(Thread::start);
+      checkpointer.start();
+      start.countDown();
+      for (Thread t : writers) {
+        t.join();
+      }
+      writing.set(false);
+      checkpointer.join();
+
+      assertThat(failures).isEmpty();
+      assertThat(checkpoints.get()).isPositive();
+      assertThat(appended.get()).isEqualTo(WRITERS * SERIES_PER_WRITER * SECONDS);
+      assertThat(dropped.get()).isEqualTo(WRITERS * SERIES_PER_WRITER * SECONDS / 10);
+      List<RawSeries> all = storage.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "gpu_power")),
+          Long.MIN_VALUE, Long.MAX_VALUE);
+      assertThat(all).hasSize(WRITERS * SERIES_PER_WRITER);
+      for (RawSeries series : all) {
+        assertThat(series.timestamps()).hasSize(SECONDS);
+        int writerId = Integer.parseInt(series.labels().get("writer"));
+        int seriesId = Integer.parseInt(series.labels().get("series"));
+        for (int s = 0; s < SECONDS; s++) {
+          assertThat(series.timestamps()[s]).isEqualTo(T0 + s * 1000L);
+          assertThat(series.values()[s]).isEqualTo(value(writerId, seriesId, s));
+        }
+      }
+    }
+  }
+
+  private static void fill(SampleWriter writer, SampleBatch batch, int writerId, int second) {
+    for (int i = 0; i < SERIES_PER_WRITER; i++) {
+      int ref = writer.resolver().ref(Labels.of("__name__", "gpu_power", "writer", Integer.toString(writerId),
+          "series", Integer.toString(i)));
+      batch.append(ref, T0 + second * 1000L, value(writerId, i, second));
+    }
+  }
+
+  private static double value(int writerId, int seriesId, int second) {
+    return writerId * 1_000_000 + seriesId * 1000 + second;
+  }
+}
