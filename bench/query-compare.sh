@@ -17,9 +17,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 jar="$root/bench/target/benchmarks.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name '*.java' -newer "$jar" -print -quit)" ]; then
-  (cd "$root" && mvn -B -q -DskipTests install -pl bench -am)
+  (cd "$root" && mvn -B -q -DskipTests install -pl bench,launcher -am)
 fi
 cd "$root"
-# The aggregator runs in this JVM with the heap settings the README recommends for production: fixed and pre-touched.
+# The aggregator runs as its own process, like the peers, with the heap settings the README recommends for
+# production (fixed and pre-touched); this JVM only loads the data and times the queries.
 heap=${ACCELTEL_BENCH_HEAP:-16g}
-exec java -Xms$heap -Xmx$heap -XX:+AlwaysPreTouch -XX:+UseG1GC -cp "$jar" io.acceltel.bench.QueryCompare "$@"
+exec java -Xmx4g -cp "$jar" io.acceltel.bench.QueryCompare --aggregator-heap="$heap" \
+  --acceltel-jar="$root/launcher/target/acceltel.jar" "$@"

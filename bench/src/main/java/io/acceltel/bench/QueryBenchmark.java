@@ -64,6 +64,19 @@ public class QueryBenchmark {
         QueryOptions.DEFAULT, () -> false);
   }
 
+  /**
+   * All five queries in turn, as a server answers them: its JIT compiles one copy of the engine for every query
+   * shape, where {@link #lastHourAt15sStep} compiles it for one. Compare with the sum of the five single scores.
+   */
+  @Benchmark
+  public void allFiveInTurn(org.openjdk.jmh.infra.Blackhole bh) {
+    StorageQueryable data = new StorageQueryable(storage.querier());
+    for (String[] q : DashboardDataset.QUERIES) {
+      bh.consume(engine.range(data, q[1].replace("%r", "1m"), end - 3_600_000, end, 15_000, QueryOptions.DEFAULT,
+          () -> false));
+    }
+  }
+
   @TearDown(Level.Trial)
   public void close() throws Exception {
     storage.close();

@@ -78,7 +78,9 @@ public final class QueryCompare {
       if (!a.startsWith("--") || !a.contains("=")) {
         System.err.println("usage: QueryCompare [--gpus=1000] [--gpus-per-node=8] [--days=7] [--long-interval=1s] "
             + "[--runs=10] [--warmups=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
-            + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics]");
+            + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
+            + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
+            + "[--aggregator-java-opts='-XX:...'] [--only=<part of a query's name>]");
         System.exit(2);
       }
       options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -94,9 +96,7 @@ public final class QueryCompare {
     List<Target> targets = new ArrayList<>();
     String skip = options.getOrDefault("skip", "");
     try {
-      Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(fresh("aggregator"), Optional.empty())
-          .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withTimeout(Duration.ofMinutes(10))));
-      targets.add(new Target("acceltel", aggregator.url(), aggregator));
+      targets.add(startAggregator());
       if (!skip.contains("prometheus")) {
         Path tsdb = fresh("prometheus");
         targets.add(startProcess("prometheus", options.getOrDefault("prometheus", "/usr/bin/prometheus"),
@@ -124,6 +124,32 @@ public final class QueryCompare {
         }
       }
     }
+  }
+
+  /**
+   * The aggregator under test. By default it runs as its own process, as the peers do, started from the launcher
+   * jar with the heap the README recommends; {@code --aggregator=in-process} runs it inside this JVM instead.
+   */
+  private Target startAggregator() throws Exception {
+    Path data = fresh("aggregator");
+    if ("in-process".equals(options.getOrDefault("aggregator", "process"))) {
+      Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(data, Optional.empty())
+          .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withTimeout(Duration.ofMinutes(10))));
+      return new Target("acceltel", aggregator.url(), aggregator);
+    }
+    String heap = options.getOrDefault("aggregator-heap", "8g");
+    String jar = options.getOrDefault("acceltel-jar", "launcher/target/acceltel.jar");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch"));
+    String extra = options.getOrDefault("aggregator-java-opts", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+"))); // e.g. a JFR recording for profiling
+    }
+    return startProcess("acceltel", java, port -> {
+      List<String> command = new ArrayList<>(jvm);
+      command.addAll(List.of("-jar", jar, "aggregator", "--data-dir=" + data, "--listen=127.0.0.1:" + port));
+      return command;
+    }, "/readyz");
   }
 
   private Path fresh(String name) throws IOException {
@@ -301,19 +327,27 @@ public final class QueryCompare {
         new Window(days + "d @ 10m", end - days * 86_400_000L + 3_600_000, 600_000, "40m"));
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
         "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups; end-to-end HTTP latency%n%n"
-            + "| query | window | server | p50 ms | p95 ms | series | points |%n|---|---|---|---|---|---|---|%n",
+            + "| query | window | server | p50 ms | p95 ms | series | points | KB |%n|---|---|---|---|---|---|---|---|%n",
         gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups));
+    String only = options.getOrDefault("only", "");
     for (String[] q : DashboardDataset.QUERIES) {
+      if (!q[0].contains(only)) {
+        continue;
+      }
       for (Window w : windows) {
         String form = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8)
             + "&start=" + w.start() / 1000 + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
+        List<Variant> variants = new ArrayList<>();
         for (Target target : targets) {
-          table.append(row(q[0], w.name(), target.name(), target.url(), form));
+          variants.add(new Variant(target.name(), target.url(), form));
           if (target.name().equals("victoria-metrics")) {
             // VictoriaMetrics answers repeated range queries from its rollup result cache; time it without the
             // cache too, as a dashboard's first load (or any query Grafana shifts by a step) would see it.
-            table.append(row(q[0], w.name(), target.name() + " (nocache)", target.url(), form + "&nocache=1"));
+            variants.add(new Variant(target.name() + " (nocache)", target.url(), form + "&nocache=1"));
           }
+        }
+        for (String row : rows(q[0], w.name(), variants)) {
+          table.append(row);
         }
       }
     }
@@ -323,28 +357,71 @@ public final class QueryCompare {
     Files.writeString(out, table);
   }
 
-  /** Times one query on one server: a table row with the median and 95th percentile over the runs. */
-  private String row(String query, String window, String server, String url, String form) throws Exception {
-    long[] nanos = new long[runs];
-    String body = "";
+  /** One server, or one way of asking it, to time a query on. */
+  private record Variant(String server, String url, String form) {}
+
+  /**
+   * Times one query on every variant: table rows with each one's median and 95th percentile. The variants take
+   * turns run after run, so a slow spell of this VM (they come and go by tens of percent) falls on all of them.
+   */
+  private List<String> rows(String query, String window, List<Variant> variants) throws Exception {
+    long[][] nanos = new long[variants.size()][runs];
+    String[] bodies = new String[variants.size()];
+    double[] serverBefore = null;
     for (int i = -warmups; i < runs; i++) {
-      long t0 = System.nanoTime();
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/query_range"))
-          .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofMinutes(10))
-          .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-      long took = System.nanoTime() - t0;
-      body = r.statusCode() != 200 ? "error " + r.statusCode() + ": " + r.body() : r.body();
-      if (i >= 0) {
-        nanos[i] = took;
+      for (int v = 0; v < variants.size(); v++) {
+        Variant variant = variants.get(v);
+        if (i == 0 && variant.server().equals("acceltel")) {
+          serverBefore = serverSeconds(variant.url());
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(variant.url() + "/api/v1/query_range"))
+            .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofMinutes(10))
+            .POST(HttpRequest.BodyPublishers.ofString(variant.form())).build(), HttpResponse.BodyHandlers.ofString());
+        long took = System.nanoTime() - t0;
+        bodies[v] = r.statusCode() != 200 ? "error " + r.statusCode() + ": " + r.body() : r.body();
+        if (i >= 0) {
+          nanos[v][i] = took;
+        }
       }
     }
-    Arrays.sort(nanos);
-    int seriesCount = count(body, "\"metric\":");
-    int points = count(body, "],[") + seriesCount;
-    return String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %s | %d |%n", query, window, server,
-        nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) Math.ceil(runs * 0.95) - 1)] / 1e6,
-        body.startsWith("error") ? body.substring(0, Math.min(60, body.length())) : Integer.toString(seriesCount),
-        points);
+    List<String> out = new ArrayList<>();
+    for (int v = 0; v < variants.size(); v++) {
+      Variant variant = variants.get(v);
+      if (serverBefore != null && variant.server().equals("acceltel")) {
+        // The aggregator's own account (arrival to answer ready, no sending): what of the latency is the engine.
+        double[] after = serverSeconds(variant.url());
+        System.err.printf(Locale.ROOT, "acceltel %s %s: server-side mean %.1f ms%n", query, window,
+            (after[0] - serverBefore[0]) * 1e3 / (after[1] - serverBefore[1]));
+      }
+      long[] sorted = nanos[v].clone();
+      Arrays.sort(sorted);
+      String body = bodies[v];
+      int seriesCount = count(body, "\"metric\":");
+      int points = count(body, "],[") + seriesCount;
+      out.add(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %s | %d | %d |%n", query, window,
+          variant.server(), sorted[runs / 2] / 1e6, sorted[Math.min(runs - 1, (int) Math.ceil(runs * 0.95) - 1)] / 1e6,
+          body.startsWith("error") ? body.substring(0, Math.min(60, body.length())) : Integer.toString(seriesCount),
+          points, body.length() / 1000));
+    }
+    return out;
+  }
+
+  /** The aggregator's query_range duration sum and count, from its self-metrics. */
+  private static double[] serverSeconds(String url) throws Exception {
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double[] sumCount = new double[2];
+    for (String line : metrics.split("\n")) {
+      if (line.contains("endpoint=\"query_range\"")) {
+        if (line.startsWith("acceltel_aggregator_api_request_duration_seconds_sum")) {
+          sumCount[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("acceltel_aggregator_api_request_duration_seconds_count")) {
+          sumCount[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sumCount;
   }
 
   private static int count(String s, String what) {

@@ -5,6 +5,7 @@ import io.acceltel.aggregator.storage.Querier;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.SampleIterator;
+import io.acceltel.aggregator.storage.StepGrid;
 import io.acceltel.aggregator.storage.WindowColumn;
 import io.acceltel.aggregator.storage.WindowSeries;
 import io.acceltel.aggregator.storage.chunk.Chunk;
@@ -175,7 +176,9 @@ public final class StorageQueryable implements Queryable {
   }
 
   private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
-    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end());
+    StepGrid grid = hints.readEvery() == SelectHints.READ_ANYWHERE ? null
+        : new StepGrid(hints.readFrom(), hints.readEvery(), hints.end());
+    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), grid);
     checkSeries(raw.size());
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {

@@ -37,10 +37,15 @@ public interface Querier {
   List<SeriesData> select(List<LabelMatcher> matchers, long mint, long maxt, Resolution resolution);
 
   /** Raw resolution, typed. */
-  @SuppressWarnings("unchecked")
   default List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt) {
-    return (List<RawSeries>) (List<?>) select(matchers, mint, maxt, Resolution.RAW);
+    return selectRaw(matchers, mint, maxt, null);
   }
+
+  /**
+   * Raw resolution for an instant selector read only at the times of {@code grid}: each series' decoded arrays
+   * keep only the samples such a reader can use (see {@link StepGrid}). A null grid keeps every sample.
+   */
+  List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid);
 
   /** A tier, typed, with every column. */
   default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier) {

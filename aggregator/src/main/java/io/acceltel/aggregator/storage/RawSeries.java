@@ -24,16 +24,26 @@ public final class RawSeries implements SeriesData {
   private final List<Chunk> chunks;
   private final long mint;
   private final long maxt;
+  private final StepGrid grid;
   private volatile Decoded decoded;
 
   private record Decoded(long[] t, double[] v) {
   }
 
   public RawSeries(Labels labels, List<Chunk> chunks, long mint, long maxt) {
+    this(labels, chunks, mint, maxt, null);
+  }
+
+  /**
+   * With a grid, the decoded arrays keep only the samples an instant selector read at the grid's times can use
+   * ({@link StepGrid#thin}); the iterator still returns every sample.
+   */
+  public RawSeries(Labels labels, List<Chunk> chunks, long mint, long maxt, StepGrid grid) {
     this.labels = labels;
     this.chunks = List.copyOf(chunks);
     this.mint = mint;
     this.maxt = maxt;
+    this.grid = grid;
   }
 
   @Override
@@ -56,7 +66,7 @@ public final class RawSeries implements SeriesData {
     return decode().t.length;
   }
 
-  /** Timestamps in ms; a fresh copy. */
+  /** Timestamps in ms (only the grid's samples when there is one); a fresh copy. */
   public long[] timestamps() {
     return decode().t.clone();
   }
@@ -93,6 +103,9 @@ public final class RawSeries implements SeriesData {
       for (Chunk c : chunks) {
         it.reset(c);
         n += it.decodeInto(t, v, n, mint, maxt);
+      }
+      if (grid != null) {
+        n = grid.thin(t, v, n); // while the arrays are still in this core's cache
       }
       d = new Decoded(n == cap ? t : Arrays.copyOf(t, n), n == cap ? v : Arrays.copyOf(v, n));
       decoded = d; // benign race: every thread computes the same arrays

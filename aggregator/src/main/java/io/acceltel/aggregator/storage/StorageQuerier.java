@@ -120,7 +120,13 @@ final class StorageQuerier implements Querier {
     if (!resolution.isRaw()) {
       return new ArrayList<>(selectWindows(matchers, mint, maxt, resolution, EnumSet.allOf(WindowColumn.class)));
     }
-    return decodeEach(matchers, mint, maxt, 0, SeriesData.class, (labels, chunks) -> new RawSeries(labels, chunks, mint, maxt));
+    return new ArrayList<>(selectRaw(matchers, mint, maxt, null));
+  }
+
+  @Override
+  public List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid) {
+    return decodeEach(matchers, mint, maxt, 0, RawSeries.class,
+        (labels, chunks) -> new RawSeries(labels, chunks, mint, maxt, grid));
   }
 
   @Override

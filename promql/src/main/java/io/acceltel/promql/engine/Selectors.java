@@ -138,8 +138,12 @@ final class Selectors {
     start -= vs.offsetMillis();
     end -= vs.offsetMillis();
     SelectorPaths.Enclosing enc = ctx.paths.of(vs);
+    // An instant selector without @ is read only at this evaluator's steps (shifted by the offset), and only its
+    // newest sample at or before each: the store may leave the others out.
+    boolean onSteps = range == 0 && vs.at() == null;
     SelectHints hints = new SelectHints(start, end, ctx.queryStep, range, enc.function(), enc.grouping(),
-        ctx.maxSourceResolution);
+        ctx.maxSourceResolution, ev.start - vs.offsetMillis(),
+        !onSteps ? SelectHints.READ_ANYWHERE : ev.start == ev.end ? 0 : ev.interval);
     List<StoredSeries> stored;
     try {
       stored = ctx.data.select(hints, vs.matchers());

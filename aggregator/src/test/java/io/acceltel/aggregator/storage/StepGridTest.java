@@ -1,0 +1,82 @@
+package io.acceltel.aggregator.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thinning a series for an instant selector read on a grid keeps exactly what the reader sees: at every grid time,
+ * the newest sample at or before it is the same sample (time and bits) before and after.
+ */
+class StepGridTest {
+
+  @Test
+  void everyGridTimeSeesTheSameNewestSampleAfterThinning() {
+    Random random = new Random(42);
+    for (int round = 0; round < 2000; round++) {
+      int n = random.nextInt(200);
+      long[] t = new long[n];
+      double[] v = new double[n];
+      long ts = random.nextInt(5000);
+      for (int i = 0; i < n; i++) {
+        ts += 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
+        t[i] = ts;
+        v[i] = random.nextInt(10) == 0 ? Double.longBitsToDouble(0x7ff0000000000002L) : random.nextGaussian();
+      }
+      long first = random.nextInt(20_000);
+      long interval = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(2000);
+      long last = interval == 0 ? first : first + interval * random.nextInt(200);
+      StepGrid grid = new StepGrid(first, interval, last);
+      long[] tt = t.clone();
+      double[] vv = v.clone();
+      int kept = grid.thin(tt, vv, n);
+
+      assertThat(kept).isLessThanOrEqualTo(n);
+      for (int i = 1; i < kept; i++) {
+        assertThat(tt[i]).isGreaterThan(tt[i - 1]);
+      }
+      if (n > 0) {
+        assertThat(tt[kept - 1]).as("the newest sample is kept").isEqualTo(t[n - 1]);
+      }
+      for (long g = first; g <= last; g += Math.max(1, interval)) {
+        int before = floor(t, n, g);
+        int after = floor(tt, kept, g);
+        assertThat(after < 0).isEqualTo(before < 0);
+        if (before >= 0) {
+          assertThat(tt[after]).isEqualTo(t[before]);
+          assertThat(Double.doubleToRawLongBits(vv[after])).isEqualTo(Double.doubleToRawLongBits(v[before]));
+        }
+        if (interval == 0) {
+          break;
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneSecondDataReadEveryFifteenSecondsKeepsOneSampleInFifteen() {
+    long[] t = new long[3600];
+    double[] v = new double[3600];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = 1_000_000 + i * 1000L;
+      v[i] = i;
+    }
+    int kept = new StepGrid(1_000_000 + 299_000, 15_000, 1_000_000 + 3_599_000).thin(t, v, t.length);
+    assertThat(kept).as("one per grid time: 3,300 s / 15 s + 1").isEqualTo(221);
+    assertThat(Arrays.copyOf(v, 3)).containsExactly(299, 314, 329);
+  }
+
+  @Test
+  void refusesAGridThatGoesBackwards() {
+    assertThatThrownBy(() -> new StepGrid(10, 5, 0)).hasMessageContaining("last >= first");
+    assertThatThrownBy(() -> new StepGrid(0, 0, 10)).hasMessageContaining("last == first");
+  }
+
+  private static int floor(long[] t, int n, long time) {
+    int i = Arrays.binarySearch(t, 0, n, time);
+    return i >= 0 ? i : -i - 2;
+  }
+}
