@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * Storage ingest and decode throughput on one core, in samples per second (target: at least 1,000,000 each).
  * {@code append}: one 1 s tick of 8,000 series of GPU-shaped data (about 133 GPUs x 60 series, as {@link GpuSeriesGenerator}
  * lays them out) into the head, tiers included; values are precomputed so only storage is measured.
- * {@code decode}: iterating sealed chunks of the same data. Run:
+ * {@code decode}: iterating sealed chunks of the same data; {@code decodeInto}: decoding them whole. Run:
  * {@code java -jar bench/target/benchmarks.jar StorageAppendBenchmark -t 1}.
  */
 @State(Scope.Benchmark)
@@ -51,6 +51,8 @@ public class StorageAppendBenchmark {
   private long tick;
   private Chunk[] chunks;
   private final ChunkIterator iterator = new ChunkIterator();
+  private final long[] decodedTimes = new long[120];
+  private final double[] decodedValues = new double[120];
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -120,4 +122,15 @@ public class StorageAppendBenchmark {
     bh.consume(sum);
     bh.consume(last);
   }
+  /** The same chunks decoded whole into arrays, as queries decode them ({@code ChunkIterator.decodeInto}). */
+  @Benchmark
+  @OperationsPerInvocation(500 * 120)
+  public void decodeInto(Blackhole bh) {
+    for (Chunk c : chunks) {
+      iterator.reset(c);
+      bh.consume(iterator.decodeInto(decodedTimes, decodedValues, 0, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+    bh.consume(decodedValues[119]);
+  }
+
 }

@@ -10,6 +10,8 @@ import io.acceltel.promql.value.Sample;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 
 /**
  * One expression's output point for every series at every step of a range evaluation, computed one series at a
@@ -25,6 +27,8 @@ final class StepTable {
    */
   static final long MAX_ENTRIES = 8_000_000;
   private static final long ABSENT = Long.MIN_VALUE;
+  /** Fewer rows than this per task cost more in hand-offs than they save. */
+  private static final int MIN_ROWS_PER_TASK = 64;
 
   /** The selector's reference time (offset and {@code @} applied) for an evaluation time. */
   interface RefTime {
@@ -84,28 +88,30 @@ final class StepTable {
     StepTable table = new StepTable(ev, labels, steps, false);
     long lookback = ev.ctx.lookbackMillis;
     int n = series.size();
-    for (int s = 0; s < n; s++) {
-      ev.ctx.limits.poll();
-      SeriesData d = series.get(s);
-      long[] ts = d.ts;
-      int i = -1;
-      for (int k = 0; k < steps; k++) {
-        long at = ref.of(vs, ev.start + k * ev.interval);
-        if (i >= 0 && ts[i] > at) {
-          i = d.floor(at); // time went backwards (not on a grid; kept exact regardless)
-        }
-        while (i + 1 < ts.length && ts[i + 1] <= at) {
-          i++;
-        }
-        int e = k * n + s;
-        if (i < 0 || ts[i] < at - lookback || StaleNaN.is(d.vs[i])) {
-          table.times[e] = ABSENT;
-        } else {
-          table.times[e] = ts[i];
-          table.values[e] = d.vs[i];
+    table.fillRows((from, to, loaded) -> {
+      for (int s = from; s < to; s++) {
+        ev.ctx.limits.poll();
+        SeriesData d = series.get(s);
+        long[] ts = d.ts;
+        int i = -1;
+        for (int k = 0; k < steps; k++) {
+          long at = ref.of(vs, ev.start + k * ev.interval);
+          if (i >= 0 && ts[i] > at) {
+            i = d.floor(at); // time went backwards (not on a grid; kept exact regardless)
+          }
+          while (i + 1 < ts.length && ts[i + 1] <= at) {
+            i++;
+          }
+          int e = k * n + s;
+          if (i < 0 || ts[i] < at - lookback || StaleNaN.is(d.vs[i])) {
+            table.times[e] = ABSENT;
+          } else {
+            table.times[e] = ts[i];
+            table.values[e] = d.vs[i];
+          }
         }
       }
-    }
+    });
     return table;
   }
 
@@ -134,40 +140,72 @@ final class StepTable {
     VectorSelector vs = ms.selector();
     long range = ms.rangeMillis();
     int n = series.size();
-    for (int s = 0; s < n; s++) {
-      ev.ctx.limits.poll();
-      SeriesData d = series.get(s);
-      long[] ts = d.ts;
-      int lo = 0;
-      int hi = 0; // the window is [lo, hi): samples in [at - range, at]
-      for (int k = 0; k < steps; k++) {
-        long at = ref.of(vs, ev.start + k * ev.interval);
-        long from = at - range;
-        if ((lo > 0 && ts[lo - 1] >= from) || (hi > 0 && ts[hi - 1] > at)) {
-          lo = d.ceil(from); // time went backwards (not on a grid; kept exact regardless)
-          hi = d.floor(at) + 1;
-        }
-        while (lo < ts.length && ts[lo] < from) {
-          lo++;
-        }
-        hi = Math.max(hi, lo);
-        while (hi < ts.length && ts[hi] <= at) {
-          hi++;
-        }
-        int e = k * n + s;
-        int size = hi - lo;
-        if (size > 0) {
-          table.loadedAtStep[k] = Math.max(table.loadedAtStep[k], size);
-        }
-        if (size < f.minPoints() || size == 0) {
-          table.times[e] = ABSENT;
-        } else {
-          table.times[e] = ev.start + k * ev.interval;
-          table.values[e] = f.valueOf(new RangeWindow(d, lo, hi, from, at), argsAt[k]);
+    table.fillRows((first, last, loaded) -> {
+      for (int s = first; s < last; s++) {
+        ev.ctx.limits.poll();
+        SeriesData d = series.get(s);
+        long[] ts = d.ts;
+        int lo = 0;
+        int hi = 0; // the window is [lo, hi): samples in [at - range, at]
+        for (int k = 0; k < steps; k++) {
+          long at = ref.of(vs, ev.start + k * ev.interval);
+          long from = at - range;
+          if ((lo > 0 && ts[lo - 1] >= from) || (hi > 0 && ts[hi - 1] > at)) {
+            lo = d.ceil(from); // time went backwards (not on a grid; kept exact regardless)
+            hi = d.floor(at) + 1;
+          }
+          while (lo < ts.length && ts[lo] < from) {
+            lo++;
+          }
+          hi = Math.max(hi, lo);
+          while (hi < ts.length && ts[hi] <= at) {
+            hi++;
+          }
+          int e = k * n + s;
+          int size = hi - lo;
+          if (size > 0) {
+            loaded[k] = Math.max(loaded[k], size);
+          }
+          if (size < f.minPoints() || size == 0) {
+            table.times[e] = ABSENT;
+          } else {
+            table.times[e] = ev.start + k * ev.interval;
+            table.values[e] = f.valueOf(new RangeWindow(d, lo, hi, from, at), argsAt[k]);
+          }
         }
       }
-    }
+    });
     return table;
+  }
+
+  /** Fills the rows of series {@code [from, to)}; {@code loaded} takes each step's largest window (may be null). */
+  private interface RowFiller {
+    void fill(int from, int to, long[] loaded);
+  }
+
+  /**
+   * Runs the filler over every row, in parallel over contiguous stretches of series when there are enough: each row
+   * writes only its own entries, and each stretch keeps its own per-step maxima, merged at the end. The series'
+   * arrays are usually just decoded by the pool, and this pass reads each of them once more.
+   */
+  private void fillRows(RowFiller filler) {
+    int n = labels.size();
+    int parts = Math.min(4 * (ForkJoinPool.getCommonPoolParallelism() + 1), n / MIN_ROWS_PER_TASK);
+    if (parts <= 1) {
+      filler.fill(0, n, loadedAtStep == null ? new long[steps] : loadedAtStep);
+      return;
+    }
+    IntStream.range(0, parts).parallel().forEach(p -> {
+      long[] loaded = new long[steps];
+      filler.fill((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts), loaded);
+      if (loadedAtStep != null) {
+        synchronized (loadedAtStep) {
+          for (int k = 0; k < steps; k++) {
+            loadedAtStep[k] = Math.max(loadedAtStep[k], loaded[k]);
+          }
+        }
+      }
+    });
   }
 
   /** The step index of evaluation time {@code ts}, or -1 when it is not one of the evaluator's steps. */

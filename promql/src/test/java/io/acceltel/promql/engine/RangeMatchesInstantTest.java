@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A range query must equal instant queries at each of its steps. Range evaluation takes shortcuts the instant path
  * does not (points of every step found in one pass per series, window functions evaluated series by series, stored
  * arrays used without a copy), so this compares the two bit for bit over irregular data with gaps, staleness
- * markers and counter resets, read both as copied and as adopted arrays.
+ * markers and counter resets, read both as copied and as adopted arrays; with 300 series the range path fills its
+ * step tables in parallel.
  */
 class RangeMatchesInstantTest {
   private static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
@@ -35,12 +36,12 @@ class RangeMatchesInstantTest {
 
   private final Engine engine = new Engine();
 
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void rangeQueriesEqualInstantQueriesAtEveryStep(boolean adoptedArrays) {
+  @ParameterizedTest(name = "adopted={0} series={1}")
+  @CsvSource({"false, 6", "true, 6", "false, 300", "true, 300"})
+  void rangeQueriesEqualInstantQueriesAtEveryStep(boolean adoptedArrays, int seriesCount) {
     MemoryQueryable memory = new MemoryQueryable();
     Random random = new Random(11);
-    for (int s = 0; s < 6; s++) {
+    for (int s = 0; s < seriesCount; s++) {
       Labels labels = Labels.of("__name__", "x", "k", Integer.toString(s % 2), "s", Integer.toString(s));
       long t = 1_000L * random.nextInt(5); // whole seconds: samples often sit exactly on window edges
       double v = 0;

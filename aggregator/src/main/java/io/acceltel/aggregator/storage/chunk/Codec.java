@@ -71,7 +71,7 @@ final class Codec {
   /** Rice code with parameter k: quotient in unary (escape after 32 ones, then the raw 64 bits), then k bits. */
   static void writeRice(BitWriter w, long z, int k) {
     long q = z >>> k;
-    if (q < RICE_ESCAPE) {
+    if (q >= 0 && q < RICE_ESCAPE) { // q < 0 is a quotient of 2^63 or more (k = 0): escaped like any long one
       int qi = (int) q;
       // qi ones then a zero, in one write: (2^qi - 1) << 1 has exactly that shape over qi + 1 bits.
       w.writeBits(((1L << qi) - 1) << 1, qi + 1);
@@ -86,6 +86,6 @@ final class Codec {
 
   static int riceBits(long z, int k) {
     long q = z >>> k;
-    return q < RICE_ESCAPE ? (int) q + 1 + k : RICE_ESCAPE + 64;
+    return q >= 0 && q < RICE_ESCAPE ? (int) q + 1 + k : RICE_ESCAPE + 64;
   }
 }

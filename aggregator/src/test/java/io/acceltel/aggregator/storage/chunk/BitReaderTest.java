@@ -95,6 +95,19 @@ class BitReaderTest {
       for (int i = 0; i < n; i++) {
         assertThat(r.readRice(k)).as("code %d with k=%d", i, k).isEqualTo(z[i]);
       }
+      // The bulk reader of the decimal column: the same codes, as running sums of their zig-zag deltas.
+      BitReader bulk = new BitReader();
+      bulk.reset(bytes, 0, bytes.length);
+      bulk.readBits(Math.max(1, w.bitLength() - totalRiceBits(z, k)));
+      long m0 = random.nextLong();
+      long[] sums = new long[n + 1];
+      long last = bulk.readRiceSums(k, m0, sums, 1, n);
+      long expected = m0;
+      for (int i = 0; i < n; i++) {
+        expected += Codec.unzigzag(z[i]);
+        assertThat(sums[i + 1]).as("sum %d with k=%d", i, k).isEqualTo(expected);
+      }
+      assertThat(last).isEqualTo(expected);
     }
   }
 
