@@ -136,12 +136,7 @@ public final class RemoteWriteDecoder {
     }
     // The key starts with the label field's tag (0x0A), the copied form with 0xFF: the two kinds never collide.
     long hash = SeriesKeyCache.hash(SeriesKeyCache.SEED, buf, labelsStart, labelsEnd);
-    int ref = cache.get(hash, buf, labelsStart, labelsEnd);
-    if (ref < 0) {
-      ref = resolver.ref(parseLabels(buf, from, to));
-      cache.put(hash, buf, labelsStart, labelsEnd, ref);
-    }
-    return ref;
+    return cachedRef(hash, buf, labelsStart, labelsEnd, buf, from, to);
   }
 
   /** The ref of any series: its label fields' payloads, each after a 0xFF, copied into one key. */
@@ -166,10 +161,16 @@ public final class RemoteWriteDecoder {
         series.skip(tag);
       }
     }
-    int ref = cache.get(hash, keyBuffer, 0, keyLength);
+    return cachedRef(hash, keyBuffer, 0, keyLength, buf, from, to);
+  }
+
+  /** The ref cached for a key, or, the first time, the ref of the series' parsed labels, then cached. */
+  private int cachedRef(long hash, byte[] key, int keyFrom, int keyTo, byte[] buf, int seriesFrom, int seriesTo)
+      throws PoisonRecordException {
+    int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
-      ref = resolver.ref(parseLabels(buf, from, to));
-      cache.put(hash, keyBuffer, 0, keyLength, ref);
+      ref = resolver.ref(parseLabels(buf, seriesFrom, seriesTo));
+      cache.put(hash, key, keyFrom, keyTo, ref);
     }
     return ref;
   }

@@ -25,29 +25,21 @@ class RemoteWriteDecoderTest {
 
   @Test
   void aSeriesSentTwiceIsResolvedOnceAndKeepsItsRef() throws Exception {
-    byte[] first = request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1"));
-    byte[] second = request(series(false, T + 1000, 2.5, "__name__", "gpu_power", "node", "n1"));
-    decoder.decode(first, first.length, batch);
-    int ref = batch.ref(0);
-    decoder.decode(second, second.length, batch);
-    assertThat(batch.ref(0)).isEqualTo(ref);
+    int ref = refOfOnlySeries(request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1")));
+    assertThat(refOfOnlySeries(request(series(false, T + 1000, 2.5, "__name__", "gpu_power", "node", "n1"))))
+        .isEqualTo(ref);
     assertThat(batch.value(0)).isEqualTo(2.5);
     assertThat(resolved).as("labels parsed only the first time").hasSize(1);
   }
 
   @Test
   void labelsInterleavedWithSamplesDecodeToTheSameSeries() throws Exception {
-    byte[] contiguous = request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1"));
+    int ref = refOfOnlySeries(request(series(false, T, 1.5, "__name__", "gpu_power", "node", "n1")));
     byte[] interleaved = request(series(true, T + 1000, 2.5, "__name__", "gpu_power", "node", "n1"));
-    decoder.decode(contiguous, contiguous.length, batch);
-    int ref = batch.ref(0);
-    decoder.decode(interleaved, interleaved.length, batch);
-    assertThat(batch.size()).isEqualTo(1);
-    assertThat(batch.ref(0)).isEqualTo(ref);
+    assertThat(refOfOnlySeries(interleaved)).isEqualTo(ref);
     assertThat(batch.timestamp(0)).isEqualTo(T + 1000);
     assertThat(batch.value(0)).isEqualTo(2.5);
-    decoder.decode(interleaved, interleaved.length, batch);
-    assertThat(batch.ref(0)).as("the copied key is cached too").isEqualTo(ref);
+    assertThat(refOfOnlySeries(interleaved)).as("the copied key is cached too").isEqualTo(ref);
   }
 
   @Test
@@ -56,13 +48,24 @@ class RemoteWriteDecoderTest {
         series(false, T, 2, "__name__", "gpu_power", "node", "n2"),
         series(true, T, 3, "__name__", "gpu_power", "node", "n3"),
         series(true, T, 4, "__name__", "gpu_power", "node", "n4"));
-    decoder.decode(body, body.length, batch);
-    decoder.decode(body, body.length, batch);
+    decode(body);
+    decode(body);
     assertThat(batch.size()).isEqualTo(4);
     for (int i = 0; i < 4; i++) {
       assertThat(resolved.get(batch.ref(i)).get("node")).isEqualTo("n" + (i + 1));
       assertThat(batch.value(i)).isEqualTo(i + 1);
     }
+  }
+
+  private void decode(byte[] body) throws Exception {
+    decoder.decode(body, body.length, batch);
+  }
+
+  /** Decodes a request of one sample and returns its series' ref. */
+  private int refOfOnlySeries(byte[] body) throws Exception {
+    decode(body);
+    assertThat(batch.size()).isEqualTo(1);
+    return batch.ref(0);
   }
 
   /** A TimeSeries with one sample; {@code interleaved} puts the sample between the first and the other labels. */
