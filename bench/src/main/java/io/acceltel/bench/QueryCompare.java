@@ -88,8 +88,8 @@ public final class QueryCompare {
     new QueryCompare(options).run();
   }
 
-  /** A server under test: its name and base URL, and how to stop it. */
-  private record Target(String name, String url, AutoCloseable stop) {}
+  /** A server under test: its name, base URL and process (empty when it runs in this JVM), and how to stop it. */
+  private record Target(String name, String url, Optional<ProcessHandle> process, AutoCloseable stop) {}
 
   private void run() throws Exception {
     Files.createDirectories(dir);
@@ -114,6 +114,7 @@ public final class QueryCompare {
       }
       long end = (System.currentTimeMillis() / 1000) * 1000 - 60_000;
       load(targets, end);
+      settle(targets);
       report(targets, end);
     } finally {
       for (Target t : targets) {
@@ -135,7 +136,7 @@ public final class QueryCompare {
     if ("in-process".equals(options.getOrDefault("aggregator", "process"))) {
       Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(data, Optional.empty())
           .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withTimeout(Duration.ofMinutes(10))));
-      return new Target("acceltel", aggregator.url(), aggregator);
+      return new Target("acceltel", aggregator.url(), Optional.empty(), aggregator);
     }
     String heap = options.getOrDefault("aggregator-heap", "8g");
     String jar = options.getOrDefault("acceltel-jar", "launcher/target/acceltel.jar");
@@ -150,6 +151,41 @@ public final class QueryCompare {
       command.addAll(List.of("-jar", jar, "aggregator", "--data-dir=" + data, "--listen=127.0.0.1:" + port));
       return command;
     }, "/readyz");
+  }
+
+  /**
+   * Waits until every server process has gone quiet after the load: the aggregator writes a checkpoint,
+   * VictoriaMetrics merges parts, Prometheus compacts, each for seconds, and on two cores that work would slow
+   * whichever server is being timed. Quiet: under 5 % of a core in each of 12 seconds in a row (longer than the
+   * aggregator's 10 s checkpoint interval), for each; at most three minutes.
+   */
+  private static void settle(List<Target> targets) throws Exception {
+    long began = System.nanoTime();
+    int quietSeconds = 0;
+    while (System.nanoTime() - began < TimeUnit.MINUTES.toNanos(3)) {
+      double[] before = cpuSeconds(targets);
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+      double[] after = cpuSeconds(targets);
+      boolean quiet = true;
+      for (int i = 0; i < before.length; i++) {
+        quiet &= after[i] - before[i] < 0.05;
+      }
+      quietSeconds = quiet ? quietSeconds + 1 : 0;
+      if (quietSeconds == 12) {
+        System.out.printf(Locale.ROOT, "servers quiet %.0f s after the load%n", (System.nanoTime() - began) / 1e9);
+        return;
+      }
+    }
+    System.out.println("servers still busy three minutes after the load; timing anyway");
+  }
+
+  private static double[] cpuSeconds(List<Target> targets) {
+    double[] out = new double[targets.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = targets.get(i).process().flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
+          .orElse(0.0);
+    }
+    return out;
   }
 
   private Path fresh(String name) throws IOException {
@@ -207,7 +243,7 @@ public final class QueryCompare {
       }
       LockSupport.parkNanos(100_000_000);
     }
-    return new Target(name, url, () -> {
+    return new Target(name, url, Optional.of(p.toHandle()), () -> {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -61,6 +61,8 @@ public final class Storage implements AutoCloseable {
   private final StorageQuerier querier;
   private volatile BlockSet blocks;
   private volatile Map<String, Long> offsets;
+  /** The head's append count when the last checkpoint was written; -1 before the first. Writer thread only. */
+  private long appendedAtCheckpoint = -1;
 
   private Storage(Path dir, StorageConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
@@ -175,8 +177,16 @@ public final class Storage implements AutoCloseable {
    * Persists the storage so that a restart resumes exactly here, recording {@code sourceOffsets} ("topic/partition"
    * → next offset to read) as covered. Cuts the blocks that are due and deletes expired ones (unless disabled in
    * the config). Writer thread only; blocks appends for its duration (seconds for a large head).
+   *
+   * <p>Nothing is written when nothing was appended since the last checkpoint and the offsets are the same: blocks
+   * and retention follow the newest sample, so such a checkpoint would rewrite the same head. An idle aggregator
+   * then costs no CPU or disk writes every interval.
    */
   public void checkpoint(Map<String, Long> sourceOffsets) throws IOException {
+    long appendedNow = head.appended();
+    if (appendedNow == appendedAtCheckpoint && offsets.equals(sourceOffsets)) {
+      return;
+    }
     int nres = resolutions.size();
     long now = head.maxTime();
     long[] cutEnd = new long[nres];
@@ -249,6 +259,7 @@ public final class Storage implements AutoCloseable {
       publishLock.writeLock().unlock();
     }
     offsets = offsetsCopy;
+    appendedAtCheckpoint = appendedNow;
     for (Block b : expired) {
       FileUtil.deleteRecursively(b.dir());
     }

@@ -20,6 +20,44 @@ class CheckpointRestartTest {
   @TempDir
   Path dir;
 
+  /** An idle aggregator does not rewrite its head every interval; a new sample or new offsets do get written. */
+  @Test
+  void aCheckpointWithNothingNewWritesNothing() throws Exception {
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      Appender app = s.appender();
+      int ref = app.ref(UTIL);
+      app.append(ref, START, 1);
+      s.checkpoint(Map.of("t/0", 1L));
+      Object written = checkpointFileKey();
+      s.checkpoint(Map.of("t/0", 1L));
+      assertThat(checkpointFileKey()).as("nothing appended, same offsets").isEqualTo(written);
+      assertThat(app.append(ref, START, 2)).isEqualTo(AppendResult.DUPLICATE_OR_OUT_OF_ORDER);
+      s.checkpoint(Map.of("t/0", 1L));
+      assertThat(checkpointFileKey()).as("a dropped duplicate changes nothing").isEqualTo(written);
+      s.checkpoint(Map.of("t/0", 2L));
+      Object offsetsMoved = checkpointFileKey();
+      assertThat(offsetsMoved).as("new offsets are written").isNotEqualTo(written);
+      app.append(ref, START + 1000, 3);
+      s.checkpoint(Map.of("t/0", 2L));
+      assertThat(checkpointFileKey()).as("a new sample is written").isNotEqualTo(offsetsMoved);
+    }
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      assertThat(s.checkpointedOffsets()).containsExactly(Map.entry("t/0", 2L));
+      assertThat(s.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "util")), 0, Long.MAX_VALUE).get(0)
+          .values()).containsExactly(1, 3);
+    }
+  }
+
+  /** The checkpoint file's identity: each write renames a new file into place. */
+  private Object checkpointFileKey() throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(dir)) {
+      Path checkpoint = files.filter(p -> p.getFileName().toString().startsWith("checkpoint")
+          && !p.getFileName().toString().endsWith(".tmp")).findFirst().orElseThrow();
+      return java.nio.file.Files.readAttributes(checkpoint, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    }
+  }
+
   @Test
   void reopenRestoresHeadAndReplayIsIdempotent() throws Exception {
     StorageConfig config = TestConfigs.shortBlocks().build();
