@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sends the same remote_write load to acceltel's aggregator, Prometheus 2.42 and VictoriaMetrics 1.79 (Debian
 # packages) in one run, then reports each one's throughput and bytes on disk per sample.
-#   usage: bench/remote-write-compare.sh [--nodes N] [--seconds S] [--threads T] [--warmup-seconds W]
+#   usage: bench/remote-write-compare.sh [--nodes N] [--seconds S] [--threads T] [--warmup-seconds W] [--rounds R]
 # Needs: the built jars (mvn -B -q install -DskipTests), prometheus and victoria-metrics (apt-get install
 # prometheus victoria-metrics). Everything listens on loopback and is stopped at the end.
 set -euo pipefail

@@ -26,8 +26,9 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Each receiver first gets {@code --warmup-seconds} of the same series, untimed: a receiver in service has
  * its series registered and (for the JVM) its hot paths compiled, so the timed part measures steady-state ingest.
- * With {@code --pid name=PID} the receiver's CPU time (user + system, from {@code /proc}) over the timed part is
- * reported too, which compares cost per sample independently of how the two cores were shared with the sender.
+ * With {@code --pid name=PID} the receiver's CPU time (user + system) over the timed part is reported too, which
+ * compares cost per sample independently of how the two cores were shared with the sender; {@code --thread-cpu}
+ * adds it by thread name, from {@code /proc}.
  * {@code --rounds N} repeats the timed part N times over later time ranges, rotating which receiver goes first, and
  * reports the medians: single runs on a small VM move by ±20 %.
  *
@@ -207,11 +208,13 @@ public final class RemoteWriteCompare {
     return failures.get();
   }
 
-  /** User plus system CPU of a process, from fields 14 and 15 of /proc/PID/stat (in clock ticks of 1/100 s). */
-  private static double cpuSeconds(long pid) throws java.io.IOException {
-    return statCpuSeconds(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat")));
+  /** User plus system CPU of a process so far; NaN once it is gone. */
+  private static double cpuSeconds(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9)
+        .orElse(Double.NaN);
   }
 
+  /** User plus system CPU of a thread, from fields 14 and 15 of /proc/PID/task/TID/stat (clock ticks of 1/100 s). */
   private static double statCpuSeconds(String stat) {
     // The command name (field 2) may hold spaces; count fields after its closing parenthesis.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

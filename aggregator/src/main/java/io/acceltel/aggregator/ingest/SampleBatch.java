@@ -77,13 +77,6 @@ public final class SampleBatch {
     if (stripeStart.length != stripes + 1) {
       stripeStart = new int[stripes + 1];
     }
-    if (stripes == 1) {
-      stripeStart[1] = size;
-      for (int i = 0; i < size; i++) {
-        order[i] = i;
-      }
-      return;
-    }
     Arrays.fill(stripeStart, 0);
     int mask = stripes - 1;
     for (int i = 0; i < size; i++) {

@@ -178,7 +178,10 @@ final class StepTable {
     return table;
   }
 
-  /** Fills the rows of series {@code [from, to)}; {@code loaded} takes each step's largest window (may be null). */
+  /**
+   * Fills the rows of series {@code [from, to)}; a window function's filler raises {@code loaded[k]} to step k's
+   * largest window (null for a selector's table, which counts no load).
+   */
   private interface RowFiller {
     void fill(int from, int to, long[] loaded);
   }
@@ -192,11 +195,11 @@ final class StepTable {
     int n = labels.size();
     int parts = Math.min(4 * (ForkJoinPool.getCommonPoolParallelism() + 1), n / MIN_ROWS_PER_TASK);
     if (parts <= 1) {
-      filler.fill(0, n, loadedAtStep == null ? new long[steps] : loadedAtStep);
+      filler.fill(0, n, loadedAtStep);
       return;
     }
     IntStream.range(0, parts).parallel().forEach(p -> {
-      long[] loaded = new long[steps];
+      long[] loaded = loadedAtStep == null ? null : new long[steps];
       filler.fill((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts), loaded);
       if (loadedAtStep != null) {
         synchronized (loadedAtStep) {

@@ -116,53 +116,6 @@ public final class BitReader {
     return k == 0 ? quotient : ((long) quotient << k) | readBits(k);
   }
 
-  /**
-   * Reads {@code n} Rice(k) zig-zag deltas and writes their running sum, starting from {@code m}, to
-   * {@code out[at..at + n)}; returns the last sum. The decimal value column's inner loop: the reader's state lives
-   * in locals for the whole run (field loads and stores per value were half its cost), the short-quotient case
-   * takes no branch on {@code k}, and anything unusual (an escape, a long quotient, the stream's last bytes) goes
-   * through {@link #readRice}.
-   */
-  public long readRiceSums(int k, long m, long[] out, int at, int n) {
-    long b = buf;
-    int av = avail;
-    int p = pos;
-    byte[] d = data;
-    int fastEnd = end - 8;
-    long lowMask = k == 0 ? 0 : -1L;
-    int lowShift = 64 - k; // 64 when k is 0: Java shifts by 0 then, and lowMask clears the result
-    for (int i = 0; i < n; i++) {
-      if (av < 57 && p <= fastEnd) {
-        b |= (long) BIG_ENDIAN_LONG.get(d, p) >>> av;
-        int bytes = (63 - av) >>> 3;
-        p += bytes;
-        av += bytes << 3;
-      }
-      int q = Long.numberOfLeadingZeros(~b);
-      int len = q + 1 + k;
-      long z;
-      if (q < Codec.RICE_ESCAPE && len <= av) {
-        z = ((long) q << k) | (((b << q) << 1) >>> lowShift & lowMask);
-        b = (b << (len - 1)) << 1; // len may be 64: two shifts, where one would shift by 0
-        av -= len;
-      } else {
-        buf = b;
-        avail = av;
-        pos = p;
-        z = readRice(k);
-        b = buf;
-        av = avail;
-        p = pos;
-      }
-      m += (z >>> 1) ^ -(z & 1);
-      out[at + i] = m;
-    }
-    buf = b;
-    avail = av;
-    pos = p;
-    return m;
-  }
-
   /** Counts leading one bits up to {@code max}, consuming them and the terminating zero when found before max. */
   public int readUnary(int max) {
     int q = 0;

@@ -27,8 +27,6 @@ public final class ChunkIterator {
   private double scale;
   private int riceK;
   private long m;
-  /** The decimal mantissas of a whole regular chunk, decoded in one run before they are scaled. */
-  private long[] mantissas = new long[128];
 
   public void reset(Chunk chunk) {
     reset(chunk.data());
@@ -116,24 +114,7 @@ public final class ChunkIterator {
     int n = at;
     long ts = this.t;
     long d = delta;
-    if (decimal && regular && index == 0) {
-      // The common case (aligned ticks, decimal values): mantissas in one run, then timestamps by multiplication.
-      if (mantissas.length < count) {
-        mantissas = new long[count];
-      }
-      long[] ms = mantissas;
-      ms[0] = m;
-      m = bits.readRiceSums(riceK, m, ms, 1, count - 1);
-      double sc = scale;
-      for (int i = 0; i < count; i++) {
-        long ti = ts + i * d;
-        if (ti >= mint && ti <= maxt) {
-          t[n] = ti;
-          v[n++] = ms[i] / sc;
-        }
-      }
-      ts += (count - 1) * d;
-    } else if (decimal) {
+    if (decimal) {
       long mm = m;
       double sc = scale;
       int k = riceK;
