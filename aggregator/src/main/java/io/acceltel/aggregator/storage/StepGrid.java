@@ -1,5 +1,7 @@
 package io.acceltel.aggregator.storage;
 
+import java.util.Arrays;
+
 /**
  * The times an instant selector is read at: {@code first}, {@code first + interval}, ... up to {@code last}
  * ({@code interval} 0 for a single time). At each of them PromQL reads only the newest sample at or before it, so
@@ -8,6 +10,10 @@ package io.acceltel.aggregator.storage;
  * <pre>{@code
  * StepGrid grid = new StepGrid(start, 15_000, end);
  * int kept = grid.thin(timestamps, values, n);   // in place
+ *
+ * StepGrid.Thinner thinner = grid.thinner(totalSamples);   // or streamed, a chunk at a time
+ * thinner.add(chunkTimes, chunkValues, chunkCount);
+ * int keptCount = thinner.finish();                        // thinner.timestamps(), thinner.values()
  * }</pre>
  *
  * @param first the first time read (ms)
@@ -27,19 +33,89 @@ public record StepGrid(long first, long interval, long last) {
    * all; returns how many are kept. Timestamps must be strictly increasing.
    */
   public int thin(long[] t, double[] v, int n) {
-    int kept = 0;
-    long read = first; // the first grid time at or after the current sample; MAX_VALUE past the last one
-    for (int i = 0; i < n; i++) {
-      long ts = t[i];
-      while (read < ts) {
-        read = interval == 0 || read > last - interval ? Long.MAX_VALUE : read + interval;
-      }
-      if (i == n - 1 || t[i + 1] > read) {
-        t[kept] = ts;
-        v[kept] = v[i];
-        kept++;
-      }
+    Thinner thinner = new Thinner(t, v);
+    thinner.add(t, v, n); // in place is safe: a sample is written back only after it has been read
+    return thinner.finish();
+  }
+
+  /**
+   * A thinner that takes samples in time order, a batch at a time, and keeps them in arrays of its own: what
+   * {@link #thin} keeps, without first writing every sample out. {@code samples} bounds how many will be added.
+   */
+  public Thinner thinner(int samples) {
+    long reads = interval == 0 ? 1 : (last - first) / interval + 1;
+    // Each kept sample but the newest is the newest at or before a distinct grid time.
+    int cap = (int) Math.min(samples, reads + 1);
+    return new Thinner(new long[cap], new double[cap]);
+  }
+
+  /** See {@link #thinner}. */
+  public final class Thinner {
+    private long[] t;
+    private double[] v;
+    private int kept;
+    private long read = first; // the first grid time at or after the pending sample; MAX_VALUE past the last one
+    private boolean pending;
+    private long pendingT;
+    private double pendingV;
+
+    private Thinner(long[] t, double[] v) {
+      this.t = t;
+      this.v = v;
     }
-    return kept;
+
+    /** Adds {@code ts[0..n)}, {@code vs[0..n)}, newer than everything added before. */
+    public void add(long[] ts, double[] vs, int n) {
+      // Locals: this loop runs once per decoded sample of a query.
+      long r = read;
+      boolean has = pending;
+      long pt = pendingT;
+      double pv = pendingV;
+      for (int i = 0; i < n; i++) {
+        long x = ts[i];
+        if (has && x > r) {
+          keep(pt, pv); // nothing newer is at or before the pending sample's grid time
+        }
+        while (r < x) {
+          r = interval == 0 || r > last - interval ? Long.MAX_VALUE : r + interval;
+        }
+        has = true;
+        pt = x;
+        pv = vs[i];
+      }
+      read = r;
+      pending = has;
+      pendingT = pt;
+      pendingV = pv;
+    }
+
+    /** Keeps the newest sample of all; returns how many are kept. */
+    public int finish() {
+      if (pending) {
+        keep(pendingT, pendingV);
+        pending = false;
+      }
+      return kept;
+    }
+
+    private void keep(long ts, double value) {
+      if (kept == t.length) {
+        t = Arrays.copyOf(t, Math.max(8, kept * 2));
+        v = Arrays.copyOf(v, t.length);
+      }
+      t[kept] = ts;
+      v[kept] = value;
+      kept++;
+    }
+
+    /** The kept timestamps; the array may be longer than {@link #finish}'s count. */
+    public long[] timestamps() {
+      return t;
+    }
+
+    /** The kept values; see {@link #timestamps}. */
+    public double[] values() {
+      return v;
+    }
   }
 }

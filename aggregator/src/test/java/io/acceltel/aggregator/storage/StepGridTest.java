@@ -57,6 +57,40 @@ class StepGridTest {
   }
 
   @Test
+  void aThinnerFedInBatchesKeepsWhatThinningTheWholeArrayKeeps() {
+    Random random = new Random(7);
+    for (int round = 0; round < 2000; round++) {
+      int n = random.nextInt(400);
+      long[] t = new long[n];
+      double[] v = new double[n];
+      long ts = random.nextInt(5000);
+      for (int i = 0; i < n; i++) {
+        ts += 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
+        t[i] = ts;
+        v[i] = random.nextGaussian();
+      }
+      long first = random.nextInt(20_000);
+      long interval = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(2000);
+      StepGrid grid = new StepGrid(first, interval, interval == 0 ? first : first + interval * random.nextInt(200));
+
+      StepGrid.Thinner thinner = grid.thinner(n);
+      for (int from = 0; from < n; ) {
+        int batch = Math.min(n - from, 1 + random.nextInt(130)); // chunk-sized batches
+        thinner.add(Arrays.copyOfRange(t, from, from + batch), Arrays.copyOfRange(v, from, from + batch), batch);
+        from += batch;
+      }
+      int streamed = thinner.finish();
+      long[] tt = t.clone();
+      double[] vv = v.clone();
+      int whole = grid.thin(tt, vv, n);
+
+      assertThat(streamed).isEqualTo(whole);
+      assertThat(Arrays.copyOf(thinner.timestamps(), streamed)).containsExactly(Arrays.copyOf(tt, whole));
+      assertThat(Arrays.copyOf(thinner.values(), streamed)).containsExactly(Arrays.copyOf(vv, whole));
+    }
+  }
+
+  @Test
   void oneSecondDataReadEveryFifteenSecondsKeepsOneSampleInFifteen() {
     long[] t = new long[3600];
     double[] v = new double[3600];
