@@ -206,7 +206,7 @@ public final class AggrIterator {
   /** Decodes the first {@code size} values of the next value column into {@code out} from {@code off}. */
   private void readValues(int size, double[] out, int off) {
     int kind = header.u8();
-    double scale = 0;
+    DecimalValue scale = null;
     int riceK = 0;
     long m = 0;
     if (kind == ChunkFormat.COLUMN_DECIMAL) {
@@ -219,10 +219,10 @@ public final class AggrIterator {
     int end = columnEnd();
     bits.reset(data, header.position(), end);
     if (kind == ChunkFormat.COLUMN_DECIMAL) {
-      out[off] = m / scale;
+      out[off] = scale.value(m);
       for (int i = 1; i < size; i++) {
         m += Codec.unzigzag(bits.readRice(riceK)); // the reader's fast path keeps this at ~4 ns per value
-        out[off + i] = m / scale;
+        out[off + i] = scale.value(m);
       }
     } else {
       out[off] = columnXor.readFirst(bits);

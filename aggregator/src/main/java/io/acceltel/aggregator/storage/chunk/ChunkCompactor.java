@@ -9,7 +9,9 @@ package io.acceltel.aggregator.storage.chunk;
  *   <li>values: when every value is a finite decimal with at most 9 fraction digits, exactly ({@code m / 10^s}
  *   reproduces the double bit for bit), deltas of {@code m} are Rice-coded with the best parameter for the chunk;
  *   otherwise, or when XOR is smaller, the XOR bits are kept. GPU telemetry (percentages, degrees, MHz, watts
- *   from milliwatts) is almost all decimal: power noise of a few watts costs ~14 bits instead of ~50.</li>
+ *   from milliwatts) is almost all decimal: power noise of a few watts costs ~14 bits instead of ~50. With
+ *   regular timestamps the deltas may instead be packed at a fixed width, which queries decode about three times
+ *   faster (see {@link ValueEncoding#choose(double[], int, boolean)}).</li>
  * </ul>
  * One compactor per writer thread; it reuses its scratch arrays, so sealing allocates only the result.
  *
@@ -57,11 +59,12 @@ public final class ChunkCompactor {
     for (int i = 2; i < n && regular; i++) {
       regular = t[i] - t[i - 1] == delta;
     }
-    values.choose(v, n);
+    values.choose(v, n, regular); // packed values need a stream without timestamp bits
     boolean decimal = values.decimal();
+    int valueFlags = values.packed() ? ChunkFormat.VAL_PACKED : decimal ? ChunkFormat.VAL_DECIMAL : 0;
 
     out.clear();
-    out.u8((regular ? ChunkFormat.TS_REGULAR : 0) | (decimal ? ChunkFormat.VAL_DECIMAL : 0));
+    out.u8((regular ? ChunkFormat.TS_REGULAR : 0) | valueFlags);
     out.uvarint(n).varint(t[0]);
     if (regular) {
       out.uvarint(delta);

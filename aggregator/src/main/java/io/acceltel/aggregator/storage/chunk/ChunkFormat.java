@@ -9,6 +9,13 @@ final class ChunkFormat {
   static final int TS_REGULAR = 1;
   /** Values are decimal fixed-point (v = m / 10^scale), Rice-coded deltas of m; otherwise Gorilla XOR. */
   static final int VAL_DECIMAL = 2;
+  /**
+   * Values are decimal fixed-point with each delta of m stored as {@code width} bits above the chunk's smallest
+   * delta; only with TS_REGULAR, so value i's bits start at bit {@code (i - 1) * width} of the stream.
+   */
+  static final int VAL_PACKED = 4;
+  /** Packed deltas are read with one 8-byte load at any bit offset, which leaves 57 bits: keep a margin. */
+  static final int MAX_PACKED_WIDTH = 56;
 
   /** First byte of a columnar tier chunk (a sealed one); 0 is the appender's interleaved form. */
   static final int TIER_COLUMNS = 1;
@@ -20,13 +27,13 @@ final class ChunkFormat {
 
   static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
-  /** Reads a decimal header's scale byte ({@code v = m / 10^scale}) and returns {@code 10^scale}. */
-  static double readScale(ByteSource header) {
+  /** Reads a decimal header's scale byte ({@code v = m / 10^scale}) and returns its converter. */
+  static DecimalValue readScale(ByteSource header) {
     int s = header.u8();
     if (s >= POW10.length) {
       throw new CorruptChunkException("decimal scale " + s + " out of range");
     }
-    return POW10[s];
+    return DecimalValue.ofScale(s);
   }
 
   /**

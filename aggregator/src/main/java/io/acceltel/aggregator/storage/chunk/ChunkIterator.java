@@ -1,5 +1,9 @@
 package io.acceltel.aggregator.storage.chunk;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Decodes a sample chunk one sample at a time, with no allocation per sample; {@link #reset} re-points it at
  * another chunk, so one iterator serves a whole query.
@@ -13,6 +17,9 @@ package io.acceltel.aggregator.storage.chunk;
  * }</pre>
  */
 public final class ChunkIterator {
+  private static final VarHandle BIG_ENDIAN_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private final BitReader bits = new BitReader();
   private final ByteSource header = new ByteSource();
   private final XorColumn.Reader xor = new XorColumn.Reader();
@@ -24,9 +31,15 @@ public final class ChunkIterator {
   private long delta;
   private double v;
   // decimal state
-  private double scale;
+  private DecimalValue scale;
   private int riceK;
   private long m;
+  // packed decimal state: value i's delta is base + the width bits at stream bit (i - 1) * width
+  private boolean packed;
+  private byte[] data;
+  private int stream;
+  private int width;
+  private long base;
 
   public void reset(Chunk chunk) {
     reset(chunk.data());
@@ -36,7 +49,11 @@ public final class ChunkIterator {
     header.reset(data, 0, data.length);
     int flags = header.u8();
     regular = (flags & ChunkFormat.TS_REGULAR) != 0;
-    decimal = (flags & ChunkFormat.VAL_DECIMAL) != 0;
+    packed = (flags & ChunkFormat.VAL_PACKED) != 0;
+    decimal = packed || (flags & ChunkFormat.VAL_DECIMAL) != 0;
+    if (packed && !regular) {
+      throw new CorruptChunkException("packed values without regular timestamps (flags " + flags + ")");
+    }
     count = header.uvarintInt();
     t = header.varint();
     delta = 0;
@@ -48,8 +65,32 @@ public final class ChunkIterator {
       riceK = header.u8();
       m = header.varint();
     }
-    bits.reset(data, header.position(), data.length);
+    if (packed) {
+      width = riceK;
+      base = header.varint();
+      long bitsNeeded = (long) (count - 1) * width;
+      if (width > ChunkFormat.MAX_PACKED_WIDTH || header.position() + ((bitsNeeded + 7) >>> 3) > data.length
+          || data.length < 8) {
+        throw new CorruptChunkException("packed chunk of " + count + " values at width " + width + " needs "
+            + bitsNeeded + " bits; it has " + 8L * (data.length - header.position()));
+      }
+    }
+    this.data = data;
+    stream = header.position();
+    bits.reset(data, stream, data.length);
     index = 0;
+  }
+
+  /** The packed delta of value {@code i >= 1}. */
+  private long packedDelta(int i) {
+    if (width == 0) {
+      return base;
+    }
+    long bit = (long) (i - 1) * width;
+    int at = stream + (int) (bit >>> 3);
+    int loadAt = Math.min(at, data.length - 8);
+    long word = (long) BIG_ENDIAN_LONG.get(data, loadAt) << ((at - loadAt) << 3);
+    return base + ((word << (bit & 7)) >>> (64 - width));
   }
 
   /** Advances to the next sample; false at the end of the chunk. */
@@ -58,7 +99,7 @@ public final class ChunkIterator {
       return false;
     }
     if (index == 0) {
-      v = decimal ? m / scale : xor.readFirst(bits);
+      v = decimal ? scale.value(m) : xor.readFirst(bits);
     } else {
       if (regular) {
         t += delta;
@@ -66,9 +107,12 @@ public final class ChunkIterator {
         delta += Codec.readDod(bits);
         t += delta;
       }
-      if (decimal) {
+      if (packed) {
+        m += packedDelta(index);
+        v = scale.value(m);
+      } else if (decimal) {
         m += Codec.unzigzag(bits.readRice(riceK));
-        v = m / scale;
+        v = scale.value(m);
       } else {
         v = xor.read(bits);
       }
@@ -114,9 +158,12 @@ public final class ChunkIterator {
     int n = at;
     long ts = this.t;
     long d = delta;
+    if (packed) {
+      return decodePackedInto(t, v, at, mint, maxt);
+    }
     if (decimal) {
       long mm = m;
-      double sc = scale;
+      DecimalValue sc = scale;
       int k = riceK;
       for (int i = index; i < count; i++) {
         if (i > 0) {
@@ -126,7 +173,7 @@ public final class ChunkIterator {
         }
         if (ts >= mint && ts <= maxt) {
           t[n] = ts;
-          v[n++] = mm / sc;
+          v[n++] = sc.value(mm);
         }
       }
       m = mm;
@@ -148,6 +195,49 @@ public final class ChunkIterator {
     }
     this.t = ts;
     delta = d;
+    index = count;
+    return n - at;
+  }
+
+  /**
+   * {@link #decodeInto} for packed values: no value depends on where the previous one's bits ended, so the loop
+   * is a load, two shifts and an add per sample.
+   */
+  private int decodePackedInto(long[] t, double[] v, int at, long mint, long maxt) {
+    byte[] d = data;
+    int w = width;
+    long b = base;
+    DecimalValue sc = scale;
+    long mm = m;
+    long ts = this.t;
+    long dt = delta;
+    int n = at;
+    int i = index;
+    if (i == 0 && count > 0) {
+      if (ts >= mint && ts <= maxt) {
+        t[n] = ts;
+        v[n++] = sc.value(mm);
+      }
+      i = 1;
+    }
+    long bit = (long) (i - 1) * w;
+    int lastWord = d.length - 8; // a packed chunk's header alone is 8 bytes or more
+    for (; i < count; i++, bit += w) {
+      int byteAt = stream + (int) (bit >>> 3);
+      // Near the end, load the array's last 8 bytes and shift the wanted ones up: no branch per value.
+      int loadAt = Math.min(byteAt, lastWord);
+      long word = (long) BIG_ENDIAN_LONG.get(d, loadAt) << ((byteAt - loadAt) << 3);
+      // width 0: every delta is the base (a shift by 64 would keep the word, so mask it out)
+      long packedBits = w == 0 ? 0 : (word << (bit & 7)) >>> (64 - w);
+      mm += b + packedBits;
+      ts += dt;
+      if (ts >= mint && ts <= maxt) {
+        t[n] = ts;
+        v[n++] = sc.value(mm);
+      }
+    }
+    m = mm;
+    this.t = ts;
     index = count;
     return n - at;
   }

@@ -109,8 +109,60 @@ class ChunkRoundTripTest {
     long[] t = regular(120, 1_700_000_000_000L, 1000);
     roundTrip(t, v);
     Chunk sealed = new ChunkCompactor().encode(t, v, v.length);
-    assertThat(sealed.data()[0] & 3).as("regular timestamps and decimal values").isEqualTo(3);
-    assertThat(sealed.data().length).isLessThan(120 * 3);
+    assertThat(sealed.data()[0]).as("regular timestamps, decimal values with packed deltas")
+        .isEqualTo((byte) (ChunkFormat.TS_REGULAR | ChunkFormat.VAL_PACKED));
+    assertThat(sealed.data().length).isLessThan(120 * 2);
+  }
+
+  @Test
+  void packedDeltasRoundTripAtEveryWidthAndLength() {
+    Random rnd = new Random(5);
+    for (int width = 0; width <= 40; width++) {
+      for (int n : new int[] {2, 3, 9, 64, 119, 120, 130}) {
+        // Counter-like: every delta well above zero and within 2^width of the others, so packing is the
+        // smallest form and every delta's bits (the last ones too, read from the array's end) are exercised.
+        long base = 1L << (width + 1);
+        double[] v = new double[n];
+        long m = -(1L << 50);
+        for (int i = 0; i < n; i++) {
+          v[i] = m / 1000.0;
+          m += base + (width == 0 ? 0 : rnd.nextLong() >>> (64 - width));
+        }
+        long[] t = regular(n, 1_700_000_000_000L, 1000);
+        Chunk sealed = new ChunkCompactor().encode(t, v, n);
+        assertThat(sealed.data()[0]).as("width %d, %d samples", width, n)
+            .isEqualTo((byte) (ChunkFormat.TS_REGULAR | ChunkFormat.VAL_PACKED));
+        roundTrip(t, v);
+      }
+    }
+  }
+
+  @Test
+  void irregularTimestampsKeepRiceCodedDeltas() {
+    double[] v = new double[120];
+    long[] t = new long[120];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (690_000 + (i * 7919) % 8000) / 1000.0;
+      t[i] = 1_000_000 + i * 1000L + (i % 3 == 0 ? 7 : 0);
+    }
+    assertThat(new ChunkCompactor().encode(t, v, v.length).data()[0]).isEqualTo((byte) ChunkFormat.VAL_DECIMAL);
+    roundTrip(t, v);
+  }
+
+  @Test
+  void aTruncatedOrMisflaggedPackedChunkIsReportedCorrupt() {
+    double[] v = new double[120];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (690_000 + (i * 7919) % 8000) / 1000.0;
+    }
+    byte[] data = new ChunkCompactor().encode(regular(120, 0, 1000), v, v.length).data();
+    byte[] cut = java.util.Arrays.copyOf(data, data.length - 2);
+    assertThatThrownBy(() -> new ChunkIterator().reset(cut)).isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("needs");
+    byte[] irregular = data.clone();
+    irregular[0] = ChunkFormat.VAL_PACKED;
+    assertThatThrownBy(() -> new ChunkIterator().reset(irregular)).isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("without regular timestamps");
   }
 
   @Test
