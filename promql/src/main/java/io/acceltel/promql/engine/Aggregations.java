@@ -48,8 +48,11 @@ final class Aggregations {
         param = ((StepValue.Num) p).value();
       }
     }
-    List<Sample> in = ((StepValue.Vec) ev.eval(a.expr(), ts)).samples();
     String op = a.op();
+    // A table's step is read in place for the operators that keep no members: no Sample per series per step.
+    Selectors.TableStep table = valueLabel == null && !keepsMembers(op) ? ev.selectors.tableStep(a.expr(), ts)
+        : null;
+    List<Sample> in = table != null ? List.of() : ((StepValue.Vec) ev.eval(a.expr(), ts)).samples();
     if (op.equals("count_values") && !Labels.isValidName(valueLabel)) {
       throw new QueryException(QueryException.Type.EXECUTION, "invalid label name " + GoStrings.quote(valueLabel));
     }
@@ -64,7 +67,29 @@ final class Aggregations {
 
     List<Group> groups = new ArrayList<>();
     List<String> groupingLabels = grouping;
-    if (valueLabel == null) {
+    if (table != null) {
+      GroupIndex index = ev.groupIndex(a, l -> a.without()
+          ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
+      StepTable t = table.table;
+      int step = table.step;
+      Group[] byIndex = new Group[index.size() + t.rows()];
+      int points = 0;
+      for (int row = 0; row < t.rows(); row++) {
+        if (!t.has(step, row)) {
+          continue;
+        }
+        points++;
+        int g = index.groupOf(row, t.labels(row)); // a row's position is the same at every step
+        double v = t.value(step, row);
+        if (byIndex[g] == null) {
+          byIndex[g] = newGroup(op, index.labels(g), v);
+          groups.add(byIndex[g]);
+        } else {
+          accumulate(op, byIndex[g], v);
+        }
+      }
+      table.done(points);
+    } else if (valueLabel == null) {
       GroupIndex index = ev.groupIndex(a, l -> a.without()
           ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
       Group[] byIndex = new Group[index.size() + in.size()]; // at most one new group per input sample
@@ -75,7 +100,7 @@ final class Aggregations {
           byIndex[g] = newGroup(op, index.labels(g), s, ts);
           groups.add(byIndex[g]); // in first-seen order, as Prometheus outputs them
         } else {
-          accumulate(op, byIndex[g], s, s.value(), ts);
+          accumulate(op, byIndex[g], s, ts);
         }
       }
     } else {
@@ -89,7 +114,7 @@ final class Aggregations {
           byKey.put(key, g);
           groups.add(g);
         } else {
-          accumulate(op, g, s, s.value(), ts);
+          accumulate(op, g, s, ts);
         }
       }
     }
@@ -116,8 +141,17 @@ final class Aggregations {
 
   /** A group whose first member is {@code s}. */
   private static Group newGroup(String op, Labels labels, Sample s, long ts) {
+    Group g = newGroup(op, labels, s.value());
+    if (keepsMembers(op)) {
+      g.members = new ArrayList<>();
+      g.members.add(new Sample(s.labels(), ts, s.value()));
+    }
+    return g;
+  }
+
+  /** A group whose first value is {@code v}, for an operator that keeps no members. */
+  private static Group newGroup(String op, Labels labels, double v) {
     Group g = new Group(labels);
-    double v = s.value();
     g.value = v;
     g.mean = v;
     g.count = 1;
@@ -126,14 +160,18 @@ final class Aggregations {
     } else if (op.equals("stddev") || op.equals("stdvar")) {
       g.value = 0;
     }
-    if (keepsMembers(op)) {
-      g.members = new ArrayList<>();
-      g.members.add(new Sample(s.labels(), ts, v));
-    }
     return g;
   }
 
-  private static void accumulate(String op, Group g, Sample s, double v, long ts) {
+  private static void accumulate(String op, Group g, Sample s, long ts) {
+    if (g.members != null) {
+      g.members.add(new Sample(s.labels(), ts, s.value()));
+    } else {
+      accumulate(op, g, s.value());
+    }
+  }
+
+  private static void accumulate(String op, Group g, double v) {
     switch (op) {
       case "sum" -> g.value += v;
       case "avg" -> {
@@ -167,7 +205,6 @@ final class Aggregations {
         g.mean += delta / g.count;
         g.value += delta * (v - g.mean);
       }
-      case "topk", "bottomk", "quantile" -> g.members.add(new Sample(s.labels(), ts, v));
       default -> throw new IllegalStateException("unknown aggregation " + op);
     }
   }

@@ -1,8 +1,11 @@
 package io.acceltel.promql.engine;
 
+import io.acceltel.promql.functions.FunctionTable;
 import io.acceltel.promql.functions.WindowFunction;
 import io.acceltel.promql.parser.Call;
+import io.acceltel.promql.parser.Expr;
 import io.acceltel.promql.parser.MatrixSelector;
+import io.acceltel.promql.parser.ParenExpr;
 import io.acceltel.promql.parser.VectorSelector;
 import io.acceltel.promql.storage.SelectHints;
 import io.acceltel.promql.storage.StoredSeries;
@@ -33,14 +36,14 @@ final class Selectors {
   }
 
   StepValue.Vec instant(VectorSelector vs, long ts) {
-    List<SeriesData> data = instantData.computeIfAbsent(vs, k -> fetch(k, 0));
+    List<SeriesData> data = instantData(vs);
     List<Sample> out;
-    Limits limits = ev.ctx.limits;
-    StepTable table = stepTables.computeIfAbsent(vs, k -> StepTable.forSelector(ev, data, this::refTime, k));
+    StepTable table = selectorTable(vs);
     int step = table == null ? -1 : table.step(ts);
     if (step >= 0) {
       out = table.collect(step);
     } else {
+      Limits limits = ev.ctx.limits;
       out = new ArrayList<>();
       long ref = refTime(vs, ts);
       long minT = ref - ev.ctx.lookbackMillis;
@@ -53,13 +56,72 @@ final class Selectors {
         out.add(new Sample(s.labels, s.ts[i], s.vs[i]));
       }
     }
+    countSelected(vs, out.size());
+    return new StepValue.Vec(out);
+  }
+
+  private List<SeriesData> instantData(VectorSelector vs) {
+    return instantData.computeIfAbsent(vs, k -> fetch(k, 0));
+  }
+
+  private StepTable selectorTable(VectorSelector vs) {
+    List<SeriesData> data = instantData(vs);
+    return stepTables.computeIfAbsent(vs, k -> StepTable.forSelector(ev, data, this::refTime, k));
+  }
+
+  /** Counts an instant selector's points at one step. */
+  private void countSelected(VectorSelector vs, int points) {
     // Prometheus materialises a selector's points for every step before its parent uses them, so they count until
     // the query ends; a parent then counts the step's points again while it computes.
-    limits.retain(out.size());
+    ev.ctx.limits.retain(points);
     if (!ev.isRoot(vs)) {
-      limits.load(out.size());
+      ev.ctx.limits.load(points);
     }
-    return new StepValue.Vec(out);
+  }
+
+  /**
+   * One step of a step table read in place of the step's vector (see {@link #tableStep}); {@link #done} counts the
+   * points read, as evaluating the vector would have.
+   */
+  final class TableStep {
+    final StepTable table;
+    final int step;
+    private final VectorSelector selector;
+
+    private TableStep(StepTable table, int step, VectorSelector selector) {
+      this.table = table;
+      this.step = step;
+      this.selector = selector;
+      table.countLoad(step);
+    }
+
+    void done(int points) {
+      if (selector != null) {
+        countSelected(selector, points);
+      }
+    }
+  }
+
+  /**
+   * Step {@code ts} of the table behind {@code e} when {@code e} is an instant selector or a window function over a
+   * matrix selector evaluated as a table, so that a parent can read its points in place; null otherwise (the
+   * parent then evaluates {@code e}). Gives the same points, in the same order, as {@code ev.eval(e, ts)}.
+   */
+  TableStep tableStep(Expr e, long ts) {
+    Expr inner = ParenExpr.unwrap(e);
+    StepTable table = null;
+    VectorSelector selector = null;
+    if (inner instanceof VectorSelector vs) {
+      table = selectorTable(vs);
+      selector = vs;
+    } else if (inner instanceof Call c && FunctionTable.get(c.function().name()) instanceof WindowFunction f) {
+      table = callTable(c, f);
+      if (table != null && !table.labelsUnique()) {
+        return null; // the step-wise path reports the repeated label sets
+      }
+    }
+    int step = table == null ? -1 : table.step(ts);
+    return step < 0 ? null : new TableStep(table, step, selector);
   }
 
   StepValue.Ranges range(MatrixSelector ms, long ts) {
@@ -100,9 +162,7 @@ final class Selectors {
    * at a time (see {@link StepTable}); null when the step-wise path must evaluate it.
    */
   StepValue.Vec windowCall(Call call, WindowFunction f, long ts) { // checks the output's label uniqueness itself
-    StepTable table = callTables.computeIfAbsent(call, c -> c.args().size() == 1
-        && c.args().get(0) instanceof MatrixSelector ms
-        ? StepTable.forWindowFunction(ev, c, f, rangeSeries(ms), this::refTime) : null);
+    StepTable table = callTable(call, f);
     int step = table == null ? -1 : table.step(ts);
     if (step < 0) {
       return null;
@@ -112,6 +172,12 @@ final class Selectors {
       Evaluator.checkUniqueLabels(points);
     }
     return new StepValue.Vec(points);
+  }
+
+  private StepTable callTable(Call call, WindowFunction f) {
+    return callTables.computeIfAbsent(call, c -> c.args().size() == 1
+        && c.args().get(0) instanceof MatrixSelector ms
+        ? StepTable.forWindowFunction(ev, c, f, rangeSeries(ms), this::refTime) : null);
   }
 
   private List<SeriesData> rangeSeries(MatrixSelector ms) {

@@ -222,9 +222,7 @@ final class StepTable {
 
   /** The step's points, in series order, with the step's samples counted as step-wise evaluation counts them. */
   List<Sample> collect(int step) {
-    if (loadedAtStep != null) {
-      ev.ctx.limits.load(loadedAtStep[step]);
-    }
+    countLoad(step);
     int n = labels.size();
     int base = step * n;
     List<Sample> out = new ArrayList<>();
@@ -236,5 +234,37 @@ final class StepTable {
     }
     ev.ctx.limits.poll();
     return out;
+  }
+
+  /*
+   * Reading a step in place, for a parent that needs only each point's labels and value (an aggregation such as
+   * sum or avg): the same points as collect(step), in the same order, without a Sample per series per step. The
+   * reader calls countLoad(step) first, as collect does.
+   */
+
+  /** Counts the samples step {@code step} holds while it is computed, as {@link #collect} does. */
+  void countLoad(int step) {
+    if (loadedAtStep != null) {
+      ev.ctx.limits.load(loadedAtStep[step]);
+    }
+    ev.ctx.limits.poll();
+  }
+
+  int rows() {
+    return labels.size();
+  }
+
+  /** Whether series {@code row} has a point at step {@code step}. */
+  boolean has(int step, int row) {
+    return times[step * labels.size() + row] != ABSENT;
+  }
+
+  double value(int step, int row) {
+    return values[step * labels.size() + row];
+  }
+
+  /** The labels of series {@code row}: one instance for all steps. */
+  Labels labels(int row) {
+    return labels.get(row);
   }
 }

@@ -32,7 +32,11 @@ class RangeMatchesInstantTest {
       "x", "x offset 37s", "x @ 500", "-x", "rate(x[1m])", "increase(x[45s] offset 10s)", "delta(x[1m])",
       "max_over_time(x[2m])", "min_over_time(x[20s])", "avg_over_time(x[1m])", "last_over_time(x[1m])",
       "count_over_time(x[30s])", "changes(x[5m])", "resets(x[3m])", "rate(x[1m] @ 900)",
-      "sum by (k) (rate(x[1m]))", "topk(2, x)", "x > 50", "rate(x[10s])", "deriv(x[1m])"};
+      "sum by (k) (rate(x[1m]))", "topk(2, x)", "x > 50", "rate(x[10s])", "deriv(x[1m])",
+      // aggregations that read their argument's step table in place
+      "avg by (k) (x)", "min without (s) (x)", "max((x))", "count by (k) (x offset 37s)", "sum(x @ 500)",
+      "stddev by (k) (rate(x[1m]))", "stdvar(max_over_time(x[2m]))", "group by (k) (x)",
+      "sum by (k) (sum without (s) (x))"};
 
   private final Engine engine = new Engine();
 
