@@ -24,6 +24,8 @@ final class SeriesData {
   private Labels withoutName;
   /** drops[i]: how many samples in 1..i are lower than their predecessor; built on first use. */
   private int[] drops;
+  /** {@link #drops} of a series with no drop at all: most counters over a dashboard's range. */
+  private static final int[] NO_DROPS = new int[0];
   /**
    * Where the previous {@link #floor} and {@link #ceil} ended. Steps ascend, so the next answer is usually a few
    * samples further on: scanning forward from here touches one or two cache lines, where a binary search over
@@ -123,13 +125,25 @@ final class SeriesData {
   boolean dropsWithin(int from, int to) {
     int[] d = drops;
     if (d == null) {
-      d = new int[vs.length];
-      for (int i = 1; i < vs.length; i++) {
-        d[i] = d[i - 1] + (vs[i] < vs[i - 1] ? 1 : 0);
-      }
+      d = countDrops(vs);
       drops = d;
     }
-    return d[to] != d[from];
+    return d != NO_DROPS && d[to] != d[from];
+  }
+
+  private static int[] countDrops(double[] vs) {
+    int first = 1;
+    while (first < vs.length && !(vs[first] < vs[first - 1])) {
+      first++;
+    }
+    if (first >= vs.length) {
+      return NO_DROPS;
+    }
+    int[] d = new int[vs.length];
+    for (int i = first; i < vs.length; i++) {
+      d[i] = d[i - 1] + (vs[i] < vs[i - 1] ? 1 : 0);
+    }
+    return d;
   }
 
   /** The labels without the metric name, computed once per query rather than once per step. */
