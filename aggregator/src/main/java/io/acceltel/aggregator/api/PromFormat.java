@@ -101,7 +101,12 @@ public final class PromFormat {
     if (v < 0) {
       out.append('-');
     }
-    Decimal d = shortest(abs);
+    boolean shortRange = abs >= 1e-6 && abs < 1e15;
+    if (shortRange && appendShortDecimal(out, abs)) {
+      return;
+    }
+    // Below 16 digits appendShortDecimal would have found it: do not try shorter forms.
+    Decimal d = shortest(abs, shortRange ? 16 : 1);
     if (exponentOutsideRange && (abs < 1e-6 || abs >= 1e21)) {
       appendExponent(out, d);
     } else {
@@ -109,10 +114,51 @@ public final class PromFormat {
     }
   }
 
+  private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+      1e14, 1e15};
+  private static final long[] LONG_POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+      100_000_000, 1_000_000_000, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+      100_000_000_000_000L, 1_000_000_000_000_000L};
+
+  /**
+   * Writes {@code abs} in fixed notation when it is exactly the double nearest some {@code m / 10^k} with
+   * {@code m < 10^15}, k as small as possible: sums, averages and rates of GPU readings mostly are. Two decimals of
+   * at most 15 significant digits never read back to the same double, so that decimal is the only one this short
+   * that reads back to {@code abs}, hence Go's shortest form, found without Java's {@code Double.toString} and the
+   * re-parsing {@link #shortest} needs (which took most of the time of writing a large query result). False, having
+   * written nothing, when there is no such decimal.
+   */
+  static boolean appendShortDecimal(StringBuilder out, double abs) {
+    for (int k = 1; k < POW10.length; k++) {
+      double scaled = abs * POW10[k];
+      if (!(scaled < 1e15)) {
+        return false;
+      }
+      long m = Math.round(scaled);
+      if (m / POW10[k] == abs) {
+        long whole = m / LONG_POW10[k];
+        long fraction = m % LONG_POW10[k];
+        if (fraction == 0) {
+          return false; // an integer: not this method's case
+        }
+        out.append(whole).append('.');
+        for (long p = LONG_POW10[k - 1]; p > fraction && p > 1; p /= 10) {
+          out.append('0'); // the fraction's leading zeros
+        }
+        while (fraction % 10 == 0) {
+          fraction /= 10; // the smallest k has none trailing, but the rounding of abs * 10^k may give a larger one
+        }
+        out.append(fraction);
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** value = 0.digits x 10^point. */
   private record Decimal(String digits, int point) {}
 
-  private static Decimal shortest(double abs) {
+  private static Decimal shortest(double abs, int fewestDigits) {
     Decimal d = parse(Double.toString(abs));
     if (d.digits.length() < 16 && abs >= Double.MIN_NORMAL) {
       return d;
@@ -123,7 +169,7 @@ public final class PromFormat {
     // string work, no BigDecimal. (In rare cases Java 17's 17-digit form is not the closest 17-digit decimal, so
     // its last digit may differ from Go's by one; both read back to the same double.)
     Decimal best = d;
-    for (int k = d.digits.length() - 1; k >= 1; k--) {
+    for (int k = d.digits.length() - 1; k >= fewestDigits; k--) {
       Decimal c = round(d, k);
       if (Double.parseDouble(c.digits + "E" + (c.point - c.digits.length())) != abs) {
         break;

@@ -75,6 +75,45 @@ class PromFormatTest {
     }
   }
 
+  /**
+   * The short-decimal path gives Go's shortest form: checked against the definition (the fewest significant digits
+   * that read back to the value, the closest such decimal), computed with BigDecimal.
+   */
+  @Test
+  void shortDecimalsAreWrittenAsTheShortestDecimalThatReadsBack() {
+    Random r = new Random(9);
+    int taken = 0;
+    for (int i = 0; i < 200_000; i++) {
+      int k = 1 + r.nextInt(12);
+      double v = switch (i % 3) {
+        case 0 -> (r.nextLong() % 1_000_000_000_000L) / Math.pow(10, k); // a decimal of up to 12 digits
+        case 1 -> r.nextInt(100_000) / 8.0; // averages of integer gauges
+        default -> r.nextDouble() * Math.pow(10, r.nextInt(16) - 6); // any double: mostly no short form
+      };
+      double abs = Math.abs(v);
+      if (abs < 1e-6 || abs >= 1e15 || abs == Math.rint(abs)) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder();
+      if (PromFormat.appendShortDecimal(sb, abs)) {
+        taken++;
+        assertThat(sb.toString()).as("%s", v).isEqualTo(shortestByDefinition(abs));
+      }
+      assertThat(PromFormat.value(v)).as("%s", v).isEqualTo((v < 0 ? "-" : "") + shortestByDefinition(abs));
+    }
+    assertThat(taken).as("values written by the short-decimal path").isGreaterThan(100_000);
+  }
+
+  private static String shortestByDefinition(double abs) {
+    java.math.BigDecimal exact = new java.math.BigDecimal(abs);
+    for (int digits = 1; ; digits++) {
+      java.math.BigDecimal d = exact.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+      if (d.doubleValue() == abs) {
+        return d.stripTrailingZeros().toPlainString();
+      }
+    }
+  }
+
   private static int significantDigits(String s) {
     String m = s.toLowerCase().split("e")[0].replace("-", "").replace(".", "");
     m = m.replaceFirst("^0+", "");
