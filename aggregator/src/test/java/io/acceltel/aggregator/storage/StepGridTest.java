@@ -20,16 +20,11 @@ class StepGridTest {
       int n = random.nextInt(200);
       long[] t = new long[n];
       double[] v = new double[n];
-      long ts = random.nextInt(5000);
-      for (int i = 0; i < n; i++) {
-        ts += 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
-        t[i] = ts;
-        v[i] = random.nextInt(10) == 0 ? Double.longBitsToDouble(0x7ff0000000000002L) : random.nextGaussian();
-      }
-      long first = random.nextInt(20_000);
-      long interval = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(2000);
-      long last = interval == 0 ? first : first + interval * random.nextInt(200);
-      StepGrid grid = new StepGrid(first, interval, last);
+      randomSamples(random, t, v);
+      StepGrid grid = randomGrid(random);
+      long first = grid.first();
+      long interval = grid.interval();
+      long last = grid.last();
       long[] tt = t.clone();
       double[] vv = v.clone();
       int kept = grid.thin(tt, vv, n);
@@ -63,15 +58,8 @@ class StepGridTest {
       int n = random.nextInt(400);
       long[] t = new long[n];
       double[] v = new double[n];
-      long ts = random.nextInt(5000);
-      for (int i = 0; i < n; i++) {
-        ts += 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
-        t[i] = ts;
-        v[i] = random.nextGaussian();
-      }
-      long first = random.nextInt(20_000);
-      long interval = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(2000);
-      StepGrid grid = new StepGrid(first, interval, interval == 0 ? first : first + interval * random.nextInt(200));
+      randomSamples(random, t, v);
+      StepGrid grid = randomGrid(random);
 
       StepGrid.Thinner thinner = grid.thinner(n);
       for (int from = 0; from < n; ) {
@@ -107,6 +95,23 @@ class StepGridTest {
   void refusesAGridThatGoesBackwards() {
     assertThatThrownBy(() -> new StepGrid(10, 5, 0)).hasMessageContaining("last >= first");
     assertThatThrownBy(() -> new StepGrid(0, 0, 10)).hasMessageContaining("last == first");
+  }
+
+  /** Increasing timestamps, often 1 to 3 ms apart and often far apart; values with some staleness markers. */
+  private static void randomSamples(Random random, long[] t, double[] v) {
+    long ts = random.nextInt(5000);
+    for (int i = 0; i < t.length; i++) {
+      ts += 1 + random.nextInt(random.nextBoolean() ? 3 : 3000);
+      t[i] = ts;
+      v[i] = random.nextInt(10) == 0 ? Double.longBitsToDouble(0x7ff0000000000002L) : random.nextGaussian();
+    }
+  }
+
+  /** A grid of one time (a quarter of the time) or of up to 200 steps. */
+  private static StepGrid randomGrid(Random random) {
+    long first = random.nextInt(20_000);
+    long interval = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(2000);
+    return new StepGrid(first, interval, interval == 0 ? first : first + interval * random.nextInt(200));
   }
 
   private static int floor(long[] t, int n, long time) {
