@@ -26,7 +26,7 @@ final class ValueEncoding {
   private int width;
   private long base;
 
-  /** Chooses the smaller encoding for {@code v[0..n)}, Rice-coded if decimal; see {@link #choose(double[], int, boolean)}. */
+  /** Chooses the smaller encoding for {@code v[0..n)}, Rice-coded if decimal; see the three-argument form. */
   void choose(double[] v, int n) {
     choose(v, n, false);
   }
@@ -34,7 +34,7 @@ final class ValueEncoding {
   /**
    * Chooses the encoding for {@code v[0..n)}; the {@code write*} methods then follow that choice. With
    * {@code packable} (the caller stores nothing else in the value bits, so value i sits at a computable offset),
-   * decimal deltas may be packed at a fixed width: that decodes about three times faster than Rice codes, whose
+   * decimal deltas may be packed at a fixed width: that decodes about twice as fast as Rice codes, whose
    * unary quotients must be read one after another, so it is taken when it costs at most half again the bits of
    * the smallest form.
    */
@@ -74,7 +74,7 @@ final class ValueEncoding {
     }
   }
 
-  /** Sets {@link #width} and {@link #base} for {@code ms[0..n)} and returns the packed form's bits; MAX_VALUE if too wide. */
+  /** Sets {@link #width} and {@link #base} for {@code ms[0..n)}; returns the packed bits, MAX_VALUE if too wide. */
   private long packedBits(int n) {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
