@@ -10,8 +10,8 @@ package io.acceltel.aggregator.storage.chunk;
  *   reproduces the double bit for bit), deltas of {@code m} are Rice-coded with the best parameter for the chunk;
  *   otherwise, or when XOR is smaller, the XOR bits are kept. GPU telemetry (percentages, degrees, MHz, watts
  *   from milliwatts) is almost all decimal: power noise of a few watts costs ~14 bits instead of ~50. With
- *   regular timestamps the deltas may instead be packed at a fixed width, which queries decode about three times
- *   faster (see {@link ValueEncoding#choose(double[], int, boolean)}).</li>
+ *   regular timestamps the deltas may instead be packed at a fixed width, which queries decode about twice as
+ *   fast (see {@link ValueEncoding#choose(double[], int, boolean)}).</li>
  * </ul>
  * One compactor per writer thread; it reuses its scratch arrays, so sealing allocates only the result.
  *
