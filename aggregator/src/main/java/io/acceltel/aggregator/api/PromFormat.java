@@ -114,9 +114,8 @@ public final class PromFormat {
     }
   }
 
-  private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-      1e14, 1e15};
-  private static final long[] LONG_POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+  /** 10^k; every one of them is exact as a double too. */
+  private static final long[] POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
       100_000_000, 1_000_000_000, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
       100_000_000_000_000L, 1_000_000_000_000_000L};
 
@@ -130,19 +129,20 @@ public final class PromFormat {
    */
   static boolean appendShortDecimal(StringBuilder out, double abs) {
     for (int k = 1; k < POW10.length; k++) {
-      double scaled = abs * POW10[k];
+      double pow10 = POW10[k];
+      double scaled = abs * pow10;
       if (!(scaled < 1e15)) {
         return false;
       }
       long m = Math.round(scaled);
-      if (m / POW10[k] == abs) {
-        long whole = m / LONG_POW10[k];
-        long fraction = m % LONG_POW10[k];
+      if (m / pow10 == abs) {
+        long whole = m / POW10[k];
+        long fraction = m % POW10[k];
         if (fraction == 0) {
           return false; // an integer: not this method's case
         }
         out.append(whole).append('.');
-        for (long p = LONG_POW10[k - 1]; p > fraction && p > 1; p /= 10) {
+        for (long p = POW10[k - 1]; p > fraction && p > 1; p /= 10) {
           out.append('0'); // the fraction's leading zeros
         }
         while (fraction % 10 == 0) {

@@ -232,17 +232,14 @@ final class StepTable {
         out.add(new Sample(labels.get(s), t, values[base + s]));
       }
     }
-    ev.ctx.limits.poll();
     return out;
   }
 
-  /*
-   * Reading a step in place, for a parent that needs only each point's labels and value (an aggregation such as
-   * sum or avg): the same points as collect(step), in the same order, without a Sample per series per step. The
-   * reader calls countLoad(step) first, as collect does.
+  /**
+   * Counts the samples step {@code step} holds while it is computed. {@link #collect} does it; a parent that reads
+   * the step in place through {@link #has}, {@link #value} and {@link #labels} (an aggregation such as sum, which
+   * needs no Sample per series per step) does it first.
    */
-
-  /** Counts the samples step {@code step} holds while it is computed, as {@link #collect} does. */
   void countLoad(int step) {
     if (loadedAtStep != null) {
       ev.ctx.limits.load(loadedAtStep[step]);

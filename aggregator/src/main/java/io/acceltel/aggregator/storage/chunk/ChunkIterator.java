@@ -81,16 +81,17 @@ public final class ChunkIterator {
     index = 0;
   }
 
-  /** The packed delta of value {@code i >= 1}. */
-  private long packedDelta(int i) {
-    if (width == 0) {
-      return base;
-    }
-    long bit = (long) (i - 1) * width;
-    int at = stream + (int) (bit >>> 3);
-    int loadAt = Math.min(at, data.length - 8);
-    long word = (long) BIG_ENDIAN_LONG.get(data, loadAt) << ((at - loadAt) << 3);
-    return base + ((word << (bit & 7)) >>> (64 - width));
+  /**
+   * The {@code width} bits at bit {@code bit} of the stream starting at byte {@code stream} (0 when width is 0):
+   * one load wherever they fall. Near the end it loads the array's last 8 bytes and shifts the wanted ones up, so
+   * there is no branch per value; a packed chunk's header alone is 8 bytes or more.
+   */
+  private static long packedBits(byte[] d, int stream, long bit, int width) {
+    int byteAt = stream + (int) (bit >>> 3);
+    int loadAt = Math.min(byteAt, d.length - 8);
+    long word = (long) BIG_ENDIAN_LONG.get(d, loadAt) << ((byteAt - loadAt) << 3);
+    // width 0: a shift by 64 would keep the word, so mask it out
+    return width == 0 ? 0 : (word << (bit & 7)) >>> (64 - width);
   }
 
   /** Advances to the next sample; false at the end of the chunk. */
@@ -108,7 +109,7 @@ public final class ChunkIterator {
         t += delta;
       }
       if (packed) {
-        m += packedDelta(index);
+        m += base + packedBits(data, stream, (long) (index - 1) * width, width);
         v = scale.value(m);
       } else if (decimal) {
         m += Codec.unzigzag(bits.readRice(riceK));
@@ -220,16 +221,9 @@ public final class ChunkIterator {
       }
       i = 1;
     }
-    long bit = (long) (i - 1) * w;
-    int lastWord = d.length - 8; // a packed chunk's header alone is 8 bytes or more
-    for (; i < count; i++, bit += w) {
-      int byteAt = stream + (int) (bit >>> 3);
-      // Near the end, load the array's last 8 bytes and shift the wanted ones up: no branch per value.
-      int loadAt = Math.min(byteAt, lastWord);
-      long word = (long) BIG_ENDIAN_LONG.get(d, loadAt) << ((byteAt - loadAt) << 3);
-      // width 0: every delta is the base (a shift by 64 would keep the word, so mask it out)
-      long packedBits = w == 0 ? 0 : (word << (bit & 7)) >>> (64 - w);
-      mm += b + packedBits;
+    int from = stream;
+    for (long bit = (long) (i - 1) * w; i < count; i++, bit += w) {
+      mm += b + packedBits(d, from, bit, w);
       ts += dt;
       if (ts >= mint && ts <= maxt) {
         t[n] = ts;
