@@ -80,7 +80,8 @@ public final class QueryCompare {
             + "[--runs=10] [--warmups=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
-            + "[--aggregator-java-opts='-XX:...'] [--only=<part of a query's name>]");
+            + "[--aggregator-java-opts='-XX:...'] [--only=<part of a query's name>] "
+            + "[--window=<part of a window's name: 1h, d @>]");
         System.exit(2);
       }
       options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -366,11 +367,15 @@ public final class QueryCompare {
             + "| query | window | server | p50 ms | p95 ms | series | points | KB |%n|---|---|---|---|---|---|---|---|%n",
         gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups));
     String only = options.getOrDefault("only", "");
+    String onlyWindow = options.getOrDefault("window", "");
     for (String[] q : DashboardDataset.QUERIES) {
       if (!q[0].contains(only)) {
         continue;
       }
       for (Window w : windows) {
+        if (!w.name().contains(onlyWindow)) {
+          continue;
+        }
         String form = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8)
             + "&start=" + w.start() / 1000 + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
         List<Variant> variants = new ArrayList<>();

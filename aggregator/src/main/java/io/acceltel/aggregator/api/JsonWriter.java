@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A small streaming JSON writer into one growable byte array, for API responses that can hold millions of points:
- * no tree, no per-value objects; numbers go through one reused scratch builder. Strings are escaped as Go's
+ * no tree, no per-value objects; numbers are written straight into the array. Strings are escaped as Go's
  * {@code encoding/json} does (which Prometheus's responses use): {@code <}, {@code >}, {@code &}, U+2028 and
  * U+2029 as {@code \\uXXXX}, control characters as {@code \\n}, {@code \\r}, {@code \\t} or {@code \\u00XX}, and a
  * lone surrogate as U+FFFD.
@@ -25,7 +25,6 @@ public final class JsonWriter {
   private boolean[] first = new boolean[16];
   private int depth;
   private boolean afterName;
-  private final StringBuilder scratch = new StringBuilder(32);
 
   public JsonWriter() {
     this(1024);
@@ -95,9 +94,7 @@ public final class JsonWriter {
 
   public JsonWriter number(long value) {
     beforeValue();
-    scratch.setLength(0);
-    scratch.append(value);
-    putAscii(scratch);
+    putAscii(Long.toString(value));
     return this;
   }
 
@@ -113,49 +110,40 @@ public final class JsonWriter {
     return this;
   }
 
-  /** A timestamp in seconds as Prometheus writes it ({@link PromFormat#appendTimestamp}). */
+  /** A timestamp in seconds as Prometheus writes it ({@link PromFormat#writeTimestamp}). */
   public JsonWriter timestamp(long millis) {
     beforeValue();
-    scratch.setLength(0);
-    PromFormat.appendTimestamp(scratch, millis);
-    putAscii(scratch);
+    ensure(PromFormat.MAX_TIMESTAMP_LENGTH);
+    len = PromFormat.writeTimestamp(buf, len, millis);
     return this;
   }
 
-  /** A sample value as a JSON string ({@link PromFormat#appendValue}): {@code "1.5"}, {@code "NaN"}. */
+  /** A sample value as a JSON string ({@link PromFormat#writeValue}): {@code "1.5"}, {@code "NaN"}. */
   public JsonWriter sampleValue(double v) {
     beforeValue();
-    scratch.setLength(0);
-    PromFormat.appendValue(scratch, v);
-    put('"');
-    putAscii(scratch);
-    put('"');
+    ensure(PromFormat.MAX_VALUE_LENGTH + 2);
+    buf[len++] = '"';
+    len = PromFormat.writeValue(buf, len, v);
+    buf[len++] = '"';
     return this;
   }
 
   /** A scalar result, as Prometheus 2.42's {@code promql.Scalar.MarshalJSON}: {@code [1.5,"0.0000001"]}. */
   public JsonWriter scalarPoint(long millis, double v) {
     beginArray();
+    scalarTimestamp(millis);
     beforeValue();
-    scratch.setLength(0);
-    PromFormat.appendScalarTimestamp(scratch, millis);
-    putAscii(scratch);
-    beforeValue();
-    scratch.setLength(0);
-    PromFormat.appendPlain(scratch, v);
-    put('"');
-    putAscii(scratch);
-    put('"');
+    ensure(PromFormat.MAX_PLAIN_LENGTH + 2);
+    buf[len++] = '"';
+    len = PromFormat.writePlain(buf, len, v);
+    buf[len++] = '"';
     return endArray();
   }
 
   /** A string result, as {@code promql.String.MarshalJSON}: {@code [1.5,"text"]}. */
   public JsonWriter stringPoint(long millis, String value) {
     beginArray();
-    beforeValue();
-    scratch.setLength(0);
-    PromFormat.appendScalarTimestamp(scratch, millis);
-    putAscii(scratch);
+    scalarTimestamp(millis);
     string(value);
     return endArray();
   }
@@ -166,6 +154,12 @@ public final class JsonWriter {
     timestamp(millis);
     sampleValue(v);
     return endArray();
+  }
+
+  private void scalarTimestamp(long millis) {
+    beforeValue();
+    ensure(PromFormat.MAX_PLAIN_LENGTH);
+    len = PromFormat.writeScalarTimestamp(buf, len, millis);
   }
 
   private void push() {

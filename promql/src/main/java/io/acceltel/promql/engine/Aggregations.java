@@ -4,6 +4,7 @@ import io.acceltel.model.series.Labels;
 import io.acceltel.promql.functions.Stats;
 import io.acceltel.promql.parser.AggregateExpr;
 import io.acceltel.promql.parser.GoStrings;
+import io.acceltel.promql.value.GoFloat;
 import io.acceltel.promql.value.Sample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ final class Aggregations {
     } else {
       Map<Labels, Group> byKey = new LinkedHashMap<>();
       for (Sample s : in) {
-        Labels metric = s.labels().toBuilder().set(valueLabel, formatValue(s.value())).build();
+        Labels metric = s.labels().toBuilder().set(valueLabel, GoFloat.format(s.value(), 'f')).build();
         Labels key = a.without() ? LabelsOps.without(metric, grouping, true) : LabelsOps.keep(metric, grouping);
         Group g = byKey.get(key);
         if (g == null) {
@@ -207,22 +208,5 @@ final class Aggregations {
       }
       default -> throw new IllegalStateException("unknown aggregation " + op);
     }
-  }
-
-  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest round-trip digits, never an exponent. */
-  static String formatValue(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (Double.doubleToRawLongBits(v) == Long.MIN_VALUE) {
-      return "-0"; // Go keeps the sign of negative zero
-    }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
   }
 }
