@@ -34,8 +34,31 @@ final class Aggregations {
     }
   }
 
-  private static boolean keepsMembers(String op) {
-    return op.equals("topk") || op.equals("bottomk") || op.equals("quantile");
+  /** The operator, looked up once per step rather than compared as a string for every input sample. */
+  private enum Op {
+    SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR, TOPK, BOTTOMK, QUANTILE, COUNT_VALUES;
+
+    static Op of(String name) {
+      return switch (name) {
+        case "sum" -> SUM;
+        case "avg" -> AVG;
+        case "count" -> COUNT;
+        case "group" -> GROUP;
+        case "min" -> MIN;
+        case "max" -> MAX;
+        case "stddev" -> STDDEV;
+        case "stdvar" -> STDVAR;
+        case "topk" -> TOPK;
+        case "bottomk" -> BOTTOMK;
+        case "quantile" -> QUANTILE;
+        case "count_values" -> COUNT_VALUES;
+        default -> throw new IllegalStateException("unknown aggregation " + name);
+      };
+    }
+
+    boolean keepsMembers() {
+      return this == TOPK || this == BOTTOMK || this == QUANTILE;
+    }
   }
 
   static StepValue eval(Evaluator ev, AggregateExpr a, long ts) {
@@ -49,20 +72,20 @@ final class Aggregations {
         param = ((StepValue.Num) p).value();
       }
     }
-    String op = a.op();
+    Op op = Op.of(a.op());
     // A table's step is read in place for the operators that keep no members: no Sample per series per step.
-    Selectors.TableStep table = valueLabel == null && !keepsMembers(op) ? ev.selectors.tableStep(a.expr(), ts)
+    Selectors.TableStep table = valueLabel == null && !op.keepsMembers() ? ev.selectors.tableStep(a.expr(), ts)
         : null;
     List<Sample> in = table != null ? List.of() : ((StepValue.Vec) ev.eval(a.expr(), ts)).samples();
-    if (op.equals("count_values") && !Labels.isValidName(valueLabel)) {
+    if (op == Op.COUNT_VALUES && !Labels.isValidName(valueLabel)) {
       throw new QueryException(QueryException.Type.EXECUTION, "invalid label name " + GoStrings.quote(valueLabel));
     }
     List<String> grouping = a.grouping();
-    if (op.equals("count_values") && !a.without()) {
+    if (op == Op.COUNT_VALUES && !a.without()) {
       grouping = new ArrayList<>(grouping);
       grouping.add(valueLabel);
     }
-    if ((op.equals("topk") || op.equals("bottomk")) && !(param >= 1)) {
+    if ((op == Op.TOPK || op == Op.BOTTOMK) && !(param >= 1)) {
       return new StepValue.Vec(new ArrayList<>());
     }
 
@@ -73,14 +96,15 @@ final class Aggregations {
           ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
       StepTable t = table.table;
       int step = table.step;
-      Group[] byIndex = new Group[index.size() + t.rows()];
+      int[] rowGroups = index.groupsOfRows(t); // a row's group is the same at every step
+      Group[] byIndex = new Group[index.size()];
       int points = 0;
-      for (int row = 0; row < t.rows(); row++) {
+      for (int row = 0; row < rowGroups.length; row++) {
         if (!t.has(step, row)) {
           continue;
         }
         points++;
-        int g = index.groupOf(row, t.labels(row)); // a row's position is the same at every step
+        int g = rowGroups[row];
         double v = t.value(step, row);
         if (byIndex[g] == null) {
           byIndex[g] = newGroup(op, index.labels(g), v);
@@ -123,17 +147,17 @@ final class Aggregations {
     List<Sample> out = new ArrayList<>(groups.size());
     for (Group g : groups) {
       switch (op) {
-        case "avg" -> out.add(new Sample(g.labels, ts, g.mean));
-        case "stddev" -> out.add(new Sample(g.labels, ts, Math.sqrt(g.value / g.count)));
-        case "stdvar" -> out.add(new Sample(g.labels, ts, g.value / g.count));
-        case "quantile" -> {
+        case AVG -> out.add(new Sample(g.labels, ts, g.mean));
+        case STDDEV -> out.add(new Sample(g.labels, ts, Math.sqrt(g.value / g.count)));
+        case STDVAR -> out.add(new Sample(g.labels, ts, g.value / g.count));
+        case QUANTILE -> {
           double[] vs = new double[g.members.size()];
           for (int i = 0; i < vs.length; i++) {
             vs[i] = g.members.get(i).value();
           }
           out.add(new Sample(g.labels, ts, Stats.quantile(param, vs, vs.length)));
         }
-        case "topk", "bottomk" -> out.addAll(TopK.select(g.members, (long) param, op.equals("topk")));
+        case TOPK, BOTTOMK -> out.addAll(TopK.select(g.members, (long) param, op == Op.TOPK));
         default -> out.add(new Sample(g.labels, ts, g.value));
       }
     }
@@ -141,9 +165,9 @@ final class Aggregations {
   }
 
   /** A group whose first member is {@code s}. */
-  private static Group newGroup(String op, Labels labels, Sample s, long ts) {
+  private static Group newGroup(Op op, Labels labels, Sample s, long ts) {
     Group g = newGroup(op, labels, s.value());
-    if (keepsMembers(op)) {
+    if (op.keepsMembers()) {
       g.members = new ArrayList<>();
       g.members.add(new Sample(s.labels(), ts, s.value()));
     }
@@ -151,20 +175,20 @@ final class Aggregations {
   }
 
   /** A group whose first value is {@code v}, for an operator that keeps no members. */
-  private static Group newGroup(String op, Labels labels, double v) {
+  private static Group newGroup(Op op, Labels labels, double v) {
     Group g = new Group(labels);
     g.value = v;
     g.mean = v;
     g.count = 1;
-    if (op.equals("group") || op.equals("count") || op.equals("count_values")) {
+    if (op == Op.GROUP || op == Op.COUNT || op == Op.COUNT_VALUES) {
       g.value = 1;
-    } else if (op.equals("stddev") || op.equals("stdvar")) {
+    } else if (op == Op.STDDEV || op == Op.STDVAR) {
       g.value = 0;
     }
     return g;
   }
 
-  private static void accumulate(String op, Group g, Sample s, long ts) {
+  private static void accumulate(Op op, Group g, Sample s, long ts) {
     if (g.members != null) {
       g.members.add(new Sample(s.labels(), ts, s.value()));
     } else {
@@ -172,10 +196,10 @@ final class Aggregations {
     }
   }
 
-  private static void accumulate(String op, Group g, double v) {
+  private static void accumulate(Op op, Group g, double v) {
     switch (op) {
-      case "sum" -> g.value += v;
-      case "avg" -> {
+      case SUM -> g.value += v;
+      case AVG -> {
         g.count++;
         if (Double.isInfinite(g.mean)) {
           if (Double.isInfinite(v) && (g.mean > 0) == (v > 0)) {
@@ -188,25 +212,25 @@ final class Aggregations {
         // Dividing each term first avoids overflow, as Prometheus does.
         g.mean += v / g.count - g.mean / g.count;
       }
-      case "count", "count_values" -> g.value++;
-      case "group" -> g.value = 1;
-      case "min" -> {
+      case COUNT, COUNT_VALUES -> g.value++;
+      case GROUP -> g.value = 1;
+      case MIN -> {
         if (g.value > v || Double.isNaN(g.value)) {
           g.value = v;
         }
       }
-      case "max" -> {
+      case MAX -> {
         if (g.value < v || Double.isNaN(g.value)) {
           g.value = v;
         }
       }
-      case "stddev", "stdvar" -> {
+      case STDDEV, STDVAR -> {
         g.count++;
         double delta = v - g.mean;
         g.mean += delta / g.count;
         g.value += delta * (v - g.mean);
       }
-      default -> throw new IllegalStateException("unknown aggregation " + op);
+      case TOPK, BOTTOMK, QUANTILE -> throw new IllegalStateException(op + " keeps its members");
     }
   }
 }

@@ -26,6 +26,8 @@ final class GroupIndex {
   private final List<Labels> groups = new ArrayList<>();
   private Labels[] lastInput = new Labels[0];
   private int[] lastGroup = new int[0];
+  private StepTable rowsOf;
+  private int[] rowGroups;
 
   /** {@code keys} maps an input label set to its group's labels; it runs only when the position check misses. */
   GroupIndex(UnaryOperator<Labels> keys) {
@@ -52,6 +54,22 @@ final class GroupIndex {
     lastInput[position] = input;
     lastGroup[position] = g;
     return g;
+  }
+
+  /**
+   * Every row's group for a step table, which has the same rows at every step: computed at the first step and kept
+   * for the table's later steps.
+   */
+  int[] groupsOfRows(StepTable table) {
+    if (rowsOf != table) {
+      int[] groups = new int[table.rows()];
+      for (int row = 0; row < groups.length; row++) {
+        groups[row] = groupOf(row, table.labels(row));
+      }
+      rowGroups = groups;
+      rowsOf = table;
+    }
+    return rowGroups;
   }
 
   /** The output labels of group {@code g}. */

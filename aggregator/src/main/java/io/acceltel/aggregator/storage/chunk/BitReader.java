@@ -116,6 +116,31 @@ public final class BitReader {
     return k == 0 ? quotient : ((long) quotient << k) | readBits(k);
   }
 
+  /**
+   * Consumes zero bits up to {@code max} of them, stopping before the first one bit, and returns how many: a run of
+   * unchanged values in an XOR column. Stops early, without an error, where the data ends; the next read reports it.
+   */
+  public int readZeroRun(int max) {
+    int run = 0;
+    while (run < max) {
+      if (avail < 57) {
+        refill();
+        if (avail == 0) {
+          return run;
+        }
+      }
+      int buffered = avail;
+      int zeros = Math.min(Long.numberOfLeadingZeros(buf), buffered);
+      int take = Math.min(zeros, max - run);
+      skip(take);
+      run += take;
+      if (zeros < buffered) {
+        return run; // a one bit is next (or max came first)
+      }
+    }
+    return run;
+  }
+
   /** Counts leading one bits up to {@code max}, consuming them and the terminating zero when found before max. */
   public int readUnary(int max) {
     int q = 0;

@@ -178,13 +178,15 @@ public final class ChunkIterator {
         }
       }
       m = mm;
+    } else if (regular) {
+      return decodeXorRegularInto(t, v, at, mint, maxt);
     } else {
       for (int i = index; i < count; i++) {
         double x;
         if (i == 0) {
           x = xor.readFirst(bits);
         } else {
-          d += regular ? 0 : Codec.readDod(bits);
+          d += Codec.readDod(bits);
           ts += d;
           x = xor.read(bits);
         }
@@ -196,6 +198,49 @@ public final class ChunkIterator {
     }
     this.t = ts;
     delta = d;
+    index = count;
+    return n - at;
+  }
+
+  /**
+   * {@link #decodeInto} for XOR values at regular timestamps: an unchanged value is a single 0 bit with no
+   * timestamp bits around it, so a run of them (a gauge that holds still: utilization at 100, an idle GPU's 0) is
+   * counted in one go and written out without reading bit by bit.
+   */
+  private int decodeXorRegularInto(long[] t, double[] v, int at, long mint, long maxt) {
+    long ts = this.t;
+    long d = delta;
+    int n = at;
+    int i = index;
+    if (i == 0 && count > 0) {
+      double first = xor.readFirst(bits);
+      if (ts >= mint && ts <= maxt) {
+        t[n] = ts;
+        v[n++] = first;
+      }
+      i = 1;
+    }
+    double x = xor.current();
+    while (i < count) {
+      int run = bits.readZeroRun(count - i);
+      for (int end = i + run; i < end; i++) {
+        ts += d;
+        if (ts >= mint && ts <= maxt) {
+          t[n] = ts;
+          v[n++] = x;
+        }
+      }
+      if (i < count) {
+        ts += d;
+        x = xor.read(bits);
+        if (ts >= mint && ts <= maxt) {
+          t[n] = ts;
+          v[n++] = x;
+        }
+        i++;
+      }
+    }
+    this.t = ts;
     index = count;
     return n - at;
   }

@@ -83,6 +83,11 @@ public final class XorColumn {
       return Double.longBitsToDouble(prev);
     }
 
+    /** The value last read. */
+    public double current() {
+      return Double.longBitsToDouble(prev);
+    }
+
     public double read(BitReader r) {
       if (!r.readBit()) {
         return Double.longBitsToDouble(prev);

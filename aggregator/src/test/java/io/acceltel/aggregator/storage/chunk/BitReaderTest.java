@@ -136,4 +136,42 @@ class BitReaderTest {
     ones.reset(new byte[] {(byte) 0xff, (byte) 0xff}, 0, 2);
     assertThatThrownBy(() -> ones.readUnary(32)).isInstanceOf(CorruptChunkException.class);
   }
+
+  /** Runs of zeros (unchanged XOR values) across refills, read whole or in capped parts, up to the stream's end. */
+  @Test
+  void zeroRunsAreCountedAcrossRefillsUpToTheirCapAndTheStreamsEnd() {
+    Random random = new Random(23);
+    for (int round = 0; round < 300; round++) {
+      BitWriter w = new BitWriter(4);
+      int[] runs = new int[1 + random.nextInt(50)];
+      long bits = 0;
+      for (int i = 0; i < runs.length; i++) {
+        runs[i] = random.nextInt(4) == 0 ? random.nextInt(300) : random.nextInt(10);
+        for (int k = 0; k < runs[i]; k++) {
+          w.writeBit(false);
+        }
+        w.writeBit(true);
+        bits += runs[i] + 1;
+      }
+      int trailing = random.nextInt(20);
+      for (int k = 0; k < trailing; k++) {
+        w.writeBit(false);
+      }
+      bits += trailing;
+      byte[] bytes = w.toBytes();
+      BitReader r = new BitReader();
+      r.reset(bytes, 0, bytes.length);
+      for (int i = 0; i < runs.length; i++) {
+        int cap = random.nextInt(runs[i] + 2);
+        int first = r.readZeroRun(cap);
+        assertThat(first).as("round %d run %d capped at %d", round, i, cap).isEqualTo(Math.min(cap, runs[i]));
+        assertThat(r.readZeroRun(Integer.MAX_VALUE)).as("round %d rest of run %d", round, i)
+            .isEqualTo(runs[i] - first);
+        assertThat(r.readBit()).isTrue();
+      }
+      // The stream's end stops a run without an error: the zeros written, then the last byte's padding.
+      assertThat(r.readZeroRun(Integer.MAX_VALUE)).isEqualTo(trailing + (8L * bytes.length - bits));
+      assertThatThrownBy(r::readBit).isInstanceOf(CorruptChunkException.class);
+    }
+  }
 }

@@ -114,6 +114,47 @@ class ChunkRoundTripTest {
     assertThat(sealed.data().length).isLessThan(120 * 2);
   }
 
+  /**
+   * A gauge that holds still between jumps (utilization at 100 with dips, then idle at 0), in values that are not
+   * short decimals: sealed as XOR at regular timestamps, whose unchanged values are decoded a run at a time.
+   */
+  @Test
+  void xorRunsOfUnchangedValues() {
+    Random rnd = new Random(8);
+    for (int round = 0; round < 40; round++) {
+      int n = 2 + rnd.nextInt(240);
+      double[] v = new double[n];
+      double x = Math.PI;
+      for (int i = 0; i < n; i++) {
+        int r = rnd.nextInt(round % 2 == 0 ? 10 : 200); // short runs, then runs longer than a 64-bit word
+        if (r == 0) {
+          x = rnd.nextBoolean() ? Math.PI * rnd.nextInt(50) : rnd.nextDouble();
+        }
+        v[i] = x;
+      }
+      long[] t = regular(n, 1_700_000_000_000L, 1000);
+      Chunk sealed = new ChunkCompactor().encode(t, v, n);
+      assertThat(sealed.data()[0]).as("round %d: regular timestamps, XOR values", round)
+          .isEqualTo((byte) ChunkFormat.TS_REGULAR);
+      roundTrip(t, v);
+      // Bulk decoding after some samples were read one at a time carries on from there.
+      ChunkIterator it = new ChunkIterator();
+      it.reset(sealed);
+      int stepped = rnd.nextInt(n + 1);
+      for (int i = 0; i < stepped; i++) {
+        assertThat(it.next()).isTrue();
+      }
+      long[] bt = new long[n];
+      double[] bv = new double[n];
+      assertThat(it.decodeInto(bt, bv, 0, Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo(n - stepped);
+      for (int i = stepped; i < n; i++) {
+        assertThat(bt[i - stepped]).isEqualTo(t[i]);
+        assertThat(Double.doubleToRawLongBits(bv[i - stepped])).as("round %d, v[%d] after %d stepped", round, i,
+            stepped).isEqualTo(Double.doubleToRawLongBits(v[i]));
+      }
+    }
+  }
+
   @Test
   void packedDeltasRoundTripAtEveryWidthAndLength() {
     Random rnd = new Random(5);
