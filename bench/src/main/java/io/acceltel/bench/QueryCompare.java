@@ -80,7 +80,7 @@ public final class QueryCompare {
             + "[--runs=10] [--warmups=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
-            + "[--aggregator-java-opts='-XX:...'] [--only=<part of a query's name>] "
+            + "[--aggregator-java-opts='-XX:...'] [--only=<parts of queries' names, comma-separated>] "
             + "[--window=<part of a window's name: 1h, d @>]");
         System.exit(2);
       }
@@ -366,10 +366,10 @@ public final class QueryCompare {
         "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups; end-to-end HTTP latency%n%n"
             + "| query | window | server | p50 ms | p95 ms | series | points | KB |%n|---|---|---|---|---|---|---|---|%n",
         gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups));
-    String only = options.getOrDefault("only", "");
+    List<String> only = List.of(options.getOrDefault("only", "").split(","));
     String onlyWindow = options.getOrDefault("window", "");
     for (String[] q : DashboardDataset.QUERIES) {
-      if (!q[0].contains(only)) {
+      if (only.stream().noneMatch(q[0]::contains)) {
         continue;
       }
       for (Window w : windows) {

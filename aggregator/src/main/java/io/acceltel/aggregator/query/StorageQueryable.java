@@ -187,7 +187,7 @@ public final class StorageQueryable implements Queryable {
       // as they are, with no copy per query.
       addSamples(s.size());
       if (s.size() > 0) {
-        out.add(new ArraySeries(s.labels(), s.sharedTimestamps(), s.sharedValues()));
+        out.add(new ArraySeries(s.labels(), s.sharedTimestamps(), s.sharedValues(), s.mayHoldNaN()));
       }
     }
     return out;

@@ -27,7 +27,7 @@ public final class RawSeries implements SeriesData {
   private final StepGrid grid;
   private volatile Decoded decoded;
 
-  private record Decoded(long[] t, double[] v) {
+  private record Decoded(long[] t, double[] v, boolean anyNaN) {
   }
 
   public RawSeries(Labels labels, List<Chunk> chunks, long mint, long maxt) {
@@ -89,6 +89,14 @@ public final class RawSeries implements SeriesData {
     return decode().v;
   }
 
+  /**
+   * False when no decoded value is a NaN, so none is a stale marker: only XOR-coded chunks can hold NaNs, and the
+   * decoder notes them as it goes, which spares the query a pass over every value looking for markers.
+   */
+  public boolean mayHoldNaN() {
+    return decode().anyNaN;
+  }
+
   private Decoded decode() {
     Decoded d = decoded;
     if (d == null) {
@@ -107,11 +115,13 @@ public final class RawSeries implements SeriesData {
     double[] v = new double[cap];
     int n = 0;
     ChunkIterator it = new ChunkIterator();
+    boolean anyNaN = false;
     for (Chunk c : chunks) {
       it.reset(c);
       n += it.decodeInto(t, v, n, mint, maxt);
+      anyNaN |= it.decodedNaN();
     }
-    return new Decoded(n == cap ? t : Arrays.copyOf(t, n), n == cap ? v : Arrays.copyOf(v, n));
+    return new Decoded(n == cap ? t : Arrays.copyOf(t, n), n == cap ? v : Arrays.copyOf(v, n), anyNaN);
   }
 
   /**
@@ -129,14 +139,16 @@ public final class RawSeries implements SeriesData {
     double[] chunkV = new double[largest];
     StepGrid.Thinner thinner = grid.thinner(total);
     ChunkIterator it = new ChunkIterator();
+    boolean anyNaN = false;
     for (Chunk c : chunks) {
       it.reset(c);
       thinner.add(chunkT, chunkV, it.decodeInto(chunkT, chunkV, 0, mint, maxt));
+      anyNaN |= it.decodedNaN();
     }
     int n = thinner.finish();
     long[] t = thinner.timestamps();
     double[] v = thinner.values();
-    return new Decoded(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n));
+    return new Decoded(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n), anyNaN);
   }
 
   @Override

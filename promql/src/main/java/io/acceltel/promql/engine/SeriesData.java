@@ -107,7 +107,7 @@ final class SeriesData {
     if (ts.length == 0 || ts[0] < mint || ts[ts.length - 1] > maxt) {
       return false;
     }
-    if (dropStale) {
+    if (dropStale && a.mayHoldNaN()) {
       for (double v : a.valueArray()) {
         if (StaleNaN.is(v)) {
           return false;

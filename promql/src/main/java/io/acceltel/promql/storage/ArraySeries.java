@@ -12,15 +12,30 @@ public final class ArraySeries implements StoredSeries {
   private final Labels labels;
   private final long[] timestamps;
   private final double[] values;
+  private final boolean mayHoldNaN;
 
   /** {@code timestamps} ascending, both arrays of the same length. */
   public ArraySeries(Labels labels, long[] timestamps, double[] values) {
+    this(labels, timestamps, values, true);
+  }
+
+  /**
+   * As {@link #ArraySeries(Labels, long[], double[])}; {@code mayHoldNaN} false promises that no value is a NaN,
+   * so the engine need not look for stale markers in them.
+   */
+  public ArraySeries(Labels labels, long[] timestamps, double[] values, boolean mayHoldNaN) {
     if (timestamps.length != values.length) {
       throw new IllegalArgumentException(timestamps.length + " timestamps but " + values.length + " values");
     }
     this.labels = labels;
     this.timestamps = timestamps;
     this.values = values;
+    this.mayHoldNaN = mayHoldNaN;
+  }
+
+  /** False only when the producer promised that no value is a NaN (hence no stale marker). */
+  public boolean mayHoldNaN() {
+    return mayHoldNaN;
   }
 
   @Override

@@ -30,6 +30,8 @@ public final class ChunkIterator {
   private long t;
   private long delta;
   private double v;
+  /** Whether a value decoded since {@link #reset} was NaN; only XOR values can be (stale markers are NaNs). */
+  private boolean sawNaN;
   // decimal state
   private DecimalValue scale;
   private int riceK;
@@ -79,6 +81,7 @@ public final class ChunkIterator {
     stream = header.position();
     bits.reset(data, stream, data.length);
     index = 0;
+    sawNaN = false;
   }
 
   /**
@@ -118,6 +121,7 @@ public final class ChunkIterator {
         v = xor.read(bits);
       }
     }
+    sawNaN |= v != v;
     index++;
     return true;
   }
@@ -140,6 +144,14 @@ public final class ChunkIterator {
 
   public long timestamp() {
     return t;
+  }
+
+  /**
+   * Whether any value decoded since {@link #reset} was a NaN. Decimal chunks hold none, so a reader that must drop
+   * stale markers (NaNs) can skip looking for them when this is false for every chunk it decoded.
+   */
+  public boolean decodedNaN() {
+    return sawNaN;
   }
 
   public double value() {
@@ -190,6 +202,7 @@ public final class ChunkIterator {
           ts += d;
           x = xor.read(bits);
         }
+        sawNaN |= x != x;
         if (ts >= mint && ts <= maxt) {
           t[n] = ts;
           v[n++] = x;
@@ -212,8 +225,10 @@ public final class ChunkIterator {
     long d = delta;
     int n = at;
     int i = index;
+    boolean nan = sawNaN;
     if (i == 0 && count > 0) {
       double first = xor.readFirst(bits);
+      nan |= first != first;
       if (ts >= mint && ts <= maxt) {
         t[n] = ts;
         v[n++] = first;
@@ -233,6 +248,7 @@ public final class ChunkIterator {
       if (i < count) {
         ts += d;
         x = xor.read(bits);
+        nan |= x != x;
         if (ts >= mint && ts <= maxt) {
           t[n] = ts;
           v[n++] = x;
@@ -240,6 +256,7 @@ public final class ChunkIterator {
         i++;
       }
     }
+    sawNaN = nan;
     this.t = ts;
     index = count;
     return n - at;

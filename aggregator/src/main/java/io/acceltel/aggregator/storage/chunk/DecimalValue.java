@@ -30,10 +30,13 @@ final class DecimalValue {
 
   private final double pow10;
   private final double reciprocal;
+  /** Scale 0 (counters, temperatures, bucket counts): the value is m itself, with no arithmetic on the way. */
+  private final boolean integral;
 
   private DecimalValue(double pow10) {
     this.pow10 = pow10;
     this.reciprocal = 1 / pow10;
+    this.integral = pow10 == 1;
   }
 
   /** The converter for {@code m / 10^scale}, {@code 0 <= scale < ChunkFormat.POW10.length}. */
@@ -42,7 +45,7 @@ final class DecimalValue {
   }
 
   double value(long m) {
-    return FUSED ? corrected(m) : m / pow10;
+    return integral ? m : FUSED ? corrected(m) : m / pow10;
   }
 
   /** The fused path; package-private so the test checks it whatever the CPU. */

@@ -155,6 +155,42 @@ class ChunkRoundTripTest {
     }
   }
 
+  /** Stale markers are NaNs, which only XOR chunks hold: the decoder notes them, however it is driven. */
+  @Test
+  void theDecoderNotesNaNsSoStaleMarkersNeedNoSearchOfTheirOwn() {
+    for (boolean regularTimes : new boolean[] {true, false}) {
+      long[] t = regular(120, 1_700_000_000_000L, 1000);
+      if (!regularTimes) {
+        t[60] += 7;
+      }
+      double[] v = new double[120];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = i / 10.0;
+      }
+      assertThat(decodedNaN(new ChunkCompactor().encode(t, v, v.length), false)).isFalse();
+      v[77] = STALE;
+      Chunk marked = new ChunkCompactor().encode(t, v, v.length);
+      assertThat(decodedNaN(marked, false)).as("bulk, regular timestamps %s", regularTimes).isTrue();
+      assertThat(decodedNaN(marked, true)).as("one at a time, regular timestamps %s", regularTimes).isTrue();
+      v[77] = 7.7;
+      v[0] = Double.NaN;
+      assertThat(decodedNaN(new ChunkCompactor().encode(t, v, v.length), false)).as("first value").isTrue();
+    }
+  }
+
+  private static boolean decodedNaN(Chunk c, boolean oneAtATime) {
+    ChunkIterator it = new ChunkIterator();
+    it.reset(c);
+    if (oneAtATime) {
+      while (it.next()) {
+        continue;
+      }
+    } else {
+      it.decodeInto(new long[c.count()], new double[c.count()], 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+    return it.decodedNaN();
+  }
+
   @Test
   void packedDeltasRoundTripAtEveryWidthAndLength() {
     Random rnd = new Random(5);
