@@ -3,7 +3,8 @@
 # remote_write in the same run (io.acceltel.bench.QueryCompare). Installs Debian's prometheus and
 # victoria-metrics when absent. Heavy with the defaults (1,000 GPUs, 7 days at 1 s: hours of loading, tens of GB
 # of disk); a quick run: bench/query-compare.sh --gpus=100 --days=1 --long-interval=15s --runs=5
-#   usage: bench/query-compare.sh [--gpus=1000] [--days=7] [--long-interval=1s] [--runs=10] [--warmups=10] [--skip=victoria-metrics]
+#   usage: bench/query-compare.sh [--gpus=1000] [--days=7] [--long-interval=1s] [--runs=10] [--warmups=10]
+#          [--peer-warmups=N] [--skip=victoria-metrics] [--only=per-node,energy] [--window=1h]
 #   (docs/benchmarks.md uses --warmups=200: the aggregator's JIT needs that many queries of a shape to settle)
 # Writes the table to bench/target/query-compare.md; copy it with the machine and date into docs/benchmarks.md.
 set -euo pipefail

@@ -56,6 +56,7 @@ public final class QueryCompare {
   private final long longIntervalMillis;
   private final int runs;
   private final int warmups;
+  private final int peerWarmups;
   private final Path dir;
 
   private QueryCompare(Map<String, String> options) {
@@ -69,6 +70,10 @@ public final class QueryCompare {
     // A server in service answers from warm code; a JVM needs more than a couple of runs of a query to get there
     // (its JIT compiles the hot paths after hundreds of calls), so every server gets the same warm-up runs.
     this.warmups = Integer.parseInt(options.getOrDefault("warmups", "10"));
+    // The peers are Go programs with no JIT to warm: a few runs settle their caches, and on the multi-day windows
+    // Prometheus takes seconds a query, so --peer-warmups can cut their share of the warm-up runs.
+    this.peerWarmups = Math.min(warmups, Integer.parseInt(options.getOrDefault("peer-warmups",
+        Integer.toString(warmups))));
     this.dir = Path.of(options.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/acceltel-query-compare"));
   }
 
@@ -77,7 +82,7 @@ public final class QueryCompare {
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
         System.err.println("usage: QueryCompare [--gpus=1000] [--gpus-per-node=8] [--days=7] [--long-interval=1s] "
-            + "[--runs=10] [--warmups=10] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
+            + "[--runs=10] [--warmups=10] [--peer-warmups=<at most warmups>] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
             + "[--aggregator-java-opts='-XX:...'] [--only=<parts of queries' names, comma-separated>] "
@@ -363,9 +368,10 @@ public final class QueryCompare {
     List<Window> windows = List.of(new Window("1h @ 15s", end - 3_600_000, 15_000, "1m"),
         new Window(days + "d @ 10m", end - days * 86_400_000L + 3_600_000, 600_000, "40m"));
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-        "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups; end-to-end HTTP latency%n%n"
+        "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups (%d for the peers); end-to-end HTTP "
+            + "latency%n%n"
             + "| query | window | server | p50 ms | p95 ms | series | points | KB |%n|---|---|---|---|---|---|---|---|%n",
-        gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups));
+        gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups, peerWarmups));
     List<String> only = List.of(options.getOrDefault("only", "").split(","));
     String onlyWindow = options.getOrDefault("window", "");
     for (String[] q : DashboardDataset.QUERIES) {
@@ -412,6 +418,9 @@ public final class QueryCompare {
     for (int i = -warmups; i < runs; i++) {
       for (int v = 0; v < variants.size(); v++) {
         Variant variant = variants.get(v);
+        if (i < -peerWarmups && !variant.server().equals("acceltel")) {
+          continue;
+        }
         if (i == 0 && variant.server().equals("acceltel")) {
           serverBefore = serverSeconds(variant.url());
         }
