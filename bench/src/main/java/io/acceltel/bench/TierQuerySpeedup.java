@@ -18,7 +18,7 @@ import java.util.Map;
  * The issue's dashboard queries over days of 1 s data, answered from the downsampled tiers (automatic resolution)
  * and from raw samples ({@code max_source_resolution=0}) by the same engine on the same storage: the speed-up the
  * tiers buy. Data goes straight into storage, with blocks cut as the aggregator cuts them and nothing expired.
- * Args: {@code [gpus=40] [days=7] [runs=5]}. Raw evaluation decodes every sample of the range (16 bytes each in
+ * Args: {@code [gpus=40] [days=7] [runs=5] [warmups=20]}. Raw evaluation decodes every sample of the range (16 bytes each in
  * memory), which bounds the size this can run at:
  * {@code java -Xmx16g -cp bench/target/benchmarks.jar io.acceltel.bench.TierQuerySpeedup 40 7 5}.
  */
@@ -30,6 +30,7 @@ public final class TierQuerySpeedup {
     int gpus = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     int days = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     Path dir = Files.createTempDirectory("acceltel-tier-speedup");
     StorageConfig.Builder config = StorageConfig.builder();
     for (Resolution r : StorageConfig.defaults().resolutions()) {
@@ -45,18 +46,29 @@ public final class TierQuerySpeedup {
       Engine engine = new Engine();
       long from = start + 3_600_000;
       StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%d GPUs, %d days at 1 s, step 10m, "
-          + "median of %d runs after " + WARMUPS + " warm-ups, in process%n%n| query | tiers ms | raw ms | raw / tiers |%n"
-          + "|---|---|---|---|%n", gpus, days, runs));
+          + "median of %d runs after %d warm-ups of both, in process%n%n| query | tiers ms | raw ms | raw / tiers |%n"
+          + "|---|---|---|---|%n", gpus, days, runs, warmups));
       for (String[] q : DashboardDataset.QUERIES) {
         if (!q[0].contains(System.getProperty("acceltel.bench.only", ""))) {
           continue; // -Dacceltel.bench.only=<part of a query's name> runs that query alone
         }
         String promql = q[1].replace("%r", "40m");
-        double tiers = medianMillis(runs, () -> engine.range(new StorageQueryable(storage.querier()), promql, from,
-            end, 600_000, options(SelectHints.AUTO_RESOLUTION), () -> false));
+        Query onTiers = () -> engine.range(new StorageQueryable(storage.querier()), promql, from, end, 600_000,
+            options(SelectHints.AUTO_RESOLUTION), () -> false);
+        Query onRaw = () -> engine.range(new StorageQueryable(storage.querier()), promql, from, end, 600_000,
+            options(0), () -> false);
         // -Dacceltel.bench.tiersOnly=true skips the raw baseline (for profiling the tier path alone).
-        double raw = Boolean.getBoolean("acceltel.bench.tiersOnly") ? Double.NaN : medianMillis(runs, () -> engine.range(new StorageQueryable(storage.querier()), promql, from,
-            end, 600_000, options(0), () -> false));
+        boolean withRaw = !Boolean.getBoolean("acceltel.bench.tiersOnly");
+        // Both paths share most of the engine: warm them up together before timing either, or whichever is timed
+        // second runs on code the first one's runs compiled.
+        for (int i = 0; i < warmups; i++) {
+          onTiers.run();
+          if (withRaw) {
+            onRaw.run();
+          }
+        }
+        double tiers = medianMillis(runs, onTiers);
+        double raw = withRaw ? medianMillis(runs, onRaw) : Double.NaN;
         table.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f× |%n", q[0], tiers, raw, raw / tiers));
       }
       System.out.print(table);
@@ -91,17 +103,12 @@ public final class TierQuerySpeedup {
     }
   }
 
-  private static final int WARMUPS = 3;
-
   private interface Query {
     Object run();
   }
 
   private static double medianMillis(int runs, Query q) {
     System.gc(); // the raw runs leave gigabytes of garbage: collect it before, not during, the next measurement
-    for (int i = 0; i < WARMUPS; i++) {
-      q.run(); // the JIT compiles the tier and raw paths separately; one run is not enough for either
-    }
     long[] nanos = new long[runs];
     for (int i = 0; i < runs; i++) {
       long t0 = System.nanoTime();
