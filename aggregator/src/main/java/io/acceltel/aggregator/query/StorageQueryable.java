@@ -175,10 +175,14 @@ public final class StorageQueryable implements Queryable {
     }
   }
 
-  private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
-    StepGrid grid = hints.readEvery() == SelectHints.READ_ANYWHERE ? null
+  /** The times an instant selector is read at, or null when the selection is read anywhere (a range, a subquery). */
+  private static StepGrid readGrid(SelectHints hints) {
+    return hints.readEvery() == SelectHints.READ_ANYWHERE ? null
         : new StepGrid(hints.readFrom(), hints.readEvery(), hints.end());
-    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), grid);
+  }
+
+  private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
+    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), readGrid(hints));
     checkSeries(raw.size());
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {
@@ -198,6 +202,10 @@ public final class StorageQueryable implements Queryable {
     long r = tier.millis();
     List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), hints.end(), tier,
         aggregate.columns());
+    StepGrid grid = readGrid(hints);
+    if (grid != null) {
+      windows = windows.stream().map(w -> w.thinnedFor(grid)).toList(); // as raw selections are (StepGrid)
+    }
     // Raw samples after each series' last completed window: read from the earliest such point, but no further
     // back than two windows before the tier's newest point (see the class comment).
     Coverage cov = querier.coverage(tier);

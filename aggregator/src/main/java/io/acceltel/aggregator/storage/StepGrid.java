@@ -39,6 +39,27 @@ public record StepGrid(long first, long interval, long last) {
   }
 
   /**
+   * Whether some time of the grid lies in {@code [from, to)}: whether a sample at {@code from} followed by one at
+   * {@code to} is the newest at or before a time the selector is read at. {@link #thin} keeps exactly those, and
+   * the newest of all.
+   */
+  public boolean readsIn(long from, long to) {
+    return atOrAfter(from) < to;
+  }
+
+  /** The first time of the grid at or after {@code t}; {@link Long#MAX_VALUE} when {@code t} is past the last. */
+  public long atOrAfter(long t) {
+    if (t <= first) {
+      return first;
+    }
+    if (interval == 0) {
+      return Long.MAX_VALUE;
+    }
+    long g = first + (t - first + interval - 1) / interval * interval;
+    return g <= last ? g : Long.MAX_VALUE;
+  }
+
+  /**
    * A thinner that takes samples in time order, a batch at a time, and keeps them in arrays of its own: what
    * {@link #thin} keeps, without first writing every sample out. {@code samples} bounds how many will be added.
    */

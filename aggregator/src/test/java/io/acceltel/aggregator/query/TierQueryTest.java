@@ -145,6 +145,21 @@ class TierQueryTest {
     assertSame("sum(rate(energy_total[2m]))", start, end, 120_000, "10s", "0");
   }
 
+  /**
+   * Instant selectors read each window's last value, and only the windows the steps read (the rest are thinned
+   * out, as raw selections are): at steps on window boundaries that is the raw sample each step reads.
+   */
+  @Test
+  void instantSelectorsOnTiersEqualRaw() throws Exception {
+    long start = S + 3_660_000;
+    long end = S + 7_140_000;
+    for (String q : List.of("power", "sum(power)", "avg by (gpu) (power)", "power * 2")) {
+      assertSame(q, start, end, 60_000, "10s", "0");
+      assertSame(q, start, end, 300_000, "1m", "0");
+      assertSame(q, start, end, 600_000, null, "0");
+    }
+  }
+
   /** Automatic resolution (step/5) reads the 10 s tier at a 60 s step and still equals raw. */
   @Test
   void automaticResolutionEqualsRaw() throws Exception {

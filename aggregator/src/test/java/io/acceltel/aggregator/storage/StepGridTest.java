@@ -51,6 +51,31 @@ class StepGridTest {
     }
   }
 
+  /** Tier windows are thinned by {@link StepGrid#readsIn} alone; it must keep what thinning keeps. */
+  @Test
+  void readsInKeepsWhatThinningKeeps() {
+    Random random = new Random(11);
+    for (int round = 0; round < 2000; round++) {
+      int n = random.nextInt(200);
+      long[] t = new long[n];
+      double[] v = new double[n];
+      randomSamples(random, t, v);
+      StepGrid grid = randomGrid(random);
+      long[] tt = t.clone();
+      int whole = grid.thin(tt, v.clone(), n);
+
+      long[] byReads = new long[n];
+      int kept = 0;
+      for (int i = 0; i < n; i++) {
+        if (i == n - 1 || grid.readsIn(t[i], t[i + 1])) {
+          byReads[kept++] = t[i];
+        }
+      }
+      assertThat(Arrays.copyOf(byReads, kept)).as("round %d, %s", round, grid)
+          .containsExactly(Arrays.copyOf(tt, whole));
+    }
+  }
+
   @Test
   void aThinnerFedInBatchesKeepsWhatThinningTheWholeArrayKeeps() {
     Random random = new Random(7);
