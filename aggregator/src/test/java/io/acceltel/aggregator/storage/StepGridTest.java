@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,19 +16,13 @@ class StepGridTest {
 
   @Test
   void everyGridTimeSeesTheSameNewestSampleAfterThinning() {
-    Random random = new Random(42);
-    for (int round = 0; round < 2000; round++) {
-      int n = random.nextInt(200);
-      long[] t = new long[n];
-      double[] v = new double[n];
-      randomSamples(random, t, v);
-      StepGrid grid = randomGrid(random);
-      long first = grid.first();
-      long interval = grid.interval();
-      long last = grid.last();
-      long[] tt = t.clone();
-      double[] vv = v.clone();
-      int kept = grid.thin(tt, vv, n);
+    forRandomCases(42, 200, (random, c) -> {
+      long[] t = c.t();
+      int n = t.length;
+      StepGrid grid = c.grid();
+      Thinned thin = c.thinned();
+      long[] tt = thin.t();
+      int kept = thin.kept();
 
       assertThat(kept).isLessThanOrEqualTo(n);
       for (int i = 1; i < kept; i++) {
@@ -36,71 +31,58 @@ class StepGridTest {
       if (n > 0) {
         assertThat(tt[kept - 1]).as("the newest sample is kept").isEqualTo(t[n - 1]);
       }
-      for (long g = first; g <= last; g += Math.max(1, interval)) {
+      for (long g = grid.first(); g <= grid.last(); g += Math.max(1, grid.interval())) {
         int before = floor(t, n, g);
         int after = floor(tt, kept, g);
         assertThat(after < 0).isEqualTo(before < 0);
         if (before >= 0) {
           assertThat(tt[after]).isEqualTo(t[before]);
-          assertThat(Double.doubleToRawLongBits(vv[after])).isEqualTo(Double.doubleToRawLongBits(v[before]));
+          assertThat(Double.doubleToRawLongBits(thin.v()[after]))
+              .isEqualTo(Double.doubleToRawLongBits(c.v()[before]));
         }
-        if (interval == 0) {
+        if (grid.interval() == 0) {
           break;
         }
       }
-    }
+    });
   }
 
   /** Tier windows are thinned by {@link StepGrid#readsIn} alone; it must keep what thinning keeps. */
   @Test
   void readsInKeepsWhatThinningKeeps() {
-    Random random = new Random(11);
-    for (int round = 0; round < 2000; round++) {
-      int n = random.nextInt(200);
-      long[] t = new long[n];
-      double[] v = new double[n];
-      randomSamples(random, t, v);
-      StepGrid grid = randomGrid(random);
-      long[] tt = t.clone();
-      int whole = grid.thin(tt, v.clone(), n);
-
-      long[] byReads = new long[n];
+    forRandomCases(11, 200, (random, c) -> {
+      long[] t = c.t();
+      long[] byReads = new long[t.length];
       int kept = 0;
-      for (int i = 0; i < n; i++) {
-        if (i == n - 1 || grid.readsIn(t[i], t[i + 1])) {
+      for (int i = 0; i < t.length; i++) {
+        if (i == t.length - 1 || c.grid().readsIn(t[i], t[i + 1])) {
           byReads[kept++] = t[i];
         }
       }
-      assertThat(Arrays.copyOf(byReads, kept)).as("round %d, %s", round, grid)
-          .containsExactly(Arrays.copyOf(tt, whole));
-    }
+      Thinned thin = c.thinned();
+      assertThat(Arrays.copyOf(byReads, kept)).as("%s", c.grid())
+          .containsExactly(Arrays.copyOf(thin.t(), thin.kept()));
+    });
   }
 
   @Test
   void aThinnerFedInBatchesKeepsWhatThinningTheWholeArrayKeeps() {
-    Random random = new Random(7);
-    for (int round = 0; round < 2000; round++) {
-      int n = random.nextInt(400);
-      long[] t = new long[n];
-      double[] v = new double[n];
-      randomSamples(random, t, v);
-      StepGrid grid = randomGrid(random);
-
-      StepGrid.Thinner thinner = grid.thinner(n);
+    forRandomCases(7, 400, (random, c) -> {
+      long[] t = c.t();
+      int n = t.length;
+      StepGrid.Thinner thinner = c.grid().thinner(n);
       for (int from = 0; from < n; ) {
         int batch = Math.min(n - from, 1 + random.nextInt(130)); // chunk-sized batches
-        thinner.add(Arrays.copyOfRange(t, from, from + batch), Arrays.copyOfRange(v, from, from + batch), batch);
+        thinner.add(Arrays.copyOfRange(t, from, from + batch), Arrays.copyOfRange(c.v(), from, from + batch), batch);
         from += batch;
       }
       int streamed = thinner.finish();
-      long[] tt = t.clone();
-      double[] vv = v.clone();
-      int whole = grid.thin(tt, vv, n);
+      Thinned thin = c.thinned();
 
-      assertThat(streamed).isEqualTo(whole);
-      assertThat(Arrays.copyOf(thinner.timestamps(), streamed)).containsExactly(Arrays.copyOf(tt, whole));
-      assertThat(Arrays.copyOf(thinner.values(), streamed)).containsExactly(Arrays.copyOf(vv, whole));
-    }
+      assertThat(streamed).isEqualTo(thin.kept());
+      assertThat(Arrays.copyOf(thinner.timestamps(), streamed)).containsExactly(Arrays.copyOf(thin.t(), streamed));
+      assertThat(Arrays.copyOf(thinner.values(), streamed)).containsExactly(Arrays.copyOf(thin.v(), streamed));
+    });
   }
 
   @Test
@@ -123,6 +105,30 @@ class StepGridTest {
   }
 
   /** Increasing timestamps, often 1 to 3 ms apart and often far apart; values with some staleness markers. */
+  /** Samples at strictly increasing times (some of them stale markers), and a grid to read them at. */
+  private record Case(long[] t, double[] v, StepGrid grid) {
+    /** What {@link StepGrid#thin} keeps, on copies. */
+    Thinned thinned() {
+      long[] tt = t.clone();
+      double[] vv = v.clone();
+      return new Thinned(tt, vv, grid.thin(tt, vv, t.length));
+    }
+  }
+
+  private record Thinned(long[] t, double[] v, int kept) {}
+
+  /** 2,000 random cases of up to {@code maxSamples} samples, from {@code seed}. */
+  private static void forRandomCases(long seed, int maxSamples, BiConsumer<Random, Case> check) {
+    Random random = new Random(seed);
+    for (int round = 0; round < 2000; round++) {
+      int n = random.nextInt(maxSamples);
+      long[] t = new long[n];
+      double[] v = new double[n];
+      randomSamples(random, t, v);
+      check.accept(random, new Case(t, v, randomGrid(random)));
+    }
+  }
+
   private static void randomSamples(Random random, long[] t, double[] v) {
     long ts = random.nextInt(5000);
     for (int i = 0; i < t.length; i++) {
