@@ -82,7 +82,8 @@ public final class QueryCompare {
     for (String a : args) {
       if (!a.startsWith("--") || !a.contains("=")) {
         System.err.println("usage: QueryCompare [--gpus=1000] [--gpus-per-node=8] [--days=7] [--long-interval=1s] "
-            + "[--runs=10] [--warmups=10] [--peer-warmups=<at most warmups>] [--dir=/tmp/...] [--prometheus=/usr/bin/prometheus] "
+            + "[--runs=10] [--warmups=10] [--peer-warmups=<at most warmups>] [--dir=/tmp/...] "
+            + "[--prometheus=/usr/bin/prometheus] "
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
             + "[--aggregator-java-opts='-XX:...'] [--only=<parts of queries' names, comma-separated>] "

@@ -18,9 +18,9 @@ import java.util.Map;
  * The issue's dashboard queries over days of 1 s data, answered from the downsampled tiers (automatic resolution)
  * and from raw samples ({@code max_source_resolution=0}) by the same engine on the same storage: the speed-up the
  * tiers buy. Data goes straight into storage, with blocks cut as the aggregator cuts them and nothing expired.
- * Args: {@code [gpus=40] [days=7] [runs=5] [warmups=20]}. Raw evaluation decodes every sample of the range (16 bytes each in
- * memory), which bounds the size this can run at:
- * {@code java -Xmx16g -cp bench/target/benchmarks.jar io.acceltel.bench.TierQuerySpeedup 40 7 5}.
+ * Args: {@code [gpus=40] [days=7] [runs=5] [warmups=20]}. Raw evaluation decodes every sample of the range (16 bytes
+ * each in memory), which bounds the size this can run at:
+ * {@code java -Xmx16g -cp bench/target/benchmarks.jar io.acceltel.bench.TierQuerySpeedup 40 7 60 30}.
  */
 public final class TierQuerySpeedup {
   private TierQuerySpeedup() {
