@@ -54,8 +54,7 @@ public final class PromFormat {
 
   /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as {@link #writePlain} writes it. */
   public static String plain(double v) {
-    byte[] buf = new byte[MAX_PLAIN_LENGTH];
-    return ascii(buf, writePlain(buf, 0, v));
+    return GoFloat.format(v, 'f');
   }
 
   /** A scalar result's timestamp, as {@link #writeScalarTimestamp} writes it. */

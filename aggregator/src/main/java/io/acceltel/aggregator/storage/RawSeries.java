@@ -28,6 +28,10 @@ public final class RawSeries implements SeriesData {
   private volatile Decoded decoded;
 
   private record Decoded(long[] t, double[] v, boolean anyNaN) {
+    /** The first {@code n} entries of arrays that may be longer. */
+    static Decoded firstOf(long[] t, double[] v, int n, boolean anyNaN) {
+      return new Decoded(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n), anyNaN);
+    }
   }
 
   public RawSeries(Labels labels, List<Chunk> chunks, long mint, long maxt) {
@@ -121,7 +125,7 @@ public final class RawSeries implements SeriesData {
       n += it.decodeInto(t, v, n, mint, maxt);
       anyNaN |= it.decodedNaN();
     }
-    return new Decoded(n == cap ? t : Arrays.copyOf(t, n), n == cap ? v : Arrays.copyOf(v, n), anyNaN);
+    return Decoded.firstOf(t, v, n, anyNaN);
   }
 
   /**
@@ -146,9 +150,7 @@ public final class RawSeries implements SeriesData {
       anyNaN |= it.decodedNaN();
     }
     int n = thinner.finish();
-    long[] t = thinner.timestamps();
-    double[] v = thinner.values();
-    return new Decoded(n == t.length ? t : Arrays.copyOf(t, n), n == v.length ? v : Arrays.copyOf(v, n), anyNaN);
+    return Decoded.firstOf(thinner.timestamps(), thinner.values(), n, anyNaN);
   }
 
   @Override

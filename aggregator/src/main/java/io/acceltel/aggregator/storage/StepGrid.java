@@ -39,15 +39,10 @@ public record StepGrid(long first, long interval, long last) {
   }
 
   /**
-   * Whether some time of the grid lies in {@code [from, to)}: whether a sample at {@code from} followed by one at
-   * {@code to} is the newest at or before a time the selector is read at. {@link #thin} keeps exactly those, and
-   * the newest of all.
+   * The first time of the grid at or after {@code t}; {@link Long#MAX_VALUE} when {@code t} is past the last. A
+   * sample at {@code t} followed by one at {@code next} is read at some grid time exactly when
+   * {@code atOrAfter(t) < next}: {@link #thin} keeps those, and the newest sample of all.
    */
-  public boolean readsIn(long from, long to) {
-    return atOrAfter(from) < to;
-  }
-
-  /** The first time of the grid at or after {@code t}; {@link Long#MAX_VALUE} when {@code t} is past the last. */
   public long atOrAfter(long t) {
     if (t <= first) {
       return first;
@@ -97,8 +92,8 @@ public record StepGrid(long first, long interval, long last) {
         if (has && x > r) {
           keep(pt, pv); // nothing newer is at or before the pending sample's grid time
         }
-        while (r < x) {
-          r = interval == 0 || r > last - interval ? Long.MAX_VALUE : r + interval;
+        if (r < x) {
+          r = atOrAfter(x);
         }
         has = true;
         pt = x;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -114,36 +115,23 @@ final class StorageQuerier implements Querier {
    * cache miss (this runs for every series of every query, under the storage's read lock).
    */
   static void addOverlapping(List<Chunk> out, Chunk[] chunks, long mint, long maxt) {
-    int from = firstEndingAtOrAfter(chunks, mint);
-    int to = firstStartingAfter(chunks, maxt, from);
+    int from = first(chunks, 0, c -> c.maxTime() >= mint);
+    int to = first(chunks, from, c -> c.minTime() > maxt);
     if (from < to) {
       out.addAll(Arrays.asList(chunks).subList(from, to));
     }
   }
 
-  private static int firstEndingAtOrAfter(Chunk[] chunks, long t) {
-    int lo = 0;
-    int hi = chunks.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (chunks[mid].maxTime() < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static int firstStartingAfter(Chunk[] chunks, long t, int from) {
+  /** The first index at or after {@code from} whose chunk satisfies {@code test}, which holds from some index on. */
+  private static int first(Chunk[] chunks, int from, Predicate<Chunk> test) {
     int lo = from;
     int hi = chunks.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (chunks[mid].minTime() <= t) {
-        lo = mid + 1;
-      } else {
+      if (test.test(chunks[mid])) {
         hi = mid;
+      } else {
+        lo = mid + 1;
       }
     }
     return lo;

@@ -102,7 +102,7 @@ public final class WindowSeries implements SeriesData {
   }
 
   /**
-   * Only the windows an instant selector read at {@code grid}'s times can use ({@link StepGrid#readsIn}) and the
+   * Only the windows an instant selector read at {@code grid}'s times can use ({@link StepGrid#atOrAfter}) and the
    * newest one, which raw samples after it continue from: for a 10 m step over the 1 m tier, one in ten. Compacts
    * this series' arrays in place, so this series must not be read afterwards; the result replaces it.
    */
@@ -112,7 +112,7 @@ public final class WindowSeries implements SeriesData {
     long read = size == 0 ? Long.MAX_VALUE : grid.atOrAfter(timestamps[0]);
     for (int i = 0; i < size; i++) {
       boolean last = i == size - 1;
-      if (last || read < timestamps[i + 1]) { // grid.readsIn(timestamps[i], timestamps[i + 1])
+      if (last || read < timestamps[i + 1]) {
         if (!last) {
           read = grid.atOrAfter(timestamps[i + 1]);
         }

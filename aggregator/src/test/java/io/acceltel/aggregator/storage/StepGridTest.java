@@ -3,7 +3,9 @@ package io.acceltel.aggregator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.model.series.Labels;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
@@ -47,21 +49,22 @@ class StepGridTest {
     });
   }
 
-  /** Tier windows are thinned by {@link StepGrid#readsIn} alone; it must keep what thinning keeps. */
+  /** Tier windows are thinned by the same rule, over every column at once: they must keep what thinning keeps. */
   @Test
-  void readsInKeepsWhatThinningKeeps() {
+  void tierWindowsKeepWhatThinningKeeps() {
     forRandomCases(11, 200, (random, c) -> {
-      long[] t = c.t();
-      long[] byReads = new long[t.length];
-      int kept = 0;
-      for (int i = 0; i < t.length; i++) {
-        if (i == t.length - 1 || c.grid().readsIn(t[i], t[i + 1])) {
-          byReads[kept++] = t[i];
-        }
+      double[][] columns = new double[WindowColumn.values().length][];
+      columns[WindowColumn.LAST.chunkColumn()] = c.v().clone();
+      WindowSeries windows = new WindowSeries(Labels.of(Map.of("__name__", "x")), Resolution.ofMillis(1000),
+          c.t().clone(), columns, c.t().length, Double.NaN).thinnedFor(c.grid());
+      long[] kept = new long[windows.size()];
+      for (int i = 0; i < kept.length; i++) {
+        kept[i] = windows.timestamp(i);
+        assertThat(Double.doubleToRawLongBits(windows.last(i))).isEqualTo(Double.doubleToRawLongBits(
+            c.v()[Arrays.binarySearch(c.t(), kept[i])]));
       }
       Thinned thin = c.thinned();
-      assertThat(Arrays.copyOf(byReads, kept)).as("%s", c.grid())
-          .containsExactly(Arrays.copyOf(thin.t(), thin.kept()));
+      assertThat(kept).as("%s", c.grid()).containsExactly(Arrays.copyOf(thin.t(), thin.kept()));
     });
   }
 

@@ -91,9 +91,9 @@ final class Aggregations {
 
     List<Group> groups = new ArrayList<>();
     List<String> groupingLabels = grouping;
+    GroupIndex index = valueLabel != null ? null : ev.groupIndex(a, l -> a.without()
+        ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
     if (table != null) {
-      GroupIndex index = ev.groupIndex(a, l -> a.without()
-          ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
       StepTable t = table.table;
       int step = table.step;
       int[] rowGroups = index.groupsOfRows(t); // a row's group is the same at every step
@@ -114,9 +114,7 @@ final class Aggregations {
         }
       }
       table.done(points);
-    } else if (valueLabel == null) {
-      GroupIndex index = ev.groupIndex(a, l -> a.without()
-          ? LabelsOps.without(l, groupingLabels, true) : LabelsOps.keep(l, groupingLabels));
+    } else if (index != null) {
       Group[] byIndex = new Group[index.size() + in.size()]; // at most one new group per input sample
       for (int i = 0; i < in.size(); i++) {
         Sample s = in.get(i);

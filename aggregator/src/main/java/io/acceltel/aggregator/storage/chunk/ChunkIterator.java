@@ -168,12 +168,15 @@ public final class ChunkIterator {
    * branches taken once per chunk instead of once per sample: queries decode whole chunks this way.
    */
   public int decodeInto(long[] t, double[] v, int at, long mint, long maxt) {
-    int n = at;
-    long ts = this.t;
-    long d = delta;
     if (packed) {
       return decodePackedInto(t, v, at, mint, maxt);
     }
+    if (!decimal && regular) {
+      return decodeXorRegularInto(t, v, at, mint, maxt);
+    }
+    int n = at;
+    long ts = this.t;
+    long d = delta;
     if (decimal) {
       long mm = m;
       DecimalValue sc = scale;
@@ -190,8 +193,6 @@ public final class ChunkIterator {
         }
       }
       m = mm;
-    } else if (regular) {
-      return decodeXorRegularInto(t, v, at, mint, maxt);
     } else {
       for (int i = index; i < count; i++) {
         double x;
