@@ -50,7 +50,6 @@ public record ExporterConfig(
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
   private static final Pattern LISTEN = Pattern.compile("(.*):(\\d+)");
-  private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
   private static final long MIN_SPOOL_BYTES = 1L << 20;
   private static final long MAX_SPOOL_BYTES = 1L << 40;
 
@@ -147,36 +146,13 @@ public record ExporterConfig(
       }
       return Optional.of(settings);
     }
-    String maxBytes = v.get("kafka.spool-max-bytes");
-    long spoolMaxBytes = maxBytes == null ? KafkaSinkSettings.Spool.DEFAULT_MAX_BYTES
-        : spoolMaxBytes(maxBytes);
+    long spoolMaxBytes = values.byteSize("kafka.spool-max-bytes", KafkaSinkSettings.Spool.DEFAULT_MAX_BYTES,
+        MIN_SPOOL_BYTES, MAX_SPOOL_BYTES);
     try {
       return Optional.of(settings.withSpool(Path.of(spoolDir), spoolMaxBytes));
     } catch (InvalidPathException e) {
       throw ConfigException.badValue("kafka.spool-dir", spoolDir, "a directory path (" + e.getReason() + ")");
     }
-  }
-
-  /** Reads a size such as {@code 1GiB}, {@code 512MiB} or a plain number of bytes. */
-  private static long spoolMaxBytes(String value) throws ConfigException {
-    String allowed = "a size such as 512MiB or 1GiB (B, KiB, MiB, GiB, TiB; a plain number is bytes) from "
-        + "1MiB to 1TiB";
-    Matcher m = BYTE_SIZE.matcher(value.trim());
-    if (!m.matches() || m.group(1).length() > 15) {
-      throw ConfigException.badValue("kafka.spool-max-bytes", value, allowed);
-    }
-    int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
-      case "KiB" -> 10;
-      case "MiB" -> 20;
-      case "GiB" -> 30;
-      case "TiB" -> 40;
-      default -> 0;
-    };
-    long number = Long.parseLong(m.group(1));
-    if (number > (MAX_SPOOL_BYTES >> shift) || (number << shift) < MIN_SPOOL_BYTES) {
-      throw ConfigException.badValue("kafka.spool-max-bytes", value, allowed);
-    }
-    return number << shift;
   }
 
   /** The explicit library path configured for a device backend ({@code nvml}, {@code dcmi}); empty for others. */

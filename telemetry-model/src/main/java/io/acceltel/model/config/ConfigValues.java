@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 public final class ConfigValues {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
   private static final String DURATION_FORM = "a duration such as 500ms, 10s, 1m, 6h, 30d or 5y";
+  private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+  private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
   private final Map<String, String> values;
 
@@ -88,6 +90,39 @@ public final class ConfigValues {
     } catch (NumberFormatException e) {
       throw ConfigException.badValue(key, value, "a whole number");
     }
+  }
+
+  /**
+   * A size such as {@code 512MiB}, {@code 1GiB} or a plain number of bytes, from {@code min} to {@code max}
+   * inclusive; {@code def} when the key is absent.
+   */
+  public long byteSize(String key, long def, long min, long max) throws ConfigException {
+    String value = values.get(key);
+    if (value == null) {
+      return def;
+    }
+    String allowed = "a size such as 512MiB or 1GiB (B, KiB, MiB, GiB, TiB; a plain number is bytes) from "
+        + formatBytes(min) + " to " + formatBytes(max);
+    Matcher m = BYTE_SIZE.matcher(value.trim());
+    if (!m.matches() || m.group(1).length() > 15) {
+      throw ConfigException.badValue(key, value, allowed);
+    }
+    int shift = 10 * java.util.Arrays.asList(BYTE_UNITS).indexOf(m.group(2) == null ? "B" : m.group(2));
+    long number = Long.parseLong(m.group(1));
+    if (number > (max >> shift) || (number << shift) < min) {
+      throw ConfigException.badValue(key, value, allowed);
+    }
+    return number << shift;
+  }
+
+  /** {@code 1MiB}, {@code 1TiB}: the largest unit that divides the size, {@code 0} for nothing. */
+  static String formatBytes(long bytes) {
+    int unit = 0;
+    while (bytes != 0 && unit < BYTE_UNITS.length - 1 && bytes % 1024 == 0) {
+      bytes /= 1024;
+      unit++;
+    }
+    return bytes == 0 ? "0" : bytes + BYTE_UNITS[unit];
   }
 
   /** Parses {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 30d}, {@code 2w}, {@code 5y}; null if not one. */
