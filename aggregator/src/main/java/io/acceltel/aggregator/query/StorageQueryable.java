@@ -200,7 +200,11 @@ public final class StorageQueryable implements Queryable {
   private List<StoredSeries> selectTier(Resolution tier, Aggregate aggregate, SelectHints hints,
       List<LabelMatcher> matchers) {
     long r = tier.millis();
-    List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), hints.end(), tier,
+    // Also the window that holds the selection's end, when it is complete: its samples up to the end are then in
+    // it (its timestamp is after the end, so no step reads it) and must not be read again from raw data as a
+    // window of their own. Otherwise a step's answer would depend on whether the query ended there.
+    long windowsTo = hints.end() > Long.MAX_VALUE - r ? Long.MAX_VALUE : hints.end() + r - 1;
+    List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), windowsTo, tier,
         aggregate.columns());
     StepGrid grid = readGrid(hints);
     if (grid != null) {
@@ -244,7 +248,7 @@ public final class StorageQueryable implements Queryable {
         raw = tails.get(j++);
       }
       checkSeries(++series);
-      TierStored s = TierStored.build(w, raw, tier, aggregate);
+      TierStored s = TierStored.build(w, raw, tier, aggregate, hints.end());
       if (s != null) {
         addSamples(s.size());
         out.add(s);
@@ -283,10 +287,16 @@ public final class StorageQueryable implements Queryable {
       }
     }
 
-    static TierStored build(WindowSeries w, RawSeries raw, Resolution tier, Aggregate aggregate) {
+    /**
+     * {@code selected}'s windows up to {@code end}, then {@code raw}'s samples after its newest window (which may
+     * lie after {@code end}) as windows of their own.
+     */
+    static TierStored build(WindowSeries selected, RawSeries raw, Resolution tier, Aggregate aggregate, long end) {
       long r = tier.millis();
+      long lastT = selected == null || selected.size() == 0 ? Long.MIN_VALUE
+          : selected.timestamp(selected.size() - 1);
+      WindowSeries w = selected == null ? null : selected.upTo(end);
       int stored = w == null ? 0 : w.size();
-      long lastT = stored > 0 ? w.timestamp(stored - 1) : Long.MIN_VALUE;
       TailWindows tw = raw == null ? null : TailWindows.of(raw, lastT, r, w, stored);
       if (tw != null && tw.size == 0) {
         tw = null;

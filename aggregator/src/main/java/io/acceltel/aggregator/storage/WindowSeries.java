@@ -128,6 +128,23 @@ public final class WindowSeries implements SeriesData {
     return kept == size ? this : new WindowSeries(labels, resolution, timestamps, columns, kept, finalLast);
   }
 
+  /**
+   * The windows whose timestamps are at most {@code maxt}, sharing this series' arrays. Its {@link #finalLast} is
+   * that of its own newest window (NaN when the last column was not read).
+   */
+  public WindowSeries upTo(long maxt) {
+    int n = size;
+    while (n > 0 && timestamps[n - 1] > maxt) {
+      n--;
+    }
+    if (n == size) {
+      return this;
+    }
+    double[] last = columns[WindowColumn.LAST.chunkColumn()];
+    return new WindowSeries(labels, resolution, timestamps, columns, n,
+        n > 0 && last != null ? last[n - 1] : Double.NaN);
+  }
+
   /** Copies the timestamps into {@code dst} from index 0. */
   public void copyTimestamps(long[] dst) {
     System.arraycopy(timestamps, 0, dst, 0, size);

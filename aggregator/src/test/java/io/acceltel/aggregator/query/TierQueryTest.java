@@ -169,6 +169,24 @@ class TierQueryTest {
     assertSame("rate(energy_total[1m])", start, end, 60_000, null, "0");
   }
 
+  /**
+   * A step reads the same windows whichever step the query ends on. Steps 5 s into a window: when the query ended
+   * at one, the samples of its window up to the end were once read again from raw data as a window of their own.
+   */
+  @Test
+  void aStepOnATierAnswersTheSameWhereverTheQueryEnds() throws Exception {
+    long start = S + 3_665_000;
+    long longEnd = S + 7_145_000;
+    for (String q : List.of("power", "max_over_time(power[1m])", "rate(energy_total[1m])")) {
+      List<?> whole = matrix(q, start, longEnd, 60_000, "10s");
+      for (int k = 1; k <= 3; k++) {
+        List<?> shorter = matrix(q, start, longEnd - k * 600_000L, 60_000, "10s");
+        assertThat(shorter).as(q + " ending " + k * 10 + " minutes earlier").isEqualTo(whole.subList(0,
+            shorter.size()));
+      }
+    }
+  }
+
   /** The start of the data is no longer raw: asking for raw falls back to the 10 s tier with a warning. */
   @Test
   void agedOutRawFallsBackToATier() throws Exception {
