@@ -6,6 +6,7 @@ import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.ingest.IngestStats;
 import io.acceltel.aggregator.ingest.KafkaIngest;
 import io.acceltel.aggregator.ingest.SampleWriter;
+import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.rules.AggregationRule;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.Storage;
@@ -114,8 +115,10 @@ public final class Aggregator implements AutoCloseable {
         .putHeader("Content-Type", "application/json")
         .end(ingestStatusJson(ingest.map(KafkaIngest::consumedOffsets).orElse(Map.of()))));
     String version = Aggregator.class.getPackage().getImplementationVersion();
+    RangeResultCache cache = new RangeResultCache(settings.queryCache(), storage.changes(),
+        System::currentTimeMillis, registry);
     PrometheusApi api = new PrometheusApi(storage.querier(), engine, settings.query(),
-        version == null ? "development" : version, System::currentTimeMillis, registry);
+        version == null ? "development" : version, System::currentTimeMillis, registry, cache);
     api.register(http);
     ingest.ifPresent(KafkaIngest::start);
     return new Aggregator(settings, storage, vertx, http, ingest, checkpoints, registry, writer, api);

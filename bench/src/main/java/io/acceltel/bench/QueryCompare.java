@@ -388,9 +388,9 @@ public final class QueryCompare {
         List<Variant> variants = new ArrayList<>();
         for (Target target : targets) {
           variants.add(new Variant(target.name(), target.url(), form));
-          if (target.name().equals("victoria-metrics")) {
-            // VictoriaMetrics answers repeated range queries from its rollup result cache; time it without the
-            // cache too, as a dashboard's first load (or any query Grafana shifts by a step) would see it.
+          if (!target.name().equals("prometheus")) {
+            // The aggregator and VictoriaMetrics answer repeated range queries from a result cache; time them
+            // without it too, as a dashboard's first load (or a query it has not seen) finds them.
             variants.add(new Variant(target.name() + " (nocache)", target.url(), form + "&nocache=1"));
           }
         }
@@ -419,7 +419,7 @@ public final class QueryCompare {
     for (int i = -warmups; i < runs; i++) {
       for (int v = 0; v < variants.size(); v++) {
         Variant variant = variants.get(v);
-        if (i < -peerWarmups && !variant.server().equals("acceltel")) {
+        if (i < -peerWarmups && !variant.server().startsWith("acceltel")) {
           continue;
         }
         if (i == 0 && variant.server().equals("acceltel")) {
@@ -442,7 +442,7 @@ public final class QueryCompare {
       if (serverBefore != null && variant.server().equals("acceltel")) {
         // The aggregator's own account (arrival to answer ready, no sending): what of the latency is the engine.
         double[] after = serverSeconds(variant.url());
-        System.err.printf(Locale.ROOT, "acceltel %s %s: server-side mean %.1f ms%n", query, window,
+        System.err.printf(Locale.ROOT, "acceltel %s %s: server-side mean of both variants %.1f ms%n", query, window,
             (after[0] - serverBefore[0]) * 1e3 / (after[1] - serverBefore[1]));
       }
       long[] sorted = nanos[v].clone();

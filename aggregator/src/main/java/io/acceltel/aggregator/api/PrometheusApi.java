@@ -3,6 +3,7 @@ package io.acceltel.aggregator.api;
 import io.acceltel.aggregator.http.BoundedBody;
 import io.acceltel.aggregator.http.AggregatorHttpServer;
 import io.acceltel.aggregator.query.QueryBudget;
+import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.query.StorageQueryable;
 import io.acceltel.aggregator.storage.Querier;
 import io.acceltel.aggregator.storage.Resolution;
@@ -10,10 +11,12 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
+import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryEngine;
 import io.acceltel.promql.engine.QueryException;
 import io.acceltel.promql.engine.QueryOptions;
 import io.acceltel.promql.engine.QueryResult;
+import io.acceltel.promql.parser.Exprs;
 import io.acceltel.promql.storage.SelectHints;
 import io.acceltel.promql.value.Matrix;
 import io.acceltel.promql.value.Sample;
@@ -31,8 +34,10 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -56,7 +61,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * PrometheusApi api = new PrometheusApi(storage.querier(), Optional.of(new Engine()), QueryLimits.DEFAULT, "0.1.0",
- *     System::currentTimeMillis, registry);
+ *     System::currentTimeMillis, registry, cache);
  * api.register(http);      // routes on the aggregator's listener
  * ...
  * api.close();             // stops the query workers
@@ -67,6 +72,9 @@ import java.util.regex.Pattern;
  * {@link QueryLimits#maxQueued()}. When both are full the request is refused at once (503 {@code unavailable}), so a
  * burst costs bounded memory. The response is written back on the request's event loop. A client that disconnects
  * cancels its query ({@code canceled}, 499); the deadline ({@code timeout}, 503) runs from the request's arrival.
+ *
+ * <p>Range queries go through the {@link RangeResultCache} unless they ask {@code nocache=1}, their steps do not
+ * each depend on their own time alone, or the request's lookback comes from a resolution that fell back.
  */
 public final class PrometheusApi implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PrometheusApi.class.getName());
@@ -84,10 +92,12 @@ public final class PrometheusApi implements AutoCloseable {
   private final LongSupplier clock;
   private final ThreadPoolExecutor workers;
   private final QueryStats stats;
+  private final RangeResultCache cache;
 
   public PrometheusApi(Querier querier, Optional<QueryEngine> engine, QueryLimits limits, String version,
-      LongSupplier clock, PrometheusRegistry registry) {
+      LongSupplier clock, PrometheusRegistry registry, RangeResultCache cache) {
     this.stats = new QueryStats(registry);
+    this.cache = cache;
     this.querier = querier;
     this.engine = engine;
     this.limits = limits;
@@ -255,7 +265,7 @@ public final class PrometheusApi implements AutoCloseable {
     long msr = maxSourceResolution(p);
     int limit = p.limit("limit");
     String q = p.value("query");
-    return evaluate(call, q, time, time, 0, timeout, lookback, msr, limit, "query");
+    return evaluate(call, q, time, time, 0, timeout, lookback, msr, limit, "query", false);
   }
 
   private Reply queryRange(ApiParams p, Call call) {
@@ -282,7 +292,13 @@ public final class PrometheusApi implements AutoCloseable {
     long lookback = p.value("lookback_delta").isEmpty() ? limits.lookbackDelta().toMillis() : lookbackDelta(p);
     long msr = maxSourceResolution(p);
     int limit = p.limit("limit");
-    return evaluate(call, p.value("query"), start, end, step, timeout, lookback, msr, limit, "query_range");
+    return evaluate(call, p.value("query"), start, end, step, timeout, lookback, msr, limit, "query_range",
+        !isTrue(p.value("nocache")));
+  }
+
+  /** VictoriaMetrics' {@code nocache=1}: evaluate every step, neither reading nor filling the result cache. */
+  private static boolean isTrue(String v) {
+    return v.equals("1") || v.equalsIgnoreCase("true");
   }
 
   private Duration timeout(ApiParams p) {
@@ -320,7 +336,7 @@ public final class PrometheusApi implements AutoCloseable {
   }
 
   private Reply evaluate(Call call, String q, long start, long end, long step, Duration timeout, long lookback,
-      long msr, int limit, String endpoint) {
+      long msr, int limit, String endpoint, boolean mayCache) {
     QueryEngine e = engine.orElseThrow(() -> ApiError.unavailable("this aggregator was started without a PromQL "
         + "engine; series, labels and metadata work"));
     long deadline = call.arrivalNanos() + timeout.toNanos();
@@ -329,35 +345,47 @@ public final class PrometheusApi implements AutoCloseable {
       throw new ApiError("timeout", 503, "query timed out while waiting for a query worker");
     }
     BooleanSupplier canceled = () -> call.gone().get() || System.nanoTime() - deadline >= 0;
-    StorageQueryable data = new StorageQueryable(querier, new QueryBudget(limits.maxSamples(), limits.maxSeries(),
-        canceled));
     // Tier points are a window apart: a lookback shorter than two windows would see gaps between them.
     Resolution plain = StorageQueryable.choose(querier, start - lookback, end, step, 0, msr, null);
     long effectiveLookback = Math.max(lookback, 2 * plain.millis());
     QueryOptions options = new QueryOptions(Duration.ofMillis(effectiveLookback), limits.maxSamples(),
         Duration.ofNanos(deadline - now), msr);
-    QueryResult result;
+    Reads reads = new Reads(querier, new QueryBudget(limits.maxSamples(), limits.maxSeries(), canceled));
     long began = System.nanoTime();
+    Value value;
+    List<String> warnings = new ArrayList<>();
     try {
-      result = step == 0 ? e.instant(data, q, start, options, canceled)
-          : e.range(data, q, start, end, step, options, canceled);
+      if (step == 0) {
+        StorageQueryable data = reads.next();
+        QueryResult result = e.instant(data, q, start, options, canceled);
+        value = result.value();
+        warnings.addAll(result.warnings());
+        warnings.addAll(data.warnings());
+      } else {
+        RangeResultCache.Evaluation range = (from, to) -> evaluateRange(e, reads, q, from, to, step, options,
+            canceled);
+        RangeResultCache.Part answer;
+        if (mayCache && cache.enabled() && plain.equals(StorageQueryable.preferred(querier, step, 0, msr))
+            && stepLocal(q)) {
+          answer = cache.query(RangeResultCache.Key.of(q, start, step, lookback, msr), start, end, range);
+        } else {
+          cache.bypassed();
+          answer = range.evaluate(start, end);
+        }
+        value = answer.matrix();
+        warnings.addAll(answer.warnings());
+      }
     } catch (QueryException ex) {
       // Past the deadline, the engine may notice the canceled supplier before its own timer: still a timeout.
       ApiError error = ex.type() == QueryException.Type.CANCELED && !call.gone().get()
           && System.nanoTime() - deadline >= 0
           ? new ApiError("timeout", 503, "query timed out in expression evaluation") : ApiError.of(ex);
-      call.samples().set(data.samplesRead());
-      logIfSlow(endpoint, q, start, end, step, began, data, error.type());
+      call.samples().set(reads.samples());
+      logIfSlow(endpoint, q, start, end, step, began, reads, error.type());
       throw error;
     }
-    call.samples().set(data.samplesRead());
-    logIfSlow(endpoint, q, start, end, step, began, data, "ok");
-    List<String> warnings = new ArrayList<>(result.warnings());
-    warnings.addAll(data.warnings());
-    Value value = result.value();
-    if (step > 0 && !(value instanceof Matrix)) {
-      throw ApiError.internal("the engine answered a range query with a " + value.type());
-    }
+    call.samples().set(reads.samples());
+    logIfSlow(endpoint, q, start, end, step, began, reads, "ok");
     JsonWriter w = success(16 * 1024);
     w.beginObject().name("resultType").string(value.type()).name("result");
     if (writeValue(w, value, limit)) {
@@ -365,6 +393,66 @@ public final class PrometheusApi implements AutoCloseable {
     }
     w.endObject();
     return finish(w, warnings);
+  }
+
+  /** One evaluation of a range query over {@code [from, to]}, as the result cache asks for it. */
+  private RangeResultCache.Part evaluateRange(QueryEngine e, Reads reads, String q, long from, long to, long step,
+      QueryOptions options, BooleanSupplier canceled) {
+    StorageQueryable data = reads.next();
+    QueryResult result = e.range(data, q, from, to, step, options, canceled);
+    if (!(result.value() instanceof Matrix m)) {
+      throw ApiError.internal("the engine answered a range query with a " + result.value().type());
+    }
+    List<String> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(data.warnings());
+    long coarsest = 0;
+    for (Resolution r : data.resolutionsUsed()) {
+      coarsest = Math.max(coarsest, r.millis());
+    }
+    return new RangeResultCache.Part(m, warnings, !data.fellBack(), coarsest);
+  }
+
+  /** Whether each step of a range query of {@code q} depends on its own time alone; false when it does not parse. */
+  private static boolean stepLocal(String q) {
+    try {
+      return Exprs.stepLocal(Engine.parse(q));
+    } catch (QueryException e) {
+      return false; // the engine reports the error
+    }
+  }
+
+  /** The storage reads of one request, which may evaluate a range query in several parts under one budget. */
+  private static final class Reads {
+    private final Querier querier;
+    private final QueryBudget budget;
+    private final List<StorageQueryable> parts = new ArrayList<>(1);
+
+    Reads(Querier querier, QueryBudget budget) {
+      this.querier = querier;
+      this.budget = budget;
+    }
+
+    StorageQueryable next() {
+      StorageQueryable data = new StorageQueryable(querier, budget);
+      parts.add(data);
+      return data;
+    }
+
+    long samples() {
+      long n = 0;
+      for (StorageQueryable p : parts) {
+        n += p.samplesRead();
+      }
+      return n;
+    }
+
+    List<Resolution> resolutions() {
+      Set<Resolution> all = new LinkedHashSet<>();
+      for (StorageQueryable p : parts) {
+        all.addAll(p.resolutionsUsed());
+      }
+      return List.copyOf(all);
+    }
   }
 
   /** Writes the result; true when {@code limit} truncated it. */
@@ -410,16 +498,16 @@ public final class PrometheusApi implements AutoCloseable {
     w.endObject();
   }
 
-  private void logIfSlow(String endpoint, String q, long start, long end, long step, long began,
-      StorageQueryable data, String outcome) {
+  private void logIfSlow(String endpoint, String q, long start, long end, long step, long began, Reads reads,
+      String outcome) {
     long nanos = System.nanoTime() - began;
     if (nanos < limits.slowQueryThreshold().toNanos()) {
       return;
     }
     StringBuilder line = new StringBuilder(128 + q.length());
     line.append("slow query: duration=").append(String.format(java.util.Locale.ROOT, "%.3fs", nanos / 1e9))
-        .append(" samples=").append(data.samplesRead())
-        .append(" resolutions=").append(data.resolutionsUsed())
+        .append(" samples=").append(reads.samples())
+        .append(" resolutions=").append(reads.resolutions())
         .append(" endpoint=").append(endpoint)
         .append(" start=").append(PromFormat.timestamp(start));
     if (step > 0) {

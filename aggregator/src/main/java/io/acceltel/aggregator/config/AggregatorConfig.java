@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.config;
 
 import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.rules.AggregationRule;
 import io.acceltel.aggregator.rules.AggregationRules;
 import io.acceltel.aggregator.storage.Resolution;
@@ -50,6 +51,10 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
       KEYS.put("retention." + r, "how long the " + r + " resolution is kept, e.g. 6h, 30d, 5y; 0s keeps it forever");
     }
     KEYS.put("rules", "YAML file of streaming aggregation rules (aggregation_rules: [...])");
+    KEYS.put("query-cache.max-bytes", "memory for kept range-query answers, e.g. 256MiB; 0 turns the cache off "
+        + "(default an eighth of the heap, at most 256MiB)");
+    KEYS.put("query-cache.recent", "the newest part of a range that is always evaluated, never kept; data arriving "
+        + "later than this voids the cache (default 5m)");
   }
 
   /** Every key this configuration understands. */
@@ -79,8 +84,16 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
         .withPartitions(partitions(values.get("kafka.partitions", "0,1,2,3")))
         .withListen(listen.substring(0, colon), port)
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
-        .withStorage(storage(values));
+        .withStorage(storage(values))
+        .withQueryCache(queryCache(values));
     return new AggregatorConfig(settings, rules(v.get("rules")));
+  }
+
+  private static RangeResultCache.Settings queryCache(ConfigValues values) throws ConfigException {
+    RangeResultCache.Settings defaults = RangeResultCache.Settings.defaults();
+    return new RangeResultCache.Settings(
+        values.byteSize("query-cache.max-bytes", defaults.maxBytes(), 0, 1L << 40),
+        values.duration("query-cache.recent", defaults.recent(), Duration.ZERO));
   }
 
   private static List<Integer> partitions(String value) throws ConfigException {

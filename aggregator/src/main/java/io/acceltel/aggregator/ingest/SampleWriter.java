@@ -3,6 +3,7 @@ package io.acceltel.aggregator.ingest;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.AppendResult;
 import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.ChangeTracker;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class SampleWriter {
   private final ReentrantLock aggregationLock = new ReentrantLock();
   private final IngestStats stats;
   private final StreamingAggregator aggregations;
+  private final ChangeTracker changes;
 
   /** One stripe: every append through {@code appender}, one batch at a time. */
   public SampleWriter(Appender appender, IngestStats stats) {
@@ -34,16 +36,17 @@ public final class SampleWriter {
 
   /** One stripe, with streaming aggregation rules whose outputs are appended as ordinary series. */
   public SampleWriter(Appender appender, IngestStats stats, StreamingAggregator aggregations) {
-    this(appender, new Appender[] {appender}, stats, aggregations);
+    this(appender, new Appender[] {appender}, stats, aggregations, new ChangeTracker());
   }
 
   /** Striped over the storage's lanes: {@link #stripesFor} the cores of this machine. */
   public SampleWriter(Storage storage, IngestStats stats, StreamingAggregator aggregations) {
     this(storage.appender(), lanes(storage, stripesFor(Runtime.getRuntime().availableProcessors())), stats,
-        aggregations);
+        aggregations, storage.changes());
   }
 
-  private SampleWriter(Appender registry, Appender[] lanes, IngestStats stats, StreamingAggregator aggregations) {
+  private SampleWriter(Appender registry, Appender[] lanes, IngestStats stats, StreamingAggregator aggregations,
+      ChangeTracker changes) {
     if (Integer.bitCount(lanes.length) != 1 || lanes.length > 64) {
       throw new IllegalArgumentException("stripes must be a power of two up to 64, not " + lanes.length);
     }
@@ -55,6 +58,7 @@ public final class SampleWriter {
     }
     this.stats = stats;
     this.aggregations = aggregations;
+    this.changes = changes;
   }
 
   /** Four stripes per core, so that writers on different cores rarely want the same one. */
@@ -138,6 +142,9 @@ public final class SampleWriter {
       appendStripe(s, batch, tally);
       pending &= ~(1L << s);
     }
+    if (tally.appended > 0) {
+      changes.appended(tally.oldest);
+    }
     if (!aggregations.isEmpty() && tally.appended > 0) {
       aggregate(batch);
     }
@@ -158,7 +165,10 @@ public final class SampleWriter {
         AppendResult r = lane.append(batch.ref(i), batch.timestamp(i), batch.value(i));
         batch.fresh(i, r == AppendResult.APPENDED);
         switch (r) {
-          case APPENDED -> tally.appended++;
+          case APPENDED -> {
+            tally.appended++;
+            tally.oldest = Math.min(tally.oldest, batch.timestamp(i));
+          }
           case DUPLICATE_OR_OUT_OF_ORDER -> tally.duplicates++;
           case TOO_OLD -> tally.tooOld++;
         }
@@ -186,6 +196,7 @@ public final class SampleWriter {
       aggregationLock.unlock();
     }
     int appended = 0;
+    long oldest = Long.MAX_VALUE;
     for (Emitted out : outputs) {
       int ref = resolve(out.labels());
       int s = ref & (lanes.length - 1);
@@ -193,10 +204,14 @@ public final class SampleWriter {
       try {
         if (lanes[s].append(ref, out.timestamp(), out.value()) == AppendResult.APPENDED) {
           appended++;
+          oldest = Math.min(oldest, out.timestamp());
         }
       } finally {
         stripeLocks[s].unlock();
       }
+    }
+    if (appended > 0) {
+      changes.appended(oldest);
     }
     stats.appended("aggregation_rules", appended);
   }
@@ -221,6 +236,7 @@ public final class SampleWriter {
 
   private static final class Tally {
     int appended;
+    long oldest = Long.MAX_VALUE;
     int duplicates;
     int tooOld;
   }

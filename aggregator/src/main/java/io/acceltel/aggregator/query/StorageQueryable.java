@@ -62,6 +62,7 @@ public final class StorageQueryable implements Queryable {
   private final AtomicLong samples = new AtomicLong();
   private final Set<Resolution> used = Collections.synchronizedSet(new LinkedHashSet<>());
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+  private volatile boolean fellBack;
 
   public StorageQueryable(Querier querier, QueryBudget budget) {
     this.querier = querier;
@@ -84,6 +85,14 @@ public final class StorageQueryable implements Queryable {
     }
   }
 
+  /**
+   * Whether some selection read a coarser resolution than its step asked for, because retention had deleted the
+   * older part of the one it asked for. Such an answer depends on the query's whole range, not on each step alone.
+   */
+  public boolean fellBack() {
+    return fellBack;
+  }
+
   /** Warnings for the API response (a forced resolution that had to fall back). */
   public List<String> warnings() {
     synchronized (warnings) {
@@ -97,8 +106,13 @@ public final class StorageQueryable implements Queryable {
     if (hints.start() > hints.end()) {
       return List.of();
     }
-    Resolution res = choose(querier, hints.start(), hints.end(), hints.stepMillis(), hints.rangeMillis(),
-        hints.maxSourceResolutionMillis(), warnings);
+    Resolution preferred = preferred(querier, hints.stepMillis(), hints.rangeMillis(),
+        hints.maxSourceResolutionMillis());
+    Resolution res = covering(querier, preferred, hints.start(), hints.end(), hints.maxSourceResolutionMillis(),
+        warnings);
+    if (!res.equals(preferred)) {
+      fellBack = true;
+    }
     used.add(res);
     if (res.isRaw()) {
       return selectRaw(hints, matchers);
@@ -112,7 +126,16 @@ public final class StorageQueryable implements Queryable {
    */
   public static Resolution choose(Querier querier, long start, long end, long stepMillis, long rangeMillis,
       long maxSourceResolutionMillis, List<String> warnings) {
-    List<Resolution> all = querier.resolutions();
+    return covering(querier, preferred(querier, stepMillis, rangeMillis, maxSourceResolutionMillis), start, end,
+        maxSourceResolutionMillis, warnings);
+  }
+
+  /**
+   * The resolution a selection reads while that resolution still covers it: from the step (or the selector's
+   * range) and {@code max_source_resolution} alone. {@link #choose} answers otherwise only when retention forces it.
+   */
+  public static Resolution preferred(Querier querier, long stepMillis, long rangeMillis,
+      long maxSourceResolutionMillis) {
     boolean forced = maxSourceResolutionMillis != SelectHints.AUTO_RESOLUTION;
     long max;
     if (forced) {
@@ -125,11 +148,18 @@ public final class StorageQueryable implements Queryable {
       max = base / 5;
     }
     Resolution chosen = Resolution.RAW;
-    for (Resolution r : all) {
+    for (Resolution r : querier.resolutions()) {
       if (r.millis() <= max) {
         chosen = r; // ascending: the last that fits is the coarsest
       }
     }
+    return chosen;
+  }
+
+  /** {@code chosen} if it covers [start, end], else the next coarser one that does (see the class comment). */
+  private static Resolution covering(Querier querier, Resolution chosen, long start, long end,
+      long maxSourceResolutionMillis, List<String> warnings) {
+    List<Resolution> all = querier.resolutions();
     List<Resolution> covering = querier.resolutionsCovering(start, end);
     if (covering.contains(chosen)) {
       return chosen;
@@ -148,7 +178,7 @@ public final class StorageQueryable implements Queryable {
         return chosen;
       }
     }
-    if (forced && warnings != null) {
+    if (maxSourceResolutionMillis != SelectHints.AUTO_RESOLUTION && warnings != null) {
       warnings.add("max_source_resolution=" + chosen + ": data at that resolution has aged out for part of the "
           + "range; answered from the " + fallback + " tier");
     }

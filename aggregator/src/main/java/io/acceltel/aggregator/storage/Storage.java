@@ -59,6 +59,7 @@ public final class Storage implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final StorageQuerier querier;
+  private final ChangeTracker changes = new ChangeTracker();
   private volatile BlockSet blocks;
   private volatile Map<String, Long> offsets;
   /** The head's append count when the last checkpoint was written; -1 before the first. Writer thread only. */
@@ -157,6 +158,14 @@ public final class Storage implements AutoCloseable {
    */
   public Appender newLane() {
     return head.newLane();
+  }
+
+  /**
+   * Where appends into settled time and retention's deletions are noted, for caches of query answers. Whoever
+   * appends reports its batches ({@link ChangeTracker#appended}); the storage reports what retention deletes.
+   */
+  public ChangeTracker changes() {
+    return changes;
   }
 
   /** A thread-safe querier over the whole storage. */
@@ -260,6 +269,9 @@ public final class Storage implements AutoCloseable {
     }
     offsets = offsetsCopy;
     appendedAtCheckpoint = appendedNow;
+    if (!expired.isEmpty()) {
+      changes.deleted();
+    }
     for (Block b : expired) {
       FileUtil.deleteRecursively(b.dir());
     }

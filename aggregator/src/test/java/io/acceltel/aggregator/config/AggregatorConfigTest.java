@@ -22,7 +22,8 @@ class AggregatorConfigTest {
     Path file = dir.resolve("aggregator.yaml");
     Files.writeString(file, "data-dir: " + dir.resolve("data") + "\nlisten: 0.0.0.0:9999\nkafka:\n"
         + "  bootstrap: k:9092\n  partitions: 2,3\ncheckpoint-every: 30s\n"
-        + "retention: {raw: 12h, 10s: 7d, 1h: 0s}\nrules: " + rules + "\n");
+        + "retention: {raw: 12h, 10s: 7d, 1h: 0s}\nrules: " + rules + "\n"
+        + "query-cache: {max-bytes: 512MiB, recent: 2m}\n");
     AggregatorConfig config = AggregatorConfig.parse(new ConfigSource().putYaml(file));
     assertThat(config.settings().kafka()).contains("k:9092");
     assertThat(config.settings().partitions()).containsExactly(2, 3);
@@ -34,6 +35,8 @@ class AggregatorConfigTest {
         .isEqualTo(Duration.ofDays(7).toMillis());
     assertThat(config.settings().storage().retentionMillis(Resolution.of(Duration.ofHours(1)))).isZero();
     assertThat(config.rules()).hasSize(1);
+    assertThat(config.settings().queryCache().maxBytes()).isEqualTo(512L << 20);
+    assertThat(config.settings().queryCache().recent()).isEqualTo(Duration.ofMinutes(2));
   }
 
   @Test
@@ -58,5 +61,8 @@ class AggregatorConfigTest {
         .hasMessageContaining("unknown configuration key 'retention.2h'");
     assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("rules", "/nope.yaml", "--rules")))
         .hasMessageContaining("rules = '/nope.yaml'");
+    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("query-cache.max-bytes", "lots", "f")))
+        .hasMessage("invalid configuration: query-cache.max-bytes = 'lots': a size such as 512MiB or 1GiB (B, KiB, "
+            + "MiB, GiB, TiB; a plain number is bytes) from 0 to 1TiB");
   }
 }

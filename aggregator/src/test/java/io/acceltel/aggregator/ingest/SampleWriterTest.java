@@ -106,6 +106,23 @@ class SampleWriterTest {
     }
   }
 
+  @Test
+  void onlySamplesAppendedIntoSettledTimeMoveTheChangeGeneration(@TempDir Path dir) throws Exception {
+    try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
+      SampleWriter writer = new SampleWriter(storage, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of()));
+      SampleBatch batch = new SampleBatch();
+      writer.write("test", batch, b -> fill(writer, b, 0, 10));
+      long generation = storage.changes().settle(T0 + 10_000);
+      writer.write("test", batch, b -> fill(writer, b, 0, 11)); // newer than settled
+      writer.write("test", batch, b -> fill(writer, b, 0, 5)); // older, but every sample dropped as out of order
+      assertThat(storage.changes().generation()).isEqualTo(generation);
+
+      writer.write("test", batch, b -> fill(writer, b, 1, 3)); // a new series reaching into settled time
+      assertThat(storage.changes().generation()).isGreaterThan(generation);
+    }
+  }
+
   private static void fill(SampleWriter writer, SampleBatch batch, int writerId, int second) {
     for (int i = 0; i < SERIES_PER_WRITER; i++) {
       int ref = writer.resolver().ref(Labels.of("__name__", "gpu_power", "writer", Integer.toString(writerId),

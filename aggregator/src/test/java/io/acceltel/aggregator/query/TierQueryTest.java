@@ -97,6 +97,7 @@ class TierQueryTest {
     if (resolution != null) {
       params.addAll(List.of("max_source_resolution", resolution));
     }
+    params.addAll(List.of("nocache", "1")); // every step evaluated: these tests are about the tiers
     ApiClient.Reply r = api.get("/api/v1/query_range", params.toArray(String[]::new));
     assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(200);
     List<?> result = (List<?>) ((Map<?, ?>) r.data()).get("result");

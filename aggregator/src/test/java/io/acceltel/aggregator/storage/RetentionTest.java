@@ -28,10 +28,12 @@ class RetentionTest {
     List<LabelMatcher> util = List.of(LabelMatcher.equal("kind", "util"));
     try (Storage s = Storage.open(dir, config)) {
       int perTenMinutes = feed.records.size() / 24;
+      long generation = s.changes().generation();
       for (int i = 0; i < feed.records.size(); i += perTenMinutes) {
         feed.append(s.appender(), i, Math.min(feed.records.size(), i + perTenMinutes));
         s.checkpoint(Map.of("m/0", (long) i));
       }
+      assertThat(s.changes().generation()).as("deleting blocks voids cached answers").isGreaterThan(generation);
       Querier q = s.querier();
       Coverage raw = q.coverage(Resolution.RAW);
       assertThat(raw.retainedFrom()).isGreaterThan(now - Duration.ofMinutes(45).toMillis())
