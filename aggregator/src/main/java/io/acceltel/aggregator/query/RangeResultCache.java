@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -275,7 +276,7 @@ public final class RangeResultCache {
     if (first.isEmpty() && third.isEmpty()) {
       return second;
     }
-    Map<Labels, List<Series>> byLabels = new java.util.TreeMap<>();
+    Map<Labels, List<Series>> byLabels = new TreeMap<>();
     for (List<Series> part : List.of(first, second, third)) {
       for (Series s : part) {
         byLabels.computeIfAbsent(s.labels(), l -> new ArrayList<>(3)).add(s);
