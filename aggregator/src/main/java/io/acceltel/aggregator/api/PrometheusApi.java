@@ -67,7 +67,8 @@ import java.util.regex.Pattern;
  * api.close();             // stops the query workers
  * }</pre>
  *
- * <p>Threads: requests arrive on the Vert.x event loop, which only collects the form body; parsing, storage reads,
+ * <p>Threads: requests arrive on the Vert.x event loop, which only collects the form body (and answers a small range
+ * query whose steps are all in the result cache: {@link #INLINE_POINTS}); parsing, storage reads,
  * evaluation and JSON encoding run on a bounded pool of {@link QueryLimits#maxConcurrent()} workers with a queue of
  * {@link QueryLimits#maxQueued()}. When both are full the request is refused at once (503 {@code unavailable}), so a
  * burst costs bounded memory. The response is written back on the request's event loop. A client that disconnects
@@ -83,6 +84,8 @@ public final class PrometheusApi implements AutoCloseable {
   static final String PROMETHEUS_API_VERSION = "2.42.0";
   private static final int MAX_FORM_BYTES = 8 << 20;
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  /** The most points a range query answered from kept steps may have to be written on the event loop. */
+  static final int INLINE_POINTS = 2_000;
   private static final byte[] EMPTY_LIST_OK = "{\"status\":\"success\",\"data\":[]}".getBytes(StandardCharsets.UTF_8);
 
   private final Querier querier;
@@ -122,7 +125,8 @@ public final class PrometheusApi implements AutoCloseable {
   /** Adds the API's routes to the aggregator's HTTP listener. */
   public void register(AggregatorHttpServer http) {
     http.route("/api/v1/query", r -> accept(r, true, "query", this::query));
-    http.route("/api/v1/query_range", r -> accept(r, true, "query_range", this::queryRange));
+    http.route("/api/v1/query_range", r -> accept(r, true, "query_range", this::queryRange,
+        this::queryRangeFromKeptSteps));
     http.route("/api/v1/series", r -> accept(r, true, "series", this::series));
     http.route("/api/v1/labels", r -> accept(r, true, "labels", this::labels));
     http.route("/api/v1/metadata", r -> accept(r, false, "metadata", this::metadata));
@@ -162,6 +166,15 @@ public final class PrometheusApi implements AutoCloseable {
   record Reply(int status, byte[] body, String errorType) {}
 
   private void accept(HttpServerRequest request, boolean allowPost, String name, Endpoint endpoint) {
+    accept(request, allowPost, name, endpoint, null);
+  }
+
+  /**
+   * @param inline answers on the event loop when it can do so at once, else returns null and {@code endpoint}
+   *     answers on a worker; any failure of it leaves the request to {@code endpoint}, errors included
+   */
+  private void accept(HttpServerRequest request, boolean allowPost, String name, Endpoint endpoint,
+      Endpoint inline) {
     HttpMethod method = request.method();
     if (method != HttpMethod.GET && !(allowPost && method == HttpMethod.POST)) {
       request.response().setStatusCode(405).putHeader("Allow", allowPost ? "GET, POST" : "GET")
@@ -177,18 +190,31 @@ public final class PrometheusApi implements AutoCloseable {
     boolean form = method == HttpMethod.POST && contentType != null
         && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     if (method != HttpMethod.POST) {
-      dispatch(request, context, call, name, endpoint, request.query(), null);
+      dispatch(request, context, call, name, endpoint, inline, request.query(), null);
       return;
     }
     BoundedBody.read(request, MAX_FORM_BYTES,
         () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
             + " bytes"))),
-        body -> dispatch(request, context, call, name, endpoint, request.query(),
+        body -> dispatch(request, context, call, name, endpoint, inline, request.query(),
             form ? body.toString(StandardCharsets.UTF_8) : null));
   }
 
   private void dispatch(HttpServerRequest request, Context context, Call call, String name, Endpoint endpoint,
-      String query, String form) {
+      Endpoint inline, String query, String form) {
+    if (inline != null) {
+      Reply answer;
+      try {
+        answer = inline.handle(ApiParams.parse(query, form), call);
+      } catch (RuntimeException e) {
+        answer = null; // the worker answers, with the same error if there is one
+      }
+      if (answer != null) {
+        stats.observe(name, "success", (System.nanoTime() - call.arrivalNanos()) / 1e9, 0);
+        send(request, answer);
+        return;
+      }
+    }
     try {
       workers.execute(() -> {
         Reply reply;
@@ -268,7 +294,11 @@ public final class PrometheusApi implements AutoCloseable {
     return evaluate(call, q, time, time, 0, timeout, lookback, msr, limit, "query", false);
   }
 
-  private Reply queryRange(ApiParams p, Call call) {
+  /** A range query's parameters, validated. */
+  private record RangeParams(String query, long start, long end, long step, long lookback, long msr, int limit,
+      boolean mayCache) {}
+
+  private RangeParams rangeParams(ApiParams p) {
     long start = p.requiredTime("start");
     long end = p.requiredTime("end");
     if (end < start) {
@@ -288,12 +318,39 @@ public final class PrometheusApi implements AutoCloseable {
       throw ApiError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
           + "query resolution (?step=XX)");
     }
-    Duration timeout = timeout(p);
     long lookback = p.value("lookback_delta").isEmpty() ? limits.lookbackDelta().toMillis() : lookbackDelta(p);
-    long msr = maxSourceResolution(p);
-    int limit = p.limit("limit");
-    return evaluate(call, p.value("query"), start, end, step, timeout, lookback, msr, limit, "query_range",
+    return new RangeParams(p.value("query"), start, end, step, lookback, maxSourceResolution(p), p.limit("limit"),
         !isTrue(p.value("nocache")));
+  }
+
+  private Reply queryRange(ApiParams p, Call call) {
+    RangeParams r = rangeParams(p);
+    return evaluate(call, r.query(), r.start(), r.end(), r.step(), timeout(p), r.lookback(), r.msr(), r.limit(),
+        "query_range", r.mayCache());
+  }
+
+  /**
+   * A range query whose steps are all kept and few ({@link #INLINE_POINTS}), answered on the event loop: handing
+   * it to a worker and back would cost more than the answer. Null when that is not so.
+   */
+  private Reply queryRangeFromKeptSteps(ApiParams p, Call call) {
+    RangeParams r = rangeParams(p);
+    if (!r.mayCache() || engine.isEmpty() || !readsPreferredResolution(r.start() - r.lookback(), r.end(), r.step(),
+        r.msr())) {
+      return null;
+    }
+    RangeResultCache.Part kept = cache.kept(RangeResultCache.Key.of(r.query(), r.start(), r.step(), r.lookback(),
+        r.msr()), r.start(), r.end(), INLINE_POINTS);
+    return kept == null ? null : valueReply(kept.matrix(), new ArrayList<>(), r.limit());
+  }
+
+  /**
+   * Whether a request's plain selectors read the resolution its step asks for: false when retention made it fall
+   * back, which makes the lookback, and so every step, depend on the whole range.
+   */
+  private boolean readsPreferredResolution(long from, long end, long step, long msr) {
+    return StorageQueryable.choose(querier, from, end, step, 0, msr, null)
+        .equals(StorageQueryable.preferred(querier, step, 0, msr));
   }
 
   /** VictoriaMetrics' {@code nocache=1}: evaluate every step, neither reading nor filling the result cache. */
@@ -386,6 +443,10 @@ public final class PrometheusApi implements AutoCloseable {
     }
     call.samples().set(reads.samples());
     logIfSlow(endpoint, q, start, end, step, began, reads, "ok");
+    return valueReply(value, warnings, limit);
+  }
+
+  private static Reply valueReply(Value value, List<String> warnings, int limit) {
     JsonWriter w = success(16 * 1024);
     w.beginObject().name("resultType").string(value.type()).name("result");
     if (writeValue(w, value, limit)) {

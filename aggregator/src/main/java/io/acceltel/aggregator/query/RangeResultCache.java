@@ -177,6 +177,27 @@ public final class RangeResultCache {
     return new Part(new Matrix(merged), List.of(), true, coarsest);
   }
 
+  /**
+   * The answer over {@code [start, end]} when kept steps cover all of it with at most {@code maxPoints} points, else
+   * null: for callers that answer such requests without evaluating anything, and go to {@link #query} otherwise.
+   */
+  public Part kept(Key key, long start, long end, int maxPoints) {
+    Extent kept = lookup(key, changes.generation());
+    if (kept == null || kept.start() > start || end - kept.end() >= key.stepMillis()) {
+      return null;
+    }
+    List<Series> steps = slice(kept.series(), start, end);
+    long points = 0;
+    for (Series s : steps) {
+      points += s.timestamps().length;
+    }
+    if (points > maxPoints) {
+      return null;
+    }
+    lookups.labelValues("hit").inc();
+    return new Part(new Matrix(steps), List.of(), true, kept.coarsestResolutionMillis());
+  }
+
   /** Estimated bytes of everything kept. */
   public synchronized long sizeBytes() {
     return bytes;

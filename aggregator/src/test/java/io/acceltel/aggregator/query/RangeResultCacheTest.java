@@ -210,6 +210,22 @@ class RangeResultCacheTest {
   }
 
   @Test
+  void keptAnswersOnlyARangeThatIsAllKeptAndSmallEnough() {
+    Key key = Key.of("m", T, STEP, 300_000, -1);
+    assertThat(cache.kept(key, T, T + HOUR, 10_000)).isNull();
+    query(T, T + HOUR);
+    Part whole = cache.kept(key, T + 30_000, T + HOUR - 30_000, 10_000);
+    assertThat(whole).isNotNull();
+    assertSameAnswer(whole, T + 30_000, T + HOUR - 30_000);
+    assertThat(cache.kept(key, T - STEP, T + HOUR, 10_000)).as("a step before the kept ones").isNull();
+    assertThat(cache.kept(key, T, T + HOUR + STEP, 10_000)).as("a step after them").isNull();
+    assertThat(cache.kept(key, T, T + HOUR, 100)).as("more points than asked for").isNull();
+    changes.deleted();
+    assertThat(cache.kept(key, T, T + HOUR, 10_000)).as("voided").isNull();
+    assertThat(asked).hasSize(1);
+  }
+
+  @Test
   void turnedOffItKeepsNothing() {
     cache = new RangeResultCache(Settings.OFF, changes, now::get, new PrometheusRegistry());
     query(T, T + HOUR);
