@@ -122,8 +122,9 @@ public final class RangeResultCache {
     this.clock = clock;
     this.lookups = Counter.builder().name("acceltel_aggregator_query_cache_requests_total")
         .help("Range queries by what the result cache did: hit (answered from kept steps alone), partial (kept "
-            + "steps and evaluated ones), miss (evaluated whole and kept), uncacheable (evaluated whole, not kept: "
-            + "an @ modifier, a negative offset, a resolution that fell back, a warning, or nocache=1).")
+            + "steps and evaluated ones), miss (evaluated whole, its settled steps kept), uncacheable (evaluated "
+            + "whole, nothing kept: an @ modifier, a negative offset, a resolution that fell back, a warning, or "
+            + "nocache=1).")
         .labelNames("outcome").register(registry);
     this.evictions = Counter.builder().name("acceltel_aggregator_query_cache_evictions_total")
         .help("Kept range-query answers evicted to stay within query-cache.max-bytes.").register(registry);
