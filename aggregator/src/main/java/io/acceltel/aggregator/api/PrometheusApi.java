@@ -335,8 +335,8 @@ public final class PrometheusApi implements AutoCloseable {
    */
   private Reply queryRangeFromKeptSteps(ApiParams p, Call call) {
     RangeParams r = rangeParams(p);
-    if (!r.mayCache() || engine.isEmpty() || !readsPreferredResolution(r.start() - r.lookback(), r.end(), r.step(),
-        r.msr())) {
+    if (!r.mayCache() || engine.isEmpty() || !isPreferred(StorageQueryable.choose(querier, r.start() - r.lookback(),
+        r.end(), r.step(), 0, r.msr(), null), r.step(), r.msr())) {
       return null;
     }
     RangeResultCache.Part kept = cache.kept(RangeResultCache.Key.of(r.query(), r.start(), r.step(), r.lookback(),
@@ -345,12 +345,11 @@ public final class PrometheusApi implements AutoCloseable {
   }
 
   /**
-   * Whether a request's plain selectors read the resolution its step asks for: false when retention made it fall
-   * back, which makes the lookback, and so every step, depend on the whole range.
+   * Whether {@code plain}, the resolution a request's plain selectors read, is the one its step asks for: false when
+   * retention made it fall back, which makes the lookback, and so every step, depend on the whole range.
    */
-  private boolean readsPreferredResolution(long from, long end, long step, long msr) {
-    return StorageQueryable.choose(querier, from, end, step, 0, msr, null)
-        .equals(StorageQueryable.preferred(querier, step, 0, msr));
+  private boolean isPreferred(Resolution plain, long step, long msr) {
+    return plain.equals(StorageQueryable.preferred(querier, step, 0, msr));
   }
 
   /** VictoriaMetrics' {@code nocache=1}: evaluate every step, neither reading nor filling the result cache. */
@@ -422,8 +421,7 @@ public final class PrometheusApi implements AutoCloseable {
         RangeResultCache.Evaluation range = (from, to) -> evaluateRange(e, reads, q, from, to, step, options,
             canceled);
         RangeResultCache.Part answer;
-        if (mayCache && cache.enabled() && plain.equals(StorageQueryable.preferred(querier, step, 0, msr))
-            && stepLocal(q)) {
+        if (mayCache && cache.enabled() && isPreferred(plain, step, msr) && stepLocal(q)) {
           answer = cache.query(RangeResultCache.Key.of(q, start, step, lookback, msr), start, end, range);
         } else {
           cache.bypassed();

@@ -169,8 +169,10 @@ public final class RangeResultCache {
     List<Series> keptSteps = slice(kept.series(), Math.max(start, kept.start()), Math.min(end, kept.end()));
     List<Series> merged = concat(before == null ? List.of() : before.matrix().series(), keptSteps,
         after == null ? List.of() : after.matrix().series());
-    long coarsest = Math.max(kept.coarsestResolutionMillis(), Math.max(
-        before == null ? 0 : before.coarsestResolutionMillis(), after == null ? 0 : after.coarsestResolutionMillis()));
+    long coarsest = kept.coarsestResolutionMillis();
+    for (Part p : new Part[] {before, after}) {
+      coarsest = p == null ? coarsest : Math.max(coarsest, p.coarsestResolutionMillis());
+    }
     lookups.labelValues(before == null && after == null ? "hit" : "partial").inc();
     if (before != null || after != null) {
       keep(key, start, end, merged, coarsest, settled, generation);

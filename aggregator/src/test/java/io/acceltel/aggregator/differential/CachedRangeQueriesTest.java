@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.DoubleStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,32 +123,23 @@ class CachedRangeQueriesTest {
   @Test
   void aSeriesArrivingLateUnderKeptStepsIsAnswered() throws Exception {
     long t0 = Dataset.T0;
-    write(new WriteRequestEncoder().series(Map.of("__name__", "late_arrivals", "node", "n1"), times(t0, 600),
-        ones(600)).encode());
+    write(tenMinutesOfOnes("n1", t0));
     String query = "count(late_arrivals)";
     String before = range(query, t0, t0 + 540_000, 60_000, "0", false);
     assertThat(before).contains("[" + (t0 + 300_000) / 1000 + ",\"1\"]");
     assertThat(range(query, t0, t0 + 540_000, 60_000, "0", false)).isEqualTo(before); // kept
 
     // A node whose ticks were held while Kafka was down: its samples are an hour old when they arrive.
-    write(new WriteRequestEncoder().series(Map.of("__name__", "late_arrivals", "node", "n2"), times(t0, 600),
-        ones(600)).encode());
+    write(tenMinutesOfOnes("n2", t0));
     String after = range(query, t0, t0 + 540_000, 60_000, "0", false);
     assertThat(after).contains("[" + (t0 + 300_000) / 1000 + ",\"2\"]")
         .isEqualTo(range(query, t0, t0 + 540_000, 60_000, "0", true));
   }
 
-  private static long[] times(long from, int n) {
-    long[] t = new long[n];
-    for (int i = 0; i < n; i++) {
-      t[i] = from + i * 1000L;
-    }
-    return t;
-  }
-
-  private static double[] ones(int n) {
-    double[] v = new double[n];
-    java.util.Arrays.fill(v, 1);
-    return v;
+  /** One sample a second from {@code from}, ten minutes of them, each 1. */
+  private static byte[] tenMinutesOfOnes(String node, long from) {
+    return new WriteRequestEncoder().series(Map.of("__name__", "late_arrivals", "node", node),
+        LongStream.range(0, 600).map(i -> from + i * 1000).toArray(), DoubleStream.generate(() -> 1).limit(600)
+        .toArray()).encode();
   }
 }
