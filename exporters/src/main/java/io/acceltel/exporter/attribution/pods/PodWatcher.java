@@ -44,6 +44,8 @@ public final class PodWatcher implements AutoCloseable {
   private final Map<String, Map<String, String>> byPod = new HashMap<>();
   private volatile PodLabelIndex current = PodLabelIndex.EMPTY;
   private volatile long lastWatchingNanos;
+  /** When {@link #check} last ran; checker thread only. */
+  private long lastCheckNanos;
   /** Notes five times a second whether the watch is up, so staleness is right whenever it is read. */
   private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "acceltel-pod-watch-check");
@@ -59,6 +61,7 @@ public final class PodWatcher implements AutoCloseable {
     this.mapper = mapper;
     this.nanoTime = nanoTime;
     this.lastWatchingNanos = nanoTime.getAsLong();
+    this.lastCheckNanos = lastWatchingNanos;
     checker.scheduleWithFixedDelay(this::check, 200, 200, TimeUnit.MILLISECONDS);
   }
 
@@ -107,23 +110,27 @@ public final class PodWatcher implements AutoCloseable {
 
   /**
    * A lost watch counts as a failure: the informer re-lists and re-watches on its own, and reports to the exception
-   * handler only some of the errors on the way (a dropped watch connection is not one of them).
+   * handler only some of the errors on the way (a dropped watch connection is not one of them). A watch seen up by
+   * any reader since the last check counts too, so one that came up and went down between two checks is not missed.
    */
   private void check() {
+    long now = nanoTime.getAsLong();
     boolean watching = stalenessSeconds() == 0;
-    if (up && !watching) {
+    boolean upSinceLastCheck = up || lastWatchingNanos - lastCheckNanos > 0;
+    lastCheckNanos = now;
+    if (upSinceLastCheck && !watching) {
       metrics.podWatchError();
       LOG.warning(() -> "the pod watch on node " + node + " is down; keeping the last known pod labels");
     } else if (!up && watching && wasEverUp) {
       LOG.info(() -> "the pod watch on node " + node + " is up again");
     }
-    wasEverUp |= watching;
+    wasEverUp |= upSinceLastCheck || watching;
     up = watching;
   }
 
   /** True once the informer has listed the node's pods and is watching. */
   public boolean isWatching() {
-    return informer.isWatching();
+    return stalenessSeconds() == 0; // and notes it for the checker
   }
 
   private void put(Pod pod) {
