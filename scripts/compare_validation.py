@@ -74,7 +74,7 @@ METRICS = [
     ("pcie.link.width.current", "accelerator_pcie_link_width", {}, lambda v: v, 0.5, "lanes", True, "point reads"),
     ("pcie.link.width.max", "accelerator_pcie_link_max_width", {}, lambda v: v, 0.5, "lanes", False, "constant"),
     ("fan.speed", "accelerator_fan_speed_ratio", {}, lambda v: v * 100, 5.0, "%", True,
-     "absent on passively cooled boards (H100 SXM): both must be absent"),
+     "absent on passively cooled boards (H100, H200 SXM): both must be absent"),
     ("clocks_event_reasons.active", "accelerator_clock_event_active", None, None, 0.1, "mask", True,
      "bit mask rebuilt from the 0/1 series; judged as the fraction of pairs whose masks differ (bits 0x1..0x100)"),
 ]
@@ -335,7 +335,7 @@ def write_report(args, meta, ticks, info, smi_rows, pairs, steps, results, consi
           "`libnvml_double.so` (acceltel's C test double of libnvidia-ml, with `NVML_DOUBLE_LOAD=1` moving its "
           "values), and the \"nvidia-smi\" column comes from a stand-in (`bench/native/nvml_tick_cost "
           "--smi-standin`) reading the same double. It shows that the procedure, the pairing and the unit "
-          "conversions work; it says nothing about real GPUs. Real numbers go to `nvidia-h100.md`.")
+          "conversions work; it says nothing about real GPUs. Real numbers go to `nvidia-<model>.md` (e.g. `nvidia-h100.md`).")
     else:
         w("# Validation: acceltel exporter vs nvidia-smi on %s" % model)
     w("")
@@ -447,7 +447,7 @@ def write_report(args, meta, ticks, info, smi_rows, pairs, steps, results, consi
       "0x1–0x100); the mask is rebuilt from them and compared with nvidia-smi's mask restricted to those "
       "bits. At most 10 % of the steady pairs may differ (a reason such as sw_power_cap toggles within a "
       "second under load).")
-    w("- **Fan**: H100 SXM boards are passively cooled; NVML answers NOT_SUPPORTED and both sides must leave "
+    w("- **Fan**: H100 and H200 SXM boards are passively cooled; NVML answers NOT_SUPPORTED and both sides must leave "
       "it out.")
     w("")
     with open(args.out, "w") as f:

@@ -3,12 +3,17 @@
 #   device tool: run(command="scripts/device-run.sh", carry=[".device"], timeout_s=600)
 # It unpacks the carried JRE, then
 #   1. scripts/validate-nvidia.sh --load (60 s, exporter vs nvidia-smi, PyTorch load on GPU 0)
-#      -> $OUT/nvidia-h100.md (copy it to docs/validation/nvidia-h100.md after reading it)
+#      -> $OUT/nvidia-<model>.md, e.g. nvidia-h100.md or nvidia-h200.md after GPU 0's name (copy it to
+#         docs/validation/ after reading it)
 #   2. the raw C cost of one tick (bench/native/nvml_tick_cost) against the real libnvidia-ml.so.1, for up to 8
 #      GPUs: back to back (as JMH), and at 100 ms spacing (GPM metrics diffed every tick)  -> $OUT/tick-cost.txt
 #   3. the JMH TickBenchmark against the same library                          -> $OUT/jmh-tick.txt, .json
 # plus nvidia-smi -q and the raw validation data. $OUT takes at most 8 files. Without $OUT (a dry run of this
 # script elsewhere), the results go to tmp/device-out/.
+#
+# Rehearsal without a GPU, the whole run on the C test double and the nvidia-smi stand-in (the report is titled a
+# dry run and named nvml-double-rehearsal.md):
+#   scripts/device-pack.sh && NVML_DOUBLE_DEVICES=8 NVML_DOUBLE_LOAD=1 scripts/device-run.sh --rehearse
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,19 +29,30 @@ python3 scripts/device_bundle.py unpack --bundle .device/app.tar.xz --to /tmp/ac
 app=/tmp/acceltel-app
 "$java" -version >>"$out/device-run.log" 2>&1 || { echo "the carried JRE does not run" >&2; exit 1; }
 
-lib=$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml\.so\.1 / && /x86-64/ {print $NF; exit}')
-[ -n "$lib" ] || lib=$(find /usr /lib /usr/local/nvidia -name 'libnvidia-ml.so.1' 2>/dev/null | head -1)
-[ -n "$lib" ] || { echo "libnvidia-ml.so.1 not found (ldconfig -p, /usr, /usr/local/nvidia)" >&2; exit 1; }
-gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)
+if [ "${1:-}" = --rehearse ]; then
+  lib=$root/exporters/target/native/libnvml_double.so
+  [ -x bench/native/target/nvml_tick_cost ] || bench/native/build.sh >/dev/null
+  smi=(bench/native/target/nvml_tick_cost --smi-standin "$lib")
+  gpus=${NVML_DOUBLE_DEVICES:-8}
+  report=$out/nvml-double-rehearsal.md
+else
+  lib=$(ldconfig -p 2>/dev/null | awk '/libnvidia-ml\.so\.1 / && /x86-64/ {print $NF; exit}')
+  [ -n "$lib" ] || lib=$(find /usr /lib /usr/local/nvidia -name 'libnvidia-ml.so.1' 2>/dev/null | head -1)
+  [ -n "$lib" ] || { echo "libnvidia-ml.so.1 not found (ldconfig -p, /usr, /usr/local/nvidia)" >&2; exit 1; }
+  smi=(nvidia-smi)
+  gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)
+  report=$out/nvidia-$(scripts/gpu-model-slug.sh).md
+  nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
+fi
+[ -f "$lib" ] || { echo "no $lib" >&2; exit 1; }
 n=$(( gpus < 8 ? gpus : 8 )); [ "$n" -ge 1 ] || n=8
-log "library $lib, $gpus GPU(s), using $n"
-nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
+log "library $lib, $gpus GPU(s), using $n, report $(basename "$report")"
 
 log "1. validation against nvidia-smi (60 s, --load)"
 raw=/tmp/acceltel-validation
 rm -rf "$raw"
 scripts/validate-nvidia.sh --java "$java" --jar "$app/acceltel.jar" --nvml-library "$lib" --duration 60 --load \
-  --out "$out/nvidia-h100.md" --keep "$raw" 2>&1 | tee -a "$out/device-run.log"
+  --smi "${smi[*]}" --out "$report" --keep "$raw" 2>&1 | tee -a "$out/device-run.log"
 tar -C /tmp -czf "$out/validation-raw.tar.gz" acceltel-validation 2>/dev/null || true
 
 log "2. raw C cost of one tick"

@@ -10,7 +10,7 @@
 #   --jar           launcher jar (default: launcher/target/acceltel.jar)
 #   --nvml-library  libnvidia-ml.so.1 to use (default: the system's)
 #   --duration      seconds to compare (default 60)
-#   --out           report (default docs/validation/nvidia-h100.md)
+#   --out           report (default docs/validation/nvidia-<model>.md, e.g. nvidia-h100.md, from GPU 0's name)
 #   --load          run scripts/gpu_load.py on GPU 0 (20 s busy / 5 s idle) during the run; without PyTorch it
 #                   says so and the run goes on without load
 #   --smi           the nvidia-smi command (default nvidia-smi). It is run as
@@ -28,7 +28,7 @@ java=${JAVA:-java}
 jar=$root/launcher/target/acceltel.jar
 library=
 duration=60
-out=$root/docs/validation/nvidia-h100.md
+out=
 load=0
 smi=nvidia-smi
 port=$((20000 + RANDOM % 20000))
@@ -51,13 +51,18 @@ done
 
 dry_run=0
 case "$library" in *nvml_double*) dry_run=1 ;; esac
-if [ "$dry_run" = 1 ] && [ "$(basename "$out")" = nvidia-h100.md ]; then
-  echo "refusing to write $out from the test double: that file holds real H100 numbers only; pass --out" >&2
-  exit 2
-fi
 command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 1; }
 [ -f "$jar" ] || { echo "no $jar: build with mvn -B install -DskipTests, or pass --jar" >&2; exit 1; }
 read -r -a smi_cmd <<<"$smi"
+# the report is named after the GPU it validates, so an H200's numbers never pass for an H100's
+[ -n "$out" ] || out=$root/docs/validation/nvidia-$("$root/scripts/gpu-model-slug.sh" "${smi_cmd[@]}").md
+case "$(basename "$out")" in
+  nvidia-*.md)
+    if [ "$dry_run" = 1 ]; then
+      echo "refusing to write $out from the test double: nvidia-<model>.md files hold real GPU numbers only; pass --out" >&2
+      exit 2
+    fi ;;
+esac
 
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work" "$(dirname "$out")"
