@@ -1,5 +1,7 @@
 package io.acceltel.exporter.http;
 
+import io.prometheus.metrics.config.ExporterProperties;
+import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -37,7 +39,9 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final PrometheusRegistry registry;
-  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final ExpositionFormats formats;
+  private final ExpositionFormatWriter text;
+  private final ExpositionFormatWriter openMetrics;
   private final BooleanSupplier ready;
   private final Map<String, Endpoint> endpoints;
   private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
@@ -61,6 +65,10 @@ public final class MetricsHttpServer implements AutoCloseable {
     this.registry = registry;
     this.ready = ready;
     this.endpoints = Map.copyOf(endpoints);
+    ExporterProperties properties = PrometheusProperties.get().getExporterProperties();
+    this.formats = ExpositionFormats.init(properties);
+    this.text = DirectTextFormatWriter.replacing(formats.getPrometheusTextFormatWriter(), properties);
+    this.openMetrics = DirectTextFormatWriter.replacing(formats.getOpenMetricsTextFormatWriter(), properties);
   }
 
   /**
@@ -161,7 +169,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private void serveMetrics(HttpServerRequest request) {
     try {
       List<String> names = request.params().getAll("name[]");
-      ExpositionFormatWriter writer = formats.findWriter(request.getHeader("Accept"));
+      ExpositionFormatWriter writer = writerFor(request.getHeader("Accept"));
       ByteArrayOutputStream body = new ByteArrayOutputStream(128 * 1024);
       if (names.isEmpty()) {
         // Device families are pre-serialized per tick; only the exporter's own families are written now.
@@ -177,6 +185,15 @@ public final class MetricsHttpServer implements AutoCloseable {
       LOG.log(Level.WARNING, "rendering /metrics failed", e);
       request.response().setStatusCode(500).end("rendering /metrics failed: " + e.getMessage() + "\n");
     }
+  }
+
+  /** client_java's choice of format; the text formats are written by {@link DirectTextFormatWriter}. */
+  private ExpositionFormatWriter writerFor(String accept) {
+    ExpositionFormatWriter chosen = formats.findWriter(accept);
+    if (chosen == formats.getPrometheusTextFormatWriter()) {
+      return text;
+    }
+    return chosen == formats.getOpenMetricsTextFormatWriter() ? openMetrics : chosen;
   }
 
   private MetricSnapshots scrape(List<String> names) {
