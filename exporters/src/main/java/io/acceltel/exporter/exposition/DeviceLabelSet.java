@@ -5,26 +5,68 @@ import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The labels every series of one device carries in the native view: node, device, uuid, model, vendor, then the
- * attribution labels. Built once per device per tick; each series then adds its own labels.
+ * attribution labels; and the label sets of its series, which add their own labels to these.
+ *
+ * <p>A device's label sets are the same from one tick to the next until its attribution changes, and client_java
+ * sorts and validates every label set it builds (validating a name encodes it as UTF-8), which cost more than
+ * everything else in rendering a tick. So one instance serves a device for as long as its identity and attribution
+ * hold, and keeps the series' label sets that the last tick used.
  */
 final class DeviceLabelSet {
   private final Labels base;
+  private Map<Own, Labels> thisTick = new HashMap<>();
+  private Map<Own, Labels> lastTick = Map.of();
 
   private DeviceLabelSet(Labels base) {
     this.base = base;
   }
 
-  static DeviceLabelSet of(String node, DeviceSnapshot device) {
-    DeviceIdentity id = device.identity();
-    Attribution attribution = device.attribution();
+  /**
+   * A series' own label names and values. A plain class, not a record: the exporter runs on C1 alone, where a
+   * record's generated equals and hashCode cost more than the lookup saves.
+   */
+  private static final class Own {
+    private final List<String> names;
+    private final List<String> values;
+    private final int hash;
+
+    Own(List<String> names, List<String> values) {
+      this.names = names;
+      this.values = values;
+      this.hash = 31 * names.hashCode() + values.hashCode();
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Own other && hash == other.hash && names.equals(other.names) && values.equals(other.values);
+    }
+  }
+
+  /** What decides a device's labels; a new one starts a new set. */
+  record Key(String node, DeviceIdentity identity, Attribution attribution) {
+    static Key of(String node, DeviceSnapshot device) {
+      return new Key(node, device.identity(), device.attribution());
+    }
+  }
+
+  static DeviceLabelSet of(Key key) {
+    DeviceIdentity id = key.identity();
+    Attribution attribution = key.attribution();
     int fixed = DeviceLabels.NAMES.size();
     String[] names = new String[fixed + attribution.labelNames().size()];
     String[] values = new String[names.length];
-    String[] identity = {node, Integer.toString(id.index()), id.uuid(), id.model(), id.vendor().label()};
+    String[] identity = {key.node(), Integer.toString(id.index()), id.uuid(), id.model(), id.vendor().label()};
     for (int i = 0; i < fixed; i++) {
       names[i] = DeviceLabels.NAMES.get(i);
       values[i] = identity[i];
@@ -36,14 +78,26 @@ final class DeviceLabelSet {
     return new DeviceLabelSet(Labels.of(names, values));
   }
 
-  /**
-   * These labels plus a series' own. The device's labels are sorted once per device and tick; most series add
-   * nothing and share them, the rest merge one or two labels into the sorted set.
-   */
+  /** Starts a tick: label sets the previous tick did not use are dropped at the next start. */
+  void startTick() {
+    lastTick = thisTick;
+    thisTick = new HashMap<>(lastTick.size() * 2);
+  }
+
+  /** These labels plus a series' own; most series add nothing and share the device's. */
   Labels with(List<String> extraNames, List<String> extraValues) {
     if (extraNames.isEmpty()) {
       return base;
     }
-    return base.merge(extraNames.toArray(String[]::new), extraValues.toArray(String[]::new));
+    Own own = new Own(extraNames, extraValues);
+    Labels labels = thisTick.get(own);
+    if (labels == null) {
+      labels = lastTick.get(own);
+      if (labels == null) {
+        labels = base.merge(extraNames.toArray(String[]::new), extraValues.toArray(String[]::new));
+      }
+      thisTick.put(own, labels);
+    }
+    return labels;
   }
 }

@@ -2,6 +2,7 @@ package io.acceltel.exporter.exposition;
 
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.catalog.MetricType;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
@@ -17,9 +18,11 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** acceltel's own names: the catalog's, with the device labels first and the metric's own labels after. */
 public final class NativeNameView implements MetricNameView {
@@ -30,21 +33,32 @@ public final class NativeNameView implements MetricNameView {
     return NAME;
   }
 
+  /** The label sets of the devices in the last tick rendered; see {@link DeviceLabelSet}. */
+  private Map<DeviceLabelSet.Key, DeviceLabelSet> lastTickLabels = Map.of();
+
   @Override
-  public MetricSnapshots render(NodeSnapshot snapshot) {
+  public synchronized MetricSnapshots render(NodeSnapshot snapshot) {
     Map<MetricDefinition, List<Point>> byMetric = new LinkedHashMap<>();
     for (MetricDefinition m : MetricCatalog.all()) {
       if (m.perDevice()) {
         byMetric.put(m, new ArrayList<>());
       }
     }
+    Map<DeviceLabelSet.Key, DeviceLabelSet> thisTickLabels = new HashMap<>();
     for (DeviceSnapshot device : snapshot.devices()) {
-      DeviceLabelSet deviceLabels = DeviceLabelSet.of(snapshot.node(), device);
+      DeviceLabelSet.Key key = DeviceLabelSet.Key.of(snapshot.node(), device);
+      DeviceLabelSet deviceLabels = lastTickLabels.get(key);
+      if (deviceLabels == null) {
+        deviceLabels = DeviceLabelSet.of(key);
+      }
+      deviceLabels.startTick();
+      thisTickLabels.put(key, deviceLabels);
       for (Reading r : device.readings()) {
         byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>())
             .add(new Point(deviceLabels.with(r.metric().labelNames(), r.labelValues()), r.value()));
       }
     }
+    lastTickLabels = thisTickLabels;
     List<MetricSnapshot> out = new ArrayList<>();
     byMetric.forEach((metric, points) -> {
       if (!points.isEmpty()) {
@@ -57,9 +71,21 @@ public final class NativeNameView implements MetricNameView {
   /** One sample before it becomes a client_java data point. */
   record Point(Labels labels, double value) {}
 
+  /** client_java validates a metadata's names as it builds it; a metric's metadata never changes. */
+  private static final Map<MetricDefinition, MetricMetadata> METADATA = new ConcurrentHashMap<>();
+
+  private static MetricMetadata metadata(MetricDefinition metric) {
+    return METADATA.computeIfAbsent(metric, m -> {
+      if (m.type() == MetricType.INFO) {
+        return new MetricMetadata(m.baseName(), m.help());
+      }
+      Unit unit = m.unit() == io.acceltel.model.catalog.Unit.NONE ? null : new Unit(m.unit().suffix());
+      return new MetricMetadata(m.baseName(), m.help(), unit);
+    });
+  }
+
   static MetricSnapshot toSnapshot(MetricDefinition metric, List<Point> points) {
-    Unit unit = metric.unit() == io.acceltel.model.catalog.Unit.NONE ? null : new Unit(metric.unit().suffix());
-    MetricMetadata metadata = new MetricMetadata(metric.baseName(), metric.help(), unit);
+    MetricMetadata metadata = metadata(metric);
     switch (metric.type()) {
       case COUNTER -> {
         List<CounterDataPointSnapshot> data = new ArrayList<>(points.size());
@@ -73,7 +99,7 @@ public final class NativeNameView implements MetricNameView {
         for (Point p : points) {
           data.add(new InfoDataPointSnapshot(p.labels()));
         }
-        return new InfoSnapshot(new MetricMetadata(metric.baseName(), metric.help()), data);
+        return new InfoSnapshot(metadata, data);
       }
       default -> {
         List<GaugeDataPointSnapshot> data = new ArrayList<>(points.size());

@@ -8,6 +8,7 @@ import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
+import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
@@ -17,6 +18,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,32 @@ class NameViewsTest {
     assertThat(clocks.getDataPoints()).hasSize(6);
     assertThat(clocks.getDataPoints().get(0).getLabels().stream().map(l -> l.getName()))
         .containsExactlyInAnyOrder("node", "device", "uuid", "model", "vendor", "clock");
+  }
+
+  @Test
+  void nativeLabelSetsFollowAttributionFromTickToTick() {
+    NativeNameView view = new NativeNameView();
+    Labels first = clockLabels(view.render(tick), "0");
+    assertThat((Object) clockLabels(view.render(tick), "0")).as("kept while nothing changed").isSameAs(first);
+
+    NodeSnapshot held = withAttribution(tick, Attribution.of(Map.of("pod", "trainer-0", "tenant", "team-a")));
+    Labels attributed = clockLabels(view.render(held), "0");
+    assertThat(attributed.get("pod")).isEqualTo("trainer-0");
+    assertThat(attributed.get("tenant")).isEqualTo("team-a");
+    assertThat(attributed.get("clock")).isEqualTo(first.get("clock"));
+
+    NodeSnapshot moved = withAttribution(tick, Attribution.of(Map.of("pod", "trainer-9", "tenant", "team-b")));
+    assertThat(clockLabels(view.render(moved), "0").get("pod")).isEqualTo("trainer-9");
+    assertThat((Object) clockLabels(view.render(tick), "0")).as("released: no attribution labels").isEqualTo(first);
+  }
+
+  private static Labels clockLabels(MetricSnapshots all, String device) {
+    return point(family(all, "accelerator_clock_hertz"), "device", device).getLabels();
+  }
+
+  private static NodeSnapshot withAttribution(NodeSnapshot tick, Attribution attribution) {
+    return new NodeSnapshot(tick.node(), tick.timestampMillis(),
+        tick.devices().stream().map(d -> d.withAttribution(attribution)).toList());
   }
 
   private static org.assertj.core.data.Offset<Double> within() {
