@@ -1,7 +1,5 @@
 package io.acceltel.bench;
 
-import io.acceltel.exporter.collect.CollectionLoop;
-import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.exposition.NativeNameView;
 import io.acceltel.exporter.http.DirectTextFormatWriter;
 import io.prometheus.metrics.config.ExporterProperties;
@@ -55,11 +53,7 @@ public class ExpositionBenchmark {
 
   @Setup(Level.Trial)
   public void render() throws Exception {
-    try (DeviceBackend backend = NvmlDoubleControl.openEightGpus();
-        CollectionLoop loop = CollectionLoop.builder("bench", backend.devices())
-            .attributor(AttributionBenchmark.attributor(backend.devices())).build()) {
-      families = new NativeNameView().render(loop.tick(1_795_349_049_000L));
-    }
+    families = new NativeNameView().render(AttributionBenchmark.attributedTick());
     ExporterProperties properties = ExporterProperties.builder().build();
     ExpositionFormats formats = ExpositionFormats.init(properties);
     ExpositionFormatWriter clientJava = format.equals("text")

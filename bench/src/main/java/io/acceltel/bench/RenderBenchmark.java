@@ -1,7 +1,5 @@
 package io.acceltel.bench;
 
-import io.acceltel.exporter.collect.CollectionLoop;
-import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.exposition.MetricNameView;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -45,11 +43,7 @@ public class RenderBenchmark {
 
   @Setup(Level.Trial)
   public void collect() throws Exception {
-    try (DeviceBackend backend = NvmlDoubleControl.openEightGpus();
-        CollectionLoop loop = CollectionLoop.builder("bench", backend.devices())
-            .attributor(AttributionBenchmark.attributor(backend.devices())).build()) {
-      tick = loop.tick(1_795_349_049_000L);
-    }
+    tick = AttributionBenchmark.attributedTick();
     nameView = MetricNameViews.discover().byName(view).orElseThrow();
   }
 

@@ -1,13 +1,12 @@
 package io.acceltel.exporter.exposition;
 
 import io.acceltel.exporter.collect.SnapshotListener;
+import io.acceltel.exporter.http.DirectTextFormatWriter;
 import io.acceltel.exporter.http.PreRenderedMetrics;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +22,6 @@ import java.util.Optional;
  * actually use, the rendering is also serialized on the tick thread, so a scrape of the device metrics is a copy.
  */
 public final class SnapshotExposition implements MultiCollector, SnapshotListener, PreRenderedMetrics {
-  private static final byte[] OPENMETRICS_EOF = "# EOF\n".getBytes(StandardCharsets.UTF_8);
-
   private final MetricNameView view;
   /** Formats a scraper asked for; each tick pre-serializes these. Bounded by the number of exposition formats. */
   private final Set<ExpositionFormatWriter> requestedFormats = ConcurrentHashMap.newKeySet();
@@ -85,16 +82,7 @@ public final class SnapshotExposition implements MultiCollector, SnapshotListene
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] bytes = out.toByteArray();
     // The per-scrape part that follows ends the OpenMetrics exposition; this part must not end it first.
-    if (endsWith(bytes, OPENMETRICS_EOF)) {
-      return Arrays.copyOf(bytes, bytes.length - OPENMETRICS_EOF.length);
-    }
-    return bytes;
-  }
-
-  private static boolean endsWith(byte[] bytes, byte[] suffix) {
-    return bytes.length >= suffix.length
-        && Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
+    return DirectTextFormatWriter.withoutOpenMetricsEnd(out.toByteArray());
   }
 }

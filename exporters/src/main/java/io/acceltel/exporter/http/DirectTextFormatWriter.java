@@ -198,12 +198,18 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
   private void writeThroughFallback(Sink sink, MetricSnapshot family, EscapingScheme scheme) throws IOException {
     ByteArrayOutputStream one = new ByteArrayOutputStream(1024);
     fallback.write(one, new MetricSnapshots(family), scheme);
-    byte[] bytes = one.toByteArray();
-    int length = bytes.length;
-    if (openMetrics && endsWith(bytes, OPENMETRICS_EOF)) {
-      length -= OPENMETRICS_EOF.length;
+    sink.write(withoutOpenMetricsEnd(one.toByteArray()));
+  }
+
+  /**
+   * The bytes without the "# EOF" line that ends an OpenMetrics exposition, for a part that more families follow.
+   */
+  public static byte[] withoutOpenMetricsEnd(byte[] bytes) {
+    if (bytes.length >= OPENMETRICS_EOF.length && Arrays.equals(bytes, bytes.length - OPENMETRICS_EOF.length,
+        bytes.length, OPENMETRICS_EOF, 0, OPENMETRICS_EOF.length)) {
+      return Arrays.copyOf(bytes, bytes.length - OPENMETRICS_EOF.length);
     }
-    sink.write(bytes, length);
+    return bytes;
   }
 
   /**
@@ -276,11 +282,6 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
     return s.indexOf('\\') < 0 && s.indexOf('\n') < 0 ? s : s.replace("\\", "\\\\").replace("\n", "\\n");
   }
 
-  private static boolean endsWith(byte[] bytes, byte[] suffix) {
-    return bytes.length >= suffix.length
-        && Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
-  }
-
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
@@ -342,13 +343,9 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
     }
 
     Sink write(byte[] b) {
-      return write(b, b.length);
-    }
-
-    Sink write(byte[] b, int length) {
-      ensure(length);
-      System.arraycopy(b, 0, bytes, size, length);
-      size += length;
+      ensure(b.length);
+      System.arraycopy(b, 0, bytes, size, b.length);
+      size += b.length;
       return this;
     }
 
