@@ -58,6 +58,9 @@ public final class QueryCompare {
   private final int warmups;
   private final int peerWarmups;
   private final Path dir;
+  private final boolean live;
+  private DashboardDataset data;
+  private Map<DashboardDataset.Series, byte[]> encodedLabels;
 
   private QueryCompare(Map<String, String> options) {
     this.options = options;
@@ -75,6 +78,7 @@ public final class QueryCompare {
     this.peerWarmups = Math.min(warmups, Integer.parseInt(options.getOrDefault("peer-warmups",
         Integer.toString(warmups))));
     this.dir = Path.of(options.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/acceltel-query-compare"));
+    this.live = Boolean.parseBoolean(options.getOrDefault("live", "false"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -87,7 +91,7 @@ public final class QueryCompare {
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
             + "[--aggregator-java-opts='-XX:...'] [--only=<parts of queries' names, comma-separated>] "
-            + "[--window=<part of a window's name: 1h, d @>] [--cache-settled=true]");
+            + "[--window=<part of a window's name: 1h, d @>] [--cache-settled=true] [--live=true]");
         System.exit(2);
       }
       options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -131,7 +135,16 @@ public final class QueryCompare {
             Math.max(0, until - System.currentTimeMillis()) / 1e3);
         Thread.sleep(Math.max(0, until - System.currentTimeMillis()));
       }
-      report(targets, end);
+      if (live) {
+        // A dashboard in service: the data keeps arriving at 1 Hz while the last hour is refreshed, so every
+        // request ends now and each result cache has new steps and a moving recent part to evaluate.
+        try (LiveWriter writer = new LiveWriter(targets, end)) {
+          writer.awaitCaughtUp();
+          report(targets, end);
+        }
+      } else {
+        report(targets, end);
+      }
     } finally {
       for (Target t : targets) {
         try {
@@ -270,8 +283,8 @@ public final class QueryCompare {
   // ------------------------------------------------------------------ data
 
   private void load(List<Target> targets, long end) throws Exception {
-    DashboardDataset data = new DashboardDataset(gpus, gpusPerNode);
-    Map<DashboardDataset.Series, byte[]> encodedLabels = new IdentityHashMap<>();
+    data = new DashboardDataset(gpus, gpusPerNode);
+    encodedLabels = new IdentityHashMap<>();
     for (DashboardDataset.Series series : data.series()) {
       encodedLabels.put(series, labels(series.labels()));
     }
@@ -289,27 +302,7 @@ public final class QueryCompare {
         times[n++] = t;
         t += t < hourAgo ? longIntervalMillis : 1000;
       }
-      ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 20);
-      int count = n;
-      data.generate(times, n, interval, (series, values) -> {
-        writeSeries(request, encodedLabels.get(series), times, values, count);
-        samples[0] += count;
-      });
-      byte[] body = Snappy.compress(request.toByteArray());
-      List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
-      for (Target target : targets) {
-        sends.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(target.url() + "/api/v1/write"))
-            .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
-            .header("X-Prometheus-Remote-Write-Version", "0.1.0").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build(), HttpResponse.BodyHandlers.ofString()));
-      }
-      for (int i = 0; i < sends.size(); i++) {
-        HttpResponse<String> r = sends.get(i).get();
-        if (r.statusCode() / 100 != 2) {
-          throw new IllegalStateException(targets.get(i).name() + " refused remote_write: " + r.statusCode() + " "
-              + r.body());
-        }
-      }
+      samples[0] += write(targets, times, n, interval);
     }
     for (Target target : targets) {
       if (target.name().equals("victoria-metrics")) {
@@ -320,6 +313,90 @@ public final class QueryCompare {
     double secs = (System.nanoTime() - began) / 1e9;
     System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples[0],
         encodedLabels.size(), targets.size(), secs);
+  }
+
+  /** Sends every series' samples at {@code times[0..n)} to every server in one remote_write request each. */
+  private long write(List<Target> targets, long[] times, int n, long interval) throws Exception {
+    ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 20);
+    long[] samples = {0};
+    data.generate(times, n, interval, (series, values) -> {
+      writeSeries(request, encodedLabels.get(series), times, values, n);
+      samples[0] += n;
+    });
+    byte[] body = Snappy.compress(request.toByteArray());
+    List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
+    for (Target target : targets) {
+      sends.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(target.url() + "/api/v1/write"))
+          .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
+          .header("X-Prometheus-Remote-Write-Version", "0.1.0").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+          .build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int i = 0; i < sends.size(); i++) {
+      HttpResponse<String> r = sends.get(i).get();
+      if (r.statusCode() / 100 != 2) {
+        throw new IllegalStateException(targets.get(i).name() + " refused remote_write: " + r.statusCode() + " "
+            + r.body());
+      }
+    }
+    return samples[0];
+  }
+
+  /**
+   * Writes the next second of every series to every server once a second, as exporters streaming through Kafka
+   * feed the aggregator, after catching up from the end of the loaded data to now. The samples go through
+   * remote_write: in the aggregator that reaches the same sample writer as Kafka ingest does.
+   */
+  private final class LiveWriter implements AutoCloseable {
+    private final Thread thread;
+    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean stop;
+    private volatile Exception failure;
+
+    LiveWriter(List<Target> targets, long loadedUntil) {
+      thread = new Thread(() -> {
+        long next = loadedUntil + 1000;
+        try {
+          while (!stop) {
+            long now = (System.currentTimeMillis() / 1000) * 1000;
+            long[] times = new long[(int) Math.max(0, Math.min(10, (now - next) / 1000 + 1))];
+            int n = 0;
+            while (n < times.length && next <= now) {
+              times[n++] = next;
+              next += 1000;
+            }
+            if (n > 0) {
+              write(targets, times, n, 1000);
+            }
+            if (next > now) {
+              caughtUp.countDown();
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(next - System.currentTimeMillis() + 50));
+            }
+          }
+        } catch (Exception e) {
+          failure = e;
+          caughtUp.countDown();
+        }
+      }, "live-writer");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void awaitCaughtUp() throws Exception {
+      caughtUp.await();
+      if (failure != null) {
+        throw failure;
+      }
+      System.out.println("live: writing every series once a second from now on");
+    }
+
+    @Override
+    public void close() throws Exception {
+      stop = true;
+      thread.join(10_000);
+      if (failure != null) {
+        throw failure;
+      }
+    }
   }
 
   private static byte[] labels(String... nameValues) {
@@ -379,7 +456,8 @@ public final class QueryCompare {
         new Window(days + "d @ 10m", end - days * 86_400_000L + 3_600_000, 600_000, "40m"));
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
         "%d GPUs, last hour at 1 s, %d days at %s; %d runs after %d warm-ups (%d for the peers); end-to-end HTTP "
-            + "latency%n%n"
+            + "latency" + (live ? "; live: every series written once a second throughout, every request ending now"
+            : "") + "%n%n"
             + "| query | window | server | p50 ms | p95 ms | series | points | KB |%n|---|---|---|---|---|---|---|---|%n",
         gpus, days, Duration.ofMillis(longIntervalMillis), runs, warmups, peerWarmups));
     List<String> only = List.of(options.getOrDefault("only", "").split(","));
@@ -392,15 +470,20 @@ public final class QueryCompare {
         if (!w.name().contains(onlyWindow)) {
           continue;
         }
-        String form = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8)
-            + "&start=" + w.start() / 1000 + "&end=" + end / 1000 + "&step=" + w.step() / 1000;
+        String query = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8);
+        long span = end - w.start();
+        java.util.function.Supplier<String> form = () -> {
+          // Live, every request ends now, aligned to the step as Grafana aligns it.
+          long until = live ? System.currentTimeMillis() / w.step() * w.step() : end;
+          return query + "&start=" + (until - span) / 1000 + "&end=" + until / 1000 + "&step=" + w.step() / 1000;
+        };
         List<Variant> variants = new ArrayList<>();
         for (Target target : targets) {
           variants.add(new Variant(target.name(), target.url(), form));
           if (!target.name().equals("prometheus")) {
             // The aggregator and VictoriaMetrics answer repeated range queries from a result cache; time them
             // without it too, as a dashboard's first load (or a query it has not seen) finds them.
-            variants.add(new Variant(target.name() + " (nocache)", target.url(), form + "&nocache=1"));
+            variants.add(new Variant(target.name() + " (nocache)", target.url(), () -> form.get() + "&nocache=1"));
           }
         }
         for (String row : rows(q[0], w.name(), variants)) {
@@ -415,7 +498,7 @@ public final class QueryCompare {
   }
 
   /** One server, or one way of asking it, to time a query on. */
-  private record Variant(String server, String url, String form) {}
+  private record Variant(String server, String url, java.util.function.Supplier<String> form) {}
 
   /**
    * Times one query on every variant: table rows with each one's median and 95th percentile. The variants take
@@ -437,7 +520,8 @@ public final class QueryCompare {
         long t0 = System.nanoTime();
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(variant.url() + "/api/v1/query_range"))
             .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofMinutes(10))
-            .POST(HttpRequest.BodyPublishers.ofString(variant.form())).build(), HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(variant.form().get())).build(),
+            HttpResponse.BodyHandlers.ofString());
         long took = System.nanoTime() - t0;
         bodies[v] = r.statusCode() != 200 ? "error " + r.statusCode() + ": " + r.body() : r.body();
         if (i >= 0) {
