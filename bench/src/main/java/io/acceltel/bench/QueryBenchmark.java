@@ -65,6 +65,22 @@ public class QueryBenchmark {
   }
 
   /**
+   * The last 5 minutes at a 15 s step: what a refresh of a cached dashboard evaluates anew (the result cache's
+   * recent part) while the data keeps arriving.
+   */
+  @Benchmark
+  public QueryResult last5MinutesAt15sStep() {
+    return engine.range(new StorageQueryable(storage.querier()), promql, end - 300_000, end, 15_000,
+        QueryOptions.DEFAULT, () -> false);
+  }
+
+  /** One instant at the end: what an alert rule's evaluation or a stat panel asks. */
+  @Benchmark
+  public QueryResult instantAtEnd() {
+    return engine.instant(new StorageQueryable(storage.querier()), promql, end, QueryOptions.DEFAULT, () -> false);
+  }
+
+  /**
    * All five queries in turn, as a server answers them: its JIT compiles one copy of the engine for every query
    * shape, where {@link #lastHourAt15sStep} compiles it for one. Compare with the sum of the five single scores.
    */

@@ -133,9 +133,10 @@ public final class RawSeries implements SeriesData {
    * 15 s step over 1 s data this writes one sample in fifteen to memory instead of all of them.
    */
   private Decoded decodeThinned() {
+    int from = firstChunkRead();
     int total = 0;
     int largest = 0;
-    for (Chunk c : chunks) {
+    for (Chunk c : chunks.subList(from, chunks.size())) {
       total += c.count();
       largest = Math.max(largest, c.count());
     }
@@ -144,13 +145,31 @@ public final class RawSeries implements SeriesData {
     StepGrid.Thinner thinner = grid.thinner(total);
     ChunkIterator it = new ChunkIterator();
     boolean anyNaN = false;
-    for (Chunk c : chunks) {
+    for (Chunk c : chunks.subList(from, chunks.size())) {
       it.reset(c);
       thinner.add(chunkT, chunkV, it.decodeInto(chunkT, chunkV, 0, mint, maxt));
       anyNaN |= it.decodedNaN();
     }
     int n = thinner.finish();
     return Decoded.firstOf(thinner.timestamps(), thinner.values(), n, anyNaN);
+  }
+
+  /**
+   * The first chunk that can hold a sample the grid reads. The selection reaches a lookback (5 minutes) before the
+   * first read, but only the newest sample at or before that read counts: a chunk followed by one that starts after
+   * it ends and no later than the first read holds nothing the grid reads. A dashboard that refreshes the last
+   * minutes of 1 s data would otherwise decode its lookback's chunks on every refresh, as many as its steps' own.
+   */
+  private int firstChunkRead() {
+    int from = 0;
+    while (from + 1 < chunks.size()) {
+      Chunk next = chunks.get(from + 1);
+      if (next.minTime() <= chunks.get(from).maxTime() || next.minTime() > grid.first()) {
+        break;
+      }
+      from++;
+    }
+    return from;
   }
 
   @Override

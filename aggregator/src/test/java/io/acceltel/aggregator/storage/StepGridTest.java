@@ -3,8 +3,12 @@ package io.acceltel.aggregator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.chunk.XorAppender;
 import io.acceltel.model.series.Labels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiConsumer;
@@ -45,6 +49,52 @@ class StepGridTest {
         if (grid.interval() == 0) {
           break;
         }
+      }
+    });
+  }
+
+  /**
+   * A raw series read for a grid skips the chunks before the first read that a later chunk supersedes; what it
+   * keeps must still be exactly what thinning every sample in {@code [mint, maxt]} keeps.
+   */
+  @Test
+  void aSeriesReadForAGridKeepsWhatThinningKeepsWhereverItsChunksEnd() {
+    forRandomCases(7, 400, (random, c) -> {
+      if (c.t().length == 0) {
+        return;
+      }
+      List<Chunk> chunks = new ArrayList<>();
+      XorAppender open = null;
+      for (int i = 0; i < c.t().length; i++) {
+        if (open == null || random.nextInt(12) == 0) {
+          if (open != null) {
+            chunks.add(open.snapshot());
+          }
+          open = new XorAppender(c.t()[i], c.v()[i], 1);
+        } else {
+          open.append(c.t()[i], c.v()[i]);
+        }
+      }
+      chunks.add(open.snapshot());
+      long mint = c.grid().first() - random.nextInt(5_000);
+      long maxt = c.grid().last();
+      RawSeries read = new RawSeries(Labels.of(Map.of("__name__", "x")), chunks, mint, maxt, c.grid());
+
+      int from = 0;
+      while (from < c.t().length && c.t()[from] < mint) {
+        from++;
+      }
+      int to = from;
+      while (to < c.t().length && c.t()[to] <= maxt) {
+        to++;
+      }
+      long[] t = Arrays.copyOfRange(c.t(), from, to);
+      double[] v = Arrays.copyOfRange(c.v(), from, to);
+      int kept = c.grid().thin(t, v, t.length);
+      assertThat(read.size()).isEqualTo(kept);
+      assertThat(Arrays.copyOf(read.timestamps(), read.size())).isEqualTo(Arrays.copyOf(t, kept));
+      for (int i = 0; i < kept; i++) {
+        assertThat(Double.doubleToRawLongBits(read.values()[i])).isEqualTo(Double.doubleToRawLongBits(v[i]));
       }
     });
   }
