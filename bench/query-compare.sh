@@ -7,6 +7,7 @@
 #          [--peer-warmups=N] [--skip=victoria-metrics] [--only=per-node,energy] [--window=1h]
 #          [--cache-settled=true]   (wait until the data is older than the result caches' recent 5 minutes)
 #          [--live=true]            (keep writing every series once a second; every request ends now)
+#          [--nocache=false]        (time only the servers as they run, not also with their result caches off)
 #   (docs/benchmarks.md uses --warmups=200: the aggregator's JIT needs that many queries of a shape to settle)
 # Writes the table to bench/target/query-compare.md; copy it with the machine and date into docs/benchmarks.md.
 set -euo pipefail

@@ -91,7 +91,7 @@ public final class QueryCompare {
             + "[--victoria-metrics=/usr/bin/victoria-metrics] [--skip=prometheus,victoria-metrics] "
             + "[--aggregator=process|in-process] [--aggregator-heap=8g] [--acceltel-jar=launcher/target/acceltel.jar] "
             + "[--aggregator-java-opts='-XX:...'] [--only=<parts of queries' names, comma-separated>] "
-            + "[--window=<part of a window's name: 1h, d @>] [--cache-settled=true] [--live=true]");
+            + "[--window=<part of a window's name: 1h, d @>] [--cache-settled=true] [--live=true] [--nocache=false]");
         System.exit(2);
       }
       options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
@@ -480,7 +480,7 @@ public final class QueryCompare {
         List<Variant> variants = new ArrayList<>();
         for (Target target : targets) {
           variants.add(new Variant(target.name(), target.url(), form));
-          if (!target.name().equals("prometheus")) {
+          if (!target.name().equals("prometheus") && !options.getOrDefault("nocache", "true").equals("false")) {
             // The aggregator and VictoriaMetrics answer repeated range queries from a result cache; time them
             // without it too, as a dashboard's first load (or a query it has not seen) finds them.
             variants.add(new Variant(target.name() + " (nocache)", target.url(), () -> form.get() + "&nocache=1"));
