@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * real JNA binding from the NVML C double, attributed as in {@link AttributionBenchmark} (13 labels per series),
  * rendered in the native view (about 630 series), then written by client_java's writer or by
  * {@link DirectTextFormatWriter}, in the text format ({@code text}) and in OpenMetrics, which Prometheus asks for
- * ({@code openmetrics}).
+ * ({@code openmetrics}): as a whole exposition ({@code write}), and as the exporter pre-renders it each tick, the
+ * bytes a scrape's own families follow ({@code leadingPart}).
  *
  * <pre>{@code
  * java -jar bench/target/benchmarks.jar ExpositionBenchmark
@@ -66,5 +67,11 @@ public class ExpositionBenchmark {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 * 1024);
     chosen.write(out, families);
     return out.size();
+  }
+
+  /** What the exporter does each tick: the device families as bytes that the per-scrape part follows. */
+  @Benchmark
+  public byte[] leadingPart() throws IOException {
+    return DirectTextFormatWriter.leadingPart(chosen, families);
   }
 }

@@ -25,8 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -291,7 +293,7 @@ public final class QueryCompare {
     long start = end - days * 86_400_000L;
     long hourAgo = end - 3_600_000;
     long t = start;
-    long[] samples = {0};
+    long samples = 0;
     long began = System.nanoTime();
     int sliceSamples = 10;
     while (t <= end) {
@@ -302,7 +304,7 @@ public final class QueryCompare {
         times[n++] = t;
         t += t < hourAgo ? longIntervalMillis : 1000;
       }
-      samples[0] += write(targets, times, n, interval);
+      samples += write(targets, times, n, interval);
     }
     for (Target target : targets) {
       if (target.name().equals("victoria-metrics")) {
@@ -311,18 +313,15 @@ public final class QueryCompare {
       }
     }
     double secs = (System.nanoTime() - began) / 1e9;
-    System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples[0],
+    System.out.printf(Locale.ROOT, "loaded %,d samples of %,d series into %d servers in %.0f s%n", samples,
         encodedLabels.size(), targets.size(), secs);
   }
 
   /** Sends every series' samples at {@code times[0..n)} to every server in one remote_write request each. */
   private long write(List<Target> targets, long[] times, int n, long interval) throws Exception {
     ByteArrayOutputStream request = new ByteArrayOutputStream(1 << 20);
-    long[] samples = {0};
-    data.generate(times, n, interval, (series, values) -> {
-      writeSeries(request, encodedLabels.get(series), times, values, n);
-      samples[0] += n;
-    });
+    data.generate(times, n, interval,
+        (series, values) -> writeSeries(request, encodedLabels.get(series), times, values, n));
     byte[] body = Snappy.compress(request.toByteArray());
     List<CompletableFuture<HttpResponse<String>>> sends = new ArrayList<>();
     for (Target target : targets) {
@@ -338,7 +337,7 @@ public final class QueryCompare {
             + r.body());
       }
     }
-    return samples[0];
+    return (long) n * encodedLabels.size();
   }
 
   /**
@@ -348,7 +347,7 @@ public final class QueryCompare {
    */
   private final class LiveWriter implements AutoCloseable {
     private final Thread thread;
-    private final java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean stop;
     private volatile Exception failure;
 
@@ -358,7 +357,7 @@ public final class QueryCompare {
         try {
           while (!stop) {
             long now = (System.currentTimeMillis() / 1000) * 1000;
-            long[] times = new long[(int) Math.max(0, Math.min(10, (now - next) / 1000 + 1))];
+            long[] times = new long[10]; // catching up, ten seconds a request
             int n = 0;
             while (n < times.length && next <= now) {
               times[n++] = next;
@@ -472,7 +471,7 @@ public final class QueryCompare {
         }
         String query = "query=" + URLEncoder.encode(q[1].replace("%r", w.rateRange()), StandardCharsets.UTF_8);
         long span = end - w.start();
-        java.util.function.Supplier<String> form = () -> {
+        Supplier<String> form = () -> {
           // Live, every request ends now, aligned to the step as Grafana aligns it.
           long until = live ? System.currentTimeMillis() / w.step() * w.step() : end;
           return query + "&start=" + (until - span) / 1000 + "&end=" + until / 1000 + "&step=" + w.step() / 1000;
@@ -498,7 +497,7 @@ public final class QueryCompare {
   }
 
   /** One server, or one way of asking it, to time a query on. */
-  private record Variant(String server, String url, java.util.function.Supplier<String> form) {}
+  private record Variant(String server, String url, Supplier<String> form) {}
 
   /**
    * Times one query on every variant: table rows with each one's median and 95th percentile. The variants take

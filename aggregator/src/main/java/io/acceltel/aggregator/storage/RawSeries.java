@@ -133,10 +133,10 @@ public final class RawSeries implements SeriesData {
    * 15 s step over 1 s data this writes one sample in fifteen to memory instead of all of them.
    */
   private Decoded decodeThinned() {
-    int from = firstChunkRead();
+    List<Chunk> read = chunks.subList(firstChunkRead(), chunks.size());
     int total = 0;
     int largest = 0;
-    for (Chunk c : chunks.subList(from, chunks.size())) {
+    for (Chunk c : read) {
       total += c.count();
       largest = Math.max(largest, c.count());
     }
@@ -145,7 +145,7 @@ public final class RawSeries implements SeriesData {
     StepGrid.Thinner thinner = grid.thinner(total);
     ChunkIterator it = new ChunkIterator();
     boolean anyNaN = false;
-    for (Chunk c : chunks.subList(from, chunks.size())) {
+    for (Chunk c : read) {
       it.reset(c);
       thinner.add(chunkT, chunkV, it.decodeInto(chunkT, chunkV, 0, mint, maxt));
       anyNaN |= it.decodedNaN();

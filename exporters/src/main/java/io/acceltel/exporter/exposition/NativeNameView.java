@@ -28,13 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NativeNameView implements MetricNameView {
   public static final String NAME = "native";
 
+  /** The label sets of the devices in the last tick rendered; see {@link DeviceLabelSet}. */
+  private Map<DeviceLabelSet.Key, DeviceLabelSet> lastTickLabels = Map.of();
+
   @Override
   public String name() {
     return NAME;
   }
-
-  /** The label sets of the devices in the last tick rendered; see {@link DeviceLabelSet}. */
-  private Map<DeviceLabelSet.Key, DeviceLabelSet> lastTickLabels = Map.of();
 
   @Override
   public synchronized MetricSnapshots render(NodeSnapshot snapshot) {

@@ -4,7 +4,6 @@ import io.acceltel.exporter.collect.SnapshotListener;
 import io.acceltel.exporter.http.DirectTextFormatWriter;
 import io.acceltel.exporter.http.PreRenderedMetrics;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
@@ -76,13 +75,11 @@ public final class SnapshotExposition implements MultiCollector, SnapshotListene
   }
 
   private static byte[] write(ExpositionFormatWriter writer, MetricSnapshots metrics) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 * 1024);
     try {
-      writer.write(out, metrics);
+      // The per-scrape part that follows ends the OpenMetrics exposition; this part must not end it first.
+      return DirectTextFormatWriter.leadingPart(writer, metrics);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // The per-scrape part that follows ends the OpenMetrics exposition; this part must not end it first.
-    return DirectTextFormatWriter.withoutOpenMetricsEnd(out.toByteArray());
   }
 }

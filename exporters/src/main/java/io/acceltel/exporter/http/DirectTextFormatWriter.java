@@ -44,6 +44,9 @@ import javax.annotation.Nullable;
  */
 public final class DirectTextFormatWriter implements ExpositionFormatWriter {
   private static final byte[] OPENMETRICS_EOF = ascii("# EOF\n");
+  private static final byte[] TYPE = ascii("# TYPE ");
+  private static final byte[] UNIT = ascii("# UNIT ");
+  private static final byte[] HELP = ascii("# HELP ");
 
   private final ExpositionFormatWriter fallback;
   private final boolean openMetrics;
@@ -84,11 +87,37 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
 
   @Override
   public void write(OutputStream out, MetricSnapshots metrics, EscapingScheme scheme) throws IOException {
-    // The text format writes all created timestamps after all families: keep that layout whole.
-    if (scheme != EscapingScheme.UNDERSCORE_ESCAPING || (createdTimestamps && !openMetrics)) {
+    if (!writesDirectly(scheme)) {
       fallback.write(out, metrics, scheme);
       return;
     }
+    Sink sink = families(metrics, scheme);
+    if (openMetrics) {
+      sink.write(OPENMETRICS_EOF);
+    }
+    sink.writeTo(out);
+  }
+
+  /**
+   * The families in {@code writer}'s format, as the first part of an exposition that more families follow: without
+   * the "# EOF" line that ends an OpenMetrics exposition. This writer leaves the line out rather than writing it
+   * and copying the rest.
+   */
+  public static byte[] leadingPart(ExpositionFormatWriter writer, MetricSnapshots metrics) throws IOException {
+    if (writer instanceof DirectTextFormatWriter direct && direct.writesDirectly(EscapingScheme.DEFAULT)) {
+      return direct.families(metrics, EscapingScheme.DEFAULT).toByteArray();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 * 1024);
+    writer.write(out, metrics);
+    return withoutOpenMetricsEnd(out.toByteArray());
+  }
+
+  /** False when client_java writes everything: another scheme, or the text format's trailing created lines. */
+  private boolean writesDirectly(EscapingScheme scheme) {
+    return scheme == EscapingScheme.UNDERSCORE_ESCAPING && !(createdTimestamps && !openMetrics);
+  }
+
+  private Sink families(MetricSnapshots metrics, EscapingScheme scheme) throws IOException {
     Sink sink = new Sink(64 * 1024);
     LabelEncoder labels = new LabelEncoder();
     for (MetricSnapshot family : metrics) {
@@ -101,10 +130,7 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
         writeThroughFallback(sink, family, scheme);
       }
     }
-    if (openMetrics) {
-      sink.write(OPENMETRICS_EOF);
-    }
-    sink.writeTo(out);
+    return sink;
   }
 
   /** True when this writer writes the family itself, false when client_java's writer must. */
@@ -176,22 +202,22 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
     boolean hasHelp = help != null && !help.isEmpty();
     if (openMetrics) {
       byte[] name = ascii(metadata.getPrometheusName());
-      sink.write(ascii("# TYPE ")).write(name).write(ascii(" " + kind.openMetricsType + "\n"));
+      sink.write(TYPE).write(name).write(kind.openMetricsType);
       if (metadata.getUnit() != null) {
-        sink.write(ascii("# UNIT ")).write(name).write((byte) ' ');
+        sink.write(UNIT).write(name).write((byte) ' ');
         sink.write(utf8(escapeLabelValue(metadata.getUnit().toString()))).write((byte) '\n');
       }
       if (hasHelp) {
-        sink.write(ascii("# HELP ")).write(name).write((byte) ' ');
+        sink.write(HELP).write(name).write((byte) ' ');
         sink.write(utf8(escapeLabelValue(help))).write((byte) '\n');
       }
     } else {
       byte[] name = ascii(metadata.getPrometheusName() + kind.textMetadataSuffix);
       if (hasHelp) {
-        sink.write(ascii("# HELP ")).write(name).write((byte) ' ');
+        sink.write(HELP).write(name).write((byte) ' ');
         sink.write(utf8(escapeHelp(help))).write((byte) '\n');
       }
-      sink.write(ascii("# TYPE ")).write(name).write(ascii(" " + kind.textType + "\n"));
+      sink.write(TYPE).write(name).write(kind.textType);
     }
   }
 
@@ -201,10 +227,8 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
     sink.write(withoutOpenMetricsEnd(one.toByteArray()));
   }
 
-  /**
-   * The bytes without the "# EOF" line that ends an OpenMetrics exposition, for a part that more families follow.
-   */
-  public static byte[] withoutOpenMetricsEnd(byte[] bytes) {
+  /** The bytes without the "# EOF" line that ends an OpenMetrics exposition. */
+  private static byte[] withoutOpenMetricsEnd(byte[] bytes) {
     if (bytes.length >= OPENMETRICS_EOF.length && Arrays.equals(bytes, bytes.length - OPENMETRICS_EOF.length,
         bytes.length, OPENMETRICS_EOF, 0, OPENMETRICS_EOF.length)) {
       return Arrays.copyOf(bytes, bytes.length - OPENMETRICS_EOF.length);
@@ -297,15 +321,16 @@ public final class DirectTextFormatWriter implements ExpositionFormatWriter {
     INFO("gauge", "_info", "info", "_info"),
     UNKNOWN("untyped", "", "unknown", "");
 
-    final String textType;
+    /** The rest of each format's TYPE line after the name: the type and the newline. */
+    final byte[] textType;
     final String textMetadataSuffix;
-    final String openMetricsType;
+    final byte[] openMetricsType;
     final String sampleSuffix;
 
     Kind(String textType, String textMetadataSuffix, String openMetricsType, String sampleSuffix) {
-      this.textType = textType;
+      this.textType = ascii(" " + textType + "\n");
       this.textMetadataSuffix = textMetadataSuffix;
-      this.openMetricsType = openMetricsType;
+      this.openMetricsType = ascii(" " + openMetricsType + "\n");
       this.sampleSuffix = sampleSuffix;
     }
 

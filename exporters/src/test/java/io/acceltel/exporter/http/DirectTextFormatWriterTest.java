@@ -113,6 +113,27 @@ class DirectTextFormatWriterTest {
   }
 
   @Test
+  void aLeadingPartIsTheExpositionWithoutItsEnd() throws IOException {
+    MetricSnapshots families = MetricNameViews.discover().byName("native").orElseThrow()
+        .render(attributed(simulatedTick()));
+    for (ExporterProperties properties : PROPERTIES) {
+      ExpositionFormats formats = ExpositionFormats.init(properties);
+      for (ExpositionFormatWriter clientJava : List.of(formats.getPrometheusTextFormatWriter(),
+          formats.getOpenMetricsTextFormatWriter())) {
+        String whole = written(clientJava, families);
+        String withoutEnd = whole.endsWith("# EOF\n") ? whole.substring(0, whole.length() - 6) : whole;
+        for (ExpositionFormatWriter writer : List.of(clientJava,
+            DirectTextFormatWriter.replacing(clientJava, properties))) {
+          assertThat(new String(DirectTextFormatWriter.leadingPart(writer, families), StandardCharsets.UTF_8))
+              .as("%s, created timestamps %s", writer.getClass().getSimpleName(),
+                  properties.getIncludeCreatedTimestamps())
+              .isEqualTo(withoutEnd);
+        }
+      }
+    }
+  }
+
+  @Test
   void escapesLikeBothFormats() {
     assertThat(DirectTextFormatWriter.escapeLabelValue("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
     assertThat(DirectTextFormatWriter.escapeHelp("a\"b\\c\nd")).isEqualTo("a\"b\\\\c\\nd");

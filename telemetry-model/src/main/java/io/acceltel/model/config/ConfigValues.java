@@ -1,6 +1,7 @@
 package io.acceltel.model.config;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeSet;
@@ -107,7 +108,7 @@ public final class ConfigValues {
     if (!m.matches() || m.group(1).length() > 15) {
       throw ConfigException.badValue(key, value, allowed);
     }
-    int shift = 10 * java.util.Arrays.asList(BYTE_UNITS).indexOf(m.group(2) == null ? "B" : m.group(2));
+    int shift = 10 * Arrays.asList(BYTE_UNITS).indexOf(m.group(2) == null ? "B" : m.group(2));
     long number = Long.parseLong(m.group(1));
     if (number > (max >> shift) || (number << shift) < min) {
       throw ConfigException.badValue(key, value, allowed);
