@@ -81,7 +81,12 @@ final class DeviceLane implements AutoCloseable {
     return out.build();
   }
 
-  private void startBackgroundRead() {
+  /**
+   * Starts a background read unless one is running or the device is lost. The loop calls it once when it is built,
+   * so that the slow readings (the energy counter) are normally in the very first tick after a start, not only in
+   * the second.
+   */
+  void startBackgroundRead() {
     if (lost || !backgroundBusy.compareAndSet(false, true)) {
       return;
     }

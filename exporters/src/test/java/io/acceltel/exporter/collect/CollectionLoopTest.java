@@ -3,15 +3,21 @@ package io.acceltel.exporter.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.ReadingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.acceltel.exporter.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +101,31 @@ class CollectionLoopTest {
       ticks.add(s);
       return s.devices().get(0).readings().stream().anyMatch(r -> r.metric() == MetricCatalog.ENERGY);
     });
+  }
+
+  @Test
+  void buildingTheLoopStartsTheSlowReadsBeforeTheFirstTick() throws Exception {
+    DeviceReader simulated = backend.devices().get(0);
+    CountDownLatch backgroundRead = new CountDownLatch(1);
+    DeviceReader watched = new DeviceReader() {
+      @Override
+      public DeviceIdentity identity() {
+        return simulated.identity();
+      }
+
+      @Override
+      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+        simulated.read(tickMillis, sink);
+      }
+
+      @Override
+      public void readBackground(ReadingSink sink) throws DeviceLostException {
+        simulated.readBackground(sink);
+        backgroundRead.countDown();
+      }
+    };
+    loop = CollectionLoop.builder("node-a", List.of(watched)).build();
+    assertThat(backgroundRead.await(10, TimeUnit.SECONDS)).as("a background read without any tick").isTrue();
   }
 
   @Test

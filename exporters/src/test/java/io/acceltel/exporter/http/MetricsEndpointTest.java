@@ -52,6 +52,9 @@ class MetricsEndpointTest {
     ExporterConfig config = ExporterConfig.parse(source, List.of("nvml", "simulated"), List.of("native", "dcgm"));
     exporter = NodeExporter.start(config, List.of(), line -> {});
     Await.until("the first tick", Duration.ofSeconds(10), () -> status("/readyz") == 200);
+    // The energy counter comes from each device's background read, which may finish after the first tick.
+    Await.until("the energy counter in a tick", Duration.ofSeconds(10),
+        () -> text("/metrics").contains("accelerator_energy_joules_total{"));
   }
 
   @AfterAll
@@ -60,13 +63,24 @@ class MetricsEndpointTest {
   }
 
   private static int status(String path) {
+    HttpResponse<Void> response = sendOrNull(path, HttpResponse.BodyHandlers.discarding());
+    return response == null ? -1 : response.statusCode();
+  }
+
+  private static String text(String path) {
+    HttpResponse<String> response = sendOrNull(path, HttpResponse.BodyHandlers.ofString());
+    return response == null ? "" : response.body();
+  }
+
+  /** The response, or null while the listener does not answer yet (the callers poll). */
+  private static <T> HttpResponse<T> sendOrNull(String path, HttpResponse.BodyHandler<T> body) {
     try {
-      return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(request(path).build(), body);
     } catch (IOException e) {
-      return -1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return null;
     }
   }
 
