@@ -633,8 +633,11 @@ EXPORT int nvmlDouble_sizeof(const char *name) {
 #define OFFSET(T, F) if (strcmp(name, #T) == 0 && strcmp(field, #F) == 0) return (int) offsetof(T, F)
 EXPORT int nvmlDouble_offsetof(const char *name, const char *field) {
   OFFSET(nvmlPciInfo_t, domain); OFFSET(nvmlPciInfo_t, pciSubSystemId); OFFSET(nvmlPciInfo_t, busId);
-  OFFSET(nvmlMemory_v2_t, total); OFFSET(nvmlMemory_v2_t, reserved); OFFSET(nvmlMemory_v2_t, free);
-  OFFSET(nvmlMemory_v2_t, used);
+  OFFSET(nvmlUtilization_t, gpu); OFFSET(nvmlUtilization_t, memory);
+  OFFSET(nvmlMemory_t, total); OFFSET(nvmlMemory_t, free); OFFSET(nvmlMemory_t, used);
+  OFFSET(nvmlMemory_v2_t, version); OFFSET(nvmlMemory_v2_t, total); OFFSET(nvmlMemory_v2_t, reserved);
+  OFFSET(nvmlMemory_v2_t, free); OFFSET(nvmlMemory_v2_t, used);
+  OFFSET(nvmlBAR1Memory_t, bar1Total); OFFSET(nvmlBAR1Memory_t, bar1Used);
   OFFSET(nvmlFieldValue_t, timestamp); OFFSET(nvmlFieldValue_t, valueType); OFFSET(nvmlFieldValue_t, nvmlReturn);
   OFFSET(nvmlFieldValue_t, value);
   OFFSET(nvmlSample_t, sampleValue);

@@ -1,5 +1,6 @@
 package io.acceltel.exporter.nvml;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.DeviceLostException;
 
@@ -17,8 +18,8 @@ final class MemoryInfoReader {
 
   private final NvmlLibrary nvml;
   private final CallGuard guard;
-  private final NvmlStructs.MemoryV2 v2 = new NvmlStructs.MemoryV2();
-  private final NvmlStructs.MemoryV1 v1 = new NvmlStructs.MemoryV1();
+  private final Memory v2 = new Memory(NvmlStructs.MemoryV2.SIZE);
+  private final Memory v1 = new Memory(NvmlStructs.MemoryV1.SIZE);
   private boolean useV1;
   private double total;
   private double used;
@@ -37,10 +38,10 @@ final class MemoryInfoReader {
       if (rc == NvmlReturn.FUNCTION_NOT_FOUND || rc == NvmlReturn.ARGUMENT_VERSION_MISMATCH) {
         useV1 = true;
       } else if (guard.ok(rc, V2)) {
-        total = NvmlValue.unsignedToDouble(v2.total);
-        used = NvmlValue.unsignedToDouble(v2.used);
-        free = NvmlValue.unsignedToDouble(v2.free);
-        reserved = NvmlValue.unsignedToDouble(v2.reserved);
+        total = NvmlValue.unsignedField(v2, NvmlStructs.MemoryV2.OFFSET_TOTAL);
+        used = NvmlValue.unsignedField(v2, NvmlStructs.MemoryV2.OFFSET_USED);
+        free = NvmlValue.unsignedField(v2, NvmlStructs.MemoryV2.OFFSET_FREE);
+        reserved = NvmlValue.unsignedField(v2, NvmlStructs.MemoryV2.OFFSET_RESERVED);
         return true;
       } else {
         return false;
@@ -49,15 +50,15 @@ final class MemoryInfoReader {
     if (guard.skip(V1) || !guard.ok(nvml.nvmlDeviceGetMemoryInfo(handle, v1), V1)) {
       return false;
     }
-    total = NvmlValue.unsignedToDouble(v1.total);
-    used = NvmlValue.unsignedToDouble(v1.used);
-    free = NvmlValue.unsignedToDouble(v1.free);
+    total = NvmlValue.unsignedField(v1, NvmlStructs.MemoryV1.OFFSET_TOTAL);
+    used = NvmlValue.unsignedField(v1, NvmlStructs.MemoryV1.OFFSET_USED);
+    free = NvmlValue.unsignedField(v1, NvmlStructs.MemoryV1.OFFSET_FREE);
     reserved = Double.NaN;
     return true;
   }
 
   private int callV2(Pointer handle) {
-    v2.version = NvmlStructs.MemoryV2.VERSION_2;
+    v2.setInt(NvmlStructs.MemoryV2.OFFSET_VERSION, NvmlStructs.MemoryV2.VERSION_2);
     try {
       return nvml.nvmlDeviceGetMemoryInfo_v2(handle, v2);
     } catch (UnsatisfiedLinkError e) {

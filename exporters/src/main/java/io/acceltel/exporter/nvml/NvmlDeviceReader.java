@@ -1,5 +1,6 @@
 package io.acceltel.exporter.nvml;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
@@ -75,8 +76,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final Consumer<NvmlDeviceReader> onRecovered;
   private final NativeOut out = new NativeOut();
   private final NativeOut backgroundOut = new NativeOut();
-  private final NvmlStructs.Utilization utilization = new NvmlStructs.Utilization();
-  private final NvmlStructs.Bar1Memory bar1 = new NvmlStructs.Bar1Memory();
+  private final Memory utilization = new Memory(NvmlStructs.Utilization.SIZE);
+  private final Memory bar1 = new Memory(NvmlStructs.Bar1Memory.SIZE);
   private final SampleDrain utilizationSamples;
   private final SampleDrain powerSamples;
   private final MemoryInfoReader memory;
@@ -192,15 +193,16 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     boolean rates = !guard.skip(UTILIZATION_RATES)
         && guard.ok(nvml.nvmlDeviceGetUtilizationRates(device, utilization), UTILIZATION_RATES);
     if (rates) {
-      sink.set(MetricCatalog.MEMORY_UTILIZATION, utilization.memory / 100.0);
+      sink.set(MetricCatalog.MEMORY_UTILIZATION, utilization.getInt(NvmlStructs.Utilization.OFFSET_MEMORY) / 100.0);
     }
     if (drained == SampleDrain.Result.NEW_SAMPLES) {
       sink.set(MetricCatalog.UTILIZATION, utilizationSamples.average() / 100.0);
       sink.set(MetricCatalog.UTILIZATION_MAX, utilizationSamples.max() / 100.0);
     } else if (rates) {
       // No new ring samples since the last tick: the plain read is the best average and maximum there is.
-      sink.set(MetricCatalog.UTILIZATION, utilization.gpu / 100.0);
-      sink.set(MetricCatalog.UTILIZATION_MAX, utilization.gpu / 100.0);
+      double gpu = utilization.getInt(NvmlStructs.Utilization.OFFSET_GPU) / 100.0;
+      sink.set(MetricCatalog.UTILIZATION, gpu);
+      sink.set(MetricCatalog.UTILIZATION_MAX, gpu);
     }
   }
 
@@ -228,8 +230,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
       }
     }
     if (!guard.skip(BAR1) && guard.ok(nvml.nvmlDeviceGetBAR1MemoryInfo(device, bar1), BAR1)) {
-      sink.set(MetricCatalog.BAR1_TOTAL, NvmlValue.unsignedToDouble(bar1.bar1Total));
-      sink.set(MetricCatalog.BAR1_USED, NvmlValue.unsignedToDouble(bar1.bar1Used));
+      sink.set(MetricCatalog.BAR1_TOTAL, NvmlValue.unsignedField(bar1, NvmlStructs.Bar1Memory.OFFSET_TOTAL));
+      sink.set(MetricCatalog.BAR1_USED, NvmlValue.unsignedField(bar1, NvmlStructs.Bar1Memory.OFFSET_USED));
     }
   }
 

@@ -91,7 +91,7 @@ final class NvmlDirect implements NvmlLibrary {
   }
 
   @Override
-  public native int nvmlDeviceGetUtilizationRates(Pointer device, NvmlStructs.Utilization utilization);
+  public native int nvmlDeviceGetUtilizationRates(Pointer device, Pointer utilization);
 
   @Override
   public native int nvmlDeviceGetSamples(Pointer device, int type, long lastSeenTimeStamp, Pointer sampleValType, Pointer sampleCount, Pointer samples);
@@ -114,15 +114,15 @@ final class NvmlDirect implements NvmlLibrary {
   }
 
   @Override
-  public int nvmlDeviceGetMemoryInfo(Pointer device, NvmlStructs.MemoryV1 memory) {
+  public int nvmlDeviceGetMemoryInfo(Pointer device, Pointer memory) {
     return proxy.nvmlDeviceGetMemoryInfo(device, memory);
   }
 
   @Override
-  public native int nvmlDeviceGetMemoryInfo_v2(Pointer device, NvmlStructs.MemoryV2 memory);
+  public native int nvmlDeviceGetMemoryInfo_v2(Pointer device, Pointer memory);
 
   @Override
-  public native int nvmlDeviceGetBAR1MemoryInfo(Pointer device, NvmlStructs.Bar1Memory bar1Memory);
+  public native int nvmlDeviceGetBAR1MemoryInfo(Pointer device, Pointer bar1Memory);
 
   @Override
   public native int nvmlDeviceGetTemperature(Pointer device, int sensorType, Pointer temp);

@@ -76,7 +76,8 @@ public interface NvmlLibrary extends Library {
   int nvmlDeviceGetPciInfo_v3(Pointer device, NvmlStructs.PciInfo pci);
 
   // ---- utilization, power, energy
-  int nvmlDeviceGetUtilizationRates(Pointer device, NvmlStructs.Utilization utilization);
+  /** Fills an {@code nvmlUtilization_t}, laid out as {@link NvmlStructs.Utilization}. */
+  int nvmlDeviceGetUtilizationRates(Pointer device, Pointer utilization);
 
   int nvmlDeviceGetSamples(Pointer device, int type, long lastSeenTimeStamp, Pointer sampleValType,
       Pointer sampleCount, Pointer samples);
@@ -92,11 +93,14 @@ public interface NvmlLibrary extends Library {
   int nvmlDeviceGetTotalEnergyConsumption(Pointer device, Pointer energy);
 
   // ---- memory
-  int nvmlDeviceGetMemoryInfo(Pointer device, NvmlStructs.MemoryV1 memory);
+  /** Fills an {@code nvmlMemory_t}, laid out as {@link NvmlStructs.MemoryV1}. */
+  int nvmlDeviceGetMemoryInfo(Pointer device, Pointer memory);
 
-  int nvmlDeviceGetMemoryInfo_v2(Pointer device, NvmlStructs.MemoryV2 memory);
+  /** Fills an {@code nvmlMemory_v2_t} whose version field the caller set, laid out as {@link NvmlStructs.MemoryV2}. */
+  int nvmlDeviceGetMemoryInfo_v2(Pointer device, Pointer memory);
 
-  int nvmlDeviceGetBAR1MemoryInfo(Pointer device, NvmlStructs.Bar1Memory bar1Memory);
+  /** Fills an {@code nvmlBAR1Memory_t}, laid out as {@link NvmlStructs.Bar1Memory}. */
+  int nvmlDeviceGetBAR1MemoryInfo(Pointer device, Pointer bar1Memory);
 
   // ---- thermal, clocks, performance
   int nvmlDeviceGetTemperature(Pointer device, int sensorType, Pointer temp);

@@ -1,5 +1,7 @@
 package io.acceltel.exporter.nvml;
 
+import com.sun.jna.Pointer;
+
 /**
  * Decodes the 8-byte {@code nvmlValue_t} union by its {@code nvmlValueType_t}. The union's raw bytes are read as one
  * little-endian {@code long} (x86_64 and aarch64 are both little-endian), so a 32-bit member is the low half.
@@ -38,6 +40,11 @@ final class NvmlValue {
   /** Whether the type is 32 bits wide, so a counter of this type wraps at 2^32. */
   static boolean is32Bit(int valueType) {
     return valueType == UNSIGNED_INT || valueType == SIGNED_INT;
+  }
+
+  /** An {@code unsigned long long} field of a native struct, at its byte offset. */
+  static double unsignedField(Pointer struct, long offset) {
+    return unsignedToDouble(struct.getLong(offset));
   }
 
   static double unsignedToDouble(long value) {

@@ -11,10 +11,10 @@ class NvmlStructLayoutTest {
   @Test
   void sizesMatchTheCompiledStructs() {
     assertThat(new NvmlStructs.PciInfo().size()).isEqualTo(C.nvmlDouble_sizeof("nvmlPciInfo_t")).isEqualTo(68);
-    assertThat(new NvmlStructs.Utilization().size()).isEqualTo(C.nvmlDouble_sizeof("nvmlUtilization_t"));
-    assertThat(new NvmlStructs.MemoryV1().size()).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_t")).isEqualTo(24);
-    assertThat(new NvmlStructs.MemoryV2().size()).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_v2_t")).isEqualTo(40);
-    assertThat(new NvmlStructs.Bar1Memory().size()).isEqualTo(C.nvmlDouble_sizeof("nvmlBAR1Memory_t"));
+    assertThat(NvmlStructs.Utilization.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlUtilization_t")).isEqualTo(8);
+    assertThat(NvmlStructs.MemoryV1.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_t")).isEqualTo(24);
+    assertThat(NvmlStructs.MemoryV2.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_v2_t")).isEqualTo(40);
+    assertThat(NvmlStructs.Bar1Memory.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlBAR1Memory_t")).isEqualTo(24);
     assertThat(NvmlStructs.FieldValue.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlFieldValue_t")).isEqualTo(40);
     assertThat(NvmlStructs.Sample.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlSample_t")).isEqualTo(16);
     assertThat(NvmlStructs.ProcessInfo.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlProcessInfo_t")).isEqualTo(24);
@@ -31,10 +31,21 @@ class NvmlStructLayoutTest {
     NvmlStructs.PciInfo pci = new NvmlStructs.PciInfo();
     assertThat(pci.offsetOf("domain")).isEqualTo(C.nvmlDouble_offsetof("nvmlPciInfo_t", "domain"));
     assertThat(pci.offsetOf("busId")).isEqualTo(C.nvmlDouble_offsetof("nvmlPciInfo_t", "busId")).isEqualTo(36);
-    NvmlStructs.MemoryV2 memory = new NvmlStructs.MemoryV2();
-    for (String field : new String[] {"total", "reserved", "free", "used"}) {
-      assertThat(memory.offsetOf(field)).as(field).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", field));
-    }
+    assertThat(NvmlStructs.Utilization.OFFSET_GPU).isEqualTo(C.nvmlDouble_offsetof("nvmlUtilization_t", "gpu"));
+    assertThat(NvmlStructs.Utilization.OFFSET_MEMORY)
+        .isEqualTo(C.nvmlDouble_offsetof("nvmlUtilization_t", "memory"));
+    assertThat(NvmlStructs.MemoryV1.OFFSET_TOTAL).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "total"));
+    assertThat(NvmlStructs.MemoryV1.OFFSET_FREE).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "free"));
+    assertThat(NvmlStructs.MemoryV1.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "used"));
+    assertThat(NvmlStructs.MemoryV2.OFFSET_VERSION).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "version"));
+    assertThat(NvmlStructs.MemoryV2.OFFSET_TOTAL).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "total"));
+    assertThat(NvmlStructs.MemoryV2.OFFSET_RESERVED)
+        .isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "reserved"));
+    assertThat(NvmlStructs.MemoryV2.OFFSET_FREE).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "free"));
+    assertThat(NvmlStructs.MemoryV2.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "used"));
+    assertThat(NvmlStructs.Bar1Memory.OFFSET_TOTAL)
+        .isEqualTo(C.nvmlDouble_offsetof("nvmlBAR1Memory_t", "bar1Total"));
+    assertThat(NvmlStructs.Bar1Memory.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlBAR1Memory_t", "bar1Used"));
     assertThat(NvmlStructs.FieldValue.OFFSET_VALUE_TYPE).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "valueType"));
     assertThat(NvmlStructs.FieldValue.OFFSET_RETURN).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "nvmlReturn"));
     assertThat(NvmlStructs.FieldValue.OFFSET_VALUE).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "value"))
