@@ -29,38 +29,40 @@ class NvmlStructLayoutTest {
   @Test
   void fieldOffsetsMatchTheCompiledStructs() {
     NvmlStructs.PciInfo pci = new NvmlStructs.PciInfo();
-    assertThat(pci.offsetOf("domain")).isEqualTo(C.nvmlDouble_offsetof("nvmlPciInfo_t", "domain"));
-    assertThat(pci.offsetOf("busId")).isEqualTo(C.nvmlDouble_offsetof("nvmlPciInfo_t", "busId")).isEqualTo(36);
-    assertThat(NvmlStructs.Utilization.OFFSET_GPU).isEqualTo(C.nvmlDouble_offsetof("nvmlUtilization_t", "gpu"));
-    assertThat(NvmlStructs.Utilization.OFFSET_MEMORY)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlUtilization_t", "memory"));
-    assertThat(NvmlStructs.MemoryV1.OFFSET_TOTAL).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "total"));
-    assertThat(NvmlStructs.MemoryV1.OFFSET_FREE).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "free"));
-    assertThat(NvmlStructs.MemoryV1.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_t", "used"));
-    assertThat(NvmlStructs.MemoryV2.OFFSET_VERSION).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "version"));
-    assertThat(NvmlStructs.MemoryV2.OFFSET_TOTAL).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "total"));
-    assertThat(NvmlStructs.MemoryV2.OFFSET_RESERVED)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "reserved"));
-    assertThat(NvmlStructs.MemoryV2.OFFSET_FREE).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "free"));
-    assertThat(NvmlStructs.MemoryV2.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlMemory_v2_t", "used"));
-    assertThat(NvmlStructs.Bar1Memory.OFFSET_TOTAL)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlBAR1Memory_t", "bar1Total"));
-    assertThat(NvmlStructs.Bar1Memory.OFFSET_USED).isEqualTo(C.nvmlDouble_offsetof("nvmlBAR1Memory_t", "bar1Used"));
-    assertThat(NvmlStructs.FieldValue.OFFSET_VALUE_TYPE).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "valueType"));
-    assertThat(NvmlStructs.FieldValue.OFFSET_RETURN).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "nvmlReturn"));
-    assertThat(NvmlStructs.FieldValue.OFFSET_VALUE).isEqualTo(C.nvmlDouble_offsetof("nvmlFieldValue_t", "value"))
-        .isEqualTo(32);
-    assertThat(NvmlStructs.Sample.OFFSET_VALUE).isEqualTo(C.nvmlDouble_offsetof("nvmlSample_t", "sampleValue"));
-    assertThat(NvmlStructs.ProcessInfo.OFFSET_USED_GPU_MEMORY)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlProcessInfo_t", "usedGpuMemory"));
     NvmlStructs.EventData event = new NvmlStructs.EventData();
-    assertThat(event.offsetOf("eventData")).isEqualTo(C.nvmlDouble_offsetof("nvmlEventData_t", "eventData"));
-    assertThat(event.offsetOf("gpuInstanceId")).isEqualTo(C.nvmlDouble_offsetof("nvmlEventData_t", "gpuInstanceId"));
-    assertThat(NvmlStructs.GpmMetric.OFFSET_VALUE).isEqualTo(C.nvmlDouble_offsetof("nvmlGpmMetric_t", "value"));
-    assertThat(NvmlStructs.GpmMetricsGetHead.OFFSET_SAMPLE2)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlGpmMetricsGet_t", "sample2"));
-    assertThat(NvmlStructs.GpmMetricsGetHead.SIZE)
-        .isEqualTo(C.nvmlDouble_offsetof("nvmlGpmMetricsGet_t", "metrics")).isEqualTo(24);
+    Object[][] offsets = {
+      {"nvmlPciInfo_t", "domain", pci.offsetOf("domain")},
+      {"nvmlPciInfo_t", "busId", pci.offsetOf("busId")},
+      {"nvmlUtilization_t", "gpu", NvmlStructs.Utilization.OFFSET_GPU},
+      {"nvmlUtilization_t", "memory", NvmlStructs.Utilization.OFFSET_MEMORY},
+      {"nvmlMemory_t", "total", NvmlStructs.MemoryV1.OFFSET_TOTAL},
+      {"nvmlMemory_t", "free", NvmlStructs.MemoryV1.OFFSET_FREE},
+      {"nvmlMemory_t", "used", NvmlStructs.MemoryV1.OFFSET_USED},
+      {"nvmlMemory_v2_t", "version", NvmlStructs.MemoryV2.OFFSET_VERSION},
+      {"nvmlMemory_v2_t", "total", NvmlStructs.MemoryV2.OFFSET_TOTAL},
+      {"nvmlMemory_v2_t", "reserved", NvmlStructs.MemoryV2.OFFSET_RESERVED},
+      {"nvmlMemory_v2_t", "free", NvmlStructs.MemoryV2.OFFSET_FREE},
+      {"nvmlMemory_v2_t", "used", NvmlStructs.MemoryV2.OFFSET_USED},
+      {"nvmlBAR1Memory_t", "bar1Total", NvmlStructs.Bar1Memory.OFFSET_TOTAL},
+      {"nvmlBAR1Memory_t", "bar1Used", NvmlStructs.Bar1Memory.OFFSET_USED},
+      {"nvmlFieldValue_t", "valueType", NvmlStructs.FieldValue.OFFSET_VALUE_TYPE},
+      {"nvmlFieldValue_t", "nvmlReturn", NvmlStructs.FieldValue.OFFSET_RETURN},
+      {"nvmlFieldValue_t", "value", NvmlStructs.FieldValue.OFFSET_VALUE},
+      {"nvmlSample_t", "sampleValue", NvmlStructs.Sample.OFFSET_VALUE},
+      {"nvmlProcessInfo_t", "usedGpuMemory", NvmlStructs.ProcessInfo.OFFSET_USED_GPU_MEMORY},
+      {"nvmlEventData_t", "eventData", event.offsetOf("eventData")},
+      {"nvmlEventData_t", "gpuInstanceId", event.offsetOf("gpuInstanceId")},
+      {"nvmlGpmMetric_t", "value", NvmlStructs.GpmMetric.OFFSET_VALUE},
+      {"nvmlGpmMetricsGet_t", "sample2", NvmlStructs.GpmMetricsGetHead.OFFSET_SAMPLE2},
+      {"nvmlGpmMetricsGet_t", "metrics", NvmlStructs.GpmMetricsGetHead.SIZE},
+    };
+    for (Object[] o : offsets) {
+      // The double answers -1 for a struct or field it does not know, so a misspelt name fails here too.
+      assertThat(o[2]).as(o[0] + "." + o[1]).isEqualTo(C.nvmlDouble_offsetof((String) o[0], (String) o[1]));
+    }
+    assertThat(pci.offsetOf("busId")).isEqualTo(36);
+    assertThat(NvmlStructs.FieldValue.OFFSET_VALUE).isEqualTo(32);
+    assertThat(NvmlStructs.GpmMetricsGetHead.SIZE).isEqualTo(24);
   }
 
   @Test
