@@ -99,9 +99,14 @@ public final class NodeExporter implements AutoCloseable {
         .attributor(attribution.attributor())
         .interval(config.interval())
         .metrics(selfMetrics)
+        .exclusions(config.exclusions())
         .listener(exposition);
     extraListeners.forEach(loopBuilder::listener);
-    loopBuilder.listener(health);
+    loopBuilder.unfilteredListener(health);
+    if (!config.exclusions().isEmpty()) {
+      announce.accept("leaving out of /metrics and Kafka: " + String.join(",", config.exclusions().patterns())
+          + " (" + config.exclusions().size() + " device metrics; health still uses them)");
+    }
     Optional<KafkaSink> kafka;
     try {
       kafka = config.kafka().map(settings -> {

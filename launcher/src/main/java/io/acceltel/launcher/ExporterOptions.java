@@ -27,6 +27,10 @@ final class ExporterOptions {
   @Option(names = "--names", paramLabel = "VIEW", description = "Metric names: native, dcgm or npu-exporter.")
   String names;
 
+  @Option(names = "--exclude-metrics", paramLabel = "PATTERN,...",
+      description = "Device metrics left out of /metrics and Kafka, e.g. accelerator_nvlink_*,accelerator_process_*.")
+  String excludeMetrics;
+
   @Option(names = "--node", paramLabel = "NAME", description = "Node label (default $NODE_NAME, else host name).")
   String node;
 
@@ -72,6 +76,7 @@ final class ExporterOptions {
         .put("interval", interval, "--interval")
         .put("listen", listen, "--listen")
         .put("names", names, "--names")
+        .put("metrics.exclude", excludeMetrics, "--exclude-metrics")
         .put("node", node, "--node")
         .put("nvml.library", nvmlLibrary, "--nvml-library")
         .put("dcmi.library", dcmiLibrary, "--dcmi-library")

@@ -40,7 +40,8 @@ public final class CollectionLoop implements AutoCloseable {
   private final List<DeviceLane> lanes;
   private final long intervalMillis;
   private final long deadlineMillis;
-  private final List<SnapshotListener> listeners;
+  private final List<Subscriber> listeners;
+  private final MetricExclusions exclusions;
   private final LoopMetrics metrics;
   private final LongSupplier wallClock;
   private final DeviceAttributor attributor;
@@ -54,6 +55,7 @@ public final class CollectionLoop implements AutoCloseable {
     // Leave a fifth of the interval for building and publishing the snapshot.
     this.deadlineMillis = Math.max(1, intervalMillis * 4 / 5);
     this.listeners = List.copyOf(b.listeners);
+    this.exclusions = b.exclusions;
     this.metrics = b.metrics;
     this.wallClock = b.wallClock;
     this.attributor = b.attributor;
@@ -90,8 +92,8 @@ public final class CollectionLoop implements AutoCloseable {
   }
 
   /**
-   * Runs one tick for the given aligned timestamp and returns what it published. Public so that tests and
-   * benchmarks can drive the loop without waiting for the clock.
+   * Runs one tick for the given aligned timestamp and returns everything it read, excluded metrics included. Public
+   * so that tests and benchmarks can drive the loop without waiting for the clock.
    */
   public NodeSnapshot tick(long tickMillis) {
     long startNanos = System.nanoTime();
@@ -105,9 +107,10 @@ public final class CollectionLoop implements AutoCloseable {
       devices.add(attributor.attribute(await(lanes.get(i), reads.get(i), deadline)));
     }
     NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, devices);
-    for (SnapshotListener listener : listeners) {
+    NodeSnapshot emitted = exclusions.apply(snapshot);
+    for (Subscriber subscriber : listeners) {
       try {
-        listener.onSnapshot(snapshot);
+        subscriber.listener().onSnapshot(subscriber.everyReading() ? snapshot : emitted);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "snapshot listener failed", e);
       }
@@ -142,12 +145,15 @@ public final class CollectionLoop implements AutoCloseable {
     lanes.forEach(DeviceLane::close);
   }
 
+  private record Subscriber(SnapshotListener listener, boolean everyReading) {}
+
   /** Configures a {@link CollectionLoop}. */
   public static final class Builder {
     private final String node;
     private final List<DeviceReader> readers;
     private Duration interval = Duration.ofSeconds(1);
-    private final List<SnapshotListener> listeners = new ArrayList<>();
+    private final List<Subscriber> listeners = new ArrayList<>();
+    private MetricExclusions exclusions = MetricExclusions.NONE;
     private LoopMetrics metrics = LoopMetrics.NOOP;
     private LongSupplier wallClock = System::currentTimeMillis;
     private DeviceAttributor attributor = DeviceAttributor.NONE;
@@ -165,8 +171,21 @@ public final class CollectionLoop implements AutoCloseable {
       return this;
     }
 
+    /** Adds a consumer of every tick, without the {@link #exclusions excluded} metrics. */
     public Builder listener(SnapshotListener listener) {
-      listeners.add(Objects.requireNonNull(listener));
+      listeners.add(new Subscriber(Objects.requireNonNull(listener), false));
+      return this;
+    }
+
+    /** Adds a consumer of every tick with every reading, excluded metrics included: device health. */
+    public Builder unfilteredListener(SnapshotListener listener) {
+      listeners.add(new Subscriber(Objects.requireNonNull(listener), true));
+      return this;
+    }
+
+    /** The device metrics left out of what the {@link #listener listeners} get; none by default. */
+    public Builder exclusions(MetricExclusions exclusions) {
+      this.exclusions = Objects.requireNonNull(exclusions);
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.exporter.attribution.AttributionSettings;
+import io.acceltel.exporter.collect.MetricExclusions;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.regex.Pattern;
  *     otherwise simulated devices, announced as such (used by {@code acceltel demo})
  * @param attribution the {@code attribution.*} keys: device-to-pod attribution (docs/attribution.md)
  * @param kafka the {@code kafka.*} keys: streaming every tick to Kafka; empty when {@code kafka.bootstrap} is unset
+ * @param exclusions {@code metrics.exclude}: device metrics left out of {@code /metrics} and the Kafka stream
  */
 public record ExporterConfig(
     String node,
@@ -45,7 +48,8 @@ public record ExporterConfig(
     SimulatedSettings simulated,
     Optional<Path> dcmiLibrary,
     AttributionSettings attribution,
-    Optional<KafkaSinkSettings> kafka) {
+    Optional<KafkaSinkSettings> kafka,
+    MetricExclusions exclusions) {
 
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
@@ -66,6 +70,8 @@ public record ExporterConfig(
     KEYS.put("nvml.library", "path of libnvidia-ml.so.1 (default: the system library path)");
     KEYS.put("dcmi.library", "path of Huawei's libdcmi.so (default: the system library path, then the Ascend "
         + "driver's directories)");
+    KEYS.put("metrics.exclude", "device metrics left out of /metrics and the Kafka stream: native names or patterns "
+        + "with * (accelerator_nvlink_*,accelerator_process_*); device health still uses them (default: none)");
     KEYS.put("simulated.devices", "number of simulated devices, 1..1024");
     KEYS.put("simulated.model", "model name the simulated devices report");
     KEYS.put("simulated.seed", "seed of the simulated workload");
@@ -119,7 +125,19 @@ public record ExporterConfig(
         values.longValue("simulated.seed", defaults.seed()));
     AttributionSettings attribution = AttributionConfig.parse(v);
     return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
-        dcmiLibrary, attribution, kafka(v));
+        dcmiLibrary, attribution, kafka(v), exclusions(v.get("metrics.exclude")));
+  }
+
+  private static MetricExclusions exclusions(String value) throws ConfigException {
+    if (value == null || value.isBlank()) {
+      return MetricExclusions.NONE;
+    }
+    try {
+      return MetricExclusions.of(Arrays.stream(value.split(",")).map(String::strip).filter(p -> !p.isEmpty())
+          .toList());
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue("metrics.exclude", value, e.getMessage());
+    }
   }
 
   private static Optional<KafkaSinkSettings> kafka(Map<String, String> v) throws ConfigException {

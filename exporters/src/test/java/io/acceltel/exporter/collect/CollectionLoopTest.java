@@ -129,6 +129,32 @@ class CollectionLoopTest {
   }
 
   @Test
+  void listenersGetTheTickWithoutTheExcludedMetricsAndUnfilteredListenersGetEverything() {
+    List<NodeSnapshot> emitted = new ArrayList<>();
+    List<NodeSnapshot> everything = new ArrayList<>();
+    loop = CollectionLoop.builder("node-a", backend.devices())
+        .exclusions(MetricExclusions.of(List.of("accelerator_clock_*", "accelerator_power_watts")))
+        .listener(emitted::add)
+        .unfilteredListener(everything::add)
+        .build();
+    NodeSnapshot read = loop.tick(3_000_000L);
+
+    assertThat(everything).containsExactly(read);
+    assertThat(emitted).hasSize(1);
+    NodeSnapshot filtered = emitted.get(0);
+    assertThat(filtered.timestampMillis()).isEqualTo(3_000_000L);
+    for (int i = 0; i < read.devices().size(); i++) {
+      List<String> all = read.devices().get(i).readings().stream().map(r -> r.metric().name()).toList();
+      List<String> kept = filtered.devices().get(i).readings().stream().map(r -> r.metric().name()).toList();
+      assertThat(all).contains("accelerator_clock_hertz", "accelerator_clock_event_active", "accelerator_power_watts");
+      assertThat(kept).doesNotContain("accelerator_clock_hertz", "accelerator_clock_max_hertz",
+          "accelerator_clock_event_active", "accelerator_power_watts");
+      assertThat(kept).isEqualTo(all.stream().filter(name -> !name.startsWith("accelerator_clock_")
+          && !name.equals("accelerator_power_watts")).toList());
+    }
+  }
+
+  @Test
   void runsOnWallClockBoundaries() {
     CollectionLoop l = loop(Duration.ofMillis(100));
     l.start();

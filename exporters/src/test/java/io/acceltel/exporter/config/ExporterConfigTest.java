@@ -167,6 +167,27 @@ class ExporterConfigTest {
   }
 
   @Test
+  void metricExclusionsAreResolvedAgainstTheCatalogAndAMisspeltOneNamesTheKey() throws Exception {
+    assertThat(parse(new ConfigSource()).exclusions().isEmpty()).isTrue();
+    ExporterConfig config = parse(new ConfigSource()
+        .put("metrics.exclude", "accelerator_nvlink_*, accelerator_fan_speed_ratio", "--exclude-metrics"));
+    assertThat(config.exclusions().patterns()).containsExactly("accelerator_nvlink_*", "accelerator_fan_speed_ratio");
+    assertThatThrownBy(() -> parse(new ConfigSource()
+        .put("metrics.exclude", "accelerator_nvlnk_*", "--exclude-metrics")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid configuration: metrics.exclude = 'accelerator_nvlnk_*': 'accelerator_nvlnk_*' matches "
+            + "no device metric; the names are listed in docs/metrics.md (e.g. accelerator_nvlink_*)");
+  }
+
+  @Test
+  void metricExclusionsReadAsAYamlList(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exporter.yaml");
+    Files.writeString(file, "metrics:\n  exclude:\n    - accelerator_nvlink_*\n    - accelerator_process_*\n");
+    assertThat(parse(new ConfigSource().putYaml(file)).exclusions().patterns())
+        .containsExactly("accelerator_nvlink_*", "accelerator_process_*");
+  }
+
+  @Test
   void spoolMaxBytesWithoutASpoolDirectorySaysWhatIsMissing() {
     ConfigSource source = new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
         .put("kafka.spool-max-bytes", "1GiB", "test");
