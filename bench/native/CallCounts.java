@@ -18,10 +18,11 @@ import java.util.TreeMap;
  * format as {@code nvml_tick_cost LIB --counts}.
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar bench/native/CallCounts.java LIB [DEVICES]
+ * java -cp bench/target/benchmarks.jar bench/native/CallCounts.java LIB [DEVICES [NVLINKS]]
  * </pre>
  *
- * With DEVICES the double is reset to that many GPUs (as TickBenchmark does); without it the double's
+ * With DEVICES the double is reset to that many GPUs (as TickBenchmark does), each with NVLINKS NVLink links
+ * (default 0, like {@code nvml_tick_cost --nvlinks}); without it the double's
  * NVML_DOUBLE_DEVICES / NVML_DOUBLE_LOAD environment applies. Ticks are 150 ms apart so that GPM diffs its
  * samples (it needs them more than 100 ms apart), as at the exporter's 1 s interval. A pause between ticks, not a
  * synchronization.
@@ -33,13 +34,20 @@ public class CallCounts {
     long nvmlDouble_callAt(int index, byte[] name, int length);
 
     void nvmlDouble_clearCalls();
+
+    void nvmlDouble_setUint(String key, int device, long value);
   }
 
   public static void main(String[] args) throws Exception {
     Path library = Path.of(args[0]).toAbsolutePath();
     Control control = Native.load(library.toString(), Control.class);
     if (args.length > 1) {
-      control.nvmlDouble_reset(Integer.parseInt(args[1]));
+      int devices = Integer.parseInt(args[1]);
+      control.nvmlDouble_reset(devices);
+      int nvlinks = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+      for (int i = 0; i < devices; i++) {
+        control.nvmlDouble_setUint("nvlink.count", i, nvlinks);
+      }
     }
     try (DeviceBackend backend = new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
         BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP))) {

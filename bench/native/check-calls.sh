@@ -3,8 +3,9 @@
 # (NvmlDeviceReader.read on every device), by comparing the test double's per-function call counters after one
 # tick of each. Run from anywhere after `mvn install -DskipTests` (which builds the double and benchmarks.jar).
 #   usage: bench/native/check-calls.sh [JAVA]
-# Two scenarios: the double's idle defaults (4 GPUs; the sample rings empty, so power falls back to
-# nvmlDeviceGetPowerUsage), and NVML_DOUBLE_LOAD=1 (3 GPUs; the rings fill, so it does not).
+# Three scenarios: the double's idle defaults (4 GPUs; the sample rings empty, so power falls back to
+# nvmlDeviceGetPowerUsage), NVML_DOUBLE_LOAD=1 (3 GPUs; the rings fill, so it does not), and 2 GPUs with the 18
+# NVLink links of an SXM board.
 # nvmlEventSetWait_v2 is left out: the backend's XID thread calls it, not the tick.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,5 +30,6 @@ check() { # name, env..., -- , c-args
   fi
 }
 devices=4 check idle NVML_DOUBLE_LOAD=0 -- --devices 4
+devices="2 18" check nvlink NVML_DOUBLE_LOAD=0 -- --devices 2 --nvlinks 18
 devices= check load NVML_DOUBLE_DEVICES=3 NVML_DOUBLE_LOAD=1 --
 exit $status

@@ -28,10 +28,12 @@
  * call counters (nvmlDouble_calls).
  *
  * Usage:
- *   nvml_tick_cost LIB [--devices N] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]
+ *   nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]
  *     LIB            path of libnvidia-ml.so.1 (or the double)
  *     --devices N    use the first N GPUs (default: all). On the double, N also resets it to N GPUs, as
  *                    TickBenchmark does; without it the double's NVML_DOUBLE_DEVICES / NVML_DOUBLE_LOAD apply
+ *     --nvlinks L    the double only, with --devices: each GPU has L NVLink links (default 0, the PCIe board of
+ *                    shared/data/h100-trace; an SXM H100 or H200 has 18), as TickBenchmark's nvlinks parameter
  *     --ticks T      measured ticks (default 10000); --warmup W ticks before them (default 100), the first of
  *                    which is the probing tick
  *     --interval-ms  pause between ticks (default 0: back to back, like the JMH benchmark)
@@ -681,15 +683,16 @@ int main(int argc, char **argv) {
     return smiStandin(argc - 3, argv + 3);
   }
   if (argc < 2 || argv[1][0] == '-') {
-    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]\n"
+    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]\n"
                     "       nvml_tick_cost --smi-standin LIB --query-gpu=... --format=csv,nounits [-lms MS]\n");
     return 2;
   }
   const char *path = argv[1];
-  int wanted = -1, ticks = 10000, warmup = 100, counts = 0;
+  int wanted = -1, nvlinks = -1, ticks = 10000, warmup = 100, counts = 0;
   long intervalMs = 0;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "--devices") && i + 1 < argc) wanted = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--nvlinks") && i + 1 < argc) nvlinks = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--ticks") && i + 1 < argc) ticks = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) warmup = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--interval-ms") && i + 1 < argc) intervalMs = atol(argv[++i]);
@@ -701,6 +704,15 @@ int main(int argc, char **argv) {
   if (!loadLibrary(path)) return 1;
   void (*reset)(unsigned int) = (void (*)(unsigned int)) dlsym(lib, "nvmlDouble_reset");
   if (reset && wanted > 0) reset((unsigned int) wanted); /* the double, as TickBenchmark sets it up */
+  if (nvlinks >= 0) {
+    void (*setUint)(const char *, unsigned int, unsigned long long) =
+        (void (*)(const char *, unsigned int, unsigned long long)) dlsym(lib, "nvmlDouble_setUint");
+    if (!reset || !setUint || wanted <= 0) {
+      fprintf(stderr, "--nvlinks sets the test double's link count: it needs the double and --devices\n");
+      return 2;
+    }
+    for (int i = 0; i < wanted; i++) setUint("nvlink.count", (unsigned int) i, (unsigned long long) nvlinks);
+  }
   int rc = p_nvmlInit_v2();
   if (rc != SUCCESS) { fprintf(stderr, "nvmlInit_v2 returned %d\n", rc); return 1; }
   unsigned int available = 0;

@@ -18,6 +18,8 @@ import io.acceltel.exporter.nvml.NvmlBackendProvider;
 interface NvmlDoubleControl extends Library {
   void nvmlDouble_reset(int deviceCount);
 
+  void nvmlDouble_setUint(String key, int device, long value);
+
   /** The double's path: {@code -Dacceltel.nvml.double=...}, else the exporters module's build output. */
   static Path path() {
     Path path = Path.of(System.getProperty("acceltel.nvml.double", "exporters/target/native/libnvml_double.so"));
@@ -32,14 +34,23 @@ interface NvmlDoubleControl extends Library {
     return Native.load(path.toString(), NvmlDoubleControl.class);
   }
 
-  /**
-   * The NVML backend opened on {@link #path()}: on the double, set to 8 GPUs first; on a real libnvidia-ml, the GPUs
-   * the machine has.
-   */
+  /** {@link #openEightGpus(int)} without NVLink, like the PCIe H100 of shared/data/h100-trace. */
   static DeviceBackend openEightGpus() throws BackendUnavailableException {
+    return openEightGpus(0);
+  }
+
+  /**
+   * The NVML backend opened on {@link #path()}: on the double, set to 8 GPUs first, each with {@code nvlinks}
+   * NVLink links; on a real libnvidia-ml, the GPUs and links the machine has.
+   */
+  static DeviceBackend openEightGpus(int nvlinks) throws BackendUnavailableException {
     Path library = path();
     if (library.getFileName().toString().contains("double")) {
-      load(library).nvmlDouble_reset(8);
+      NvmlDoubleControl control = load(library);
+      control.nvmlDouble_reset(8);
+      for (int i = 0; i < 8; i++) {
+        control.nvmlDouble_setUint("nvlink.count", i, nvlinks);
+      }
     }
     return new NvmlBackendProvider().open(new BackendContext(Optional.of(library),
         BackendContext.SimulatedSettings.DEFAULT, NativeCallObserver.NOOP));

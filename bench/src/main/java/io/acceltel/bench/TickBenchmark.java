@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,9 +42,13 @@ public class TickBenchmark {
   private long tickMillis = 1_795_349_049_000L;
   private final List<Reading> sink = new ArrayList<>(1024);
 
+  /** NVLink links per GPU on the double: 0 as on a PCIe board, 18 as on an SXM H100 or H200 (90 more calls each). */
+  @Param({"0"})
+  public int nvlinks;
+
   @Setup(Level.Trial)
   public void open() throws Exception {
-    backend = NvmlDoubleControl.openEightGpus();
+    backend = NvmlDoubleControl.openEightGpus(nvlinks);
     readers = backend.devices();
     loop = CollectionLoop.builder("bench", readers).build();
   }
