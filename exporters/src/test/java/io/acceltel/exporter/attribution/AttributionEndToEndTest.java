@@ -3,9 +3,9 @@ package io.acceltel.exporter.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.testing.Await;
+import io.acceltel.exporter.testing.SimulatedNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +18,7 @@ import org.junit.jupiter.api.Test;
 class AttributionEndToEndTest {
   @Test
   void metricsOfASimulatedNodeCarryPodJobTenantAndUserLabels() throws Exception {
-    ConfigSource source = new ConfigSource()
-        .put("devices", "simulated", "test")
-        .put("node", "node-a", "test")
-        .put("interval", "100ms", "test")
-        .put("listen", "127.0.0.1:0", "test");
-    ExporterConfig config = ExporterConfig.parse(source, List.of("nvml", "simulated"), List.of("native", "dcgm"));
+    ExporterConfig config = SimulatedNode.config(SimulatedNode.source("node-a", 8));
     HttpClient http = HttpClient.newHttpClient();
     try (NodeExporter exporter = NodeExporter.start(config, List.of(), line -> {})) {
       HttpRequest scrape = HttpRequest.newBuilder(URI.create(exporter.metricsUrl())).build();

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.testing.Await;
+import io.acceltel.exporter.testing.SimulatedNode;
+import io.acceltel.exporter.testing.ExporterHttp;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * {@code accelerator_health_state} metric, the way a pre-flight check and Prometheus see them.
  */
 class HealthEndpointTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final List<String> announced = new ArrayList<>();
@@ -33,14 +30,7 @@ class HealthEndpointTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ConfigSource source = new ConfigSource()
-        .put("devices", "simulated", "test")
-        .put("simulated.devices", "6", "test")
-        .put("node", "node-h", "test")
-        .put("interval", "100ms", "test")
-        .put("listen", "127.0.0.1:0", "test");
-    ExporterConfig config = ExporterConfig.parse(source, List.of("nvml", "simulated"),
-        List.of("native", "dcgm", "npu-exporter"));
+    ExporterConfig config = SimulatedNode.config(SimulatedNode.source("node-h", 6));
     exporter = NodeExporter.start(config, List.of(), announced::add);
     Await.until("the first health report", WAIT, () -> send("GET", "/health/devices").statusCode() == 200);
   }
@@ -51,16 +41,7 @@ class HealthEndpointTest {
   }
 
   private static HttpResponse<String> send(String method, String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build();
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    return ExporterHttp.send(exporter, method, path);
   }
 
   private static JsonNode report() {

@@ -3,9 +3,9 @@ package io.acceltel.exporter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.NodeExporter;
-import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.testing.Await;
+import io.acceltel.exporter.testing.SimulatedNode;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics.LabelPair;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics.Metric;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics.MetricFamily;
@@ -43,13 +43,7 @@ class MetricsEndpointTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ConfigSource source = new ConfigSource()
-        .put("devices", "simulated", "test")
-        .put("simulated.devices", "4", "test")
-        .put("node", "node-a", "test")
-        .put("interval", "100ms", "test")
-        .put("listen", "127.0.0.1:0", "test");
-    ExporterConfig config = ExporterConfig.parse(source, List.of("nvml", "simulated"), List.of("native", "dcgm"));
+    ExporterConfig config = SimulatedNode.config(SimulatedNode.source("node-a", 4));
     exporter = NodeExporter.start(config, List.of(), line -> {});
     Await.until("the first tick", Duration.ofSeconds(10), () -> status("/readyz") == 200);
     // The energy counter comes from each device's background read, which may finish after the first tick.
