@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "acceltel",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "GPU/NPU telemetry for Kubernetes: node exporter, aggregator, gateway.",
+    description = "GPU/NPU telemetry for Kubernetes: node exporter and aggregator (the gateway and rules are planned).",
     subcommands = {DemoCommand.class, ExporterCommand.class, AggregatorCommand.class, KafkaCommand.class,
         CommandLine.HelpCommand.class})
 public final class Acceltel {
