@@ -28,7 +28,8 @@
  * call counters (nvmlDouble_calls).
  *
  * Usage:
- *   nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]
+ *   nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--by-function]
+ *                  [--counts]
  *     LIB            path of libnvidia-ml.so.1 (or the double)
  *     --devices N    use the first N GPUs (default: all). On the double, N also resets it to N GPUs, as
  *                    TickBenchmark does; without it the double's NVML_DOUBLE_DEVICES / NVML_DOUBLE_LOAD apply
@@ -37,6 +38,8 @@
  *     --ticks T      measured ticks (default 10000); --warmup W ticks before them (default 100), the first of
  *                    which is the probing tick
  *     --interval-ms  pause between ticks (default 0: back to back, like the JMH benchmark)
+ *     --by-function  also time every call of the measured ticks on its own and print, per NVML function, the
+ *                    calls per tick, p50/p99/max microseconds and share of the time (the timing adds ~50 ns a call)
  *     --counts       after the warm-up, run one tick and print the double's per-function call counters
  *                    (needs the double) as "function count" lines, sorted; nothing else is timed
  *   Prints mean/p50/p99/max microseconds per tick for all devices together, and the NVML calls per tick.
@@ -92,6 +95,10 @@ typedef struct {
 /* ---- the NVML functions, resolved with dlsym */
 static void *lib;
 static long callsThisTick;
+/* --by-function: every call is timed and its duration kept under its function's name */
+static int byFunction;
+static long long monoNs(void);
+static void recordCall(const char *function, long long ns);
 #define FN(ret, name, args) typedef ret (*name##_f) args; static name##_f p_##name;
 FN(int, nvmlInit_v2, (void))
 FN(int, nvmlShutdown, (void))
@@ -139,7 +146,16 @@ FN(int, nvmlGpmSampleGet, (dev_t_, void *))
 FN(int, nvmlGpmMetricsGet, (gpm_get_t *))
 
 /* A missing symbol answers FUNCTION_NOT_FOUND, as JNA's UnsatisfiedLinkError is treated by the Java code. */
-#define CALL(name, ...) (callsThisTick++, p_##name ? p_##name(__VA_ARGS__) : FUNCTION_NOT_FOUND)
+#define CALL(name, ...) ({                                                                       \
+    callsThisTick++;                                                                                \
+    int rc_ = FUNCTION_NOT_FOUND;                                                                   \
+    if (p_##name && !byFunction) rc_ = p_##name(__VA_ARGS__);                                        \
+    else if (p_##name) {                                                                            \
+      long long t0_ = monoNs();                                                                     \
+      rc_ = p_##name(__VA_ARGS__);                                                                  \
+      recordCall(#name, monoNs() - t0_);                                                            \
+    }                                                                                               \
+    rc_; })
 #define RESOLVE(name) p_##name = (name##_f) dlsym(lib, #name)
 
 static void resolveAll(void) {
@@ -211,6 +227,27 @@ static long long monoNs(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (long long) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+#define MAX_FUNCTIONS 64
+typedef struct { const char *name; long count, capacity; long long totalNs; double *us; } fn_times_t;
+static fn_times_t fnTimes[MAX_FUNCTIONS];
+static int fnCount;
+
+static void recordCall(const char *function, long long ns) {
+  int i = 0;
+  while (i < fnCount && strcmp(fnTimes[i].name, function) != 0) i++;
+  if (i == fnCount) {
+    if (fnCount == MAX_FUNCTIONS) return;
+    fnTimes[fnCount++] = (fn_times_t) {function, 0, 0, 0, NULL};
+  }
+  fn_times_t *f = &fnTimes[i];
+  if (f->count == f->capacity) {
+    f->capacity = f->capacity ? f->capacity * 2 : 1024;
+    f->us = realloc(f->us, sizeof(double) * (size_t) f->capacity);
+  }
+  f->us[f->count++] = ns / 1000.0;
+  f->totalNs += ns;
 }
 
 /* CallGuard.ok: NOT_SUPPORTED marks the function unsupported for good. */
@@ -468,6 +505,27 @@ static int cmpDouble(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+static int cmpTotalDesc(const void *a, const void *b) {
+  long long x = ((const fn_times_t *) a)->totalNs, y = ((const fn_times_t *) b)->totalNs;
+  return x > y ? -1 : x < y;
+}
+
+/* --by-function: where a tick's time goes, the most expensive function first */
+static void printByFunction(int ticks) {
+  long long all = 0;
+  for (int i = 0; i < fnCount; i++) all += fnTimes[i].totalNs;
+  qsort(fnTimes, (size_t) fnCount, sizeof(fn_times_t), cmpTotalDesc);
+  printf("per function, over %d ticks (each call timed on its own):\n", ticks);
+  printf("%-42s %10s %10s %10s %10s %7s\n", "function", "calls/tick", "p50 us", "p99 us", "max us", "share");
+  for (int i = 0; i < fnCount; i++) {
+    fn_times_t *f = &fnTimes[i];
+    qsort(f->us, (size_t) f->count, sizeof(double), cmpDouble);
+    long p99 = (long) (f->count * 0.99) < f->count ? (long) (f->count * 0.99) : f->count - 1;
+    printf("%-42s %10.1f %10.2f %10.2f %10.2f %6.1f%%\n", f->name, (double) f->count / ticks, f->us[f->count / 2],
+           f->us[p99], f->us[f->count - 1], all ? 100.0 * f->totalNs / all : 0);
+  }
+}
+
 static void sleepMs(long ms) {
   if (ms <= 0) return;
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -683,7 +741,7 @@ int main(int argc, char **argv) {
     return smiStandin(argc - 3, argv + 3);
   }
   if (argc < 2 || argv[1][0] == '-') {
-    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--counts]\n"
+    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--by-function] [--counts]\n"
                     "       nvml_tick_cost --smi-standin LIB --query-gpu=... --format=csv,nounits [-lms MS]\n");
     return 2;
   }
@@ -697,6 +755,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) warmup = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--interval-ms") && i + 1 < argc) intervalMs = atol(argv[++i]);
     else if (!strcmp(argv[i], "--counts")) counts = 1;
+    else if (!strcmp(argv[i], "--by-function")) byFunction = 1;
     else { fprintf(stderr, "unknown argument %s\n", argv[i]); return 2; }
   }
   if (ticks < 1) ticks = 1;
@@ -725,8 +784,11 @@ int main(int argc, char **argv) {
     if (openDevice(&devices[deviceCount], i)) deviceCount++;
     else fprintf(stderr, "GPU %u: no handle, skipped\n", i);
   }
+  int timeFunctions = byFunction;
+  byFunction = 0;
   for (int i = 0; i < warmup; i++) { tick(); sleepMs(intervalMs); }
   if (counts) return printCounts();
+  byFunction = timeFunctions;
 
   double *us = malloc(sizeof(double) * (size_t) ticks);
   long totalCalls = 0, lastCalls = 0;
@@ -751,6 +813,7 @@ int main(int argc, char **argv) {
   printf("NVML calls per tick: %.1f mean, %ld in the last (%.1f per device)\n", (double) totalCalls / ticks,
          lastCalls, (double) lastCalls / deviceCount);
   free(us);
+  if (byFunction) printByFunction(ticks);
   for (int i = 0; i < deviceCount; i++) {
     if (devices[i].gpm) { p_nvmlGpmSampleFree(devices[i].gpmPrevious); p_nvmlGpmSampleFree(devices[i].gpmCurrent); }
   }
