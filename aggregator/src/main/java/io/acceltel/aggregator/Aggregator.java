@@ -85,7 +85,7 @@ public final class Aggregator implements AutoCloseable {
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(
         new KafkaIngest.Settings(bootstrap, settings.topic(), settings.partitions(), settings.deadLetterTopic(),
-            settings.checkpointEvery()), writer, stats, checkpointed, storage::checkpoint));
+            settings.checkpointEvery(), settings.kafkaSecurity()), writer, stats, checkpointed, storage::checkpoint));
     // Without Kafka, remote_write data is checkpointed on the same schedule; with Kafka the ingest thread does it,
     // because the checkpoint must record the offsets its data covers.
     ScheduledExecutorService checkpoints = null;

@@ -4,10 +4,12 @@ import io.acceltel.aggregator.api.QueryLimits;
 import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.model.config.KafkaSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The aggregator's configuration, validated by whoever builds it (the launcher).
@@ -17,6 +19,7 @@ import java.util.Optional;
  * @param checkpointEvery how often storage and the Kafka offsets it covers are persisted
  * @param query the query API's limits: timeout, samples, series, concurrency, slow-query log threshold
  * @param queryCache the range-query result cache's memory and the recent steps it never keeps
+ * @param kafkaSecurity TLS and SASL of the Kafka consumer ({@link KafkaSecurity#PLAINTEXT} by default)
  */
 public record AggregatorSettings(
     Path dataDir,
@@ -30,49 +33,96 @@ public record AggregatorSettings(
     StorageConfig storage,
     RemoteWriteHandler.Limits remoteWriteLimits,
     QueryLimits query,
-    RangeResultCache.Settings queryCache) {
+    RangeResultCache.Settings queryCache,
+    KafkaSecurity kafkaSecurity) {
 
   public static final int DEFAULT_PORT = 9836;
 
   public static AggregatorSettings defaults(Path dataDir, Optional<String> kafka) {
     return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
         List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
-        RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT,
-        RangeResultCache.Settings.defaults());
+        RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT, RangeResultCache.Settings.defaults(),
+        KafkaSecurity.PLAINTEXT);
   }
 
   public AggregatorSettings withListen(String host, int port) {
-    return new AggregatorSettings(dataDir, host, port, kafka, topic, partitions, deadLetterTopic, checkpointEvery,
-        storage, remoteWriteLimits, query, queryCache);
+    return with(b -> {
+      b.listenHost = host;
+      b.listenPort = port;
+    });
   }
 
   public AggregatorSettings withPartitions(List<Integer> partitions) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
-        checkpointEvery, storage, remoteWriteLimits, query, queryCache);
+    return with(b -> b.partitions = partitions);
   }
 
   public AggregatorSettings withCheckpointEvery(Duration every) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic, every,
-        storage, remoteWriteLimits, query, queryCache);
+    return with(b -> b.checkpointEvery = every);
   }
 
+  /** The topic, and the dead-letter topic named after it. */
   public AggregatorSettings withTopic(String topic) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, topic + ".dlq",
-        checkpointEvery, storage, remoteWriteLimits, query, queryCache);
+    return with(b -> {
+      b.topic = topic;
+      b.deadLetterTopic = topic + ".dlq";
+    });
   }
 
   public AggregatorSettings withQueryLimits(QueryLimits query) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
-        checkpointEvery, storage, remoteWriteLimits, query, queryCache);
+    return with(b -> b.query = query);
   }
 
   public AggregatorSettings withQueryCache(RangeResultCache.Settings queryCache) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
-        checkpointEvery, storage, remoteWriteLimits, query, queryCache);
+    return with(b -> b.queryCache = queryCache);
   }
 
   public AggregatorSettings withStorage(StorageConfig storage) {
-    return new AggregatorSettings(dataDir, listenHost, listenPort, kafka, topic, partitions, deadLetterTopic,
-        checkpointEvery, storage, remoteWriteLimits, query, queryCache);
+    return with(b -> b.storage = storage);
+  }
+
+  public AggregatorSettings withKafkaSecurity(KafkaSecurity kafkaSecurity) {
+    return with(b -> b.kafkaSecurity = kafkaSecurity);
+  }
+
+  /** A copy with some components changed, so that each {@code withX} names only what it changes. */
+  private AggregatorSettings with(Consumer<Copy> change) {
+    Copy b = new Copy(this);
+    change.accept(b);
+    return new AggregatorSettings(b.dataDir, b.listenHost, b.listenPort, b.kafka, b.topic, b.partitions,
+        b.deadLetterTopic, b.checkpointEvery, b.storage, b.remoteWriteLimits, b.query, b.queryCache,
+        b.kafkaSecurity);
+  }
+
+  /** The components of one {@link AggregatorSettings}, mutable while a {@code withX} makes its copy. */
+  private static final class Copy {
+    Path dataDir;
+    String listenHost;
+    int listenPort;
+    Optional<String> kafka;
+    String topic;
+    List<Integer> partitions;
+    String deadLetterTopic;
+    Duration checkpointEvery;
+    StorageConfig storage;
+    RemoteWriteHandler.Limits remoteWriteLimits;
+    QueryLimits query;
+    RangeResultCache.Settings queryCache;
+    KafkaSecurity kafkaSecurity;
+
+    Copy(AggregatorSettings s) {
+      dataDir = s.dataDir;
+      listenHost = s.listenHost;
+      listenPort = s.listenPort;
+      kafka = s.kafka;
+      topic = s.topic;
+      partitions = s.partitions;
+      deadLetterTopic = s.deadLetterTopic;
+      checkpointEvery = s.checkpointEvery;
+      storage = s.storage;
+      remoteWriteLimits = s.remoteWriteLimits;
+      query = s.query;
+      queryCache = s.queryCache;
+      kafkaSecurity = s.kafkaSecurity;
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -48,18 +49,31 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param host the address to bind; loopback unless configured otherwise
    * @param port the client port; 0 picks a free one (fixed for the life of this data directory's broker only)
    * @param partitions default partition count of auto-created topics
+   * @param saslPort a second client port that takes SASL/PLAIN logins, when {@code plainUsers} is not empty; 0
+   *     picks a free one
+   * @param plainUsers user name to password for that port; empty: no SASL port
    */
-  public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions) {
+  public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions, int saslPort,
+      Map<String, String> plainUsers) {
+    public Settings {
+      plainUsers = Map.copyOf(plainUsers);
+    }
+
     public static Settings of(Path dataDir) {
-      return new Settings(dataDir, "127.0.0.1", 0, 0, 4);
+      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of());
     }
 
     public Settings withPort(int port) {
-      return new Settings(dataDir, host, port, controllerPort, partitions);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers);
     }
 
     public Settings withPartitions(int partitions) {
-      return new Settings(dataDir, host, port, controllerPort, partitions);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers);
+    }
+
+    /** Adds a SASL_PLAINTEXT port with these PLAIN users, for clients that must log in (tests of SASL clients). */
+    public Settings withSaslPlainUsers(Map<String, String> users) {
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users);
     }
   }
 
@@ -68,7 +82,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     Settings settings = new Settings(requested.dataDir(), requested.host(),
         requested.port() == 0 ? freePort(requested.host()) : requested.port(),
         requested.controllerPort() == 0 ? freePort(requested.host()) : requested.controllerPort(),
-        requested.partitions());
+        requested.partitions(),
+        requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? freePort(requested.host())
+            : requested.saslPort(),
+        requested.plainUsers());
     Properties props = properties(settings);
     Path logDir = settings.dataDir().resolve("log");
     if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -84,11 +101,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + s.host() + ":" + s.controllerPort());
+    String sasl = s.plainUsers().isEmpty() ? "" : ",SASL_PLAINTEXT://" + s.host() + ":" + s.saslPort();
     p.put("listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + ",CONTROLLER://" + s.host() + ":"
-        + s.controllerPort());
-    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port());
+        + s.controllerPort() + sasl);
+    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + sasl);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (sasl.isEmpty() ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+    if (!sasl.isEmpty()) {
+      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      s.plainUsers().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
+          .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
+      p.put("sasl.enabled.mechanisms", "PLAIN");
+      p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+      p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", s.dataDir().resolve("log").toString());
     p.put("num.partitions", Integer.toString(s.partitions()));
@@ -138,6 +165,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return settings.host() + ":" + settings.port();
+  }
+
+  /** The SASL_PLAINTEXT port's address, for clients that log in with one of the PLAIN users. */
+  public String saslBootstrapServers() {
+    if (settings.plainUsers().isEmpty()) {
+      throw new IllegalStateException("this broker has no SASL port: start it with Settings.withSaslPlainUsers");
+    }
+    return settings.host() + ":" + settings.saslPort();
   }
 
   /** The settings it runs with, ports resolved: start it again with these to restart on the same ports. */

@@ -110,9 +110,9 @@ public final class NodeExporter implements AutoCloseable {
     Optional<KafkaSink> kafka;
     try {
       kafka = config.kafka().map(settings -> {
-        announce.accept("streaming every tick to Kafka at " + settings.bootstrapServers() + ", topic "
-            + settings.topic() + settings.spool().map(spool -> ", spooling overflow to " + spool.directory())
-            .orElse(""));
+        announce.accept("streaming every tick to Kafka at " + settings.bootstrapServers() + " ("
+            + settings.security() + "), topic " + settings.topic()
+            + settings.spool().map(spool -> ", spooling overflow to " + spool.directory()).orElse(""));
         return KafkaSink.start(settings, registry);
       });
     } catch (UncheckedIOException e) {

@@ -2,6 +2,7 @@ package io.acceltel.launcher;
 
 import io.acceltel.kafka.EmbeddedKafka;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, host, port, 0, partitions));
+    EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, host, port, 0, partitions, 0, Map.of()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.close();

@@ -9,6 +9,7 @@ import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
+import io.acceltel.model.config.KafkaSecurity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
     KEYS.put("kafka.bootstrap", "Kafka bootstrap servers; unset: remote_write only");
     KEYS.put("kafka.topic", "topic of the exporters' ticks (default acceltel.metrics.v1)");
     KEYS.put("kafka.partitions", "this aggregator's static partition set, e.g. 0,1,2,3");
+    KafkaSecurity.describe(KEYS);
     KEYS.put("checkpoint-every", "how often storage and the Kafka offsets it covers are persisted (default 10s)");
     for (String r : List.of("raw", "10s", "1m", "5m", "1h")) {
       KEYS.put("retention." + r, "how long the " + r + " resolution is kept, e.g. 6h, 30d, 5y; 0s keeps it forever");
@@ -82,6 +84,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
             Path.of("data", "aggregator").toString())), kafka)
         .withTopic(values.nonBlank("kafka.topic", "acceltel.metrics.v1"))
         .withPartitions(partitions(values.get("kafka.partitions", "0,1,2,3")))
+        .withKafkaSecurity(KafkaSecurity.parse(v))
         .withListen(listen.substring(0, colon), port)
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
         .withStorage(storage(values))

@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.ingest;
 
+import io.acceltel.model.config.KafkaSecurity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ public final class KafkaIngest implements AutoCloseable {
    * @param checkpointEvery how often storage checkpoints (offsets included)
    */
   public record Settings(String bootstrapServers, String topic, List<Integer> partitions, String deadLetterTopic,
-      Duration checkpointEvery) {}
+      Duration checkpointEvery, KafkaSecurity security) {}
 
   /** Persists storage together with the offsets it covers; supplied by the aggregator. */
   @FunctionalInterface
@@ -68,9 +69,8 @@ public final class KafkaIngest implements AutoCloseable {
     this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), 4 << 20);
     this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
-    this.deadLetters = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.CLIENT_ID_CONFIG, "acceltel-aggregator-dlq"),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters = new KafkaProducer<>(deadLetterConfig(settings), new ByteArraySerializer(),
+        new ByteArraySerializer());
     List<TopicPartition> assigned = new ArrayList<>();
     for (int p : settings.partitions()) {
       assigned.add(new TopicPartition(settings.topic(), p));
@@ -96,7 +96,17 @@ public final class KafkaIngest implements AutoCloseable {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.putAll(s.security().clientProperties());
     return c;
+  }
+
+  private static Map<String, Object> deadLetterConfig(Settings s) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "acceltel-aggregator-dlq");
+    p.putAll(s.security().clientProperties());
+    return p;
   }
 
   static String key(TopicPartition tp) {

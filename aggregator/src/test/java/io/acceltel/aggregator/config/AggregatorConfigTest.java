@@ -15,6 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AggregatorConfigTest {
   @Test
+  void kafkaSecurityIsReadFromTheSameKeysAsTheExportersAndTheSecretStaysInItsFile(@TempDir Path dir)
+      throws Exception {
+    Path password = Files.writeString(dir.resolve("password"), "agg-secret\n");
+    Path file = dir.resolve("aggregator.yaml");
+    Files.writeString(file, "kafka:\n  bootstrap: k:9093\n  security-protocol: SASL_SSL\n"
+        + "  sasl-mechanism: SCRAM-SHA-256\n  sasl-username: aggregator\n  sasl-password-file: " + password + "\n");
+    AggregatorConfig config = AggregatorConfig.parse(new ConfigSource().putYaml(file));
+    assertThat(config.settings().kafkaSecurity().clientProperties())
+        .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-256");
+    assertThat(config.settings().toString()).contains("SASL_SSL SCRAM-SHA-256 as aggregator")
+        .doesNotContain("agg-secret");
+  }
+
+  @Test
   void readsTheDocumentedFileWithRetentionAndRules(@TempDir Path dir) throws Exception {
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, "aggregation_rules:\n  - record: job:u:avg10s\n    metric: accelerator_utilization_ratio\n"

@@ -3,6 +3,7 @@ package io.acceltel.exporter.config;
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.KafkaSecurity;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.collect.MetricExclusions;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
@@ -83,6 +84,7 @@ public record ExporterConfig(
         + "restart (default: unset, memory only)");
     KEYS.put("kafka.spool-max-bytes", "bound of the spool, e.g. 512MiB or 1GiB, 1MiB..1TiB (default 1GiB); "
         + "beyond it the oldest ticks are dropped and counted");
+    KafkaSecurity.describe(KEYS);
     AttributionConfig.describe(KEYS);
   }
 
@@ -155,7 +157,7 @@ public record ExporterConfig(
     String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));
     int buffer = values.integer("kafka.buffer-ticks", 600, 1, 86_400);
     KafkaSinkSettings settings = KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)
-        .withBufferTicks(buffer);
+        .withBufferTicks(buffer).withSecurity(KafkaSecurity.parse(v));
     String spoolDir = v.get("kafka.spool-dir");
     if (spoolDir == null || spoolDir.isBlank()) {
       if (v.containsKey("kafka.spool-max-bytes")) {

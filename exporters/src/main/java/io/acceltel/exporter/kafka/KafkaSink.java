@@ -134,6 +134,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024);
+    config.putAll(s.security().clientProperties());
     return config;
   }
 

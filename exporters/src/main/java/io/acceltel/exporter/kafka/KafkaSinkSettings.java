@@ -1,5 +1,6 @@
 package io.acceltel.exporter.kafka;
 
+import io.acceltel.model.config.KafkaSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,9 +17,10 @@ import java.util.Optional;
  *     oldest go to the spool, or without one are dropped and counted (600 = ten minutes at 1 Hz)
  * @param sendTimeout how long one attempt may take before it is retried
  * @param spool where ticks beyond {@code bufferTicks} wait on disk; empty: memory only
+ * @param security TLS and SASL of the connection ({@link KafkaSecurity#PLAINTEXT} by default)
  */
 public record KafkaSinkSettings(String bootstrapServers, String topic, String compression, int bufferTicks,
-    Duration sendTimeout, Optional<Spool> spool) {
+    Duration sendTimeout, Optional<Spool> spool, KafkaSecurity security) {
   public static final String DEFAULT_TOPIC = "acceltel.metrics.v1";
 
   /**
@@ -42,6 +44,7 @@ public record KafkaSinkSettings(String bootstrapServers, String topic, String co
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(security, "security");
     if (bufferTicks < 1) {
       throw new IllegalArgumentException("bufferTicks must be at least 1");
     }
@@ -49,27 +52,31 @@ public record KafkaSinkSettings(String bootstrapServers, String topic, String co
 
   public static KafkaSinkSettings of(String bootstrapServers) {
     return new KafkaSinkSettings(bootstrapServers, DEFAULT_TOPIC, "zstd", 600, Duration.ofSeconds(10),
-        Optional.empty());
+        Optional.empty(), KafkaSecurity.PLAINTEXT);
   }
 
   public KafkaSinkSettings withBufferTicks(int ticks) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, ticks, sendTimeout, spool);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, ticks, sendTimeout, spool, security);
   }
 
   public KafkaSinkSettings withTopic(String topic) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool, security);
   }
 
   public KafkaSinkSettings withCompression(String compression) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool, security);
   }
 
   public KafkaSinkSettings withSendTimeout(Duration timeout) {
-    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, timeout, spool);
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, timeout, spool, security);
+  }
+
+  public KafkaSinkSettings withSecurity(KafkaSecurity security) {
+    return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout, spool, security);
   }
 
   public KafkaSinkSettings withSpool(Path directory, long maxBytes) {
     return new KafkaSinkSettings(bootstrapServers, topic, compression, bufferTicks, sendTimeout,
-        Optional.of(new Spool(directory, maxBytes)));
+        Optional.of(new Spool(directory, maxBytes)), security);
   }
 }

@@ -1,0 +1,90 @@
+package io.acceltel.aggregator.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.aggregator.Aggregator;
+import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.otlp.OtlpEncoder;
+import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Vendor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The aggregator consuming over SASL/PLAIN from Apache Kafka's broker on loopback: the ticks are stored, and a
+ * poison record reaches the dead-letter topic through the same login.
+ */
+class KafkaSaslIngestTest {
+  private static final String TOPIC = "acceltel.metrics.v1";
+
+  private static byte[] tick(long t) {
+    DeviceSnapshot.Builder d = DeviceSnapshot.builder(new DeviceIdentity(0, "GPU-sasl", "H100", Vendor.NVIDIA));
+    d.set(MetricCatalog.POWER, 300);
+    return new OtlpEncoder("test").encode(new NodeSnapshot("node-s", t, List.of(d.build())));
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void ticksArriveAndPoisonIsDeadLetteredOverASaslLogin(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
+        .withPartitions(1).withSaslPlainUsers(Map.of("aggregator", "agg-pw-7")))) {
+      long t0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+          kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        byte[] key = "node-s".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 5; i++) {
+          producer.send(new ProducerRecord<>(TOPIC, key, tick(t0 + i * 1000L))).get();
+        }
+        producer.send(new ProducerRecord<>(TOPIC, key, new byte[] {1, 2, 3})).get();
+      }
+      Path password = Files.writeString(dir.resolve("password"), "agg-pw-7\n");
+      KafkaSecurity security = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT",
+          "kafka.sasl-mechanism", "PLAIN", "kafka.sasl-username", "aggregator",
+          "kafka.sasl-password-file", password.toString()));
+      AggregatorSettings settings = AggregatorSettings.defaults(dir.resolve("aggregator"),
+          Optional.of(kafka.saslBootstrapServers())).withPartitions(List.of(0)).withListen("127.0.0.1", 0)
+          .withKafkaSecurity(security);
+      try (Aggregator aggregator = Aggregator.start(settings)) {
+        await("all 6 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 6);
+        var stored = aggregator.storage().querier().selectRaw(
+            List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).timestamps()).hasSize(5);
+
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+            kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+          TopicPartition dlq = new TopicPartition(TOPIC + ".dlq", 0);
+          await("the dead-letter topic", () -> !consumer.partitionsFor(dlq.topic()).isEmpty()
+              && consumer.endOffsets(List.of(dlq)).get(dlq) >= 1);
+        }
+      }
+    }
+  }
+}

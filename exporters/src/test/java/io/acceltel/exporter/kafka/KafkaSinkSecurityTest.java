@@ -1,0 +1,108 @@
+package io.acceltel.exporter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.collect.CollectionLoop;
+import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
+import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.exporter.testing.Await;
+import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.model.config.KafkaSecurity;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exporter's Kafka sink logging in with SASL/PLAIN to Apache Kafka's broker on loopback: the right password
+ * delivers every tick; a wrong one delivers nothing, is counted and logged, and the password is in no log line.
+ */
+class KafkaSinkSecurityTest {
+  private static final String USER = "exporter";
+  private static final String PASSWORD = "pw-Zq81\"x\\y";
+
+  private static KafkaSecurity login(Path dir, String password) throws Exception {
+    Path file = Files.writeString(dir.resolve("password-" + password.hashCode()), password + "\n");
+    return KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT", "kafka.sasl-mechanism", "PLAIN",
+        "kafka.sasl-username", USER, "kafka.sasl-password-file", file.toString()));
+  }
+
+  private static long recordsIn(String bootstrap, String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  @Test
+  void theRightPasswordDeliversEveryTickAndAWrongOneNothingWithoutLoggingIt(@TempDir Path dir) throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        logged.add(record.getLevel() + " " + record.getMessage() + " " + record.getThrown());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger root = Logger.getLogger("");
+    root.addHandler(capture);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
+            .withSaslPlainUsers(Map.of(USER, PASSWORD)));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 3));
+        CollectionLoop loop = CollectionLoop.builder("node-s", backend.devices()).build()) {
+      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.saslBootstrapServers())
+          .withSecurity(login(dir, PASSWORD)), new PrometheusRegistry())) {
+        sink.onSnapshot(loop.tick(1_795_349_049_000L));
+        sink.onSnapshot(loop.tick(1_795_349_050_000L));
+        assertThat(sink.flush(Duration.ofSeconds(60))).as("acknowledged over SASL").isTrue();
+      }
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(2);
+
+      String wrong = "not-the-" + PASSWORD;
+      PrometheusRegistry registry = new PrometheusRegistry();
+      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.saslBootstrapServers())
+          .withSecurity(login(dir, wrong)).withSendTimeout(Duration.ofSeconds(2)), registry)) {
+        sink.onSnapshot(loop.tick(1_795_349_051_000L));
+        Await.until("a failed send", Duration.ofSeconds(60),
+            () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [1-9].*"));
+        assertThat(sink.flush(Duration.ofMillis(100))).as("nothing acknowledged").isFalse();
+      }
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(2);
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertThat(logged).anySatisfy(line -> assertThat(line).contains("cannot send to Kafka"));
+    assertThat(logged).noneSatisfy(line -> assertThat(line).contains("pw-Zq81"));
+  }
+
+  private static String scrape(PrometheusRegistry registry) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
