@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -52,30 +53,45 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param saslPort a second client port that takes SASL/PLAIN logins, when {@code plainUsers} is not empty; 0
    *     picks a free one
    * @param plainUsers user name to password for that port; empty: no SASL port
+   * @param tlsPort a third client port that speaks TLS, when {@code tls} is present; 0 picks a free one
+   * @param tls the broker's certificate and key for that port; empty: no TLS port
    */
   public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions, int saslPort,
-      Map<String, String> plainUsers) {
+      Map<String, String> plainUsers, int tlsPort, Optional<Tls> tls) {
     public Settings {
       plainUsers = Map.copyOf(plainUsers);
     }
 
     public static Settings of(Path dataDir) {
-      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of());
+      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty());
+    }
+
+    public Settings withHost(String host) {
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
     }
 
     public Settings withPort(int port) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
     }
 
     public Settings withPartitions(int partitions) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
     }
 
     /** Adds a SASL_PLAINTEXT port with these PLAIN users, for clients that must log in (tests of SASL clients). */
     public Settings withSaslPlainUsers(Map<String, String> users) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users, tlsPort, tls);
+    }
+
+    /** Adds an SSL port serving this certificate (tests of TLS clients). */
+    public Settings withTls(Tls tls) {
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort,
+          Optional.of(tls));
     }
   }
+
+  /** A PKCS#12 key store holding the broker's private key and certificate, and its password. */
+  public record Tls(Path pkcs12, String password) {}
 
   /** Formats the data directory on first use, then starts the broker and waits until it serves requests. */
   public static EmbeddedKafka start(Settings requested) {
@@ -85,7 +101,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         requested.partitions(),
         requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? freePort(requested.host())
             : requested.saslPort(),
-        requested.plainUsers());
+        requested.plainUsers(),
+        requested.tlsPort() == 0 && requested.tls().isPresent() ? freePort(requested.host()) : requested.tlsPort(),
+        requested.tls());
     Properties props = properties(settings);
     Path logDir = settings.dataDir().resolve("log");
     if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -102,12 +120,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@" + s.host() + ":" + s.controllerPort());
     String sasl = s.plainUsers().isEmpty() ? "" : ",SASL_PLAINTEXT://" + s.host() + ":" + s.saslPort();
+    String tls = s.tls().isEmpty() ? "" : ",SSL://" + s.host() + ":" + s.tlsPort();
     p.put("listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + ",CONTROLLER://" + s.host() + ":"
-        + s.controllerPort() + sasl);
-    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + sasl);
+        + s.controllerPort() + sasl + tls);
+    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + sasl + tls);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map",
-        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (sasl.isEmpty() ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+        + (sasl.isEmpty() ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT") + (tls.isEmpty() ? "" : ",SSL:SSL"));
+    s.tls().ifPresent(t -> {
+      p.put("listener.name.ssl.ssl.keystore.type", "PKCS12");
+      p.put("listener.name.ssl.ssl.keystore.location", t.pkcs12().toString());
+      p.put("listener.name.ssl.ssl.keystore.password", t.password());
+      p.put("listener.name.ssl.ssl.key.password", t.password());
+    });
     if (!sasl.isEmpty()) {
       StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
       s.plainUsers().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
@@ -165,6 +190,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return settings.host() + ":" + settings.port();
+  }
+
+  /** The SSL port's address, for clients that trust the broker's certificate. */
+  public String tlsBootstrapServers() {
+    if (settings.tls().isEmpty()) {
+      throw new IllegalStateException("this broker has no TLS port: start it with Settings.withTls");
+    }
+    return settings.host() + ":" + settings.tlsPort();
   }
 
   /** The SASL_PLAINTEXT port's address, for clients that log in with one of the PLAIN users. */

@@ -2,7 +2,6 @@ package io.acceltel.launcher;
 
 import io.acceltel.kafka.EmbeddedKafka;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -26,7 +25,8 @@ final class KafkaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafka.Settings(dataDir, host, port, 0, partitions, 0, Map.of()));
+    EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dataDir).withHost(host).withPort(port)
+        .withPartitions(partitions));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       kafka.close();

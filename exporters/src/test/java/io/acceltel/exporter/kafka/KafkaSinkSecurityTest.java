@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exporter's Kafka sink logging in with SASL/PLAIN to Apache Kafka's broker on loopback: the right password
- * delivers every tick; a wrong one delivers nothing, is counted and logged, and the password is in no log line.
+ * The exporter's Kafka sink against Apache Kafka's broker on loopback with SASL/PLAIN (the right password delivers
+ * every tick; a wrong one delivers nothing, is counted and logged, and the password is in no log line) and with TLS
+ * (the CA file is what makes the broker's certificate trusted).
  */
 class KafkaSinkSecurityTest {
   private static final String USER = "exporter";
@@ -94,6 +95,58 @@ class KafkaSinkSecurityTest {
     }
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("cannot send to Kafka"));
     assertThat(logged).noneSatisfy(line -> assertThat(line).contains("pw-Zq81"));
+  }
+
+  /**
+   * A self-signed certificate for 127.0.0.1 made with the JDK's keytool: the broker's key store, and the same
+   * certificate as the PEM file a client trusts.
+   */
+  private static EmbeddedKafka.Tls selfSigned(Path dir, Path caPem) throws Exception {
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Path store = dir.resolve("broker.p12");
+    String password = "store-pw";
+    run(keytool.toString(), "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
+        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password);
+    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "broker", "-keystore", store.toString(),
+        "-storepass", password, "-file", caPem.toString());
+    return new EmbeddedKafka.Tls(store, password);
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+  }
+
+  @Test
+  void tlsTrustsTheBrokerThroughTheCaFileAndNotWithoutIt(@TempDir Path dir) throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    EmbeddedKafka.Tls tls = selfSigned(dir, ca);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka")).withTls(tls));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(1, "NVIDIA H100 80GB HBM3", 4));
+        CollectionLoop loop = CollectionLoop.builder("node-t", backend.devices()).build()) {
+      KafkaSecurity trusted = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL",
+          "kafka.tls-ca-file", ca.toString()));
+      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.tlsBootstrapServers()).withSecurity(trusted),
+          new PrometheusRegistry())) {
+        sink.onSnapshot(loop.tick(1_795_349_049_000L));
+        assertThat(sink.flush(Duration.ofSeconds(60))).as("acknowledged over TLS").isTrue();
+      }
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
+
+      // The JVM's own trust store does not know a self-signed certificate: nothing is sent in the clear instead.
+      KafkaSecurity jvmTrust = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL"));
+      PrometheusRegistry registry = new PrometheusRegistry();
+      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.tlsBootstrapServers()).withSecurity(jvmTrust)
+          .withSendTimeout(Duration.ofSeconds(2)), registry)) {
+        sink.onSnapshot(loop.tick(1_795_349_050_000L));
+        Await.until("a failed send", Duration.ofSeconds(60),
+            () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [1-9].*"));
+        assertThat(sink.flush(Duration.ofMillis(100))).isFalse();
+      }
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
+    }
   }
 
   private static String scrape(PrometheusRegistry registry) {
