@@ -90,8 +90,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** A PKCS#12 key store holding the broker's private key and certificate, and its password. */
-  public record Tls(Path pkcs12, String password) {}
+  /**
+   * A PKCS#12 key store holding the broker's private key and certificate, and its password.
+   *
+   * @param clientCa when present, clients must present a certificate signed by one in this PEM file (mTLS)
+   */
+  public record Tls(Path pkcs12, String password, Optional<Path> clientCa) {
+    public Tls(Path pkcs12, String password) {
+      this(pkcs12, password, Optional.empty());
+    }
+
+    public Tls requiringClientCertificates(Path clientCa) {
+      return new Tls(pkcs12, password, Optional.of(clientCa));
+    }
+  }
 
   /** Formats the data directory on first use, then starts the broker and waits until it serves requests. */
   public static EmbeddedKafka start(Settings requested) {
@@ -132,6 +144,11 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("listener.name.ssl.ssl.keystore.location", t.pkcs12().toString());
       p.put("listener.name.ssl.ssl.keystore.password", t.password());
       p.put("listener.name.ssl.ssl.key.password", t.password());
+      t.clientCa().ifPresent(ca -> {
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.put("listener.name.ssl.ssl.truststore.type", "PEM");
+        p.put("listener.name.ssl.ssl.truststore.location", ca.toString());
+      });
     });
     if (!sasl.isEmpty()) {
       StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");

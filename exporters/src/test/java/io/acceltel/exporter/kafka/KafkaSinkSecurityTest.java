@@ -8,6 +8,7 @@ import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.exporter.testing.Await;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,31 @@ class KafkaSinkSecurityTest {
     }
   }
 
+  /** Starts a sink, sends one tick and closes it once the broker acknowledged it. */
+  private static void delivers(String bootstrap, KafkaSecurity security, NodeSnapshot... ticks)
+      throws InterruptedException {
+    try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(bootstrap).withSecurity(security),
+        new PrometheusRegistry())) {
+      for (NodeSnapshot tick : ticks) {
+        sink.onSnapshot(tick);
+      }
+      assertThat(sink.flush(Duration.ofSeconds(60))).as("acknowledged as " + security).isTrue();
+    }
+  }
+
+  /** Starts a sink, sends one tick, and checks that the send fails, is counted, and nothing is acknowledged. */
+  private static void deliversNothing(String bootstrap, KafkaSecurity security, NodeSnapshot tick)
+      throws InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(bootstrap).withSecurity(security)
+        .withSendTimeout(Duration.ofSeconds(2)), registry)) {
+      sink.onSnapshot(tick);
+      Await.until("a failed send", Duration.ofSeconds(60),
+          () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [1-9].*"));
+      assertThat(sink.flush(Duration.ofMillis(100))).as("nothing acknowledged as " + security).isFalse();
+    }
+  }
+
   @Test
   void theRightPasswordDeliversEveryTickAndAWrongOneNothingWithoutLoggingIt(@TempDir Path dir) throws Exception {
     List<String> logged = new CopyOnWriteArrayList<>();
@@ -72,23 +98,11 @@ class KafkaSinkSecurityTest {
             .withSaslPlainUsers(Map.of(USER, PASSWORD)));
         SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 3));
         CollectionLoop loop = CollectionLoop.builder("node-s", backend.devices()).build()) {
-      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.saslBootstrapServers())
-          .withSecurity(login(dir, PASSWORD)), new PrometheusRegistry())) {
-        sink.onSnapshot(loop.tick(1_795_349_049_000L));
-        sink.onSnapshot(loop.tick(1_795_349_050_000L));
-        assertThat(sink.flush(Duration.ofSeconds(60))).as("acknowledged over SASL").isTrue();
-      }
+      delivers(kafka.saslBootstrapServers(), login(dir, PASSWORD), loop.tick(1_795_349_049_000L),
+          loop.tick(1_795_349_050_000L));
       assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(2);
 
-      String wrong = "not-the-" + PASSWORD;
-      PrometheusRegistry registry = new PrometheusRegistry();
-      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.saslBootstrapServers())
-          .withSecurity(login(dir, wrong)).withSendTimeout(Duration.ofSeconds(2)), registry)) {
-        sink.onSnapshot(loop.tick(1_795_349_051_000L));
-        Await.until("a failed send", Duration.ofSeconds(60),
-            () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [1-9].*"));
-        assertThat(sink.flush(Duration.ofMillis(100))).as("nothing acknowledged").isFalse();
-      }
+      deliversNothing(kafka.saslBootstrapServers(), login(dir, "not-the-" + PASSWORD), loop.tick(1_795_349_051_000L));
       assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(2);
     } finally {
       root.removeHandler(capture);
@@ -128,23 +142,54 @@ class KafkaSinkSecurityTest {
         CollectionLoop loop = CollectionLoop.builder("node-t", backend.devices()).build()) {
       KafkaSecurity trusted = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL",
           "kafka.tls-ca-file", ca.toString()));
-      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.tlsBootstrapServers()).withSecurity(trusted),
-          new PrometheusRegistry())) {
-        sink.onSnapshot(loop.tick(1_795_349_049_000L));
-        assertThat(sink.flush(Duration.ofSeconds(60))).as("acknowledged over TLS").isTrue();
-      }
+      delivers(kafka.tlsBootstrapServers(), trusted, loop.tick(1_795_349_049_000L));
       assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
 
       // The JVM's own trust store does not know a self-signed certificate: nothing is sent in the clear instead.
-      KafkaSecurity jvmTrust = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL"));
-      PrometheusRegistry registry = new PrometheusRegistry();
-      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.tlsBootstrapServers()).withSecurity(jvmTrust)
-          .withSendTimeout(Duration.ofSeconds(2)), registry)) {
-        sink.onSnapshot(loop.tick(1_795_349_050_000L));
-        Await.until("a failed send", Duration.ofSeconds(60),
-            () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [1-9].*"));
-        assertThat(sink.flush(Duration.ofMillis(100))).isFalse();
-      }
+      deliversNothing(kafka.tlsBootstrapServers(), KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL")),
+          loop.tick(1_795_349_050_000L));
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
+    }
+  }
+
+  /** A key pair made with keytool, written out as the PEM certificate and PKCS#8 key files a client is given. */
+  private static void clientCertificate(Path dir, Path certPem, Path keyPem) throws Exception {
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Path store = dir.resolve("client.p12");
+    run(keytool.toString(), "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
+        "-dname", "CN=acceltel-exporter", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", "client-pw", "-keypass", "client-pw");
+    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "client", "-keystore", store.toString(),
+        "-storepass", "client-pw", "-file", certPem.toString());
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(store)) {
+      keys.load(in, "client-pw".toCharArray());
+    }
+    byte[] pkcs8 = keys.getKey("client", "client-pw".toCharArray()).getEncoded();
+    Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+        + "\n-----END PRIVATE KEY-----\n");
+  }
+
+  @Test
+  void aBrokerThatRequiresClientCertificatesTakesTheConfiguredOneAndRefusesNone(@TempDir Path dir)
+      throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    Path clientCert = dir.resolve("client.crt");
+    Path clientKey = dir.resolve("client.key");
+    clientCertificate(dir, clientCert, clientKey);
+    EmbeddedKafka.Tls tls = selfSigned(dir, ca).requiringClientCertificates(clientCert);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka")).withTls(tls));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(1, "NVIDIA H100 80GB HBM3", 5));
+        CollectionLoop loop = CollectionLoop.builder("node-m", backend.devices()).build()) {
+      KafkaSecurity mtls = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL",
+          "kafka.tls-ca-file", ca.toString(), "kafka.tls-cert-file", clientCert.toString(),
+          "kafka.tls-key-file", clientKey.toString()));
+      delivers(kafka.tlsBootstrapServers(), mtls, loop.tick(1_795_349_049_000L));
+      assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
+
+      deliversNothing(kafka.tlsBootstrapServers(), KafkaSecurity.parse(Map.of("kafka.security-protocol", "SSL",
+          "kafka.tls-ca-file", ca.toString())), loop.tick(1_795_349_050_000L));
       assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(1);
     }
   }

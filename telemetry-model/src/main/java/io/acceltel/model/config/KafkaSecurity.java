@@ -11,9 +11,10 @@ import java.util.Optional;
 
 /**
  * How a Kafka client of acceltel (the exporter's producer, the aggregator's consumer) authenticates and encrypts:
- * the {@code kafka.security-protocol}, {@code kafka.sasl-*} and {@code kafka.tls-ca-file} keys, shared by both so
- * that one cluster's settings read the same everywhere. The password comes from a file (a mounted Kubernetes
- * secret), never from the configuration itself, and appears in no message, log line or {@link #toString()}.
+ * the {@code kafka.security-protocol}, {@code kafka.sasl-*} and {@code kafka.tls-*} keys, shared by both so that
+ * one cluster's settings read the same everywhere. The password and the client's private key come from files (a
+ * mounted Kubernetes secret), never from the configuration itself, and appear in no message, log line or
+ * {@link #toString()}.
  *
  * <pre>{@code
  * KafkaSecurity security = KafkaSecurity.parse(values);   // kafka.security-protocol: SASL_SSL, ...
@@ -21,13 +22,16 @@ import java.util.Optional;
  * }</pre>
  */
 public final class KafkaSecurity {
-  public static final KafkaSecurity PLAINTEXT = new KafkaSecurity("PLAINTEXT", null, null, null, Optional.empty());
+  public static final KafkaSecurity PLAINTEXT =
+      new KafkaSecurity("PLAINTEXT", null, null, null, Optional.empty(), Optional.empty());
 
   static final String PROTOCOL = "kafka.security-protocol";
   static final String MECHANISM = "kafka.sasl-mechanism";
   static final String USERNAME = "kafka.sasl-username";
   static final String PASSWORD_FILE = "kafka.sasl-password-file";
   static final String CA_FILE = "kafka.tls-ca-file";
+  static final String CERT_FILE = "kafka.tls-cert-file";
+  static final String KEY_FILE = "kafka.tls-key-file";
   private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final Map<String, String> LOGIN_MODULES = Map.of(
       "PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -39,13 +43,19 @@ public final class KafkaSecurity {
   private final String username;
   private final String password;
   private final Optional<Path> caFile;
+  private final Optional<ClientCertificate> clientCertificate;
 
-  private KafkaSecurity(String protocol, String mechanism, String username, String password, Optional<Path> caFile) {
+  /** A client certificate chain and its private key, read from their PEM files at start. */
+  private record ClientCertificate(Path certFile, String chain, String key) {}
+
+  private KafkaSecurity(String protocol, String mechanism, String username, String password, Optional<Path> caFile,
+      Optional<ClientCertificate> clientCertificate) {
     this.protocol = protocol;
     this.mechanism = mechanism;
     this.username = username;
     this.password = password;
     this.caFile = caFile;
+    this.clientCertificate = clientCertificate;
   }
 
   /** Adds the keys' descriptions to a component's table of known keys. */
@@ -55,6 +65,9 @@ public final class KafkaSecurity {
     keys.put(USERNAME, "with SASL_*: the user name");
     keys.put(PASSWORD_FILE, "with SASL_*: a file holding the password (a mounted secret); never logged");
     keys.put(CA_FILE, "with SSL or SASL_SSL: PEM file of the CA certificates to trust (default: the JVM's)");
+    keys.put(CERT_FILE, "with SSL or SASL_SSL: PEM file of this client's certificate chain, for brokers that "
+        + "require client certificates (mTLS); with " + KEY_FILE);
+    keys.put(KEY_FILE, "with " + CERT_FILE + ": PEM file of the client's unencrypted PKCS#8 private key; never logged");
   }
 
   /**
@@ -76,14 +89,18 @@ public final class KafkaSecurity {
         }
       }
     }
-    if (!tls && values.containsKey(CA_FILE)) {
-      throw ConfigException.badValue(CA_FILE, values.get(CA_FILE),
-          "a CA file needs " + PROTOCOL + " SSL or SASL_SSL (it is " + protocol + ")");
+    for (String key : List.of(CA_FILE, CERT_FILE, KEY_FILE)) {
+      if (!tls && values.containsKey(key)) {
+        throw ConfigException.badValue(key, values.get(key),
+            "TLS files need " + PROTOCOL + " SSL or SASL_SSL (it is " + protocol + ")");
+      }
     }
     Optional<Path> caFile = tls && values.containsKey(CA_FILE)
         ? Optional.of(readableFile(CA_FILE, values.get(CA_FILE))) : Optional.empty();
+    Optional<ClientCertificate> clientCertificate = clientCertificate(values);
     if (!sasl) {
-      return protocol.equals("PLAINTEXT") ? PLAINTEXT : new KafkaSecurity(protocol, null, null, null, caFile);
+      return protocol.equals("PLAINTEXT") ? PLAINTEXT
+          : new KafkaSecurity(protocol, null, null, null, caFile, clientCertificate);
     }
     required(values, protocol, MECHANISM, USERNAME, PASSWORD_FILE);
     String mechanism = v.oneOf(MECHANISM, null, LOGIN_MODULES.keySet());
@@ -99,7 +116,39 @@ public final class KafkaSecurity {
     if (password.isEmpty()) {
       throw ConfigException.badValue(PASSWORD_FILE, passwordFile, "a file holding the password; it is empty");
     }
-    return new KafkaSecurity(protocol, mechanism, username, password, caFile);
+    return new KafkaSecurity(protocol, mechanism, username, password, caFile, clientCertificate);
+  }
+
+  private static Optional<ClientCertificate> clientCertificate(Map<String, String> values) throws ConfigException {
+    boolean cert = values.containsKey(CERT_FILE);
+    if (cert != values.containsKey(KEY_FILE)) {
+      String present = cert ? CERT_FILE : KEY_FILE;
+      throw ConfigException.badValue(present, values.get(present), "a client certificate needs both " + CERT_FILE
+          + " and " + KEY_FILE);
+    }
+    if (!cert) {
+      return Optional.empty();
+    }
+    Path certFile = readableFile(CERT_FILE, values.get(CERT_FILE));
+    String chain = pem(CERT_FILE, values.get(CERT_FILE), certFile, "-----BEGIN CERTIFICATE-----");
+    String key = pem(KEY_FILE, values.get(KEY_FILE), readableFile(KEY_FILE, values.get(KEY_FILE)),
+        "-----BEGIN PRIVATE KEY-----");
+    return Optional.of(new ClientCertificate(certFile, chain, key));
+  }
+
+  /** The file's text, which must contain {@code header}; the message names the file, never its content. */
+  private static String pem(String key, String value, Path file, String header) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw ConfigException.badValue(key, value, "a readable PEM file (" + e.getClass().getSimpleName() + ")");
+    }
+    if (!text.contains(header)) {
+      throw ConfigException.badValue(key, value, "a PEM file with a '" + header + "' block"
+          + (header.contains("PRIVATE") ? " (an unencrypted PKCS#8 key: openssl pkcs8 -topk8 -nocrypt)" : ""));
+    }
+    return text;
   }
 
   private static void required(Map<String, String> values, String protocol, String... keys) throws ConfigException {
@@ -143,6 +192,12 @@ public final class KafkaSecurity {
       p.put("ssl.truststore.type", "PEM");
       p.put("ssl.truststore.location", ca.toString());
     });
+    clientCertificate.ifPresent(c -> {
+      // Kafka prints ssl.keystore.key as [hidden] when it logs its configuration.
+      p.put("ssl.keystore.type", "PEM");
+      p.put("ssl.keystore.certificate.chain", c.chain());
+      p.put("ssl.keystore.key", c.key());
+    });
     return p;
   }
 
@@ -159,6 +214,7 @@ public final class KafkaSecurity {
       s.append(' ').append(mechanism).append(" as ").append(username);
     }
     caFile.ifPresent(ca -> s.append(", CA ").append(ca));
+    clientCertificate.ifPresent(c -> s.append(", client certificate ").append(c.certFile()));
     return s.toString();
   }
 }

@@ -77,6 +77,27 @@ class KafkaSecurityTest {
   }
 
   @Test
+  void aClientCertificateNeedsItsKeyAndBothArePem() throws Exception {
+    Path cert = file("client.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    Path key = file("client.key", "-----BEGIN PRIVATE KEY-----\nsecret-key-bytes\n-----END PRIVATE KEY-----\n");
+    Map<String, String> v = new HashMap<>(Map.of("kafka.security-protocol", "SSL",
+        "kafka.tls-cert-file", cert.toString(), "kafka.tls-key-file", key.toString()));
+    KafkaSecurity security = KafkaSecurity.parse(v);
+    assertThat(security.clientProperties()).containsEntry("ssl.keystore.type", "PEM")
+        .containsEntry("ssl.keystore.certificate.chain", Files.readString(cert))
+        .containsEntry("ssl.keystore.key", Files.readString(key));
+    assertThat(security.toString()).isEqualTo("SSL, client certificate " + cert).doesNotContain("secret-key");
+
+    v.remove("kafka.tls-key-file");
+    assertThatThrownBy(() -> KafkaSecurity.parse(v)).hasMessageContaining("a client certificate needs both "
+        + "kafka.tls-cert-file and kafka.tls-key-file");
+    Path rsa = file("rsa.key", "-----BEGIN RSA PRIVATE KEY-----\nsecret-key-bytes\n-----END RSA PRIVATE KEY-----\n");
+    v.put("kafka.tls-key-file", rsa.toString());
+    assertThatThrownBy(() -> KafkaSecurity.parse(v)).hasMessageContaining("openssl pkcs8 -topk8 -nocrypt")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-key"));
+  }
+
+  @Test
   void saslNeedsItsThreeKeysAndTheyNeedASaslProtocol() throws Exception {
     Map<String, String> noUser = sasl("SASL_SSL");
     noUser.remove("kafka.sasl-username");
@@ -89,7 +110,7 @@ class KafkaSecurityTest {
         + "kafka.security-protocol SASL_SSL or SASL_PLAINTEXT (it is SSL)");
 
     assertThatThrownBy(() -> KafkaSecurity.parse(Map.of("kafka.tls-ca-file", "/etc/ca.pem")))
-        .hasMessageContaining("a CA file needs kafka.security-protocol SSL or SASL_SSL (it is PLAINTEXT)");
+        .hasMessageContaining("TLS files need kafka.security-protocol SSL or SASL_SSL (it is PLAINTEXT)");
     assertThatThrownBy(() -> KafkaSecurity.parse(Map.of("kafka.security-protocol", "TLS")))
         .hasMessage("invalid configuration: kafka.security-protocol = 'TLS': allowed values are PLAINTEXT, "
             + "SASL_PLAINTEXT, SASL_SSL, SSL");
