@@ -34,10 +34,12 @@ class MetricExclusionEndToEndTest {
           "leaving out of /metrics and Kafka: accelerator_nvlink_*,accelerator_clock_event_active ("));
 
       // Thermal slowdown is a clock event reason: excluded from /metrics, still seen by device health.
-      assertThat(ExporterHttp.send(exporter, "POST", "/simulate/thermal?device=1&on=true").statusCode()).isEqualTo(200);
-      Await.until("device 1 degraded in the metric", WAIT, () -> ExporterHttp.send(exporter, "GET", "/metrics").body().matches(
-          "(?s).*accelerator_health_state\\{[^}]*device=\"1\"[^}]*state=\"degraded\"[^}]*} 1.*"));
-      assertThat(ExporterHttp.send(exporter, "GET", "/metrics").body()).doesNotContain("accelerator_clock_event_active");
+      assertThat(ExporterHttp.send(exporter, "POST", "/simulate/thermal?device=1&on=true").statusCode())
+          .isEqualTo(200);
+      Await.until("device 1 degraded in the metric", WAIT, () -> ExporterHttp.send(exporter, "GET", "/metrics")
+          .body().matches("(?s).*accelerator_health_state\\{[^}]*device=\"1\"[^}]*state=\"degraded\"[^}]*} 1.*"));
+      assertThat(ExporterHttp.send(exporter, "GET", "/metrics").body())
+          .doesNotContain("accelerator_clock_event_active");
     }
   }
 }

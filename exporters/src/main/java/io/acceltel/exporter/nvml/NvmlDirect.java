@@ -13,7 +13,8 @@ import com.sun.jna.Pointer;
  *
  * <p>Direct mapping binds every native method when the class is registered and fails if one symbol is missing, so
  * only per-tick functions are direct (drivers before R535, which lack nvmlDeviceGetCurrentClocksEventReasons, or
- * before R520, without GPM, fail registration); {@link NvmlLoader} then falls back to the proxy alone. Generated from {@link NvmlLibrary}'s declarations: keep the two in step.
+ * before R520, without GPM, fail registration); {@link NvmlLoader} then falls back to the proxy alone. Generated
+ * from {@link NvmlLibrary}'s declarations: keep the two in step.
  */
 final class NvmlDirect implements NvmlLibrary {
   private final NvmlLibrary proxy;

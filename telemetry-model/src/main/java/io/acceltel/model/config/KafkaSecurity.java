@@ -46,7 +46,12 @@ public final class KafkaSecurity {
   private final Optional<ClientCertificate> clientCertificate;
 
   /** A client certificate chain and its private key, read from their PEM files at start. */
-  private record ClientCertificate(Path certFile, String chain, String key) {}
+  private record ClientCertificate(Path certFile, String chain, String key) {
+    @Override
+    public String toString() {
+      return certFile.toString();
+    }
+  }
 
   private KafkaSecurity(String protocol, String mechanism, String username, String password, Optional<Path> caFile,
       Optional<ClientCertificate> clientCertificate) {
@@ -67,7 +72,8 @@ public final class KafkaSecurity {
     keys.put(CA_FILE, "with SSL or SASL_SSL: PEM file of the CA certificates to trust (default: the JVM's)");
     keys.put(CERT_FILE, "with SSL or SASL_SSL: PEM file of this client's certificate chain, for brokers that "
         + "require client certificates (mTLS); with " + KEY_FILE);
-    keys.put(KEY_FILE, "with " + CERT_FILE + ": PEM file of the client's unencrypted PKCS#8 private key; never logged");
+    keys.put(KEY_FILE, "with " + CERT_FILE + ": PEM file of the client's unencrypted PKCS#8 private key; "
+        + "never logged");
   }
 
   /**
