@@ -62,6 +62,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       plainUsers = Map.copyOf(plainUsers);
     }
 
+    /** The settings without the passwords of the PLAIN users and the key store. */
+    @Override
+    public String toString() {
+      return "Settings[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", controllerPort="
+          + controllerPort + ", partitions=" + partitions + ", saslPort=" + saslPort + ", plainUsers="
+          + plainUsers.keySet() + ", tlsPort=" + tlsPort + ", tls=" + tls.map(t -> t.pkcs12().toString()) + "]";
+    }
+
     public static Settings of(Path dataDir) {
       return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty());
     }
