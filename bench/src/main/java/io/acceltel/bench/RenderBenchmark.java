@@ -4,19 +4,10 @@ import io.acceltel.exporter.exposition.MetricNameView;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Turning one tick into the /metrics families, as the exporter does once per tick: 8 attributed GPUs read
@@ -28,13 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * java -jar bench/target/benchmarks.jar RenderBenchmark
  * }</pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class RenderBenchmark {
+public class RenderBenchmark extends MicrosecondBenchmark {
   @Param({"native", "dcgm"})
   public String view;
 

@@ -8,20 +8,11 @@ import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-tick collection cost for 8 GPUs through the real JNA binding, against the NVML C double (or, with
@@ -29,13 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code readOnOneThread} is the binding's own cost (compare with {@code bench/native/nvml_tick_cost.c}, which
  * makes the same calls from C); {@code tick} adds the loop's per-device threads and the snapshot.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class TickBenchmark {
+public class TickBenchmark extends MicrosecondBenchmark {
   private DeviceBackend backend;
   private CollectionLoop loop;
   private List<DeviceReader> readers;
