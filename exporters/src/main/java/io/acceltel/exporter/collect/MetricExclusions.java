@@ -94,7 +94,7 @@ public final class MetricExclusions {
     for (DeviceSnapshot device : snapshot.devices()) {
       List<Reading> kept = new ArrayList<>(device.readings().size());
       for (Reading reading : device.readings()) {
-        if (!excluded.contains(reading.metric())) {
+        if (!excludes(reading.metric())) {
           kept.add(reading);
         }
       }

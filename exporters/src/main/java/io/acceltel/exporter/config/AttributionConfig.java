@@ -7,7 +7,6 @@ import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,18 +68,12 @@ final class AttributionConfig {
       throw ConfigException.badValue("attribution.kubelet-socket", socket, "the path of the kubelet's "
           + "pod-resources socket, e.g. " + AttributionSettings.DEFAULT_SOCKET);
     }
-    String names = v.getOrDefault("attribution.resource-names", String.join(",", ResourceNames.DEFAULT));
-    List<String> resourceNames = new ArrayList<>();
-    for (String n : names.split(",")) {
-      if (!n.isBlank()) {
-        resourceNames.add(n.trim());
-      }
-    }
-    if (resourceNames.isEmpty()) {
-      throw ConfigException.badValue("attribution.resource-names", names, "one or more resource names, e.g. "
-          + String.join(",", ResourceNames.DEFAULT));
-    }
     ConfigValues values = new ConfigValues(v);
+    List<String> resourceNames = values.list("attribution.resource-names", ResourceNames.DEFAULT);
+    if (resourceNames.isEmpty()) {
+      throw ConfigException.badValue("attribution.resource-names", v.get("attribution.resource-names"),
+          "one or more resource names, e.g. " + String.join(",", ResourceNames.DEFAULT));
+    }
     Duration refresh = values.duration("attribution.refresh", d.refresh(), Duration.ofMillis(100));
     int maxLabels = values.integer("attribution.max-labels", d.maxLabels(), 0, MAX_LABELS_LIMIT);
     int maxValueLength = values.integer("attribution.max-value-length", d.maxValueLength(), 1, 1024);

@@ -13,9 +13,9 @@ import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -127,18 +127,15 @@ public record ExporterConfig(
         values.longValue("simulated.seed", defaults.seed()));
     AttributionSettings attribution = AttributionConfig.parse(v);
     return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
-        dcmiLibrary, attribution, kafka(v), exclusions(v.get("metrics.exclude")));
+        dcmiLibrary, attribution, kafka(v), exclusions(values));
   }
 
-  private static MetricExclusions exclusions(String value) throws ConfigException {
-    if (value == null || value.isBlank()) {
-      return MetricExclusions.NONE;
-    }
+  private static MetricExclusions exclusions(ConfigValues values) throws ConfigException {
+    List<String> patterns = values.list("metrics.exclude", List.of());
     try {
-      return MetricExclusions.of(Arrays.stream(value.split(",")).map(String::strip).filter(p -> !p.isEmpty())
-          .toList());
+      return patterns.isEmpty() ? MetricExclusions.NONE : MetricExclusions.of(patterns);
     } catch (IllegalArgumentException e) {
-      throw ConfigException.badValue("metrics.exclude", value, e.getMessage());
+      throw ConfigException.badValue("metrics.exclude", values.get("metrics.exclude", ""), e.getMessage());
     }
   }
 

@@ -1,8 +1,10 @@
 package io.acceltel.model.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -40,6 +42,24 @@ public final class ConfigValues {
       throw ConfigException.badValue(key, String.valueOf(value), "a non-empty string");
     }
     return value;
+  }
+
+  /**
+   * A comma-separated list (the flag form; a YAML list arrives the same way), each item trimmed, blank items
+   * dropped; {@code def} when the key is absent.
+   */
+  public List<String> list(String key, List<String> def) {
+    String value = values.get(key);
+    if (value == null) {
+      return def;
+    }
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.strip());
+      }
+    }
+    return List.copyOf(items);
   }
 
   public String oneOf(String key, String def, Collection<String> allowed) throws ConfigException {
