@@ -19,7 +19,9 @@ public final class DcgmCoverage {
         .append("because client_java appends `_total` to counters and the DCGM names have none; PromQL treats them ")
         .append("the same. The `DCGM_FI_PROF_*` fields need Hopper or newer (NVML GPM) and are absent on older ")
         .append("GPUs, where dcgm-exporter needs DCGM's profiling module. `DCGM_FI_DEV_XID_ERRORS` is the last XID ")
-        .append("seen; the native `accelerator_xid_errors_total{xid}` counts every XID.\n\n")
+        .append("seen; the native `accelerator_xid_errors_total{xid}` counts every XID. The `*_VIOLATION` ")
+        .append("counters are in microseconds, as DCGM's `dcgm_fields.h` defines them (\"Violation time in usec\"; ")
+        .append("some dcgm-exporter CSVs say ns): divide their rate by 1e6 for the fraction of time throttled.\n\n")
         .append("| DCGM name | type | unit | derived from |\n|---|---|---|---|\n");
     for (DcgmField f : DcgmNameView.FIELDS) {
       out.append("| `").append(f.name()).append("` | ").append(f.type().lowerCase()).append(" | ")

@@ -77,6 +77,21 @@ public final class DcgmNameView implements MetricNameView {
           MetricCatalog.LAST_XID, "", scaled(MetricCatalog.LAST_XID, 1)),
       field("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", GAUGE, "Current clock event reasons (bitmask).",
           MetricCatalog.CLOCK_EVENT, "bitmask", bitmask(MetricCatalog.CLOCK_EVENT, "reason", ClockEventReasons.BITS)),
+      violation("DCGM_FI_DEV_POWER_VIOLATION", "Throttling duration due to power constraints (in us).", "power"),
+      violation("DCGM_FI_DEV_THERMAL_VIOLATION", "Throttling duration due to thermal constraints (in us).",
+          "thermal"),
+      violation("DCGM_FI_DEV_SYNC_BOOST_VIOLATION", "Throttling duration due to sync-boost constraints (in us).",
+          "sync_boost"),
+      violation("DCGM_FI_DEV_BOARD_LIMIT_VIOLATION", "Throttling duration due to board limit constraints (in us).",
+          "board_limit"),
+      violation("DCGM_FI_DEV_LOW_UTIL_VIOLATION", "Throttling duration due to low utilization (in us).",
+          "low_utilization"),
+      violation("DCGM_FI_DEV_RELIABILITY_VIOLATION", "Throttling duration due to reliability constraints (in us).",
+          "reliability"),
+      violation("DCGM_FI_DEV_TOTAL_APP_CLOCKS_VIOLATION", "Time below the application clocks (in us).",
+          "below_application_clocks"),
+      violation("DCGM_FI_DEV_TOTAL_BASE_CLOCKS_VIOLATION", "Time below the base clocks (in us).",
+          "below_base_clocks"),
       field("DCGM_FI_DEV_PSTATE", GAUGE, "Performance state (P-State) 0-15. 0=highest.",
           MetricCatalog.PSTATE, "", scaled(MetricCatalog.PSTATE, 1)),
       field("DCGM_FI_DEV_FAN_SPEED", GAUGE, "Fan speed (in 0-100%).",
@@ -194,6 +209,12 @@ public final class DcgmNameView implements MetricNameView {
   private static DcgmField field(String name, MetricType type, String help, MetricDefinition source, String unitNote,
       ReadingExtractor extractor) {
     return new DcgmField(name, type, help, source, unitNote, extractor);
+  }
+
+  /** DCGM's violation fields are microseconds (dcgm_fields.h: "Violation time in usec"). */
+  private static DcgmField violation(String name, String help, String limit) {
+    return field(name, COUNTER, help, MetricCatalog.CLOCK_LIMITED, "us",
+        labelled(MetricCatalog.CLOCK_LIMITED, Map.of("limit", limit), 1e6));
   }
 
   private static ReadingExtractor ecc(String error, String scope) {

@@ -3,20 +3,25 @@ package io.acceltel.exporter.nvml;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.DeviceLostException;
+import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.ReadingSink;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the cheap {@code NVML_FI_*} fields in one {@code nvmlDeviceGetFieldValues} call per tick: memory
- * temperature, temperature thresholds, and the PCIe and NVLink byte counters, which become per-second rates here.
- * The PCIe counters replace {@code nvmlDeviceGetPcieThroughput}, which blocks for its 20 ms window.
+ * Reads a fixed set of {@code NVML_FI_*} fields in one {@code nvmlDeviceGetFieldValues} call. Two sets exist:
+ * {@link #perTick} holds the cheap fields of every tick (memory temperature, temperature thresholds, and the PCIe and
+ * NVLink byte counters, which become per-second rates here; the PCIe counters replace
+ * {@code nvmlDeviceGetPcieThroughput}, which blocks for its 20 ms window), and {@link #clockLimits} the perf-policy
+ * throttle-time counters, which the background read takes because one of them alone costs 0.5-3.5 ms on an H100
+ * (reference/nvml.md §2.7).
  *
  * <p>Every entry carries its own return code. An entry that answers NOT_SUPPORTED is dropped from the request for
- * good; one that fails otherwise is counted and skipped for the tick.
+ * good; one that fails otherwise is counted and skipped for that read.
  *
- * <p>Not thread-safe; used by the tick thread.
+ * <p>Not thread-safe: each instance belongs to one thread.
  */
 final class FieldValueReader {
   static final String FUNCTION = "nvmlDeviceGetFieldValues";
@@ -27,44 +32,88 @@ final class FieldValueReader {
   static final int FI_PCIE_COUNT_RX_BYTES = 198;
   static final int FI_NVLINK_THROUGHPUT_DATA_TX = 138;
   static final int FI_NVLINK_THROUGHPUT_DATA_RX = 139;
+  /** NVML_FI_DEV_PERF_POLICY_POWER; the other perf policies follow it in {@link ClockLimits#NAMES}' order. */
+  static final int FI_PERF_POLICY_POWER = 74;
   /** scopeId UINT_MAX asks for the sum over all NVLink links. */
   private static final int SCOPE_ALL_LINKS = 0xFFFF_FFFF;
+  private static final double NANOSECONDS = 1e-9;
+
+  /** What a field's value becomes in the readings. */
+  @FunctionalInterface
+  private interface Emitter {
+    void emit(double value, boolean wrapsAt32Bits, long nowMillis, ReadingSink sink);
+  }
 
   /** One requested field and what its value becomes. */
   private static final class Field {
     final int id;
     final int scopeId;
     final String name;
+    /** The counter behind a rate, forgotten when the field fails; null for plain values. */
     final CounterRate rate;
+    final Emitter emitter;
 
-    Field(int id, int scopeId, CounterRate rate) {
+    Field(int id, int scopeId, CounterRate rate, Emitter emitter) {
       this.id = id;
       this.scopeId = scopeId;
       this.name = FUNCTION + "(" + id + ")";
       this.rate = rate;
+      this.emitter = emitter;
     }
   }
 
   private final NvmlLibrary nvml;
   private final CallGuard guard;
-  private final List<Field> fields = new ArrayList<>();
+  private final List<Field> fields;
   private final Memory request;
   private boolean requestStale = true;
 
-  FieldValueReader(NvmlLibrary nvml, CallGuard guard) {
+  private FieldValueReader(NvmlLibrary nvml, CallGuard guard, List<Field> fields) {
     this.nvml = nvml;
     this.guard = guard;
-    fields.add(new Field(FI_MEMORY_TEMP, 0, null));
-    fields.add(new Field(FI_TEMPERATURE_SHUTDOWN_TLIMIT, 0, null));
-    fields.add(new Field(FI_TEMPERATURE_SLOWDOWN_TLIMIT, 0, null));
-    fields.add(new Field(FI_PCIE_COUNT_TX_BYTES, 0, new CounterRate(1.0)));
-    fields.add(new Field(FI_PCIE_COUNT_RX_BYTES, 0, new CounterRate(1.0)));
-    fields.add(new Field(FI_NVLINK_THROUGHPUT_DATA_TX, SCOPE_ALL_LINKS, new CounterRate(1024.0)));
-    fields.add(new Field(FI_NVLINK_THROUGHPUT_DATA_RX, SCOPE_ALL_LINKS, new CounterRate(1024.0)));
-    request = new Memory((long) fields.size() * NvmlStructs.FieldValue.SIZE);
+    this.fields = new ArrayList<>(fields);
+    this.request = new Memory((long) fields.size() * NvmlStructs.FieldValue.SIZE);
   }
 
-  void read(Pointer handle, long tickMillis, ReadingSink sink) throws DeviceLostException {
+  /** The cheap fields, read on every tick. */
+  static FieldValueReader perTick(NvmlLibrary nvml, CallGuard guard) {
+    return new FieldValueReader(nvml, guard, List.of(
+        value(FI_MEMORY_TEMP, MetricCatalog.MEMORY_TEMPERATURE),
+        value(FI_TEMPERATURE_SHUTDOWN_TLIMIT, MetricCatalog.TEMPERATURE_SHUTDOWN),
+        value(FI_TEMPERATURE_SLOWDOWN_TLIMIT, MetricCatalog.TEMPERATURE_SLOWDOWN),
+        rate(FI_PCIE_COUNT_TX_BYTES, 0, 1.0, MetricCatalog.PCIE_TX),
+        rate(FI_PCIE_COUNT_RX_BYTES, 0, 1.0, MetricCatalog.PCIE_RX),
+        rate(FI_NVLINK_THROUGHPUT_DATA_TX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_TX),
+        rate(FI_NVLINK_THROUGHPUT_DATA_RX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_RX)));
+  }
+
+  /** The throttle time of each perf policy, in nanoseconds since the driver loaded; read in the background. */
+  static FieldValueReader clockLimits(NvmlLibrary nvml, CallGuard guard) {
+    List<Field> fields = new ArrayList<>();
+    for (int i = 0; i < ClockLimits.NAMES.size(); i++) {
+      String limit = ClockLimits.NAMES.get(i);
+      fields.add(new Field(FI_PERF_POLICY_POWER + i, 0, null,
+          (value, wraps, now, sink) -> sink.set(MetricCatalog.CLOCK_LIMITED, limit, value * NANOSECONDS)));
+    }
+    return new FieldValueReader(nvml, guard, fields);
+  }
+
+  private static Field value(int id, MetricDefinition metric) {
+    return new Field(id, 0, null, (value, wraps, now, sink) -> sink.set(metric, value));
+  }
+
+  private static Field rate(int id, int scopeId, double scale, MetricDefinition metric) {
+    CounterRate rate = new CounterRate(scale);
+    return new Field(id, scopeId, rate, (value, wraps, now, sink) -> {
+      double perSecond = rate.update(value, wraps, now);
+      if (!Double.isNaN(perSecond)) {
+        sink.set(metric, perSecond);
+      }
+    });
+  }
+
+  /** @param nowMillis the time the rates are computed against: the tick's */
+  void read(Pointer handle, long nowMillis, ReadingSink sink) throws DeviceLostException {
     if (fields.isEmpty() || guard.skip(FUNCTION)) {
       return;
     }
@@ -96,48 +145,11 @@ final class FieldValueReader {
       }
       int valueType = request.getInt(base + NvmlStructs.FieldValue.OFFSET_VALUE_TYPE);
       long raw = request.getLong(base + NvmlStructs.FieldValue.OFFSET_VALUE);
-      emit(field, valueType, raw, tickMillis, sink);
+      field.emitter.emit(NvmlValue.toDouble(valueType, raw), NvmlValue.is32Bit(valueType), nowMillis, sink);
     }
     if (unsupported != null) {
       fields.removeAll(unsupported);
       requestStale = true;
-    }
-  }
-
-  private void emit(Field field, int valueType, long raw, long tickMillis, ReadingSink sink) {
-    double value = NvmlValue.toDouble(valueType, raw);
-    switch (field.id) {
-      case FI_MEMORY_TEMP:
-        sink.set(MetricCatalog.MEMORY_TEMPERATURE, value);
-        return;
-      case FI_TEMPERATURE_SHUTDOWN_TLIMIT:
-        sink.set(MetricCatalog.TEMPERATURE_SHUTDOWN, value);
-        return;
-      case FI_TEMPERATURE_SLOWDOWN_TLIMIT:
-        sink.set(MetricCatalog.TEMPERATURE_SLOWDOWN, value);
-        return;
-      default:
-        break;
-    }
-    double rate = field.rate.update(value, NvmlValue.is32Bit(valueType), tickMillis);
-    if (Double.isNaN(rate)) {
-      return;
-    }
-    switch (field.id) {
-      case FI_PCIE_COUNT_TX_BYTES:
-        sink.set(MetricCatalog.PCIE_TX, rate);
-        break;
-      case FI_PCIE_COUNT_RX_BYTES:
-        sink.set(MetricCatalog.PCIE_RX, rate);
-        break;
-      case FI_NVLINK_THROUGHPUT_DATA_TX:
-        sink.set(MetricCatalog.NVLINK_TX, rate);
-        break;
-      case FI_NVLINK_THROUGHPUT_DATA_RX:
-        sink.set(MetricCatalog.NVLINK_RX, rate);
-        break;
-      default:
-        break;
     }
   }
 

@@ -16,9 +16,10 @@ import java.util.function.LongSupplier;
 /**
  * Reads one NVIDIA GPU through NVML once a tick, converting every value to the catalog's unit (ratios, watts,
  * joules, hertz, bytes). The plain scalar reads live here; the stateful parts have their own classes: the sample
- * ring drains ({@link SampleDrain}), the batched field values with counter rates ({@link FieldValueReader}), NVLink
- * ({@link NvLinkReader}), compute processes ({@link ComputeProcessReader}), MIG ({@link MigReader}), GPM profiling
- * ({@link GpmSampler}) and XID counts ({@link XidCounters}, fed by {@link XidWatcher}).
+ * ring drains ({@link SampleDrain}), the batched field values with counter rates and throttle times
+ * ({@link FieldValueReader}), NVLink ({@link NvLinkReader}), compute processes ({@link ComputeProcessReader}), MIG
+ * ({@link MigReader}), GPM profiling ({@link GpmSampler}) and XID counts ({@link XidCounters}, fed by
+ * {@link XidWatcher}).
  *
  * <p>Return codes follow {@link CallGuard}: NOT_SUPPORTED leaves a metric out for good, GPU_IS_LOST throws
  * {@link DeviceLostException}, anything else is counted and leaves the metric out for the tick.
@@ -82,6 +83,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final SampleDrain powerSamples;
   private final MemoryInfoReader memory;
   private final FieldValueReader fieldValues;
+  /** Read by the background thread only. */
+  private final FieldValueReader clockLimits;
   private final NvLinkReader nvLink;
   private final ComputeProcessReader processes;
   private final MigReader mig;
@@ -105,7 +108,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
         "GPU_UTILIZATION");
     this.powerSamples = new SampleDrain(nvml, guard, NvmlLibrary.NVML_SAMPLING_TOTAL_POWER, "TOTAL_POWER");
     this.memory = new MemoryInfoReader(nvml, guard);
-    this.fieldValues = new FieldValueReader(nvml, guard);
+    this.fieldValues = FieldValueReader.perTick(nvml, guard);
+    this.clockLimits = FieldValueReader.clockLimits(nvml, guard);
     this.nvLink = new NvLinkReader(nvml, guard);
     this.processes = new ComputeProcessReader(nvml, guard);
     this.mig = new MigReader(nvml, guard);
@@ -155,13 +159,18 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     sink.set(MetricCatalog.DEVICE_INFO, deviceInfoLabels(), 1);
   }
 
-  /** The energy counter: ~3 ms a call (up to 16 ms), so it is read off the tick's critical path. */
+  /**
+   * The energy counter (~3 ms a call, up to 16 ms) and the throttle-time counters (a field up to 3.5 ms): read off
+   * the tick's critical path.
+   */
   @Override
   public void readBackground(ReadingSink sink) throws DeviceLostException {
+    Pointer device = handle;
     if (!guard.skip(ENERGY)
-        && guard.ok(nvml.nvmlDeviceGetTotalEnergyConsumption(handle, backgroundOut.slot(0)), ENERGY)) {
+        && guard.ok(nvml.nvmlDeviceGetTotalEnergyConsumption(device, backgroundOut.slot(0)), ENERGY)) {
       sink.set(MetricCatalog.ENERGY, NvmlValue.unsignedToDouble(backgroundOut.ulong(0)) / 1000.0);
     }
+    clockLimits.read(device, System.currentTimeMillis(), sink);
   }
 
   /**

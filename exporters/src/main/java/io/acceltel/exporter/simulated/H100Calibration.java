@@ -34,6 +34,8 @@ final class H100Calibration {
   // ---- clocks (MHz)
   static final int SM_MAX_MHZ = 1980;
   static final int SM_IDLE_MHZ = 345;
+  /** H100 SXM5 base clock: below it under load the driver counts time against TOTAL_BASE_CLOCKS. */
+  static final int SM_BASE_MHZ = 1590;
   static final int MEMORY_MHZ = 2619;
   /** H100 clocks move in 15 MHz steps (rows 20-89: 1275, 1305, 1320, ...). */
   static final int CLOCK_STEP_MHZ = 15;

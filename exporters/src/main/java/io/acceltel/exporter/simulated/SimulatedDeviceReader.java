@@ -5,6 +5,7 @@ import static io.acceltel.exporter.simulated.H100Calibration.*;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.model.catalog.ClockEventReasons;
+import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.ReadingSink;
@@ -36,6 +37,12 @@ final class SimulatedDeviceReader implements DeviceReader {
   private static final String[] ECC_ERRORS = {"corrected", "uncorrected"};
   private static final String[] ECC_SCOPES = {"volatile", "aggregate"};
   private static final String[] NVLINK_ERRORS = {"crc_flit", "crc_data", "replay", "recovery"};
+  private static final int LIMIT_POWER = ClockLimits.NAMES.indexOf(ClockLimits.POWER);
+  private static final int LIMIT_THERMAL = ClockLimits.NAMES.indexOf(ClockLimits.THERMAL);
+  private static final int LIMIT_LOW_UTILIZATION = ClockLimits.NAMES.indexOf(ClockLimits.LOW_UTILIZATION);
+  private static final int LIMIT_BELOW_APPLICATION_CLOCKS =
+      ClockLimits.NAMES.indexOf(ClockLimits.BELOW_APPLICATION_CLOCKS);
+  private static final int LIMIT_BELOW_BASE_CLOCKS = ClockLimits.NAMES.indexOf(ClockLimits.BELOW_BASE_CLOCKS);
 
   private final DeviceIdentity identity;
   private final TrainingWorkload workload;
@@ -54,8 +61,12 @@ final class SimulatedDeviceReader implements DeviceReader {
   /** Whether a kernel ran at the previous tick's last instant: a tick that opens with a kernel launch is no spike. */
   private boolean lastPointBusy;
 
+  /** Throttle time per limit since the driver loaded, in ClockLimits.NAMES order. */
+  private final double[] limitedSeconds = new double[ClockLimits.NAMES.size()];
+
   // Published to the background thread.
   private volatile double publishedEnergyJ;
+  private volatile double[] publishedLimitedSeconds;
 
   /**
    * @param origin the backend's first tick, shared by its devices so they run the same job in step; set by the
@@ -74,6 +85,11 @@ final class SimulatedDeviceReader implements DeviceReader {
     double uptimeDays = 2 + 18 * Noise.unit(seed, 21, index);
     this.energyJ = IDLE_WATTS * uptimeDays * 86_400;
     this.publishedEnergyJ = energyJ;
+    // Idle most of that time (low utilization), power-capped for a small part of it.
+    limitedSeconds[LIMIT_LOW_UTILIZATION] = 0.6 * uptimeDays * 86_400;
+    limitedSeconds[LIMIT_POWER] = 0.01 * uptimeDays * 86_400;
+    limitedSeconds[LIMIT_BELOW_APPLICATION_CLOCKS] = limitedSeconds[LIMIT_POWER];
+    this.publishedLimitedSeconds = limitedSeconds.clone();
     this.info = List.of(serial(seed, index), DRIVER_VERSION, VBIOS_VERSION, busId(index), "disabled");
   }
 
@@ -124,6 +140,8 @@ final class SimulatedDeviceReader implements DeviceReader {
     double nvlink = 0, pcieTx = 0, pcieRx = 0, power = 0, powerMax = 0;
     double utilSum = 0, utilMax = 0, windowBusy = 0, windowClock = 0;
     int windowCapped = 0;
+    // Instants of this tick held down by each limit, in ClockLimits.NAMES order.
+    int[] limitedPoints = new int[ClockLimits.NAMES.size()];
     boolean previousBusy = lastPointBusy;
     boolean context = false;
     for (int i = 0; i < POINTS; i++) {
@@ -138,6 +156,7 @@ final class SimulatedDeviceReader implements DeviceReader {
       if (!context) {
         p = IDLE_WATTS + 0.6 * u;
         clockMhz = SM_IDLE_MHZ;
+        limitedPoints[LIMIT_LOW_UTILIZATION]++;
       } else {
         double dynamic = demandWatts(a) - CONTEXT_WATTS;
         double capFactor = CONTEXT_WATTS + dynamic > POWER_LIMIT_WATTS
@@ -146,6 +165,7 @@ final class SimulatedDeviceReader implements DeviceReader {
         capped = capFactor < 1 && capFactor <= thermalFactor;
         p = Math.min(POWER_LIMIT_WATTS, CONTEXT_WATTS + dynamic * factor * (1 + 0.02 * (u - 0.5)));
         clockMhz = SM_MAX_MHZ * factor;
+        countLimits(limitedPoints, capped, thermalFactor < 1 && !capped, clockMhz);
       }
       // The 20 ms power samples overshoot the average: up to ~15 % in steady GEMMs (rows 21-59: max 730-800 W
       // around a 698 W mean) and ~40 % when kernels start after a gap (bursty, rows 61-89: up to 991 W around
@@ -194,6 +214,9 @@ final class SimulatedDeviceReader implements DeviceReader {
     if (dtMs > 0) {
       double dt = dtMs / 1000.0;
       energyJ += power * dt;
+      for (int l = 0; l < limitedSeconds.length; l++) {
+        limitedSeconds[l] += dt * limitedPoints[l] / POINTS;
+      }
       lagC += (LAG_C_PER_WATT * power - lagC) * -Math.expm1(-dt / TIME_CONSTANT_S);
       double memoryTarget = MEM_C_PER_WATT * Math.max(0, power - IDLE_WATTS) + MEM_C_PER_DRAM * dram;
       memoryLagC += (memoryTarget - memoryLagC) * -Math.expm1(-dt / MEMORY_TIME_CONSTANT_S);
@@ -202,6 +225,7 @@ final class SimulatedDeviceReader implements DeviceReader {
       lastTick = tickMillis;
     }
     publishedEnergyJ = energyJ;
+    publishedLimitedSeconds = limitedSeconds.clone();
     temperatureC = ambientC + FAST_C_PER_WATT * power + lagC;
     double reportedC = fault.thermalSlowdown() ? Math.max(temperatureC, SLOWDOWN_C + 1) : temperatureC;
 
@@ -318,6 +342,26 @@ final class SimulatedDeviceReader implements DeviceReader {
       throw lostException();
     }
     sink.set(MetricCatalog.ENERGY, publishedEnergyJ);
+    double[] limited = publishedLimitedSeconds;
+    for (int l = 0; l < limited.length; l++) {
+      sink.set(MetricCatalog.CLOCK_LIMITED, ClockLimits.NAMES.get(l), limited[l]);
+    }
+  }
+
+  /** Which limits hold a busy instant's clock down: the binding one, and the application and base clock totals. */
+  private static void countLimits(int[] limitedPoints, boolean powerCapped, boolean thermal, double clockMhz) {
+    if (powerCapped) {
+      limitedPoints[LIMIT_POWER]++;
+    }
+    if (thermal) {
+      limitedPoints[LIMIT_THERMAL]++;
+    }
+    if (clockMhz < SM_MAX_MHZ) {
+      limitedPoints[LIMIT_BELOW_APPLICATION_CLOCKS]++;
+    }
+    if (clockMhz < SM_BASE_MHZ) {
+      limitedPoints[LIMIT_BELOW_BASE_CLOCKS]++;
+    }
   }
 
   @Override

@@ -6,9 +6,11 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.model.catalog.ClockEventReasons;
+import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.Attribution;
+import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
@@ -18,6 +20,8 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSnapshot;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +100,23 @@ class NameViewsTest {
       }
     }
     assertThat((long) mask.getValue()).isEqualTo(expected);
+  }
+
+  @Test
+  void dcgmViolationCountersAreMicrosecondsOfEachLimit() {
+    DeviceSnapshot.Builder device = DeviceSnapshot.builder(tick.devices().get(0).identity());
+    for (int i = 0; i < ClockLimits.NAMES.size(); i++) {
+      device.set(MetricCatalog.CLOCK_LIMITED, ClockLimits.NAMES.get(i), i + 0.5);
+    }
+    MetricSnapshots dcgm = new DcgmNameView().render(new NodeSnapshot("node-b", 0, List.of(device.build())));
+    List<String> names = List.of("POWER", "THERMAL", "SYNC_BOOST", "BOARD_LIMIT", "LOW_UTIL", "RELIABILITY",
+        "TOTAL_APP_CLOCKS", "TOTAL_BASE_CLOCKS");
+    for (int i = 0; i < names.size(); i++) {
+      MetricSnapshot family = family(dcgm, "DCGM_FI_DEV_" + names.get(i) + "_VIOLATION");
+      assertThat(family).isInstanceOf(UnknownSnapshot.class);
+      UnknownDataPointSnapshot point = (UnknownDataPointSnapshot) point(family, "gpu", "0");
+      assertThat(point.getValue()).as(names.get(i)).isEqualTo((i + 0.5) * 1e6, within());
+    }
   }
 
   @Test

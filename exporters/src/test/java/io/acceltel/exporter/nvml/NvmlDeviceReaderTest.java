@@ -111,6 +111,36 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
   }
 
   @Test
+  void throttleTimesAreReadInTheBackgroundInSecondsAndAnUnsupportedPolicyIsDropped() throws Exception {
+    DOUBLE.nvmlDouble_setField(0, 74, NvmlDouble.ULONGLONG, 2_500_000_000L, 0); // POWER: 2.5 s in ns
+    DOUBLE.nvmlDouble_setField(0, 75, NvmlDouble.ULONGLONG, 750_000L, 0); // THERMAL: 0.75 ms
+    DOUBLE.nvmlDouble_setField(0, 79, NvmlDouble.ULONGLONG, 0, NvmlReturn.NOT_SUPPORTED); // RELIABILITY
+    NvmlDeviceReader reader = gpu(0);
+    Readings tick = tick(reader, 1000);
+    assertThat(tick.has(MetricCatalog.CLOCK_LIMITED)).as("a field can cost ms: not on the tick's path").isFalse();
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFieldValues")).isEqualTo(1);
+
+    Readings background = new Readings();
+    reader.readBackground(background);
+    assertThat(background.of(MetricCatalog.CLOCK_LIMITED)).extracting(x -> x.labelValues().get(0)).containsExactly(
+        "power", "thermal", "sync_boost", "board_limit", "low_utilization", "below_application_clocks",
+        "below_base_clocks");
+    assertThat(background.value(MetricCatalog.CLOCK_LIMITED, "power")).isEqualTo(2.5, within(1e-12));
+    assertThat(background.value(MetricCatalog.CLOCK_LIMITED, "thermal")).isEqualTo(0.00075, within(1e-12));
+    assertThat(background.value(MetricCatalog.CLOCK_LIMITED, "low_utilization")).isEqualTo(3600.0, within(1e-9));
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFieldValues")).as("one batched call").isEqualTo(2);
+    assertThat(observer.unsupported).contains("nvmlDeviceGetFieldValues(79)");
+
+    DOUBLE.nvmlDouble_setField(0, 74, NvmlDouble.ULONGLONG, 3_000_000_000L, 0);
+    Readings later = new Readings();
+    reader.readBackground(later);
+    assertThat(later.value(MetricCatalog.CLOCK_LIMITED, "power")).isEqualTo(3.0, within(1e-12));
+    assertThat(later.of(MetricCatalog.CLOCK_LIMITED)).hasSize(7);
+    assertThat(observer.unsupported).filteredOn("nvmlDeviceGetFieldValues(79)"::equals).as("logged once").hasSize(1);
+    assertThat(observer.failures).isEmpty();
+  }
+
+  @Test
   void everyClockEventReasonGetsASeries() throws Exception {
     DOUBLE.nvmlDouble_setUint("clock.reasons", 0, 0x4 | 0x40);
     Readings r = tick(gpu(0), 1000);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedTicks.Tick;
+import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,6 +166,38 @@ class SimulatedDeviceBehaviourTest {
       }
     }
     assertThat(powerCapped).isGreaterThan(1000);
+  }
+
+  @Test
+  void throttleTimeCountersAgreeWithTheClockEventReasons() {
+    for (List<Tick> device : hour) {
+      for (String limit : ClockLimits.NAMES) {
+        double[] seconds = series(device, MetricCatalog.CLOCK_LIMITED, limit);
+        for (int i = 1; i < seconds.length; i++) {
+          assertThat(seconds[i]).as(limit).isGreaterThanOrEqualTo(seconds[i - 1]);
+        }
+      }
+      long capTicks = device.stream().filter(t -> t.value(MetricCatalog.CLOCK_EVENT, "sw_power_cap") == 1).count();
+      long thermalTicks =
+          device.stream().filter(t -> t.value(MetricCatalog.CLOCK_EVENT, "sw_thermal_slowdown") == 1).count();
+      double powerSeconds = growth(device, ClockLimits.POWER);
+      assertThat(powerSeconds).as("power-limited seconds against power-capped 1 s ticks")
+          .isBetween(0.5 * capTicks, 1.5 * capTicks + 5);
+      assertThat(growth(device, ClockLimits.THERMAL) > 0).as("thermal time only where thermal ticks were")
+          .isEqualTo(thermalTicks > 0);
+      assertThat(growth(device, ClockLimits.BELOW_APPLICATION_CLOCKS)).isGreaterThanOrEqualTo(powerSeconds);
+      assertThat(growth(device, "sync_boost")).isZero();
+    }
+    List<Tick> gpu0 = hour.get(0);
+    long idleTicks = gpu0.stream().skip(1).filter(t -> t.value(MetricCatalog.CLOCK_EVENT, "gpu_idle") == 1).count();
+    assertThat(idleTicks).isPositive();
+    assertThat(growth(gpu0, ClockLimits.LOW_UTILIZATION)).as("low utilization while no process runs")
+        .isCloseTo(idleTicks, within(1.5));
+  }
+
+  private static double growth(List<Tick> device, String limit) {
+    double[] seconds = series(device, MetricCatalog.CLOCK_LIMITED, limit);
+    return seconds[seconds.length - 1] - seconds[0];
   }
 
   @Test

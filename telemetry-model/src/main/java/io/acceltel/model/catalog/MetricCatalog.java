@@ -189,6 +189,16 @@ public final class MetricCatalog {
       .labels("reason")
       .nvml("nvmlDeviceGetCurrentClocksEventReasons bitmask")
       .build();
+  public static final MetricDefinition CLOCK_LIMITED = counter("accelerator_clock_limited_seconds_total")
+      .unit(Unit.SECONDS)
+      .help("Time the clocks were held below their target since the driver was loaded, by limit (power, thermal, "
+          + "sync_boost, board_limit, low_utilization, reliability; below_application_clocks and "
+          + "below_base_clocks by any limit). Its rate is the fraction of time throttled, exact where a 1 s "
+          + "sample of the throttle reasons can miss short episodes.")
+      .labels("limit")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PERF_POLICY_POWER..TOTAL_BASE_CLOCKS=74..81), read "
+          + "asynchronously (a field can cost milliseconds); ns / 1e9")
+      .build();
 
   // ---- performance state and cooling
   public static final MetricDefinition PSTATE = gauge("accelerator_performance_state")
