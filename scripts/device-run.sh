@@ -7,7 +7,8 @@
 #         docs/validation/ after reading it)
 #   2. the raw C cost of one tick (bench/native/nvml_tick_cost) against the real libnvidia-ml.so.1, for up to 8
 #      GPUs: back to back (as JMH), at 100 ms spacing (GPM metrics diffed every tick), and per NVML function
-#      (--by-function: calls per tick, p50/p99 per call, share of the tick)                 -> $OUT/tick-cost.txt
+#      (--by-function: calls per tick, p50/p99 per call, share of the tick), and the background read's calls
+#      with each perf-policy field's value and driver latency (--background)                 -> $OUT/tick-cost.txt
 #   3. the JMH TickBenchmark against the same library                          -> $OUT/jmh-tick.txt, .json
 # plus nvidia-smi -q and the raw validation data. $OUT takes at most 8 files. Without $OUT (a dry run of this
 # script elsewhere), the results go to tmp/device-out/.
@@ -69,6 +70,8 @@ fi
   "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100
   echo "## where the time goes: every call timed on its own, 100 ms apart, $n GPU(s)"
   "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100 --by-function
+  echo "## the background read (energy counter, perf-policy throttle-time fields), off the tick's path, $n GPU(s)"
+  "$bin" "$lib" --devices "$n" --background 20 --interval-ms 100
 } >"$out/tick-cost.txt" 2>&1
 cat "$out/tick-cost.txt" | tee -a "$out/device-run.log"
 

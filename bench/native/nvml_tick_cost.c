@@ -29,7 +29,7 @@
  *
  * Usage:
  *   nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--by-function]
- *                  [--counts]
+ *                  [--counts] [--background R]
  *     LIB            path of libnvidia-ml.so.1 (or the double)
  *     --devices N    use the first N GPUs (default: all). On the double, N also resets it to N GPUs, as
  *                    TickBenchmark does; without it the double's NVML_DOUBLE_DEVICES / NVML_DOUBLE_LOAD apply
@@ -40,6 +40,9 @@
  *     --interval-ms  pause between ticks (default 0: back to back, like the JMH benchmark)
  *     --by-function  also time every call of the measured ticks on its own and print, per NVML function, the
  *                    calls per tick, p50/p99/max microseconds and share of the time (the timing adds ~50 ns a call)
+ *     --background R instead of ticks, R rounds of the background read (readBackground: the energy counter and
+ *                    the eight perf-policy throttle-time fields in one call) over every device, --interval-ms apart,
+ *                    each call timed; then GPU 0's values and the driver's latency per field (latencyUsec)
  *     --counts       after the warm-up, run one tick and print the double's per-function call counters
  *                    (needs the double) as "function count" lines, sorted; nothing else is timed
  *   Prints mean/p50/p99/max microseconds per tick for all devices together, and the NVML calls per tick.
@@ -128,6 +131,7 @@ FN(int, nvmlDeviceGetRemappedRows, (dev_t_, unsigned int *, unsigned int *, unsi
 FN(int, nvmlDeviceGetEncoderUtilization, (dev_t_, unsigned int *, unsigned int *))
 FN(int, nvmlDeviceGetDecoderUtilization, (dev_t_, unsigned int *, unsigned int *))
 FN(int, nvmlDeviceGetFieldValues, (dev_t_, int, field_t *))
+FN(int, nvmlDeviceGetTotalEnergyConsumption, (dev_t_, unsigned long long *))
 FN(int, nvmlDeviceGetNvLinkState, (dev_t_, unsigned int, int *))
 FN(int, nvmlDeviceGetNvLinkErrorCounter, (dev_t_, unsigned int, int, unsigned long long *))
 FN(int, nvmlDeviceGetComputeRunningProcesses_v3, (dev_t_, unsigned int *, void *))
@@ -170,6 +174,7 @@ static void resolveAll(void) {
   RESOLVE(nvmlDeviceGetMaxPcieLinkWidth); RESOLVE(nvmlDeviceGetPcieReplayCounter);
   RESOLVE(nvmlDeviceGetTotalEccErrors); RESOLVE(nvmlDeviceGetRemappedRows); RESOLVE(nvmlDeviceGetEncoderUtilization);
   RESOLVE(nvmlDeviceGetDecoderUtilization); RESOLVE(nvmlDeviceGetFieldValues); RESOLVE(nvmlDeviceGetNvLinkState);
+  RESOLVE(nvmlDeviceGetTotalEnergyConsumption);
   RESOLVE(nvmlDeviceGetNvLinkErrorCounter); RESOLVE(nvmlDeviceGetComputeRunningProcesses_v3);
   RESOLVE(nvmlDeviceGetMigMode); RESOLVE(nvmlDeviceGetMaxMigDeviceCount); RESOLVE(nvmlDeviceGetMigDeviceHandleByIndex);
   RESOLVE(nvmlDeviceGetGpuInstanceId); RESOLVE(nvmlDeviceGetComputeInstanceId); RESOLVE(nvmlDeviceGetUUID);
@@ -511,12 +516,14 @@ static int cmpTotalDesc(const void *a, const void *b) {
 }
 
 /* --by-function: where a tick's time goes, the most expensive function first */
-static void printByFunction(int ticks) {
+static void printByFunction(int ticks, const char *per) {
   long long all = 0;
   for (int i = 0; i < fnCount; i++) all += fnTimes[i].totalNs;
   qsort(fnTimes, (size_t) fnCount, sizeof(fn_times_t), cmpTotalDesc);
-  printf("per function, over %d ticks (each call timed on its own):\n", ticks);
-  printf("%-42s %10s %10s %10s %10s %7s\n", "function", "calls/tick", "p50 us", "p99 us", "max us", "share");
+  printf("per function, over %d %ss (each call timed on its own):\n", ticks, per);
+  char callsPer[16];
+  snprintf(callsPer, sizeof callsPer, "calls/%s", per);
+  printf("%-42s %10s %10s %10s %10s %7s\n", "function", callsPer, "p50 us", "p99 us", "max us", "share");
   for (int i = 0; i < fnCount; i++) {
     fn_times_t *f = &fnTimes[i];
     qsort(f->us, (size_t) f->count, sizeof(double), cmpDouble);
@@ -530,6 +537,44 @@ static void sleepMs(long ms) {
   if (ms <= 0) return;
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   nanosleep(&ts, NULL);
+}
+
+/* ---- the --background mode: what NvmlDeviceReader.readBackground costs, off the tick's path */
+#define PERF_POLICY_FIRST 74
+#define PERF_POLICIES 8
+static const char *PERF_POLICY_NAMES[PERF_POLICIES] = {"power", "thermal", "sync_boost", "board_limit",
+    "low_utilization", "reliability", "below_application_clocks", "below_base_clocks"};
+
+/* R rounds over every device of the energy counter and the eight perf-policy fields in one batched call, as the
+   background read makes them; then device 0's values and the driver's own latency for each field. */
+static int printBackground(int rounds, long intervalMs) {
+  field_t request[PERF_POLICIES];
+  byFunction = 1;
+  for (int r = 0; r < rounds; r++) {
+    for (int i = 0; i < deviceCount; i++) {
+      unsigned long long mj = 0;
+      CALL(nvmlDeviceGetTotalEnergyConsumption, devices[i].handle, &mj);
+      memset(request, 0, sizeof request);
+      for (int f = 0; f < PERF_POLICIES; f++) request[f].fieldId = PERF_POLICY_FIRST + f;
+      CALL(nvmlDeviceGetFieldValues, devices[i].handle, PERF_POLICIES, request);
+    }
+    sleepMs(intervalMs);
+  }
+  printByFunction(rounds, "round");
+  unsigned long long mj = 0;
+  int rc = p_nvmlDeviceGetTotalEnergyConsumption ? p_nvmlDeviceGetTotalEnergyConsumption(devices[0].handle, &mj)
+                                                 : FUNCTION_NOT_FOUND;
+  printf("GPU 0 energy: rc %d, %llu mJ\n", rc, mj);
+  printf("GPU 0 perf-policy fields (accelerator_clock_limited_seconds_total):\n");
+  printf("%-6s %-26s %4s %10s %18s %12s\n", "field", "limit", "rc", "valueType", "value (ns)", "latency us");
+  for (int f = 0; f < PERF_POLICIES; f++) {
+    field_t one = {0};
+    one.fieldId = PERF_POLICY_FIRST + f;
+    rc = p_nvmlDeviceGetFieldValues ? p_nvmlDeviceGetFieldValues(devices[0].handle, 1, &one) : FUNCTION_NOT_FOUND;
+    printf("%-6u %-26s %4d %10d %18llu %12lld\n", one.fieldId, PERF_POLICY_NAMES[f], rc == SUCCESS ? one.nvmlReturn : rc,
+           one.valueType, one.value, one.latencyUsec);
+  }
+  return 0;
 }
 
 /* ---- the --counts mode: the double's per-function call counters after one steady tick */
@@ -741,12 +786,12 @@ int main(int argc, char **argv) {
     return smiStandin(argc - 3, argv + 3);
   }
   if (argc < 2 || argv[1][0] == '-') {
-    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--by-function] [--counts]\n"
+    fprintf(stderr, "usage: nvml_tick_cost LIB [--devices N] [--nvlinks L] [--ticks T] [--warmup W] [--interval-ms MS] [--by-function] [--counts] [--background R]\n"
                     "       nvml_tick_cost --smi-standin LIB --query-gpu=... --format=csv,nounits [-lms MS]\n");
     return 2;
   }
   const char *path = argv[1];
-  int wanted = -1, nvlinks = -1, ticks = 10000, warmup = 100, counts = 0;
+  int wanted = -1, nvlinks = -1, ticks = 10000, warmup = 100, counts = 0, background = 0;
   long intervalMs = 0;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "--devices") && i + 1 < argc) wanted = atoi(argv[++i]);
@@ -756,6 +801,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--interval-ms") && i + 1 < argc) intervalMs = atol(argv[++i]);
     else if (!strcmp(argv[i], "--counts")) counts = 1;
     else if (!strcmp(argv[i], "--by-function")) byFunction = 1;
+    else if (!strcmp(argv[i], "--background") && i + 1 < argc) background = atoi(argv[++i]);
     else { fprintf(stderr, "unknown argument %s\n", argv[i]); return 2; }
   }
   if (ticks < 1) ticks = 1;
@@ -784,6 +830,7 @@ int main(int argc, char **argv) {
     if (openDevice(&devices[deviceCount], i)) deviceCount++;
     else fprintf(stderr, "GPU %u: no handle, skipped\n", i);
   }
+  if (background > 0) return printBackground(background, intervalMs);
   int timeFunctions = byFunction;
   byFunction = 0;
   for (int i = 0; i < warmup; i++) { tick(); sleepMs(intervalMs); }
@@ -813,7 +860,7 @@ int main(int argc, char **argv) {
   printf("NVML calls per tick: %.1f mean, %ld in the last (%.1f per device)\n", (double) totalCalls / ticks,
          lastCalls, (double) lastCalls / deviceCount);
   free(us);
-  if (byFunction) printByFunction(ticks);
+  if (byFunction) printByFunction(ticks, "tick");
   for (int i = 0; i < deviceCount; i++) {
     if (devices[i].gpm) { p_nvmlGpmSampleFree(devices[i].gpmPrevious); p_nvmlGpmSampleFree(devices[i].gpmCurrent); }
   }
