@@ -26,6 +26,8 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   private final Counter backendErrors;
   private final Gauge lastTick;
   private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
+  /** One line per function and code: a call that fails every tick (e.g. NO_PERMISSION) must not flood the log. */
+  private final Set<String> failureLogged = ConcurrentHashMap.newKeySet();
 
   public ExporterSelfMetrics(PrometheusRegistry registry) {
     tickDuration = Histogram.builder()
@@ -75,5 +77,10 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   @Override
   public void failed(String backend, String function, int code, String codeName) {
     backendErrors.labelValues(backend, function, codeName).inc();
+    if (failureLogged.add(backend + '/' + function + '/' + code)) {
+      LOG.warning(() -> backend + ": " + function + " failed with " + codeName + " (" + code + "); its readings are "
+          + "left out while it fails. Further failures of this call with this code are counted in "
+          + MetricCatalog.BACKEND_ERRORS.name() + ", not logged");
+    }
   }
 }

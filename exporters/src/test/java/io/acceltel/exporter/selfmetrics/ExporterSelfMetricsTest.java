@@ -1,0 +1,73 @@
+package io.acceltel.exporter.selfmetrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.model.catalog.MetricCatalog;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExporterSelfMetricsTest {
+  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      logged.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private final Logger logger = Logger.getLogger(ExporterSelfMetrics.class.getName());
+
+  @BeforeEach
+  void captureLog() {
+    logger.addHandler(capture);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    logger.removeHandler(capture);
+  }
+
+  @Test
+  void aFailingCallIsCountedEveryTimeAndLoggedOncePerFunctionAndCode() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ExporterSelfMetrics metrics = new ExporterSelfMetrics(registry);
+    for (int tick = 0; tick < 5; tick++) {
+      metrics.failed("nvml", "nvmlDeviceGetTotalEccErrors", 4, "NVML_ERROR_NO_PERMISSION");
+    }
+    metrics.failed("nvml", "nvmlDeviceGetTotalEccErrors", 999, "NVML_ERROR_UNKNOWN");
+    metrics.failed("nvml", "nvmlDeviceGetPcieReplayCounter", 4, "NVML_ERROR_NO_PERMISSION");
+
+    assertThat(errors(registry, "nvmlDeviceGetTotalEccErrors", "NVML_ERROR_NO_PERMISSION")).isEqualTo(5);
+    assertThat(errors(registry, "nvmlDeviceGetTotalEccErrors", "NVML_ERROR_UNKNOWN")).isEqualTo(1);
+    assertThat(logged).hasSize(3).allMatch(r -> r.getLevel() == Level.WARNING);
+    assertThat(logged.get(0).getMessage()).contains("nvmlDeviceGetTotalEccErrors", "NVML_ERROR_NO_PERMISSION (4)",
+        MetricCatalog.BACKEND_ERRORS.name());
+    assertThat(logged.get(1).getMessage()).contains("nvmlDeviceGetTotalEccErrors", "NVML_ERROR_UNKNOWN");
+    assertThat(logged.get(2).getMessage()).contains("nvmlDeviceGetPcieReplayCounter");
+  }
+
+  private static double errors(PrometheusRegistry registry, String function, String code) {
+    Labels wanted = Labels.of("backend", "nvml", "code", code, "function", function);
+    return registry.scrape().stream()
+        .filter(s -> s.getMetadata().getPrometheusName().equals("acceltel_exporter_backend_errors"))
+        .flatMap(s -> ((CounterSnapshot) s).getDataPoints().stream())
+        .filter(p -> p.getLabels().equals(wanted))
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .findFirst().orElse(0);
+  }
+}
