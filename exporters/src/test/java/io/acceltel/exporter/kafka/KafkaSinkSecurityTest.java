@@ -6,6 +6,7 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.exporter.testing.Await;
+import io.acceltel.exporter.testing.TestCertificates;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.KafkaSecurity;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -111,26 +112,11 @@ class KafkaSinkSecurityTest {
     assertThat(logged).noneSatisfy(line -> assertThat(line).contains("pw-Zq81"));
   }
 
-  /**
-   * A self-signed certificate for 127.0.0.1 made with the JDK's keytool: the broker's key store, and the same
-   * certificate as the PEM file a client trusts.
-   */
+  /** A self-signed broker certificate for 127.0.0.1: the broker's key store, and as the PEM file a client trusts. */
   private static EmbeddedKafka.Tls selfSigned(Path dir, Path caPem) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Path store = dir.resolve("broker.p12");
-    String password = "store-pw";
-    run(keytool.toString(), "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password);
-    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "broker", "-keystore", store.toString(),
-        "-storepass", password, "-file", caPem.toString());
-    return new EmbeddedKafka.Tls(store, password);
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    TestCertificates.Issued broker = TestCertificates.server(dir, "broker");
+    Files.copy(broker.certificatePem(), caPem);
+    return new EmbeddedKafka.Tls(broker.keyStore(), broker.password());
   }
 
   @Test
@@ -152,32 +138,13 @@ class KafkaSinkSecurityTest {
     }
   }
 
-  /** A key pair made with keytool, written out as the PEM certificate and PKCS#8 key files a client is given. */
-  private static void clientCertificate(Path dir, Path certPem, Path keyPem) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Path store = dir.resolve("client.p12");
-    run(keytool.toString(), "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048",
-        "-dname", "CN=acceltel-exporter", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-        "-storepass", "client-pw", "-keypass", "client-pw");
-    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "client", "-keystore", store.toString(),
-        "-storepass", "client-pw", "-file", certPem.toString());
-    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(store)) {
-      keys.load(in, "client-pw".toCharArray());
-    }
-    byte[] pkcs8 = keys.getKey("client", "client-pw".toCharArray()).getEncoded();
-    Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
-        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-        + "\n-----END PRIVATE KEY-----\n");
-  }
-
   @Test
   void aBrokerThatRequiresClientCertificatesTakesTheConfiguredOneAndRefusesNone(@TempDir Path dir)
       throws Exception {
     Path ca = dir.resolve("ca.pem");
-    Path clientCert = dir.resolve("client.crt");
-    Path clientKey = dir.resolve("client.key");
-    clientCertificate(dir, clientCert, clientKey);
+    TestCertificates.Issued client = TestCertificates.client(dir, "client", "acceltel-exporter");
+    Path clientCert = client.certificatePem();
+    Path clientKey = client.privateKeyPem();
     EmbeddedKafka.Tls tls = selfSigned(dir, ca).requiringClientCertificates(clientCert);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka")).withTls(tls));
         SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(1, "NVIDIA H100 80GB HBM3", 5));

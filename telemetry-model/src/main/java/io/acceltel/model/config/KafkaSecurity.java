@@ -102,7 +102,7 @@ public final class KafkaSecurity {
       }
     }
     Optional<Path> caFile = tls && values.containsKey(CA_FILE)
-        ? Optional.of(readableFile(CA_FILE, values.get(CA_FILE))) : Optional.empty();
+        ? Optional.of(ConfigFiles.readable(CA_FILE, values.get(CA_FILE))) : Optional.empty();
     Optional<ClientCertificate> clientCertificate = clientCertificate(values);
     if (!sasl) {
       return protocol.equals("PLAINTEXT") ? PLAINTEXT
@@ -114,7 +114,8 @@ public final class KafkaSecurity {
     String passwordFile = v.nonBlank(PASSWORD_FILE, null);
     String password;
     try {
-      password = Files.readString(readableFile(PASSWORD_FILE, passwordFile), StandardCharsets.UTF_8).strip();
+      password = Files.readString(ConfigFiles.readable(PASSWORD_FILE, passwordFile), StandardCharsets.UTF_8)
+          .strip();
     } catch (IOException e) {
       throw ConfigException.badValue(PASSWORD_FILE, passwordFile, "a readable file (" + e.getClass().getSimpleName()
           + ")");
@@ -126,35 +127,12 @@ public final class KafkaSecurity {
   }
 
   private static Optional<ClientCertificate> clientCertificate(Map<String, String> values) throws ConfigException {
-    boolean cert = values.containsKey(CERT_FILE);
-    if (cert != values.containsKey(KEY_FILE)) {
-      String present = cert ? CERT_FILE : KEY_FILE;
-      throw ConfigException.badValue(present, values.get(present), "a client certificate needs both " + CERT_FILE
-          + " and " + KEY_FILE);
-    }
-    if (!cert) {
+    if (!ConfigFiles.certificateAndKey(values, CERT_FILE, KEY_FILE, "a client certificate")) {
       return Optional.empty();
     }
-    Path certFile = readableFile(CERT_FILE, values.get(CERT_FILE));
-    String chain = pem(CERT_FILE, values.get(CERT_FILE), certFile, "-----BEGIN CERTIFICATE-----");
-    String key = pem(KEY_FILE, values.get(KEY_FILE), readableFile(KEY_FILE, values.get(KEY_FILE)),
-        "-----BEGIN PRIVATE KEY-----");
-    return Optional.of(new ClientCertificate(certFile, chain, key));
-  }
-
-  /** The file's text, which must contain {@code header}; the message names the file, never its content. */
-  private static String pem(String key, String value, Path file, String header) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw ConfigException.badValue(key, value, "a readable PEM file (" + e.getClass().getSimpleName() + ")");
-    }
-    if (!text.contains(header)) {
-      throw ConfigException.badValue(key, value, "a PEM file with a '" + header + "' block"
-          + (header.contains("PRIVATE") ? " (an unencrypted PKCS#8 key: openssl pkcs8 -topk8 -nocrypt)" : ""));
-    }
-    return text;
+    String chain = ConfigFiles.pem(CERT_FILE, values.get(CERT_FILE), ConfigFiles.CERTIFICATE);
+    String key = ConfigFiles.pem(KEY_FILE, values.get(KEY_FILE), ConfigFiles.PRIVATE_KEY);
+    return Optional.of(new ClientCertificate(Path.of(values.get(CERT_FILE)), chain, key));
   }
 
   private static void required(Map<String, String> values, String protocol, String... keys) throws ConfigException {
@@ -164,14 +142,6 @@ public final class KafkaSecurity {
             + " as well (" + String.join(", ", keys) + ")");
       }
     }
-  }
-
-  private static Path readableFile(String key, String value) throws ConfigException {
-    Path path = Path.of(value);
-    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-      throw ConfigException.badValue(key, value, "a readable file; this one does not exist or cannot be read");
-    }
-    return path;
   }
 
   public String protocol() {

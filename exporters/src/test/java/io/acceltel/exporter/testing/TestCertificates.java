@@ -1,0 +1,68 @@
+package io.acceltel.exporter.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** Self-signed certificates for TLS tests, made with the JDK's keytool: no openssl needed. */
+public final class TestCertificates {
+  private TestCertificates() {}
+
+  /**
+   * A key pair with its self-signed certificate: as a PKCS#12 store (for servers that take one) and as the PEM
+   * certificate and unencrypted PKCS#8 key files acceltel's configuration takes.
+   */
+  public record Issued(Path keyStore, String password, String alias, Path certificatePem, Path privateKeyPem) {
+    public KeyStore load() throws Exception {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(keyStore)) {
+        store.load(in, password.toCharArray());
+      }
+      return store;
+    }
+  }
+
+  /** A certificate for 127.0.0.1 and localhost, as a server on loopback presents. */
+  public static Issued server(Path dir, String name) throws Exception {
+    return issue(dir, name, "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost");
+  }
+
+  /** A client certificate with this common name. */
+  public static Issued client(Path dir, String name, String commonName) throws Exception {
+    return issue(dir, name, "CN=" + commonName, null);
+  }
+
+  private static Issued issue(Path dir, String name, String dname, String extension) throws Exception {
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Path store = dir.resolve(name + ".p12");
+    String password = name + "-pw";
+    List<String> genkeypair = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA",
+        "-keysize", "2048", "-dname", dname, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", password, "-keypass", password));
+    if (extension != null) {
+      genkeypair.addAll(List.of("-ext", extension));
+    }
+    run(genkeypair.toArray(String[]::new));
+    Path certificate = dir.resolve(name + ".crt");
+    run(keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(), "-storepass", password,
+        "-file", certificate.toString());
+    Issued issued = new Issued(store, password, name, certificate, dir.resolve(name + ".key"));
+    byte[] pkcs8 = issued.load().getKey(name, password.toCharArray()).getEncoded();
+    Files.writeString(issued.privateKeyPem(), "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+        + "\n-----END PRIVATE KEY-----\n");
+    return issued;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+  }
+}
