@@ -126,7 +126,7 @@ public final class NodeExporter implements AutoCloseable {
     running.addAll(List.of(attribution, backend, gcMetrics));
     MetricsHttpServer http;
     try {
-      http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), registry,
+      http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), config.tls(), registry,
           () -> exposition.latest().isPresent(), endpoints(backend, health, announce)).preRendered(exposition);
     } catch (IOException e) {
       closeAll(running);
@@ -209,7 +209,7 @@ public final class NodeExporter implements AutoCloseable {
 
   public String metricsUrl() {
     String host = config.listenHost().equals("0.0.0.0") ? "127.0.0.1" : config.listenHost();
-    return "http://" + host + ":" + http.port() + "/metrics";
+    return (config.tls().isPresent() ? "https://" : "http://") + host + ":" + http.port() + "/metrics";
   }
 
   public int port() {

@@ -66,7 +66,7 @@ final class ExporterCommand implements Callable<Integer> {
       stopped.countDown();
     }, "acceltel-shutdown"));
     out.println("acceltel " + what + " on node " + config.node() + ", every " + config.interval().toMillis()
-        + " ms: serving " + exporter.metricsUrl());
+        + " ms: serving " + exporter.metricsUrl() + config.tls().map(tls -> " (" + tls + ")").orElse(""));
     out.flush();
     try {
       stopped.await();

@@ -4,6 +4,7 @@ import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.config.ListenerTls;
 import io.acceltel.exporter.attribution.AttributionSettings;
 import io.acceltel.exporter.collect.MetricExclusions;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  * @param attribution the {@code attribution.*} keys: device-to-pod attribution (docs/attribution.md)
  * @param kafka the {@code kafka.*} keys: streaming every tick to Kafka; empty when {@code kafka.bootstrap} is unset
  * @param exclusions {@code metrics.exclude}: device metrics left out of {@code /metrics} and the Kafka stream
+ * @param tls the {@code listen.tls-*} keys: HTTPS, and optionally client certificates, on the listener
  */
 public record ExporterConfig(
     String node,
@@ -50,7 +52,8 @@ public record ExporterConfig(
     Optional<Path> dcmiLibrary,
     AttributionSettings attribution,
     Optional<KafkaSinkSettings> kafka,
-    MetricExclusions exclusions) {
+    MetricExclusions exclusions,
+    Optional<ListenerTls> tls) {
 
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
@@ -67,6 +70,7 @@ public record ExporterConfig(
         + "simulated)");
     KEYS.put("interval", "collection interval, e.g. 1s or 500ms; at least 100ms");
     KEYS.put("listen", "host:port of the /metrics listener (default 127.0.0.1:9835)");
+    ListenerTls.describe(KEYS);
     KEYS.put("names", "metric names on /metrics: native, dcgm or npu-exporter");
     KEYS.put("nvml.library", "path of libnvidia-ml.so.1 (default: the system library path)");
     KEYS.put("dcmi.library", "path of Huawei's libdcmi.so (default: the system library path, then the Ascend "
@@ -127,7 +131,7 @@ public record ExporterConfig(
         values.longValue("simulated.seed", defaults.seed()));
     AttributionSettings attribution = AttributionConfig.parse(v);
     return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
-        dcmiLibrary, attribution, kafka(v), exclusions(values));
+        dcmiLibrary, attribution, kafka(v), exclusions(values), ListenerTls.parse(v));
   }
 
   private static MetricExclusions exclusions(ConfigValues values) throws ConfigException {

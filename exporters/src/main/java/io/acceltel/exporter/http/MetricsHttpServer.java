@@ -1,5 +1,6 @@
 package io.acceltel.exporter.http;
 
+import io.acceltel.model.config.ListenerTls;
 import io.prometheus.metrics.config.ExporterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
@@ -8,27 +9,37 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * The exporter's HTTP endpoint: {@code /metrics} (Prometheus text, OpenMetrics or protobuf by the Accept header,
  * gzip by Accept-Encoding), {@code /healthz}, {@code /readyz}, and the extra {@link Endpoint}s it was started with
  * (such as {@code /health/devices}). A scrape serializes the registry's current
  * snapshots and never calls a device.
+ *
+ * <p>With {@link ListenerTls} it speaks HTTPS only; with a client CA, every path but {@code /healthz} and
+ * {@code /readyz} answers 403 to a client without a certificate that CA signed. The health probes stay open because
+ * the kubelet's HTTPS probes present no certificate.
  */
 public final class MetricsHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MetricsHttpServer.class.getName());
@@ -44,6 +55,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final ExpositionFormatWriter openMetrics;
   private final BooleanSupplier ready;
   private final Map<String, Endpoint> endpoints;
+  private final boolean clientCertificates;
   private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
 
   private static final PreRenderedMetrics NOTHING_PRE_RENDERED = new PreRenderedMetrics() {
@@ -59,8 +71,9 @@ public final class MetricsHttpServer implements AutoCloseable {
   };
 
   private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready,
-      Map<String, Endpoint> endpoints) {
+      Map<String, Endpoint> endpoints, boolean clientCertificates) {
     this.vertx = vertx;
+    this.clientCertificates = clientCertificates;
     this.server = server;
     this.registry = registry;
     this.ready = ready;
@@ -90,6 +103,16 @@ public final class MetricsHttpServer implements AutoCloseable {
    */
   public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready,
       Map<String, Endpoint> endpoints) throws IOException {
+    return start(host, port, Optional.empty(), registry, ready, endpoints);
+  }
+
+  /**
+   * Starts listening, with TLS when {@code tls} is present.
+   *
+   * @param tls the certificate the listener presents and, optionally, the CA of the clients' certificates
+   */
+  public static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, PrometheusRegistry registry,
+      BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
@@ -99,8 +122,17 @@ public final class MetricsHttpServer implements AutoCloseable {
         .setMaxHeaderSize(MAX_HEADERS)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    tls.ifPresent(t -> {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(t.certFile().toString()).setKeyPath(t.keyFile().toString()));
+      // REQUEST, not REQUIRED: the handshake verifies any certificate offered, and handle() refuses the paths that
+      // need one, so the kubelet's certificate-less probes still reach /healthz and /readyz.
+      t.clientCaFile().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUEST)
+          .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+    });
     HttpServer server = vertx.createHttpServer(options);
-    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints);
+    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints,
+        tls.flatMap(ListenerTls::clientCaFile).isPresent());
     server.requestHandler(http::handle);
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -124,6 +156,12 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    if (clientCertificates && !isHealthProbe(request.path()) && !presentedCertificate(request)) {
+      request.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
+          .end("a client certificate signed by the CA in listen.tls-client-ca-file is required for "
+              + request.path() + " (only /healthz and /readyz are open without one)\n");
+      return;
+    }
     Endpoint endpoint = endpoints.get(request.path());
     if (endpoint != null) {
       serveEndpoint(endpoint, request);
@@ -148,6 +186,23 @@ public final class MetricsHttpServer implements AutoCloseable {
               + "\n");
       default -> request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
           .end("not found: " + request.path() + " (try /metrics)\n");
+    }
+  }
+
+  private static boolean isHealthProbe(String path) {
+    return path.equals("/healthz") || path.equals("/readyz");
+  }
+
+  /** Whether the client presented a certificate; the TLS handshake has already checked it against the CA. */
+  private static boolean presentedCertificate(HttpServerRequest request) {
+    SSLSession session = request.connection().sslSession();
+    if (session == null) {
+      return false;
+    }
+    try {
+      return session.getPeerCertificates().length > 0;
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
     }
   }
 

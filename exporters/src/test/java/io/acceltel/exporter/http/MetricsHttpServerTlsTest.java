@@ -1,0 +1,112 @@
+package io.acceltel.exporter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.acceltel.exporter.testing.TestCertificates;
+import io.acceltel.exporter.testing.TestCertificates.Issued;
+import io.acceltel.model.config.ListenerTls;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The listener over HTTPS, and with client certificates, against the JDK's own HTTPS client. */
+class MetricsHttpServerTlsTest {
+  @TempDir
+  Path dir;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private Issued server;
+
+  @BeforeEach
+  void oneMetric() throws Exception {
+    Gauge.builder().name("tls_test_value").help("a value").register(registry).set(42);
+    server = TestCertificates.server(dir, "exporter");
+  }
+
+  @Test
+  void servesHttpsOnlyWithTheConfiguredCertificate() throws Exception {
+    ListenerTls tls = new ListenerTls(server.certificatePem(), server.privateKeyPem(), Optional.empty());
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(tls), registry, () -> true,
+        Map.of())) {
+      HttpResponse<String> scrape = get(client(null), "https://127.0.0.1:" + http.port() + "/metrics");
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).contains("tls_test_value 42.0");
+
+      // Plain HTTP to the TLS port gets no metrics.
+      assertThatThrownBy(() -> get(HttpClient.newHttpClient(), "http://127.0.0.1:" + http.port() + "/metrics"))
+          .isInstanceOf(IOException.class);
+      // A client that does not trust the certificate does not connect.
+      assertThatThrownBy(() -> get(HttpClient.newHttpClient(), "https://127.0.0.1:" + http.port() + "/metrics"))
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void withAClientCaEveryPathButTheProbesNeedsACertificateThatCaSigned() throws Exception {
+    Issued prometheus = TestCertificates.client(dir, "prometheus", "prometheus");
+    Issued stranger = TestCertificates.client(dir, "stranger", "prometheus");
+    ListenerTls tls = new ListenerTls(server.certificatePem(), server.privateKeyPem(),
+        Optional.of(prometheus.certificatePem()));
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(tls), registry, () -> true,
+        Map.of())) {
+      String base = "https://127.0.0.1:" + http.port();
+      HttpResponse<String> trusted = get(client(prometheus), base + "/metrics");
+      assertThat(trusted.statusCode()).isEqualTo(200);
+      assertThat(trusted.body()).contains("tls_test_value 42.0");
+
+      HttpClient anonymous = client(null);
+      HttpResponse<String> refused = get(anonymous, base + "/metrics");
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(refused.body()).contains("client certificate", "listen.tls-client-ca-file")
+          .doesNotContain("tls_test_value");
+      assertThat(get(anonymous, base + "/").statusCode()).isEqualTo(403);
+      // The kubelet's HTTPS probes present no certificate.
+      assertThat(get(anonymous, base + "/readyz").statusCode()).isEqualTo(200);
+      assertThat(get(anonymous, base + "/healthz").statusCode()).isEqualTo(200);
+
+      // A certificate the CA did not sign fails the handshake, whatever its name.
+      assertThatThrownBy(() -> get(client(stranger), base + "/metrics")).isInstanceOf(IOException.class);
+    }
+  }
+
+  /** An HTTPS client that trusts the server's certificate and presents {@code identity}'s, if any. */
+  private HttpClient client(Issued identity) throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream in = Files.newInputStream(server.certificatePem())) {
+      trusted.setCertificateEntry("exporter", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    if (identity != null) {
+      keys.init(identity.load(), identity.password().toCharArray());
+    }
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(identity != null ? keys.getKeyManagers() : null, trust.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
