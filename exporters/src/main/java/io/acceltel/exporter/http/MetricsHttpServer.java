@@ -9,15 +9,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +44,8 @@ public final class MetricsHttpServer implements AutoCloseable {
   /** Scrapes are GETs with tiny URLs; anything bigger is not a scraper. */
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 16 * 1024;
+  /** How often the TLS files are compared with what was loaded: renewals come days before expiry. */
+  private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -56,6 +56,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final BooleanSupplier ready;
   private final Map<String, Endpoint> endpoints;
   private final boolean clientCertificates;
+  private CertificateReloader reloader;
   private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
 
   private static final PreRenderedMetrics NOTHING_PRE_RENDERED = new PreRenderedMetrics() {
@@ -113,6 +114,12 @@ public final class MetricsHttpServer implements AutoCloseable {
    */
   public static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, PrometheusRegistry registry,
       BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
+    return start(host, port, tls, CERTIFICATE_CHECK, registry, ready, endpoints);
+  }
+
+  /** @param certificateCheck how often the TLS files are checked for a renewed certificate */
+  static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, Duration certificateCheck,
+      PrometheusRegistry registry, BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
@@ -122,14 +129,9 @@ public final class MetricsHttpServer implements AutoCloseable {
         .setMaxHeaderSize(MAX_HEADERS)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    tls.ifPresent(t -> {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(t.certFile().toString()).setKeyPath(t.keyFile().toString()));
-      // REQUEST, not REQUIRED: the handshake verifies any certificate offered, and handle() refuses the paths that
-      // need one, so the kubelet's certificate-less probes still reach /healthz and /readyz.
-      t.clientCaFile().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUEST)
-          .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-    });
+    tls.map(CertificateReloader::sslOptions).ifPresent(ssl -> options.setSsl(true)
+        .setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
+        .setClientAuth(ssl.getClientAuth()));
     HttpServer server = vertx.createHttpServer(options);
     MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints,
         tls.flatMap(ListenerTls::clientCaFile).isPresent());
@@ -140,13 +142,24 @@ public final class MetricsHttpServer implements AutoCloseable {
       vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage()
-          + " (is another exporter running? choose another port with --listen)", cause);
+          + (tls.isPresent() ? " (does listen.tls-key-file hold the key of listen.tls-cert-file? is another "
+              + "exporter running on that port?)" : " (is another exporter running? choose another port with --listen)"),
+          cause);
+    }
+    if (tls.isPresent()) {
+      http.reloader = new CertificateReloader(tls.get(), server);
+      http.reloader.checkEvery(certificateCheck);
     }
     return http;
   }
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** Checks the TLS files now, as the periodic check does. */
+  CertificateReloader.Result reloadCertificates() {
+    return reloader.check();
   }
 
   /** Serves these families from their pre-serialized bytes instead of writing them per scrape. */
@@ -261,6 +274,9 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (reloader != null) {
+      reloader.close();
+    }
     try {
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

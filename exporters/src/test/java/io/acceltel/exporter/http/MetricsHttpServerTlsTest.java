@@ -3,8 +3,9 @@ package io.acceltel.exporter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.acceltel.exporter.testing.TestCertificates;
-import io.acceltel.exporter.testing.TestCertificates.Issued;
+import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.TestCertificates;
+import io.acceltel.model.testing.TestCertificates.Issued;
 import io.acceltel.model.config.ListenerTls;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -87,11 +89,76 @@ class MetricsHttpServerTlsTest {
     }
   }
 
-  /** An HTTPS client that trusts the server's certificate and presents {@code identity}'s, if any. */
+  @Test
+  void aRenewedCertificateIsServedWithoutARestart() throws Exception {
+    Renewal renewal = renewal();
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()), Duration.ofMillis(50),
+        registry, () -> true, Map.of())) {
+      String url = "https://127.0.0.1:" + http.port() + "/metrics";
+      assertThat(get(client(null, server), url).statusCode()).isEqualTo(200);
+
+      renewal.renewCertificate();
+      renewal.renewKey();
+      // Each attempt is a new client, so a new handshake: it sees the certificate in use now.
+      Await.until("the renewed certificate served", Duration.ofSeconds(20), () -> connects(renewal.next(), url));
+      assertThatThrownBy(() -> get(client(null, server), url)).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aCertificateRenewedBeforeItsKeyWaitsForTheKey() throws Exception {
+    Renewal renewal = renewal();
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()), Duration.ofHours(1),
+        registry, () -> true, Map.of())) {
+      String url = "https://127.0.0.1:" + http.port() + "/metrics";
+      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.UNCHANGED);
+
+      renewal.renewCertificate();
+      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.FAILED);
+      assertThat(get(client(null, server), url).statusCode()).as("the previous pair still serves").isEqualTo(200);
+
+      renewal.renewKey();
+      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.RELOADED);
+      assertThat(get(client(null, renewal.next()), url).statusCode()).isEqualTo(200);
+      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.UNCHANGED);
+    }
+  }
+
+  /** The server's files where a renewal overwrites them, and the certificate the renewal brings. */
+  private record Renewal(Path cert, Path key, Issued next, ListenerTls tls) {
+    void renewCertificate() throws IOException {
+      Files.copy(next.certificatePem(), cert, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    void renewKey() throws IOException {
+      Files.copy(next.privateKeyPem(), key, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private Renewal renewal() throws Exception {
+    Path cert = Files.copy(server.certificatePem(), dir.resolve("tls.crt"));
+    Path key = Files.copy(server.privateKeyPem(), dir.resolve("tls.key"));
+    return new Renewal(cert, key, TestCertificates.server(dir, "renewed"), new ListenerTls(cert, key,
+        Optional.empty()));
+  }
+
+  private boolean connects(Issued trusted, String url) {
+    try {
+      return get(client(null, trusted), url).statusCode() == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   private HttpClient client(Issued identity) throws Exception {
+    return client(identity, server);
+  }
+
+  /** An HTTPS client that trusts only {@code serverCertificate} and presents {@code identity}'s, if any. */
+  private HttpClient client(Issued identity, Issued serverCertificate) throws Exception {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
-    try (InputStream in = Files.newInputStream(server.certificatePem())) {
+    try (InputStream in = Files.newInputStream(serverCertificate.certificatePem())) {
       trusted.setCertificateEntry("exporter", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -6,7 +6,7 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.exporter.testing.Await;
-import io.acceltel.exporter.testing.TestCertificates;
+import io.acceltel.model.testing.TestCertificates;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.KafkaSecurity;
 import io.acceltel.model.snapshot.NodeSnapshot;

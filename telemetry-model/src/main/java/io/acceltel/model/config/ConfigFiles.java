@@ -1,9 +1,19 @@
 package io.acceltel.model.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -55,5 +65,56 @@ public final class ConfigFiles {
           + (header.equals(PRIVATE_KEY) ? " (an unencrypted PKCS#8 key: openssl pkcs8 -topk8 -nocrypt)" : ""));
     }
     return text;
+  }
+
+  /**
+   * Checks that the unencrypted PKCS#8 key in one file belongs to the first certificate in the other, by signing
+   * and verifying a probe: a mismatched pair would start, and then fail every TLS handshake.
+   */
+  public static void keyMatchesCertificate(String certificateKey, String certificateValue, String privateKeyKey,
+      String privateKeyValue) throws ConfigException {
+    PublicKey publicKey;
+    try (InputStream in = Files.newInputStream(readable(certificateKey, certificateValue))) {
+      publicKey = CertificateFactory.getInstance("X.509").generateCertificate(in).getPublicKey();
+    } catch (IOException | CertificateException e) {
+      throw ConfigException.badValue(certificateKey, certificateValue, "a PEM certificate; this one does not parse ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    String signatureAlgorithm = switch (publicKey.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (signatureAlgorithm == null) {
+      return; // an algorithm this check does not know: the handshake will tell
+    }
+    PrivateKey privateKey;
+    try {
+      String pem = pem(privateKeyKey, privateKeyValue, PRIVATE_KEY);
+      String base64 = pem.substring(pem.indexOf(PRIVATE_KEY) + PRIVATE_KEY.length(), pem.indexOf("-----END"));
+      byte[] der = Base64.getMimeDecoder().decode(base64);
+      privateKey = KeyFactory.getInstance(publicKey.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException | GeneralSecurityException e) {
+      throw ConfigException.badValue(privateKeyKey, privateKeyValue, "an unencrypted PKCS#8 " + publicKey.getAlgorithm()
+          + " private key (openssl pkcs8 -topk8 -nocrypt); this one does not parse");
+    }
+    try {
+      byte[] probe = "acceltel key check".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(signatureAlgorithm);
+      signer.initSign(privateKey);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(signatureAlgorithm);
+      verifier.initVerify(publicKey);
+      verifier.update(probe);
+      if (verifier.verify(signature)) {
+        return;
+      }
+    } catch (GeneralSecurityException e) {
+      // falls through to the mismatch message: the key cannot sign for this certificate
+    }
+    throw ConfigException.badValue(privateKeyKey, privateKeyValue, "the private key of the certificate in "
+        + certificateKey + " (" + certificateValue + "); it belongs to another certificate");
   }
 }

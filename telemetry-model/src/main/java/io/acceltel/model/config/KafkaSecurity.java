@@ -132,6 +132,7 @@ public final class KafkaSecurity {
     }
     String chain = ConfigFiles.pem(CERT_FILE, values.get(CERT_FILE), ConfigFiles.CERTIFICATE);
     String key = ConfigFiles.pem(KEY_FILE, values.get(KEY_FILE), ConfigFiles.PRIVATE_KEY);
+    ConfigFiles.keyMatchesCertificate(CERT_FILE, values.get(CERT_FILE), KEY_FILE, values.get(KEY_FILE));
     return Optional.of(new ClientCertificate(Path.of(values.get(CERT_FILE)), chain, key));
   }
 

@@ -47,14 +47,22 @@ public record ListenerTls(Path certFile, Path keyFile, Optional<Path> clientCaFi
       }
       return Optional.empty();
     }
-    ConfigFiles.pem(CERT_FILE, values.get(CERT_FILE), ConfigFiles.CERTIFICATE);
-    ConfigFiles.pem(KEY_FILE, values.get(KEY_FILE), ConfigFiles.PRIVATE_KEY);
-    Optional<Path> clientCa = Optional.empty();
-    if (values.containsKey(CLIENT_CA_FILE)) {
-      ConfigFiles.pem(CLIENT_CA_FILE, values.get(CLIENT_CA_FILE), ConfigFiles.CERTIFICATE);
-      clientCa = Optional.of(Path.of(values.get(CLIENT_CA_FILE)));
+    ListenerTls tls = new ListenerTls(Path.of(values.get(CERT_FILE)), Path.of(values.get(KEY_FILE)),
+        Optional.ofNullable(values.get(CLIENT_CA_FILE)).map(Path::of));
+    tls.checkFiles();
+    return Optional.of(tls);
+  }
+
+  /**
+   * Checks the files as they are now: readable PEM of the right kind, and a key that belongs to the certificate.
+   * Run at start, and again before a renewed certificate replaces the one in use.
+   */
+  public void checkFiles() throws ConfigException {
+    ConfigFiles.pem(CERT_FILE, certFile.toString(), ConfigFiles.CERTIFICATE);
+    ConfigFiles.keyMatchesCertificate(CERT_FILE, certFile.toString(), KEY_FILE, keyFile.toString());
+    if (clientCaFile.isPresent()) {
+      ConfigFiles.pem(CLIENT_CA_FILE, clientCaFile.get().toString(), ConfigFiles.CERTIFICATE);
     }
-    return Optional.of(new ListenerTls(Path.of(values.get(CERT_FILE)), Path.of(values.get(KEY_FILE)), clientCa));
   }
 
   /** What the start-up line says: the certificate and whether clients need one, never the key. */

@@ -3,6 +3,7 @@ package io.acceltel.model.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.model.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -78,15 +79,22 @@ class KafkaSecurityTest {
 
   @Test
   void aClientCertificateNeedsItsKeyAndBothArePem() throws Exception {
-    Path cert = file("client.crt", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    Path key = file("client.key", "-----BEGIN PRIVATE KEY-----\nsecret-key-bytes\n-----END PRIVATE KEY-----\n");
+    TestCertificates.Issued client = TestCertificates.client(dir, "client", "acceltel-exporter");
+    Path cert = client.certificatePem();
+    Path key = client.privateKeyPem();
+    String keyBody = Files.readString(key).split("\n")[1];
     Map<String, String> v = new HashMap<>(Map.of("kafka.security-protocol", "SSL",
         "kafka.tls-cert-file", cert.toString(), "kafka.tls-key-file", key.toString()));
     KafkaSecurity security = KafkaSecurity.parse(v);
     assertThat(security.clientProperties()).containsEntry("ssl.keystore.type", "PEM")
         .containsEntry("ssl.keystore.certificate.chain", Files.readString(cert))
         .containsEntry("ssl.keystore.key", Files.readString(key));
-    assertThat(security.toString()).isEqualTo("SSL, client certificate " + cert).doesNotContain("secret-key");
+    assertThat(security.toString()).isEqualTo("SSL, client certificate " + cert).doesNotContain(keyBody);
+
+    // Another certificate's key: the pair would fail every handshake, so it is refused at start.
+    v.put("kafka.tls-key-file", TestCertificates.client(dir, "other", "other").privateKeyPem().toString());
+    assertThatThrownBy(() -> KafkaSecurity.parse(v)).hasMessageContaining("kafka.tls-key-file")
+        .hasMessageContaining("belongs to another certificate");
 
     v.remove("kafka.tls-key-file");
     assertThatThrownBy(() -> KafkaSecurity.parse(v)).hasMessageContaining("a client certificate needs both "

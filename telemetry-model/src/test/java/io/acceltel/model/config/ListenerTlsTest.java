@@ -3,26 +3,27 @@ package io.acceltel.model.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.model.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ListenerTlsTest {
-  private static final String KEY_CONTENT = "-----BEGIN PRIVATE KEY-----\nTUlJRXZRSUJBREFOQmdrcWhraUc5\n"
-      + "-----END PRIVATE KEY-----\n";
-
   @TempDir
   Path dir;
+  private String cert;
+  private String key;
+  private String keyBody;
 
-  private String certificate(String name) throws Exception {
-    return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\nTUlJQ\n-----END CERTIFICATE-----\n")
-        .toString();
-  }
-
-  private String key() throws Exception {
-    return Files.writeString(dir.resolve("tls.key"), KEY_CONTENT).toString();
+  @BeforeEach
+  void certificate() throws Exception {
+    TestCertificates.Issued server = TestCertificates.server(dir, "exporter");
+    cert = server.certificatePem().toString();
+    key = server.privateKeyPem().toString();
+    keyBody = Files.readString(server.privateKeyPem()).split("\n")[1];
   }
 
   @Test
@@ -32,15 +33,13 @@ class ListenerTlsTest {
 
   @Test
   void aCertificateAndKeyServeHttpsAndAClientCaAsksForClientCertificates() throws Exception {
-    String cert = certificate("tls.crt");
-    String key = key();
     ListenerTls tls = ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", key))
         .orElseThrow();
     assertThat(tls.certFile()).isEqualTo(Path.of(cert));
     assertThat(tls.clientCaFile()).isEmpty();
-    assertThat(tls.toString()).contains(cert).doesNotContain(key).doesNotContain("TUlJRXZR");
+    assertThat(tls.toString()).contains(cert).doesNotContain(key).doesNotContain(keyBody);
 
-    String ca = certificate("ca.crt");
+    String ca = TestCertificates.client(dir, "scrapers", "scrapers").certificatePem().toString();
     ListenerTls mutual = ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", key,
         "listen.tls-client-ca-file", ca)).orElseThrow();
     assertThat(mutual.clientCaFile()).contains(Path.of(ca));
@@ -49,8 +48,6 @@ class ListenerTlsTest {
 
   @Test
   void eachMistakeNamesItsKey() throws Exception {
-    String cert = certificate("tls.crt");
-    String key = key();
     assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", cert)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("listen.tls-cert-file")
         .hasMessageContaining("needs both listen.tls-cert-file and listen.tls-key-file");
@@ -62,8 +59,21 @@ class ListenerTlsTest {
     // The key where the certificate belongs, and the other way round.
     assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", key, "listen.tls-key-file", key)))
         .hasMessageContaining("listen.tls-cert-file").hasMessageContaining("BEGIN CERTIFICATE")
-        .hasMessageNotContaining("TUlJRXZR");
+        .hasMessageNotContaining(keyBody);
     assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", cert)))
         .hasMessageContaining("listen.tls-key-file").hasMessageContaining("PKCS#8");
+  }
+
+  @Test
+  void aKeyOfAnotherCertificateIsRefusedAtStart() throws Exception {
+    String otherKey = TestCertificates.server(dir, "other").privateKeyPem().toString();
+    assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", otherKey)))
+        .hasMessageContaining("listen.tls-key-file = '" + otherKey + "'")
+        .hasMessageContaining("the private key of the certificate in listen.tls-cert-file")
+        .hasMessageNotContaining(keyBody);
+    String garbled = Files.writeString(dir.resolve("garbled.key"),
+        "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n").toString();
+    assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", garbled)))
+        .hasMessageContaining("listen.tls-key-file").hasMessageContaining("does not parse");
   }
 }

@@ -1,0 +1,130 @@
+package io.acceltel.exporter.http;
+
+import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.ListenerTls;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Hands the listener its PEM files again when they change, so that a certificate that cert-manager renews (or a
+ * mounted Secret's update replaces) is served without a restart, before the old one expires. A change is seen by
+ * content, not by time stamps, which a Secret volume's symlink swap does not keep. A replacement that is not a
+ * usable pair yet (half-written, a certificate renewed before its key) is logged once and the previous certificate
+ * stays in use until it is.
+ */
+final class CertificateReloader implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(CertificateReloader.class.getName());
+
+  /** What one check did. */
+  enum Result { UNCHANGED, RELOADED, FAILED }
+
+  private final ListenerTls tls;
+  private final HttpServer server;
+  private final ScheduledExecutorService timer;
+  private byte[] loaded;
+  /** What the last failure was about (the files' digest, or the read error), so it is logged once. */
+  private Object lastFailure;
+
+  CertificateReloader(ListenerTls tls, HttpServer server) throws IOException {
+    this.tls = tls;
+    this.server = server;
+    this.loaded = digest();
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "acceltel-tls-reload");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The server's TLS settings from the files: HTTPS with the certificate, and client certificates when asked. */
+  static ServerSSLOptions sslOptions(ListenerTls tls) {
+    ServerSSLOptions options = new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
+    // REQUEST, not REQUIRED: the handshake verifies any certificate offered, and the server refuses the paths that
+    // need one, so the kubelet's certificate-less probes still reach /healthz and /readyz.
+    tls.clientCaFile().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUEST)
+        .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+    return options;
+  }
+
+  void checkEvery(Duration period) {
+    timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Reloads the files when their content changed since the last load. */
+  synchronized Result check() {
+    byte[] current;
+    try {
+      current = digest();
+    } catch (IOException e) {
+      String why = "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+      return failed(why, why);
+    }
+    if (Arrays.equals(current, loaded)) {
+      return Result.UNCHANGED;
+    }
+    try {
+      // A certificate renewed before its key (or the other way round) would fail every handshake: wait for both.
+      tls.checkFiles();
+    } catch (ConfigException e) {
+      return failed(ByteBuffer.wrap(current), "are not a usable pair yet: " + e.getMessage());
+    }
+    try {
+      server.updateSSLOptions(sslOptions(tls), true).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return failed(ByteBuffer.wrap(current), "do not load (" + cause.getMessage() + ")");
+    }
+    loaded = current;
+    lastFailure = null;
+    LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
+    return Result.RELOADED;
+  }
+
+  private Result failed(Object failure, String why) {
+    if (!failure.equals(lastFailure)) {
+      LOG.warning("the listener's TLS files (" + tls.certFile() + ", its key" + tls.clientCaFile()
+          .map(ca -> ", " + ca).orElse("") + ") " + why + "; still serving the previous certificate");
+    }
+    lastFailure = failure;
+    return Result.FAILED;
+  }
+
+  /** A digest of every file's content; the key's bytes are not kept. */
+  private byte[] digest() throws IOException {
+    List<Path> files = new ArrayList<>(List.of(tls.certFile(), tls.keyFile()));
+    tls.clientCaFile().ifPresent(files::add);
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Path file : files) {
+        sha.update(Files.readAllBytes(file));
+      }
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
