@@ -141,13 +141,19 @@ public final class MetricsHttpServer implements AutoCloseable {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage()
-          + (tls.isPresent() ? " (does listen.tls-key-file hold the key of listen.tls-cert-file? is another "
-              + "exporter running on that port?)" : " (is another exporter running? choose another port with --listen)"),
+      String hint = tls.isPresent()
+          ? "are listen.tls-cert-file and listen.tls-key-file a pair Netty can load? is another exporter running?"
+          : "is another exporter running? choose another port with --listen";
+      throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage() + " (" + hint + ")",
           cause);
     }
     if (tls.isPresent()) {
-      http.reloader = new CertificateReloader(tls.get(), server);
+      try {
+        http.reloader = new CertificateReloader(tls.get(), server);
+      } catch (IOException e) {
+        http.close();
+        throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
+      }
       http.reloader.checkEvery(certificateCheck);
     }
     return http;

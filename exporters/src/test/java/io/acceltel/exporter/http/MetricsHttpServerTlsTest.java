@@ -92,8 +92,8 @@ class MetricsHttpServerTlsTest {
   @Test
   void aRenewedCertificateIsServedWithoutARestart() throws Exception {
     Renewal renewal = renewal();
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()), Duration.ofMillis(50),
-        registry, () -> true, Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()),
+        Duration.ofMillis(50), registry, () -> true, Map.of())) {
       String url = "https://127.0.0.1:" + http.port() + "/metrics";
       assertThat(get(client(null, server), url).statusCode()).isEqualTo(200);
 
@@ -108,8 +108,8 @@ class MetricsHttpServerTlsTest {
   @Test
   void aCertificateRenewedBeforeItsKeyWaitsForTheKey() throws Exception {
     Renewal renewal = renewal();
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()), Duration.ofHours(1),
-        registry, () -> true, Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()),
+        Duration.ofHours(1), registry, () -> true, Map.of())) {
       String url = "https://127.0.0.1:" + http.port() + "/metrics";
       assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.UNCHANGED);
 

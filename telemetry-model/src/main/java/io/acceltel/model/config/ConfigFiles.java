@@ -96,8 +96,8 @@ public final class ConfigFiles {
       byte[] der = Base64.getMimeDecoder().decode(base64);
       privateKey = KeyFactory.getInstance(publicKey.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (IllegalArgumentException | IndexOutOfBoundsException | GeneralSecurityException e) {
-      throw ConfigException.badValue(privateKeyKey, privateKeyValue, "an unencrypted PKCS#8 " + publicKey.getAlgorithm()
-          + " private key (openssl pkcs8 -topk8 -nocrypt); this one does not parse");
+      throw ConfigException.badValue(privateKeyKey, privateKeyValue, "an unencrypted PKCS#8 "
+          + publicKey.getAlgorithm() + " private key (openssl pkcs8 -topk8 -nocrypt); this one does not parse");
     }
     try {
       byte[] probe = "acceltel key check".getBytes(StandardCharsets.US_ASCII);
