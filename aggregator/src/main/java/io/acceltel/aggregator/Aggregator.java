@@ -2,6 +2,7 @@ package io.acceltel.aggregator;
 
 import io.acceltel.aggregator.api.PrometheusApi;
 import io.acceltel.aggregator.http.AggregatorHttpServer;
+import io.acceltel.http.tls.TlsListener;
 import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.ingest.IngestStats;
 import io.acceltel.aggregator.ingest.KafkaIngest;
@@ -103,8 +104,8 @@ public final class Aggregator implements AutoCloseable {
     RemoteWriteHandler remoteWrite = new RemoteWriteHandler(vertx, writer, stats, settings.remoteWriteLimits());
     AggregatorHttpServer http;
     try {
-      http = AggregatorHttpServer.start(vertx, settings.listenHost(), settings.listenPort(), registry, remoteWrite,
-          () -> true);
+      http = AggregatorHttpServer.start(vertx, settings.listenHost(), settings.listenPort(),
+          TlsListener.of(settings.listenTls()), registry, remoteWrite, () -> true);
     } catch (IOException e) {
       ingest.ifPresent(KafkaIngest::close);
       closeQuietly(storage);
@@ -140,7 +141,7 @@ public final class Aggregator implements AutoCloseable {
 
   public String url() {
     String host = settings.listenHost().equals("0.0.0.0") ? "127.0.0.1" : settings.listenHost();
-    return "http://" + host + ":" + http.port();
+    return http.scheme() + "://" + host + ":" + http.port();
   }
 
   public int port() {

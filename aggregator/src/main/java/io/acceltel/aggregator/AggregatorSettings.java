@@ -5,6 +5,7 @@ import io.acceltel.aggregator.http.RemoteWriteHandler;
 import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.config.ListenerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
  * @param query the query API's limits: timeout, samples, series, concurrency, slow-query log threshold
  * @param queryCache the range-query result cache's memory and the recent steps it never keeps
  * @param kafkaSecurity TLS and SASL of the Kafka consumer ({@link KafkaSecurity#PLAINTEXT} by default)
+ * @param listenTls HTTPS, and optionally client certificates, on the HTTP listener; empty for plain HTTP
  */
 public record AggregatorSettings(
     Path dataDir,
@@ -34,7 +36,8 @@ public record AggregatorSettings(
     RemoteWriteHandler.Limits remoteWriteLimits,
     QueryLimits query,
     RangeResultCache.Settings queryCache,
-    KafkaSecurity kafkaSecurity) {
+    KafkaSecurity kafkaSecurity,
+    Optional<ListenerTls> listenTls) {
 
   public static final int DEFAULT_PORT = 9836;
 
@@ -42,7 +45,7 @@ public record AggregatorSettings(
     return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
         List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
         RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT, RangeResultCache.Settings.defaults(),
-        KafkaSecurity.PLAINTEXT);
+        KafkaSecurity.PLAINTEXT, Optional.empty());
   }
 
   public AggregatorSettings withListen(String host, int port) {
@@ -84,13 +87,17 @@ public record AggregatorSettings(
     return with(b -> b.kafkaSecurity = kafkaSecurity);
   }
 
+  public AggregatorSettings withListenTls(Optional<ListenerTls> listenTls) {
+    return with(b -> b.listenTls = listenTls);
+  }
+
   /** A copy with some components changed, so that each {@code withX} names only what it changes. */
   private AggregatorSettings with(Consumer<Copy> change) {
     Copy b = new Copy(this);
     change.accept(b);
     return new AggregatorSettings(b.dataDir, b.listenHost, b.listenPort, b.kafka, b.topic, b.partitions,
         b.deadLetterTopic, b.checkpointEvery, b.storage, b.remoteWriteLimits, b.query, b.queryCache,
-        b.kafkaSecurity);
+        b.kafkaSecurity, b.listenTls);
   }
 
   /** The components of one {@link AggregatorSettings}, mutable while a {@code withX} makes its copy. */
@@ -108,6 +115,7 @@ public record AggregatorSettings(
     QueryLimits query;
     RangeResultCache.Settings queryCache;
     KafkaSecurity kafkaSecurity;
+    Optional<ListenerTls> listenTls;
 
     Copy(AggregatorSettings s) {
       dataDir = s.dataDir;
@@ -123,6 +131,7 @@ public record AggregatorSettings(
       query = s.query;
       queryCache = s.queryCache;
       kafkaSecurity = s.kafkaSecurity;
+      listenTls = s.listenTls;
     }
   }
 }

@@ -10,6 +10,7 @@ import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.config.ListenerTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
   static {
     KEYS.put("data-dir", "storage directory (default data/aggregator)");
     KEYS.put("listen", "host:port of the HTTP listener (default 127.0.0.1:9836)");
+    ListenerTls.describe(KEYS);
     KEYS.put("kafka.bootstrap", "Kafka bootstrap servers; unset: remote_write only");
     KEYS.put("kafka.topic", "topic of the exporters' ticks (default acceltel.metrics.v1)");
     KEYS.put("kafka.partitions", "this aggregator's static partition set, e.g. 0,1,2,3");
@@ -86,6 +88,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
         .withPartitions(partitions(values.get("kafka.partitions", "0,1,2,3")))
         .withKafkaSecurity(KafkaSecurity.parse(v))
         .withListen(listen.substring(0, colon), port)
+        .withListenTls(ListenerTls.parse(v))
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
         .withStorage(storage(values))
         .withQueryCache(queryCache(values));

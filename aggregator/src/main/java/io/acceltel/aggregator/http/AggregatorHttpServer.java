@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.http;
 
+import io.acceltel.http.tls.TlsListener;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +28,28 @@ import java.util.function.BooleanSupplier;
 public final class AggregatorHttpServer implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
+  private final TlsListener tls;
   private final Map<String, Handler<HttpServerRequest>> routes = new ConcurrentHashMap<>();
   /** Prefix routes, tried in registration order when no exact route matches. */
   private final List<Map.Entry<String, Handler<HttpServerRequest>>> prefixRoutes = new CopyOnWriteArrayList<>();
 
-  private AggregatorHttpServer(Vertx vertx, HttpServer server) {
+  private AggregatorHttpServer(Vertx vertx, HttpServer server, TlsListener tls) {
     this.vertx = vertx;
     this.server = server;
+    this.tls = tls;
   }
 
   public static AggregatorHttpServer start(Vertx vertx, String host, int port, PrometheusRegistry registry,
       RemoteWriteHandler remoteWrite, BooleanSupplier ready) throws IOException {
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-        .setCompressionSupported(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024));
-    AggregatorHttpServer http = new AggregatorHttpServer(vertx, server);
+    return start(vertx, host, port, TlsListener.of(Optional.empty()), registry, remoteWrite, ready);
+  }
+
+  /** @param tls HTTPS and client certificates from the {@code listen.tls-*} keys; a no-op without them */
+  public static AggregatorHttpServer start(Vertx vertx, String host, int port, TlsListener tls,
+      PrometheusRegistry registry, RemoteWriteHandler remoteWrite, BooleanSupplier ready) throws IOException {
+    HttpServer server = vertx.createHttpServer(tls.configure(new HttpServerOptions().setHost(host).setPort(port)
+        .setCompressionSupported(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)));
+    AggregatorHttpServer http = new AggregatorHttpServer(vertx, server, tls);
     http.route("/api/v1/write", request -> {
       if (request.method() != HttpMethod.POST) {
         request.response().setStatusCode(405).putHeader("Allow", "POST").end("remote_write takes POST\n");
@@ -70,6 +80,12 @@ public final class AggregatorHttpServer implements AutoCloseable {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
+    try {
+      tls.watch(server);
+    } catch (IOException e) {
+      http.close();
+      throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
+    }
     return http;
   }
 
@@ -84,6 +100,9 @@ public final class AggregatorHttpServer implements AutoCloseable {
   }
 
   private void dispatch(HttpServerRequest request) {
+    if (tls.refused(request)) {
+      return;
+    }
     Handler<HttpServerRequest> handler = routes.get(request.path());
     if (handler == null) {
       for (Map.Entry<String, Handler<HttpServerRequest>> e : prefixRoutes) {
@@ -108,8 +127,14 @@ public final class AggregatorHttpServer implements AutoCloseable {
     return vertx;
   }
 
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls.scheme();
+  }
+
   @Override
   public void close() {
+    tls.close();
     try {
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

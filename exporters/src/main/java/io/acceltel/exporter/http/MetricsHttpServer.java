@@ -1,5 +1,7 @@
 package io.acceltel.exporter.http;
 
+import io.acceltel.http.tls.CertificateReloader;
+import io.acceltel.http.tls.TlsListener;
 import io.acceltel.model.config.ListenerTls;
 import io.prometheus.metrics.config.ExporterProperties;
 import io.prometheus.metrics.config.PrometheusProperties;
@@ -15,7 +17,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * The exporter's HTTP endpoint: {@code /metrics} (Prometheus text, OpenMetrics or protobuf by the Accept header,
@@ -35,17 +34,14 @@ import javax.net.ssl.SSLSession;
  * (such as {@code /health/devices}). A scrape serializes the registry's current
  * snapshots and never calls a device.
  *
- * <p>With {@link ListenerTls} it speaks HTTPS only; with a client CA, every path but {@code /healthz} and
- * {@code /readyz} answers 403 to a client without a certificate that CA signed. The health probes stay open because
- * the kubelet's HTTPS probes present no certificate.
+ * <p>With {@link ListenerTls} it speaks HTTPS only, and with a client CA requires client certificates on every path
+ * but the health probes ({@link TlsListener}).
  */
 public final class MetricsHttpServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MetricsHttpServer.class.getName());
   /** Scrapes are GETs with tiny URLs; anything bigger is not a scraper. */
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 16 * 1024;
-  /** How often the TLS files are compared with what was loaded: renewals come days before expiry. */
-  private static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -55,8 +51,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final ExpositionFormatWriter openMetrics;
   private final BooleanSupplier ready;
   private final Map<String, Endpoint> endpoints;
-  private final boolean clientCertificates;
-  private CertificateReloader reloader;
+  private final TlsListener tls;
   private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
 
   private static final PreRenderedMetrics NOTHING_PRE_RENDERED = new PreRenderedMetrics() {
@@ -72,9 +67,9 @@ public final class MetricsHttpServer implements AutoCloseable {
   };
 
   private MetricsHttpServer(Vertx vertx, HttpServer server, PrometheusRegistry registry, BooleanSupplier ready,
-      Map<String, Endpoint> endpoints, boolean clientCertificates) {
+      Map<String, Endpoint> endpoints, TlsListener tls) {
     this.vertx = vertx;
-    this.clientCertificates = clientCertificates;
+    this.tls = tls;
     this.server = server;
     this.registry = registry;
     this.ready = ready;
@@ -114,12 +109,11 @@ public final class MetricsHttpServer implements AutoCloseable {
    */
   public static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, PrometheusRegistry registry,
       BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
-    return start(host, port, tls, CERTIFICATE_CHECK, registry, ready, endpoints);
+    return start(host, port, TlsListener.of(tls), registry, ready, endpoints);
   }
 
-  /** @param certificateCheck how often the TLS files are checked for a renewed certificate */
-  static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, Duration certificateCheck,
-      PrometheusRegistry registry, BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
+  static MetricsHttpServer start(String host, int port, TlsListener tls, PrometheusRegistry registry,
+      BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
@@ -129,32 +123,25 @@ public final class MetricsHttpServer implements AutoCloseable {
         .setMaxHeaderSize(MAX_HEADERS)
         .setIdleTimeout(60)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    tls.map(CertificateReloader::sslOptions).ifPresent(ssl -> options.setSsl(true)
-        .setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
-        .setClientAuth(ssl.getClientAuth()));
-    HttpServer server = vertx.createHttpServer(options);
-    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints,
-        tls.flatMap(ListenerTls::clientCaFile).isPresent());
+    HttpServer server = vertx.createHttpServer(tls.configure(options));
+    MetricsHttpServer http = new MetricsHttpServer(vertx, server, registry, ready, endpoints, tls);
     server.requestHandler(http::handle);
     try {
       server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      String hint = tls.isPresent()
+      String hint = tls.enabled()
           ? "are listen.tls-cert-file and listen.tls-key-file a pair Netty can load? is another exporter running?"
           : "is another exporter running? choose another port with --listen";
       throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage() + " (" + hint + ")",
           cause);
     }
-    if (tls.isPresent()) {
-      try {
-        http.reloader = new CertificateReloader(tls.get(), server);
-      } catch (IOException e) {
-        http.close();
-        throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
-      }
-      http.reloader.checkEvery(certificateCheck);
+    try {
+      tls.watch(server);
+    } catch (IOException e) {
+      http.close();
+      throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
     }
     return http;
   }
@@ -165,7 +152,7 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   /** Checks the TLS files now, as the periodic check does. */
   CertificateReloader.Result reloadCertificates() {
-    return reloader.check();
+    return tls.reloadNow();
   }
 
   /** Serves these families from their pre-serialized bytes instead of writing them per scrape. */
@@ -175,10 +162,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
-    if (clientCertificates && !isHealthProbe(request.path()) && !presentedCertificate(request)) {
-      request.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
-          .end("a client certificate signed by the CA in listen.tls-client-ca-file is required for "
-              + request.path() + " (only /healthz and /readyz are open without one)\n");
+    if (tls.refused(request)) {
       return;
     }
     Endpoint endpoint = endpoints.get(request.path());
@@ -205,23 +189,6 @@ public final class MetricsHttpServer implements AutoCloseable {
               + "\n");
       default -> request.response().setStatusCode(404).putHeader("Content-Type", "text/plain")
           .end("not found: " + request.path() + " (try /metrics)\n");
-    }
-  }
-
-  private static boolean isHealthProbe(String path) {
-    return path.equals("/healthz") || path.equals("/readyz");
-  }
-
-  /** Whether the client presented a certificate; the TLS handshake has already checked it against the CA. */
-  private static boolean presentedCertificate(HttpServerRequest request) {
-    SSLSession session = request.connection().sslSession();
-    if (session == null) {
-      return false;
-    }
-    try {
-      return session.getPeerCertificates().length > 0;
-    } catch (SSLPeerUnverifiedException e) {
-      return false;
     }
   }
 
@@ -280,9 +247,7 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (reloader != null) {
-      reloader.close();
-    }
+    tls.close();
     try {
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

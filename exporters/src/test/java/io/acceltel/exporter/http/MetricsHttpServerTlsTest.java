@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.acceltel.exporter.testing.Await;
+import io.acceltel.http.tls.CertificateReloader.Result;
+import io.acceltel.http.tls.TlsListener;
 import io.acceltel.model.testing.TestCertificates;
 import io.acceltel.model.testing.TestCertificates.Issued;
 import io.acceltel.model.config.ListenerTls;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,14 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,8 +88,8 @@ class MetricsHttpServerTlsTest {
   @Test
   void aRenewedCertificateIsServedWithoutARestart() throws Exception {
     Renewal renewal = renewal();
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()),
-        Duration.ofMillis(50), registry, () -> true, Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0,
+        TlsListener.of(Optional.of(renewal.tls()), Duration.ofMillis(50)), registry, () -> true, Map.of())) {
       String url = "https://127.0.0.1:" + http.port() + "/metrics";
       assertThat(get(client(null, server), url).statusCode()).isEqualTo(200);
 
@@ -108,19 +104,19 @@ class MetricsHttpServerTlsTest {
   @Test
   void aCertificateRenewedBeforeItsKeyWaitsForTheKey() throws Exception {
     Renewal renewal = renewal();
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(renewal.tls()),
-        Duration.ofHours(1), registry, () -> true, Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0,
+        TlsListener.of(Optional.of(renewal.tls()), Duration.ofHours(1)), registry, () -> true, Map.of())) {
       String url = "https://127.0.0.1:" + http.port() + "/metrics";
-      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.UNCHANGED);
+      assertThat(http.reloadCertificates()).isEqualTo(Result.UNCHANGED);
 
       renewal.renewCertificate();
-      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.FAILED);
+      assertThat(http.reloadCertificates()).isEqualTo(Result.FAILED);
       assertThat(get(client(null, server), url).statusCode()).as("the previous pair still serves").isEqualTo(200);
 
       renewal.renewKey();
-      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.RELOADED);
+      assertThat(http.reloadCertificates()).isEqualTo(Result.RELOADED);
       assertThat(get(client(null, renewal.next()), url).statusCode()).isEqualTo(200);
-      assertThat(http.reloadCertificates()).isEqualTo(CertificateReloader.Result.UNCHANGED);
+      assertThat(http.reloadCertificates()).isEqualTo(Result.UNCHANGED);
     }
   }
 
@@ -156,20 +152,8 @@ class MetricsHttpServerTlsTest {
 
   /** An HTTPS client that trusts only {@code serverCertificate} and presents {@code identity}'s, if any. */
   private HttpClient client(Issued identity, Issued serverCertificate) throws Exception {
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    try (InputStream in = Files.newInputStream(serverCertificate.certificatePem())) {
-      trusted.setCertificateEntry("exporter", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    if (identity != null) {
-      keys.init(identity.load(), identity.password().toCharArray());
-    }
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(identity != null ? keys.getKeyManagers() : null, trust.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+    return HttpClient.newBuilder().sslContext(TestCertificates.clientContext(serverCertificate, identity))
+        .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   private static HttpResponse<String> get(HttpClient client, String url) throws Exception {

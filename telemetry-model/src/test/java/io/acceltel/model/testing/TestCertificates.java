@@ -1,12 +1,18 @@
 package io.acceltel.model.testing;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Self-signed certificates for TLS tests, made with the JDK's keytool: no openssl needed. */
 public final class TestCertificates {
@@ -24,6 +30,26 @@ public final class TestCertificates {
       }
       return store;
     }
+  }
+
+  /** A TLS client context that trusts only {@code server}'s certificate and presents {@code identity}'s, if any. */
+  public static SSLContext clientContext(Issued server, Issued identity) throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream in = Files.newInputStream(server.certificatePem())) {
+      trusted.setCertificateEntry(server.alias(), CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    KeyManager[] keys = null;
+    if (identity != null) {
+      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(identity.load(), identity.password().toCharArray());
+      keys = factory.getKeyManagers();
+    }
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys, trust.getTrustManagers(), null);
+    return context;
   }
 
   /** A certificate for 127.0.0.1 and localhost, as a server on loopback presents. */

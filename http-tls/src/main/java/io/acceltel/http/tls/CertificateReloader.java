@@ -1,4 +1,4 @@
-package io.acceltel.exporter.http;
+package io.acceltel.http.tls;
 
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ListenerTls;
@@ -29,11 +29,11 @@ import java.util.logging.Logger;
  * usable pair yet (half-written, a certificate renewed before its key) is logged once and the previous certificate
  * stays in use until it is.
  */
-final class CertificateReloader implements AutoCloseable {
+public final class CertificateReloader implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CertificateReloader.class.getName());
 
   /** What one check did. */
-  enum Result { UNCHANGED, RELOADED, FAILED }
+  public enum Result { UNCHANGED, RELOADED, FAILED }
 
   private final ListenerTls tls;
   private final HttpServer server;
@@ -57,7 +57,7 @@ final class CertificateReloader implements AutoCloseable {
   static ServerSSLOptions sslOptions(ListenerTls tls) {
     ServerSSLOptions options = new ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString()));
-    // REQUEST, not REQUIRED: the handshake verifies any certificate offered, and the server refuses the paths that
+    // REQUEST, not REQUIRED: the handshake verifies any certificate offered, and TlsListener refuses the paths that
     // need one, so the kubelet's certificate-less probes still reach /healthz and /readyz.
     tls.clientCaFile().ifPresent(ca -> options.setClientAuth(ClientAuth.REQUEST)
         .setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
@@ -69,7 +69,7 @@ final class CertificateReloader implements AutoCloseable {
   }
 
   /** Reloads the files when their content changed since the last load. */
-  synchronized Result check() {
+  public synchronized Result check() {
     byte[] current;
     try {
       current = digest();
