@@ -3,11 +3,14 @@ package io.acceltel.bench;
 import io.acceltel.exporter.NodeExporter;
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.exporter.config.ExporterConfig;
+import io.acceltel.model.testing.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,6 +42,10 @@ public class ScrapeBenchmark {
   @Param({"native", "dcgm"})
   public String names;
 
+  /** HTTPS on the listener (listen.tls-*), the scraper keeping its connection as Prometheus does. */
+  @Param({"false"})
+  public boolean tls;
+
   private NodeExporter exporter;
   private HttpClient client;
   private HttpRequest request;
@@ -50,9 +57,17 @@ public class ScrapeBenchmark {
         .put("simulated.devices", "8", "bench")
         .put("names", names, "bench")
         .put("listen", "127.0.0.1:0", "bench");
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    if (tls) {
+      Path dir = Files.createTempDirectory("acceltel-scrape-tls");
+      TestCertificates.Issued certificate = TestCertificates.server(dir, "exporter");
+      source.put("listen.tls-cert-file", certificate.certificatePem().toString(), "bench")
+          .put("listen.tls-key-file", certificate.privateKeyPem().toString(), "bench");
+      builder.sslContext(TestCertificates.clientContext(certificate, null));
+    }
     ExporterConfig config = ExporterConfig.parse(source, List.of("simulated"), List.of("native", "dcgm"));
     exporter = NodeExporter.start(config, List.of(), line -> {});
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    client = builder.build();
     request = HttpRequest.newBuilder(URI.create(exporter.metricsUrl())).build();
     while (exporter.exposition().latest().isEmpty()) {
       Thread.onSpinWait();
