@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,6 +38,9 @@ final class AggregatorCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT", description = "HTTP listener (default 127.0.0.1:9836).")
   String listen;
+
+  @Mixin
+  ListenerTlsOptions tls = new ListenerTlsOptions();
 
   @Option(names = "--checkpoint-every", paramLabel = "DURATION",
       description = "Time between checkpoints of storage and Kafka offsets (default 10s).")
@@ -90,7 +94,7 @@ final class AggregatorCommand implements Callable<Integer> {
       source.putYaml(config);
     }
     source.putEnvironment(System.getenv(), "ACCELTEL_AGGREGATOR_", AggregatorConfig.keys());
-    return source.put("kafka.bootstrap", kafka, "--kafka")
+    return tls.putInto(source).put("kafka.bootstrap", kafka, "--kafka")
         .put("kafka.topic", topic, "--topic")
         .put("kafka.partitions", partitions, "--partitions")
         .put("data-dir", dataDir, "--data-dir")

@@ -6,6 +6,7 @@ import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.device.DeviceBackends;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The exporter's command-line flags; each overrides the key of the same name in the YAML file. */
@@ -24,16 +25,8 @@ final class ExporterOptions {
       description = "Address of /metrics (default 127.0.0.1:9835; 0.0.0.0:9835 to serve the network).")
   String listen;
 
-  @Option(names = "--tls-cert-file", paramLabel = "PEM",
-      description = "Certificate chain the listener presents: serve HTTPS only (with --tls-key-file).")
-  String tlsCertFile;
-
-  @Option(names = "--tls-key-file", paramLabel = "PEM", description = "Unencrypted PKCS#8 key of that certificate.")
-  String tlsKeyFile;
-
-  @Option(names = "--tls-client-ca-file", paramLabel = "PEM",
-      description = "CA of the scrapers' client certificates: require one on all but /healthz and /readyz.")
-  String tlsClientCaFile;
+  @Mixin
+  ListenerTlsOptions tls = new ListenerTlsOptions();
 
   @Option(names = "--names", paramLabel = "VIEW", description = "Metric names: native, dcgm or npu-exporter.")
   String names;
@@ -83,12 +76,9 @@ final class ExporterOptions {
     }
     // Environment variables override the file (a DaemonSet sets them from the pod spec); flags override both.
     source.putEnvironment(System.getenv(), "ACCELTEL_", ExporterConfig.keys());
-    source.put("devices", devices, "--devices")
+    tls.putInto(source).put("devices", devices, "--devices")
         .put("interval", interval, "--interval")
         .put("listen", listen, "--listen")
-        .put("listen.tls-cert-file", tlsCertFile, "--tls-cert-file")
-        .put("listen.tls-key-file", tlsKeyFile, "--tls-key-file")
-        .put("listen.tls-client-ca-file", tlsClientCaFile, "--tls-client-ca-file")
         .put("names", names, "--names")
         .put("metrics.exclude", excludeMetrics, "--exclude-metrics")
         .put("node", node, "--node")
