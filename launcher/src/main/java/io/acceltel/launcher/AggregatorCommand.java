@@ -70,9 +70,9 @@ final class AggregatorCommand implements Callable<Integer> {
     }
     var settings = parsed.settings();
     System.out.println("acceltel aggregator: " + aggregator.url() + " (Prometheus API at /api/v1/, remote_write at "
-        + "/api/v1/write" + settings.listenTls().map(tls -> "; " + tls).orElse("") + "), data in " + settings.dataDir() + settings.kafka().map(k -> ", consuming "
-        + settings.topic() + " partitions " + settings.partitions() + " from " + k + " ("
-        + settings.kafkaSecurity() + ")").orElse("")
+        + "/api/v1/write" + settings.listenTls().map(tls -> "; " + tls).orElse("") + "), data in "
+        + settings.dataDir() + settings.kafka().map(k -> ", consuming " + settings.topic() + " partitions "
+        + settings.partitions() + " from " + k + " (" + settings.kafkaSecurity() + ")").orElse("")
         + (parsed.rules().isEmpty() ? "" : ", " + parsed.rules().size() + " aggregation rules"));
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -28,7 +28,7 @@ public record ListenerTls(Path certFile, Path keyFile, Optional<Path> clientCaFi
     keys.put(CERT_FILE, "PEM file of the certificate chain the listener presents: serve HTTPS only; with "
         + KEY_FILE + " (default: plain HTTP)");
     keys.put(KEY_FILE, "with " + CERT_FILE + ": PEM file of its unencrypted PKCS#8 private key; never logged");
-    keys.put(CLIENT_CA_FILE, "with " + CERT_FILE + ": PEM file of the CA certificates that sign the scrapers' "
+    keys.put(CLIENT_CA_FILE, "with " + CERT_FILE + ": PEM file of the CA certificates that sign the "
         + "client certificates; every path but /healthz and /readyz then requires one (mutual TLS)");
   }
 
