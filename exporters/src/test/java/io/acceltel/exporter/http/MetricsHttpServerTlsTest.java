@@ -115,8 +115,13 @@ class MetricsHttpServerTlsTest {
 
       renewal.renewKey();
       assertThat(http.reloadCertificates()).isEqualTo(Result.RELOADED);
+
+      // A key file that is gone for a moment (a volume being remounted) changes nothing that is served.
+      Path moved = Files.move(renewal.key(), dir.resolve("moved.key"));
+      assertThat(http.reloadCertificates()).isEqualTo(Result.FAILED);
+      Files.move(moved, renewal.key());
+      assertThat(http.reloadCertificates()).as("the same pair as loaded").isEqualTo(Result.UNCHANGED);
       assertThat(get(client(null, renewal.next()), url).statusCode()).isEqualTo(200);
-      assertThat(http.reloadCertificates()).isEqualTo(Result.UNCHANGED);
     }
   }
 

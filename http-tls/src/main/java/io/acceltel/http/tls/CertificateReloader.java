@@ -78,6 +78,7 @@ public final class CertificateReloader implements AutoCloseable {
       return failed(why, why);
     }
     if (Arrays.equals(current, loaded)) {
+      lastFailure = null; // back to what is served: a later failure is news again
       return Result.UNCHANGED;
     }
     try {
