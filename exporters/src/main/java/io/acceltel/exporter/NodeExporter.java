@@ -19,6 +19,7 @@ import io.acceltel.exporter.http.MetricsHttpServer;
 import io.acceltel.exporter.kafka.KafkaSink;
 import io.acceltel.exporter.selfmetrics.ExporterSelfMetrics;
 import io.acceltel.exporter.simulated.SimulatedBackend;
+import io.acceltel.http.tls.TlsListener;
 import io.acceltel.exporter.simulated.SimulatedFaultEndpoints;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -126,8 +127,9 @@ public final class NodeExporter implements AutoCloseable {
     running.addAll(List.of(attribution, backend, gcMetrics));
     MetricsHttpServer http;
     try {
-      http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), config.tls(), registry,
-          () -> exposition.latest().isPresent(), endpoints(backend, health, announce)).preRendered(exposition);
+      http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), TlsListener.of(config.tls()),
+          registry, () -> exposition.latest().isPresent(), endpoints(backend, health, announce))
+          .preRendered(exposition);
     } catch (IOException e) {
       closeAll(running);
       throw e;
@@ -209,7 +211,7 @@ public final class NodeExporter implements AutoCloseable {
 
   public String metricsUrl() {
     String host = config.listenHost().equals("0.0.0.0") ? "127.0.0.1" : config.listenHost();
-    return (config.tls().isPresent() ? "https://" : "http://") + host + ":" + http.port() + "/metrics";
+    return http.scheme() + "://" + host + ":" + http.port() + "/metrics";
   }
 
   public int port() {

@@ -15,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +36,6 @@ public final class AggregatorHttpServer implements AutoCloseable {
     this.vertx = vertx;
     this.server = server;
     this.tls = tls;
-  }
-
-  public static AggregatorHttpServer start(Vertx vertx, String host, int port, PrometheusRegistry registry,
-      RemoteWriteHandler remoteWrite, BooleanSupplier ready) throws IOException {
-    return start(vertx, host, port, TlsListener.of(Optional.empty()), registry, remoteWrite, ready);
   }
 
   /** @param tls HTTPS and client certificates from the {@code listen.tls-*} keys; a no-op without them */

@@ -135,9 +135,8 @@ public record ExporterConfig(
   }
 
   private static MetricExclusions exclusions(ConfigValues values) throws ConfigException {
-    List<String> patterns = values.list("metrics.exclude", List.of());
     try {
-      return patterns.isEmpty() ? MetricExclusions.NONE : MetricExclusions.of(patterns);
+      return MetricExclusions.of(values.list("metrics.exclude", List.of()));
     } catch (IllegalArgumentException e) {
       throw ConfigException.badValue("metrics.exclude", values.get("metrics.exclude", ""), e.getMessage());
     }

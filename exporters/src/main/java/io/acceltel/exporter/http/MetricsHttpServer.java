@@ -99,20 +99,15 @@ public final class MetricsHttpServer implements AutoCloseable {
    */
   public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready,
       Map<String, Endpoint> endpoints) throws IOException {
-    return start(host, port, Optional.empty(), registry, ready, endpoints);
+    return start(host, port, TlsListener.of(Optional.empty()), registry, ready, endpoints);
   }
 
   /**
-   * Starts listening, with TLS when {@code tls} is present.
+   * Starts listening, with HTTPS and client certificates as {@code tls} says; the server closes it.
    *
-   * @param tls the certificate the listener presents and, optionally, the CA of the clients' certificates
+   * @param tls from the {@code listen.tls-*} keys; a no-op without them
    */
-  public static MetricsHttpServer start(String host, int port, Optional<ListenerTls> tls, PrometheusRegistry registry,
-      BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
-    return start(host, port, TlsListener.of(tls), registry, ready, endpoints);
-  }
-
-  static MetricsHttpServer start(String host, int port, TlsListener tls, PrometheusRegistry registry,
+  public static MetricsHttpServer start(String host, int port, TlsListener tls, PrometheusRegistry registry,
       BooleanSupplier ready, Map<String, Endpoint> endpoints) throws IOException {
     Vertx vertx = Vertx.vertx();
     HttpServerOptions options = new HttpServerOptions()
@@ -148,6 +143,11 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls.scheme();
   }
 
   /** Checks the TLS files now, as the periodic check does. */

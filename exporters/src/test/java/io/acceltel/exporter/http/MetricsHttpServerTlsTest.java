@@ -42,8 +42,8 @@ class MetricsHttpServerTlsTest {
   @Test
   void servesHttpsOnlyWithTheConfiguredCertificate() throws Exception {
     ListenerTls tls = new ListenerTls(server.certificatePem(), server.privateKeyPem(), Optional.empty());
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(tls), registry, () -> true,
-        Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, TlsListener.of(Optional.of(tls)),
+        registry, () -> true, Map.of())) {
       HttpResponse<String> scrape = get(client(null), "https://127.0.0.1:" + http.port() + "/metrics");
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.body()).contains("tls_test_value 42.0");
@@ -63,8 +63,8 @@ class MetricsHttpServerTlsTest {
     Issued stranger = TestCertificates.client(dir, "stranger", "prometheus");
     ListenerTls tls = new ListenerTls(server.certificatePem(), server.privateKeyPem(),
         Optional.of(prometheus.certificatePem()));
-    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, Optional.of(tls), registry, () -> true,
-        Map.of())) {
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, TlsListener.of(Optional.of(tls)),
+        registry, () -> true, Map.of())) {
       String base = "https://127.0.0.1:" + http.port();
       HttpResponse<String> trusted = get(client(prometheus), base + "/metrics");
       assertThat(trusted.statusCode()).isEqualTo(200);
