@@ -75,7 +75,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
     try {
-      tls.watch(server);
+      tls.watch(server, registry);
     } catch (IOException e) {
       http.close();
       throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);

@@ -43,6 +43,10 @@ class AggregatorTlsTest {
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(refused.body()).contains("listen.tls-client-ca-file").doesNotContain("success");
       assertThat(get(client(server, null), aggregator.url() + "/readyz").statusCode()).isEqualTo(200);
+      // Its own metrics say when the served certificate expires, under the exporter's names.
+      assertThat(get(client(server, grafana), aggregator.url() + "/metrics").body())
+          .contains("acceltel_listener_certificate_expiry_timestamp_seconds ",
+              "acceltel_listener_certificate_last_reload_successful 1.0");
 
       assertThatThrownBy(() -> get(HttpClient.newHttpClient(), query.replace("https://", "http://")))
           .isInstanceOf(IOException.class);

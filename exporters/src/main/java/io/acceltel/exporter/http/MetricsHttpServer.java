@@ -133,7 +133,7 @@ public final class MetricsHttpServer implements AutoCloseable {
           cause);
     }
     try {
-      tls.watch(server);
+      tls.watch(server, registry);
     } catch (IOException e) {
       http.close();
       throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);

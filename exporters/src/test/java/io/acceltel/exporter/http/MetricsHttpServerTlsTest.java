@@ -46,7 +46,9 @@ class MetricsHttpServerTlsTest {
         registry, () -> true, Map.of())) {
       HttpResponse<String> scrape = get(client(null), "https://127.0.0.1:" + http.port() + "/metrics");
       assertThat(scrape.statusCode()).isEqualTo(200);
-      assertThat(scrape.body()).contains("tls_test_value 42.0");
+      assertThat(scrape.body()).contains("tls_test_value 42.0",
+          "acceltel_listener_certificate_expiry_timestamp_seconds ",
+          "acceltel_listener_certificate_last_reload_successful 1.0");
 
       // Plain HTTP to the TLS port gets no metrics.
       assertThatThrownBy(() -> get(HttpClient.newHttpClient(), "http://127.0.0.1:" + http.port() + "/metrics"))

@@ -7,12 +7,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import io.acceltel.model.catalog.MetricCatalog;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +44,10 @@ public final class CertificateReloader implements AutoCloseable {
   private final HttpServer server;
   private final ScheduledExecutorService timer;
   private byte[] loaded;
+  /** Epoch seconds of the served certificate's notAfter; NaN until it was read. Read by a metric callback. */
+  private volatile double servedExpiry = Double.NaN;
+  /** False while the files changed and do not load. Read by a metric callback. */
+  private volatile boolean lastReloadSuccessful = true;
   /** What the last failure was about (the files' digest, or the read error), so it is logged once. */
   private Object lastFailure;
 
@@ -46,6 +55,7 @@ public final class CertificateReloader implements AutoCloseable {
     this.tls = tls;
     this.server = server;
     this.loaded = digest();
+    this.servedExpiry = expiry(tls.certFile());
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "acceltel-tls-reload");
       t.setDaemon(true);
@@ -79,6 +89,7 @@ public final class CertificateReloader implements AutoCloseable {
     }
     if (Arrays.equals(current, loaded)) {
       lastFailure = null; // back to what is served: a later failure is news again
+      lastReloadSuccessful = true;
       return Result.UNCHANGED;
     }
     try {
@@ -96,6 +107,8 @@ public final class CertificateReloader implements AutoCloseable {
     }
     loaded = current;
     lastFailure = null;
+    lastReloadSuccessful = true;
+    servedExpiry = expiry(tls.certFile());
     LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
     return Result.RELOADED;
   }
@@ -106,7 +119,30 @@ public final class CertificateReloader implements AutoCloseable {
           .map(ca -> ", " + ca).orElse("") + ") " + why + "; still serving the previous certificate");
     }
     lastFailure = failure;
+    lastReloadSuccessful = false;
     return Result.FAILED;
+  }
+
+  /** When the certificate being served expires, in epoch seconds (NaN if its file could not be parsed). */
+  public double servedExpiry() {
+    return servedExpiry;
+  }
+
+  /** False while the files on disk changed and do not load, so the previous certificate is still served. */
+  public boolean lastReloadSuccessful() {
+    return lastReloadSuccessful;
+  }
+
+  /** The notAfter of the file's first certificate: the listener's own, ahead of any intermediates. */
+  private static double expiry(Path certificateFile) {
+    try (InputStream in = Files.newInputStream(certificateFile)) {
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return leaf.getNotAfter().getTime() / 1000.0;
+    } catch (IOException | CertificateException | ClassCastException e) {
+      LOG.warning("cannot read the expiry of " + certificateFile + " (" + e.getMessage() + "); "
+          + MetricCatalog.LISTENER_CERTIFICATE_EXPIRY.name() + " is NaN until the next reload");
+      return Double.NaN;
+    }
   }
 
   /** A digest of every file's content; the key's bytes are not kept. */

@@ -1,6 +1,10 @@
 package io.acceltel.http.tls;
 
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.config.ListenerTls;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,6 +12,7 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -21,7 +26,7 @@ import javax.net.ssl.SSLSession;
  * TlsListener tls = TlsListener.of(config.tls());
  * HttpServer server = vertx.createHttpServer(tls.configure(new HttpServerOptions()...));
  * server.requestHandler(request -> { if (!tls.refused(request)) handle(request); });
- * server.listen()...;  tls.watch(server);  ...  tls.close();
+ * server.listen()...;  tls.watch(server, registry);  ...  tls.close();
  * }</pre>
  */
 public final class TlsListener implements AutoCloseable {
@@ -79,13 +84,24 @@ public final class TlsListener implements AutoCloseable {
     return true;
   }
 
-  /** Starts comparing the files with what the started server loaded, reloading a renewed pair. */
-  public void watch(HttpServer server) throws IOException {
+  /**
+   * Starts comparing the files with what the started server loaded, reloading a renewed pair, and reports the
+   * served certificate's expiry and whether the last reload worked in {@code registry}.
+   */
+  public void watch(HttpServer server, PrometheusRegistry registry) throws IOException {
     if (tls.isPresent()) {
       CertificateReloader started = new CertificateReloader(tls.get(), server);
+      gauge(MetricCatalog.LISTENER_CERTIFICATE_EXPIRY, started::servedExpiry).register(registry);
+      gauge(MetricCatalog.LISTENER_CERTIFICATE_RELOAD_SUCCESSFUL,
+          () -> started.lastReloadSuccessful() ? 1 : 0).register(registry);
       started.checkEvery(certificateCheck);
       reloader = started;
     }
+  }
+
+  private static GaugeWithCallback.Builder gauge(MetricDefinition metric, DoubleSupplier value) {
+    return GaugeWithCallback.builder().name(metric.name()).help(metric.help())
+        .callback(callback -> callback.call(value.getAsDouble()));
   }
 
   /** Checks the files now, as the periodic check does. */

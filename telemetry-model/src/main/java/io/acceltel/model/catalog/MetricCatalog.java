@@ -473,6 +473,21 @@ public final class MetricCatalog {
       .help("Send attempts that failed and will be retried (broker unreachable, timeout).")
       .selfMetric("Kafka sink")
       .build();
+  // The aggregator's listener serves these two under the same names, so one alert covers both components.
+  public static final MetricDefinition LISTENER_CERTIFICATE_EXPIRY =
+      gauge("acceltel_listener_certificate_expiry_timestamp_seconds")
+          .unit(Unit.SECONDS)
+          .help("Expiry (notAfter) of the TLS certificate the listener serves. Only with listen.tls-cert-file; a "
+              + "renewal that does not load shows here long before clients refuse the certificate.")
+          .selfMetric("HTTPS listener")
+          .build();
+  public static final MetricDefinition LISTENER_CERTIFICATE_RELOAD_SUCCESSFUL =
+      gauge("acceltel_listener_certificate_last_reload_successful")
+          .help("1 while the listener serves its TLS files as they are on disk; 0 while changed files do not load "
+              + "(not a matching pair, unreadable), and the previous certificate is still served. Only with "
+              + "listen.tls-cert-file.")
+          .selfMetric("HTTPS listener")
+          .build();
 
   private static final List<MetricDefinition> ALL = collectConstants();
   private static final Map<String, MetricDefinition> BY_NAME = indexByName(ALL);

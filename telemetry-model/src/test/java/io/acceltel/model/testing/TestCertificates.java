@@ -52,23 +52,29 @@ public final class TestCertificates {
     return context;
   }
 
-  /** A certificate for 127.0.0.1 and localhost, as a server on loopback presents. */
+  /** A certificate for 127.0.0.1 and localhost, as a server on loopback presents, valid for two days. */
   public static Issued server(Path dir, String name) throws Exception {
-    return issue(dir, name, "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost");
+    return server(dir, name, 2);
+  }
+
+  /** A certificate for 127.0.0.1 and localhost, valid from now for {@code validityDays}. */
+  public static Issued server(Path dir, String name, int validityDays) throws Exception {
+    return issue(dir, name, "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", validityDays);
   }
 
   /** A client certificate with this common name. */
   public static Issued client(Path dir, String name, String commonName) throws Exception {
-    return issue(dir, name, "CN=" + commonName, null);
+    return issue(dir, name, "CN=" + commonName, null, 2);
   }
 
-  private static Issued issue(Path dir, String name, String dname, String extension) throws Exception {
+  private static Issued issue(Path dir, String name, String dname, String extension, int validityDays)
+      throws Exception {
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Path store = dir.resolve(name + ".p12");
     String password = name + "-pw";
     List<String> genkeypair = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA",
-        "-keysize", "2048", "-dname", dname, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-        "-storepass", password, "-keypass", password));
+        "-keysize", "2048", "-dname", dname, "-validity", Integer.toString(validityDays), "-storetype", "PKCS12",
+        "-keystore", store.toString(), "-storepass", password, "-keypass", password));
     if (extension != null) {
       genkeypair.addAll(List.of("-ext", extension));
     }
