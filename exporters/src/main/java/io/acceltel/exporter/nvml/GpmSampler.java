@@ -36,8 +36,8 @@ final class GpmSampler implements AutoCloseable {
     MetricCatalog.FP16_ACTIVE,
     MetricCatalog.PROFILED_PCIE_TX,
     MetricCatalog.PROFILED_PCIE_RX,
+    MetricCatalog.PROFILED_NVLINK_RX, // 60 is NVLINK_TOTAL_RX_PER_SEC: unlike PCIe (20 TX, 21 RX), receive comes first
     MetricCatalog.PROFILED_NVLINK_TX,
-    MetricCatalog.PROFILED_NVLINK_RX,
   };
   private static final double PERCENT = 0.01;
   private static final double MIB = 1024.0 * 1024.0;

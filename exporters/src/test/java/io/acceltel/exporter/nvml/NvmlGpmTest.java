@@ -52,7 +52,9 @@ class NvmlGpmTest {
     DOUBLE.nvmlDouble_setGpm(0, 10, 90.0);
     DOUBLE.nvmlDouble_setGpm(0, 12, 38.7);
     DOUBLE.nvmlDouble_setGpm(0, 20, 0.25);
-    DOUBLE.nvmlDouble_setGpm(0, 61, 1024.0);
+    DOUBLE.nvmlDouble_setGpm(0, 21, 0.5);
+    DOUBLE.nvmlDouble_setGpm(0, 60, 1024.0); // NVLINK_TOTAL_RX_PER_SEC, per nvml.h
+    DOUBLE.nvmlDouble_setGpm(0, 61, 2048.0); // NVLINK_TOTAL_TX_PER_SEC
     NvmlDeviceReader reader = gpu();
     assertThat(reader.profiling()).isTrue();
 
@@ -69,7 +71,9 @@ class NvmlGpmTest {
     assertThat(second.value(MetricCatalog.FP32_ACTIVE)).isEqualTo(0.387, within(1e-12));
     assertThat(second.value(MetricCatalog.FP64_ACTIVE)).isZero();
     assertThat(second.value(MetricCatalog.PROFILED_PCIE_TX)).isEqualTo(0.25 * 1024 * 1024);
+    assertThat(second.value(MetricCatalog.PROFILED_PCIE_RX)).isEqualTo(0.5 * 1024 * 1024);
     assertThat(second.value(MetricCatalog.PROFILED_NVLINK_RX)).isEqualTo(1024.0 * 1024 * 1024);
+    assertThat(second.value(MetricCatalog.PROFILED_NVLINK_TX)).isEqualTo(2048.0 * 1024 * 1024);
     assertThat(GPM_METRICS).allMatch(second::has);
     assertThat(observer.failures).isEmpty();
   }

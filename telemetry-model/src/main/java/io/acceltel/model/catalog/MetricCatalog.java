@@ -355,10 +355,10 @@ public final class MetricCatalog {
       "PCIe bytes received per second including protocol headers, from the profiler.", "PCIE_RX_PER_SEC=21");
   public static final MetricDefinition PROFILED_NVLINK_TX = gpmBytes(
       "accelerator_profiled_nvlink_transmit_bytes_per_second",
-      "NVLink bytes sent per second, all links, from the profiler.", "NVLINK_TOTAL_TX_PER_SEC=60");
+      "NVLink bytes sent per second, all links, from the profiler.", "NVLINK_TOTAL_TX_PER_SEC=61");
   public static final MetricDefinition PROFILED_NVLINK_RX = gpmBytes(
       "accelerator_profiled_nvlink_receive_bytes_per_second",
-      "NVLink bytes received per second, all links, from the profiler.", "NVLINK_TOTAL_RX_PER_SEC=61");
+      "NVLink bytes received per second, all links, from the profiler.", "NVLINK_TOTAL_RX_PER_SEC=60");
 
   // ---- compute processes
   public static final MetricDefinition PROCESSES = gauge("accelerator_processes")
