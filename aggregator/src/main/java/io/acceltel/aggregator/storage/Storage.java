@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
 
 /**
  * The aggregator's time-series storage: a head of compressed per-series chunks, downsampling tiers fed at ingest,
@@ -50,6 +51,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * swaps the block set and drops the head chunks now in blocks. Queries never see data twice or miss it.
  */
 public final class Storage implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Storage.class.getName());
   private final Path dir;
   private final Path blocksDir;
   private final StorageConfig config;
@@ -91,8 +93,20 @@ public final class Storage implements AutoCloseable {
       byRes.add(new ArrayList<>());
     }
     List<String> foreign = new ArrayList<>();
-    Set<String> listed = new HashSet<>(cp == null ? List.of() : cp.blocks());
-    for (String name : listed) {
+    // Without a checkpoint (a first start, or one moved away because it was damaged) the blocks on disk are all
+    // there is: adopt the complete ones. Replay then refills the head, and minValid below drops what they hold.
+    Set<String> listed = new HashSet<>(cp == null ? completeBlocks(blocksDir) : cp.blocks());
+    if (cp == null && !listed.isEmpty()) {
+      LOG.warning("no checkpoint in " + dir + ": starting from the " + listed.size() + " blocks under blocks/ alone; "
+          + "the head (the newest samples) comes back only as far as the source can replay it");
+    }
+    for (String name : List.copyOf(listed)) {
+      if (!Files.isDirectory(blocksDir.resolve(name))) {
+        LOG.warning("block " + name + " is listed in the checkpoint but missing from " + blocksDir
+            + ": its samples are gone; starting without it");
+        listed.remove(name);
+        continue;
+      }
       Block b = Block.open(blocksDir.resolve(name));
       int r = resolutions.indexOf(b.meta().resolution());
       if (r < 0) {
@@ -113,6 +127,19 @@ public final class Storage implements AutoCloseable {
     }
     this.blocks = new BlockSet(byRes, retainedFrom, foreign);
     this.querier = new StorageQuerier(this);
+  }
+
+  /** Block directories that were completely written: renamed into place, not a {@code .tmp-} leftover. */
+  private static Set<String> completeBlocks(Path blocksDir) throws IOException {
+    Set<String> complete = new HashSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocksDir)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p) && !BlockWriter.isTemporary(p)) {
+          complete.add(p.getFileName().toString());
+        }
+      }
+    }
+    return complete;
   }
 
   /**

@@ -184,6 +184,58 @@ class CheckpointRestartTest {
     assertThatThrownBy(() -> Storage.open(dir, StorageConfig.defaults())).isInstanceOf(IOException.class);
   }
 
+  /** What the damaged-checkpoint error says to do (move it away) keeps every block and loses only the head. */
+  @Test
+  void withoutItsCheckpointTheStorageStartsFromItsBlocksAlone() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    Feed feed = Feed.gpuLike(START, 3 * 3600, 3);
+    StorageStats before;
+    try (Storage s = Storage.open(dir, config)) {
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of("t/0", 1L));
+      before = s.stats();
+    }
+    byte[] damaged = Files.readAllBytes(dir.resolve("checkpoint"));
+    damaged[damaged.length / 2] ^= 0x55;
+    Files.write(dir.resolve("checkpoint"), damaged);
+    assertThatThrownBy(() -> Storage.open(dir, config)).hasMessageContaining("Move it away");
+    Files.move(dir.resolve("checkpoint"), dir.resolve("checkpoint.damaged"));
+
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.stats().blocks()).isEqualTo(before.blocks());
+      assertThat(s.stats().headRawSamples()).isZero();
+      assertThat(s.checkpointedOffsets()).isEmpty(); // so the source replays from its earliest retained offset
+      List<SeriesData> raw = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
+      assertThat(raw).hasSize(feed.labels.size());
+      assertThat(raw.get(0).size()).isGreaterThan(2 * 3600).isLessThan(3 * 3600);
+      // Replay brings the blocks' samples again: they are refused, not stored twice.
+      int ref = s.appender().ref(feed.labels.get(0));
+      assertThat(s.appender().append(ref, START, 1)).isEqualTo(AppendResult.TOO_OLD);
+    }
+  }
+
+  /** What the damaged-block error says to do (delete the block) drops that block's data, and nothing else. */
+  @Test
+  void aListedBlockThatWasDeletedIsLeftOut() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    StorageStats before;
+    try (Storage s = Storage.open(dir, config)) {
+      Feed feed = Feed.gpuLike(START, 3600, 2);
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of("t/0", 1L));
+      before = s.stats();
+    }
+    Path deleted;
+    try (var blocks = Files.list(dir.resolve("blocks"))) {
+      deleted = blocks.filter(b -> b.getFileName().toString().startsWith("r0-")).findFirst().orElseThrow();
+    }
+    io.acceltel.aggregator.storage.block.FileUtil.deleteRecursively(deleted);
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.stats().blocks().get(Resolution.RAW)).isEqualTo(before.blocks().get(Resolution.RAW) - 1);
+      assertThat(s.stats().headRawSamples()).isEqualTo(before.headRawSamples());
+    }
+  }
+
   @Test
   void samplesInARangeAlreadyInABlockAreTooOld() throws Exception {
     try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {

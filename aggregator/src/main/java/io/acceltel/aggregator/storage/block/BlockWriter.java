@@ -28,6 +28,7 @@ import java.util.zip.CRC32;
 public final class BlockWriter {
   static final byte[] CHUNKS_MAGIC = {'A', 'C', 'T', 'C', 1};
   static final byte[] INDEX_MAGIC = {'A', 'C', 'T', 'I', 1};
+  private static final String TEMPORARY_PREFIX = ".tmp-";
 
   /** One series of a block. */
   public record SeriesChunks(Labels labels, List<Chunk> chunks) {
@@ -36,10 +37,15 @@ public final class BlockWriter {
   private BlockWriter() {
   }
 
+  /** Whether {@code dir} is a block still being written (or left half-written by a crash). */
+  public static boolean isTemporary(Path dir) {
+    return dir.getFileName().toString().startsWith(TEMPORARY_PREFIX);
+  }
+
   public static Path write(Path blocksDir, Resolution res, long minTime, long maxTime, List<SeriesChunks> series)
       throws IOException {
     String name = BlockMeta.dirName(res, minTime, maxTime);
-    Path tmp = blocksDir.resolve(".tmp-" + name);
+    Path tmp = blocksDir.resolve(TEMPORARY_PREFIX + name);
     FileUtil.deleteRecursively(tmp);
     Files.createDirectories(tmp);
 
