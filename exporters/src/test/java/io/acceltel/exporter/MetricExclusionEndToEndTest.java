@@ -3,7 +3,7 @@ package io.acceltel.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.config.ExporterConfig;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.exporter.testing.SimulatedNode;
 import io.acceltel.exporter.testing.ExporterHttp;
 import java.time.Duration;

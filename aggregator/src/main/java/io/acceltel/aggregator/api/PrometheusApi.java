@@ -314,7 +314,13 @@ public final class PrometheusApi implements AutoCloseable {
       throw ApiError.invalidParam("step",
           "zero or negative query resolution step widths are not accepted. Try a positive integer");
     }
-    if ((end - start) / step > QueryLimits.MAX_POINTS_PER_SERIES) {
+    long span;
+    try {
+      span = Math.subtractExact(end, start);
+    } catch (ArithmeticException e) {
+      span = Long.MAX_VALUE; // saturates, as Go's Time.Sub does, rather than wrapping into a small span
+    }
+    if (span / step > QueryLimits.MAX_POINTS_PER_SERIES) {
       throw ApiError.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
           + "query resolution (?step=XX)");
     }

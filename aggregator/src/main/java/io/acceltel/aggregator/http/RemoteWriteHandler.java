@@ -7,10 +7,11 @@ import io.acceltel.aggregator.ingest.SampleBatch;
 import io.acceltel.aggregator.ingest.SampleWriter;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.xerial.snappy.Snappy;
@@ -60,6 +61,11 @@ public final class RemoteWriteHandler {
         new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), 4 << 20), new SampleBatch()));
   }
 
+  /** Requests taken at once, from the first byte until their body is stored; more are answered 503. */
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
   public void handle(HttpServerRequest request) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
@@ -68,22 +74,31 @@ public final class RemoteWriteHandler {
           .end("too many remote_write requests in flight; retry\n");
       return;
     }
-    // Released once, whether the response ends or the client goes away first.
-    java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    // Released once: when the response ends, or when the client goes away, but not before a body that is being
+    // stored is done. Otherwise clients that send a full body and disconnect would queue unbounded work.
+    AtomicBoolean released = new AtomicBoolean();
+    AtomicBoolean storing = new AtomicBoolean();
     Runnable release = () -> {
       if (released.compareAndSet(false, true)) {
         inFlight.decrementAndGet();
       }
     };
     request.response().endHandler(v -> release.run());
-    request.response().closeHandler(v -> release.run());
-    BoundedBody.read(request, limits.maxBodyBytes(), () -> tooLarge(request),
-        body -> workers.executeBlocking(() -> store(body.getBytes()), false)
-            .onSuccess(reply -> reply.send(request))
-            .onFailure(e -> {
-              LOG.log(Level.WARNING, "remote_write failed", e);
-              request.response().setStatusCode(500).end("storing the samples failed; retry\n");
-            }));
+    request.response().closeHandler(v -> {
+      if (!storing.get()) {
+        release.run();
+      }
+    });
+    BoundedBody.read(request, limits.maxBodyBytes(), () -> tooLarge(request), body -> {
+      storing.set(true);
+      workers.executeBlocking(() -> store(body.getBytes()), false)
+          .onComplete(done -> release.run())
+          .onSuccess(reply -> reply.send(request))
+          .onFailure(e -> {
+            LOG.log(Level.WARNING, "remote_write failed", e);
+            request.response().setStatusCode(500).end("storing the samples failed; retry\n");
+          });
+    });
   }
 
   private void tooLarge(HttpServerRequest request) {

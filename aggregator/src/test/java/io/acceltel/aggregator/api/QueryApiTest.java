@@ -165,6 +165,10 @@ class QueryApiTest {
             + "resolution (?step=XX)");
     assertThat(api.get("/api/v1/query_range", "query", "1+1", "start", "0", "end", "11000", "step", "1").status())
         .isEqualTo(200);
+    // A span wider than a long holds (as Prometheus's saturating time difference) is still too many points.
+    assertError(api.get("/api/v1/query_range", "query", "1+1", "start", "-9e15", "end", "9e15", "step", "1"), 400,
+        "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+            + "resolution (?step=XX)");
     assertError(api.get("/api/v1/series"), 400, "bad_data", "no match[] parameter provided");
     assertError(api.get("/api/v1/series", "match[]", "up{"), 400, "bad_data",
         "invalid parameter \"match[]\": 1:4: parse error: unexpected end of input inside braces");

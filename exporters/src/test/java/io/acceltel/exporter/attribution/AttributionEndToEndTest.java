@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.NodeExporter;
 import io.acceltel.exporter.config.ExporterConfig;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.exporter.testing.SimulatedNode;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,7 +8,7 @@ import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.exporter.nvml.NvmlBackendProvider;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.DeviceSnapshot;

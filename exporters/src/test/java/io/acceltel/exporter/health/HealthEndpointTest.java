@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acceltel.exporter.NodeExporter;
 import io.acceltel.exporter.config.ExporterConfig;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.exporter.testing.SimulatedNode;
 import io.acceltel.exporter.testing.ExporterHttp;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.acceltel.exporter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.http.tls.CertificateReloader.Result;
 import io.acceltel.http.tls.TlsListener;
 import io.acceltel.model.testing.TestCertificates;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.model.testing.TestCertificates;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.KafkaSecurity;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;

@@ -12,7 +12,7 @@ import io.acceltel.exporter.attribution.ContainerRef;
 import io.acceltel.exporter.attribution.KubernetesAttributor;
 import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.pods.PodLabelIndex;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceIdentity;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.attribution.AttributionMetrics;
 import io.acceltel.exporter.attribution.AttributionSettings;
-import io.acceltel.exporter.testing.Await;
+import io.acceltel.model.testing.Await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

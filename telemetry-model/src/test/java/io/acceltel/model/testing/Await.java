@@ -1,4 +1,4 @@
-package io.acceltel.exporter.testing;
+package io.acceltel.model.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
