@@ -50,8 +50,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param host the address to bind; loopback unless configured otherwise
    * @param port the client port; 0 picks a free one (fixed for the life of this data directory's broker only)
    * @param partitions default partition count of auto-created topics
-   * @param saslPort a second client port that takes SASL/PLAIN logins, when {@code plainUsers} is not empty; 0
-   *     picks a free one
+   * @param saslPort a second client port that takes SASL/PLAIN logins, when {@code plainUsers} is not empty, and
+   *     SCRAM-SHA-256 logins of users an Admin client created; 0 picks a free one
    * @param plainUsers user name to password for that port; empty: no SASL port
    * @param tlsPort a third client port that speaks TLS, when {@code tls} is present; 0 picks a free one
    * @param tls the broker's certificate and key for that port; empty: no TLS port
@@ -162,9 +162,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
       s.plainUsers().forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
           .append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
-      p.put("sasl.enabled.mechanisms", "PLAIN");
-      p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+      // SCRAM users are not configured here: like on a real cluster, an Admin client creates their credentials
+      // (alterUserScramCredentials), so a test can also add one while a client keeps failing to log in.
+      p.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
+      p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256");
       p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+      p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", s.dataDir().resolve("log").toString());

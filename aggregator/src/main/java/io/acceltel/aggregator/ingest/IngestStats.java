@@ -17,6 +17,7 @@ public final class IngestStats {
   private final Counter dropped;
   private final Counter poison;
   private final Counter skipped;
+  private final Counter failures;
   private final Set<PoisonKind> logged = EnumSet.noneOf(PoisonKind.class);
 
   public IngestStats(PrometheusRegistry registry) {
@@ -32,6 +33,14 @@ public final class IngestStats {
     skipped = Counter.builder().name("acceltel_aggregator_points_unsupported_total")
         .help("Data points of kinds acceltel does not store (histograms, summaries, delta sums).")
         .labelNames("source").register(registry);
+    failures = Counter.builder().name("acceltel_aggregator_ingest_failures_total")
+        .help("Times the ingest failed as a whole (broker unreachable or refusing the login, a storage error) and "
+            + "was retried from the last stored offsets, by source. Rising: the data is getting stale.")
+        .labelNames("source").register(registry);
+  }
+
+  void ingestFailed(String source) {
+    failures.labelValues(source).inc();
   }
 
   void appended(String source, long n) {

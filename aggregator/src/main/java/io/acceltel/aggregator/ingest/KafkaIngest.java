@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,6 +35,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaIngest implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaIngest.class.getName());
   static final String SOURCE = "kafka";
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
   /**
    * @param partitions the static partition set of this aggregator
@@ -58,6 +62,7 @@ public final class KafkaIngest implements AutoCloseable {
   private final Map<String, Long> nextOffsets = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile Map<String, Long> consumedOffsets = Map.of();
 
   public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
@@ -119,15 +124,26 @@ public final class KafkaIngest implements AutoCloseable {
 
   private void run() {
     long nextCheckpoint = System.nanoTime() + settings.checkpointEvery().toNanos();
+    Duration backoff = FIRST_RETRY;
     try {
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          ingest(record);
-          nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
-        }
-        if (!records.isEmpty()) {
-          consumedOffsets = Map.copyOf(nextOffsets);
+        try {
+          pollOnce();
+          backoff = FIRST_RETRY;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // A broker refusing the login, a rotated certificate, a topic not there yet: all can mend without a
+          // restart, so the ingest waits and tries again rather than stopping for good.
+          stats.ingestFailed(SOURCE);
+          boolean firstOfOutage = backoff.equals(FIRST_RETRY);
+          LOG.log(Level.WARNING, "Kafka ingest failed: " + e + "; retrying in " + backoff.toMillis() + " ms from "
+              + "the last stored offsets", firstOfOutage ? e : null);
+          rewind();
+          if (stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+            break;
+          }
+          backoff = backoff.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : backoff.multipliedBy(2);
         }
         if (System.nanoTime() >= nextCheckpoint) {
           checkpoint();
@@ -136,12 +152,38 @@ public final class KafkaIngest implements AutoCloseable {
       }
     } catch (WakeupException e) {
       // close() asked us to stop.
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Kafka ingest stopped", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       checkpoint();
       consumer.close();
       deadLetters.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void pollOnce() {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      ingest(record);
+      nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
+    }
+    if (!records.isEmpty()) {
+      consumedOffsets = Map.copyOf(nextOffsets);
+    }
+  }
+
+  /**
+   * After a failure part-way through a poll's records, the consumer's position is past records that were never
+   * stored: go back to the first one that was not.
+   */
+  private void rewind() {
+    for (TopicPartition tp : consumer.assignment()) {
+      Long next = nextOffsets.get(key(tp));
+      if (next != null) {
+        consumer.seek(tp, next);
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
     }
   }
 
@@ -177,6 +219,12 @@ public final class KafkaIngest implements AutoCloseable {
   /** A failed checkpoint loses nothing (Kafka still holds the data); it is logged and retried next time. */
   private void checkpoint() {
     Map<String, Long> offsets = Map.copyOf(nextOffsets);
+    try {
+      // The checkpoint moves past the poison records' offsets: their dead-letter copies must be out first.
+      deadLetters.flush();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot flush the dead-letter copies to " + settings.deadLetterTopic(), e);
+    }
     writer.exclusively(() -> {
       try {
         checkpointer.checkpoint(offsets);
@@ -195,6 +243,7 @@ public final class KafkaIngest implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    stopping.countDown();
     consumer.wakeup();
     try {
       thread.join(30_000);

@@ -13,6 +13,8 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Vendor;
+import io.acceltel.model.testing.Await;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,12 +49,51 @@ class KafkaSaslIngestTest {
     return new OtlpEncoder("test").encode(new NodeSnapshot("node-s", t, List.of(d.build())));
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-      Thread.sleep(20);
+  private static void await(String what, BooleanSupplier condition) {
+    Await.until(what, Duration.ofSeconds(60), condition);
+  }
+
+  /**
+   * A login the broker refuses (here: SCRAM credentials not created yet, as in a rollout that starts the aggregator
+   * first) stops nothing for good: the ingest retries, counts each failure, and consumes once the login works.
+   */
+  @Test
+  void anIngestThatCannotLogInRetriesUntilItCan(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
+        .withPartitions(1).withSaslPlainUsers(Map.of("someone-else", "x")))) {
+      long t0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+          kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        for (int i = 0; i < 3; i++) {
+          producer.send(new ProducerRecord<>(TOPIC, "node-s".getBytes(StandardCharsets.UTF_8),
+              tick(t0 + i * 1000L))).get();
+        }
+      }
+      Path password = Files.writeString(dir.resolve("password"), "late-pw-3\n");
+      KafkaSecurity security = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT",
+          "kafka.sasl-mechanism", "SCRAM-SHA-256", "kafka.sasl-username", "late",
+          "kafka.sasl-password-file", password.toString()));
+      AggregatorSettings settings = AggregatorSettings.defaults(dir.resolve("aggregator"),
+          Optional.of(kafka.saslBootstrapServers())).withPartitions(List.of(0)).withListen("127.0.0.1", 0)
+          .withKafkaSecurity(security);
+      try (Aggregator aggregator = Aggregator.start(settings)) {
+        await("a refused login counted", () -> ingestFailures(aggregator) >= 1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+          admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("late",
+              new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "late-pw-3"))).all().get();
+        }
+        await("all 3 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 3);
+        var stored = aggregator.storage().querier().selectRaw(
+            List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
+        assertThat(stored.get(0).timestamps()).hasSize(3);
+      }
     }
+  }
+
+  private static double ingestFailures(Aggregator aggregator) {
+    var scraped = aggregator.registry().scrape(name -> name.startsWith("acceltel_aggregator_ingest_failures"));
+    return scraped.stream().flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
   }
 
   @Test
