@@ -49,9 +49,9 @@ public final class CollectionLoop implements AutoCloseable {
 
   private CollectionLoop(Builder b) {
     this.node = b.node;
+    this.intervalMillis = b.interval.toMillis();
     this.lanes = b.readers.stream().map(DeviceLane::new).toList();
     lanes.forEach(DeviceLane::startBackgroundRead);
-    this.intervalMillis = b.interval.toMillis();
     // Leave a fifth of the interval for building and publishing the snapshot.
     this.deadlineMillis = Math.max(1, intervalMillis * 4 / 5);
     this.listeners = List.copyOf(b.listeners);

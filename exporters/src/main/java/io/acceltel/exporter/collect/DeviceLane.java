@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,10 +25,18 @@ final class DeviceLane implements AutoCloseable {
 
   private final DeviceReader reader;
   private final ExecutorService foreground;
-  private final ExecutorService background;
+  private final ExecutorService backgroundThread;
   private final AtomicBoolean backgroundBusy = new AtomicBoolean();
+  /**
+   * Background readings are repeated for at most this many ticks after their read completed, then left out: a hung
+   * energy call must show as a gap, not as a flat counter under fresh timestamps.
+   */
+  static final int BACKGROUND_STALE_TICKS = 5;
+
   /** Readings of the last completed background read; replaced whole, so a tick never sees a half-written list. */
   private volatile List<Reading> backgroundReadings = List.of();
+  /** Ticks read since the last background read completed. */
+  private final AtomicInteger ticksSinceBackground = new AtomicInteger();
   private volatile boolean lost;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
 
@@ -35,7 +44,7 @@ final class DeviceLane implements AutoCloseable {
     this.reader = reader;
     String name = "acceltel-device-" + reader.identity().index();
     this.foreground = Executors.newSingleThreadExecutor(daemon(name));
-    this.background = Executors.newSingleThreadExecutor(daemon(name + "-slow"));
+    this.backgroundThread = Executors.newSingleThreadExecutor(daemon(name + "-slow"));
   }
 
   DeviceReader reader() {
@@ -74,8 +83,11 @@ final class DeviceLane implements AutoCloseable {
       LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
       return lostSnapshot();
     }
-    for (Reading r : backgroundReadings) {
-      out.add(r);
+    List<Reading> slow = backgroundReadings;
+    if (ticksSinceBackground.getAndIncrement() < BACKGROUND_STALE_TICKS) {
+      for (Reading r : slow) {
+        out.add(r);
+      }
     }
     out.set(MetricCatalog.DEVICE_LOST, 0);
     return out.build();
@@ -90,11 +102,12 @@ final class DeviceLane implements AutoCloseable {
     if (lost || !backgroundBusy.compareAndSet(false, true)) {
       return;
     }
-    background.execute(() -> {
+    backgroundThread.execute(() -> {
       try {
         List<Reading> readings = new ArrayList<>();
         reader.readBackground(readings::add);
         backgroundReadings = List.copyOf(readings);
+        ticksSinceBackground.set(0);
       } catch (DeviceLostException e) {
         markLost(e.getMessage());
       } catch (RuntimeException e) {
@@ -123,7 +136,7 @@ final class DeviceLane implements AutoCloseable {
   @Override
   public void close() {
     foreground.shutdownNow();
-    background.shutdownNow();
+    backgroundThread.shutdownNow();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

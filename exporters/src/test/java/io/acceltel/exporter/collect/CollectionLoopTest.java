@@ -103,6 +103,57 @@ class CollectionLoopTest {
     });
   }
 
+  /** A background read that hangs (an energy call stuck in the driver) leaves a gap, not a flat counter. */
+  @Test
+  void readingsOfABackgroundReadThatHangsAreLeftOutOnceStale() throws Exception {
+    DeviceReader simulated = backend.devices().get(0);
+    AtomicInteger backgroundCalls = new AtomicInteger();
+    CountDownLatch hanging = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    DeviceReader stuck = new DeviceReader() {
+      @Override
+      public DeviceIdentity identity() {
+        return simulated.identity();
+      }
+
+      @Override
+      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+        simulated.read(tickMillis, sink);
+      }
+
+      @Override
+      public void readBackground(ReadingSink sink) throws DeviceLostException {
+        if (backgroundCalls.incrementAndGet() > 1) { // the first read answers, every later one hangs a while
+          hanging.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        simulated.readBackground(sink);
+      }
+    };
+    loop = CollectionLoop.builder("node-a", List.of(stuck)).build();
+    long[] t = {5_000_000L};
+    Await.until("energy in a tick", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 1000)));
+    Await.until("the next background read hangs", Duration.ofSeconds(5), () -> {
+      loop.tick(t[0] += 1000);
+      return hanging.getCount() == 0;
+    });
+    for (int i = 0; i < DeviceLane.BACKGROUND_STALE_TICKS; i++) {
+      loop.tick(t[0] += 1000);
+    }
+    assertThat(hasEnergy(loop.tick(t[0] += 1000))).as("stale readings are left out").isFalse();
+
+    release.countDown();
+    Await.until("energy back once a read returns", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 1000)));
+  }
+
+  private static boolean hasEnergy(NodeSnapshot tick) {
+    return tick.devices().get(0).readings().stream().anyMatch(r -> r.metric() == MetricCatalog.ENERGY);
+  }
+
   @Test
   void buildingTheLoopStartsTheSlowReadsBeforeTheFirstTick() throws Exception {
     DeviceReader simulated = backend.devices().get(0);
