@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns one device's NVML return codes into the exporter's policy: SUCCESS reads the output, NOT_SUPPORTED leaves
- * the metric out for good (the observer logs it once and the function is not called again), GPU_IS_LOST throws
+ * the metric out (the observer logs it once and the function is not called again until {@link #reset}, after a
+ * recovery or a MIG mode change), GPU_IS_LOST throws
  * {@link DeviceLostException}, and any other code is counted through {@link NativeCallObserver#failed} and leaves
  * the metric out for this tick only.
  *

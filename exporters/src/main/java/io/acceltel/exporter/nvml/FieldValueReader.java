@@ -64,13 +64,18 @@ final class FieldValueReader {
 
   private final NvmlLibrary nvml;
   private final CallGuard guard;
+  private final List<Field> all;
+  /** The fields still requested: those that answered NOT_SUPPORTED are dropped until {@link #reprobe()}. */
   private final List<Field> fields;
   private final Memory request;
   private boolean requestStale = true;
+  /** Set from another thread by {@link #reprobe()}; applied by the reading thread. */
+  private volatile boolean reprobe;
 
   private FieldValueReader(NvmlLibrary nvml, CallGuard guard, List<Field> fields) {
     this.nvml = nvml;
     this.guard = guard;
+    this.all = List.copyOf(fields);
     this.fields = new ArrayList<>(fields);
     this.request = new Memory((long) fields.size() * NvmlStructs.FieldValue.SIZE);
   }
@@ -114,6 +119,13 @@ final class FieldValueReader {
 
   /** @param nowMillis the time the rates are computed against: the tick's */
   void read(Pointer handle, long nowMillis, ReadingSink sink) throws DeviceLostException {
+    if (reprobe) {
+      reprobe = false;
+      fields.clear();
+      fields.addAll(all);
+      all.stream().filter(f -> f.rate != null).forEach(f -> f.rate.reset());
+      requestStale = true;
+    }
     if (fields.isEmpty() || guard.skip(FUNCTION)) {
       return;
     }
@@ -151,6 +163,14 @@ final class FieldValueReader {
       fields.removeAll(unsupported);
       requestStale = true;
     }
+  }
+
+  /**
+   * Asks every field again from the next read on, and starts the rates over: after a GPU reset or a MIG mode change
+   * what the device supports may differ, and its counters may have restarted.
+   */
+  void reprobe() {
+    reprobe = true;
   }
 
   private void writeRequest() {

@@ -12,6 +12,7 @@ import io.acceltel.model.snapshot.ReadingSink;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
  * Reads one NVIDIA GPU through NVML once a tick, converting every value to the catalog's unit (ratios, watts,
@@ -28,6 +29,7 @@ import java.util.function.LongSupplier;
  * thread-safe {@link CallGuard} and the volatile handle, each with its own native out-buffers.
  */
 public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(NvmlDeviceReader.class.getName());
   private static final String UTILIZATION_RATES = "nvmlDeviceGetUtilizationRates";
   private static final String POWER_USAGE = "nvmlDeviceGetPowerUsage";
   private static final String POWER_LIMIT = "nvmlDeviceGetEnforcedPowerLimit";
@@ -150,7 +152,14 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     fieldValues.read(device, tickMillis, sink);
     nvLink.read(device, sink);
     processes.read(device, sink);
+    String migBefore = mig.mode();
     mig.readMode(device);
+    if (!mig.mode().equals(migBefore) && !migBefore.equals(MigReader.UNSUPPORTED)) {
+      // MIG on turns whole-GPU utilization and sampling NOT_SUPPORTED, MIG off brings them back: ask again.
+      LOG.info(() -> "device " + identity.index() + ": MIG mode changed from " + migBefore + " to " + mig.mode()
+          + "; probing which metrics it supports again");
+      reprobe();
+    }
     mig.readInstances(device, sink);
     if (gpm != null) {
       gpm.read(device, sink);
@@ -193,8 +202,16 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     if (gpm != null) {
       gpm.restart();
     }
+    reprobe(); // a reset GPU may support more (or less), and its counters started over
     onRecovered.accept(this);
     return true;
+  }
+
+  /** Forgets what answered NOT_SUPPORTED, so every metric is asked for again from the next read on. */
+  private void reprobe() {
+    guard.reset();
+    fieldValues.reprobe();
+    clockLimits.reprobe();
   }
 
   private void readUtilization(Pointer device, ReadingSink sink) throws DeviceLostException {

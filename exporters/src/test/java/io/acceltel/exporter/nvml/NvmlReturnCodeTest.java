@@ -99,6 +99,43 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     assertThat(tick((NvmlDeviceReader) backend.devices().get(0), 3000).has(MetricCatalog.TEMPERATURE)).isTrue();
   }
 
+  /** A GPU back from a reset may be a board with other capabilities: what it did not support is asked again. */
+  @Test
+  void aRecoveredGpuIsAskedAgainForWhatItDidNotSupport() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetEnforcedPowerLimit", 1, NvmlReturn.NOT_SUPPORTED);
+    DOUBLE.nvmlDouble_setField(1, FieldValueReader.FI_MEMORY_TEMP, NvmlDouble.UINT, 0,
+        NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(1);
+    Readings before = tick(reader, 1000);
+    assertThat(before.has(MetricCatalog.POWER_LIMIT)).isFalse();
+    assertThat(before.has(MetricCatalog.MEMORY_TEMPERATURE)).isFalse();
+
+    DOUBLE.nvmlDouble_setLost(1, 1);
+    assertThatThrownBy(() -> tick(reader, 2000)).isInstanceOf(DeviceLostException.class);
+    DOUBLE.nvmlDouble_setLost(1, 0);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetEnforcedPowerLimit", 1, NvmlReturn.SUCCESS);
+    DOUBLE.nvmlDouble_setField(1, FieldValueReader.FI_MEMORY_TEMP, NvmlDouble.UINT, 45, 0);
+    assertThat(reader.recover()).isTrue();
+    Readings after = tick(reader, 3000);
+    assertThat(after.has(MetricCatalog.POWER_LIMIT)).isTrue();
+    assertThat(after.value(MetricCatalog.MEMORY_TEMPERATURE)).isEqualTo(45.0);
+  }
+
+  /** With MIG on, whole-GPU utilization is NOT_SUPPORTED; once MIG is off again it must come back. */
+  @Test
+  void aMigModeChangeAsksAgainForWhatWasNotSupported() throws Exception {
+    DOUBLE.nvmlDouble_setUint("mig.mode", 0, 1);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetUtilizationRates", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).has(MetricCatalog.MEMORY_UTILIZATION)).isFalse();
+    assertThat(tick(reader, 2000).has(MetricCatalog.MEMORY_UTILIZATION)).isFalse();
+
+    DOUBLE.nvmlDouble_setUint("mig.mode", 0, 0);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetUtilizationRates", 0, NvmlReturn.SUCCESS);
+    tick(reader, 3000); // sees MIG off
+    assertThat(tick(reader, 4000).has(MetricCatalog.MEMORY_UTILIZATION)).isTrue();
+  }
+
   @Test
   void lostFromAnyCallThrows() throws Exception {
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetPcieReplayCounter", 0, NvmlReturn.GPU_IS_LOST);
