@@ -3,6 +3,7 @@ package io.acceltel.aggregator.storage;
 import io.acceltel.aggregator.storage.block.Block;
 import io.acceltel.aggregator.storage.chunk.AggrIterator;
 import io.acceltel.aggregator.storage.chunk.Chunk;
+import io.acceltel.aggregator.storage.chunk.XorAppender;
 import io.acceltel.aggregator.storage.head.Head;
 import io.acceltel.aggregator.storage.head.MemIndex;
 import io.acceltel.aggregator.storage.head.MemSeries;
@@ -226,6 +227,11 @@ final class StorageQuerier implements Querier {
     return new WindowSeries(labels, res, t, columns, k, finalLast); // k <= cap: spare room rather than a copy
   }
 
+  /**
+   * The series with data in [mint, maxt] at any resolution. Answered from chunk time bounds alone: the metadata
+   * endpoints (Grafana's label and variable queries, often over all time) must not copy chunk bytes out of every
+   * block, nor hold the head's locks while doing so.
+   */
   @Override
   public List<Labels> series(List<LabelMatcher> matchers, long mint, long maxt) {
     TreeSet<Labels> out = new TreeSet<>();
@@ -233,11 +239,56 @@ final class StorageQuerier implements Querier {
       return List.of();
     }
     for (int r = 0; r < storage.resolutions().size(); r++) {
-      for (Map.Entry<Labels, List<Chunk>> e : chunks(matchers, mint, maxt, r)) {
-        out.add(e.getKey());
-      }
+      addSeriesWithData(matchers, mint, maxt, r, out);
     }
     return List.copyOf(out);
+  }
+
+  private void addSeriesWithData(List<LabelMatcher> matchers, long mint, long maxt, int r, Set<Labels> out) {
+    BlockSet bs;
+    storage.publishLock().readLock().lock();
+    try {
+      bs = storage.blocks();
+      try (MemIndex.View view = storage.head().index().lockedView()) {
+        for (int ref : MatcherSelector.select(view, matchers)) {
+          MemSeries s = view.series(ref);
+          if (headHasData(s, r, mint, maxt)) {
+            out.add(s.labels());
+          }
+        }
+      }
+    } finally {
+      storage.publishLock().readLock().unlock();
+    }
+    for (Block b : bs.blocks(r)) {
+      if (b.overlaps(mint, maxt)) {
+        for (int ref : MatcherSelector.select(b, matchers)) {
+          if (b.hasData(ref, mint, maxt)) {
+            out.add(b.labels(ref));
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean headHasData(MemSeries s, int r, long mint, long maxt) {
+    List<Chunk> sealed = new ArrayList<>(1);
+    if (r == 0) {
+      RawHead.State st = s.raw().state();
+      addOverlapping(sealed, st.sealed(), mint, maxt);
+      XorAppender open = st.open();
+      // An open chunk that starts inside the range has data in it; only one that starts before needs its end,
+      // which a snapshot reads safely from this thread.
+      return !sealed.isEmpty() || open != null && open.count() > 0 && open.firstTime() <= maxt
+          && (open.firstTime() >= mint || open.snapshot().overlaps(mint, maxt));
+    }
+    TierSeries.State st = s.tier(r - 1).state();
+    addOverlapping(sealed, st.sealed(), mint, maxt);
+    if (!sealed.isEmpty()) {
+      return true;
+    }
+    Chunk open = st.open() == null ? null : st.open().snapshot();
+    return open != null && open.overlaps(mint, maxt);
   }
 
   @Override

@@ -54,6 +54,35 @@ class QuerierMatchersTest {
     return out;
   }
 
+  /** series() lists a series for the ranges it has data in, whether that data is in a block, sealed or open. */
+  @Test
+  void seriesAreListedForTheRangesTheyHaveDataIn() throws Exception {
+    Labels gone = Labels.of("__name__", "gone");
+    Labels fresh = Labels.of("__name__", "fresh");
+    try (Storage s = Storage.open(dir.resolve("ranges"), TestConfigs.shortBlocks().build())) {
+      Appender app = s.appender();
+      int g = app.ref(gone);
+      int f = app.ref(fresh);
+      int a = app.ref(A);
+      for (int i = 0; i < 3600; i++) {
+        if (i < 600) {
+          app.append(g, START + i * 1000L, i); // the first ten minutes only: a block after the checkpoint
+        }
+        if (i >= 3590) {
+          app.append(f, START + i * 1000L, i); // the last ten seconds: an open head chunk
+        }
+        app.append(a, START + i * 1000L, i);
+      }
+      s.checkpoint(Map.of());
+      Querier q = s.querier();
+      assertThat(q.series(List.of(), START, START + 60_000L)).containsExactlyInAnyOrder(gone, A);
+      assertThat(q.series(List.of(), START + 1800_000L, START + 1900_000L)).containsExactly(A);
+      assertThat(q.series(List.of(), START + 3595_000L, Long.MAX_VALUE)).containsExactlyInAnyOrder(fresh, A);
+      assertThat(q.series(List.of(), START + 3599_001L, Long.MAX_VALUE)).as("after every sample").isEmpty();
+      assertThat(q.series(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)).containsExactlyInAnyOrder(gone, fresh, A);
+    }
+  }
+
   @Test
   void equalityAndInequality() {
     assertThat(select(LabelMatcher.equal("__name__", "power"))).containsExactlyInAnyOrder(A, B, C);
