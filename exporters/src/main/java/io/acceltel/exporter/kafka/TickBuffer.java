@@ -65,8 +65,9 @@ final class TickBuffer {
   /** Frees one place in memory for {@code tick}; false when the tick itself had to go instead. */
   private boolean makeRoomFor(Tick tick) {
     // The tick in flight is the oldest of all: the first to move, so that it stays ahead of the others in the
-    // spool if the exporter stops before the broker acknowledges it.
-    if (spool != null && inFlight != null && !inFlightFromSpool && spool.appendInFlight(inFlight)) {
+    // spool if the exporter stops before the broker acknowledges it. Once the disk refused it and a later tick got
+    // in, it stays memory's: it is still sent first, and only a stop before its acknowledgement would lose it.
+    if (spool != null && inFlight != null && !inFlightFromSpool && spool.empty() && spool.appendInFlight(inFlight)) {
       inFlightFromSpool = true;
       return true;
     }

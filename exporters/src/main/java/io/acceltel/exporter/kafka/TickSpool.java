@@ -236,7 +236,7 @@ final class TickSpool implements AutoCloseable {
    * stays memory's, not dropped).
    */
   boolean appendInFlight(Tick tick) {
-    if (inFlightPending || ticks > 0) {
+    if (!empty()) {
       throw new IllegalStateException("a tick from memory can only be in flight while the spool is empty");
     }
     if (!write(tick)) {
@@ -247,6 +247,11 @@ final class TickSpool implements AutoCloseable {
     inFlight = writer;
     inFlightPending = true;
     return true;
+  }
+
+  /** Whether the spool holds no tick, sent or not: only then may memory's in-flight tick move in. */
+  boolean empty() {
+    return !inFlightPending && ticks == 0;
   }
 
   private boolean write(Tick tick) {

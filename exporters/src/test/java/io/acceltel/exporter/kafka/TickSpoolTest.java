@@ -105,6 +105,29 @@ class TickSpoolTest {
     buffer.close();
   }
 
+  /**
+   * The disk refuses the in-flight tick but takes the next one (a full disk with a little room freed): later ticks
+   * keep going to the spool, in order, and every tick is still sent.
+   */
+  @Test
+  void aTickInFlightTheDiskRefusedStaysInMemoryAndLaterTicksStillSpool(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE, recordBytes()); // one record per segment: every write rolls
+    TickBuffer buffer = new TickBuffer(2, spool);
+    buffer.offer(tick(1));
+    assertThat(buffer.takeForSending(0).timestampMillis()).isEqualTo(1);
+    buffer.offer(tick(2));
+    // The first segment's name is taken by a directory, so the write of in-flight tick 1 fails; tick 2's succeeds.
+    Files.createDirectory(dir.resolve(String.format("ticks-%020d.spool", 0)));
+    for (long t = 3; t <= 6; t++) {
+      assertThat(buffer.offer(tick(t))).as("tick %d offered, nothing dropped", t).isZero();
+    }
+    assertThat(buffer.spooledTicks()).as("ticks 2 to 5").isEqualTo(4);
+    assertThat(buffer.memoryTicks()).as("1, still in flight, and 6").isEqualTo(2);
+    assertThat(drain(buffer)).isEqualTo(range(1, 6));
+    assertThat(buffer.dropped()).isZero();
+    buffer.close();
+  }
+
   /** The tick being sent when the broker went away is the oldest: after a restart it is still sent first. */
   @Test
   void aTickInFlightWhenTheExporterStopsIsSentFirstAfterTheRestart(@TempDir Path dir) throws Exception {
