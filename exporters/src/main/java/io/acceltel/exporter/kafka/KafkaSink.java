@@ -24,6 +24,9 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -51,6 +54,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private final Counter failures;
   private volatile boolean running = true;
   private long lastFailureLog;
+  private boolean refusedLogged;
 
   private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version) {
     this.settings = settings;
@@ -134,6 +138,9 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024);
+    // The producer checks a record's size before compression, the broker after: a big node's tick (MIG, many
+    // processes) may pass 1 MB of OTLP while its zstd batch stays far below the broker's limit.
+    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
     config.putAll(s.security().clientProperties());
     return config;
   }
@@ -164,11 +171,36 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
         buffer.acknowledged();
       } catch (InterruptedException e) {
         return;
-      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      } catch (ExecutionException e) {
+        if (refusedForGood(e.getCause())) {
+          buffer.refused();
+          logRefused(tick, e.getCause());
+          continue;
+        }
+        failures.inc();
+        logFailure(e);
+        backOff();
+      } catch (TimeoutException | RuntimeException e) {
         failures.inc();
         logFailure(e);
         backOff();
       }
+    }
+  }
+
+  /** Errors that retrying the same record cannot mend: holding on to it would stall every tick behind it. */
+  private static boolean refusedForGood(Throwable cause) {
+    return cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+        || cause instanceof InvalidRecordException;
+  }
+
+  private void logRefused(TickBuffer.Tick tick, Throwable cause) {
+    if (!refusedLogged) {
+      refusedLogged = true;
+      LOG.warning(() -> "Kafka refused the tick of " + tick.timestampMillis() + " (" + tick.length() + " bytes of "
+          + "OTLP before compression) for good: " + cause.getMessage() + ". It is dropped and counted in "
+          + MetricCatalog.KAFKA_DROPPED.name() + "; raise the topic's max.message.bytes (or the broker's "
+          + "message.max.bytes), or leave metrics out with metrics.exclude. Later refusals are only counted");
     }
   }
 

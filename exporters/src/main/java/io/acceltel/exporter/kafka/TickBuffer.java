@@ -35,6 +35,7 @@ final class TickBuffer {
   private Tick inFlight;
   private boolean inFlightFromSpool;
   private long droppedInMemory;
+  private long refusedByBroker;
 
   TickBuffer(int capacity) {
     this(capacity, null);
@@ -126,6 +127,21 @@ final class TickBuffer {
     notifyAll();
   }
 
+  /**
+   * The broker refused the in-flight tick for good (too large for the topic): it is dropped and counted, so the
+   * ticks behind it are not held up forever.
+   */
+  synchronized void refused() {
+    if (inFlight != null && inFlightFromSpool) {
+      spool.acknowledged();
+    }
+    if (inFlight != null) {
+      refusedByBroker++;
+    }
+    inFlight = null;
+    notifyAll();
+  }
+
   /** Every tick held, in memory and in the spool. */
   synchronized long size() {
     return memoryTicks() + spooledTicks();
@@ -145,7 +161,7 @@ final class TickBuffer {
   }
 
   synchronized long dropped() {
-    return droppedInMemory + (spool == null ? 0 : spool.dropped());
+    return droppedInMemory + refusedByBroker + (spool == null ? 0 : spool.dropped());
   }
 
   /** Waits until every held tick was acknowledged, or the timeout passes; true if empty. */

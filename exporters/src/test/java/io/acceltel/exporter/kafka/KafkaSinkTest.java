@@ -29,7 +29,12 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -109,6 +114,32 @@ class KafkaSinkTest {
    * every tick still held is delivered once the broker is back, and the dropped counter accounts exactly for the
    * rest.
    */
+  /** A tick the broker refuses for good (larger than the topic allows) is dropped and counted; it blocks nothing. */
+  @Test
+  void aTickTheBrokerRefusesAsTooLargeIsDroppedAndTheNextOnesStillGo(@TempDir Path dir) throws Exception {
+    String topic = "acceltel.metrics.small";
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(8, "NVIDIA H100 80GB HBM3", 4));
+        CollectionLoop loop = CollectionLoop.builder("node-big", backend.devices()).build();
+        KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.bootstrapServers()).withTopic(topic)
+            .withSendTimeout(Duration.ofSeconds(5)), new PrometheusRegistry())) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "512"))))
+          .all().get();
+      sink.onSnapshot(loop.tick(1_795_349_049_000L));
+      Await.until("the refused tick counted", Duration.ofSeconds(60), () -> sink.droppedTicks() == 1);
+
+      ConfigResource config = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(config, List.of(new AlterConfigOp(
+          new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)))).all().get();
+      sink.onSnapshot(loop.tick(1_795_349_050_000L));
+      assertThat(sink.flush(Duration.ofSeconds(60))).isTrue();
+      assertThat(readAll(kafka.bootstrapServers(), topic, 1)).extracting(ConsumerRecord::timestamp)
+          .containsExactly(1_795_349_050_000L);
+      assertThat(sink.droppedTicks()).isEqualTo(1);
+    }
+  }
+
   @Test
   void holdsTicksThroughABrokerOutageAndCountsExactlyWhatItDrops(@TempDir Path dir) throws Exception {
     int bound = 100;

@@ -466,7 +466,7 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition KAFKA_DROPPED = counter("acceltel_exporter_kafka_dropped_ticks_total")
       .help("Ticks dropped, oldest first, because the buffer (and the spool, when configured) was full while Kafka "
-          + "was unreachable.")
+          + "was unreachable, or because the broker refused them for good (larger than the topic allows).")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_SEND_FAILURES = counter("acceltel_exporter_kafka_send_failures_total")
