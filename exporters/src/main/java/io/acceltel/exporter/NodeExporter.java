@@ -124,7 +124,16 @@ public final class NodeExporter implements AutoCloseable {
     CollectionLoop loop = loopBuilder.build();
     List<AutoCloseable> running = new ArrayList<>(List.of(loop));
     kafka.ifPresent(running::add);
-    running.addAll(List.of(attribution, backend, gcMetrics));
+    AutoCloseable backendOnceQuiet = () -> {
+      if (loop.quiesced()) {
+        backend.close();
+      } else {
+        // Freeing NVML's samples and shutting it down under a read still in the driver could crash the JVM.
+        LOG.warning("a device read is still inside the driver after the loop stopped; leaving the "
+            + backend.name() + " backend open for the process to end");
+      }
+    };
+    running.addAll(List.of(attribution, backendOnceQuiet, gcMetrics));
     MetricsHttpServer http;
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), TlsListener.of(config.tls()),

@@ -46,6 +46,10 @@ public final class CollectionLoop implements AutoCloseable {
   private final LongSupplier wallClock;
   private final DeviceAttributor attributor;
   private final ScheduledExecutorService scheduler;
+  private volatile boolean closing;
+  private volatile boolean quiesced;
+  /** How long close() waits for reads in progress: a normal read takes milliseconds, a hung one forever. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private CollectionLoop(Builder b) {
     this.node = b.node;
@@ -107,6 +111,11 @@ public final class CollectionLoop implements AutoCloseable {
       devices.add(attributor.attribute(await(lanes.get(i), reads.get(i), deadline)));
     }
     NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, devices);
+    if (closing) {
+      // Interrupted by close(): its devices read as lost because the loop stopped, not because they are. Published,
+      // it would raise device-lost alerts on every rollout.
+      return snapshot;
+    }
     NodeSnapshot emitted = exclusions.apply(snapshot);
     for (Subscriber subscriber : listeners) {
       try {
@@ -139,10 +148,35 @@ public final class CollectionLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops ticking and waits (a little) for the device reads in progress. The backend must stay open while one is
+   * still inside the driver: see {@link #quiesced()}.
+   */
   @Override
   public void close() {
+    closing = true;
     scheduler.shutdownNow();
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    boolean stopped = awaitTermination(scheduler, deadline);
     lanes.forEach(DeviceLane::close);
+    for (DeviceLane lane : lanes) {
+      stopped &= lane.awaitTermination(deadline);
+    }
+    quiesced = stopped;
+  }
+
+  /** After {@link #close()}: true when no thread of the loop is still running (none stuck in a native call). */
+  public boolean quiesced() {
+    return quiesced;
+  }
+
+  static boolean awaitTermination(java.util.concurrent.ExecutorService executor, long deadlineNanos) {
+    try {
+      return executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private record Subscriber(SnapshotListener listener, boolean everyReading) {}

@@ -139,6 +139,12 @@ final class DeviceLane implements AutoCloseable {
     backgroundThread.shutdownNow();
   }
 
+  /** After {@link #close()}: waits until both threads ended, or the deadline passed; true if they ended. */
+  boolean awaitTermination(long deadlineNanos) {
+    return CollectionLoop.awaitTermination(foreground, deadlineNanos)
+        && CollectionLoop.awaitTermination(backgroundThread, deadlineNanos);
+  }
+
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);

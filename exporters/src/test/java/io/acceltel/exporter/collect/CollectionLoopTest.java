@@ -150,6 +150,67 @@ class CollectionLoopTest {
     Await.until("energy back once a read returns", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 1000)));
   }
 
+  /** A reader whose per-tick read waits in "the driver" until released; {@code interruptible} as JNA is not. */
+  private static DeviceReader waitingReader(DeviceReader device, CountDownLatch entered, CountDownLatch release,
+      boolean interruptible) {
+    return new DeviceReader() {
+      @Override
+      public DeviceIdentity identity() {
+        return device.identity();
+      }
+
+      @Override
+      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+        entered.countDown();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (release.getCount() > 0 && System.nanoTime() < until) {
+          try {
+            release.await(10, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            if (interruptible) {
+              throw new DeviceLostException("interrupted");
+            }
+          }
+        }
+        device.read(tickMillis, sink);
+      }
+
+      @Override
+      public void readBackground(ReadingSink sink) {}
+    };
+  }
+
+  /** Stopping the exporter mid-tick must not publish its devices as lost: that would page on every rollout. */
+  @Test
+  void aTickCutShortByCloseIsNotPublished() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop = CollectionLoop.builder("node-a", List.of(waitingReader(backend.devices().get(0), entered, release, true)))
+        .interval(Duration.ofSeconds(10)).listener(published::add).build();
+    java.util.concurrent.CompletableFuture<NodeSnapshot> tick =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> loop.tick(7_000_000L));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    loop.close();
+    assertThat(tick.get(10, TimeUnit.SECONDS).devices().get(0).lost()).as("cut short").isTrue();
+    assertThat(published).as("nothing published").isEmpty();
+    assertThat(loop.quiesced()).isTrue();
+    release.countDown();
+  }
+
+  /** A read stuck in the driver (JNA calls ignore interrupts) keeps the backend open: see NodeExporter. */
+  @Test
+  void aReadStuckInTheDriverLeavesTheLoopNotQuiesced() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop = CollectionLoop.builder("node-a", List.of(waitingReader(backend.devices().get(0), entered, release, false)))
+        .interval(Duration.ofSeconds(10)).build();
+    java.util.concurrent.CompletableFuture.runAsync(() -> loop.tick(8_000_000L));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+    loop.close();
+    assertThat(loop.quiesced()).isFalse();
+    release.countDown();
+  }
+
   private static boolean hasEnergy(NodeSnapshot tick) {
     return tick.devices().get(0).readings().stream().anyMatch(r -> r.metric() == MetricCatalog.ENERGY);
   }
