@@ -89,6 +89,7 @@ public final class NodeExporter implements AutoCloseable {
     ExporterSelfMetrics selfMetrics = new ExporterSelfMetrics(registry);
     JvmGcMetrics gcMetrics = bindPlatformMetrics(registry);
     DeviceBackend backend = openBackend(config, selfMetrics, announce);
+    selfMetrics.devicesLeftOut(backend.devicesLeftOut());
     MetricNameView view = MetricNameViews.discover().byName(config.names())
         .orElseThrow(() -> new IllegalStateException("name view " + config.names() + " is not on the class path"));
     SnapshotExposition exposition = new SnapshotExposition(view);

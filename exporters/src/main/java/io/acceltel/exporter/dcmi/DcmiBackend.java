@@ -38,10 +38,12 @@ public final class DcmiBackend implements DeviceBackend {
 
   private final String version;
   private final List<DeviceReader> readers;
+  private final int leftOut;
 
-  private DcmiBackend(String version, List<DeviceReader> readers) {
+  private DcmiBackend(String version, List<DeviceReader> readers, int leftOut) {
     this.version = version;
     this.readers = List.copyOf(readers);
+    this.leftOut = leftOut;
   }
 
   static DcmiBackend open(BackendContext context) throws BackendUnavailableException {
@@ -51,16 +53,19 @@ public final class DcmiBackend implements DeviceBackend {
     String version = dcmi.dcmi_get_dcmi_version(text, text.length) == DcmiReturn.SUCCESS ? decode(text, 0, 64)
         : "unknown";
     List<DcmiDeviceReader> found = new ArrayList<>();
+    int leftOut = 0;
     for (int card : cards(dcmi)) {
       for (int device = 0; device < devicesInCard(dcmi, card); device++) {
         DcmiDeviceReader reader = openNpu(dcmi, card, device, version, context.observer());
         if (reader != null) {
           found.add(reader);
+        } else {
+          leftOut++;
         }
       }
     }
     found.sort(Comparator.comparingInt(r -> r.identity().index()));
-    return new DcmiBackend(version, List.copyOf(found));
+    return new DcmiBackend(version, List.copyOf(found), leftOut);
   }
 
   private static int[] cards(DcmiLibrary dcmi) throws BackendUnavailableException {
@@ -169,7 +174,13 @@ public final class DcmiBackend implements DeviceBackend {
   @Override
   public String description() {
     int n = readers.size();
-    return "Huawei Ascend DCMI " + version + ", " + n + (n == 1 ? " NPU" : " NPUs");
+    return "Huawei Ascend DCMI " + version + ", " + n + (n == 1 ? " NPU" : " NPUs")
+        + (leftOut > 0 ? " (" + leftOut + " more left out: see the warnings above)" : "");
+  }
+
+  @Override
+  public int devicesLeftOut() {
+    return leftOut;
   }
 
   @Override

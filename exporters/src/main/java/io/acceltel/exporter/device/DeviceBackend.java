@@ -22,6 +22,14 @@ public interface DeviceBackend extends AutoCloseable {
   /** One reader per device found when the backend was opened, in index order. */
   List<DeviceReader> devices();
 
+  /**
+   * Devices the driver reported at open but that could not be read at all (no handle, no UUID, lost): they have no
+   * reader and so no series; this count is how an alert sees them.
+   */
+  default int devicesLeftOut() {
+    return 0;
+  }
+
   /** Releases native resources and stops background threads (such as the XID event thread). */
   @Override
   void close();

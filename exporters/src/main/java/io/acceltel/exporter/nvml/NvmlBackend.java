@@ -34,15 +34,17 @@ public final class NvmlBackend implements DeviceBackend {
   private final String driverVersion;
   private final List<NvmlDeviceReader> readers;
   private final XidWatcher xidWatcher;
+  private final int leftOut;
   private boolean closed;
 
   private NvmlBackend(NvmlLibrary nvml, String nvmlVersion, String driverVersion, List<NvmlDeviceReader> readers,
-      XidWatcher xidWatcher) {
+      XidWatcher xidWatcher, int leftOut) {
     this.nvml = nvml;
     this.nvmlVersion = nvmlVersion;
     this.driverVersion = driverVersion;
     this.readers = List.copyOf(readers);
     this.xidWatcher = xidWatcher;
+    this.leftOut = leftOut;
   }
 
   /**
@@ -69,7 +71,7 @@ public final class NvmlBackend implements DeviceBackend {
           register(xids, reader);
         }
       }
-      return new NvmlBackend(nvml, nvmlVersion, driverVersion, readers, watcher);
+      return new NvmlBackend(nvml, nvmlVersion, driverVersion, readers, watcher, count - readers.size());
     } catch (BackendUnavailableException | RuntimeException | Error e) {
       if (watcher != null) {
         watcher.close();
@@ -155,7 +157,13 @@ public final class NvmlBackend implements DeviceBackend {
   @Override
   public String description() {
     int n = readers.size();
-    return "NVIDIA NVML " + nvmlVersion + ", driver " + driverVersion + ", " + n + (n == 1 ? " GPU" : " GPUs");
+    return "NVIDIA NVML " + nvmlVersion + ", driver " + driverVersion + ", " + n + (n == 1 ? " GPU" : " GPUs")
+        + (leftOut > 0 ? " (" + leftOut + " more left out: see the warnings above)" : "");
+  }
+
+  @Override
+  public int devicesLeftOut() {
+    return leftOut;
   }
 
   @Override

@@ -25,6 +25,7 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   private final Counter overruns;
   private final Counter backendErrors;
   private final Gauge lastTick;
+  private final Gauge devicesLeftOut;
   private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
   /** One line per function and code: a call that fails every tick (e.g. NO_PERMISSION) must not flood the log. */
   private final Set<String> failureLogged = ConcurrentHashMap.newKeySet();
@@ -45,6 +46,15 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
         .help(MetricCatalog.LAST_TICK.help())
         .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
         .register(registry);
+    devicesLeftOut = Gauge.builder()
+        .name(MetricCatalog.DEVICES_LEFT_OUT.name())
+        .help(MetricCatalog.DEVICES_LEFT_OUT.help())
+        .register(registry);
+  }
+
+  /** How many devices the backend found but could not read at all; set once the backend is open. */
+  public void devicesLeftOut(int count) {
+    devicesLeftOut.set(count);
   }
 
   private static Counter.Builder counter(MetricDefinition metric) {

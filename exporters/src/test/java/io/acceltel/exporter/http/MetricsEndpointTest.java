@@ -141,6 +141,7 @@ class MetricsEndpointTest {
     assertThat(tick.getMetric(0).getHistogram().getSampleCount()).isPositive();
     assertThat(families).containsKeys("acceltel_exporter_ticks_total", "jvm_memory_used_bytes",
         "process_cpu_usage");
+    assertThat(families.get("acceltel_exporter_devices_left_out").getMetric(0).getGauge().getValue()).isZero();
   }
 
   @Test

@@ -149,7 +149,8 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.NO_PERMISSION);
     backend = open(observer, new FakeClock());
     assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(1);
-    assertThat(backend.description()).endsWith(", 1 GPU");
+    assertThat(backend.description()).endsWith(", 1 GPU (1 more left out: see the warnings above)");
+    assertThat(backend.devicesLeftOut()).isEqualTo(1);
     assertThat(observer.failures).containsExactly(
         new Failure("nvml", "nvmlDeviceGetHandleByIndex_v2", 4, "NVML_ERROR_NO_PERMISSION"));
   }

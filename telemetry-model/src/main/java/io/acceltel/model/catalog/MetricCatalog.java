@@ -419,6 +419,12 @@ public final class MetricCatalog {
       .labels("backend", "function", "code")
       .selfMetric("every native call")
       .build();
+  public static final MetricDefinition DEVICES_LEFT_OUT = gauge("acceltel_exporter_devices_left_out")
+      .help("Devices the driver counted at start that could not be read at all (no handle, no UUID, lost), so "
+          + "they have no series; each is logged at start with the reason. Above 0: check the node with nvidia-smi "
+          + "or npu-smi.")
+      .selfMetric("device backend")
+      .build();
   public static final MetricDefinition LAST_TICK = gauge("acceltel_exporter_last_tick_timestamp_seconds")
       .unit(Unit.SECONDS)
       .help("Wall-clock time of the tick that /metrics serves.")
