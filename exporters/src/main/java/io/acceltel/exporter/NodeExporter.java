@@ -33,6 +33,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,8 @@ public final class NodeExporter implements AutoCloseable {
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), TlsListener.of(config.tls()),
           registry, () -> exposition.latest().isPresent(), endpoints(backend, health, announce))
-          .preRendered(exposition);
+          .preRendered(exposition)
+          .liveness(() -> selfMetrics.livenessProblem(maxTickAge(config)));
     } catch (IOException e) {
       closeAll(running);
       throw e;
@@ -148,6 +150,17 @@ public final class NodeExporter implements AutoCloseable {
     loop.start();
     return new NodeExporter(config, backend, http, exposition, selfMetrics, running);
   }
+
+  /**
+   * How long without a completed tick before /healthz fails: ten intervals, and never under a minute, so a slow
+   * start (attribution's first kubelet call) or a long GC pause does not restart a working exporter.
+   */
+  static Duration maxTickAge(ExporterConfig config) {
+    Duration tenTicks = config.interval().multipliedBy(10);
+    return tenTicks.compareTo(MIN_LIVENESS_TICK_AGE) > 0 ? tenTicks : MIN_LIVENESS_TICK_AGE;
+  }
+
+  private static final Duration MIN_LIVENESS_TICK_AGE = Duration.ofMinutes(1);
 
   private static void closeAll(List<AutoCloseable> components) {
     for (AutoCloseable c : components) {

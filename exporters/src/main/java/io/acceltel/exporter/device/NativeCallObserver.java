@@ -13,6 +13,12 @@ public interface NativeCallObserver {
   /** A call failed with any other code; counted by function and code. */
   void failed(String backend, String function, int code, String codeName);
 
+  /**
+   * A failure says the whole backend is unusable until the process starts again (the driver was unloaded or
+   * upgraded under it): liveness turns unhealthy, so that Kubernetes restarts the exporter.
+   */
+  default void backendUnusable(String backend, String why) {}
+
   NativeCallObserver NOOP = new NativeCallObserver() {
     @Override
     public void unsupported(DeviceIdentity device, String function) {}

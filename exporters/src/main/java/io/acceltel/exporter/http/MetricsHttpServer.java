@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,6 +54,7 @@ public final class MetricsHttpServer implements AutoCloseable {
   private final Map<String, Endpoint> endpoints;
   private final TlsListener tls;
   private volatile PreRenderedMetrics preRendered = NOTHING_PRE_RENDERED;
+  private volatile Supplier<Optional<String>> livenessProblem = Optional::empty;
 
   private static final PreRenderedMetrics NOTHING_PRE_RENDERED = new PreRenderedMetrics() {
     @Override
@@ -156,6 +158,12 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   /** Serves these families from their pre-serialized bytes instead of writing them per scrape. */
+  /** What /healthz checks: a present reason answers 503 with it, so that the kubelet restarts the exporter. */
+  public MetricsHttpServer liveness(Supplier<Optional<String>> problem) {
+    this.livenessProblem = problem;
+    return this;
+  }
+
   public MetricsHttpServer preRendered(PreRenderedMetrics metrics) {
     this.preRendered = metrics;
     return this;
@@ -177,7 +185,11 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
     switch (request.path()) {
       case "/metrics" -> serveMetrics(request);
-      case "/healthz" -> request.response().putHeader("Content-Type", "text/plain").end("ok\n");
+      case "/healthz" -> {
+        Optional<String> problem = livenessProblem.get();
+        request.response().setStatusCode(problem.isPresent() ? 503 : 200).putHeader("Content-Type", "text/plain")
+            .end(problem.map(why -> "unhealthy: " + why + "\n").orElse("ok\n"));
+      }
       case "/readyz" -> {
         boolean isReady = ready.getAsBoolean();
         request.response().setStatusCode(isReady ? 200 : 503).putHeader("Content-Type", "text/plain")

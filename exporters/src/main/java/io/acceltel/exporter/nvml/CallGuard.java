@@ -66,6 +66,12 @@ final class CallGuard {
   /** Counts a failure that is neither NOT_SUPPORTED nor GPU_IS_LOST. */
   void failed(int rc, String function) {
     observer.failed(BACKEND, function, rc, NvmlReturn.name(rc));
+    if (rc == NvmlReturn.LIB_RM_VERSION_MISMATCH || rc == NvmlReturn.DRIVER_NOT_LOADED
+        || rc == NvmlReturn.UNINITIALIZED) {
+      observer.backendUnusable(BACKEND, function + " returned " + NvmlReturn.name(rc) + ": the NVIDIA driver was "
+          + "unloaded, reloaded or upgraded under the exporter, and NVML only recovers by being initialized again, "
+          + "in a new process");
+    }
   }
 
   /** Throws when the code says the GPU fell off the bus. */

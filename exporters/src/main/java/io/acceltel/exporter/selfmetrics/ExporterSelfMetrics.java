@@ -9,8 +9,11 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -26,11 +29,23 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   private final Counter backendErrors;
   private final Gauge lastTick;
   private final Gauge devicesLeftOut;
+  private final LongSupplier nanoClock;
+  private final long startedNanos;
+  private volatile long lastTickNanos;
+  private volatile boolean ticked;
+  private volatile String unusable;
   private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
   /** One line per function and code: a call that fails every tick (e.g. NO_PERMISSION) must not flood the log. */
   private final Set<String> failureLogged = ConcurrentHashMap.newKeySet();
 
   public ExporterSelfMetrics(PrometheusRegistry registry) {
+    this(registry, System::nanoTime);
+  }
+
+  /** @param nanoClock the clock liveness measures tick age with */
+  public ExporterSelfMetrics(PrometheusRegistry registry, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
+    this.startedNanos = nanoClock.getAsLong();
     tickDuration = Histogram.builder()
         .name(MetricCatalog.TICK_DURATION.name())
         .help(MetricCatalog.TICK_DURATION.help())
@@ -69,11 +84,38 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
     tickDuration.observe(durationSeconds);
     ticks.inc();
     lastTick.set(tickMillis / 1000.0);
+    lastTickNanos = nanoClock.getAsLong();
+    ticked = true;
   }
 
   @Override
   public void readOverrun(int deviceIndex) {
     overruns.labelValues(Integer.toString(deviceIndex)).inc();
+  }
+
+  @Override
+  public void backendUnusable(String backend, String why) {
+    if (unusable == null) {
+      unusable = backend + ": " + why;
+      LOG.severe(() -> unusable + "; /healthz now fails so that Kubernetes restarts the exporter");
+    }
+  }
+
+  /**
+   * Why the exporter should be restarted, if it should: its backend became unusable, or no tick completed for
+   * {@code maxTickAge} (counted from the start until the first one).
+   */
+  public Optional<String> livenessProblem(Duration maxTickAge) {
+    if (unusable != null) {
+      return Optional.of(unusable);
+    }
+    long since = ticked ? lastTickNanos : startedNanos;
+    long ageNanos = nanoClock.getAsLong() - since;
+    if (ageNanos > maxTickAge.toNanos()) {
+      return Optional.of("no tick completed for " + ageNanos / 1_000_000_000L + " s (limit "
+          + maxTickAge.toSeconds() + " s): the collection loop is stuck");
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -72,6 +72,23 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     assertThat(tick(reader, 2000).value(MetricCatalog.TEMPERATURE)).as("retried next tick").isEqualTo(31.0);
   }
 
+  /** A driver unloaded or upgraded under the exporter: NVML needs a new process, so the backend is unusable. */
+  @ParameterizedTest
+  @ValueSource(ints = {NvmlReturn.LIB_RM_VERSION_MISMATCH, NvmlReturn.DRIVER_NOT_LOADED, NvmlReturn.UNINITIALIZED})
+  void aDriverGoneUnderTheExporterMakesTheBackendUnusable(int rc) throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, rc);
+    tick(gpu(0), 1000);
+    assertThat(observer.unusable).singleElement().asString()
+        .startsWith("nvmlDeviceGetTemperature returned " + NvmlReturn.name(rc)).contains("new process");
+  }
+
+  @Test
+  void otherFailuresLeaveTheBackendUsable() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.NO_PERMISSION);
+    tick(gpu(0), 1000);
+    assertThat(observer.unusable).isEmpty();
+  }
+
   @Test
   void aFailedFieldEntryIsCountedUnderItsFieldId() throws Exception {
     DOUBLE.nvmlDouble_setField(0, 82, NvmlDouble.UINT, 0, NvmlReturn.NO_PERMISSION);

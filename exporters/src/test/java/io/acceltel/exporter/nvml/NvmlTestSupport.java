@@ -92,6 +92,7 @@ final class NvmlTestSupport {
 
     final List<String> unsupported = new CopyOnWriteArrayList<>();
     final List<Failure> failures = new CopyOnWriteArrayList<>();
+    final List<String> unusable = new CopyOnWriteArrayList<>();
 
     @Override
     public void unsupported(DeviceIdentity device, String function) {
@@ -101,6 +102,11 @@ final class NvmlTestSupport {
     @Override
     public void failed(String backend, String function, int code, String codeName) {
       failures.add(new Failure(backend, function, code, codeName));
+    }
+
+    @Override
+    public void backendUnusable(String backend, String why) {
+      unusable.add(why);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -59,6 +60,28 @@ class ExporterSelfMetricsTest {
         MetricCatalog.BACKEND_ERRORS.name());
     assertThat(logged.get(1).getMessage()).contains("nvmlDeviceGetTotalEccErrors", "NVML_ERROR_UNKNOWN");
     assertThat(logged.get(2).getMessage()).contains("nvmlDeviceGetPcieReplayCounter");
+  }
+
+  @Test
+  void livenessFailsWhenNoTickCompletesOrTheBackendBecameUnusable() {
+    long[] now = {0};
+    ExporterSelfMetrics metrics = new ExporterSelfMetrics(new PrometheusRegistry(), () -> now[0]);
+    Duration limit = Duration.ofMinutes(1);
+    assertThat(metrics.livenessProblem(limit)).isEmpty();
+    now[0] = Duration.ofSeconds(61).toNanos();
+    assertThat(metrics.livenessProblem(limit)).hasValueSatisfying(
+        why -> assertThat(why).contains("no tick completed for 61 s"));
+    metrics.tickCompleted(1_000, 0.001);
+    assertThat(metrics.livenessProblem(limit)).isEmpty();
+
+    metrics.backendUnusable("nvml", "nvmlDeviceGetTemperature returned NVML_ERROR_LIB_RM_VERSION_MISMATCH");
+    metrics.backendUnusable("nvml", "nvmlDeviceGetPowerUsage returned NVML_ERROR_LIB_RM_VERSION_MISMATCH");
+    assertThat(metrics.livenessProblem(limit)).hasValue(
+        "nvml: nvmlDeviceGetTemperature returned NVML_ERROR_LIB_RM_VERSION_MISMATCH");
+    assertThat(logged).singleElement().satisfies(r -> {
+      assertThat(r.getLevel()).isEqualTo(Level.SEVERE);
+      assertThat(r.getMessage()).contains("/healthz");
+    });
   }
 
   private static double errors(PrometheusRegistry registry, String function, String code) {
