@@ -230,14 +230,18 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition PCIE_TX = gauge("accelerator_pcie_transmit_bytes_per_second")
       .unit(Unit.BYTES_PER_SECOND)
-      .help("PCIe bytes sent by the device per second over the last tick.")
-      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_TX_BYTES=197), delta per tick, wrap-corrected "
+      .help("PCIe bytes sent by the device per second over the last tick. The driver's counter is 32-bit on H100: "
+          + "above 4 GiB in one interval it wraps more than once and the rate reads low; on Hopper and newer "
+          + "accelerator_profiled_pcie_transmit_bytes_per_second has no such limit.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_TX_BYTES=197), delta per tick, corrected for one wrap "
           + "(not nvmlDeviceGetPcieThroughput, which blocks for 20 ms)")
       .build();
   public static final MetricDefinition PCIE_RX = gauge("accelerator_pcie_receive_bytes_per_second")
       .unit(Unit.BYTES_PER_SECOND)
-      .help("PCIe bytes received by the device per second over the last tick.")
-      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_RX_BYTES=198), delta per tick, wrap-corrected")
+      .help("PCIe bytes received by the device per second over the last tick. The driver's counter is 32-bit on "
+          + "H100: above 4 GiB in one interval it wraps more than once and the rate reads low; on Hopper and newer "
+          + "accelerator_profiled_pcie_receive_bytes_per_second has no such limit.")
+      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_PCIE_COUNT_RX_BYTES=198), delta per tick, corrected for one wrap")
       .build();
   public static final MetricDefinition PCIE_REPLAY = counter("accelerator_pcie_replays_total")
       .help("PCIe replay (retry) count.")
