@@ -17,7 +17,8 @@
  *   - NvLink links probed 0..35 on the first tick until NOT_SUPPORTED / INVALID_ARGUMENT, then only that many,
  *     with the four error counters per link (NvLinkReader);
  *   - compute processes into a 32-entry buffer, regrown on INSUFFICIENT_SIZE (ComputeProcessReader);
- *   - MIG mode every tick and, while enabled, the instances (MigReader; identities read once per slot);
+ *   - MIG mode every tick and, while enabled, the instances (MigReader; the UUID every tick, the rest of an
+ *     identity once per slot and UUID);
  *   - GPM: a sample per tick, and nvmlGpmMetricsGet over the 12 metric ids when the previous sample is more
  *     than 100 ms old (GpmSampler); GPM is probed and the two samples allocated at open, as the backend does.
  * The energy counter (readBackground, off the tick path) is not part of the tick and not called.
@@ -202,7 +203,7 @@ typedef struct {
 } drain_t;
 
 typedef struct { int useV1; } memreader_t;
-typedef struct { uintptr_t handle; unsigned int gi; int valid; memreader_t memory; } mig_slot_t;
+typedef struct { uintptr_t handle; unsigned int gi; int valid; char uuid[96]; memreader_t memory; } mig_slot_t;
 
 typedef struct {
   dev_t_ handle;
@@ -432,12 +433,12 @@ static void readDevice(device_t *d) {
       unsigned int gi;
       if (CALL(nvmlDeviceGetGpuInstanceId, mig, &gi) != SUCCESS) continue;
       mig_slot_t *slot = &d->migSlots[i];
-      if (!(slot->valid && slot->handle == (uintptr_t) mig && slot->gi == gi)) {
-        char text[96];
+      char text[96];
+      if (CALL(nvmlDeviceGetUUID, mig, text, sizeof text) != SUCCESS) continue;
+      if (!(slot->valid && slot->handle == (uintptr_t) mig && slot->gi == gi && !strcmp(slot->uuid, text))) {
         if (CALL(nvmlDeviceGetComputeInstanceId, mig, &u) != SUCCESS) continue;
-        int uuidRc = CALL(nvmlDeviceGetUUID, mig, text, sizeof text);
+        memcpy(slot->uuid, text, sizeof text);
         CALL(nvmlDeviceGetName, mig, text, sizeof text);
-        if (uuidRc != SUCCESS) continue;
         slot->valid = 1;
         slot->handle = (uintptr_t) mig;
         slot->gi = gi;

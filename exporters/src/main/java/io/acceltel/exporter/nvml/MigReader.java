@@ -107,19 +107,23 @@ final class MigReader {
     }
     long gpuInstance = out.uint(2);
     long peer = Pointer.nativeValue(mig);
+    // The UUID is read every tick: a slot re-created by a MIG reconfiguration can come back with the same handle
+    // and GPU-instance id but a new UUID, and attribution joins on the UUID. Compared as bytes, it allocates nothing.
+    String uuid = NvmlStrings.read(guard, "nvmlDeviceGetUUID", nvml.nvmlDeviceGetUUID(mig, text, text.length), text,
+        slots[index] == null ? null : slots[index].infoLabels.get(0));
+    if (uuid == null) {
+      return null;
+    }
     Instance cached = slots[index];
-    if (cached != null && cached.handle == peer && cached.gpuInstance == gpuInstance) {
+    if (cached != null && cached.handle == peer && cached.gpuInstance == gpuInstance
+        && cached.infoLabels.get(0) == uuid) {
       return cached;
     }
     if (!guard.ok(nvml.nvmlDeviceGetComputeInstanceId(mig, out.slot(3)), "nvmlDeviceGetComputeInstanceId")) {
       return null;
     }
     long computeInstance = out.uint(3);
-    String uuid = NvmlStrings.read(guard, "nvmlDeviceGetUUID", nvml.nvmlDeviceGetUUID(mig, text, text.length), text);
     String name = NvmlStrings.read(guard, "nvmlDeviceGetName", nvml.nvmlDeviceGetName(mig, text, text.length), text);
-    if (uuid == null) {
-      return null;
-    }
     List<String> labels = List.of(uuid, Long.toString(gpuInstance), Long.toString(computeInstance),
         profileOf(name == null ? "" : name));
     Instance instance = new Instance(peer, gpuInstance, labels, new MemoryInfoReader(nvml, guard));

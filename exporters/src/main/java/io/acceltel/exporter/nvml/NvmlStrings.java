@@ -13,6 +13,31 @@ final class NvmlStrings {
     return guard.ok(rc, function) ? decode(buffer) : null;
   }
 
+  /**
+   * As {@link #read(CallGuard, String, int, byte[])}, but returns {@code previous} itself when the buffer holds the
+   * same ASCII text (an identifier read every tick), so that an unchanged value allocates nothing.
+   */
+  static String read(CallGuard guard, String function, int rc, byte[] buffer, String previous)
+      throws DeviceLostException {
+    if (!guard.ok(rc, function)) {
+      return null;
+    }
+    return previous != null && holds(buffer, previous) ? previous : decode(buffer);
+  }
+
+  private static boolean holds(byte[] buffer, String ascii) {
+    int n = ascii.length();
+    if (n >= buffer.length || buffer[n] != 0) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (buffer[i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String decode(byte[] buffer) {
     return Native.toString(buffer, StandardCharsets.UTF_8.name());
   }

@@ -285,8 +285,14 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(r.value(MetricCatalog.MIG_MEMORY_TOTAL, "MIG-bbbb", "9")).isEqualTo((double) (10L << 30));
     assertThat(r.of(MetricCatalog.DEVICE_INFO).get(0).labelValues().get(4)).isEqualTo("enabled");
 
-    long uuidCalls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetUUID");
+    long nameCalls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetName");
     tick(reader, 2000);
-    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetUUID")).as("MIG identities are cached").isEqualTo(uuidCalls);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetName")).as("MIG identities are cached").isEqualTo(nameCalls);
+
+    // A reconfiguration re-creates slot 3 with the same GPU-instance id (and, in the double, the same handle): the
+    // new UUID is what the kubelet hands out, so it must replace the cached one at once.
+    DOUBLE.nvmlDouble_setMig(0, 3, "MIG-cccc", "NVIDIA H100 80GB HBM3 MIG 1g.10gb", 9, 0, 10L << 30, 0);
+    assertThat(tick(reader, 3000).of(MetricCatalog.MIG_INFO)).extracting(x -> x.labelValues().get(0))
+        .containsExactlyInAnyOrder("MIG-aaaa", "MIG-cccc");
   }
 }
