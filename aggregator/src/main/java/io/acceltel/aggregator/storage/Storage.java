@@ -247,6 +247,22 @@ public final class Storage implements AutoCloseable {
             break;
           }
           head.sealBefore(r, end);
+          long reach = reachOfChunksStartingIn(r, cutEnd[r], end);
+          boolean tooRecent = false;
+          while (reach > end) {
+            // Chunks cut under a longer block duration (changed across a restart) end past this block: widen it
+            // to whole spans that cover them, rather than fail every checkpoint from now on.
+            end = Math.floorDiv(reach + span - 1, span) * span;
+            if (end + span / 2 > now) {
+              tooRecent = true;
+              break;
+            }
+            head.sealBefore(r, end);
+            reach = reachOfChunksStartingIn(r, cutEnd[r], end);
+          }
+          if (tooRecent) {
+            break;
+          }
           List<BlockWriter.SeriesChunks> series = collect(r, cutEnd[r], end);
           if (!series.isEmpty()) {
             Path p = BlockWriter.write(blocksDir, resolutions.get(r), start, end, series);
@@ -305,6 +321,21 @@ public final class Storage implements AutoCloseable {
     if (!expired.isEmpty()) {
       FileUtil.fsyncDir(blocksDir);
     }
+  }
+
+  /** The end (exclusive) of the latest sealed head chunk of resolution r that starts in [from, end). */
+  private long reachOfChunksStartingIn(int r, long from, long end) {
+    long reach = Long.MIN_VALUE;
+    int n = head.index().size();
+    for (int ref = 0; ref < n; ref++) {
+      MemSeries s = head.index().series(ref);
+      for (Chunk c : r == 0 ? s.raw().state().sealed() : s.tier(r - 1).state().sealed()) {
+        if (c.minTime() >= from && c.minTime() < end) {
+          reach = Math.max(reach, c.maxTime() + 1);
+        }
+      }
+    }
+    return reach;
   }
 
   /** The head's chunks of resolution r within [from, end), per series sorted by labels. Writer thread. */

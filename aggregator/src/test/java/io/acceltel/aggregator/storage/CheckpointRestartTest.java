@@ -8,6 +8,7 @@ import io.acceltel.model.series.Labels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,28 @@ class CheckpointRestartTest {
     try (Storage s = Storage.open(dir, config)) {
       assertThat(s.stats().blocks().get(Resolution.RAW)).isEqualTo(before.blocks().get(Resolution.RAW) - 1);
       assertThat(s.stats().headRawSamples()).isEqualTo(before.headRawSamples());
+    }
+  }
+
+  /** Head chunks cut under the old block duration may straddle the new one's boundaries: checkpoints go on. */
+  @Test
+  void aShorterBlockDurationAfterARestartStillCheckpoints() throws Exception {
+    Feed feed = Feed.gpuLike(START, 2 * 3600, 5);
+    int firstHour = feed.records.size() / 2;
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) { // raw blocks of 10 minutes
+      feed.append(s.appender(), 0, firstHour);
+      s.checkpoint(Map.of("t/0", (long) firstHour));
+    }
+    StorageConfig sevenMinutes = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofMinutes(7))
+        .build();
+    try (Storage s = Storage.open(dir, sevenMinutes)) {
+      feed.append(s.appender(), firstHour, feed.records.size());
+      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+      List<SeriesData> raw = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
+      for (SeriesData series : raw) {
+        assertThat(series.size()).as("every sample of " + series.labels())
+            .isEqualTo(feed.timestamps(indexOf(feed, series.labels())).length);
+      }
     }
   }
 
