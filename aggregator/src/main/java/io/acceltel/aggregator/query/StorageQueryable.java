@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.query;
 
 import io.acceltel.aggregator.storage.Coverage;
+import io.acceltel.aggregator.storage.DecodeBudget;
 import io.acceltel.aggregator.storage.Querier;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.aggregator.storage.Resolution;
@@ -185,6 +186,23 @@ public final class StorageQueryable implements Queryable {
     return fallback;
   }
 
+  /** Refuses a selection before it is decoded when even its lower bound is over the limits. */
+  private final DecodeBudget decodeBudget = new DecodeBudget() {
+    @Override
+    public void beforeDecoding(int series, long samplesAtLeast) {
+      checkCanceled();
+      checkSeries(series);
+      if (samples.get() + samplesAtLeast > budget.maxSamples()) {
+        throw tooManySamples();
+      }
+    }
+
+    @Override
+    public boolean canceled() {
+      return budget.canceled().getAsBoolean();
+    }
+  };
+
   private void checkCanceled() {
     if (budget.canceled().getAsBoolean()) {
       throw new QueryException(QueryException.Type.CANCELED, "query was canceled while reading storage");
@@ -200,9 +218,13 @@ public final class StorageQueryable implements Queryable {
 
   private void addSamples(long n) {
     if (samples.addAndGet(n) > budget.maxSamples()) {
-      throw new QueryException(QueryException.Type.EXECUTION,
-          "query processing would load too many samples into memory in query execution");
+      throw tooManySamples();
     }
+  }
+
+  private static QueryException tooManySamples() {
+    return new QueryException(QueryException.Type.EXECUTION,
+        "query processing would load too many samples into memory in query execution");
   }
 
   /** The times an instant selector is read at, or null when the selection is read anywhere (a range, a subquery). */
@@ -212,7 +234,7 @@ public final class StorageQueryable implements Queryable {
   }
 
   private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
-    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), readGrid(hints));
+    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), readGrid(hints), decodeBudget);
     checkSeries(raw.size());
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {
@@ -235,7 +257,7 @@ public final class StorageQueryable implements Queryable {
     // window of their own. Otherwise a step's answer would depend on whether the query ended there.
     long windowsTo = hints.end() > Long.MAX_VALUE - r ? Long.MAX_VALUE : hints.end() + r - 1;
     List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), windowsTo, tier,
-        aggregate.columns());
+        aggregate.columns(), decodeBudget);
     StepGrid grid = readGrid(hints);
     if (grid != null) {
       windows = windows.stream().map(w -> w.thinnedFor(grid)).toList(); // as raw selections are (StepGrid)

@@ -45,7 +45,12 @@ public interface Querier {
    * Raw resolution for an instant selector read only at the times of {@code grid}: each series' decoded arrays
    * keep only the samples such a reader can use (see {@link StepGrid}). A null grid keeps every sample.
    */
-  List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid);
+  default List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid) {
+    return selectRaw(matchers, mint, maxt, grid, DecodeBudget.UNLIMITED);
+  }
+
+  /** As {@link #selectRaw(List, long, long, StepGrid)}, asking {@code budget} before decoding. */
+  List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid, DecodeBudget budget);
 
   /** A tier, typed, with every column. */
   default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier) {
@@ -57,8 +62,14 @@ public interface Querier {
    *
    * @throws IllegalArgumentException when the resolution is raw or not a configured tier
    */
+  default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier,
+      Set<WindowColumn> columns) {
+    return selectWindows(matchers, mint, maxt, tier, columns, DecodeBudget.UNLIMITED);
+  }
+
+  /** As {@link #selectWindows(List, long, long, Resolution, Set)}, asking {@code budget} before decoding. */
   List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier,
-      Set<WindowColumn> columns);
+      Set<WindowColumn> columns, DecodeBudget budget);
 
   /** Raw followed by the configured tiers, finest first. */
   List<Resolution> resolutions();

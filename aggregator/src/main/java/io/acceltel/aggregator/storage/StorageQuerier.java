@@ -147,34 +147,47 @@ final class StorageQuerier implements Querier {
   }
 
   @Override
-  public List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid) {
-    return decodeEach(matchers, mint, maxt, 0, RawSeries.class,
+  public List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid,
+      DecodeBudget budget) {
+    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class,
         (labels, chunks) -> new RawSeries(labels, chunks, mint, maxt, grid));
   }
 
   @Override
   public List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier,
-      Set<WindowColumn> columns) {
+      Set<WindowColumn> columns, DecodeBudget budget) {
     if (tier.isRaw()) {
       throw new IllegalArgumentException("selectWindows needs a tier resolution, not raw");
     }
     int r = resIndex(tier);
-    return decodeEach(matchers, mint, maxt, r, WindowSeries.class, (labels, chunks) -> windows(labels, tier, chunks, mint, maxt,
-        columns));
+    return decodeEach(matchers, mint, maxt, r, budget, WindowSeries.class,
+        (labels, chunks) -> windows(labels, tier, chunks, mint, maxt, columns));
   }
 
   /** Decodes each selected series' chunks of resolution r; series with nothing in [mint, maxt] are left out. */
   private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
-      Class<T> type, BiFunction<Labels, List<Chunk>, T> decode) {
+      DecodeBudget budget, Class<T> type, BiFunction<Labels, List<Chunk>, T> decode) {
     List<T> out = new ArrayList<>();
     if (mint > maxt) {
       return out;
     }
     List<Map.Entry<Labels, List<Chunk>>> selected = chunks(matchers, mint, maxt, r);
+    long samplesAtLeast = 0;
+    for (Map.Entry<Labels, List<Chunk>> e : selected) {
+      for (Chunk c : e.getValue()) {
+        if (c.minTime() >= mint && c.maxTime() <= maxt) {
+          samplesAtLeast += c.count();
+        }
+      }
+    }
+    budget.beforeDecoding(selected.size(), samplesAtLeast);
     Object[] decoded = new Object[selected.size()];
     // Decoding is the query's heaviest part and each series decodes independently: spread it over the cores (the
     // calling thread takes part, so a query never waits for a free pool thread).
     IntStream.range(0, selected.size()).parallel().forEach(i -> {
+      if (budget.canceled()) {
+        return;
+      }
       Map.Entry<Labels, List<Chunk>> e = selected.get(i);
       T d = decode.apply(e.getKey(), e.getValue());
       if (d.size() > 0) { // decodes a raw series, once

@@ -83,6 +83,24 @@ class QuerierMatchersTest {
     }
   }
 
+  /** The budget hears of a selection before it is decoded, with a lower bound of its samples, and can refuse it. */
+  @Test
+  void aDecodeBudgetIsAskedBeforeDecoding() {
+    List<long[]> asked = new ArrayList<>();
+    List<RawSeries> all = storage.querier().selectRaw(List.of(LabelMatcher.equal("__name__", "power")), START,
+        START + 3600_000L, null, (series, samplesAtLeast) -> asked.add(new long[] {series, samplesAtLeast}));
+    long exact = all.stream().mapToLong(RawSeries::size).sum();
+    assertThat(asked).singleElement().satisfies(a -> {
+      assertThat(a[0]).isEqualTo(3);
+      assertThat(a[1]).isPositive().isLessThanOrEqualTo(exact);
+    });
+
+    assertThatThrownBy(() -> storage.querier().selectRaw(List.of(), START, START + 3600_000L, null,
+        (series, samplesAtLeast) -> {
+          throw new IllegalStateException("over budget: " + series);
+        })).hasMessage("over budget: 4");
+  }
+
   @Test
   void equalityAndInequality() {
     assertThat(select(LabelMatcher.equal("__name__", "power"))).containsExactlyInAnyOrder(A, B, C);
