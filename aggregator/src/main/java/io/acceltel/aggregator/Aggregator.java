@@ -11,6 +11,7 @@ import io.acceltel.aggregator.query.RangeResultCache;
 import io.acceltel.aggregator.rules.AggregationRule;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.Storage;
+import io.acceltel.aggregator.storage.StorageMetrics;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -82,6 +83,7 @@ public final class Aggregator implements AutoCloseable {
     Storage storage = Storage.open(settings.dataDir(), settings.storage());
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestStats stats = new IngestStats(registry);
+    StorageMetrics.register(storage, registry);
     SampleWriter writer = new SampleWriter(storage, stats, new StreamingAggregator(rules));
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(

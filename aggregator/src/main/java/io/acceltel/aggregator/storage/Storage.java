@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Logger;
 
@@ -66,6 +67,8 @@ public final class Storage implements AutoCloseable {
   private volatile Map<String, Long> offsets;
   /** The head's append count when the last checkpoint was written; -1 before the first. Writer thread only. */
   private long appendedAtCheckpoint = -1;
+  private volatile long lastCheckpointMillis;
+  private final AtomicLong checkpointFailures = new AtomicLong();
 
   private Storage(Path dir, StorageConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
@@ -219,6 +222,26 @@ public final class Storage implements AutoCloseable {
    * then costs no CPU or disk writes every interval.
    */
   public void checkpoint(Map<String, Long> sourceOffsets) throws IOException {
+    try {
+      checkpointNow(sourceOffsets);
+      lastCheckpointMillis = System.currentTimeMillis();
+    } catch (IOException | RuntimeException e) {
+      checkpointFailures.incrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Wall-clock time of the last checkpoint that succeeded (or found nothing to write); 0 before the first. */
+  public long lastCheckpointMillis() {
+    return lastCheckpointMillis;
+  }
+
+  /** Checkpoints that failed since the storage was opened; the next one retries, Kafka still holds the data. */
+  public long checkpointFailures() {
+    return checkpointFailures.get();
+  }
+
+  private void checkpointNow(Map<String, Long> sourceOffsets) throws IOException {
     long appendedNow = head.appended();
     if (appendedNow == appendedAtCheckpoint && offsets.equals(sourceOffsets)) {
       return;

@@ -1,0 +1,88 @@
+package io.acceltel.aggregator.storage;
+
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The storage's own state as metrics, read at scrape time: how many series the head holds and what they take, what
+ * the blocks take per resolution, and whether checkpoints succeed. What an operator watches to size the aggregator
+ * and to learn that it stopped persisting. One collector, so that a scrape walks the head once.
+ *
+ * <pre>{@code
+ * registry.register(new StorageMetrics(storage));
+ * }</pre>
+ */
+public final class StorageMetrics implements MultiCollector {
+  private static final List<String> NAMES = List.of("acceltel_aggregator_head_series",
+      "acceltel_aggregator_head_samples", "acceltel_aggregator_head_chunk_bytes", "acceltel_aggregator_block_bytes",
+      "acceltel_aggregator_blocks", "acceltel_aggregator_last_checkpoint_timestamp_seconds",
+      "acceltel_aggregator_checkpoint_failures");
+
+  private final Storage storage;
+
+  public StorageMetrics(Storage storage) {
+    this.storage = storage;
+  }
+
+  public static void register(Storage storage, PrometheusRegistry registry) {
+    registry.register(new StorageMetrics(storage));
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    StorageStats s = storage.stats();
+    return MetricSnapshots.of(
+        gauge("acceltel_aggregator_head_series", "Series in the head (the in-memory part), live or idle.", null,
+            point(s.series())),
+        gauge("acceltel_aggregator_head_samples", "Raw samples in the head, not yet in a block.", null,
+            point(s.headRawSamples())),
+        gauge("acceltel_aggregator_head_chunk_bytes",
+            "Encoded bytes of the head's chunks, raw and tiers (without per-series overhead).", Unit.BYTES,
+            point(s.headRawBytes(), "raw"), point(s.headTierBytes(), "tiers")),
+        gauge("acceltel_aggregator_block_bytes", "Bytes of the on-disk blocks, by resolution.", Unit.BYTES,
+            perResolution(s.diskBytes())),
+        gauge("acceltel_aggregator_blocks", "On-disk blocks, by resolution.", null, perResolution(s.blocks())),
+        gauge("acceltel_aggregator_last_checkpoint_timestamp_seconds", "When the last checkpoint succeeded (0 before "
+            + "the first). Falling behind: the head grows and a restart replays more from Kafka.", Unit.SECONDS,
+            point(storage.lastCheckpointMillis() / 1000.0)),
+        CounterSnapshot.builder().name("acceltel_aggregator_checkpoint_failures")
+            .help("Checkpoints that failed (logged with the cause); the next one retries, and Kafka still holds the "
+                + "data.")
+            .dataPoint(CounterDataPointSnapshot.builder().value(storage.checkpointFailures()).build()).build());
+  }
+
+  @Override
+  public List<String> getPrometheusNames() {
+    return NAMES;
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, Unit unit, GaugeDataPointSnapshot... points) {
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(name).help(help);
+    for (GaugeDataPointSnapshot p : points) {
+      b.dataPoint(p);
+    }
+    return unit == null ? b.build() : b.unit(unit).build();
+  }
+
+  private static GaugeDataPointSnapshot[] perResolution(Map<Resolution, ? extends Number> values) {
+    return values.entrySet().stream().map(e -> point(e.getValue().doubleValue(), e.getKey().toString()))
+        .toArray(GaugeDataPointSnapshot[]::new);
+  }
+
+  private static GaugeDataPointSnapshot point(double value) {
+    return GaugeDataPointSnapshot.builder().value(value).build();
+  }
+
+  private static GaugeDataPointSnapshot point(double value, String resolution) {
+    return GaugeDataPointSnapshot.builder().value(value).labels(Labels.of("resolution", resolution)).build();
+  }
+}
