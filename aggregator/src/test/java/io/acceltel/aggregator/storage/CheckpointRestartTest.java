@@ -259,6 +259,34 @@ class CheckpointRestartTest {
     }
   }
 
+  /** A series that stopped long enough ago to be in blocks entirely is not restored into memory after a restart. */
+  @Test
+  void aSeriesWhoseDataIsAllInBlocksIsNotRestoredIntoTheHead() throws Exception {
+    Labels stopped = Labels.of("__name__", "util", "gpu", "1", "pod", "finished-job-0");
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      Appender app = s.appender();
+      int running = app.ref(UTIL);
+      int gone = app.ref(stopped);
+      for (int i = 0; i < 6 * 3600; i++) {
+        app.append(running, START + i * 1000L, i);
+        if (i < 1800) {
+          app.append(gone, START + i * 1000L, i);
+        }
+      }
+      s.checkpoint(Map.of("t/0", 1L));
+      assertThat(s.stats().series()).as("still indexed until the restart").isEqualTo(2);
+    }
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      assertThat(s.stats().series()).isEqualTo(1);
+      RawSeries fromBlocks = s.querier().selectRaw(List.of(LabelMatcher.equal("pod", "finished-job-0")),
+          Long.MIN_VALUE, Long.MAX_VALUE).get(0);
+      assertThat(fromBlocks.size()).as("its data, from the blocks").isEqualTo(1800);
+      int again = s.appender().ref(stopped);
+      assertThat(s.appender().append(again, START + 1000L, 1)).as("a replayed sample").isEqualTo(AppendResult.TOO_OLD);
+      assertThat(s.appender().append(again, START + 6 * 3600_000L, 1)).isEqualTo(AppendResult.APPENDED);
+    }
+  }
+
   @Test
   void samplesInARangeAlreadyInABlockAreTooOld() throws Exception {
     try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {

@@ -31,16 +31,28 @@ public final class HeadSnapshot {
   }
 
   /**
-   * Writes every series; chunks of resolution index r starting before {@code excludeBefore[r]} are left out
-   * (they are in blocks written by the same checkpoint). Writer thread only.
+   * Writes every series that still has data in the head; chunks of resolution index r starting before
+   * {@code excludeBefore[r]} are left out (they are in blocks written by the same checkpoint). A series with
+   * nothing left (it stopped, and all its data is in blocks: a finished job's pods) is not written, so a restart
+   * does not bring it back into memory; should it come back, it is a new series, and its old samples are refused
+   * as too old. Writer thread only.
    */
   public static void write(Head head, DataOutputStream out, long[] excludeBefore) throws IOException {
     MemIndex index = head.index();
     int n = index.size();
-    out.writeInt(n);
+    boolean[] keep = new boolean[n];
+    int kept = 0;
+    for (int ref = 0; ref < n; ref++) {
+      keep[ref] = hasHeadData(index.series(ref), excludeBefore);
+      kept += keep[ref] ? 1 : 0;
+    }
+    out.writeInt(kept);
     out.writeLong(head.maxTime());
     ByteSink rec = new ByteSink(4096);
     for (int ref = 0; ref < n; ref++) {
+      if (!keep[ref]) {
+        continue;
+      }
       MemSeries s = index.series(ref);
       rec.clear();
       Labels l = s.labels;
@@ -78,6 +90,26 @@ public final class HeadSnapshot {
       out.writeInt(rec.length());
       out.write(rec.array(), 0, rec.length());
     }
+  }
+
+  /** Whether anything of the series stays in the head after this checkpoint: a chunk, or a window being filled. */
+  private static boolean hasHeadData(MemSeries s, long[] excludeBefore) {
+    RawHead.State raw = s.raw.state();
+    if (raw.open() != null || startsAtOrAfter(raw.sealed(), excludeBefore[0])) {
+      return true;
+    }
+    for (int i = 0; i < s.tiers.length; i++) {
+      TierSeries t = s.tiers[i];
+      TierSeries.State st = t.state();
+      if (t.count > 0 || st.open() != null || startsAtOrAfter(st.sealed(), excludeBefore[i + 1])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsAtOrAfter(Chunk[] chunks, long from) {
+    return chunks.length > 0 && chunks[chunks.length - 1].minTime() >= from;
   }
 
   private static void writeChunks(ByteSink rec, Chunk[] chunks, long excludeBefore) {
