@@ -49,6 +49,31 @@ class KafkaSaslIngestTest {
     return new OtlpEncoder("test").encode(new NodeSnapshot("node-s", t, List.of(d.build())));
   }
 
+  /** {@code ticks} ticks of node-s a minute ago, then, when {@code poison}, a record that does not decode. */
+  private static void send(EmbeddedKafka kafka, int ticks, boolean poison) throws Exception {
+    long t0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
+    byte[] key = "node-s".getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+        kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < ticks; i++) {
+        producer.send(new ProducerRecord<>(TOPIC, key, tick(t0 + i * 1000L))).get();
+      }
+      if (poison) {
+        producer.send(new ProducerRecord<>(TOPIC, key, new byte[] {1, 2, 3})).get();
+      }
+    }
+  }
+
+  /** An aggregator of partition 0 that logs in to the broker's SASL port, its password in a file. */
+  private static AggregatorSettings overSasl(Path dir, EmbeddedKafka kafka, String mechanism, String user,
+      String password) throws Exception {
+    Path file = Files.writeString(dir.resolve("password"), password + "\n");
+    KafkaSecurity security = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT",
+        "kafka.sasl-mechanism", mechanism, "kafka.sasl-username", user, "kafka.sasl-password-file", file.toString()));
+    return AggregatorSettings.defaults(dir.resolve("aggregator"), Optional.of(kafka.saslBootstrapServers()))
+        .withPartitions(List.of(0)).withListen("127.0.0.1", 0).withKafkaSecurity(security);
+  }
+
   private static void await(String what, BooleanSupplier condition) {
     Await.until(what, Duration.ofSeconds(60), condition);
   }
@@ -61,22 +86,8 @@ class KafkaSaslIngestTest {
   void anIngestThatCannotLogInRetriesUntilItCan(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
         .withPartitions(1).withSaslPlainUsers(Map.of("someone-else", "x")))) {
-      long t0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-          kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-        for (int i = 0; i < 3; i++) {
-          producer.send(new ProducerRecord<>(TOPIC, "node-s".getBytes(StandardCharsets.UTF_8),
-              tick(t0 + i * 1000L))).get();
-        }
-      }
-      Path password = Files.writeString(dir.resolve("password"), "late-pw-3\n");
-      KafkaSecurity security = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT",
-          "kafka.sasl-mechanism", "SCRAM-SHA-256", "kafka.sasl-username", "late",
-          "kafka.sasl-password-file", password.toString()));
-      AggregatorSettings settings = AggregatorSettings.defaults(dir.resolve("aggregator"),
-          Optional.of(kafka.saslBootstrapServers())).withPartitions(List.of(0)).withListen("127.0.0.1", 0)
-          .withKafkaSecurity(security);
-      try (Aggregator aggregator = Aggregator.start(settings)) {
+      send(kafka, 3, false);
+      try (Aggregator aggregator = Aggregator.start(overSasl(dir, kafka, "SCRAM-SHA-256", "late", "late-pw-3"))) {
         await("a refused login counted", () -> ingestFailures(aggregator) >= 1);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
           admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("late",
@@ -100,23 +111,8 @@ class KafkaSaslIngestTest {
   void ticksArriveAndPoisonIsDeadLetteredOverASaslLogin(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
         .withPartitions(1).withSaslPlainUsers(Map.of("aggregator", "agg-pw-7")))) {
-      long t0 = System.currentTimeMillis() / 1000 * 1000 - 60_000;
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-          kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
-        byte[] key = "node-s".getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < 5; i++) {
-          producer.send(new ProducerRecord<>(TOPIC, key, tick(t0 + i * 1000L))).get();
-        }
-        producer.send(new ProducerRecord<>(TOPIC, key, new byte[] {1, 2, 3})).get();
-      }
-      Path password = Files.writeString(dir.resolve("password"), "agg-pw-7\n");
-      KafkaSecurity security = KafkaSecurity.parse(Map.of("kafka.security-protocol", "SASL_PLAINTEXT",
-          "kafka.sasl-mechanism", "PLAIN", "kafka.sasl-username", "aggregator",
-          "kafka.sasl-password-file", password.toString()));
-      AggregatorSettings settings = AggregatorSettings.defaults(dir.resolve("aggregator"),
-          Optional.of(kafka.saslBootstrapServers())).withPartitions(List.of(0)).withListen("127.0.0.1", 0)
-          .withKafkaSecurity(security);
-      try (Aggregator aggregator = Aggregator.start(settings)) {
+      send(kafka, 5, true);
+      try (Aggregator aggregator = Aggregator.start(overSasl(dir, kafka, "PLAIN", "aggregator", "agg-pw-7"))) {
         await("all 6 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 6);
         var stored = aggregator.storage().querier().selectRaw(
             List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);

@@ -110,30 +110,12 @@ class CollectionLoopTest {
     AtomicInteger backgroundCalls = new AtomicInteger();
     CountDownLatch hanging = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    DeviceReader stuck = new DeviceReader() {
-      @Override
-      public DeviceIdentity identity() {
-        return simulated.identity();
+    DeviceReader stuck = around(simulated, () -> { }, () -> {
+      if (backgroundCalls.incrementAndGet() > 1) { // the first read answers, every later one hangs a while
+        hanging.countDown();
+        awaitQuietly(release);
       }
-
-      @Override
-      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
-        simulated.read(tickMillis, sink);
-      }
-
-      @Override
-      public void readBackground(ReadingSink sink) throws DeviceLostException {
-        if (backgroundCalls.incrementAndGet() > 1) { // the first read answers, every later one hangs a while
-          hanging.countDown();
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        simulated.readBackground(sink);
-      }
-    };
+    });
     loop = CollectionLoop.builder("node-a", List.of(stuck)).build();
     long[] t = {5_000_000L};
     Await.until("energy in a tick", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 1000)));
@@ -153,6 +135,29 @@ class CollectionLoopTest {
   /** A reader whose per-tick read waits in "the driver" until released; {@code interruptible} as JNA is not. */
   private static DeviceReader waitingReader(DeviceReader device, CountDownLatch entered, CountDownLatch release,
       boolean interruptible) {
+    return around(device, () -> {
+      entered.countDown();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (release.getCount() > 0 && System.nanoTime() < until) {
+        try {
+          release.await(10, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          if (interruptible) {
+            throw new DeviceLostException("interrupted");
+          }
+        }
+      }
+    }, () -> { });
+  }
+
+  /** Something a wrapped reader does before the device's own read. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws DeviceLostException;
+  }
+
+  /** {@code device}, with {@code beforeRead} run ahead of each tick's read and {@code beforeBackground} of each slow one. */
+  private static DeviceReader around(DeviceReader device, Step beforeRead, Step beforeBackground) {
     return new DeviceReader() {
       @Override
       public DeviceIdentity identity() {
@@ -161,23 +166,24 @@ class CollectionLoopTest {
 
       @Override
       public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
-        entered.countDown();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (release.getCount() > 0 && System.nanoTime() < until) {
-          try {
-            release.await(10, TimeUnit.MILLISECONDS);
-          } catch (InterruptedException e) {
-            if (interruptible) {
-              throw new DeviceLostException("interrupted");
-            }
-          }
-        }
+        beforeRead.run();
         device.read(tickMillis, sink);
       }
 
       @Override
-      public void readBackground(ReadingSink sink) {}
+      public void readBackground(ReadingSink sink) throws DeviceLostException {
+        beforeBackground.run();
+        device.readBackground(sink);
+      }
     };
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Stopping the exporter mid-tick must not publish its devices as lost: that would page on every rollout. */
@@ -219,23 +225,7 @@ class CollectionLoopTest {
   void buildingTheLoopStartsTheSlowReadsBeforeTheFirstTick() throws Exception {
     DeviceReader simulated = backend.devices().get(0);
     CountDownLatch backgroundRead = new CountDownLatch(1);
-    DeviceReader watched = new DeviceReader() {
-      @Override
-      public DeviceIdentity identity() {
-        return simulated.identity();
-      }
-
-      @Override
-      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
-        simulated.read(tickMillis, sink);
-      }
-
-      @Override
-      public void readBackground(ReadingSink sink) throws DeviceLostException {
-        simulated.readBackground(sink);
-        backgroundRead.countDown();
-      }
-    };
+    DeviceReader watched = around(simulated, () -> { }, backgroundRead::countDown);
     loop = CollectionLoop.builder("node-a", List.of(watched)).build();
     assertThat(backgroundRead.await(10, TimeUnit.SECONDS)).as("a background read without any tick").isTrue();
   }
