@@ -186,22 +186,28 @@ public final class StorageQueryable implements Queryable {
     return fallback;
   }
 
-  /** Refuses a selection before it is decoded when even its lower bound is over the limits. */
-  private final DecodeBudget decodeBudget = new DecodeBudget() {
-    @Override
-    public void beforeDecoding(int series, long samplesAtLeast) {
-      checkCanceled();
-      checkSeries(series);
-      if (samples.get() + samplesAtLeast > budget.maxSamples()) {
-        throw tooManySamples();
+  /**
+   * Refuses a selection before it is decoded when its series, or even the lower bound of its samples, are over the
+   * limits. The bound counts every sample of the chunks inside the range, so it only holds for selections that keep
+   * them all: not for those thinned to a step grid, nor for tier windows, which are counted as the engine keeps them.
+   */
+  private DecodeBudget decodeBudget(boolean keepsEverySample) {
+    return new DecodeBudget() {
+      @Override
+      public void beforeDecoding(int series, long samplesAtLeast) {
+        checkCanceled();
+        checkSeries(series);
+        if (keepsEverySample && samples.get() + samplesAtLeast > budget.maxSamples()) {
+          throw tooManySamples();
+        }
       }
-    }
 
-    @Override
-    public boolean canceled() {
-      return budget.canceled().getAsBoolean();
-    }
-  };
+      @Override
+      public boolean canceled() {
+        return budget.canceled().getAsBoolean();
+      }
+    };
+  }
 
   private void checkCanceled() {
     if (budget.canceled().getAsBoolean()) {
@@ -234,7 +240,8 @@ public final class StorageQueryable implements Queryable {
   }
 
   private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
-    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), readGrid(hints), decodeBudget);
+    StepGrid grid = readGrid(hints);
+    List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), grid, decodeBudget(grid == null));
     checkSeries(raw.size());
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {
@@ -257,7 +264,7 @@ public final class StorageQueryable implements Queryable {
     // window of their own. Otherwise a step's answer would depend on whether the query ended there.
     long windowsTo = hints.end() > Long.MAX_VALUE - r ? Long.MAX_VALUE : hints.end() + r - 1;
     List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), windowsTo, tier,
-        aggregate.columns(), decodeBudget);
+        aggregate.columns(), decodeBudget(false));
     StepGrid grid = readGrid(hints);
     if (grid != null) {
       windows = windows.stream().map(w -> w.thinnedFor(grid)).toList(); // as raw selections are (StepGrid)

@@ -275,6 +275,12 @@ class StorageQueryableTest {
       StorageQueryable ok = new StorageQueryable(q, new QueryBudget(3601, 10, () -> false));
       assertThat(ok.select(h, metric("g")).get(0).size()).isEqualTo(3600);
       assertThat(ok.samplesRead()).isEqualTo(3600);
+
+      // Read every minute, the selection keeps 61 of its 3,600 samples: that is what counts against the limit, so
+      // the check made before decoding must not refuse it on the chunks' sample counts.
+      SelectHints everyMinute = new SelectHints(S, S + 3_600_000, 60_000, 0, "", List.of(), 0, S, 60_000);
+      StorageQueryable thinned = new StorageQueryable(q, new QueryBudget(100, 10, () -> false));
+      assertThat(thinned.select(everyMinute, metric("g")).get(0).size()).isLessThanOrEqualTo(100);
     }
   }
 
