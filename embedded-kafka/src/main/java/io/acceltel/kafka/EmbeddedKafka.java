@@ -9,6 +9,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -115,14 +118,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Formats the data directory on first use, then starts the broker and waits until it serves requests. */
   public static EmbeddedKafka start(Settings requested) {
+    // Free ports are taken all at once, each socket held until the last is bound: one at a time, the kernel may hand
+    // the same just-released port out twice, and the broker then refuses two listeners on one port.
+    Iterator<Integer> free = freePorts(requested.host(), 4).iterator();
     Settings settings = new Settings(requested.dataDir(), requested.host(),
-        requested.port() == 0 ? freePort(requested.host()) : requested.port(),
-        requested.controllerPort() == 0 ? freePort(requested.host()) : requested.controllerPort(),
+        requested.port() == 0 ? free.next() : requested.port(),
+        requested.controllerPort() == 0 ? free.next() : requested.controllerPort(),
         requested.partitions(),
-        requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? freePort(requested.host())
-            : requested.saslPort(),
+        requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? free.next() : requested.saslPort(),
         requested.plainUsers(),
-        requested.tlsPort() == 0 && requested.tls().isPresent() ? freePort(requested.host()) : requested.tlsPort(),
+        requested.tlsPort() == 0 && requested.tls().isPresent() ? free.next() : requested.tlsPort(),
         requested.tls());
     Properties props = properties(settings);
     Path logDir = settings.dataDir().resolve("log");
@@ -207,13 +212,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort(String host) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(host, 0));
-      return socket.getLocalPort();
+  /** {@code n} distinct free ports: every socket stays bound until all are, then all are released. */
+  private static List<Integer> freePorts(String host, int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ServerSocket socket = new ServerSocket();
+        sockets.add(socket);
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(host, 0));
+        ports.add(socket.getLocalPort());
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on " + host, e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // the port was only reserved for a moment; nothing else holds it
+        }
+      }
     }
   }
 
