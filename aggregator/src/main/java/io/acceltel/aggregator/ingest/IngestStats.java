@@ -1,8 +1,10 @@
 package io.acceltel.aggregator.ingest;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -18,6 +20,8 @@ public final class IngestStats {
   private final Counter poison;
   private final Counter skipped;
   private final Counter failures;
+  /** Records behind the end of each partition ("topic/partition"), as of the ingest's last poll. */
+  private volatile Map<String, Long> kafkaLag = Map.of();
   private final Set<PoisonKind> logged = EnumSet.noneOf(PoisonKind.class);
 
   public IngestStats(PrometheusRegistry registry) {
@@ -33,10 +37,20 @@ public final class IngestStats {
     skipped = Counter.builder().name("acceltel_aggregator_points_unsupported_total")
         .help("Data points of kinds acceltel does not store (histograms, summaries, delta sums).")
         .labelNames("source").register(registry);
+    GaugeWithCallback.builder().name("acceltel_aggregator_kafka_lag_records")
+        .help("Records between the aggregator's position and the end of each partition it consumes, as of its last "
+            + "poll. Growing: it falls behind (or replays after a restart), and the newest data is not queryable yet.")
+        .labelNames("partition")
+        .callback(cb -> kafkaLag.forEach((partition, records) -> cb.call(records, partition)))
+        .register(registry);
     failures = Counter.builder().name("acceltel_aggregator_ingest_failures_total")
         .help("Times the ingest failed as a whole (broker unreachable or refusing the login, a storage error) and "
             + "was retried from the last stored offsets, by source. Rising: the data is getting stale.")
         .labelNames("source").register(registry);
+  }
+
+  void kafkaLag(Map<String, Long> lag) {
+    kafkaLag = Map.copyOf(lag);
   }
 
   void ingestFailed(String source) {

@@ -170,6 +170,11 @@ public final class KafkaIngest implements AutoCloseable {
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
     }
+    Map<String, Long> lag = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      consumer.currentLag(tp).ifPresent(behind -> lag.put(key(tp), behind));
+    }
+    stats.kafkaLag(lag);
   }
 
   /**

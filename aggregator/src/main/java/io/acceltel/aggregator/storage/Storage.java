@@ -231,6 +231,11 @@ public final class Storage implements AutoCloseable {
     }
   }
 
+  /** The newest sample's timestamp in milliseconds, Long.MIN_VALUE before the first. */
+  public long newestSampleMillis() {
+    return head.maxTime();
+  }
+
   /** Wall-clock time of the last checkpoint that succeeded (or found nothing to write); 0 before the first. */
   public long lastCheckpointMillis() {
     return lastCheckpointMillis;

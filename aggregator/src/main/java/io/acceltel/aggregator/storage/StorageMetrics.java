@@ -24,7 +24,8 @@ import java.util.Map;
 public final class StorageMetrics implements MultiCollector {
   private static final List<String> NAMES = List.of("acceltel_aggregator_head_series",
       "acceltel_aggregator_head_samples", "acceltel_aggregator_head_chunk_bytes", "acceltel_aggregator_block_bytes",
-      "acceltel_aggregator_blocks", "acceltel_aggregator_last_checkpoint_timestamp_seconds",
+      "acceltel_aggregator_blocks", "acceltel_aggregator_newest_sample_timestamp_seconds",
+      "acceltel_aggregator_last_checkpoint_timestamp_seconds",
       "acceltel_aggregator_checkpoint_failures");
 
   private final Storage storage;
@@ -51,6 +52,9 @@ public final class StorageMetrics implements MultiCollector {
         gauge("acceltel_aggregator_block_bytes", "Bytes of the on-disk blocks, by resolution.", Unit.BYTES,
             perResolution(s.diskBytes())),
         gauge("acceltel_aggregator_blocks", "On-disk blocks, by resolution.", null, perResolution(s.blocks())),
+        gauge("acceltel_aggregator_newest_sample_timestamp_seconds", "Time of the newest sample stored (0 before the "
+            + "first). time() minus it: how stale the newest data is.", Unit.SECONDS,
+            point(Math.max(0, storage.newestSampleMillis()) / 1000.0)),
         gauge("acceltel_aggregator_last_checkpoint_timestamp_seconds", "When the last checkpoint succeeded (0 before "
             + "the first). Falling behind: the head grows and a restart replays more from Kafka.", Unit.SECONDS,
             point(storage.lastCheckpointMillis() / 1000.0)),

@@ -15,6 +15,7 @@ import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.Await;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,11 +95,20 @@ class KafkaSaslIngestTest {
               new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "late-pw-3"))).all().get();
         }
         await("all 3 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 3);
+        await("no lag left", () -> kafkaLag(aggregator) == 0.0);
         var stored = aggregator.storage().querier().selectRaw(
             List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(stored.get(0).timestamps()).hasSize(3);
       }
     }
+  }
+
+  /** The lag gauge of partition 0, or NaN while it has none. */
+  private static double kafkaLag(Aggregator aggregator) {
+    var scraped = aggregator.registry().scrape("acceltel_aggregator_kafka_lag_records"::equals);
+    return scraped.stream().flatMap(m -> ((GaugeSnapshot) m).getDataPoints().stream())
+        .filter(p -> (TOPIC + "/0").equals(p.getLabels().get("partition")))
+        .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue).findFirst().orElse(Double.NaN);
   }
 
   private static double ingestFailures(Aggregator aggregator) {

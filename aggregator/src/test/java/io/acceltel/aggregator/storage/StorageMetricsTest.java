@@ -29,6 +29,7 @@ class StorageMetricsTest {
       StorageMetrics.register(storage, registry);
       assertThat(text(registry)).contains("acceltel_aggregator_head_series 0.0",
           "acceltel_aggregator_last_checkpoint_timestamp_seconds 0.0",
+          "acceltel_aggregator_newest_sample_timestamp_seconds 0.0",
           "acceltel_aggregator_checkpoint_failures_total 0.0");
 
       Appender app = storage.appender();
@@ -43,7 +44,8 @@ class StorageMetricsTest {
       String scraped = text(registry);
       assertThat(scraped).contains("acceltel_aggregator_head_series 3.0",
           "acceltel_aggregator_head_chunk_bytes{resolution=\"raw\"}",
-          "acceltel_aggregator_blocks{resolution=\"raw\"}", "acceltel_aggregator_block_bytes{resolution=\"1h\"}");
+          "acceltel_aggregator_blocks{resolution=\"raw\"}", "acceltel_aggregator_block_bytes{resolution=\"1h\"}",
+          "acceltel_aggregator_newest_sample_timestamp_seconds 1.700003599E9");
       assertThat(storage.lastCheckpointMillis()).isGreaterThanOrEqualTo(before);
       assertThat(storage.stats().blocks().get(Resolution.RAW)).isPositive();
 
