@@ -91,6 +91,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final ComputeProcessReader processes;
   private final MigReader mig;
   private final GpmSampler gpm;
+  private final LongSupplier nanoClock;
   private final XidCounters xids = new XidCounters();
   /** DEVICE_INFO labels per MIG mode, built once: the strings were read at open and do not change. */
   private final List<String> infoEnabled;
@@ -116,6 +117,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     this.processes = new ComputeProcessReader(nvml, guard);
     this.mig = new MigReader(nvml, guard);
     this.gpm = GpmSampler.open(nvml, guard, handle, nanoClock);
+    this.nanoClock = nanoClock;
     this.infoEnabled = info.labels(driverVersion, MigReader.ENABLED);
     this.infoDisabled = info.labels(driverVersion, MigReader.DISABLED);
     this.infoUnsupported = info.labels(driverVersion, MigReader.UNSUPPORTED);
@@ -149,7 +151,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     readPcie(device, sink);
     readErrors(device, sink);
     readCodecs(device, sink);
-    fieldValues.read(device, tickMillis, sink);
+    // Rates divide by the time between two reads as measured, not by the interval the ticks were meant to be apart:
+    // a tick started late (a GC pause, a busy node) would otherwise show a spike, and the next one a dip.
+    fieldValues.read(device, nanoClock.getAsLong() / 1_000_000L, sink);
     nvLink.read(device, sink);
     processes.read(device, sink);
     String migBefore = mig.mode();

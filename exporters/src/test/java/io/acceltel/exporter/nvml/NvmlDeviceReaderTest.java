@@ -182,7 +182,8 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
 
     DOUBLE.nvmlDouble_setField(0, 197, NvmlDouble.UINT, 1_032_704L, 0); // wrapped: +2,000,000 bytes
     DOUBLE.nvmlDouble_setField(0, 198, NvmlDouble.UINT, 3_000_000L, 0);
-    Readings second = tick(reader, 12_000); // 2 s later
+    clock.advanceMillis(2000);
+    Readings second = tick(reader, 11_000); // meant 1 s later, read 2 s later: the rate follows the reads
     assertThat(second.value(MetricCatalog.PCIE_TX)).isEqualTo(1_000_000.0, within(1e-6));
     assertThat(second.value(MetricCatalog.PCIE_RX)).isEqualTo(1_000_000.0, within(1e-6));
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFieldValues")).as("one batched call a tick").isEqualTo(2);
@@ -194,8 +195,10 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     DOUBLE.nvmlDouble_setField(0, 197, NvmlDouble.ULONGLONG, 9_000_000_000L, 0);
     tick(reader, 1000);
     DOUBLE.nvmlDouble_setField(0, 197, NvmlDouble.ULONGLONG, 10_000L, 0);
+    clock.advanceMillis(1000);
     assertThat(tick(reader, 2000).has(MetricCatalog.PCIE_TX)).isFalse();
     DOUBLE.nvmlDouble_setField(0, 197, NvmlDouble.ULONGLONG, 510_000L, 0);
+    clock.advanceMillis(500);
     assertThat(tick(reader, 2500).value(MetricCatalog.PCIE_TX)).isEqualTo(1_000_000.0, within(1e-6));
   }
 
@@ -217,6 +220,7 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
 
     DOUBLE.nvmlDouble_setField(0, 138, NvmlDouble.ULONGLONG, 3_000, 0);
     DOUBLE.nvmlDouble_setField(0, 139, NvmlDouble.ULONGLONG, 500, 0);
+    clock.advanceMillis(1000);
     Readings second = tick(reader, 2000);
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetNvLinkState")).isEqualTo(9);
     assertThat(second.value(MetricCatalog.NVLINK_TX)).isEqualTo(2_000 * 1024.0);
