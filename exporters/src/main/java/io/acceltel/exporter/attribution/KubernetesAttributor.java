@@ -84,10 +84,13 @@ public final class KubernetesAttributor implements DeviceAttributor {
   }
 
   private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution) {
+    if (device.unread()) {
+      return device.withAttribution(attribution); // nothing read this tick: no reading of its own either
+    }
     List<Reading> readings = new ArrayList<>(device.readings().size() + 1);
     readings.addAll(device.readings());
     readings.add(state);
-    return new DeviceSnapshot(device.identity(), device.lost(), readings, attribution);
+    return device.withReadings(readings, attribution);
   }
 
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {

@@ -132,13 +132,15 @@ public final class CollectionLoop implements AutoCloseable {
     int index = lane.reader().identity().index();
     if (read == null) {
       metrics.readOverrun(index);
-      return lane.lostSnapshot();
+      return lane.overrun();
     }
     try {
-      return read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      DeviceSnapshot answer = read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      lane.answered();
+      return answer;
     } catch (TimeoutException e) {
       metrics.readOverrun(index);
-      return lane.lostSnapshot();
+      return lane.overrun();
     } catch (ExecutionException e) {
       LOG.log(Level.WARNING, "reading device " + index + " failed", e.getCause());
       return lane.lostSnapshot();

@@ -38,6 +38,10 @@ final class DeviceLane implements AutoCloseable {
   /** Ticks read since the last background read completed. */
   private final AtomicInteger ticksSinceBackground = new AtomicInteger();
   private volatile boolean lost;
+  /** Consecutive ticks whose read missed the deadline. Tick thread only. */
+  private int overrunsInARow;
+  /** Ticks in a row a read may miss its deadline before the device is reported lost. */
+  static final int LOST_AFTER_OVERRUNS = 3;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
 
   DeviceLane(DeviceReader reader) {
@@ -124,6 +128,20 @@ final class DeviceLane implements AutoCloseable {
     }
     lost = true;
     backgroundReadings = List.of();
+  }
+
+  /**
+   * What a tick reports for a read that missed its deadline (or has not returned since): unread for the first
+   * {@link #LOST_AFTER_OVERRUNS} - 1 ticks in a row, as a GC pause or a busy driver can delay one read, then lost.
+   * Tick thread only.
+   */
+  DeviceSnapshot overrun() {
+    return ++overrunsInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
+  }
+
+  /** The read of this tick was in time. Tick thread only. */
+  void answered() {
+    overrunsInARow = 0;
   }
 
   /** What a tick reports for a device that did not answer: only that it is lost. */

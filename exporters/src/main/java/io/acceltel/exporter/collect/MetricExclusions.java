@@ -98,7 +98,7 @@ public final class MetricExclusions {
           kept.add(reading);
         }
       }
-      devices.add(new DeviceSnapshot(device.identity(), device.lost(), kept, device.attribution()));
+      devices.add(device.withReadings(kept, device.attribution()));
     }
     return new NodeSnapshot(snapshot.node(), snapshot.timestampMillis(), devices);
   }

@@ -36,6 +36,8 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private final NativeNameView names = new NativeNameView();
   /** Per device UUID; only the loop's thread touches it. */
   private final Map<String, DeviceHistory> history = new HashMap<>();
+  /** The last verdict per device UUID; only the loop's thread touches it. */
+  private final Map<String, DeviceHealth> lastHealth = new HashMap<>();
   private volatile Published current;
 
   public HealthMonitor(Duration appXidWindow) {
@@ -48,11 +50,17 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
     List<DeviceSnapshot> readings = new ArrayList<>(snapshot.devices().size());
     for (DeviceSnapshot device : snapshot.devices()) {
       String uuid = device.identity().uuid();
-      HealthRules.Evaluation e = HealthRules.evaluate(device, history.getOrDefault(uuid, DeviceHistory.EMPTY),
-          snapshot.timestampMillis(), appXidWindow);
-      history.put(uuid, e.history());
-      devices.add(e.health());
-      readings.add(new DeviceSnapshot(device.identity(), device.lost(), readings(e.health()), device.attribution()));
+      DeviceHealth health = lastHealth.get(uuid);
+      if (!device.unread() || health == null) {
+        // A read that was merely late says nothing new: the device keeps its last verdict for that tick.
+        HealthRules.Evaluation e = HealthRules.evaluate(device, history.getOrDefault(uuid, DeviceHistory.EMPTY),
+            snapshot.timestampMillis(), appXidWindow);
+        history.put(uuid, e.history());
+        health = e.health();
+        lastHealth.put(uuid, health);
+      }
+      devices.add(health);
+      readings.add(device.withReadings(readings(health), device.attribution()));
     }
     NodeHealth health = NodeHealth.of(snapshot.node(), snapshot.timestampMillis(), devices);
     MetricSnapshots metrics = names.render(new NodeSnapshot(snapshot.node(), snapshot.timestampMillis(), readings));

@@ -75,7 +75,8 @@ public final class HealthRules {
   static void lost(Facts f, List<HealthReason> out) {
     if (f.device.lost()) {
       out.add(new HealthReason("device_lost", HealthState.FAILED,
-          "the device does not answer (fallen off the bus, or its read missed the tick's deadline)",
+          "the device does not answer (fallen off the bus, or its reads missed the tick's deadline "
+              + "three ticks in a row)",
           "reboot the node"));
     }
   }

@@ -85,6 +85,20 @@ class AttributionMappingTest {
     assertThat(allocated(free)).isEqualTo(0);
   }
 
+  /** A device whose read was late this tick keeps its holder's labels but gets no reading, allocation included. */
+  @Test
+  void anUnreadDeviceIsAttributedWithoutReadings() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(new DeviceId.Uuid(GPU0), new ContainerRef("team-llm", "tj-a-worker-0", "pytorch"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.of(Map.of()));
+    DeviceSnapshot late = attributor.attribute(DeviceSnapshot.unread(
+        new DeviceIdentity(0, GPU0, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA)));
+    assertThat(late.unread()).isTrue();
+    assertThat(late.readings()).isEmpty();
+    assertThat(late.attribution().get("pod")).isEqualTo("tj-a-worker-0");
+  }
+
   @Test
   void aMigInstanceAttributesItsParentGpuThroughTheMigInfoReadings() {
     AllocationMap map = AllocationMap.builder()

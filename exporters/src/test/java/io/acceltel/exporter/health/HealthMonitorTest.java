@@ -1,0 +1,41 @@
+package io.acceltel.exporter.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.Attribution;
+import io.acceltel.model.snapshot.DeviceIdentity;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The health verdicts the monitor publishes tick after tick. */
+class HealthMonitorTest {
+  private static final DeviceIdentity GPU = new DeviceIdentity(0, "GPU-0", "NVIDIA H100 80GB HBM3", Vendor.NVIDIA);
+
+  @Test
+  void aTickWhoseReadWasLateKeepsTheLastVerdict() {
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5));
+    DeviceSnapshot remapPending = new DeviceSnapshot(GPU, false,
+        List.of(new Reading(MetricCatalog.ROW_REMAP_PENDING, List.of(), 1)), Attribution.NONE);
+    monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(remapPending)));
+    HealthState before = state(monitor);
+    assertThat(before).isEqualTo(HealthState.DEGRADED);
+
+    // Late: nothing read, not lost. Neither "healthy" (no evidence) nor "failed" (one slow read must not page).
+    monitor.onSnapshot(new NodeSnapshot("node-h", 2_000, List.of(DeviceSnapshot.unread(GPU))));
+    assertThat(state(monitor)).isEqualTo(before);
+
+    monitor.onSnapshot(new NodeSnapshot("node-h", 3_000, List.of(new DeviceSnapshot(GPU, true,
+        List.of(new Reading(MetricCatalog.DEVICE_LOST, List.of(), 1)), Attribution.NONE))));
+    assertThat(state(monitor)).isEqualTo(HealthState.FAILED);
+  }
+
+  private static HealthState state(HealthMonitor monitor) {
+    return monitor.latest().orElseThrow().devices().get(0).state();
+  }
+}
