@@ -1,5 +1,6 @@
 package io.acceltel.exporter.attribution;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,8 +24,14 @@ public sealed interface DeviceId {
 
   /** Old drivers (before R470) name MIG devices {@code MIG-GPU-<parent uuid>/<gi>/<ci>}. */
   Pattern OLD_MIG = Pattern.compile("MIG-(GPU-[^/]+)/\\d+/\\d+");
-  /** Ascend device-plugin IDs end in the physical ID: {@code Ascend910-3}, vNPU {@code Ascend910-2c-100-3}. */
-  Pattern ASCEND = Pattern.compile("Ascend[A-Za-z0-9]*-(?:.*-)?(\\d+)");
+  /**
+   * Ascend device-plugin IDs name the physical NPU: {@code Ascend910-3}; a vNPU {@code Ascend910-2c-100-3} ends in
+   * it (after its template and vNPU id); the 310P share mode {@code Ascend310P-3-99} puts it first, then a replica
+   * index. Group 1 is the physical ID in each form.
+   */
+  Pattern ASCEND_VNPU = Pattern.compile("Ascend[A-Za-z0-9]*-\\d+c[^-]*-(?:.*-)?(\\d+)");
+  Pattern ASCEND_SHARED = Pattern.compile("Ascend[A-Za-z0-9]*-(\\d+)-\\d+");
+  Pattern ASCEND = Pattern.compile("Ascend[A-Za-z0-9]*-(\\d+)");
 
   /**
    * Reduces one device ID; returns null for a form this exporter cannot join (it is then ignored).
@@ -38,16 +45,18 @@ public sealed interface DeviceId {
     // The NVIDIA device plugin's time-slicing (and MPS) replicas are "<id>::<replica>": the device is the id.
     int replica = id.indexOf("::");
     String base = replica >= 0 ? id.substring(0, replica) : id;
-    Matcher ascend = ASCEND.matcher(base);
-    if (resourceName.startsWith("huawei.com/") || ascend.matches()) {
-      if (!ascend.matches()) {
-        return null;
+    if (resourceName.startsWith("huawei.com/") || base.startsWith("Ascend")) {
+      for (Pattern form : List.of(ASCEND_VNPU, ASCEND_SHARED, ASCEND)) {
+        Matcher ascend = form.matcher(base);
+        if (ascend.matches()) {
+          try {
+            return new AscendPhysical(Integer.parseInt(ascend.group(1)));
+          } catch (NumberFormatException e) {
+            return null;
+          }
+        }
       }
-      try {
-        return new AscendPhysical(Integer.parseInt(ascend.group(1)));
-      } catch (NumberFormatException e) {
-        return null;
-      }
+      return null;
     }
     Matcher oldMig = OLD_MIG.matcher(base);
     if (oldMig.matches()) {

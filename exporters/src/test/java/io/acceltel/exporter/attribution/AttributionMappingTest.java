@@ -49,6 +49,11 @@ class AttributionMappingTest {
     assertThat(DeviceId.parse("huawei.com/Ascend310P", "Ascend310P-12")).isEqualTo(new DeviceId.AscendPhysical(12));
     assertThat(DeviceId.parse("huawei.com/Ascend910", "Ascend910-2c-100-5"))
         .isEqualTo(new DeviceId.AscendPhysical(5));
+    assertThat(DeviceId.parse("huawei.com/Ascend910-2c", "Ascend910-2c.1cpu.8gb-7-3"))
+        .isEqualTo(new DeviceId.AscendPhysical(3));
+    // 310P share mode: the physical ID, then a replica index (reference/dcmi.md 4.7), not the other way round.
+    assertThat(DeviceId.parse("huawei.com/Ascend310P", "Ascend310P-0-99")).isEqualTo(new DeviceId.AscendPhysical(0));
+    assertThat(DeviceId.parse("huawei.com/Ascend310P", "Ascend310P-2-3")).isEqualTo(new DeviceId.AscendPhysical(2));
     assertThat(DeviceId.parse("huawei.com/Ascend910", "garbage")).isNull();
     assertThat(DeviceId.parse("nvidia.com/gpu", "")).isNull();
   }
