@@ -1,5 +1,6 @@
 package io.acceltel.exporter.attribution;
 
+import io.acceltel.model.catalog.MetricCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -35,9 +36,11 @@ public record AttributionSettings(String mode, Path kubeletSocket, ResourceNames
   public static final int DEFAULT_MAX_VALUE_LENGTH = 64;
   /** The labels a Volcano TrainingJob puts on its pods, as the clusters this platform serves use them. */
   public static final Map<String, String> DEFAULT_POD_LABELS = defaultPodLabels();
-  /** Labels the exporter sets itself; a pod label may not be mapped onto one of them. */
-  public static final List<String> RESERVED_LABELS = List.of("node", "device", "uuid", "model", "vendor",
-      KubernetesAttributor.NAMESPACE, KubernetesAttributor.POD, KubernetesAttributor.CONTAINER);
+  /**
+   * Labels the exporter sets itself: the device's, the holder's, and every label a metric of the catalog carries
+   * (state, reason, link, xid, mig_uuid, …). A pod label mapped onto one would give a series the same label twice.
+   */
+  public static final List<String> RESERVED_LABELS = reservedLabels();
 
   public static final AttributionSettings DEFAULT = new AttributionSettings(AUTO, DEFAULT_SOCKET,
       ResourceNames.of(ResourceNames.DEFAULT), DEFAULT_REFRESH, DEFAULT_POD_LABELS, DEFAULT_MAX_LABELS,
@@ -49,6 +52,13 @@ public record AttributionSettings(String mode, Path kubeletSocket, ResourceNames
     Objects.requireNonNull(resourceNames, "resourceNames");
     Objects.requireNonNull(refresh, "refresh");
     podLabels = Collections.unmodifiableMap(new LinkedHashMap<>(podLabels));
+  }
+
+  private static List<String> reservedLabels() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(List.of("node", "device", "uuid", "model", "vendor",
+        KubernetesAttributor.NAMESPACE, KubernetesAttributor.POD, KubernetesAttributor.CONTAINER));
+    MetricCatalog.all().forEach(metric -> names.addAll(metric.labelNames()));
+    return List.copyOf(names);
   }
 
   private static Map<String, String> defaultPodLabels() {

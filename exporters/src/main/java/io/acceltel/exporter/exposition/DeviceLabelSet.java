@@ -78,6 +78,28 @@ final class DeviceLabelSet {
     return new DeviceLabelSet(Labels.of(names, values));
   }
 
+  /**
+   * The device's labels plus the series' own. Should a holder's label share a name with one of the series (a name
+   * view's label the configuration check does not know), the series' own wins: a duplicate name would make the
+   * whole scrape fail, and with it every other device's series.
+   */
+  private Labels merge(List<String> extraNames, List<String> extraValues) {
+    String[] names = extraNames.toArray(String[]::new);
+    String[] values = extraValues.toArray(String[]::new);
+    for (String name : names) {
+      if (base.contains(name)) {
+        Labels kept = Labels.EMPTY;
+        for (int i = 0; i < base.size(); i++) {
+          if (!extraNames.contains(base.getName(i))) {
+            kept = kept.add(base.getName(i), base.getValue(i));
+          }
+        }
+        return kept.merge(names, values);
+      }
+    }
+    return base.merge(names, values);
+  }
+
   /** Starts a tick: label sets the previous tick did not use are dropped at the next start. */
   void startTick() {
     lastTick = thisTick;
@@ -94,7 +116,7 @@ final class DeviceLabelSet {
     if (labels == null) {
       labels = lastTick.get(own);
       if (labels == null) {
-        labels = base.merge(extraNames.toArray(String[]::new), extraValues.toArray(String[]::new));
+        labels = merge(extraNames, extraValues);
       }
       thisTick.put(own, labels);
     }

@@ -75,6 +75,9 @@ class AttributionConfigTest {
         .hasMessageContaining("attribution.pod-labels = 'tenant.id'").hasMessageContaining("pairs");
     assertThatThrownBy(() -> parse(new ConfigSource().put("attribution.pod-labels", "app=pod", "t")))
         .hasMessageContaining("attribution.pod-labels.app = 'pod'").hasMessageContaining("reserved");
+    // A label a metric carries (accelerator_health_reason_active{reason}) would appear twice on that metric.
+    assertThatThrownBy(() -> parse(new ConfigSource().put("attribution.pod-labels", "why=reason", "t")))
+        .hasMessageContaining("attribution.pod-labels.why = 'reason'").hasMessageContaining("reserved");
     assertThatThrownBy(() -> parse(new ConfigSource().put("attribution.max-labels", "2", "t")))
         .hasMessageContaining("attribution.max-labels is 2");
     assertThatThrownBy(() -> parse(new ConfigSource().put("attribution.max-value-length", "0", "t")))

@@ -59,6 +59,21 @@ class NameViewsTest {
         .orElseThrow();
   }
 
+  /** A holder's label named like one of a series' own (here "reason") must not break the scrape: the series' wins. */
+  @Test
+  void aHolderLabelThatClashesWithASeriesLabelGivesWayToIt() {
+    DeviceSnapshot device = DeviceSnapshot.builder(tick.devices().get(0).identity()).build().withReadings(
+        List.of(new Reading(MetricCatalog.HEALTH_REASON, List.of("xid_79", "failed"), 1),
+            new Reading(MetricCatalog.POWER, List.of(), 300)),
+        Attribution.of(Map.of("pod", "p-0", "reason", "from-a-pod-label")));
+    MetricSnapshots native_ = new NativeNameView().render(new NodeSnapshot("node-b", 0, List.of(device)));
+    DataPointSnapshot healthReason = family(native_, "accelerator_health_reason_active").getDataPoints().get(0);
+    assertThat(healthReason.getLabels().get("reason")).isEqualTo("xid_79");
+    assertThat(healthReason.getLabels().get("pod")).isEqualTo("p-0");
+    assertThat(family(native_, "accelerator_power_watts").getDataPoints().get(0).getLabels().get("reason"))
+        .as("series without a label of that name keep the holder's").isEqualTo("from-a-pod-label");
+  }
+
   @Test
   void theDiscoveredViewsAreNativeAndDcgm() {
     assertThat(MetricNameViews.discover().names()).contains("native", "dcgm");
