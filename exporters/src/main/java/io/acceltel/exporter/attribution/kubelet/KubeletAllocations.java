@@ -90,8 +90,13 @@ public final class KubeletAllocations implements AutoCloseable {
     try {
       refresh();
     } catch (RuntimeException e) {
-      // Never let an unexpected error end the schedule.
+      // Never let an unexpected error end the schedule; the staleness gauge must show it all the same.
+      failing = true;
       LOG.log(Level.WARNING, "kubelet refresh failed unexpectedly; it is retried", e);
+    } catch (Error e) {
+      failing = true; // the schedule ends here: the staleness gauge keeps growing, so an alert still sees it
+      LOG.log(Level.SEVERE, "kubelet refresh stopped; device-to-pod labels are no longer refreshed", e);
+      throw e;
     }
   }
 
