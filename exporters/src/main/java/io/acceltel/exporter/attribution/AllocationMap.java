@@ -4,10 +4,13 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Which container holds which device, as of one kubelet {@code List}: immutable, swapped whole by the poller and
@@ -21,27 +24,35 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A device shared by several containers (time-slicing, MPS, several MIG instances of one GPU) is held by the
- * smallest {@link ContainerRef}, so its labels are stable from tick to tick.
+ * smallest {@link ContainerRef}, so its labels are stable from tick to tick. Holders whose pod has finished are
+ * passed over: the kubelet goes on listing a Succeeded or Failed pod's devices while a new pod holds them.
  */
 public final class AllocationMap {
   /** Before the first successful {@code List}: nothing is known, so no device is said to be free either. */
   public static final AllocationMap UNKNOWN = new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false);
 
-  private final Map<String, ContainerRef> byUuid;
-  private final Map<Integer, ContainerRef> byAscendId;
+  /** Every holder of a device, smallest first. */
+  private final Map<String, List<ContainerRef>> byUuid;
+  private final Map<Integer, List<ContainerRef>> byAscendId;
   private final Set<String> allocatableUuids;
   private final Set<Integer> allocatableAscendIds;
   private final boolean known;
   private final boolean hasMig;
 
-  private AllocationMap(Map<String, ContainerRef> byUuid, Map<Integer, ContainerRef> byAscendId,
+  private AllocationMap(Map<String, List<ContainerRef>> byUuid, Map<Integer, List<ContainerRef>> byAscendId,
       Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known) {
-    this.byUuid = Map.copyOf(byUuid);
-    this.byAscendId = Map.copyOf(byAscendId);
+    this.byUuid = frozen(byUuid);
+    this.byAscendId = frozen(byAscendId);
     this.allocatableUuids = Set.copyOf(allocatableUuids);
     this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
     this.known = known;
     this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
+  }
+
+  private static <K> Map<K, List<ContainerRef>> frozen(Map<K, List<ContainerRef>> holders) {
+    Map<K, List<ContainerRef>> copy = new HashMap<>();
+    holders.forEach((device, refs) -> copy.put(device, List.copyOf(refs)));
+    return Map.copyOf(copy);
   }
 
   public static Builder builder() {
@@ -59,20 +70,37 @@ public final class AllocationMap {
    * Allocation-free on the hot path: map lookups, and a scan of the readings only when some MIG instance is held.
    */
   public ContainerRef holder(DeviceSnapshot device) {
+    return holder(device, ref -> false);
+  }
+
+  /** As {@link #holder(DeviceSnapshot)}, passing over holders whose pod {@code finished}. */
+  public ContainerRef holder(DeviceSnapshot device, Predicate<ContainerRef> finished) {
     if (device.identity().vendor() == Vendor.HUAWEI) {
-      return byAscendId.get(device.identity().index());
+      return firstRunning(byAscendId.get(device.identity().index()), finished);
     }
-    ContainerRef holder = byUuid.get(device.identity().uuid());
+    ContainerRef holder = firstRunning(byUuid.get(device.identity().uuid()), finished);
     if (!hasMig) {
       return holder;
     }
     for (Reading r : device.readings()) {
       if (r.metric() == MetricCatalog.MIG_INFO) {
         // mig_uuid is the first label of accelerator_mig_instance_info.
-        holder = ContainerRef.first(holder, byUuid.get(r.labelValues().get(0)));
+        holder = ContainerRef.first(holder, firstRunning(byUuid.get(r.labelValues().get(0)), finished));
       }
     }
     return holder;
+  }
+
+  private static ContainerRef firstRunning(List<ContainerRef> holders, Predicate<ContainerRef> finished) {
+    if (holders == null) {
+      return null;
+    }
+    for (ContainerRef holder : holders) {
+      if (!finished.test(holder)) {
+        return holder;
+      }
+    }
+    return null; // only finished pods still list it: the device is free
   }
 
   /**
@@ -111,8 +139,8 @@ public final class AllocationMap {
 
   /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
   public static final class Builder {
-    private final Map<String, ContainerRef> byUuid = new HashMap<>();
-    private final Map<Integer, ContainerRef> byAscendId = new HashMap<>();
+    private final Map<String, List<ContainerRef>> byUuid = new HashMap<>();
+    private final Map<Integer, List<ContainerRef>> byAscendId = new HashMap<>();
     private final Set<String> allocatableUuids = new HashSet<>();
     private final Set<Integer> allocatableAscendIds = new HashSet<>();
 
@@ -121,11 +149,19 @@ public final class AllocationMap {
     /** Records that {@code holder} holds {@code id}; a null id (an unknown form) is ignored. */
     public Builder allocate(DeviceId id, ContainerRef holder) {
       if (id instanceof DeviceId.Uuid u) {
-        byUuid.merge(u.value(), holder, ContainerRef::first);
+        add(byUuid.computeIfAbsent(u.value(), k -> new ArrayList<>()), holder);
       } else if (id instanceof DeviceId.AscendPhysical a) {
-        byAscendId.merge(a.id(), holder, ContainerRef::first);
+        add(byAscendId.computeIfAbsent(a.id(), k -> new ArrayList<>()), holder);
       }
       return this;
+    }
+
+    /** Keeps the holders sorted, smallest first, without duplicates (a device has a handful at most). */
+    private static void add(List<ContainerRef> holders, ContainerRef holder) {
+      if (!holders.contains(holder)) {
+        holders.add(holder);
+        holders.sort(null);
+      }
     }
 
     /** Records that the kubelet can allocate {@code id}. */

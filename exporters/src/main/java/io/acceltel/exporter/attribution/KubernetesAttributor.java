@@ -55,16 +55,16 @@ public final class KubernetesAttributor implements DeviceAttributor {
       // The kubelet has not answered yet: say nothing rather than "free".
       return device;
     }
-    ContainerRef holder = map.holder(device);
+    PodLabelIndex index = pods.get();
+    ContainerRef holder = map.holder(device, ref -> index.finished(ref.namespace(), ref.pod()));
     if (holder == null) {
       warnIfNotAllocatable(map, device);
       return withAllocation(device, FREE, Attribution.NONE);
     }
-    return withAllocation(device, ALLOCATED, attributionOf(map, holder));
+    return withAllocation(device, ALLOCATED, attributionOf(map, index, holder));
   }
 
-  private Attribution attributionOf(AllocationMap map, ContainerRef holder) {
-    PodLabelIndex index = pods.get();
+  private Attribution attributionOf(AllocationMap map, PodLabelIndex index, ContainerRef holder) {
     Resolved r = resolved;
     if (r.map != map || r.pods != index) {
       r = new Resolved(map, index, new HashMap<>());

@@ -11,6 +11,7 @@ import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Device IDs as the kubelet reports them, joined with device identities and pod labels on the tick path. */
@@ -88,6 +89,32 @@ class AttributionMappingTest {
     assertThat(allocated(held)).isEqualTo(1);
     assertThat(free.attribution().isEmpty()).isTrue();
     assertThat(allocated(free)).isEqualTo(0);
+  }
+
+  /**
+   * The kubelet goes on listing a finished (Succeeded, Failed) pod's devices while a new pod holds them: the new pod
+   * gets the labels even when the old one sorts first, and a device only a finished pod lists is free.
+   */
+  @Test
+  void finishedPodsThatTheKubeletStillListsArePassedOver() {
+    ContainerRef finished = new ContainerRef("team-a", "a-job-worker-0", "pytorch");
+    ContainerRef running = new ContainerRef("team-b", "b-job-worker-0", "pytorch");
+    AllocationMap map = AllocationMap.builder()
+        .allocate(new DeviceId.Uuid(GPU0), running)
+        .allocate(new DeviceId.Uuid(GPU0), finished)
+        .allocate(new DeviceId.Uuid(GPU1), finished)
+        .build();
+    PodLabelIndex pods = PodLabelIndex.of(Map.of("team-a/a-job-worker-0", Map.of("tenant_id", "a"),
+        "team-b/b-job-worker-0", Map.of("tenant_id", "b")), Set.of("team-a/a-job-worker-0"));
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> pods);
+
+    DeviceSnapshot gpu0 = attributor.attribute(nvidia(0, GPU0));
+    assertThat(gpu0.attribution().get("tenant_id")).isEqualTo("b");
+    assertThat(allocated(gpu0)).isEqualTo(1);
+    DeviceSnapshot gpu1 = attributor.attribute(nvidia(1, GPU1));
+    assertThat(gpu1.attribution().isEmpty()).isTrue();
+    assertThat(allocated(gpu1)).as("only a finished pod lists it").isEqualTo(0);
+    assertThat(map.holder(nvidia(0, GPU0))).as("without pod phases, the smallest holder").isEqualTo(finished);
   }
 
   /** A device whose read was late this tick keeps its holder's labels but gets no reading, allocation included. */

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class PodWatcher implements AutoCloseable {
   private final LongSupplier nanoTime;
   /** Guarded by itself; written by the informer's event thread, copied into {@link #current} after each change. */
   private final Map<String, Map<String, String>> byPod = new HashMap<>();
+  /** Pods of {@link #byPod} in phase Succeeded or Failed; guarded by {@link #byPod}. */
+  private final Set<String> finished = new HashSet<>();
   private volatile PodLabelIndex current = PodLabelIndex.EMPTY;
   private volatile long lastWatchingNanos;
   /** When {@link #check} last ran; checker thread only. */
@@ -140,9 +144,15 @@ public final class PodWatcher implements AutoCloseable {
     }
     String key = pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName();
     Map<String, String> labels = mapper.map(pod.getMetadata().getLabels());
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     synchronized (byPod) {
       byPod.put(key, labels);
-      current = PodLabelIndex.of(byPod);
+      if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        finished.add(key);
+      } else {
+        finished.remove(key);
+      }
+      current = PodLabelIndex.of(byPod, finished);
     }
   }
 
@@ -150,7 +160,8 @@ public final class PodWatcher implements AutoCloseable {
     String key = pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName();
     synchronized (byPod) {
       byPod.remove(key);
-      current = PodLabelIndex.of(byPod);
+      finished.remove(key);
+      current = PodLabelIndex.of(byPod, finished);
     }
   }
 

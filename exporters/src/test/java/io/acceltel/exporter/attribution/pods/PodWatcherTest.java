@@ -125,8 +125,15 @@ class PodWatcherTest {
           .addToLabels("tenant.id", "t2").endMetadata().build());
       Await.until("the changed label", WAIT, () -> "t2".equals(pods.current().labels("ns", "p").get("tenant_id")));
 
+      // A pod that completed is still listed by the kubelet with its devices: the index says it finished.
+      assertThat(pods.current().finished("ns", "p")).isFalse();
+      client.pods().inNamespace("ns").withName("p").edit(p -> new PodBuilder(p).withNewStatus()
+          .withPhase("Succeeded").endStatus().build());
+      Await.until("the pod to finish", WAIT, () -> pods.current().finished("ns", "p"));
+
       client.pods().inNamespace("ns").withName("p").delete();
       Await.until("the pod to go", WAIT, () -> pods.current().labels("ns", "p").isEmpty());
+      assertThat(pods.current().finished("ns", "p")).isFalse();
     }
   }
 
