@@ -89,6 +89,9 @@ public final class HealthRules {
       if (state == null || e.getValue() <= 0) {
         continue;
       }
+      if (entry.action() != XidCatalog.Action.RESTART_APP && f.xidsSinceRecovery(e.getKey()) <= 0) {
+        continue; // the reset or reboot it asked for happened since: the device fell off the bus and came back
+      }
       if (entry.action() == XidCatalog.Action.RESTART_APP) {
         Long last = f.xidLastIncrease.get(e.getKey());
         if (last == null || f.tickMillis - last >= f.appXidWindowMillis) {
@@ -234,6 +237,7 @@ public final class HealthRules {
     final Map<String, Double> xidCounts;
     final Map<String, Long> xidLastIncrease;
     final Set<String> linksSeenUp;
+    final Map<String, Double> xidCountsAtRecovery;
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
     Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis) {
@@ -255,6 +259,15 @@ public final class HealthRules {
         xidCounts.merge(xid, r.value(), Math::max);
       }
       this.linksSeenUp = new TreeSet<>(previous.linksSeenUp());
+      // Back from lost: the GPU was reset (or the node recovered it), which is what the reset-class XIDs seen so far
+      // asked for. Only XIDs after this point fail it again.
+      this.xidCountsAtRecovery = previous.lost() && !device.lost() ? Map.copyOf(xidCounts)
+          : previous.xidCountsAtRecovery();
+    }
+
+    /** How often the XID was seen since the device last came back from lost (or since the exporter started). */
+    double xidsSinceRecovery(String xid) {
+      return xidCounts.getOrDefault(xid, 0.0) - xidCountsAtRecovery.getOrDefault(xid, 0.0);
     }
 
     List<Reading> all(MetricDefinition metric) {
@@ -272,7 +285,7 @@ public final class HealthRules {
     }
 
     DeviceHistory next() {
-      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp);
+      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, device.lost(), xidCountsAtRecovery);
     }
   }
 }

@@ -86,6 +86,21 @@ class HealthRulesTest {
     assertThat(dayLater.health().state()).isEqualTo(HealthState.FAILED);
   }
 
+  /** A GPU that fell off the bus and came back was reset: the reset-class XIDs before that stop failing it. */
+  @Test
+  void resetClassXidsClearOnceTheDeviceCameBackFromLost() {
+    HealthRules.Evaluation failed = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "48").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(failed.health().state()).isEqualTo(HealthState.FAILED);
+    HealthRules.Evaluation lost = HealthRules.evaluate(gpu().lost().snapshot(), failed.history(), T0 + 1000, WINDOW);
+    HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "48").snapshot(),
+        lost.history(), T0 + 2000, WINDOW);
+    assertThat(back.health().state()).isEqualTo(HealthState.HEALTHY);
+    HealthRules.Evaluation again = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 2, "48").snapshot(),
+        back.history(), T0 + 3000, WINDOW);
+    assertThat(only(again.health()).code()).isEqualTo("xid_48");
+  }
+
   @Test
   void applicationXidsDegradeTheDeviceForAWindowAfterTheLastOne() {
     Device d = gpu().with(MetricCatalog.XID_ERRORS, 1, "13");
