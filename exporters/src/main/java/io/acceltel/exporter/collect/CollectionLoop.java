@@ -34,6 +34,8 @@ import java.util.logging.Logger;
  */
 public final class CollectionLoop implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CollectionLoop.class.getName());
+  /** How long close() waits for reads in progress: a normal read takes milliseconds, a hung one forever. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
   private final String node;
@@ -48,8 +50,6 @@ public final class CollectionLoop implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private volatile boolean closing;
   private volatile boolean quiesced;
-  /** How long close() waits for reads in progress: a normal read takes milliseconds, a hung one forever. */
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private CollectionLoop(Builder b) {
     this.node = b.node;

@@ -22,17 +22,18 @@ import java.util.logging.Logger;
  */
 final class DeviceLane implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DeviceLane.class.getName());
-
-  private final DeviceReader reader;
-  private final ExecutorService foreground;
-  private final ExecutorService backgroundThread;
-  private final AtomicBoolean backgroundBusy = new AtomicBoolean();
   /**
    * Background readings are repeated for at most this many ticks after their read completed, then left out: a hung
    * energy call must show as a gap, not as a flat counter under fresh timestamps.
    */
   static final int BACKGROUND_STALE_TICKS = 5;
+  /** Ticks in a row a read may miss its deadline before the device is reported lost. */
+  static final int LOST_AFTER_OVERRUNS = 3;
 
+  private final DeviceReader reader;
+  private final ExecutorService foreground;
+  private final ExecutorService backgroundThread;
+  private final AtomicBoolean backgroundBusy = new AtomicBoolean();
   /** Readings of the last completed background read; replaced whole, so a tick never sees a half-written list. */
   private volatile List<Reading> backgroundReadings = List.of();
   /** Ticks read since the last background read completed. */
@@ -40,8 +41,6 @@ final class DeviceLane implements AutoCloseable {
   private volatile boolean lost;
   /** Consecutive ticks whose read missed the deadline. Tick thread only. */
   private int overrunsInARow;
-  /** Ticks in a row a read may miss its deadline before the device is reported lost. */
-  static final int LOST_AFTER_OVERRUNS = 3;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
 
   DeviceLane(DeviceReader reader) {
