@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The {@code attribution.*} configuration, validated by {@code ExporterConfig}.
@@ -55,7 +56,7 @@ public record AttributionSettings(String mode, Path kubeletSocket, ResourceNames
   }
 
   private static List<String> reservedLabels() {
-    java.util.TreeSet<String> names = new java.util.TreeSet<>(List.of("node", "device", "uuid", "model", "vendor",
+    TreeSet<String> names = new TreeSet<>(List.of("node", "device", "uuid", "model", "vendor",
         KubernetesAttributor.NAMESPACE, KubernetesAttributor.POD, KubernetesAttributor.CONTAINER));
     MetricCatalog.all().forEach(metric -> names.addAll(metric.labelNames()));
     return List.copyOf(names);
