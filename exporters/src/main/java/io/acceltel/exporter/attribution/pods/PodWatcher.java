@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -29,10 +31,14 @@ import java.util.logging.Logger;
  *
  * <p>Starting never blocks: the informer lists and watches on its own threads and retries after every error. While
  * the API server cannot be reached, the last known labels stay, {@link #stalenessSeconds()} grows, and each failure
- * counts in {@code acceltel_exporter_pod_watch_errors_total}. A deleted pod's labels are dropped at once.
+ * counts in {@code acceltel_exporter_pod_watch_errors_total}. A deleted pod's labels are kept for
+ * {@link #DELETED_POD_GRACE} more: the kubelet lists its devices until its containers are gone, and dropping the
+ * labels first would split its series into a labelled and an unlabelled one.
  */
 public final class PodWatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(PodWatcher.class.getName());
+  /** How long a deleted pod's labels stay: several kubelet refreshes (2 s by default). */
+  static final Duration DELETED_POD_GRACE = Duration.ofSeconds(10);
 
   private final SharedIndexInformer<Pod> informer;
   private final String node;
@@ -46,6 +52,10 @@ public final class PodWatcher implements AutoCloseable {
   private final Map<String, Map<String, String>> byPod = new HashMap<>();
   /** Pods of {@link #byPod} in phase Succeeded or Failed; guarded by {@link #byPod}. */
   private final Set<String> finished = new HashSet<>();
+  /** The UID of each pod of {@link #byPod}, so a delayed removal never takes a re-created pod's labels. */
+  private final Map<String, String> uids = new HashMap<>();
+  private final Duration deletedPodGrace;
+  private final AtomicInteger delayedRemovalsRun = new AtomicInteger();
   private volatile PodLabelIndex current = PodLabelIndex.EMPTY;
   private volatile long lastWatchingNanos;
   /** When {@link #check} last ran; checker thread only. */
@@ -58,8 +68,9 @@ public final class PodWatcher implements AutoCloseable {
   });
 
   private PodWatcher(SharedIndexInformer<Pod> informer, String node, PodLabelMapper mapper,
-      AttributionMetrics metrics, LongSupplier nanoTime) {
+      AttributionMetrics metrics, LongSupplier nanoTime, Duration deletedPodGrace) {
     this.informer = informer;
+    this.deletedPodGrace = deletedPodGrace;
     this.node = node;
     this.metrics = metrics;
     this.mapper = mapper;
@@ -83,8 +94,13 @@ public final class PodWatcher implements AutoCloseable {
 
   /** With any pod source; pods of other nodes are ignored here too (the tests' mock API server cannot select). */
   static PodWatcher start(Informable<Pod> source, String node, PodLabelMapper mapper, AttributionMetrics metrics) {
+    return start(source, node, mapper, metrics, DELETED_POD_GRACE);
+  }
+
+  static PodWatcher start(Informable<Pod> source, String node, PodLabelMapper mapper, AttributionMetrics metrics,
+      Duration deletedPodGrace) {
     SharedIndexInformer<Pod> informer = source.runnableInformer(0);
-    PodWatcher watcher = new PodWatcher(informer, node, mapper, metrics, System::nanoTime);
+    PodWatcher watcher = new PodWatcher(informer, node, mapper, metrics, System::nanoTime, deletedPodGrace);
     informer.addEventHandler(watcher.new Handler());
     informer.exceptionHandler((started, error) -> {
       metrics.podWatchError();
@@ -147,6 +163,7 @@ public final class PodWatcher implements AutoCloseable {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     synchronized (byPod) {
       byPod.put(key, labels);
+      uids.put(key, String.valueOf(pod.getMetadata().getUid()));
       if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
         finished.add(key);
       } else {
@@ -157,10 +174,33 @@ public final class PodWatcher implements AutoCloseable {
   }
 
   private void remove(Pod pod) {
+    removeIf(pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName(), null);
+  }
+
+  /** A deleted pod: its labels go after the grace, unless a pod of the same name (another UID) came meanwhile. */
+  private void removeLater(Pod pod) {
     String key = pod.getMetadata().getNamespace() + '/' + pod.getMetadata().getName();
+    String uid = String.valueOf(pod.getMetadata().getUid());
+    checker.schedule(() -> {
+      removeIf(key, uid);
+      delayedRemovalsRun.incrementAndGet();
+    }, deletedPodGrace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** How many deleted pods' grace ran out (whether their labels went or a re-created pod's stayed); for tests. */
+  int delayedRemovalsRun() {
+    return delayedRemovalsRun.get();
+  }
+
+  /** Removes the pod's labels; with a {@code uid}, only while they are still that pod's. */
+  private void removeIf(String key, String uid) {
     synchronized (byPod) {
+      if (uid != null && !uid.equals(uids.get(key))) {
+        return;
+      }
       byPod.remove(key);
       finished.remove(key);
+      uids.remove(key);
       current = PodLabelIndex.of(byPod, finished);
     }
   }
@@ -184,7 +224,7 @@ public final class PodWatcher implements AutoCloseable {
 
     @Override
     public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-      remove(pod);
+      removeLater(pod);
     }
   }
 }

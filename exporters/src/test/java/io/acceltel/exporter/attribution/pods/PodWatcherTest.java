@@ -75,7 +75,7 @@ class PodWatcherTest {
    */
   PodWatcher watch() {
     return PodWatcher.start(client.pods().inAnyNamespace(), "gpu-node-1",
-        PodLabelMapper.of(AttributionSettings.DEFAULT), metrics);
+        PodLabelMapper.of(AttributionSettings.DEFAULT), metrics, Duration.ofMillis(500));
   }
 
   @Test
@@ -134,6 +134,27 @@ class PodWatcherTest {
       client.pods().inNamespace("ns").withName("p").delete();
       Await.until("the pod to go", WAIT, () -> pods.current().labels("ns", "p").isEmpty());
       assertThat(pods.current().finished("ns", "p")).isFalse();
+    }
+  }
+
+  /**
+   * A deleted pod's labels outlive it by a grace (the kubelet still lists its devices), but never take the place of
+   * a pod re-created under the same name meanwhile, as a StatefulSet does.
+   */
+  @Test
+  void aDeletedPodsLabelsStayForAGraceButNeverOverARecreatedPod() throws Exception {
+    try (PodWatcher pods = PodWatcher.start(client.pods().inAnyNamespace(), "gpu-node-1",
+        PodLabelMapper.of(AttributionSettings.DEFAULT), metrics, Duration.ofSeconds(1))) {
+      Await.until("the watch", WAIT, pods::isWatching);
+      client.pods().inNamespace("ns").resource(new PodBuilder(pod("ns", "s-0", "gpu-node-1",
+          Map.of("tenant.id", "old"))).editMetadata().withUid("uid-old").endMetadata().build()).create();
+      Await.until("the pod", WAIT, () -> "old".equals(pods.current().labels("ns", "s-0").get("tenant_id")));
+      client.pods().inNamespace("ns").withName("s-0").delete();
+      client.pods().inNamespace("ns").resource(new PodBuilder(pod("ns", "s-0", "gpu-node-1",
+          Map.of("tenant.id", "new"))).editMetadata().withUid("uid-new").endMetadata().build()).create();
+      Await.until("the re-created pod", WAIT, () -> "new".equals(pods.current().labels("ns", "s-0").get("tenant_id")));
+      Await.until("the old pod's grace to run out", WAIT, () -> pods.delayedRemovalsRun() == 1);
+      assertThat(pods.current().labels("ns", "s-0")).containsEntry("tenant_id", "new");
     }
   }
 
