@@ -7,6 +7,7 @@ import io.acceltel.aggregator.ingest.SampleWriter;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
@@ -16,10 +17,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -109,9 +108,7 @@ public class IngestBenchmark {
   @TearDown(Level.Trial)
   public void close() throws IOException {
     storage.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    FileUtil.deleteRecursively(dir);
   }
 
   /** Decodes and appends one node's tick. */

@@ -2,8 +2,11 @@ package io.acceltel.bench;
 
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,8 +66,8 @@ public class MetadataBenchmark {
   private void checkpoint() {
     try {
       storage.checkpoint(Map.of());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -90,8 +93,6 @@ public class MetadataBenchmark {
   @TearDown(Level.Trial)
   public void close() throws Exception {
     storage.close();
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
+    FileUtil.deleteRecursively(dir);
   }
 }

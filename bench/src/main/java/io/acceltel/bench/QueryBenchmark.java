@@ -3,6 +3,7 @@ package io.acceltel.bench;
 import io.acceltel.aggregator.query.StorageQueryable;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryOptions;
 import io.acceltel.promql.engine.QueryResult;
@@ -96,8 +97,6 @@ public class QueryBenchmark {
   @TearDown(Level.Trial)
   public void close() throws Exception {
     storage.close();
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
+    FileUtil.deleteRecursively(dir);
   }
 }

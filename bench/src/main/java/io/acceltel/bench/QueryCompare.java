@@ -3,6 +3,7 @@ package io.acceltel.bench;
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.aggregator.api.QueryLimits;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -222,9 +223,7 @@ public final class QueryCompare {
   private Path fresh(String name) throws IOException {
     Path p = dir.resolve(name);
     if (Files.exists(p)) {
-      try (var walk = Files.walk(p)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      FileUtil.deleteRecursively(p);
     }
     return Files.createDirectories(p);
   }

@@ -3,6 +3,7 @@ package io.acceltel.bench;
 import io.acceltel.aggregator.storage.Appender;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.aggregator.storage.chunk.Chunk;
 import io.acceltel.aggregator.storage.chunk.ChunkCompactor;
 import io.acceltel.aggregator.storage.chunk.ChunkIterator;
@@ -91,9 +92,7 @@ public class StorageAppendBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     storage.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    FileUtil.deleteRecursively(dir);
   }
 
   @Benchmark

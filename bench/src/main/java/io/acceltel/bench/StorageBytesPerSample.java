@@ -5,6 +5,7 @@ import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.aggregator.storage.StorageStats;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.model.series.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +73,7 @@ public final class StorageBytesPerSample {
           + " bytes)%n", used, (double) used / series,
           (double) (used - st.headRawBytes() - st.headTierBytes()) / series);
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      FileUtil.deleteRecursively(dir);
     }
   }
 

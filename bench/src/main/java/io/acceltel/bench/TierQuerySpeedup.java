@@ -4,6 +4,7 @@ import io.acceltel.aggregator.query.StorageQueryable;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
+import io.acceltel.aggregator.storage.block.FileUtil;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryOptions;
 import io.acceltel.promql.storage.SelectHints;
@@ -73,9 +74,7 @@ public final class TierQuerySpeedup {
       }
       System.out.print(table);
     } finally {
-      try (var walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      FileUtil.deleteRecursively(dir);
     }
   }
 

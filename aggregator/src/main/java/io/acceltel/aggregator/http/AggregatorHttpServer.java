@@ -78,7 +78,7 @@ public final class AggregatorHttpServer implements AutoCloseable {
       tls.watch(server, registry);
     } catch (IOException e) {
       http.close();
-      throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
+      throw e;
     }
     return http;
   }

@@ -37,6 +37,7 @@ public final class KafkaIngest implements AutoCloseable {
   static final String SOURCE = "kafka";
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /**
    * @param partitions the static partition set of this aggregator
@@ -61,8 +62,10 @@ public final class KafkaIngest implements AutoCloseable {
   private final SampleBatch batch = new SampleBatch();
   private final Map<String, Long> nextOffsets = new HashMap<>();
   private final Thread thread;
-  private volatile boolean running = true;
+  /** Counted down by close(): ends the loop, and any wait before a retry. */
   private final CountDownLatch stopping = new CountDownLatch(1);
+  /** When the lag gauge was last refreshed; ingest thread only. */
+  private long lagReadNanos = System.nanoTime() - LAG_EVERY_NANOS;
   private volatile Map<String, Long> consumedOffsets = Map.of();
 
   public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
@@ -126,7 +129,7 @@ public final class KafkaIngest implements AutoCloseable {
     long nextCheckpoint = System.nanoTime() + settings.checkpointEvery().toNanos();
     Duration backoff = FIRST_RETRY;
     try {
-      while (running) {
+      while (stopping.getCount() > 0) {
         try {
           pollOnce();
           backoff = FIRST_RETRY;
@@ -170,11 +173,16 @@ public final class KafkaIngest implements AutoCloseable {
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
     }
-    Map<String, Long> lag = new HashMap<>();
-    for (TopicPartition tp : consumer.assignment()) {
-      consumer.currentLag(tp).ifPresent(behind -> lag.put(key(tp), behind));
+    long now = System.nanoTime();
+    if (now - lagReadNanos >= LAG_EVERY_NANOS) {
+      // Once a second is enough for a gauge, and a busy ingest polls far more often than that.
+      lagReadNanos = now;
+      Map<String, Long> lag = new HashMap<>();
+      for (TopicPartition tp : consumer.assignment()) {
+        consumer.currentLag(tp).ifPresent(behind -> lag.put(key(tp), behind));
+      }
+      stats.kafkaLag(lag);
     }
-    stats.kafkaLag(lag);
   }
 
   /**
@@ -247,7 +255,6 @@ public final class KafkaIngest implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
     stopping.countDown();
     consumer.wakeup();
     try {

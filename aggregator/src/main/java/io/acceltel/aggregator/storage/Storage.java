@@ -275,7 +275,8 @@ public final class Storage implements AutoCloseable {
             break;
           }
           head.sealBefore(r, end);
-          long reach = reachOfChunksStartingIn(r, cutEnd[r], end);
+          List<BlockWriter.SeriesChunks> series = collect(r, cutEnd[r], end);
+          long reach = reach(series);
           boolean tooRecent = false;
           while (reach > end) {
             // Chunks cut under a longer block duration (changed across a restart) end past this block: widen it
@@ -286,12 +287,12 @@ public final class Storage implements AutoCloseable {
               break;
             }
             head.sealBefore(r, end);
-            reach = reachOfChunksStartingIn(r, cutEnd[r], end);
+            series = collect(r, cutEnd[r], end);
+            reach = reach(series);
           }
           if (tooRecent) {
             break;
           }
-          List<BlockWriter.SeriesChunks> series = collect(r, cutEnd[r], end);
           if (!series.isEmpty()) {
             Path p = BlockWriter.write(blocksDir, resolutions.get(r), start, end, series);
             next.get(r).add(Block.open(p));
@@ -351,16 +352,12 @@ public final class Storage implements AutoCloseable {
     }
   }
 
-  /** The end (exclusive) of the latest sealed head chunk of resolution r that starts in [from, end). */
-  private long reachOfChunksStartingIn(int r, long from, long end) {
+  /** The end (exclusive) of the latest of these chunks. */
+  private static long reach(List<BlockWriter.SeriesChunks> series) {
     long reach = Long.MIN_VALUE;
-    int n = head.index().size();
-    for (int ref = 0; ref < n; ref++) {
-      MemSeries s = head.index().series(ref);
-      for (Chunk c : r == 0 ? s.raw().state().sealed() : s.tier(r - 1).state().sealed()) {
-        if (c.minTime() >= from && c.minTime() < end) {
-          reach = Math.max(reach, c.maxTime() + 1);
-        }
+    for (BlockWriter.SeriesChunks s : series) {
+      for (Chunk c : s.chunks()) {
+        reach = Math.max(reach, c.maxTime() + 1);
       }
     }
     return reach;

@@ -123,6 +123,12 @@ final class StorageQuerier implements Querier {
     }
   }
 
+  /** Whether any of the time-ordered {@code chunks} overlaps [mint, maxt]: the first that ends at or after mint. */
+  static boolean anyOverlapping(Chunk[] chunks, long mint, long maxt) {
+    int from = first(chunks, 0, c -> c.maxTime() >= mint);
+    return from < chunks.length && chunks[from].minTime() <= maxt;
+  }
+
   /** The first index at or after {@code from} whose chunk satisfies {@code test}, which holds from some index on. */
   private static int first(Chunk[] chunks, int from, Predicate<Chunk> test) {
     int lo = from;
@@ -285,19 +291,16 @@ final class StorageQuerier implements Querier {
   }
 
   private static boolean headHasData(MemSeries s, int r, long mint, long maxt) {
-    List<Chunk> sealed = new ArrayList<>(1);
     if (r == 0) {
       RawHead.State st = s.raw().state();
-      addOverlapping(sealed, st.sealed(), mint, maxt);
       XorAppender open = st.open();
       // An open chunk that starts inside the range has data in it; only one that starts before needs its end,
       // which a snapshot reads safely from this thread.
-      return !sealed.isEmpty() || open != null && open.count() > 0 && open.firstTime() <= maxt
+      return anyOverlapping(st.sealed(), mint, maxt) || open != null && open.count() > 0 && open.firstTime() <= maxt
           && (open.firstTime() >= mint || open.snapshot().overlaps(mint, maxt));
     }
     TierSeries.State st = s.tier(r - 1).state();
-    addOverlapping(sealed, st.sealed(), mint, maxt);
-    if (!sealed.isEmpty()) {
+    if (anyOverlapping(st.sealed(), mint, maxt)) {
       return true;
     }
     Chunk open = st.open() == null ? null : st.open().snapshot();

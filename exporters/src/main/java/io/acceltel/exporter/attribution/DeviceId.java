@@ -32,6 +32,8 @@ public sealed interface DeviceId {
   Pattern ASCEND_VNPU = Pattern.compile("Ascend[A-Za-z0-9]*-\\d+c[^-]*-(?:.*-)?(\\d+)");
   Pattern ASCEND_SHARED = Pattern.compile("Ascend[A-Za-z0-9]*-(\\d+)-\\d+");
   Pattern ASCEND = Pattern.compile("Ascend[A-Za-z0-9]*-(\\d+)");
+  /** Tried in this order: the vNPU and share-mode forms also match a looser reading. */
+  List<Pattern> ASCEND_FORMS = List.of(ASCEND_VNPU, ASCEND_SHARED, ASCEND);
 
   /**
    * Reduces one device ID; returns null for a form this exporter cannot join (it is then ignored).
@@ -46,7 +48,7 @@ public sealed interface DeviceId {
     int replica = id.indexOf("::");
     String base = replica >= 0 ? id.substring(0, replica) : id;
     if (resourceName.startsWith("huawei.com/") || base.startsWith("Ascend")) {
-      for (Pattern form : List.of(ASCEND_VNPU, ASCEND_SHARED, ASCEND)) {
+      for (Pattern form : ASCEND_FORMS) {
         Matcher ascend = form.matcher(base);
         if (ascend.matches()) {
           try {

@@ -8,6 +8,7 @@ import static io.acceltel.model.catalog.MetricType.COUNTER;
 import static io.acceltel.model.catalog.MetricType.GAUGE;
 
 import io.acceltel.model.catalog.ClockEventReasons;
+import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.catalog.MetricType;
@@ -77,21 +78,22 @@ public final class DcgmNameView implements MetricNameView {
           MetricCatalog.LAST_XID, "", scaled(MetricCatalog.LAST_XID, 1)),
       field("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", GAUGE, "Current clock event reasons (bitmask).",
           MetricCatalog.CLOCK_EVENT, "bitmask", bitmask(MetricCatalog.CLOCK_EVENT, "reason", ClockEventReasons.BITS)),
-      violation("DCGM_FI_DEV_POWER_VIOLATION", "Throttling duration due to power constraints (in us).", "power"),
+      violation("DCGM_FI_DEV_POWER_VIOLATION", "Throttling duration due to power constraints (in us).",
+          ClockLimits.POWER),
       violation("DCGM_FI_DEV_THERMAL_VIOLATION", "Throttling duration due to thermal constraints (in us).",
-          "thermal"),
+          ClockLimits.THERMAL),
       violation("DCGM_FI_DEV_SYNC_BOOST_VIOLATION", "Throttling duration due to sync-boost constraints (in us).",
-          "sync_boost"),
+          ClockLimits.SYNC_BOOST),
       violation("DCGM_FI_DEV_BOARD_LIMIT_VIOLATION", "Throttling duration due to board limit constraints (in us).",
-          "board_limit"),
+          ClockLimits.BOARD_LIMIT),
       violation("DCGM_FI_DEV_LOW_UTIL_VIOLATION", "Throttling duration due to low utilization (in us).",
-          "low_utilization"),
+          ClockLimits.LOW_UTILIZATION),
       violation("DCGM_FI_DEV_RELIABILITY_VIOLATION", "Throttling duration due to reliability constraints (in us).",
-          "reliability"),
+          ClockLimits.RELIABILITY),
       violation("DCGM_FI_DEV_TOTAL_APP_CLOCKS_VIOLATION", "Time below the application clocks (in us).",
-          "below_application_clocks"),
+          ClockLimits.BELOW_APPLICATION_CLOCKS),
       violation("DCGM_FI_DEV_TOTAL_BASE_CLOCKS_VIOLATION", "Time below the base clocks (in us).",
-          "below_base_clocks"),
+          ClockLimits.BELOW_BASE_CLOCKS),
       field("DCGM_FI_DEV_PSTATE", GAUGE, "Performance state (P-State) 0-15. 0=highest.",
           MetricCatalog.PSTATE, "", scaled(MetricCatalog.PSTATE, 1)),
       field("DCGM_FI_DEV_FAN_SPEED", GAUGE, "Fan speed (in 0-100%).",

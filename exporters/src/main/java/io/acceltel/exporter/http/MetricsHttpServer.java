@@ -138,7 +138,7 @@ public final class MetricsHttpServer implements AutoCloseable {
       tls.watch(server, registry);
     } catch (IOException e) {
       http.close();
-      throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
+      throw e;
     }
     return http;
   }

@@ -132,13 +132,13 @@ final class TickBuffer {
    * ticks behind it are not held up forever.
    */
   synchronized void refused() {
-    if (inFlight != null && inFlightFromSpool) {
-      spool.acknowledged();
-    }
     if (inFlight != null) {
       refusedByBroker++;
+      if (inFlightFromSpool) {
+        spool.acknowledged();
+      }
+      inFlight = null;
     }
-    inFlight = null;
     notifyAll();
   }
 

@@ -117,7 +117,7 @@ final class FieldValueReader {
     });
   }
 
-  /** @param nowMillis the time the rates are computed against: the tick's */
+  /** @param nowMillis when the values are read, on a monotonic clock in milliseconds: the rates divide by it */
   void read(Pointer handle, long nowMillis, ReadingSink sink) throws DeviceLostException {
     if (reprobe) {
       reprobe = false;

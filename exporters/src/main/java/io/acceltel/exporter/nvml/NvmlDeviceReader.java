@@ -183,7 +183,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
         && guard.ok(nvml.nvmlDeviceGetTotalEnergyConsumption(device, backgroundOut.slot(0)), ENERGY)) {
       sink.set(MetricCatalog.ENERGY, NvmlValue.unsignedToDouble(backgroundOut.ulong(0)) / 1000.0);
     }
-    clockLimits.read(device, System.currentTimeMillis(), sink);
+    clockLimits.read(device, nanoClock.getAsLong() / 1_000_000L, sink);
   }
 
   /**

@@ -30,9 +30,8 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   private final Gauge lastTick;
   private final Gauge devicesLeftOut;
   private final LongSupplier nanoClock;
-  private final long startedNanos;
+  /** When the last tick completed; the start until the first one does. */
   private volatile long lastTickNanos;
-  private volatile boolean ticked;
   private volatile String unusable;
   private final Set<String> unsupportedLogged = ConcurrentHashMap.newKeySet();
   /** One line per function and code: a call that fails every tick (e.g. NO_PERMISSION) must not flood the log. */
@@ -45,7 +44,7 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
   /** @param nanoClock the clock liveness measures tick age with */
   public ExporterSelfMetrics(PrometheusRegistry registry, LongSupplier nanoClock) {
     this.nanoClock = nanoClock;
-    this.startedNanos = nanoClock.getAsLong();
+    this.lastTickNanos = nanoClock.getAsLong();
     tickDuration = Histogram.builder()
         .name(MetricCatalog.TICK_DURATION.name())
         .help(MetricCatalog.TICK_DURATION.help())
@@ -85,7 +84,6 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
     ticks.inc();
     lastTick.set(tickMillis / 1000.0);
     lastTickNanos = nanoClock.getAsLong();
-    ticked = true;
   }
 
   @Override
@@ -109,8 +107,7 @@ public final class ExporterSelfMetrics implements LoopMetrics, NativeCallObserve
     if (unusable != null) {
       return Optional.of(unusable);
     }
-    long since = ticked ? lastTickNanos : startedNanos;
-    long ageNanos = nanoClock.getAsLong() - since;
+    long ageNanos = nanoClock.getAsLong() - lastTickNanos;
     if (ageNanos > maxTickAge.toNanos()) {
       return Optional.of("no tick completed for " + ageNanos / 1_000_000_000L + " s (limit "
           + maxTickAge.toSeconds() + " s): the collection loop is stuck");

@@ -156,7 +156,10 @@ class CollectionLoopTest {
     void run() throws DeviceLostException;
   }
 
-  /** {@code device}, with {@code beforeRead} run ahead of each tick's read and {@code beforeBackground} of each slow one. */
+  /**
+   * {@code device}, with {@code beforeRead} run ahead of each tick's read and {@code beforeBackground} ahead of each
+   * slow one.
+   */
   private static DeviceReader around(DeviceReader device, Step beforeRead, Step beforeBackground) {
     return new DeviceReader() {
       @Override

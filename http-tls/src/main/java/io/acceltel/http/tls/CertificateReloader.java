@@ -46,10 +46,11 @@ public final class CertificateReloader implements AutoCloseable {
   private byte[] loaded;
   /** Epoch seconds of the served certificate's notAfter; NaN until it was read. Read by a metric callback. */
   private volatile double servedExpiry = Double.NaN;
-  /** False while the files changed and do not load. Read by a metric callback. */
-  private volatile boolean lastReloadSuccessful = true;
-  /** What the last failure was about (the files' digest, or the read error), so it is logged once. */
-  private Object lastFailure;
+  /**
+   * What the last failure was about (the files' digest, or the read error), so it is logged once; null while the
+   * files on disk are the ones served. Read by a metric callback.
+   */
+  private volatile Object lastFailure;
 
   CertificateReloader(ListenerTls tls, HttpServer server) throws IOException {
     this.tls = tls;
@@ -89,7 +90,6 @@ public final class CertificateReloader implements AutoCloseable {
     }
     if (Arrays.equals(current, loaded)) {
       lastFailure = null; // back to what is served: a later failure is news again
-      lastReloadSuccessful = true;
       return Result.UNCHANGED;
     }
     try {
@@ -107,7 +107,6 @@ public final class CertificateReloader implements AutoCloseable {
     }
     loaded = current;
     lastFailure = null;
-    lastReloadSuccessful = true;
     servedExpiry = expiry(tls.certFile());
     LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
     return Result.RELOADED;
@@ -119,7 +118,6 @@ public final class CertificateReloader implements AutoCloseable {
           .map(ca -> ", " + ca).orElse("") + ") " + why + "; still serving the previous certificate");
     }
     lastFailure = failure;
-    lastReloadSuccessful = false;
     return Result.FAILED;
   }
 
@@ -130,7 +128,7 @@ public final class CertificateReloader implements AutoCloseable {
 
   /** False while the files on disk changed and do not load, so the previous certificate is still served. */
   public boolean lastReloadSuccessful() {
-    return lastReloadSuccessful;
+    return lastFailure == null;
   }
 
   /** The notAfter of the file's first certificate: the listener's own, ahead of any intermediates. */

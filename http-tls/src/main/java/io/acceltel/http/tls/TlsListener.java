@@ -87,10 +87,17 @@ public final class TlsListener implements AutoCloseable {
   /**
    * Starts comparing the files with what the started server loaded, reloading a renewed pair, and reports the
    * served certificate's expiry and whether the last reload worked in {@code registry}.
+   *
+   * @throws IOException naming the files when they cannot be read; the caller closes its server
    */
   public void watch(HttpServer server, PrometheusRegistry registry) throws IOException {
     if (tls.isPresent()) {
-      CertificateReloader started = new CertificateReloader(tls.get(), server);
+      CertificateReloader started;
+      try {
+        started = new CertificateReloader(tls.get(), server);
+      } catch (IOException e) {
+        throw new IOException("cannot read the listener's TLS files: " + e.getMessage(), e);
+      }
       gauge(MetricCatalog.LISTENER_CERTIFICATE_EXPIRY, started::servedExpiry).register(registry);
       gauge(MetricCatalog.LISTENER_CERTIFICATE_RELOAD_SUCCESSFUL,
           () -> started.lastReloadSuccessful() ? 1 : 0).register(registry);
