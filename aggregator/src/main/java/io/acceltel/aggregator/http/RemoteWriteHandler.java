@@ -136,8 +136,7 @@ public final class RemoteWriteHandler {
     }
     Decoding d = decoding.get();
     try {
-      d.decoder().decode(raw, raw.length, d.batch());
-      writer.appendDecoded(SOURCE, d.batch());
+      writer.write(SOURCE, d.batch(), batch -> d.decoder().decode(raw, raw.length, batch));
       return new Reply(204, "");
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, "a remote_write request");

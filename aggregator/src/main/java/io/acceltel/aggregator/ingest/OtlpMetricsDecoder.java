@@ -46,6 +46,7 @@ public final class OtlpMetricsDecoder {
   /** Decodes a whole record into {@code out} (cleared first); on poison, {@code out} must be discarded. */
   public void decode(byte[] payload, SampleBatch out) throws PoisonRecordException {
     out.clear();
+    cache.useGeneration(resolver.generation());
     nowMillis = System.currentTimeMillis();
     try {
       request.reset(payload, 0, payload.length);

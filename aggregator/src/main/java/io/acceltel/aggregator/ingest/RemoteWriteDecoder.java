@@ -44,6 +44,7 @@ public final class RemoteWriteDecoder {
   public void decode(byte[] payload, int length, SampleBatch out) throws PoisonRecordException,
       TooManySeriesException {
     out.clear();
+    cache.useGeneration(resolver.generation());
     long now = System.currentTimeMillis();
     int seriesCount = 0;
     try {

@@ -9,6 +9,7 @@ import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The one way samples enter storage, from the Kafka consumer and the remote_write handler alike. Series are striped
@@ -16,49 +17,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * they touch different stripes; a series is only ever appended under its stripe's lock. New series are created
  * under a registry lock, and the checkpoint takes every lock ({@link #exclusively}).
  *
- * <p>Lock order, so that nothing deadlocks: registry, then stripes in index order, then the streaming aggregation
- * lock. A thread holding a stripe takes no other lock; only the checkpoint holds several stripes.
+ * <p>Refs are valid within a {@link Appender#refGeneration() generation}: a checkpoint may remove stopped series
+ * and renumber the rest. Each {@link #write} holds the refs lock for reading from decoding to the last append, and
+ * the checkpoint holds it for writing, so a batch's refs never span a renumbering; decoders drop their cached refs
+ * when the generation moves.
+ *
+ * <p>Lock order, so that nothing deadlocks: refs, registry, then stripes in index order, then the streaming
+ * aggregation lock. A thread holding a stripe takes no other lock; only the checkpoint holds several stripes.
  */
 public final class SampleWriter {
   private final Appender registry;
   private final Appender[] lanes;
   private final ReentrantLock[] stripeLocks;
+  private final ReentrantReadWriteLock refsLock = new ReentrantReadWriteLock();
   private final ReentrantLock registryLock = new ReentrantLock();
   private final ReentrantLock aggregationLock = new ReentrantLock();
   private final IngestStats stats;
   private final StreamingAggregator aggregations;
   private final ChangeTracker changes;
 
-  /** One stripe: every append through {@code appender}, one batch at a time. */
-  public SampleWriter(Appender appender, IngestStats stats) {
-    this(appender, stats, new StreamingAggregator(List.of()));
-  }
-
-  /** One stripe, with streaming aggregation rules whose outputs are appended as ordinary series. */
-  public SampleWriter(Appender appender, IngestStats stats, StreamingAggregator aggregations) {
-    this(appender, new Appender[] {appender}, stats, aggregations, new ChangeTracker());
-  }
-
   /** Striped over the storage's lanes: {@link #stripesFor} the cores of this machine. */
   public SampleWriter(Storage storage, IngestStats stats, StreamingAggregator aggregations) {
-    this(storage.appender(), lanes(storage, stripesFor(Runtime.getRuntime().availableProcessors())), stats,
-        aggregations, storage.changes());
+    this(storage, stripesFor(Runtime.getRuntime().availableProcessors()), stats, aggregations);
   }
 
-  private SampleWriter(Appender registry, Appender[] lanes, IngestStats stats, StreamingAggregator aggregations,
-      ChangeTracker changes) {
-    if (Integer.bitCount(lanes.length) != 1 || lanes.length > 64) {
-      throw new IllegalArgumentException("stripes must be a power of two up to 64, not " + lanes.length);
+  /** Striped over {@code stripes} lanes of the storage (a power of two up to 64; 1 serializes every append). */
+  public SampleWriter(Storage storage, int stripes, IngestStats stats, StreamingAggregator aggregations) {
+    if (Integer.bitCount(stripes) != 1 || stripes > 64) {
+      throw new IllegalArgumentException("stripes must be a power of two up to 64, not " + stripes);
     }
-    this.registry = registry;
-    this.lanes = lanes;
-    this.stripeLocks = new ReentrantLock[lanes.length];
-    for (int i = 0; i < lanes.length; i++) {
+    this.registry = storage.appender();
+    this.lanes = new Appender[stripes];
+    this.stripeLocks = new ReentrantLock[stripes];
+    for (int i = 0; i < stripes; i++) {
+      lanes[i] = storage.newLane();
       stripeLocks[i] = new ReentrantLock();
     }
     this.stats = stats;
     this.aggregations = aggregations;
-    this.changes = changes;
+    this.changes = storage.changes();
+    storage.addRenumberingListener(aggregations::renumbered);
   }
 
   /** Four stripes per core, so that writers on different cores rarely want the same one. */
@@ -66,17 +64,19 @@ public final class SampleWriter {
     return Math.min(64, Integer.highestOneBit(Math.max(1, cores) * 4 - 1) << 1);
   }
 
-  private static Appender[] lanes(Storage storage, int n) {
-    Appender[] lanes = new Appender[n];
-    for (int i = 0; i < n; i++) {
-      lanes[i] = storage.newLane();
-    }
-    return lanes;
-  }
-
   /** The resolver decoders use: creates new series under the registry lock and binds them to the rules. */
   public SeriesResolver resolver() {
-    return this::resolve;
+    return new SeriesResolver() {
+      @Override
+      public int ref(Labels labels) {
+        return resolve(labels);
+      }
+
+      @Override
+      public long generation() {
+        return registry.refGeneration();
+      }
+    };
   }
 
   private int resolve(Labels labels) {
@@ -105,20 +105,26 @@ public final class SampleWriter {
 
   /**
    * Decodes a record or request whole into the batch (cleared first), then appends it; nothing is appended if
-   * decoding refuses it.
+   * decoding refuses it. The refs the decoder resolves stay valid until the batch is appended: no checkpoint
+   * renumbers series in between.
    */
   public AppendOutcome write(String source, SampleBatch batch, Decode decode)
       throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
-    batch.clear();
-    decode.into(batch);
-    return appendDecoded(source, batch);
+    refsLock.readLock().lock();
+    try {
+      batch.clear();
+      decode.into(batch);
+      return appendDecoded(source, batch);
+    } finally {
+      refsLock.readLock().unlock();
+    }
   }
 
   /**
    * Appends a decoded batch. Its samples are grouped by stripe; stripes free now are appended first and busy ones
    * after, so two writers mostly work side by side instead of queueing on the same lock.
    */
-  public AppendOutcome appendDecoded(String source, SampleBatch batch) {
+  private AppendOutcome appendDecoded(String source, SampleBatch batch) {
     int stripes = lanes.length;
     batch.groupByStripe(stripes);
     Tally tally = new Tally();
@@ -216,8 +222,9 @@ public final class SampleWriter {
     stats.appended("aggregation_rules", appended);
   }
 
-  /** Runs work that must not interleave with appends or new series (the checkpoint). */
+  /** Runs work that must not interleave with writes, appends or new series (the checkpoint, which may renumber). */
   public void exclusively(Runnable work) {
+    refsLock.writeLock().lock();
     registryLock.lock();
     int locked = 0;
     try {
@@ -231,6 +238,7 @@ public final class SampleWriter {
         stripeLocks[i].unlock();
       }
       registryLock.unlock();
+      refsLock.writeLock().unlock();
     }
   }
 

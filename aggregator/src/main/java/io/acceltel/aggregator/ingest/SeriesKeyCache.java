@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Maps the raw bytes that identify a series in a payload (metric name plus encoded labels) to the storage's series
  * reference, so the hot path resolves a sample's series by hashing bytes, without building label strings. Open
- * addressing with linear probing; cleared when full (series churn), after which refs are resolved again.
+ * addressing with linear probing; cleared when full (series churn) and when the storage renumbers its series,
+ * after which refs are resolved again.
  */
 final class SeriesKeyCache {
   private static final int MISSING = -1;
@@ -14,10 +15,20 @@ final class SeriesKeyCache {
   private byte[][] keys;
   private int[] refs;
   private int size;
+  private long generation;
 
   SeriesKeyCache(int maxEntries) {
     this.maxEntries = maxEntries;
     allocate(1 << 12);
+  }
+
+  /** Call before each payload: drops every cached ref when the storage's ref generation has moved. */
+  void useGeneration(long current) {
+    if (current != generation) {
+      allocate(1 << 12);
+      size = 0;
+      generation = current;
+    }
   }
 
   private void allocate(int capacity) {

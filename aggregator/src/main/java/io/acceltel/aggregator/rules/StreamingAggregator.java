@@ -29,6 +29,8 @@ public final class StreamingAggregator {
   private final List<Map<Labels, Group>> groupsByRule = new ArrayList<>();
   private final long[] watermark;
   private Binding[][] bindings = new Binding[1024][];
+  /** Keys for the accumulators of removed series still in an open window; below every ref. */
+  private int nextDetachedKey = -1;
 
   private record Binding(int rule, Group group) {}
 
@@ -76,6 +78,42 @@ public final class StreamingAggregator {
       bindings = java.util.Arrays.copyOf(bindings, Math.max(ref + 1, bindings.length * 2));
     }
     bindings[ref] = found.isEmpty() ? null : found.toArray(Binding[]::new);
+  }
+
+  /**
+   * Follows the storage's renumbering ({@link io.acceltel.aggregator.storage.RefRenumbering}): bindings move to
+   * the new refs, and in open windows the accumulators too. A removed series' accumulator stays in its window under
+   * a key no ref can take, so the window is emitted as if nothing happened and a new series given the old ref does
+   * not add to it.
+   */
+  public void renumbered(int[] newRefOfOld) {
+    if (rules.isEmpty()) {
+      return;
+    }
+    Binding[][] moved = new Binding[bindings.length][];
+    for (int old = 0; old < Math.min(newRefOfOld.length, bindings.length); old++) {
+      if (newRefOfOld[old] >= 0) {
+        moved[newRefOfOld[old]] = bindings[old];
+      }
+    }
+    bindings = moved;
+    for (Map<Labels, Group> groups : groupsByRule) {
+      for (Group group : groups.values()) {
+        for (Map.Entry<Long, Map<Integer, double[]>> window : group.windows.entrySet()) {
+          Map<Integer, double[]> rekeyed = new HashMap<>();
+          window.getValue().forEach((ref, acc) -> rekeyed.put(newKey(ref, newRefOfOld), acc));
+          window.setValue(rekeyed);
+        }
+      }
+    }
+  }
+
+  private int newKey(int ref, int[] newRefOfOld) {
+    if (ref < 0) {
+      return ref; // detached before
+    }
+    int moved = ref < newRefOfOld.length ? newRefOfOld[ref] : -1;
+    return moved >= 0 ? moved : nextDetachedKey--;
   }
 
   /** Feeds one freshly appended sample. */

@@ -9,15 +9,20 @@ import io.acceltel.model.series.Labels;
  * <pre>{@code
  * Appender app = storage.appender();
  * int ref = app.ref(Labels.of("__name__", "accelerator_power_watts", "node", "n1", "device", "0"));
- * app.append(ref, 1_700_000_000_000L, 612.5);   // cache ref per series; append allocates nothing
+ * app.append(ref, 1_700_000_000_000L, 612.5);   // cache ref while refGeneration() holds; no allocation
  * }</pre>
  */
 public interface Appender {
   /**
-   * The series' ref, creating the series when new. Refs are stable for the life of this {@link Storage} instance
-   * (not across restarts).
+   * The series' ref, creating the series when new. Refs stay valid while {@link #refGeneration()} stays the same:
+   * a checkpoint that removes series that stopped renumbers the rest. Cache refs keyed by the generation.
    */
   int ref(Labels labels);
+
+  /** Changes whenever refs handed out before become void (see {@link RefRenumbering}); 0 while they never do. */
+  default long refGeneration() {
+    return 0;
+  }
 
   /**
    * Appends a sample. Any double is stored bit-exactly, NaN payloads and Prometheus's staleness marker

@@ -198,6 +198,14 @@ public final class Storage implements AutoCloseable {
     return changes;
   }
 
+  /**
+   * Told whenever a checkpoint removes stopped series and renumbers the others; for state kept by ref outside the
+   * storage. Listeners run inside the checkpoint, while nothing appends.
+   */
+  public void addRenumberingListener(RefRenumbering listener) {
+    head.addRenumberingListener(listener);
+  }
+
   /** A thread-safe querier over the whole storage. */
   public Querier querier() {
     return querier;
@@ -341,6 +349,13 @@ public final class Storage implements AutoCloseable {
     }
     offsets = offsetsCopy;
     appendedAtCheckpoint = appendedNow;
+    if (anyCut(cutEnd)) {
+      // Only after a cut can series have emptied; renumbering voids the ingest's ref caches, so not more often.
+      int removed = head.removeStoppedSeries();
+      if (removed > 0) {
+        LOG.fine(() -> "removed " + removed + " stopped series from the head; their data is in blocks");
+      }
+    }
     if (!expired.isEmpty()) {
       changes.deleted();
     }
@@ -350,6 +365,15 @@ public final class Storage implements AutoCloseable {
     if (!expired.isEmpty()) {
       FileUtil.fsyncDir(blocksDir);
     }
+  }
+
+  private static boolean anyCut(long[] cutEnd) {
+    for (long end : cutEnd) {
+      if (end != Long.MIN_VALUE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The end (exclusive) of the latest of these chunks. */
@@ -386,31 +410,28 @@ public final class Storage implements AutoCloseable {
 
   /** Sizes for monitoring and benchmarks; walks the head, so call it seconds apart, not per sample. */
   public StorageStats stats() {
-    long samples = 0;
-    long rawBytes = 0;
-    long tierBytes = 0;
-    int n = head.index().size();
-    for (int ref = 0; ref < n; ref++) {
-      MemSeries s = head.index().series(ref);
+    long[] sizes = new long[4]; // series, raw samples, raw bytes, tier bytes
+    head.index().forEach(s -> {
+      sizes[0]++;
       RawHead.State st = s.raw().state();
       for (Chunk c : st.sealed()) {
-        samples += c.count();
-        rawBytes += c.data().length;
+        sizes[1] += c.count();
+        sizes[2] += c.data().length;
       }
       if (st.open() != null) {
-        samples += st.open().count();
-        rawBytes += st.open().byteSize();
+        sizes[1] += st.open().count();
+        sizes[2] += st.open().byteSize();
       }
       for (int i = 0; i < resolutions.size() - 1; i++) {
         TierSeries.State ts = s.tier(i).state();
         for (Chunk c : ts.sealed()) {
-          tierBytes += c.data().length;
+          sizes[3] += c.data().length;
         }
         if (ts.open() != null) {
-          tierBytes += ts.open().byteSize();
+          sizes[3] += ts.open().byteSize();
         }
       }
-    }
+    });
     BlockSet bs = blocks;
     Map<Resolution, Long> disk = new LinkedHashMap<>();
     Map<Resolution, Long> diskSamples = new LinkedHashMap<>();
@@ -426,8 +447,8 @@ public final class Storage implements AutoCloseable {
       diskSamples.put(resolutions.get(r), smp);
       count.put(resolutions.get(r), bs.blocks(r).size());
     }
-    return new StorageStats(n, head.appended(), head.dropped(), samples, rawBytes, tierBytes, disk, diskSamples,
-        count);
+    return new StorageStats(sizes[0], head.index().removed(), head.appended(), head.dropped(), sizes[1], sizes[2],
+        sizes[3], disk, diskSamples, count);
   }
 
   @Override

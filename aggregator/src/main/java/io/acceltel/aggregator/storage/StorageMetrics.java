@@ -23,6 +23,7 @@ import java.util.Map;
  */
 public final class StorageMetrics implements MultiCollector {
   private static final List<String> NAMES = List.of("acceltel_aggregator_head_series",
+      "acceltel_aggregator_head_series_removed",
       "acceltel_aggregator_head_samples", "acceltel_aggregator_head_chunk_bytes", "acceltel_aggregator_block_bytes",
       "acceltel_aggregator_blocks", "acceltel_aggregator_newest_sample_timestamp_seconds",
       "acceltel_aggregator_last_checkpoint_timestamp_seconds",
@@ -42,8 +43,10 @@ public final class StorageMetrics implements MultiCollector {
   public MetricSnapshots collect() {
     StorageStats s = storage.stats();
     return MetricSnapshots.of(
-        gauge("acceltel_aggregator_head_series", "Series in the head (the in-memory part), live or idle.", null,
-            point(s.series())),
+        gauge("acceltel_aggregator_head_series", "Series in the head (the in-memory part): live ones, and stopped "
+            + "ones until all their data is in blocks.", null, point(s.series())),
+        counter("acceltel_aggregator_head_series_removed", "Series removed from the head after they stopped, once all "
+            + "their data was in blocks (they stay queryable there).", s.seriesRemoved()),
         gauge("acceltel_aggregator_head_samples", "Raw samples in the head, not yet in a block.", null,
             point(s.headRawSamples())),
         gauge("acceltel_aggregator_head_chunk_bytes",
@@ -58,10 +61,13 @@ public final class StorageMetrics implements MultiCollector {
         gauge("acceltel_aggregator_last_checkpoint_timestamp_seconds", "When the last checkpoint succeeded (0 before "
             + "the first). Falling behind: the head grows and a restart replays more from Kafka.", Unit.SECONDS,
             point(storage.lastCheckpointMillis() / 1000.0)),
-        CounterSnapshot.builder().name("acceltel_aggregator_checkpoint_failures")
-            .help("Checkpoints that failed (logged with the cause); the next one retries, and Kafka still holds the "
-                + "data.")
-            .dataPoint(CounterDataPointSnapshot.builder().value(storage.checkpointFailures()).build()).build());
+        counter("acceltel_aggregator_checkpoint_failures", "Checkpoints that failed (logged with the cause); the "
+            + "next one retries, and Kafka still holds the data.", storage.checkpointFailures()));
+  }
+
+  private static CounterSnapshot counter(String name, String help, double value) {
+    return CounterSnapshot.builder().name(name).help(help)
+        .dataPoint(CounterDataPointSnapshot.builder().value(value).build()).build();
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.Map;
  * }</pre>
  *
  * @param series series in the head
+ * @param seriesRemoved series removed from the head since open, once all their data was in blocks
  * @param samplesAppended samples appended since open (replay included)
  * @param samplesDropped samples dropped as duplicate, out of order or too old since open
  * @param headRawSamples raw samples held in head chunks
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param diskSamples raw samples (raw) or windows (tiers) in blocks per resolution
  * @param blocks block count per resolution
  */
-public record StorageStats(long series, long samplesAppended, long samplesDropped, long headRawSamples,
+public record StorageStats(long series, long seriesRemoved, long samplesAppended, long samplesDropped, long headRawSamples,
     long headRawBytes, long headTierBytes, Map<Resolution, Long> diskBytes, Map<Resolution, Long> diskSamples,
     Map<Resolution, Integer> blocks) {
 }

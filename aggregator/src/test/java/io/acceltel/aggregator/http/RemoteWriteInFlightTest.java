@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.aggregator.ingest.IngestStats;
 import io.acceltel.aggregator.ingest.SampleWriter;
+import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.Storage;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.model.remotewrite.WriteRequestEncoder;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,8 @@ class RemoteWriteInFlightTest {
     CountDownLatch writerHeld = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
-      SampleWriter writer = new SampleWriter(storage.appender(), new IngestStats(new PrometheusRegistry()));
+      SampleWriter writer = new SampleWriter(storage, 1, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of()));
       RemoteWriteHandler handler = new RemoteWriteHandler(vertx, writer, new IngestStats(new PrometheusRegistry()),
           RemoteWriteHandler.Limits.DEFAULT);
       HttpServer server = vertx.createHttpServer().requestHandler(handler::handle).listen(0, "127.0.0.1")

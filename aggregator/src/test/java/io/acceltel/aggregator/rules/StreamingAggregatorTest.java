@@ -50,7 +50,7 @@ class StreamingAggregatorTest {
     try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
       IngestStats stats = new IngestStats(new PrometheusRegistry());
       SampleWriter writer = striped ? new SampleWriter(storage, stats, new StreamingAggregator(rules))
-          : new SampleWriter(storage.appender(), stats, new StreamingAggregator(rules));
+          : new SampleWriter(storage, 1, stats, new StreamingAggregator(rules));
       SampleBatch batch = new SampleBatch();
       // 3 GPUs of job a, 1 of job b, 45 seconds. A window closes once samples a full interval past its end have
       // arrived: [0,10) [10,20) [20,30) close; [30,40) stays open.
@@ -80,6 +80,38 @@ class StreamingAggregatorTest {
   private static double[] value(Storage storage, String record, String job) {
     return storage.querier().selectRaw(List.of(LabelMatcher.equal("__name__", record),
         LabelMatcher.equal("job_name", job)), Long.MIN_VALUE, Long.MAX_VALUE).get(0).values();
+  }
+
+  /**
+   * When the storage removes a stopped series and renumbers the rest, an open window keeps the removed series'
+   * part apart from the series that now has its old ref, and the renumbered ones keep feeding their own groups.
+   */
+  @Test
+  void renumberingKeepsOpenWindowsExact() {
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10)),
+        new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
+            List.of("job_name"), Duration.ofSeconds(10))));
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("__name__") + " "
+        + labels.get("job_name") + " " + v);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("a", 1));
+    aggregator.bind(2, gpu("b", 2));
+    aggregator.add(0, T0, 1, out);
+    aggregator.add(1, T0, 10, out);
+    aggregator.add(2, T0, 100, out);
+    // Ref 0 is removed: 1 becomes 0 and 2 becomes 1. A new series of job a then takes ref 2.
+    aggregator.renumbered(new int[] {-1, 0, 1});
+    aggregator.bind(2, gpu("a", 3));
+    aggregator.add(0, T0 + 1000, 20, out);
+    aggregator.add(2, T0 + 1000, 1000, out);
+    aggregator.add(1, T0 + 1000, 200, out);
+    aggregator.add(1, T0 + 20_000, 300, out); // a full interval past the window: it closes, for both jobs
+    aggregator.add(0, T0 + 20_000, 30, out);
+    assertThat(emitted).containsExactlyInAnyOrder("job:power:count10s a 3.0", "job:power:sum10s a 1016.0",
+        "job:power:count10s b 1.0", "job:power:sum10s b 150.0");
   }
 
   @Test

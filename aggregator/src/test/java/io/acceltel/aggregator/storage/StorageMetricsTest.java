@@ -28,6 +28,7 @@ class StorageMetricsTest {
     try (Storage storage = Storage.open(dir, TestConfigs.shortBlocks().build())) {
       StorageMetrics.register(storage, registry);
       assertThat(text(registry)).contains("acceltel_aggregator_head_series 0.0",
+          "acceltel_aggregator_head_series_removed_total 0.0",
           "acceltel_aggregator_last_checkpoint_timestamp_seconds 0.0",
           "acceltel_aggregator_newest_sample_timestamp_seconds 0.0",
           "acceltel_aggregator_checkpoint_failures_total 0.0");
@@ -63,6 +64,16 @@ class StorageMetricsTest {
       storage.checkpoint(Map.of("t/0", 2L));
       assertThat(storage.stats().blocks().get(Resolution.RAW)).isGreaterThan(blocksBefore);
       assertThat(storage.checkpointedOffsets()).containsEntry("t/0", 2L);
+
+      // gpu 1 and 2 stopped at 3600 s: they leave the head once their last 1 h window is in a block too.
+      assertThat(text(registry)).contains("acceltel_aggregator_head_series 3.0",
+          "acceltel_aggregator_head_series_removed_total 0.0");
+      for (int i = 5400; i < 3 * 3600; i++) {
+        app.append(ref, START + i * 1000L, i);
+      }
+      storage.checkpoint(Map.of("t/0", 3L));
+      assertThat(text(registry)).contains("acceltel_aggregator_head_series 1.0",
+          "acceltel_aggregator_head_series_removed_total 2.0");
     }
   }
 

@@ -2,6 +2,7 @@ package io.acceltel.aggregator.storage.head;
 
 import io.acceltel.aggregator.storage.AppendResult;
 import io.acceltel.aggregator.storage.Appender;
+import io.acceltel.aggregator.storage.RefRenumbering;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.aggregator.storage.chunk.ChunkCompactor;
@@ -43,6 +44,7 @@ public final class Head implements Appender {
   private final List<Resolution> tiers;
   private final Lane defaultLane = new Lane();
   private final List<Lane> lanes = new CopyOnWriteArrayList<>(List.of(defaultLane));
+  private final List<RefRenumbering> renumberingListeners = new CopyOnWriteArrayList<>();
 
   /** Raw samples before this time fall into blocks already written; set while no lane appends. */
   long rawMinValid = Long.MIN_VALUE;
@@ -84,6 +86,11 @@ public final class Head implements Appender {
     return defaultLane.append(ref, t, v);
   }
 
+  @Override
+  public long refGeneration() {
+    return index.generation();
+  }
+
   /**
    * A new appender that may run on another thread at the same time as this head's other appenders, provided no two
    * of them ever append to the same series at once and none runs during a checkpoint (callers stripe series over
@@ -106,6 +113,11 @@ public final class Head implements Appender {
     @Override
     public int ref(Labels labels) {
       return Head.this.ref(labels);
+    }
+
+    @Override
+    public long refGeneration() {
+      return Head.this.refGeneration();
     }
 
     @Override
@@ -267,6 +279,33 @@ public final class Head implements Appender {
         s.tiers[resIndex - 1].trimBefore(end);
       }
     }
+  }
+
+  /** Told of each renumbering by {@link #removeStoppedSeries}, so that state kept by ref follows it. */
+  public void addRenumberingListener(RefRenumbering listener) {
+    renumberingListeners.add(listener);
+  }
+
+  /**
+   * Removes the series with nothing left in the head (all their data is in blocks: a finished job's pods) and
+   * renumbers the others, so that series churn does not grow the head without bound. Should such a series come
+   * back, it is a new series, as after a restart; its old samples are refused as too old, being before the blocks
+   * already cut. Call while nothing appends or resolves (the checkpoint): refs handed out before are void.
+   *
+   * @return how many series were removed
+   */
+  public int removeStoppedSeries() {
+    long[] anyTime = new long[tierRes.length + 1];
+    java.util.Arrays.fill(anyTime, Long.MIN_VALUE);
+    int before = index.size();
+    int[] newRef = index.removeAndRenumber(s -> !s.holdsDataFrom(anyTime));
+    if (newRef == null) {
+      return 0;
+    }
+    for (RefRenumbering listener : renumberingListeners) {
+      listener.renumbered(newRef);
+    }
+    return before - index.size();
   }
 
   int chunkSamples() {

@@ -43,7 +43,7 @@ public final class HeadSnapshot {
     boolean[] keep = new boolean[n];
     int kept = 0;
     for (int ref = 0; ref < n; ref++) {
-      keep[ref] = hasHeadData(index.series(ref), excludeBefore);
+      keep[ref] = index.series(ref).holdsDataFrom(excludeBefore);
       kept += keep[ref] ? 1 : 0;
     }
     out.writeInt(kept);
@@ -90,26 +90,6 @@ public final class HeadSnapshot {
       out.writeInt(rec.length());
       out.write(rec.array(), 0, rec.length());
     }
-  }
-
-  /** Whether anything of the series stays in the head after this checkpoint: a chunk, or a window being filled. */
-  private static boolean hasHeadData(MemSeries s, long[] excludeBefore) {
-    RawHead.State raw = s.raw.state();
-    if (raw.open() != null || startsAtOrAfter(raw.sealed(), excludeBefore[0])) {
-      return true;
-    }
-    for (int i = 0; i < s.tiers.length; i++) {
-      TierSeries t = s.tiers[i];
-      TierSeries.State st = t.state();
-      if (t.count > 0 || st.open() != null || startsAtOrAfter(st.sealed(), excludeBefore[i + 1])) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean startsAtOrAfter(Chunk[] chunks, long from) {
-    return chunks.length > 0 && chunks[chunks.length - 1].minTime() >= from;
   }
 
   private static void writeChunks(ByteSink rec, Chunk[] chunks, long excludeBefore) {

@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.storage.head;
 
+import io.acceltel.aggregator.storage.chunk.Chunk;
 import io.acceltel.model.series.Labels;
 
 /**
@@ -7,7 +8,8 @@ import io.acceltel.model.series.Labels;
  * raw chunks and one {@link TierSeries} per tier. Kept small: a few primitive fields and one object per tier.
  */
 public final class MemSeries {
-  final int ref;
+  /** Changes only when the head renumbers its series, while nothing appends ({@link MemIndex#removeAndRenumber}). */
+  int ref;
   final Labels labels;
   final RawHead raw = new RawHead();
   final TierSeries[] tiers;
@@ -41,5 +43,28 @@ public final class MemSeries {
 
   public TierSeries tier(int i) {
     return tiers[i];
+  }
+
+  /**
+   * Whether anything of the series is in the head from {@code from[r]} on, per resolution index r (raw, then the
+   * tiers): a chunk starting there, an open chunk, or a window being filled. Writer thread, or while it waits.
+   */
+  boolean holdsDataFrom(long[] from) {
+    RawHead.State rawState = raw.state();
+    if (rawState.open() != null || startsAtOrAfter(rawState.sealed(), from[0])) {
+      return true;
+    }
+    for (int i = 0; i < tiers.length; i++) {
+      TierSeries t = tiers[i];
+      TierSeries.State st = t.state();
+      if (t.count > 0 || st.open() != null || startsAtOrAfter(st.sealed(), from[i + 1])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsAtOrAfter(Chunk[] chunks, long from) {
+    return chunks.length > 0 && chunks[chunks.length - 1].minTime() >= from;
   }
 }
