@@ -84,11 +84,25 @@ public final class AllocationMap {
     }
     for (Reading r : device.readings()) {
       if (r.metric() == MetricCatalog.MIG_INFO) {
-        // mig_uuid is the first label of accelerator_mig_instance_info.
-        holder = ContainerRef.first(holder, firstRunning(byUuid.get(r.labelValues().get(0)), finished));
+        holder = ContainerRef.first(holder, firstRunning(byUuid.get(migUuid(r)), finished));
       }
     }
     return holder;
+  }
+
+  /** The MIG UUID of an {@code accelerator_mig_instance_info} reading: its first label. */
+  static String migUuid(Reading migInfo) {
+    return migInfo.labelValues().get(0);
+  }
+
+  /** Whether some MIG instance is held: only then do MIG devices need their instances' holders. */
+  public boolean hasMigAllocations() {
+    return hasMig;
+  }
+
+  /** The container that holds one MIG instance (by its MIG UUID), passing over finished pods; null when free. */
+  public ContainerRef instanceHolder(String migUuid, Predicate<ContainerRef> finished) {
+    return firstRunning(byUuid.get(migUuid), finished);
   }
 
   private static ContainerRef firstRunning(List<ContainerRef> holders, Predicate<ContainerRef> finished) {
@@ -115,7 +129,7 @@ public final class AllocationMap {
       return true;
     }
     for (Reading r : device.readings()) {
-      if (r.metric() == MetricCatalog.MIG_INFO && allocatableUuids.contains(r.labelValues().get(0))) {
+      if (r.metric() == MetricCatalog.MIG_INFO && allocatableUuids.contains(migUuid(r))) {
         return true;
       }
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -56,12 +57,37 @@ public final class KubernetesAttributor implements DeviceAttributor {
       return device;
     }
     PodLabelIndex index = pods.get();
-    ContainerRef holder = map.holder(device, ref -> index.finished(ref.namespace(), ref.pod()));
+    Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
+    ContainerRef holder = map.holder(device, finished);
     if (holder == null) {
       warnIfNotAllocatable(map, device);
-      return withAllocation(device, FREE, Attribution.NONE);
+      return withAllocation(device, FREE, Attribution.NONE, Map.of());
     }
-    return withAllocation(device, ALLOCATED, attributionOf(map, index, holder));
+    return withAllocation(device, ALLOCATED, attributionOf(map, index, holder),
+        instanceAttributions(map, index, device, finished));
+  }
+
+  /**
+   * Each MIG instance's own holder, so that an instance's series name the pod that uses it (and its tenant), not
+   * the GPU's smallest holder; a free instance names nobody. Empty unless some MIG instance is held.
+   */
+  private Map<String, Attribution> instanceAttributions(AllocationMap map, PodLabelIndex index, DeviceSnapshot device,
+      Predicate<ContainerRef> finished) {
+    if (!map.hasMigAllocations()) {
+      return Map.of();
+    }
+    Map<String, Attribution> byInstance = null;
+    for (Reading r : device.readings()) {
+      if (r.metric() == MetricCatalog.MIG_INFO) {
+        String migUuid = AllocationMap.migUuid(r);
+        ContainerRef holder = map.instanceHolder(migUuid, finished);
+        if (byInstance == null) {
+          byInstance = new HashMap<>();
+        }
+        byInstance.put(migUuid, holder == null ? Attribution.NONE : attributionOf(map, index, holder));
+      }
+    }
+    return byInstance == null ? Map.of() : byInstance;
   }
 
   private Attribution attributionOf(AllocationMap map, PodLabelIndex index, ContainerRef holder) {
@@ -83,14 +109,15 @@ public final class KubernetesAttributor implements DeviceAttributor {
     return a;
   }
 
-  private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution) {
+  private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution,
+      Map<String, Attribution> instances) {
     if (device.unread()) {
       return device.withAttribution(attribution); // nothing read this tick: no reading of its own either
     }
     List<Reading> readings = new ArrayList<>(device.readings().size() + 1);
     readings.addAll(device.readings());
     readings.add(state);
-    return device.withReadings(readings, attribution);
+    return device.withReadings(readings, attribution, instances);
   }
 
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {

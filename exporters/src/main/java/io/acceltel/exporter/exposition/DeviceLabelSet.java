@@ -3,7 +3,6 @@ package io.acceltel.exporter.exposition;
 import io.acceltel.model.catalog.DeviceLabels;
 import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceIdentity;
-import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.HashMap;
 import java.util.List;
@@ -54,11 +53,7 @@ final class DeviceLabelSet {
   }
 
   /** What decides a device's labels; a new one starts a new set. */
-  record Key(String node, DeviceIdentity identity, Attribution attribution) {
-    static Key of(String node, DeviceSnapshot device) {
-      return new Key(node, device.identity(), device.attribution());
-    }
-  }
+  record Key(String node, DeviceIdentity identity, Attribution attribution) {}
 
   static DeviceLabelSet of(Key key) {
     DeviceIdentity id = key.identity();

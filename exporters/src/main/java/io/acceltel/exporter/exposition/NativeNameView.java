@@ -3,6 +3,7 @@ package io.acceltel.exporter.exposition;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.catalog.MetricType;
+import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
@@ -46,16 +47,13 @@ public final class NativeNameView implements MetricNameView {
     }
     Map<DeviceLabelSet.Key, DeviceLabelSet> thisTickLabels = new HashMap<>();
     for (DeviceSnapshot device : snapshot.devices()) {
-      DeviceLabelSet.Key key = DeviceLabelSet.Key.of(snapshot.node(), device);
-      DeviceLabelSet deviceLabels = lastTickLabels.get(key);
-      if (deviceLabels == null) {
-        deviceLabels = DeviceLabelSet.of(key);
-      }
-      deviceLabels.startTick();
-      thisTickLabels.put(key, deviceLabels);
+      DeviceLabelSet deviceLabels = labelSet(snapshot.node(), device, device.attribution(), thisTickLabels);
       for (Reading r : device.readings()) {
+        Attribution holder = device.attributionOf(r);
+        DeviceLabelSet labels = holder == device.attribution() ? deviceLabels
+            : labelSet(snapshot.node(), device, holder, thisTickLabels); // a MIG instance's own holder
         byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>())
-            .add(new Point(deviceLabels.with(r.metric().labelNames(), r.labelValues()), r.value()));
+            .add(new Point(labels.with(r.metric().labelNames(), r.labelValues()), r.value()));
       }
     }
     lastTickLabels = thisTickLabels;
@@ -66,6 +64,22 @@ public final class NativeNameView implements MetricNameView {
       }
     });
     return new MetricSnapshots(out);
+  }
+
+  /** The label set of a device held by {@code holder}: the last tick's while it still applies, started for this one. */
+  private DeviceLabelSet labelSet(String node, DeviceSnapshot device, Attribution holder,
+      Map<DeviceLabelSet.Key, DeviceLabelSet> thisTickLabels) {
+    DeviceLabelSet.Key key = new DeviceLabelSet.Key(node, device.identity(), holder);
+    DeviceLabelSet labels = thisTickLabels.get(key);
+    if (labels == null) {
+      labels = lastTickLabels.get(key);
+      if (labels == null) {
+        labels = DeviceLabelSet.of(key);
+      }
+      labels.startTick();
+      thisTickLabels.put(key, labels);
+    }
+    return labels;
   }
 
   /** One sample before it becomes a client_java data point. */

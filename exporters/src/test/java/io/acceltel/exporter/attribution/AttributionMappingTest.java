@@ -3,12 +3,21 @@ package io.acceltel.exporter.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.attribution.pods.PodLabelIndex;
+import io.acceltel.exporter.exposition.NativeNameView;
+import io.acceltel.model.otlp.OtlpEncoder;
+import io.acceltel.model.snapshot.NodeSnapshot;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -146,6 +155,55 @@ class AttributionMappingTest {
     assertThat(parent.attribution().get("pod")).isEqualTo("infer-a");
     assertThat(allocated(parent)).isEqualTo(1);
     assertThat(allocated(other)).isEqualTo(0);
+  }
+
+  /**
+   * Each MIG instance's series name the pod that holds that instance, in /metrics and in the Kafka payload alike, so
+   * one tenant's MIG memory is never labelled as another's; the GPU's own series keep the smallest holder.
+   */
+  @Test
+  void aMigInstancesSeriesCarryTheHolderOfThatInstance() {
+    String free = "MIG-4f1c2a3b-0000-5555-8888-cccccccccccc";
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_B), new ContainerRef("team-b", "infer-b", "server"))
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), new ContainerRef("team-a", "infer-a", "server"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    DeviceSnapshot gpu = attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1"), migInfo(MIG_B, "2"),
+        migInfo(free, "3"), migMemory(MIG_A, "1", 1e9), migMemory(MIG_B, "2", 2e9), migMemory(free, "3", 0),
+        new Reading(MetricCatalog.POWER, List.of(), 350)));
+    NodeSnapshot tick = new NodeSnapshot("node-a", 1_795_349_100_000L, List.of(gpu));
+
+    MetricSnapshots scraped = new NativeNameView().render(tick);
+    Map<String, String> podByInstance = new HashMap<>();
+    for (DataPointSnapshot p : family(scraped, "accelerator_mig_memory_used_bytes").getDataPoints()) {
+      podByInstance.put(p.getLabels().get("mig_uuid"), String.valueOf(p.getLabels().get("namespace")) + "/"
+          + p.getLabels().get("pod"));
+    }
+    assertThat(podByInstance).containsExactlyInAnyOrderEntriesOf(Map.of(MIG_A, "team-a/infer-a",
+        MIG_B, "team-b/infer-b", free, "null/null"));
+    assertThat(family(scraped, "accelerator_power_watts").getDataPoints().get(0).getLabels().get("pod"))
+        .as("the whole GPU: its smallest holder").isEqualTo("infer-a");
+
+    Map<String, String> podInPayload = new HashMap<>();
+    for (Metric m : new OtlpEncoder("test").request(tick).getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
+      if (m.getName().equals("accelerator_mig_memory_used_bytes")) {
+        for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+          Map<String, String> attributes = new HashMap<>();
+          p.getAttributesList().forEach(kv -> attributes.put(kv.getKey(), kv.getValue().getStringValue()));
+          podInPayload.put(attributes.get("mig_uuid"), attributes.get("namespace") + "/" + attributes.get("pod"));
+        }
+      }
+    }
+    assertThat(podInPayload).isEqualTo(podByInstance);
+  }
+
+  static Reading migMemory(String migUuid, String gi, double bytes) {
+    return new Reading(MetricCatalog.MIG_MEMORY_USED, List.of(migUuid, gi), bytes);
+  }
+
+  static MetricSnapshot family(MetricSnapshots all, String name) {
+    return all.stream().filter(s -> s.getMetadata().getPrometheusName().equals(name)).findFirst().orElseThrow();
   }
 
   @Test

@@ -376,22 +376,27 @@ public final class MetricCatalog {
       .build();
 
   // ---- MIG
+  /**
+   * The label naming the MIG instance a series is about. Attribution joins on it: such series carry the holder of
+   * that instance, not of the whole GPU.
+   */
+  public static final String MIG_UUID = "mig_uuid";
   public static final MetricDefinition MIG_INFO = info("accelerator_mig_instance_info")
       .help("One series per MIG instance, so attribution by MIG UUID can join on it; the value is always 1.")
-      .labels("mig_uuid", "gpu_instance", "compute_instance", "mig_profile")
+      .labels(MIG_UUID, "gpu_instance", "compute_instance", "mig_profile")
       .nvml("nvmlDeviceGetMigDeviceHandleByIndex, nvmlDeviceGetUUID, nvmlDeviceGetGpuInstanceId, "
           + "nvmlDeviceGetComputeInstanceId, nvmlDeviceGetName")
       .build();
   public static final MetricDefinition MIG_MEMORY_USED = gauge("accelerator_mig_memory_used_bytes")
       .unit(Unit.BYTES)
       .help("Memory used within a MIG instance.")
-      .labels("mig_uuid", "gpu_instance")
+      .labels(MIG_UUID, "gpu_instance")
       .nvml("nvmlDeviceGetMemoryInfo on the MIG device handle")
       .build();
   public static final MetricDefinition MIG_MEMORY_TOTAL = gauge("accelerator_mig_memory_total_bytes")
       .unit(Unit.BYTES)
       .help("Memory size of a MIG instance.")
-      .labels("mig_uuid", "gpu_instance")
+      .labels(MIG_UUID, "gpu_instance")
       .nvml("nvmlDeviceGetMemoryInfo on the MIG device handle")
       .build();
 

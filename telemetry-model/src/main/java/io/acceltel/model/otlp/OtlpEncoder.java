@@ -58,10 +58,12 @@ public final class OtlpEncoder {
     for (DeviceSnapshot device : snapshot.devices()) {
       List<KeyValue> deviceAttributes = deviceAttributes(snapshot.node(), device.identity(), device.attribution());
       for (Reading r : device.readings()) {
+        Attribution holder = device.attributionOf(r);
         NumberDataPoint.Builder point = NumberDataPoint.newBuilder()
             .setTimeUnixNano(timeNanos)
             .setAsDouble(r.value())
-            .addAllAttributes(deviceAttributes);
+            .addAllAttributes(holder == device.attribution() ? deviceAttributes
+                : deviceAttributes(snapshot.node(), device.identity(), holder)); // a MIG instance's own holder
         for (int i = 0; i < r.labelValues().size(); i++) {
           point.addAttributes(attribute(r.metric().labelNames().get(i), r.labelValues().get(i)));
         }
