@@ -418,6 +418,7 @@ static void defaults(int i) {
   setField(d, 198, 1, 4124150136ULL, 0);
   setField(d, 138, 3, 0, NVML_ERROR_NOT_SUPPORTED);
   setField(d, 139, 3, 0, NVML_ERROR_NOT_SUPPORTED);
+  setField(d, 230, 1, 0, 0);                          /* GET_GPU_RECOVERY_ACTION: none */
   /* PERF_POLICY_POWER..TOTAL_BASE_CLOCKS (74..81): throttle time in ns since the driver loaded */
   static const unsigned long long perfPolicyNs[8] = {1250000000ULL, 0, 0, 0, 3600000000000ULL, 0, 1250000000ULL, 0};
   for (int p = 0; p < 8; p++) setField(d, 74 + p, 3, perfPolicyNs[p], 0);

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *
  * <p>XIDs NVIDIA resolves by a GPU reset or a node reboot keep the device failed for as long as the exporter runs:
  * the XID counter never goes down, and NVML offers no reliable signal that the reset happened. Restarting the
- * exporter on the node (which a reboot does) clears them. XIDs resolved by restarting the application degrade the
- * device for {@code appXidWindow} after they were last seen.
+ * exporter on the node (which a reboot does) clears them. XIDs resolved by restarting the application, and NVLink5
+ * errors, degrade the device for {@code appXidWindow} after they were last seen. The driver's recovery action is
+ * read every tick, so what it asks for clears when it is done.
  */
 public final class HealthRules {
   public static final Duration DEFAULT_APP_XID_WINDOW = Duration.ofMinutes(5);
@@ -49,6 +50,7 @@ public final class HealthRules {
       HealthRules::xids,
       HealthRules::uncorrectableEcc,
       HealthRules::rowRemap,
+      HealthRules::recoveryAction,
       HealthRules::nvlinkDown,
       HealthRules::pcieDegraded,
       HealthRules::slowdown,
@@ -89,10 +91,11 @@ public final class HealthRules {
       if (state == null || e.getValue() <= 0) {
         continue;
       }
-      if (entry.action() != XidCatalog.Action.RESTART_APP && f.xidsSinceRecovery(e.getKey()) <= 0) {
+      boolean forAWhile = state == HealthState.DEGRADED;
+      if (!forAWhile && f.xidsSinceRecovery(e.getKey()) <= 0) {
         continue; // the reset or reboot it asked for happened since: the device fell off the bus and came back
       }
-      if (entry.action() == XidCatalog.Action.RESTART_APP) {
+      if (forAWhile) {
         Long last = f.xidLastIncrease.get(e.getKey());
         if (last == null || f.tickMillis - last >= f.appXidWindowMillis) {
           continue;
@@ -122,6 +125,36 @@ public final class HealthRules {
       out.add(new HealthReason("row_remap_pending", HealthState.DEGRADED,
           "a memory row remap is pending", "reset the GPU when it is drained, to activate the remap"));
     }
+  }
+
+  /**
+   * The driver's own verdict on what the GPU needs (NVML's GPU recovery action, R570 and newer). Unlike a reset-class
+   * XID it also says when that was done: it goes back to 0 after the reset or reboot.
+   */
+  static void recoveryAction(Facts f, List<HealthReason> out) {
+    OptionalDouble action = f.value(MetricCatalog.RECOVERY_ACTION);
+    if (action.isEmpty() || action.getAsDouble() == 0) {
+      return;
+    }
+    long code = Math.round(action.getAsDouble());
+    HealthReason reason = switch ((int) code) {
+      case 1 -> new HealthReason("recovery_gpu_reset", HealthState.FAILED, "the driver requires a GPU reset",
+          "drain the GPU and reset it (nvidia-smi -r)");
+      case 2 -> new HealthReason("recovery_node_reboot", HealthState.FAILED, "the driver requires a node reboot",
+          "drain the node and reboot it; a GPU reset is not enough");
+      case 3 -> new HealthReason("recovery_drain_p2p", HealthState.DEGRADED,
+          "the driver requires peer-to-peer (NVLink) traffic to stop before it can say what else the GPU needs",
+          "stop the GPU's peer-to-peer work; the driver then reports the action that remains");
+      case 4 -> new HealthReason("recovery_drain_and_reset", HealthState.DEGRADED,
+          "the GPU runs at reduced capacity (memory or instances taken offline) until it is reset",
+          "stop scheduling new work on it, let running work reach a checkpoint, then reset the GPU");
+      case 5 -> new HealthReason("recovery_gpu_reset_bus", HealthState.FAILED,
+          "the driver requires a GPU reset through the bus", "drain the GPU and reset it");
+      default -> new HealthReason("recovery_action_" + code, HealthState.DEGRADED,
+          "the driver reports recovery action " + code + ", which this exporter does not know",
+          "look the action up in NVML's nvmlDeviceGpuRecoveryAction_t for this driver");
+    };
+    out.add(reason);
   }
 
   static void nvlinkDown(Facts f, List<HealthReason> out) {

@@ -18,6 +18,12 @@ public final class XidCatalog {
     IGNORE(null, "none"),
     /** The application hit the error; the device is degraded for a while, then healthy again. */
     RESTART_APP(HealthState.DEGRADED, "restart the application"),
+    /**
+     * NVIDIA's WORKFLOW_NVLINK5_ERR: how bad it is depends on the decoded error, which NVML does not report. Degraded
+     * for a while, like an application error; a fatal one also sets the driver's recovery action, which fails it.
+     */
+    CHECK_NVLINK5(HealthState.DEGRADED, "check the NVLink error counters and the decoded XID in the kernel log; "
+        + "accelerator_recovery_action says whether the GPU needs a reset"),
     /** Failed until the GPU is reset (nvidia-smi -r after stopping its processes). */
     RESET_GPU(HealthState.FAILED, "reset the GPU"),
     /** Failed until the node is rebooted. */
@@ -71,7 +77,7 @@ public final class XidCatalog {
     add(140, "ECC unrecovered error", Action.RESET_GPU);
     add(143, "GPU initialization error", Action.RESET_GPU);
     for (int xid = 144; xid <= 150; xid++) {
-      add(xid, "NVLink5 sub-unit error", Action.RESET_GPU);
+      add(xid, "NVLink5 sub-unit error", Action.CHECK_NVLINK5);
     }
     add(154, "GPU recovery action changed (informational)", Action.IGNORE);
     add(156, "Resource retirement event", Action.RESET_GPU);

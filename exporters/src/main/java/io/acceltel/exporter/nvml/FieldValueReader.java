@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Reads a fixed set of {@code NVML_FI_*} fields in one {@code nvmlDeviceGetFieldValues} call. Two sets exist:
- * {@link #perTick} holds the cheap fields of every tick (memory temperature, temperature thresholds, and the PCIe and
- * NVLink byte counters, which become per-second rates here; the PCIe counters replace
+ * {@link #perTick} holds the cheap fields of every tick (memory temperature, temperature thresholds, the driver's
+ * recovery action, and the PCIe and NVLink byte counters, which become per-second rates here; the PCIe counters replace
  * {@code nvmlDeviceGetPcieThroughput}, which blocks for its 20 ms window), and {@link #clockLimits} the perf-policy
  * throttle-time counters, which the background read takes because one of them alone costs 0.5-3.5 ms on an H100
  * (reference/nvml.md §2.7).
@@ -32,6 +32,7 @@ final class FieldValueReader {
   static final int FI_PCIE_COUNT_RX_BYTES = 198;
   static final int FI_NVLINK_THROUGHPUT_DATA_TX = 138;
   static final int FI_NVLINK_THROUGHPUT_DATA_RX = 139;
+  static final int FI_GPU_RECOVERY_ACTION = 230;
   /** NVML_FI_DEV_PERF_POLICY_POWER; the other perf policies follow it in {@link ClockLimits#NAMES}' order. */
   static final int FI_PERF_POLICY_POWER = 74;
   /** scopeId UINT_MAX asks for the sum over all NVLink links. */
@@ -89,7 +90,8 @@ final class FieldValueReader {
         rate(FI_PCIE_COUNT_TX_BYTES, 0, 1.0, MetricCatalog.PCIE_TX),
         rate(FI_PCIE_COUNT_RX_BYTES, 0, 1.0, MetricCatalog.PCIE_RX),
         rate(FI_NVLINK_THROUGHPUT_DATA_TX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_TX),
-        rate(FI_NVLINK_THROUGHPUT_DATA_RX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_RX)));
+        rate(FI_NVLINK_THROUGHPUT_DATA_RX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_RX),
+        value(FI_GPU_RECOVERY_ACTION, MetricCatalog.RECOVERY_ACTION)));
   }
 
   /** The throttle time of each perf policy, in nanoseconds since the driver loaded; read in the background. */

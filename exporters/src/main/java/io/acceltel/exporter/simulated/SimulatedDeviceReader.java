@@ -300,6 +300,7 @@ final class SimulatedDeviceReader implements DeviceReader {
     sink.set(MetricCatalog.REMAPPED_ROWS, "correctable", 0);
     sink.set(MetricCatalog.REMAPPED_ROWS, "uncorrectable", 0);
     sink.set(MetricCatalog.ROW_REMAP_PENDING, 0);
+    sink.set(MetricCatalog.RECOVERY_ACTION, 0);
     sink.set(MetricCatalog.ROW_REMAP_FAILED, 0);
 
     for (int link = 0; link < NVLINK_LINKS; link++) {

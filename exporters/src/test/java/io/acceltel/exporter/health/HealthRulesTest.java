@@ -244,6 +244,43 @@ class HealthRulesTest {
         .containsExactly("xid_79", "row_remap_pending", "thermal_slowdown");
   }
 
+  /** The driver's recovery action fails or degrades the GPU, and clears once the driver says it was done. */
+  @Test
+  void theDriversRecoveryActionSaysWhatTheGpuNeedsUntilItIsDone() {
+    HealthReason reset = only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 1)));
+    assertThat(reset.code()).isEqualTo("recovery_gpu_reset");
+    assertThat(reset.state()).isEqualTo(HealthState.FAILED);
+    assertThat(reset.action()).contains("reset it");
+    assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 2))).action()).contains("reboot");
+    HealthReason reducedCapacity = only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 4)));
+    assertThat(reducedCapacity.code()).isEqualTo("recovery_drain_and_reset");
+    assertThat(reducedCapacity.state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 3))).state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 9))).code()).isEqualTo("recovery_action_9");
+    assertThat(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 0)).state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  /**
+   * An NVLink5 XID (144-150) may be recoverable or fatal, which NVML does not tell: it degrades the GPU for a while
+   * and the recovery action, when the driver sets one, fails it.
+   */
+  @Test
+  void nvlink5XidsDegradeForAWhileAndTheRecoveryActionDecides() {
+    HealthRules.Evaluation first = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "145").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    HealthReason r = only(first.health());
+    assertThat(r.code()).isEqualTo("xid_145");
+    assertThat(r.state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(r.action()).contains("accelerator_recovery_action");
+    DeviceHealth later = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "145").snapshot(),
+        first.history(), T0 + WINDOW.toMillis(), WINDOW).health();
+    assertThat(later.state()).isEqualTo(HealthState.HEALTHY);
+    DeviceHealth fatal = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "145")
+        .with(MetricCatalog.RECOVERY_ACTION, 1).snapshot(), first.history(), T0 + WINDOW.toMillis(), WINDOW).health();
+    assertThat(fatal.state()).isEqualTo(HealthState.FAILED);
+    assertThat(fatal.reasons()).extracting(HealthReason::code).containsExactly("recovery_gpu_reset");
+  }
+
   @Test
   void theXidCatalogFollowsNvidiasRecommendedActions() {
     assertThat(XidCatalog.lookup(79).action()).isEqualTo(XidCatalog.Action.REBOOT_NODE);

@@ -111,6 +111,15 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
   }
 
   @Test
+  void theDriversRecoveryActionIsReadOnEveryTickInTheSameFieldCall() throws Exception {
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).value(MetricCatalog.RECOVERY_ACTION)).isEqualTo(0.0);
+    DOUBLE.nvmlDouble_setField(0, FieldValueReader.FI_GPU_RECOVERY_ACTION, NvmlDouble.UINT, 4, 0);
+    assertThat(tick(reader, 2000).value(MetricCatalog.RECOVERY_ACTION)).isEqualTo(4.0);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFieldValues")).as("batched with the other fields").isEqualTo(2);
+  }
+
+  @Test
   void throttleTimesAreReadInTheBackgroundInSecondsAndAnUnsupportedPolicyIsDropped() throws Exception {
     DOUBLE.nvmlDouble_setField(0, 74, NvmlDouble.ULONGLONG, 2_500_000_000L, 0); // POWER: 2.5 s in ns
     DOUBLE.nvmlDouble_setField(0, 75, NvmlDouble.ULONGLONG, 750_000L, 0); // THERMAL: 0.75 ms
