@@ -31,8 +31,9 @@ public final class KubernetesAttribution implements AutoCloseable {
     this.kubelet = kubelet;
     this.pods = pods;
     this.client = client;
-    Supplier<PodLabelIndex> labels = pods == null ? () -> PodLabelIndex.EMPTY : pods::current;
-    this.attributor = new KubernetesAttributor(kubelet::current, labels);
+    this.attributor = pods == null ? new KubernetesAttributor(kubelet::current, () -> PodLabelIndex.EMPTY)
+        : new KubernetesAttributor(kubelet::current, pods::current, KubernetesAttributor.POD_LABEL_WAIT,
+            System::nanoTime);
   }
 
   /**

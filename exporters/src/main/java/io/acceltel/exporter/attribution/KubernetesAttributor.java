@@ -5,6 +5,7 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -29,6 +31,12 @@ import java.util.logging.Logger;
  *
  * <p>Runs on the tick thread and never blocks: both suppliers return the latest immutable snapshot, which background
  * threads replace. The label sets are built once per (allocation, pod labels) pair and reused until either changes.
+ *
+ * <p>The kubelet may name a device's new holder before the pod watch has delivered that pod (a new pod, or the
+ * exporter's own start). Attributing it then with namespace, pod and container alone, and with its pod labels a
+ * moment later, would split every series of the device in two. So, for at most {@code podLabelWait}, the device
+ * keeps the attribution of its previous tick, or, with none yet, is reported as before the kubelet answered; after
+ * that wait it is attributed with what is known, and a warning names the pod.
  */
 public final class KubernetesAttributor implements DeviceAttributor {
   public static final String NAMESPACE = "namespace";
@@ -38,15 +46,39 @@ public final class KubernetesAttributor implements DeviceAttributor {
   private static final Reading ALLOCATED = new Reading(MetricCatalog.ALLOCATED, List.of(), 1);
   private static final Reading FREE = new Reading(MetricCatalog.ALLOCATED, List.of(), 0);
 
+  /** How long a device waits for its new holder's pod labels by default: several kubelet refreshes. */
+  public static final Duration POD_LABEL_WAIT = Duration.ofSeconds(10);
+
   private final Supplier<AllocationMap> allocations;
   private final Supplier<PodLabelIndex> pods;
+  private final long podLabelWaitNanos;
+  private final LongSupplier nanoTime;
   /** Only the tick thread reads and writes it, so a plain field; a stale read would only rebuild the cache. */
   private Resolved resolved = new Resolved(null, null, Map.of());
   private final Set<String> warnedNotAllocatable = new HashSet<>();
+  /** What each device (by UUID) was attributed on its last tick. Tick thread only. */
+  private final Map<String, Verdict> lastVerdict = new HashMap<>();
+  /** Holders whose pod the watch had not delivered when first seen, and since when. Tick thread only. */
+  private final Map<ContainerRef, Long> awaitingLabelsSince = new HashMap<>();
+  private final Set<ContainerRef> warnedNoLabels = new HashSet<>();
 
+  private record Verdict(Reading state, Attribution attribution, Map<String, Attribution> instances) {}
+
+  /** Without pod labels to wait for: holders are attributed with namespace, pod and container at once. */
   public KubernetesAttributor(Supplier<AllocationMap> allocations, Supplier<PodLabelIndex> pods) {
+    this(allocations, pods, Duration.ZERO, System::nanoTime);
+  }
+
+  /**
+   * @param podLabelWait how long a device keeps its previous attribution while its new holder's pod labels have not
+   *     arrived (zero when no pod labels are mapped)
+   */
+  public KubernetesAttributor(Supplier<AllocationMap> allocations, Supplier<PodLabelIndex> pods,
+      Duration podLabelWait, LongSupplier nanoTime) {
     this.allocations = Objects.requireNonNull(allocations, "allocations");
     this.pods = Objects.requireNonNull(pods, "pods");
+    this.podLabelWaitNanos = podLabelWait.toNanos();
+    this.nanoTime = nanoTime;
   }
 
   @Override
@@ -59,12 +91,46 @@ public final class KubernetesAttributor implements DeviceAttributor {
     PodLabelIndex index = pods.get();
     Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
     ContainerRef holder = map.holder(device, finished);
+    Verdict verdict;
     if (holder == null) {
       warnIfNotAllocatable(map, device);
-      return withAllocation(device, FREE, Attribution.NONE, Map.of());
+      verdict = new Verdict(FREE, Attribution.NONE, Map.of());
+    } else if (awaitingLabels(index, holder)) {
+      Verdict last = lastVerdict.get(device.identity().uuid());
+      if (last == null) {
+        return device; // as before the kubelet answered: nothing said yet
+      }
+      verdict = last;
+    } else {
+      verdict = new Verdict(ALLOCATED, attributionOf(map, index, holder),
+          instanceAttributions(map, index, device, finished));
     }
-    return withAllocation(device, ALLOCATED, attributionOf(map, index, holder),
-        instanceAttributions(map, index, device, finished));
+    if (!device.unread()) {
+      lastVerdict.put(device.identity().uuid(), verdict);
+    }
+    return withAllocation(device, verdict.state(), verdict.attribution(), verdict.instances());
+  }
+
+  /** Whether the holder's pod labels have not arrived yet and are still worth waiting for. */
+  private boolean awaitingLabels(PodLabelIndex index, ContainerRef holder) {
+    if (podLabelWaitNanos == 0 || index.known(holder.namespace(), holder.pod())) {
+      awaitingLabelsSince.remove(holder);
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    if (awaitingLabelsSince.size() > 4096) {
+      awaitingLabelsSince.clear(); // pods that never arrived, in numbers: start their waits over
+    }
+    long since = awaitingLabelsSince.computeIfAbsent(holder, h -> now);
+    if (now - since < podLabelWaitNanos) {
+      return true;
+    }
+    if (warnedNoLabels.size() < 4096 && warnedNoLabels.add(holder)) {
+      LOG.warning(() -> "pod " + holder.namespace() + "/" + holder.pod() + " holds a device, but the pod watch has "
+          + "not delivered it after " + Duration.ofNanos(podLabelWaitNanos).toSeconds() + " s; attributing with "
+          + "namespace, pod and container only until it does");
+    }
+    return false;
   }
 
   /**
@@ -84,7 +150,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
         if (byInstance == null) {
           byInstance = new HashMap<>();
         }
-        byInstance.put(migUuid, holder == null ? Attribution.NONE : attributionOf(map, index, holder));
+        Attribution instance = holder == null ? Attribution.NONE
+            : awaitingLabels(index, holder) ? previousInstance(device, migUuid) : attributionOf(map, index, holder);
+        byInstance.put(migUuid, instance);
       }
     }
     return byInstance == null ? Map.of() : byInstance;
@@ -107,6 +175,12 @@ public final class KubernetesAttributor implements DeviceAttributor {
       r.byHolder.put(holder, a);
     }
     return a;
+  }
+
+  /** A MIG instance's attribution on the device's last tick; nobody when there was none. */
+  private Attribution previousInstance(DeviceSnapshot device, String migUuid) {
+    Verdict last = lastVerdict.get(device.identity().uuid());
+    return last == null ? Attribution.NONE : last.instances().getOrDefault(migUuid, Attribution.NONE);
   }
 
   private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution,

@@ -17,10 +17,13 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Device IDs as the kubelet reports them, joined with device identities and pod labels on the tick path. */
@@ -196,6 +199,47 @@ class AttributionMappingTest {
       }
     }
     assertThat(podInPayload).isEqualTo(podByInstance);
+  }
+
+  /**
+   * A holder the pod watch has not delivered yet (a new pod, or the exporter's own start) does not split the device's
+   * series: the device keeps its previous attribution, or says nothing yet, until the pod's labels arrive; after the
+   * wait it is attributed with what is known.
+   */
+  @Test
+  void aNewHoldersSeriesWaitForItsPodLabelsInsteadOfSplitting() {
+    ContainerRef worker = new ContainerRef("team-a", "train-0", "main");
+    AtomicReference<AllocationMap> kubelet = new AtomicReference<>(AllocationMap.builder().build());
+    AtomicReference<PodLabelIndex> watch = new AtomicReference<>(PodLabelIndex.EMPTY);
+    AtomicLong nanos = new AtomicLong();
+    KubernetesAttributor attributor = new KubernetesAttributor(kubelet::get, watch::get, Duration.ofSeconds(10),
+        nanos::get);
+
+    assertThat(allocated(attributor.attribute(nvidia(0, GPU0)))).isEqualTo(0);
+    kubelet.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0), worker)
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU1), worker).build());
+    nanos.set(Duration.ofSeconds(1).toNanos());
+    DeviceSnapshot waiting = attributor.attribute(nvidia(0, GPU0));
+    assertThat(allocated(waiting)).as("still as on the last tick").isEqualTo(0);
+    assertThat(waiting.attribution()).isEqualTo(Attribution.NONE);
+    assertThat(attributor.attribute(nvidia(1, GPU1)).readings()).as("a device with no tick before: nothing said yet")
+        .isEmpty();
+
+    watch.set(PodLabelIndex.of(Map.of("team-a/train-0", Map.of("tenant_id", "t-7"))));
+    DeviceSnapshot labelled = attributor.attribute(nvidia(0, GPU0));
+    assertThat(allocated(labelled)).isEqualTo(1);
+    assertThat(labelled.attribution().labelNames()).containsExactly("namespace", "pod", "container", "tenant_id");
+
+    ContainerRef late = new ContainerRef("team-b", "train-1", "main");
+    kubelet.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0), late).build());
+    nanos.set(Duration.ofSeconds(20).toNanos());
+    assertThat(attributor.attribute(nvidia(0, GPU0)).attribution().get("pod")).as("the last verdict, for now")
+        .isEqualTo("train-0");
+    nanos.set(Duration.ofSeconds(30).toNanos());
+    DeviceSnapshot givenUp = attributor.attribute(nvidia(0, GPU0));
+    assertThat(givenUp.attribution().labelNames()).as("after the wait: what is known")
+        .containsExactly("namespace", "pod", "container");
+    assertThat(givenUp.attribution().get("pod")).isEqualTo("train-1");
   }
 
   static Reading migMemory(String migUuid, String gi, double bytes) {

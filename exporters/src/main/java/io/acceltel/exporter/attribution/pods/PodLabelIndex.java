@@ -37,6 +37,11 @@ public record PodLabelIndex(Map<String, Map<String, String>> byPod, Set<String> 
     return finished.contains(namespace + '/' + pod);
   }
 
+  /** Whether the watch has delivered the pod (its labels may still be none). */
+  public boolean known(String namespace, String pod) {
+    return byPod.containsKey(namespace + '/' + pod);
+  }
+
   /** The pod's metric labels; empty when the pod is unknown (not yet seen, or gone). */
   public Map<String, String> labels(String namespace, String pod) {
     return byPod.getOrDefault(namespace + '/' + pod, Map.of());
