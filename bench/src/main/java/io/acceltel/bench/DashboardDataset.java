@@ -86,6 +86,12 @@ public final class DashboardDataset {
     }
   }
 
+  private void resolve(Appender appender, Map<Series, Integer> refs) {
+    for (Series s : series) {
+      refs.put(s, appender.ref(Labels.of(s.labels)));
+    }
+  }
+
   /**
    * Appends every series at 1 s from {@code start} to {@code end} (inclusive) straight into storage, in slices of
    * {@code sliceSeconds}; {@code afterSlice} runs after each slice with the slice's first timestamp. Returns the
@@ -93,9 +99,8 @@ public final class DashboardDataset {
    */
   public long appendEverySecond(Appender appender, long start, long end, int sliceSeconds, LongConsumer afterSlice) {
     Map<Series, Integer> refs = new IdentityHashMap<>();
-    for (Series s : series) {
-      refs.put(s, appender.ref(Labels.of(s.labels)));
-    }
+    resolve(appender, refs);
+    long generation = appender.refGeneration();
     long[] times = new long[sliceSeconds];
     long samples = 0;
     for (long t = start; t <= end; t += sliceSeconds * 1000L) {
@@ -112,6 +117,10 @@ public final class DashboardDataset {
       });
       samples += (long) n * refs.size();
       afterSlice.accept(t);
+      if (appender.refGeneration() != generation) { // a checkpoint in afterSlice removed series and renumbered
+        resolve(appender, refs);
+        generation = appender.refGeneration();
+      }
     }
     return samples;
   }

@@ -39,8 +39,9 @@ public final class RemoteWriteHandler {
   private final IngestStats stats;
   private final Limits limits;
   /**
-   * One decoder (with its series cache) and batch per worker thread: requests decode in parallel, outside the write
-   * lock, and only the appends are serialized. The pool has one thread per core, so there are that many caches.
+   * One decoder (with its series cache) and batch per worker thread: requests decode in parallel (the writer's refs
+   * lock is shared among them), and appends contend only per stripe. The pool has one thread per core, so there are
+   * that many caches.
    */
   private final ThreadLocal<Decoding> decoding;
   private final WorkerExecutor workers;

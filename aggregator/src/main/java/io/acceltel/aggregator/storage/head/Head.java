@@ -214,32 +214,31 @@ public final class Head implements Appender {
   /**
    * The earliest time of data a resolution holds in the head at or after {@code notBefore} (a chunk's start, or the
    * filling window's start for a tier); Long.MAX_VALUE when none. Chunks starting before {@code notBefore} are
-   * ones already written to a block and about to be trimmed. Writer thread only.
+   * ones already written to a block and about to be trimmed. Exact on the writer thread; from another (a query's
+   * coverage estimate) it reads the writer's fields racily and may miss series being renumbered meanwhile.
    */
   public long minTime(int resIndex, long notBefore) {
-    long min = Long.MAX_VALUE;
-    int n = index.size();
-    for (int ref = 0; ref < n; ref++) {
-      MemSeries s = index.series(ref);
+    long[] min = {Long.MAX_VALUE};
+    index.forEach(s -> {
       if (resIndex == 0) {
         RawHead.State st = s.raw.state();
-        min = Math.min(min, firstChunkStart(st.sealed(), notBefore));
+        min[0] = Math.min(min[0], firstChunkStart(st.sealed(), notBefore));
         if (st.open() != null && st.open().firstTime() >= notBefore) {
-          min = Math.min(min, st.open().firstTime());
+          min[0] = Math.min(min[0], st.open().firstTime());
         }
       } else {
         TierSeries tier = s.tiers[resIndex - 1];
         TierSeries.State st = tier.state();
-        min = Math.min(min, firstChunkStart(st.sealed(), notBefore));
+        min[0] = Math.min(min[0], firstChunkStart(st.sealed(), notBefore));
         if (st.open() != null && st.open().count() > 0 && st.open().firstTime() >= notBefore) {
-          min = Math.min(min, st.open().firstTime());
+          min[0] = Math.min(min[0], st.open().firstTime());
         }
         if (tier.count > 0 && tier.windowStart >= notBefore) {
-          min = Math.min(min, tier.windowStart);
+          min[0] = Math.min(min[0], tier.windowStart);
         }
       }
-    }
-    return min;
+    });
+    return min[0];
   }
 
   private static long firstChunkStart(io.acceltel.aggregator.storage.chunk.Chunk[] chunks, long notBefore) {

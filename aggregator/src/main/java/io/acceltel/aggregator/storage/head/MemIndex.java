@@ -164,7 +164,10 @@ public final class MemIndex {
     }
   }
 
-  /** Any thread: the series of a ref known to exist (from postings or below {@link #size()}). */
+  /**
+   * The series of a ref below {@link #size()}: on the writer thread (or while it waits), since a renumbering may
+   * shrink the index. Other threads use {@link #forEach} or a {@link #lockedView()}.
+   */
   public MemSeries series(int ref) {
     return byRef[ref];
   }
