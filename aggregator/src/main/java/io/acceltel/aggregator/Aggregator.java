@@ -84,7 +84,8 @@ public final class Aggregator implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestStats stats = new IngestStats(registry);
     StorageMetrics.register(storage, registry);
-    SampleWriter writer = new SampleWriter(storage, stats, new StreamingAggregator(rules));
+    SampleWriter writer = new SampleWriter(storage, SampleWriter.stripesFor(Runtime.getRuntime().availableProcessors()),
+        stats, new StreamingAggregator(rules), settings.maxSeries());
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(
         new KafkaIngest.Settings(bootstrap, settings.topic(), settings.partitions(), settings.deadLetterTopic(),

@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * @param kafka where to consume from; empty runs the aggregator on remote_write alone
  * @param partitions this aggregator's static partition set
  * @param checkpointEvery how often storage and the Kafka offsets it covers are persisted
+ * @param maxSeries series the head may hold; samples of new series beyond it are dropped (see
+ *     {@link #defaultMaxSeries()})
  * @param query the query API's limits: timeout, samples, series, concurrency, slow-query log threshold
  * @param queryCache the range-query result cache's memory and the recent steps it never keeps
  * @param kafkaSecurity TLS and SASL of the Kafka consumer ({@link KafkaSecurity#PLAINTEXT} by default)
@@ -33,6 +35,7 @@ public record AggregatorSettings(
     String deadLetterTopic,
     Duration checkpointEvery,
     StorageConfig storage,
+    int maxSeries,
     RemoteWriteHandler.Limits remoteWriteLimits,
     QueryLimits query,
     RangeResultCache.Settings queryCache,
@@ -44,8 +47,21 @@ public record AggregatorSettings(
   public static AggregatorSettings defaults(Path dataDir, Optional<String> kafka) {
     return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
         List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
-        RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT, RangeResultCache.Settings.defaults(),
+        defaultMaxSeries(), RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT, RangeResultCache.Settings.defaults(),
         KafkaSecurity.PLAINTEXT, Optional.empty());
+  }
+
+  /**
+   * One series per 16 KiB of heap: a series of 1 s data with the default 2-hour raw blocks holds up to 3 hours of
+   * samples in the head (about 15 KB compressed, with its index and tier windows), so a heap this full of series
+   * still has room for queries.
+   */
+  public static int defaultMaxSeries() {
+    return (int) Math.max(10_000, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 16_384));
+  }
+
+  public AggregatorSettings withMaxSeries(int maxSeries) {
+    return with(b -> b.maxSeries = maxSeries);
   }
 
   public AggregatorSettings withListen(String host, int port) {
@@ -96,7 +112,7 @@ public record AggregatorSettings(
     Copy b = new Copy(this);
     change.accept(b);
     return new AggregatorSettings(b.dataDir, b.listenHost, b.listenPort, b.kafka, b.topic, b.partitions,
-        b.deadLetterTopic, b.checkpointEvery, b.storage, b.remoteWriteLimits, b.query, b.queryCache,
+        b.deadLetterTopic, b.checkpointEvery, b.storage, b.maxSeries, b.remoteWriteLimits, b.query, b.queryCache,
         b.kafkaSecurity, b.listenTls);
   }
 
@@ -111,6 +127,7 @@ public record AggregatorSettings(
     String deadLetterTopic;
     Duration checkpointEvery;
     StorageConfig storage;
+    int maxSeries;
     RemoteWriteHandler.Limits remoteWriteLimits;
     QueryLimits query;
     RangeResultCache.Settings queryCache;
@@ -127,6 +144,7 @@ public record AggregatorSettings(
       deadLetterTopic = s.deadLetterTopic;
       checkpointEvery = s.checkpointEvery;
       storage = s.storage;
+      maxSeries = s.maxSeries;
       remoteWriteLimits = s.remoteWriteLimits;
       query = s.query;
       queryCache = s.queryCache;

@@ -46,6 +46,10 @@ final class AggregatorCommand implements Callable<Integer> {
       description = "Time between checkpoints of storage and Kafka offsets (default 10s).")
   String checkpointEvery;
 
+  @Option(names = "--max-series", paramLabel = "N", description = "Series the head may hold; samples of new series "
+      + "beyond it are dropped and counted (default one per 16 KiB of heap).")
+  String maxSeries;
+
   @Option(names = "--rules", paramLabel = "FILE", description = "YAML file of streaming aggregation rules.")
   String rules;
 
@@ -100,6 +104,7 @@ final class AggregatorCommand implements Callable<Integer> {
         .put("data-dir", dataDir, "--data-dir")
         .put("listen", listen, "--listen")
         .put("checkpoint-every", checkpointEvery, "--checkpoint-every")
+        .put("max-series", maxSeries, "--max-series")
         .put("rules", rules, "--rules");
   }
 }

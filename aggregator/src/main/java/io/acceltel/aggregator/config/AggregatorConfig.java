@@ -50,6 +50,8 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
     KEYS.put("kafka.topic", "topic of the exporters' ticks (default acceltel.metrics.v1)");
     KEYS.put("kafka.partitions", "this aggregator's static partition set, e.g. 0,1,2,3");
     KafkaSecurity.describe(KEYS);
+    KEYS.put("max-series", "series the head may hold; samples of new series beyond it are dropped and counted "
+        + "(default one per 16 KiB of heap, at least 10000)");
     KEYS.put("checkpoint-every", "how often storage and the Kafka offsets it covers are persisted (default 10s)");
     for (String r : List.of("raw", "10s", "1m", "5m", "1h")) {
       KEYS.put("retention." + r, "how long the " + r + " resolution is kept, e.g. 6h, 30d, 5y; 0s keeps it forever");
@@ -90,6 +92,8 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
         .withListen(listen.substring(0, colon), port)
         .withListenTls(ListenerTls.parse(v))
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
+        .withMaxSeries(ConfigValues.integer("max-series", values.get("max-series",
+            Integer.toString(AggregatorSettings.defaultMaxSeries())), 1, Integer.MAX_VALUE))
         .withStorage(storage(values))
         .withQueryCache(queryCache(values));
     return new AggregatorConfig(settings, rules(v.get("rules")));

@@ -216,7 +216,11 @@ public final class OtlpMetricsDecoder {
     if (ref < 0) {
       ref = resolve(hash, buf, nameStart, nameEnd, monotonic, attributes);
     }
-    out.add(ref, timestampMillis, value);
+    if (ref == SeriesResolver.REFUSED) {
+      out.refuse();
+    } else {
+      out.add(ref, timestampMillis, value);
+    }
   }
 
   /** The cache key: the name bytes, then each attribute's encoded bytes behind a 0xFF separator. */
@@ -261,7 +265,9 @@ public final class OtlpMetricsDecoder {
       attribute(buf, attributeStarts[i], attributeEnds[i], labels);
     }
     int ref = resolver.ref(Labels.of(labels));
-    cache.put(hash, keyBuffer, 0, keyLength, ref);
+    if (ref != SeriesResolver.REFUSED) {
+      cache.put(hash, keyBuffer, 0, keyLength, ref);
+    }
     return ref;
   }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  */
 public final class RemoteWriteDecoder {
 
+  private static final int NOT_CONTIGUOUS = -1;
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
   private final long maxFutureMillis;
@@ -70,7 +71,7 @@ public final class RemoteWriteDecoder {
 
   private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException {
     int ref = contiguousLabelsRef(buf, from, to);
-    if (ref < 0) {
+    if (ref == NOT_CONTIGUOUS) {
       ref = copiedLabelsRef(buf, from, to);
     }
     // Second pass: the samples.
@@ -96,7 +97,11 @@ public final class RemoteWriteDecoder {
           throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
               + " is missing or implausible");
         }
-        out.add(ref, timestamp, value);
+        if (ref == SeriesResolver.REFUSED) {
+          out.refuse();
+        } else {
+          out.add(ref, timestamp, value);
+        }
         series.skipTo(end);
       } else if (tag == (4 << 3 | ProtoReader.LENGTH_DELIMITED)) {
         out.skip(1);
@@ -109,8 +114,8 @@ public final class RemoteWriteDecoder {
 
   /**
    * The ref of a series whose label fields lie back to back (every sender we know writes them first): the raw bytes
-   * of those fields, tags and lengths included, are the cache key, hashed and compared where they lie. -1 when the
-   * labels are interleaved with other fields, or absent.
+   * of those fields, tags and lengths included, are the cache key, hashed and compared where they lie.
+   * {@link #NOT_CONTIGUOUS} when the labels are interleaved with other fields, or absent.
    */
   private int contiguousLabelsRef(byte[] buf, int from, int to) throws PoisonRecordException {
     series.reset(buf, from, to);
@@ -121,7 +126,7 @@ public final class RemoteWriteDecoder {
       int tag = series.tag();
       if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
         if (labelsStart >= 0 && labelsEnd != fieldStart) {
-          return -1;
+          return NOT_CONTIGUOUS;
         }
         if (labelsStart < 0) {
           labelsStart = fieldStart;
@@ -133,7 +138,7 @@ public final class RemoteWriteDecoder {
       }
     }
     if (labelsStart < 0) {
-      return -1;
+      return NOT_CONTIGUOUS;
     }
     // The key starts with the label field's tag (0x0A), the copied form with 0xFF: the two kinds never collide.
     long hash = SeriesKeyCache.hash(SeriesKeyCache.SEED, buf, labelsStart, labelsEnd);
@@ -171,7 +176,9 @@ public final class RemoteWriteDecoder {
     int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
       ref = resolver.ref(parseLabels(buf, seriesFrom, seriesTo));
-      cache.put(hash, key, keyFrom, keyTo, ref);
+      if (ref != SeriesResolver.REFUSED) {
+        cache.put(hash, key, keyFrom, keyTo, ref);
+      }
     }
     return ref;
   }

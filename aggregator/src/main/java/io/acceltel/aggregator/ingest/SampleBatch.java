@@ -12,6 +12,7 @@ public final class SampleBatch {
   private double[] values = new double[1024];
   private int size;
   private int skipped;
+  private int refused;
   // Scratch for SampleWriter: positions grouped by stripe, and which positions were appended.
   private int[] order = new int[1024];
   private int[] stripeStart = new int[2];
@@ -25,6 +26,7 @@ public final class SampleBatch {
   void clear() {
     size = 0;
     skipped = 0;
+    refused = 0;
   }
 
   void add(int ref, long timestampMillis, double value) {
@@ -43,6 +45,15 @@ public final class SampleBatch {
   /** Points of a kind acceltel does not store (histograms, summaries, delta sums); counted, not poison. */
   void skip(int points) {
     skipped += points;
+  }
+
+  /** A sample of a series the head had no room for ({@link SeriesResolver#REFUSED}); counted, not appended. */
+  void refuse() {
+    refused++;
+  }
+
+  public int refused() {
+    return refused;
   }
 
   public int size() {

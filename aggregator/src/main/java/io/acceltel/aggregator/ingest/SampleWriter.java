@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
 
 /**
  * The one way samples enter storage, from the Kafka consumer and the remote_write handler alike. Series are striped
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * aggregation lock. A thread holding a stripe takes no other lock; only the checkpoint holds several stripes.
  */
 public final class SampleWriter {
+  private static final Logger LOG = Logger.getLogger(SampleWriter.class.getName());
   private final Appender registry;
   private final Appender[] lanes;
   private final ReentrantLock[] stripeLocks;
@@ -35,17 +37,35 @@ public final class SampleWriter {
   private final IngestStats stats;
   private final StreamingAggregator aggregations;
   private final ChangeTracker changes;
+  private final Storage storage;
+  private final int maxSeries;
+  /** When a refused series was last logged (nanoTime); under the registry lock. */
+  private long refusalLoggedNanos;
+  private boolean refusalLogged;
 
-  /** Striped over the storage's lanes: {@link #stripesFor} the cores of this machine. */
+  /** Striped over the storage's lanes: {@link #stripesFor} the cores of this machine; no series limit. */
   public SampleWriter(Storage storage, IngestStats stats, StreamingAggregator aggregations) {
-    this(storage, stripesFor(Runtime.getRuntime().availableProcessors()), stats, aggregations);
+    this(storage, stripesFor(Runtime.getRuntime().availableProcessors()), stats, aggregations, Integer.MAX_VALUE);
   }
 
-  /** Striped over {@code stripes} lanes of the storage (a power of two up to 64; 1 serializes every append). */
+  /** Striped over {@code stripes} lanes of the storage (a power of two up to 64); no series limit. */
   public SampleWriter(Storage storage, int stripes, IngestStats stats, StreamingAggregator aggregations) {
+    this(storage, stripes, stats, aggregations, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Striped over {@code stripes} lanes of the storage (a power of two up to 64; 1 serializes every append).
+   *
+   * @param maxSeries series the head may hold: beyond it new series are refused and their samples dropped (counted
+   *     as {@code series_limit}), so that a label that explodes the series count cannot run the heap out
+   */
+  public SampleWriter(Storage storage, int stripes, IngestStats stats, StreamingAggregator aggregations,
+      int maxSeries) {
     if (Integer.bitCount(stripes) != 1 || stripes > 64) {
       throw new IllegalArgumentException("stripes must be a power of two up to 64, not " + stripes);
     }
+    this.storage = storage;
+    this.maxSeries = maxSeries;
     this.registry = storage.appender();
     this.lanes = new Appender[stripes];
     this.stripeLocks = new ReentrantLock[stripes];
@@ -60,7 +80,7 @@ public final class SampleWriter {
   }
 
   /** Four stripes per core, so that writers on different cores rarely want the same one. */
-  static int stripesFor(int cores) {
+  public static int stripesFor(int cores) {
     return Math.min(64, Integer.highestOneBit(Math.max(1, cores) * 4 - 1) << 1);
   }
 
@@ -82,6 +102,10 @@ public final class SampleWriter {
   private int resolve(Labels labels) {
     registryLock.lock();
     try {
+      if (storage.headSeries() >= maxSeries && !storage.inHead(labels)) {
+        logRefusal(labels);
+        return SeriesResolver.REFUSED;
+      }
       int ref = registry.ref(labels);
       if (!aggregations.isEmpty()) {
         aggregationLock.lock();
@@ -95,6 +119,20 @@ public final class SampleWriter {
     } finally {
       registryLock.unlock();
     }
+  }
+
+  /** Logs the first refusal, then at most one a minute: a flood of new series must not flood the log too. */
+  private void logRefusal(Labels labels) {
+    long now = System.nanoTime();
+    if (refusalLogged && now - refusalLoggedNanos < 60_000_000_000L) {
+      return;
+    }
+    refusalLogged = true;
+    refusalLoggedNanos = now;
+    LOG.warning(() -> "the head holds its maximum of " + maxSeries + " series (max-series): samples of new series, "
+        + "such as " + labels.metricName() + ", are dropped and counted in acceltel_aggregator_samples_dropped_total"
+        + "{reason=\"series_limit\"}; series that stop leave the head once their data is in blocks. Raise "
+        + "max-series (and the heap), or find the label whose values explode the series count");
   }
 
   /** Decodes a payload, resolving series with {@link #resolver()}. */
@@ -157,8 +195,9 @@ public final class SampleWriter {
     stats.appended(source, tally.appended);
     stats.dropped(source, "duplicate_or_out_of_order", tally.duplicates);
     stats.dropped(source, "too_old", tally.tooOld);
+    stats.dropped(source, "series_limit", batch.refused());
     stats.skipped(source, batch.skipped());
-    return new AppendOutcome(tally.appended, tally.duplicates + tally.tooOld);
+    return new AppendOutcome(tally.appended, tally.duplicates + tally.tooOld + batch.refused());
   }
 
   /** Appends a stripe's samples of the batch; the caller holds the stripe's lock, released here. */
@@ -205,6 +244,10 @@ public final class SampleWriter {
     long oldest = Long.MAX_VALUE;
     for (Emitted out : outputs) {
       int ref = resolve(out.labels());
+      if (ref == SeriesResolver.REFUSED) {
+        stats.dropped("aggregation_rules", "series_limit", 1);
+        continue;
+      }
       int s = ref & (lanes.length - 1);
       stripeLocks[s].lock();
       try {

@@ -206,6 +206,16 @@ public final class Storage implements AutoCloseable {
     head.addRenumberingListener(listener);
   }
 
+  /** How many series the head holds now. */
+  public int headSeries() {
+    return head.index().size();
+  }
+
+  /** Whether the head holds a series with exactly these labels. */
+  public boolean inHead(io.acceltel.model.series.Labels labels) {
+    return head.index().contains(labels);
+  }
+
   /** A thread-safe querier over the whole storage. */
   public Querier querier() {
     return querier;

@@ -37,13 +37,14 @@ class AggregatorConfigTest {
     Files.writeString(file, "data-dir: " + dir.resolve("data") + "\nlisten: 0.0.0.0:9999\nkafka:\n"
         + "  bootstrap: k:9092\n  partitions: 2,3\ncheckpoint-every: 30s\n"
         + "retention: {raw: 12h, 10s: 7d, 1h: 0s}\nrules: " + rules + "\n"
-        + "query-cache: {max-bytes: 512MiB, recent: 2m}\n");
+        + "query-cache: {max-bytes: 512MiB, recent: 2m}\nmax-series: 250000\n");
     AggregatorConfig config = AggregatorConfig.parse(new ConfigSource().putYaml(file));
     assertThat(config.settings().kafka()).contains("k:9092");
     assertThat(config.settings().partitions()).containsExactly(2, 3);
     assertThat(config.settings().listenHost()).isEqualTo("0.0.0.0");
     assertThat(config.settings().listenPort()).isEqualTo(9999);
     assertThat(config.settings().checkpointEvery()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.settings().maxSeries()).isEqualTo(250_000);
     assertThat(config.settings().storage().retentionMillis(Resolution.RAW)).isEqualTo(Duration.ofHours(12).toMillis());
     assertThat(config.settings().storage().retentionMillis(Resolution.of(Duration.ofSeconds(10))))
         .isEqualTo(Duration.ofDays(7).toMillis());
@@ -75,6 +76,8 @@ class AggregatorConfigTest {
         .hasMessageContaining("unknown configuration key 'retention.2h'");
     assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("rules", "/nope.yaml", "--rules")))
         .hasMessageContaining("rules = '/nope.yaml'");
+    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("max-series", "0", "--max-series")))
+        .hasMessage("invalid configuration: max-series = '0': a whole number from 1 to 2147483647");
     assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("query-cache.max-bytes", "lots", "f")))
         .hasMessage("invalid configuration: query-cache.max-bytes = 'lots': a size such as 512MiB or 1GiB (B, KiB, "
             + "MiB, GiB, TiB; a plain number is bytes) from 0 to 1TiB");

@@ -74,6 +74,25 @@ class OtlpMetricsDecoderTest {
     }
   }
 
+  /** A series the storage has no room for: its samples are counted as refused, and it is asked for again next time. */
+  @Test
+  void aRefusedSeriesIsCountedNotAppendedAndNotCached() throws Exception {
+    List<Labels> asked = new ArrayList<>();
+    OtlpMetricsDecoder full = new OtlpMetricsDecoder(labels -> {
+      asked.add(labels);
+      return labels.metricName().equals("accelerator_power_watts") ? SeriesResolver.REFUSED : asked.size();
+    }, 600_000, 1 << 20);
+    full.decode(new OtlpEncoder("test").encode(tick(T, 500)), batch);
+    assertThat(batch.refused()).isEqualTo(1);
+    assertThat(batch.size()).isEqualTo(3);
+    for (int i = 0; i < batch.size(); i++) {
+      assertThat(batch.ref(i)).isNotEqualTo(SeriesResolver.REFUSED);
+    }
+    full.decode(new OtlpEncoder("test").encode(tick(T + 1000, 501)), batch);
+    assertThat(asked).extracting(Labels::metricName).filteredOn("accelerator_power_watts"::equals).hasSize(2);
+    assertThat(asked).hasSize(5);
+  }
+
   @Test
   void aKnownSeriesIsResolvedFromTheCacheWithoutANewRef() throws Exception {
     decoder.decode(new OtlpEncoder("test").encode(tick(T, 500)), batch);

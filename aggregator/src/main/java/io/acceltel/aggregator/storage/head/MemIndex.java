@@ -89,6 +89,11 @@ public final class MemIndex {
     return size;
   }
 
+  /** Whether a series with exactly these labels is in the head. Any thread. */
+  public boolean contains(Labels labels) {
+    return byLabels.containsKey(labels);
+  }
+
   /** Refs handed out stay valid while this stays the same; {@link #removeAndRenumber} changes it. */
   public long generation() {
     return generation;
