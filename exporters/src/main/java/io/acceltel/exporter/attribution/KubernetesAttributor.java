@@ -34,9 +34,10 @@ import java.util.logging.Logger;
  *
  * <p>The kubelet may name a device's new holder before the pod watch has delivered that pod (a new pod, or the
  * exporter's own start). Attributing it then with namespace, pod and container alone, and with its pod labels a
- * moment later, would split every series of the device in two. So, for at most {@code podLabelWait}, the device
- * keeps the attribution of its previous tick, or, with none yet, is reported as before the kubelet answered; after
- * that wait it is attributed with what is known, and a warning names the pod.
+ * moment later, would split every series of the device in two. So, for at most {@code podLabelWait}, a device that
+ * was free stays free; any other is reported as before the kubelet answered (no pod labels), never with the labels
+ * of the pod that held it before, which may be another tenant's. After the wait it is attributed with what is known,
+ * and a warning names the pod.
  */
 public final class KubernetesAttributor implements DeviceAttributor {
   public static final String NAMESPACE = "namespace";
@@ -97,8 +98,8 @@ public final class KubernetesAttributor implements DeviceAttributor {
       verdict = new Verdict(FREE, Attribution.NONE, Map.of());
     } else if (awaitingLabels(index, holder)) {
       Verdict last = lastVerdict.get(device.identity().uuid());
-      if (last == null) {
-        return device; // as before the kubelet answered: nothing said yet
+      if (last == null || last.state() != FREE) {
+        return device; // as before the kubelet answered: the previous holder's labels are not the new one's
       }
       verdict = last;
     } else {
@@ -150,9 +151,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
         if (byInstance == null) {
           byInstance = new HashMap<>();
         }
-        Attribution instance = holder == null ? Attribution.NONE
-            : awaitingLabels(index, holder) ? previousInstance(device, migUuid) : attributionOf(map, index, holder);
-        byInstance.put(migUuid, instance);
+        // Nobody's labels while the holder's are awaited: not the previous holder's, which may be another tenant.
+        boolean named = holder != null && !awaitingLabels(index, holder);
+        byInstance.put(migUuid, named ? attributionOf(map, index, holder) : Attribution.NONE);
       }
     }
     return byInstance == null ? Map.of() : byInstance;
@@ -175,12 +176,6 @@ public final class KubernetesAttributor implements DeviceAttributor {
       r.byHolder.put(holder, a);
     }
     return a;
-  }
-
-  /** A MIG instance's attribution on the device's last tick; nobody when there was none. */
-  private Attribution previousInstance(DeviceSnapshot device, String migUuid) {
-    Verdict last = lastVerdict.get(device.identity().uuid());
-    return last == null ? Attribution.NONE : last.instances().getOrDefault(migUuid, Attribution.NONE);
   }
 
   private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution,

@@ -148,11 +148,10 @@ public final class HealthRules {
       case 4 -> new HealthReason("recovery_drain_and_reset", HealthState.DEGRADED,
           "the GPU runs at reduced capacity (memory or instances taken offline) until it is reset",
           "stop scheduling new work on it, let running work reach a checkpoint, then reset the GPU");
-      case 5 -> new HealthReason("recovery_gpu_reset_bus", HealthState.FAILED,
-          "the driver requires a GPU reset through the bus", "drain the GPU and reset it");
+      // 5 and later name different actions in different public copies of nvml.h: not guessed at.
       default -> new HealthReason("recovery_action_" + code, HealthState.DEGRADED,
           "the driver reports recovery action " + code + ", which this exporter does not know",
-          "look the action up in NVML's nvmlDeviceGpuRecoveryAction_t for this driver");
+          "look the action up in nvmlDeviceGpuRecoveryAction_t of this driver's nvml.h");
     };
     out.add(reason);
   }

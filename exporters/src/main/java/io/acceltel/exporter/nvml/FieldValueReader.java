@@ -18,8 +18,9 @@ import java.util.List;
  * throttle-time counters, which the background read takes because one of them alone costs 0.5-3.5 ms on an H100
  * (reference/nvml.md §2.7).
  *
- * <p>Every entry carries its own return code. An entry that answers NOT_SUPPORTED is dropped from the request for
- * good; one that fails otherwise is counted and skipped for that read.
+ * <p>Every entry carries its own return code. An entry that answers NOT_SUPPORTED, or INVALID_ARGUMENT (a driver
+ * older than the field: the recovery action before R570), is dropped from the request for good; one that fails
+ * otherwise is counted and skipped for that read.
  *
  * <p>Not thread-safe: each instance belongs to one thread.
  */
@@ -143,7 +144,7 @@ final class FieldValueReader {
       Field field = fields.get(i);
       long base = (long) i * NvmlStructs.FieldValue.SIZE;
       int rc = request.getInt(base + NvmlStructs.FieldValue.OFFSET_RETURN);
-      if (rc == NvmlReturn.NOT_SUPPORTED) {
+      if (rc == NvmlReturn.NOT_SUPPORTED || rc == NvmlReturn.INVALID_ARGUMENT) {
         guard.markUnsupported(field.name);
         unsupported = unsupported == null ? new ArrayList<>() : unsupported;
         unsupported.add(field);

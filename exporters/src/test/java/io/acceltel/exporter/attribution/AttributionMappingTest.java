@@ -202,9 +202,9 @@ class AttributionMappingTest {
   }
 
   /**
-   * A holder the pod watch has not delivered yet (a new pod, or the exporter's own start) does not split the device's
-   * series: the device keeps its previous attribution, or says nothing yet, until the pod's labels arrive; after the
-   * wait it is attributed with what is known.
+   * A holder the pod watch has not delivered yet (a new pod, or the exporter's own start) does not split a free
+   * device's series: it stays free until the pod's labels arrive. A device handed over from another pod says nothing
+   * meanwhile, never the other pod's labels. After the wait it is attributed with what is known.
    */
   @Test
   void aNewHoldersSeriesWaitForItsPodLabelsInsteadOfSplitting() {
@@ -233,8 +233,10 @@ class AttributionMappingTest {
     ContainerRef late = new ContainerRef("team-b", "train-1", "main");
     kubelet.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0), late).build());
     nanos.set(Duration.ofSeconds(20).toNanos());
-    assertThat(attributor.attribute(nvidia(0, GPU0)).attribution().get("pod")).as("the last verdict, for now")
-        .isEqualTo("train-0");
+    DeviceSnapshot handedOver = attributor.attribute(nvidia(0, GPU0));
+    assertThat(handedOver.attribution()).as("never the previous holder's (another tenant's) labels")
+        .isEqualTo(Attribution.NONE);
+    assertThat(handedOver.readings()).as("nothing said yet").isEmpty();
     nanos.set(Duration.ofSeconds(30).toNanos());
     DeviceSnapshot givenUp = attributor.attribute(nvidia(0, GPU0));
     assertThat(givenUp.attribution().labelNames()).as("after the wait: what is known")

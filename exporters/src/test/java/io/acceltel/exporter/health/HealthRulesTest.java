@@ -257,6 +257,9 @@ class HealthRulesTest {
     assertThat(reducedCapacity.state()).isEqualTo(HealthState.DEGRADED);
     assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 3))).state()).isEqualTo(HealthState.DEGRADED);
     assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 9))).code()).isEqualTo("recovery_action_9");
+    HealthReason ambiguous = only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 5)));
+    assertThat(ambiguous.code()).as("copies of nvml.h disagree on 5").isEqualTo("recovery_action_5");
+    assertThat(ambiguous.state()).isEqualTo(HealthState.DEGRADED);
     assertThat(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 0)).state()).isEqualTo(HealthState.HEALTHY);
   }
 

@@ -119,6 +119,18 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetFieldValues")).as("batched with the other fields").isEqualTo(2);
   }
 
+  /** A driver older than the field answers INVALID_ARGUMENT for it: left out for good, not an error every tick. */
+  @Test
+  void aRecoveryActionTheDriverDoesNotKnowIsLeftOutNotCountedAsAnError() throws Exception {
+    DOUBLE.nvmlDouble_setField(0, FieldValueReader.FI_GPU_RECOVERY_ACTION, NvmlDouble.UINT, 0,
+        NvmlReturn.INVALID_ARGUMENT);
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).has(MetricCatalog.RECOVERY_ACTION)).isFalse();
+    assertThat(tick(reader, 2000).value(MetricCatalog.MEMORY_TEMPERATURE)).as("the other fields go on").isEqualTo(34.0);
+    assertThat(observer.unsupported).filteredOn("nvmlDeviceGetFieldValues(230)"::equals).hasSize(1);
+    assertThat(observer.failures).isEmpty();
+  }
+
   @Test
   void throttleTimesAreReadInTheBackgroundInSecondsAndAnUnsupportedPolicyIsDropped() throws Exception {
     DOUBLE.nvmlDouble_setField(0, 74, NvmlDouble.ULONGLONG, 2_500_000_000L, 0); // POWER: 2.5 s in ns

@@ -273,8 +273,8 @@ public final class MetricCatalog {
   // ---- driver-reported health (Ascend DCMI)
   public static final MetricDefinition RECOVERY_ACTION = gauge("accelerator_recovery_action")
       .help("What the driver says the GPU needs to recover: 0 nothing, 1 a GPU reset, 2 a node reboot, 3 draining "
-          + "peer-to-peer traffic (then read again), 4 draining work and a reset (running at reduced capacity), "
-          + "5 a GPU reset through the bus. XID 154 announces each change.")
+          + "peer-to-peer traffic (then read again), 4 draining work and a reset (running at reduced capacity); "
+          + "higher values are newer actions of the driver's nvml.h. XID 154 announces each change.")
       .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_GET_GPU_RECOVERY_ACTION = 230), driver R570 and newer")
       .build();
   public static final MetricDefinition DRIVER_ALARM_LEVEL = gauge("accelerator_driver_alarm_level")
