@@ -38,6 +38,7 @@ public final class AllocationMap {
   private final Set<Integer> allocatableAscendIds;
   private final boolean known;
   private final boolean hasMig;
+  private final Set<ContainerRef> holders;
 
   private AllocationMap(Map<String, List<ContainerRef>> byUuid, Map<Integer, List<ContainerRef>> byAscendId,
       Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known) {
@@ -47,6 +48,10 @@ public final class AllocationMap {
     this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
     this.known = known;
     this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
+    Set<ContainerRef> all = new HashSet<>();
+    byUuid.values().forEach(all::addAll);
+    byAscendId.values().forEach(all::addAll);
+    this.holders = Set.copyOf(all);
   }
 
   private static <K> Map<K, List<ContainerRef>> frozen(Map<K, List<ContainerRef>> holders) {
@@ -57,6 +62,11 @@ public final class AllocationMap {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Every container that holds some device, finished pods' included. */
+  public Set<ContainerRef> holders() {
+    return holders;
   }
 
   /** False until the kubelet has answered once; then every device gets an allocation state. */

@@ -62,6 +62,8 @@ public final class KubernetesAttributor implements DeviceAttributor {
   /** Holders whose pod the watch had not delivered when first seen, and since when. Tick thread only. */
   private final Map<ContainerRef, Long> awaitingLabelsSince = new HashMap<>();
   private final Set<ContainerRef> warnedNoLabels = new HashSet<>();
+  /** The kubelet's answer the two sets above were last pruned for. Tick thread only. */
+  private AllocationMap prunedFor;
 
   private record Verdict(Reading state, Attribution attribution, Map<String, Attribution> instances) {}
 
@@ -88,6 +90,12 @@ public final class KubernetesAttributor implements DeviceAttributor {
     if (!map.known()) {
       // The kubelet has not answered yet: say nothing rather than "free".
       return device;
+    }
+    if (map != prunedFor) {
+      // Holders that left before their pod arrived: forgotten, so a pod re-created under the name waits afresh.
+      awaitingLabelsSince.keySet().retainAll(map.holders());
+      warnedNoLabels.retainAll(map.holders());
+      prunedFor = map;
     }
     PodLabelIndex index = pods.get();
     Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
@@ -119,14 +127,11 @@ public final class KubernetesAttributor implements DeviceAttributor {
       return false;
     }
     long now = nanoTime.getAsLong();
-    if (awaitingLabelsSince.size() > 4096) {
-      awaitingLabelsSince.clear(); // pods that never arrived, in numbers: start their waits over
-    }
     long since = awaitingLabelsSince.computeIfAbsent(holder, h -> now);
     if (now - since < podLabelWaitNanos) {
       return true;
     }
-    if (warnedNoLabels.size() < 4096 && warnedNoLabels.add(holder)) {
+    if (warnedNoLabels.add(holder)) {
       LOG.warning(() -> "pod " + holder.namespace() + "/" + holder.pod() + " holds a device, but the pod watch has "
           + "not delivered it after " + Duration.ofNanos(podLabelWaitNanos).toSeconds() + " s; attributing with "
           + "namespace, pod and container only until it does");

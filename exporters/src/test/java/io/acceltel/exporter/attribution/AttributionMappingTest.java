@@ -242,6 +242,13 @@ class AttributionMappingTest {
     assertThat(givenUp.attribution().labelNames()).as("after the wait: what is known")
         .containsExactly("namespace", "pod", "container");
     assertThat(givenUp.attribution().get("pod")).isEqualTo("train-1");
+
+    // train-1 goes, and a pod of the same name comes back (a StatefulSet): it waits afresh, from a free device.
+    kubelet.set(AllocationMap.builder().build());
+    assertThat(allocated(attributor.attribute(nvidia(0, GPU0)))).isEqualTo(0);
+    kubelet.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0), late).build());
+    nanos.set(Duration.ofSeconds(31).toNanos());
+    assertThat(allocated(attributor.attribute(nvidia(0, GPU0)))).as("free until its labels arrive").isEqualTo(0);
   }
 
   static Reading migMemory(String migUuid, String gi, double bytes) {
