@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -62,7 +63,12 @@ final class DeviceLane implements AutoCloseable {
     if (!inFlight.isDone()) {
       return null;
     }
-    inFlight = CompletableFuture.supplyAsync(() -> readOnce(tickMillis), foreground);
+    try {
+      inFlight = CompletableFuture.supplyAsync(() -> readOnce(tickMillis), foreground);
+    } catch (RejectedExecutionException e) {
+      // Closed under a tick in progress: the loop does not publish that tick, so "lost" reaches nobody.
+      return CompletableFuture.completedFuture(lostSnapshot());
+    }
     startBackgroundRead();
     return inFlight;
   }
@@ -105,20 +111,26 @@ final class DeviceLane implements AutoCloseable {
     if (lost || !backgroundBusy.compareAndSet(false, true)) {
       return;
     }
-    backgroundThread.execute(() -> {
-      try {
-        List<Reading> readings = new ArrayList<>();
-        reader.readBackground(readings::add);
-        backgroundReadings = List.copyOf(readings);
-        ticksSinceBackground.set(0);
-      } catch (DeviceLostException e) {
-        markLost(e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "background read of device " + reader.identity().index() + " failed", e);
-      } finally {
-        backgroundBusy.set(false);
-      }
-    });
+    try {
+      backgroundThread.execute(this::readBackground);
+    } catch (RejectedExecutionException e) {
+      backgroundBusy.set(false); // closed meanwhile: nothing more to read
+    }
+  }
+
+  private void readBackground() {
+    try {
+      List<Reading> readings = new ArrayList<>();
+      reader.readBackground(readings::add);
+      backgroundReadings = List.copyOf(readings);
+      ticksSinceBackground.set(0);
+    } catch (DeviceLostException e) {
+      markLost(e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "background read of device " + reader.identity().index() + " failed", e);
+    } finally {
+      backgroundBusy.set(false);
+    }
   }
 
   private void markLost(String why) {

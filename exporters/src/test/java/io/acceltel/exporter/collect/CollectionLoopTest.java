@@ -206,6 +206,20 @@ class CollectionLoopTest {
     release.countDown();
   }
 
+  /**
+   * A tick that starts its reads after close() (the race in which close() lands between a tick's foreground and
+   * background reads, made certain) neither throws from the tick thread nor publishes anything.
+   */
+  @Test
+  void aTickAfterCloseNeitherThrowsNorPublishes() {
+    loop = CollectionLoop.builder("node-a", backend.devices()).interval(Duration.ofSeconds(10))
+        .listener(published::add).build();
+    loop.close();
+    NodeSnapshot cut = loop.tick(8_000_000L);
+    assertThat(cut.devices()).allMatch(DeviceSnapshot::lost);
+    assertThat(published).isEmpty();
+  }
+
   /** A read stuck in the driver (JNA calls ignore interrupts) keeps the backend open: see NodeExporter. */
   @Test
   void aReadStuckInTheDriverLeavesTheLoopNotQuiesced() throws Exception {
