@@ -137,7 +137,14 @@ public final class RemoteWriteHandler {
     }
     Decoding d = decoding.get();
     try {
-      writer.write(SOURCE, d.batch(), batch -> d.decoder().decode(raw, raw.length, batch));
+      SampleWriter.AppendOutcome outcome = writer.write(SOURCE, d.batch(),
+          batch -> d.decoder().decode(raw, raw.length, batch));
+      if (outcome.refused() > 0) {
+        // 4xx so that the sender logs it (and does not retry: what could be stored, was), as Mimir does.
+        return new Reply(400, outcome.refused() + " samples of new series were dropped: the aggregator holds its "
+            + "maximum of series (max-series); the request's other samples are stored. Raise max-series, or drop "
+            + "the label that makes new series without end");
+      }
       return new Reply(204, "");
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, "a remote_write request");

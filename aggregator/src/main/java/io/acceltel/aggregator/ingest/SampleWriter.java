@@ -197,7 +197,7 @@ public final class SampleWriter {
     stats.dropped(source, "too_old", tally.tooOld);
     stats.dropped(source, "series_limit", batch.refused());
     stats.skipped(source, batch.skipped());
-    return new AppendOutcome(tally.appended, tally.duplicates + tally.tooOld + batch.refused());
+    return new AppendOutcome(tally.appended, tally.duplicates + tally.tooOld + batch.refused(), batch.refused());
   }
 
   /** Appends a stripe's samples of the batch; the caller holds the stripe's lock, released here. */
@@ -294,6 +294,10 @@ public final class SampleWriter {
 
   private record Emitted(Labels labels, long timestamp, double value) {}
 
-  /** How many samples of a batch were stored and how many dropped. */
-  public record AppendOutcome(int appended, int dropped) {}
+  /**
+   * How many samples of a batch were stored and how many dropped.
+   *
+   * @param refused of those dropped, the samples of new series refused because the head holds max-series
+   */
+  public record AppendOutcome(int appended, int dropped, int refused) {}
 }

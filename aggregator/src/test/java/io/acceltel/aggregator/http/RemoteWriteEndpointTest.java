@@ -41,7 +41,11 @@ class RemoteWriteEndpointTest {
   }
 
   private static HttpResponse<String> post(byte[] body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(aggregator.url() + "/api/v1/write"))
+    return post(aggregator, body);
+  }
+
+  private static HttpResponse<String> post(Aggregator to, byte[] body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(to.url() + "/api/v1/write"))
         .header("Content-Encoding", "snappy").header("Content-Type", "application/x-protobuf")
         .header("X-Prometheus-Remote-Write-Version", "0.1.0")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -65,6 +69,25 @@ class RemoteWriteEndpointTest {
     RawSeries gpu0 = series.stream().filter(s -> "0".equals(s.labels().get("gpu"))).findFirst().orElseThrow();
     assertThat(gpu0.timestamps()).containsExactly(T, T + 1000);
     assertThat(gpu0.values()).containsExactly(41, 42);
+  }
+
+  /** Samples of new series beyond max-series: a 400 the sender logs, and the request's other samples stored. */
+  @Test
+  void newSeriesBeyondTheSeriesLimitAre400WithTheRestStored(@TempDir Path own) throws Exception {
+    try (Aggregator full = Aggregator.start(AggregatorSettings.defaults(own, Optional.empty())
+        .withListen("127.0.0.1", 0).withMaxSeries(1))) {
+      assertThat(post(full, Snappy.compress(new WriteRequestEncoder()
+          .series(Map.of("__name__", "held"), new long[] {T}, new double[] {1}).encode())).statusCode()).isEqualTo(204);
+      HttpResponse<String> response = post(full, Snappy.compress(new WriteRequestEncoder()
+          .series(Map.of("__name__", "held"), new long[] {T + 1000}, new double[] {2})
+          .series(Map.of("__name__", "one_too_many"), new long[] {T + 1000}, new double[] {3}).encode()));
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).contains("1 samples of new series were dropped", "max-series");
+      assertThat(full.storage().querier().selectRaw(List.of(LabelMatcher.equal("__name__", "held")), Long.MIN_VALUE,
+          Long.MAX_VALUE).get(0).timestamps()).containsExactly(T, T + 1000);
+      assertThat(full.storage().querier().selectRaw(List.of(LabelMatcher.equal("__name__", "one_too_many")),
+          Long.MIN_VALUE, Long.MAX_VALUE)).isEmpty();
+    }
   }
 
   @Test
