@@ -47,8 +47,8 @@ public record AggregatorSettings(
   public static AggregatorSettings defaults(Path dataDir, Optional<String> kafka) {
     return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
         List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
-        defaultMaxSeries(), RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT, RangeResultCache.Settings.defaults(),
-        KafkaSecurity.PLAINTEXT, Optional.empty());
+        defaultMaxSeries(), RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT,
+        RangeResultCache.Settings.defaults(), KafkaSecurity.PLAINTEXT, Optional.empty());
   }
 
   /**

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param diskSamples raw samples (raw) or windows (tiers) in blocks per resolution
  * @param blocks block count per resolution
  */
-public record StorageStats(long series, long seriesRemoved, long samplesAppended, long samplesDropped, long headRawSamples,
-    long headRawBytes, long headTierBytes, Map<Resolution, Long> diskBytes, Map<Resolution, Long> diskSamples,
-    Map<Resolution, Integer> blocks) {
+public record StorageStats(long series, long seriesRemoved, long samplesAppended, long samplesDropped,
+    long headRawSamples, long headRawBytes, long headTierBytes, Map<Resolution, Long> diskBytes,
+    Map<Resolution, Long> diskSamples, Map<Resolution, Integer> blocks) {
 }
