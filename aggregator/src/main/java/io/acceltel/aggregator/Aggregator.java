@@ -83,7 +83,7 @@ public final class Aggregator implements AutoCloseable {
     Storage storage = Storage.open(settings.dataDir(), settings.storage());
     PrometheusRegistry registry = new PrometheusRegistry();
     IngestStats stats = new IngestStats(registry);
-    StorageMetrics.register(storage, registry);
+    StorageMetrics.register(storage, settings.maxSeries(), registry);
     SampleWriter writer = new SampleWriter(storage, SampleWriter.stripesFor(Runtime.getRuntime().availableProcessors()),
         stats, new StreamingAggregator(rules), settings.maxSeries());
     Map<String, Long> checkpointed = storage.checkpointedOffsets();

@@ -18,25 +18,28 @@ import java.util.Map;
  * and to learn that it stopped persisting. One collector, so that a scrape walks the head once.
  *
  * <pre>{@code
- * registry.register(new StorageMetrics(storage));
+ * StorageMetrics.register(storage, settings.maxSeries(), registry);
  * }</pre>
  */
 public final class StorageMetrics implements MultiCollector {
   private static final List<String> NAMES = List.of("acceltel_aggregator_head_series",
-      "acceltel_aggregator_head_series_removed",
+      "acceltel_aggregator_head_series_removed", "acceltel_aggregator_head_series_limit",
       "acceltel_aggregator_head_samples", "acceltel_aggregator_head_chunk_bytes", "acceltel_aggregator_block_bytes",
       "acceltel_aggregator_blocks", "acceltel_aggregator_newest_sample_timestamp_seconds",
       "acceltel_aggregator_last_checkpoint_timestamp_seconds",
       "acceltel_aggregator_checkpoint_failures");
 
   private final Storage storage;
+  private final long seriesLimit;
 
-  public StorageMetrics(Storage storage) {
+  /** @param seriesLimit the ingest's max-series, shown next to the head's series so alerts can compare them */
+  public StorageMetrics(Storage storage, long seriesLimit) {
     this.storage = storage;
+    this.seriesLimit = seriesLimit;
   }
 
-  public static void register(Storage storage, PrometheusRegistry registry) {
-    registry.register(new StorageMetrics(storage));
+  public static void register(Storage storage, long seriesLimit, PrometheusRegistry registry) {
+    registry.register(new StorageMetrics(storage, seriesLimit));
   }
 
   @Override
@@ -45,6 +48,9 @@ public final class StorageMetrics implements MultiCollector {
     return MetricSnapshots.of(
         gauge("acceltel_aggregator_head_series", "Series in the head (the in-memory part): live ones, and stopped "
             + "ones until all their data is in blocks.", null, point(s.series())),
+        gauge("acceltel_aggregator_head_series_limit", "Series the head may hold (max-series); beyond it samples of "
+            + "new series are dropped. Alert before acceltel_aggregator_head_series reaches it.", null,
+            point(seriesLimit)),
         counter("acceltel_aggregator_head_series_removed", "Series removed from the head after they stopped, once all "
             + "their data was in blocks (they stay queryable there).", s.seriesRemoved()),
         gauge("acceltel_aggregator_head_samples", "Raw samples in the head, not yet in a block.", null,

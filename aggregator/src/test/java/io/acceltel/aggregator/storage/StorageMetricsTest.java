@@ -26,9 +26,10 @@ class StorageMetricsTest {
   void headBlocksAndCheckpointsAreVisible() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (Storage storage = Storage.open(dir, TestConfigs.shortBlocks().build())) {
-      StorageMetrics.register(storage, registry);
+      StorageMetrics.register(storage, 1_500_000, registry);
       assertThat(text(registry)).contains("acceltel_aggregator_head_series 0.0",
           "acceltel_aggregator_head_series_removed_total 0.0",
+          "acceltel_aggregator_head_series_limit 1500000.0",
           "acceltel_aggregator_last_checkpoint_timestamp_seconds 0.0",
           "acceltel_aggregator_newest_sample_timestamp_seconds 0.0",
           "acceltel_aggregator_checkpoint_failures_total 0.0");
