@@ -84,12 +84,14 @@ public final class ApiParams {
     if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
       return s;
     }
-    byte[] out = new byte[s.length()];
+    // A UTF-16 char takes at most 3 bytes of UTF-8 (a surrogate pair, 2 chars, takes 4): room for any mix.
+    byte[] out = new byte[s.length() * 3];
     int n = 0;
-    for (int i = 0; i < s.length(); i++) {
+    for (int i = 0; i < s.length(); ) {
       char c = s.charAt(i);
       if (c == '+') {
         out[n++] = ' ';
+        i++;
       } else if (c == '%') {
         if (i + 2 >= s.length()) {
           throw ApiError.badData("invalid URL escape \"" + s.substring(i) + "\" in parameter \"" + param + "\"");
@@ -101,16 +103,16 @@ public final class ApiParams {
               + "\"");
         }
         out[n++] = (byte) (hi << 4 | lo);
-        i += 2;
+        i += 3;
       } else if (c < 0x80) {
         out[n++] = (byte) c;
+        i++;
       } else {
-        byte[] enc = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        if (n + enc.length > out.length) {
-          out = java.util.Arrays.copyOf(out, out.length * 2 + enc.length);
-        }
+        int codePoint = s.codePointAt(i);
+        byte[] enc = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
         System.arraycopy(enc, 0, out, n, enc.length);
         n += enc.length;
+        i += Character.charCount(codePoint);
       }
     }
     return new String(out, 0, n, StandardCharsets.UTF_8);

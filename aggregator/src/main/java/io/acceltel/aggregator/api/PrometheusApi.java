@@ -87,6 +87,10 @@ public final class PrometheusApi implements AutoCloseable {
   /** The most points a range query answered from kept steps may have to be written on the event loop. */
   static final int INLINE_POINTS = 2_000;
   private static final byte[] EMPTY_LIST_OK = "{\"status\":\"success\",\"data\":[]}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NO_RULE_GROUPS =
+      "{\"status\":\"success\",\"data\":{\"groups\":[]}}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NO_ALERTS =
+      "{\"status\":\"success\",\"data\":{\"alerts\":[]}}".getBytes(StandardCharsets.UTF_8);
 
   private final Querier querier;
   private final Optional<QueryEngine> engine;
@@ -133,6 +137,10 @@ public final class PrometheusApi implements AutoCloseable {
     http.route("/api/v1/status/buildinfo", r -> accept(r, false, "buildinfo", this::buildInfo));
     http.route("/api/v1/query_exemplars", r -> accept(r, true, "query_exemplars",
         (p, c) -> new Reply(200, EMPTY_LIST_OK, null)));
+    // No alerting rules are evaluated here (Alertmanager-facing rules run in Prometheus): empty, as a Prometheus
+    // without rules answers, so Grafana's alert list shows none instead of "ruler API not enabled".
+    http.route("/api/v1/rules", r -> accept(r, false, "rules", (p, c) -> new Reply(200, NO_RULE_GROUPS, null)));
+    http.route("/api/v1/alerts", r -> accept(r, false, "alerts", (p, c) -> new Reply(200, NO_ALERTS, null)));
     http.routePrefix("/api/v1/label/", r -> {
       String name = labelValuesName(r.path());
       if (name == null) {

@@ -132,6 +132,13 @@ class GrafanaCompatibilityTest {
         .body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
   }
 
+  /** Grafana's alert list asks every Prometheus data source for its rules and alerts: none here, not a 404. */
+  @Test
+  void rulesAndAlertsAreEmptyNotMissing() throws Exception {
+    assertThat(api.get("/api/v1/rules").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"groups\":[]}}");
+    assertThat(api.get("/api/v1/alerts").body()).isEqualTo("{\"status\":\"success\",\"data\":{\"alerts\":[]}}");
+  }
+
   /** A panel: start and end rounded down to the step (AlignTimeRange), step 15 s, POST form as the backend sends. */
   @Test
   void rangeQueriesAlignedToTheStep() throws Exception {

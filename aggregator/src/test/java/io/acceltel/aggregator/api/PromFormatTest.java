@@ -144,6 +144,16 @@ class PromFormatTest {
     assertThatThrownBy(() -> ApiParams.parseTime("")).hasMessage("cannot parse \"\" to a valid timestamp");
   }
 
+  /** Raw non-ASCII characters next to escapes (curl --data-binary, scripts); an overflow answered 500 before. */
+  @Test
+  void percentDecodingTakesRawUnicodeNextToEscapesAndPluses() {
+    assertThat(ApiParams.urlDecode("up{node=\"é\"}+1", "query")).isEqualTo("up{node=\"é\"} 1");
+    assertThat(ApiParams.urlDecode("éé%2Béé+%41", "query")).isEqualTo("éé+éé A");
+    assertThat(ApiParams.urlDecode("gpu=\uD83D\uDE80+%2B", "query")).as("a character outside the BMP")
+        .isEqualTo("gpu=\uD83D\uDE80 +");
+    assertThat(ApiParams.urlDecode("%E4%B8%AD+中", "query")).isEqualTo("中 中");
+  }
+
   @Test
   void durationParameters() {
     assertThat(ApiParams.parseDuration("15")).isEqualTo(15_000);
