@@ -3,6 +3,7 @@ package io.acceltel.exporter.kafka;
 import io.acceltel.exporter.kafka.TickBuffer.Tick;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -303,6 +304,10 @@ final class TickSpool implements AutoCloseable {
           inFlight = oldest;
           inFlightPending = true;
           return record.tick();
+        } catch (ClosedChannelException e) {
+          // An interrupt (the sender being stopped) closed the channel mid-read: the segment is fine. Dropping it
+          // here, with the thread still interrupted, would drop every segment after it too.
+          return null;
         } catch (IOException e) {
           LOG.log(Level.WARNING, "cannot read the spool segment " + oldest.file + "; dropping its "
               + (oldest.records - oldest.recordsRead) + " unsent ticks", e);
@@ -528,6 +533,9 @@ final class TickSpool implements AutoCloseable {
     private long readPosition = MAGIC.length;
     private long acknowledgedPosition = MAGIC.length;
 
+    /** The segment being appended to: its channel, when reopened, must take writes too. */
+    private boolean writable;
+
     private Segment(long sequence, Path file, long size, int records) {
       this.sequence = sequence;
       this.file = file;
@@ -537,6 +545,7 @@ final class TickSpool implements AutoCloseable {
 
     static Segment created(long sequence, Path file) throws IOException {
       Segment segment = new Segment(sequence, file, 0, 0);
+      segment.writable = true;
       segment.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
       try {
@@ -548,9 +557,14 @@ final class TickSpool implements AutoCloseable {
       return segment;
     }
 
+    /**
+     * The open channel. One that an interrupt closed under another thread's read or write (a shutdown) is opened
+     * again: the file is intact, and the ticks still in memory are appended to it on close.
+     */
     FileChannel channel() throws IOException {
-      if (channel == null) {
-        channel = FileChannel.open(file, StandardOpenOption.READ);
+      if (channel == null || !channel.isOpen()) {
+        channel = writable ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+            : FileChannel.open(file, StandardOpenOption.READ);
       }
       return channel;
     }
@@ -563,8 +577,9 @@ final class TickSpool implements AutoCloseable {
     private void writeAt(byte[] bytes) throws IOException {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       try {
+        FileChannel out = channel();
         while (buffer.hasRemaining()) {
-          channel.write(buffer, size + buffer.position());
+          out.write(buffer, size + buffer.position());
         }
       } catch (IOException e) {
         // Cut a partial write off so the next record starts where this one would have; best effort, since a

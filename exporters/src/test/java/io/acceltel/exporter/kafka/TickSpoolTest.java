@@ -293,6 +293,51 @@ class TickSpoolTest {
     buffer.close();
   }
 
+  /**
+   * Stopping the sender interrupts it, and an interrupt closes the file channel it reads: that is no damaged
+   * segment. Dropped as one, with the thread still interrupted, it took every spooled segment with it.
+   */
+  @Test
+  void anInterruptDuringASpoolReadDropsNothing(@TempDir Path dir) throws Exception {
+    long segmentBytes = TickSpool.MAGIC.length + 2L * recordBytes();
+    TickSpool spool = TickSpool.open(dir, LARGE, segmentBytes);
+    TickBuffer buffer = new TickBuffer(1, spool);
+    for (long t = 1; t <= 7; t++) {
+      buffer.offer(tick(t));
+    }
+    Thread.currentThread().interrupt();
+    try {
+      assertThat(spool.next()).as("nothing read while interrupted").isNull();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(buffer.dropped()).isZero();
+    assertThat(drain(buffer)).isEqualTo(range(1, 7));
+    buffer.close();
+  }
+
+  /**
+   * An interrupt (the tick thread stopped by close()) closes the segment being written; the ticks still in memory
+   * that close() then spools must not all be dropped against the closed channel.
+   */
+  @Test
+  void aWriterChannelClosedByAnInterruptIsOpenedAgainForTheNextTick(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    spool.append(tick(1));
+    Thread.currentThread().interrupt();
+    try {
+      spool.append(tick(2)); // refused: the interrupt closes the channel under the write
+    } finally {
+      Thread.interrupted();
+    }
+    spool.append(tick(3));
+    spool.append(tick(4));
+    assertThat(spool.dropped()).as("only the tick written while interrupted").isEqualTo(1);
+    TickBuffer buffer = new TickBuffer(1, spool);
+    assertThat(drain(buffer)).isEqualTo(List.of(1L, 3L, 4L));
+    buffer.close();
+  }
+
   /** The tick being sent is never counted as dropped, even when the segment it came from is. */
   @Test
   void theTickInFlightFromADroppedSegmentIsStillSentAndNotCounted(@TempDir Path dir) throws Exception {
