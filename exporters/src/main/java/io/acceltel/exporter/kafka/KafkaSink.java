@@ -18,13 +18,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
 import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,7 +48,13 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KafkaSink.class.getName());
   private static final long LOG_EVERY_MILLIS = 30_000;
   private final KafkaSinkSettings settings;
-  private final KafkaProducer<String, byte[]> producer;
+  /**
+   * Created at start, or by the sender once the bootstrap servers' names resolve: a node that boots while Kafka's
+   * DNS names do not exist yet (the brokers' pods are down) must still start, serve /metrics and buffer ticks.
+   */
+  private volatile KafkaProducer<String, byte[]> producer;
+  private final Supplier<KafkaProducer<String, byte[]>> producers;
+  private long lastUnresolvableLog = Long.MIN_VALUE;
   private final OtlpEncoder encoder;
   private final TickBuffer buffer;
   private final Thread sender;
@@ -56,13 +65,14 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private long lastFailureLog;
   private boolean refusedLogged;
 
-  private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version) {
+  private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version,
+      Supplier<KafkaProducer<String, byte[]>> producers) {
     this.settings = settings;
     this.encoder = new OtlpEncoder(version);
+    this.producers = producers;
     this.buffer = new TickBuffer(settings.bufferTicks(), settings.spool().map(KafkaSink::openSpool).orElse(null));
     try {
-      this.producer = new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
-          new ByteArraySerializer());
+      this.producer = createProducer();
     } catch (RuntimeException e) {
       buffer.close();
       throw e;
@@ -93,9 +103,46 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
    * @throws UncheckedIOException when the spool directory cannot be created, read or locked
    */
   public static KafkaSink start(KafkaSinkSettings settings, PrometheusRegistry registry) {
-    KafkaSink sink = new KafkaSink(settings, registry, version());
+    return start(settings, registry, () -> new KafkaProducer<>(producerConfig(settings), new StringSerializer(),
+        new ByteArraySerializer()));
+  }
+
+  /** With the producer made by {@code producers}, which tests use to play a bootstrap name that resolves late. */
+  static KafkaSink start(KafkaSinkSettings settings, PrometheusRegistry registry,
+      Supplier<KafkaProducer<String, byte[]>> producers) {
+    KafkaSink sink = new KafkaSink(settings, registry, version(), producers);
     sink.sender.start();
     return sink;
+  }
+
+  /**
+   * A new producer, or null while none of the bootstrap servers' names resolves (logged every 30 s). Any other
+   * failure (a wrong setting) is thrown: retrying cannot mend it.
+   */
+  private KafkaProducer<String, byte[]> createProducer() {
+    try {
+      return producers.get();
+    } catch (KafkaException e) {
+      if (!unresolvable(e)) {
+        throw e;
+      }
+      long now = System.nanoTime();
+      if (lastUnresolvableLog == Long.MIN_VALUE || now - lastUnresolvableLog >= LOG_EVERY_MILLIS * 1_000_000) {
+        lastUnresolvableLog = now;
+        LOG.warning(() -> "none of Kafka's bootstrap servers " + settings.bootstrapServers() + " resolves yet "
+            + "(kafka.bootstrap); holding ticks and trying again every second");
+      }
+      return null;
+    }
+  }
+
+  private static boolean unresolvable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException && String.valueOf(t.getMessage()).contains("No resolvable bootstrap urls")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String version() {
@@ -153,6 +200,16 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
 
   private void sendLoop() {
     while (running) {
+      if (producer == null) {
+        producer = createProducer();
+        if (producer == null) {
+          failures.inc();
+          if (!sleepInterruptibly(1000)) {
+            return;
+          }
+          continue;
+        }
+      }
       TickBuffer.Tick tick;
       try {
         tick = buffer.takeForSending(500);
@@ -226,6 +283,16 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     }
   }
 
+  /** False when interrupted (the sink is closing). */
+  private static boolean sleepInterruptibly(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
   /** Ticks waiting for an acknowledgement, in memory and in the spool. */
   public long buffered() {
     return buffer.size();
@@ -259,7 +326,10 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(Duration.ofSeconds(5));
+    KafkaProducer<String, byte[]> made = producer;
+    if (made != null) {
+      made.close(Duration.ofSeconds(5));
+    }
     long unacknowledged = buffer.size();
     long keptForNextStart = buffer.close();
     if (unacknowledged > 0) {

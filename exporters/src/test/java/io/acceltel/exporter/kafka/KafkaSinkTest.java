@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
-import io.acceltel.model.testing.Await;
 import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.model.testing.Await;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,12 +35,17 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +120,46 @@ class KafkaSinkTest {
    * every tick still held is delivered once the broker is back, and the dropped counter accounts exactly for the
    * rest.
    */
+  /**
+   * A node that boots while Kafka's names do not resolve yet (the brokers' pods are down): kafka-clients 4.1 refuses
+   * to build a producer then. The exporter must still start and hold its ticks, and send them once the names
+   * resolve. The first two attempts here fail as kafka-clients does for an unresolvable name.
+   */
+  @Test
+  void startsWhileTheBootstrapNameDoesNotResolveAndSendsOnceItDoes(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(1, "NVIDIA H100 80GB HBM3", 1));
+        CollectionLoop loop = CollectionLoop.builder("node-d", backend.devices()).build()) {
+      KafkaSinkSettings settings = KafkaSinkSettings.of(kafka.bootstrapServers());
+      AtomicInteger attempts = new AtomicInteger();
+      try (KafkaSink sink = KafkaSink.start(settings, new PrometheusRegistry(), () -> {
+        if (attempts.incrementAndGet() <= 2) {
+          throw new KafkaException("Failed to construct kafka producer",
+              new ConfigException(
+                  "No resolvable bootstrap urls given in bootstrap.servers"));
+        }
+        return new KafkaProducer<>(Map.of(
+            "bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
+            new ByteArraySerializer());
+      })) {
+        sink.onSnapshot(loop.tick(1_795_349_049_000L));
+        sink.onSnapshot(loop.tick(1_795_349_050_000L));
+        assertThat(sink.flush(Duration.ofSeconds(60))).isTrue();
+        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(readAll(kafka.bootstrapServers(), "acceltel.metrics.v1", 2)).hasSize(2);
+      }
+    }
+  }
+
+  /** Any other failure to build the producer is a wrong setting: the start fails, nothing is retried. */
+  @Test
+  void aProducerThatCannotBeBuiltForAnotherReasonStopsTheStart() {
+    assertThatThrownBy(() -> KafkaSink.start(KafkaSinkSettings.of("127.0.0.1:9"), new PrometheusRegistry(), () -> {
+      throw new KafkaException("Failed to construct kafka producer",
+          new ConfigException("Invalid value x for configuration acks"));
+    })).hasMessageContaining("Failed to construct kafka producer");
+  }
+
   /** A tick the broker refuses for good (larger than the topic allows) is dropped and counted; it blocks nothing. */
   @Test
   void aTickTheBrokerRefusesAsTooLargeIsDroppedAndTheNextOnesStillGo(@TempDir Path dir) throws Exception {
