@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,10 @@ public final class AggregatorHttpServer implements AutoCloseable {
   public static AggregatorHttpServer start(Vertx vertx, String host, int port, TlsListener tls,
       PrometheusRegistry registry, RemoteWriteHandler remoteWrite, BooleanSupplier ready) throws IOException {
     HttpServer server = vertx.createHttpServer(tls.configure(new HttpServerOptions().setHost(host).setPort(port)
-        .setCompressionSupported(true).setMaxInitialLineLength(64 * 1024).setMaxHeaderSize(64 * 1024)));
+        // 1 MiB, as Go's http.Server (Prometheus): Grafana sends label-values requests by GET, and a dashboard
+        // variable over a large fleet (node=~"n1|n2|…") makes a long request line.
+        .setCompressionSupported(true).setMaxInitialLineLength(1 << 20).setMaxHeaderSize(1 << 20)
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(1 << 20))));
     AggregatorHttpServer http = new AggregatorHttpServer(vertx, server, tls);
     http.route("/api/v1/write", request -> {
       if (request.method() != HttpMethod.POST) {

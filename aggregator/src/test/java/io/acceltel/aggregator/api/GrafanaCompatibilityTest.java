@@ -132,6 +132,18 @@ class GrafanaCompatibilityTest {
         .body()).isEqualTo("{\"status\":\"success\",\"data\":[]}");
   }
 
+  /** label_values(x{node=~"$node"}, gpu) with $node = All over thousands of nodes: a GET of well over 64 KiB. */
+  @Test
+  void aLabelValuesGetWithAVeryLongMatchIsAnswered() throws Exception {
+    StringBuilder nodes = new StringBuilder("n1|n2");
+    for (int i = 0; nodes.length() < 200_000; i++) {
+      nodes.append("|gpu-node-").append(i);
+    }
+    ApiClient.Reply gpus = api.get("/api/v1/label/gpu/values", "match[]",
+        "accelerator_power_watts{node=~\"" + nodes + "\"}");
+    assertThat(ApiClient.list(gpus.data())).contains("0", "1");
+  }
+
   /** Grafana's alert list asks every Prometheus data source for its rules and alerts: none here, not a 404. */
   @Test
   void rulesAndAlertsAreEmptyNotMissing() throws Exception {
