@@ -600,12 +600,19 @@ public final class PrometheusApi implements AutoCloseable {
     }
     long start = p.time("start", ApiParams.MIN_TIME);
     long end = p.time("end", ApiParams.MAX_TIME);
-    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(match);
+    List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
+    long deadline = call.arrivalNanos() + timeout(p).toNanos();
     TreeSet<Labels> all = new TreeSet<>();
     for (List<LabelMatcher> set : sets) {
-      all.addAll(querier.series(set, start, end));
-      checkGone(call);
+      List<Labels> selected = querier.series(set, start, end);
+      // With a limit within the cap, the answer is bounded anyway: truncated with a warning, as Prometheus does.
+      if (selected.size() > limits.maxSeries() && (limit <= 0 || limit > limits.maxSeries())) {
+        throw ApiError.execution("a match[] selector selects " + selected.size() + " series, over the limit of "
+            + limits.maxSeries() + " (query.maxSeries); narrow it, or ask for fewer with limit");
+      }
+      all.addAll(selected);
+      checkGoneOrLate(call, deadline);
     }
     JsonWriter w = success(256 + all.size() * 128).beginArray();
     int n = 0;
@@ -625,15 +632,16 @@ public final class PrometheusApi implements AutoCloseable {
   private Reply labels(ApiParams p, Call call) {
     long start = p.time("start", ApiParams.MIN_TIME);
     long end = p.time("end", ApiParams.MAX_TIME);
-    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(p.all("match[]"));
+    List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
+    long deadline = call.arrivalNanos() + timeout(p).toNanos();
     TreeSet<String> names = new TreeSet<>();
     if (sets.isEmpty()) {
       names.addAll(querier.labelNames(List.of(), start, end));
     }
     for (List<LabelMatcher> set : sets) {
       names.addAll(querier.labelNames(set, start, end));
-      checkGone(call);
+      checkGoneOrLate(call, deadline);
     }
     return strings(names, limit);
   }
@@ -641,15 +649,16 @@ public final class PrometheusApi implements AutoCloseable {
   private Reply labelValues(String name, ApiParams p, Call call) {
     long start = p.time("start", ApiParams.MIN_TIME);
     long end = p.time("end", ApiParams.MAX_TIME);
-    List<List<LabelMatcher>> sets = SeriesSelectors.parseAll(p.all("match[]"));
+    List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
+    long deadline = call.arrivalNanos() + timeout(p).toNanos();
     TreeSet<String> values = new TreeSet<>();
     if (sets.isEmpty()) {
       values.addAll(querier.labelValues(name, List.of(), start, end));
     }
     for (List<LabelMatcher> set : sets) {
       values.addAll(querier.labelValues(name, set, start, end));
-      checkGone(call);
+      checkGoneOrLate(call, deadline);
     }
     return strings(values, limit);
   }
@@ -674,6 +683,26 @@ public final class PrometheusApi implements AutoCloseable {
     if (call.gone().get()) {
       throw new ApiError("canceled", 499, "the client closed the connection");
     }
+  }
+
+  /** Between the selectors of a metadata request: the client gone, or the query timeout passed. */
+  private static void checkGoneOrLate(Call call, long deadlineNanos) {
+    checkGone(call);
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new ApiError("timeout", 503, "the metadata request timed out; give fewer match[] selectors or a "
+          + "shorter time range");
+    }
+  }
+
+  /** At most this many match[] selectors in one request: each one is a scan of the index. */
+  static final int MAX_SELECTORS = 1000;
+
+  private static List<List<LabelMatcher>> selectors(ApiParams p) {
+    List<String> match = p.all("match[]");
+    if (match.size() > MAX_SELECTORS) {
+      throw ApiError.badData(match.size() + " match[] selectors; at most " + MAX_SELECTORS + " in one request");
+    }
+    return SeriesSelectors.parseAll(match);
   }
 
   /**

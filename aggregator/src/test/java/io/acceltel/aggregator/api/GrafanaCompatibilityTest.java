@@ -211,7 +211,7 @@ class GrafanaCompatibilityTest {
   @Test
   void limitsWithTheRealEngine(@org.junit.jupiter.api.io.TempDir Path other) throws Exception {
     try (Aggregator small = Aggregator.start(AggregatorSettings.defaults(other, Optional.empty())
-        .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withMaxSamples(2000)))) {
+        .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withMaxSamples(2000).withMaxSeries(1)))) {
       WriteRequestEncoder w = new WriteRequestEncoder();
       long[] t = new long[1200];
       double[] v = new double[1200];
@@ -230,7 +230,20 @@ class GrafanaCompatibilityTest {
       ApiClient.Reply over = c.get("/api/v1/query", "query", "m[20m]", "time", at);
       assertThat(over.status()).as(over.body()).isEqualTo(422);
       assertThat(over.errorType()).isEqualTo("execution");
-      assertThat(c.get("/api/v1/query", "query", "m[10s]", "time", at).status()).isEqualTo(200);
+      assertThat(c.get("/api/v1/query", "query", "m{i=\"1\"}[10s]", "time", at).status()).isEqualTo(200);
+      // The metadata endpoints have limits too: the series they may list, and the selectors in one request.
+      ApiClient.Reply series = c.get("/api/v1/series", "match[]", "m");
+      assertThat(series.status()).as(series.body()).isEqualTo(422);
+      assertThat(series.error()).contains("query.maxSeries");
+      assertThat(c.get("/api/v1/series", "match[]", "m{i=\"1\"}").status()).isEqualTo(200);
+      String[] selectors = new String[2 * (PrometheusApi.MAX_SELECTORS + 1)];
+      for (int i = 0; i < selectors.length; i += 2) {
+        selectors[i] = "match[]";
+        selectors[i + 1] = "m{i=\"" + i + "\"}";
+      }
+      ApiClient.Reply tooMany = c.post("/api/v1/series", selectors);
+      assertThat(tooMany.status()).isEqualTo(400);
+      assertThat(tooMany.error()).contains("at most " + PrometheusApi.MAX_SELECTORS);
     }
     ApiClient.Reply slow = api.get("/api/v1/query", "query", "count(sum_over_time(vector(1)[1d:1ms]))", "timeout",
         "100ms");
