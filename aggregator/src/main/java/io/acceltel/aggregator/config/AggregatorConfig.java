@@ -92,8 +92,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
         .withListen(listen.substring(0, colon), port)
         .withListenTls(ListenerTls.parse(v))
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
-        .withMaxSeries(ConfigValues.integer("max-series", values.get("max-series",
-            Integer.toString(AggregatorSettings.defaultMaxSeries())), 1, Integer.MAX_VALUE))
+        .withMaxSeries(values.integer("max-series", AggregatorSettings.defaultMaxSeries(), 1, Integer.MAX_VALUE))
         .withStorage(storage(values))
         .withQueryCache(queryCache(values));
     return new AggregatorConfig(settings, rules(v.get("rules")));

@@ -216,11 +216,7 @@ public final class OtlpMetricsDecoder {
     if (ref < 0) {
       ref = resolve(hash, buf, nameStart, nameEnd, monotonic, attributes);
     }
-    if (ref == SeriesResolver.REFUSED) {
-      out.refuse();
-    } else {
-      out.add(ref, timestampMillis, value);
-    }
+    out.add(ref, timestampMillis, value);
   }
 
   /** The cache key: the name bytes, then each attribute's encoded bytes behind a 0xFF separator. */
@@ -265,9 +261,7 @@ public final class OtlpMetricsDecoder {
       attribute(buf, attributeStarts[i], attributeEnds[i], labels);
     }
     int ref = resolver.ref(Labels.of(labels));
-    if (ref != SeriesResolver.REFUSED) {
-      cache.put(hash, keyBuffer, 0, keyLength, ref);
-    }
+    cache.put(hash, keyBuffer, 0, keyLength, ref);
     return ref;
   }
 

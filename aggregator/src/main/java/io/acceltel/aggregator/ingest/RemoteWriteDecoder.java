@@ -97,11 +97,7 @@ public final class RemoteWriteDecoder {
           throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
               + " is missing or implausible");
         }
-        if (ref == SeriesResolver.REFUSED) {
-          out.refuse();
-        } else {
-          out.add(ref, timestamp, value);
-        }
+        out.add(ref, timestamp, value);
         series.skipTo(end);
       } else if (tag == (4 << 3 | ProtoReader.LENGTH_DELIMITED)) {
         out.skip(1);
@@ -176,9 +172,7 @@ public final class RemoteWriteDecoder {
     int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
       ref = resolver.ref(parseLabels(buf, seriesFrom, seriesTo));
-      if (ref != SeriesResolver.REFUSED) {
-        cache.put(hash, key, keyFrom, keyTo, ref);
-      }
+      cache.put(hash, key, keyFrom, keyTo, ref);
     }
     return ref;
   }

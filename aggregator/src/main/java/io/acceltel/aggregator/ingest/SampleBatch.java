@@ -29,7 +29,12 @@ public final class SampleBatch {
     refused = 0;
   }
 
+  /** A sample of a {@link SeriesResolver#REFUSED} series is counted as refused, not kept. */
   void add(int ref, long timestampMillis, double value) {
+    if (ref == SeriesResolver.REFUSED) {
+      refused++;
+      return;
+    }
     if (size == refs.length) {
       int n = size * 2;
       refs = Arrays.copyOf(refs, n);
@@ -47,11 +52,7 @@ public final class SampleBatch {
     skipped += points;
   }
 
-  /** A sample of a series the head had no room for ({@link SeriesResolver#REFUSED}); counted, not appended. */
-  void refuse() {
-    refused++;
-  }
-
+  /** Samples of series the head had no room for ({@link SeriesResolver#REFUSED}): counted, not appended. */
   public int refused() {
     return refused;
   }

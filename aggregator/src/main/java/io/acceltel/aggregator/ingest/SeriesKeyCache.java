@@ -51,7 +51,11 @@ final class SeriesKeyCache {
     }
   }
 
+  /** Caches a resolved ref; a {@link SeriesResolver#REFUSED} one is not kept, so it is asked for again. */
   void put(long hash, byte[] buf, int from, int to, int ref) {
+    if (ref == SeriesResolver.REFUSED) {
+      return;
+    }
     if (size >= maxEntries) {
       allocate(keys.length);
       size = 0;

@@ -8,6 +8,7 @@ import io.acceltel.aggregator.storage.head.Head;
 import io.acceltel.aggregator.storage.head.MemSeries;
 import io.acceltel.aggregator.storage.head.RawHead;
 import io.acceltel.aggregator.storage.head.TierSeries;
+import io.acceltel.model.series.Labels;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -212,7 +213,7 @@ public final class Storage implements AutoCloseable {
   }
 
   /** Whether the head holds a series with exactly these labels. */
-  public boolean inHead(io.acceltel.model.series.Labels labels) {
+  public boolean inHead(Labels labels) {
     return head.index().contains(labels);
   }
 
@@ -386,6 +387,14 @@ public final class Storage implements AutoCloseable {
     return false;
   }
 
+  /** The head's sums, added up by {@link #stats()} in one walk. */
+  private static final class HeadSizes {
+    long series;
+    long rawSamples;
+    long rawBytes;
+    long tierBytes;
+  }
+
   /** The end (exclusive) of the latest of these chunks. */
   private static long reach(List<BlockWriter.SeriesChunks> series) {
     long reach = Long.MIN_VALUE;
@@ -420,25 +429,25 @@ public final class Storage implements AutoCloseable {
 
   /** Sizes for monitoring and benchmarks; walks the head, so call it seconds apart, not per sample. */
   public StorageStats stats() {
-    long[] sizes = new long[4]; // series, raw samples, raw bytes, tier bytes
+    HeadSizes sizes = new HeadSizes();
     head.index().forEach(s -> {
-      sizes[0]++;
+      sizes.series++;
       RawHead.State st = s.raw().state();
       for (Chunk c : st.sealed()) {
-        sizes[1] += c.count();
-        sizes[2] += c.data().length;
+        sizes.rawSamples += c.count();
+        sizes.rawBytes += c.data().length;
       }
       if (st.open() != null) {
-        sizes[1] += st.open().count();
-        sizes[2] += st.open().byteSize();
+        sizes.rawSamples += st.open().count();
+        sizes.rawBytes += st.open().byteSize();
       }
       for (int i = 0; i < resolutions.size() - 1; i++) {
         TierSeries.State ts = s.tier(i).state();
         for (Chunk c : ts.sealed()) {
-          sizes[3] += c.data().length;
+          sizes.tierBytes += c.data().length;
         }
         if (ts.open() != null) {
-          sizes[3] += ts.open().byteSize();
+          sizes.tierBytes += ts.open().byteSize();
         }
       }
     });
@@ -457,8 +466,8 @@ public final class Storage implements AutoCloseable {
       diskSamples.put(resolutions.get(r), smp);
       count.put(resolutions.get(r), bs.blocks(r).size());
     }
-    return new StorageStats(sizes[0], head.index().removed(), head.appended(), head.dropped(), sizes[1], sizes[2],
-        sizes[3], disk, diskSamples, count);
+    return new StorageStats(sizes.series, head.index().removed(), head.appended(), head.dropped(), sizes.rawSamples,
+        sizes.rawBytes, sizes.tierBytes, disk, diskSamples, count);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
+import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.config.KafkaSecurity;
@@ -96,11 +97,15 @@ class KafkaSaslIngestTest {
         }
         await("all 3 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 3);
         await("no lag left", () -> kafkaLag(aggregator) == 0.0);
-        var stored = aggregator.storage().querier().selectRaw(
-            List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
+        var stored = storedPower(aggregator);
         assertThat(stored.get(0).timestamps()).hasSize(3);
       }
     }
+  }
+
+  private static List<RawSeries> storedPower(Aggregator aggregator) {
+    return aggregator.storage().querier().selectRaw(
+        List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
   /** The lag gauge of partition 0, or NaN while it has none. */
@@ -124,8 +129,7 @@ class KafkaSaslIngestTest {
       send(kafka, 5, true);
       try (Aggregator aggregator = Aggregator.start(overSasl(dir, kafka, "PLAIN", "aggregator", "agg-pw-7"))) {
         await("all 6 records consumed", () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= 6);
-        var stored = aggregator.storage().querier().selectRaw(
-            List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
+        var stored = storedPower(aggregator);
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).timestamps()).hasSize(5);
 
