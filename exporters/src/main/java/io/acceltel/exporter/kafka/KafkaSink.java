@@ -86,11 +86,13 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     // Ticks are dropped on the tick thread (memory full) and on the sender's (an unreadable spool segment): the
     // buffer's own count is the one exact number, so the counter reads it.
     CounterWithCallback.builder().name(MetricCatalog.KAFKA_DROPPED.name()).help(MetricCatalog.KAFKA_DROPPED.help())
-        .callback(cb -> cb.call(buffer.dropped())).register(registry);
-    gauge(MetricCatalog.KAFKA_BUFFERED, null, buffer::memoryTicks).register(registry);
+        .callback(cb -> cb.call(buffer.stats().dropped())).register(registry);
+    gauge(MetricCatalog.KAFKA_BUFFERED, null, () -> buffer.stats().memoryTicks()).register(registry);
+    gauge(MetricCatalog.KAFKA_LAG, Unit.SECONDS, () -> buffer.stats().lagSeconds(System.currentTimeMillis()))
+        .register(registry);
     if (settings.spool().isPresent()) {
-      gauge(MetricCatalog.KAFKA_SPOOLED_BYTES, Unit.BYTES, buffer::spooledBytes).register(registry);
-      gauge(MetricCatalog.KAFKA_SPOOLED_TICKS, null, buffer::spooledTicks).register(registry);
+      gauge(MetricCatalog.KAFKA_SPOOLED_BYTES, Unit.BYTES, () -> buffer.stats().spooledBytes()).register(registry);
+      gauge(MetricCatalog.KAFKA_SPOOLED_TICKS, null, () -> buffer.stats().spooledTicks()).register(registry);
     }
     this.sender = new Thread(this::sendLoop, "acceltel-kafka-sink");
     this.sender.setDaemon(true);

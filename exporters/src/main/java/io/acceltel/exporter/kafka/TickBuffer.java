@@ -11,7 +11,9 @@ import java.util.ArrayDeque;
  * neither.
  *
  * <p>The spool's disk reads and writes happen under this lock, on the tick thread when memory overflows: each is
- * one small record (~8 KB) into the page cache, far below a tick's budget.
+ * one small record (~8 KB) into the page cache, far below a tick's budget. A segment roll syncs the sealed segment,
+ * which a slow disk can stretch to seconds, so the gauges read a {@link Stats} published after each change rather
+ * than wait on the lock: a scrape of {@code /metrics} is never held up by the disk.
  */
 final class TickBuffer {
   /**
@@ -28,6 +30,22 @@ final class TickBuffer {
     }
   }
 
+  /**
+   * What the self-metrics show, as of the last change.
+   *
+   * @param oldestUnacknowledgedMillis the timestamp of the oldest tick the broker has not acknowledged, or
+   *     {@link Long#MIN_VALUE} when every tick was
+   */
+  record Stats(int memoryTicks, long spooledTicks, long spooledBytes, long dropped, long oldestUnacknowledgedMillis) {
+    static final Stats EMPTY = new Stats(0, 0, 0, 0, Long.MIN_VALUE);
+
+    /** Seconds the stream is behind at {@code nowMillis}: the oldest unacknowledged tick's age, 0 when none. */
+    double lagSeconds(long nowMillis) {
+      return oldestUnacknowledgedMillis == Long.MIN_VALUE ? 0 : Math.max(0, nowMillis - oldestUnacknowledgedMillis)
+          / 1000.0;
+    }
+  }
+
   private final int capacity;
   private final ArrayDeque<Tick> ticks = new ArrayDeque<>();
   /** Where ticks overflowing {@link #capacity} go instead of being dropped; null when memory only. */
@@ -36,6 +54,7 @@ final class TickBuffer {
   private boolean inFlightFromSpool;
   private long droppedInMemory;
   private long refusedByBroker;
+  private volatile Stats stats = Stats.EMPTY;
 
   TickBuffer(int capacity) {
     this(capacity, null);
@@ -48,6 +67,7 @@ final class TickBuffer {
   TickBuffer(int capacity, TickSpool spool) {
     this.capacity = capacity;
     this.spool = spool;
+    publish();
   }
 
   /**
@@ -59,6 +79,7 @@ final class TickBuffer {
     if (memoryTicks() < capacity || makeRoomFor(tick)) {
       ticks.addLast(tick);
     }
+    publish();
     notifyAll();
     return (int) (dropped() - droppedBefore);
   }
@@ -103,11 +124,13 @@ final class TickBuffer {
       if (spooled != null) {
         inFlight = spooled;
         inFlightFromSpool = true;
+        publish();
         return inFlight;
       }
       if (!ticks.isEmpty()) {
         inFlight = ticks.pollFirst();
         inFlightFromSpool = false;
+        publish();
         return inFlight;
       }
       long left = deadline - System.currentTimeMillis();
@@ -124,6 +147,7 @@ final class TickBuffer {
       spool.acknowledged();
     }
     inFlight = null;
+    publish();
     notifyAll();
   }
 
@@ -139,6 +163,7 @@ final class TickBuffer {
       }
       inFlight = null;
     }
+    publish();
     notifyAll();
   }
 
@@ -162,6 +187,28 @@ final class TickBuffer {
 
   synchronized long dropped() {
     return droppedInMemory + refusedByBroker + (spool == null ? 0 : spool.dropped());
+  }
+
+  /** The counts as of the last change, without taking the lock. */
+  Stats stats() {
+    return stats;
+  }
+
+  private void publish() {
+    stats = new Stats(memoryTicks(), spooledTicks(), spooledBytes(), dropped(), oldestUnacknowledgedMillis());
+  }
+
+  /**
+   * The in-flight tick is the oldest of all; without one, the spool's oldest unsent tick comes before memory's.
+   */
+  private long oldestUnacknowledgedMillis() {
+    if (inFlight != null) {
+      return inFlight.timestampMillis();
+    }
+    if (spool != null && spool.ticks() > 0) {
+      return spool.oldestUnsentMillis();
+    }
+    return ticks.isEmpty() ? Long.MIN_VALUE : ticks.peekFirst().timestampMillis();
   }
 
   /** Waits until every held tick was acknowledged, or the timeout passes; true if empty. */
@@ -195,6 +242,7 @@ final class TickBuffer {
     ticks.clear();
     long kept = spool.ticks();
     spool.close();
+    publish();
     notifyAll();
     return kept;
   }

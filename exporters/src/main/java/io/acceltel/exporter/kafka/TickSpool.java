@@ -35,8 +35,8 @@ import java.util.zip.CRC32;
  * A record torn by a crash mid-write, or otherwise corrupt, fails its length or CRC check: the segment is read up to
  * it and the rest is skipped, logged and counted once.
  *
- * <p>An orderly close records how far the oldest segment was acknowledged ({@code spool.cursor}), so a restart
- * sends nothing twice; after a crash the oldest segment is sent again from its start, and the aggregator ignores
+ * <p>An orderly close records how far the oldest segment was acknowledged ({@code spool.cursor}, read once and
+ * deleted by the next open), so a restart sends nothing twice; after a crash the oldest segment is sent again from its start, and the aggregator ignores
  * the repeats (it drops samples at or before a series' last).
  *
  * <p>Not thread-safe: {@link TickBuffer} calls it under its own lock. One exporter owns a spool directory at a time
@@ -136,7 +136,9 @@ final class TickSpool implements AutoCloseable {
         Files.deleteIfExists(file);
         continue;
       }
-      segments.addLast(new Segment(sequence, file, scan.size(), scan.records()));
+      Segment segment = new Segment(sequence, file, scan.size(), scan.records());
+      segment.nextUnreadMillis = scan.firstMillis();
+      segments.addLast(segment);
       bytes += scan.size();
       ticks += scan.records();
     }
@@ -150,10 +152,16 @@ final class TickSpool implements AutoCloseable {
   /** Applies the cursor of the last orderly close: the oldest segment's ticks acknowledged before it. */
   private void skipAcknowledged() throws IOException {
     Path cursorFile = dir.resolve(CURSOR_FILE);
-    if (segments.isEmpty() || !Files.exists(cursorFile)) {
+    if (!Files.exists(cursorFile)) {
       return;
     }
     ByteBuffer cursor = ByteBuffer.wrap(Files.readAllBytes(cursorFile));
+    // Used once: after a crash later in this run, a leftover cursor could name a new segment that reuses the
+    // sequence number (numbering restarts when the spool empties) and skip ticks never sent.
+    Files.delete(cursorFile);
+    if (segments.isEmpty()) {
+      return;
+    }
     if (cursor.remaining() != CURSOR_BYTES) {
       return;
     }
@@ -170,7 +178,7 @@ final class TickSpool implements AutoCloseable {
     }
     if (acknowledged < oldest.records) {
       try {
-        readRecordAt(oldest.channel(), position, oldest.size);
+        oldest.nextUnreadMillis = readRecordAt(oldest.channel(), position, oldest.size).tick().timestampMillis();
       } catch (IOException e) {
         return;
       } finally {
@@ -191,26 +199,30 @@ final class TickSpool implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size == 0) {
-        return new SegmentScan(0, 0); // created but never written: nothing was lost
+        return new SegmentScan(0, 0, Long.MIN_VALUE); // created but never written: nothing was lost
       }
       byte[] magic = new byte[MAGIC.length];
       if (size < MAGIC.length || readFully(channel, ByteBuffer.wrap(magic), 0) < MAGIC.length
           || !Arrays.equals(magic, MAGIC)) {
         skipCorruptTail(file, 0, size, "no valid segment header");
-        return new SegmentScan(0, size);
+        return new SegmentScan(0, size, Long.MIN_VALUE);
       }
       long position = MAGIC.length;
       int records = 0;
+      long firstMillis = Long.MIN_VALUE;
       while (position < size) {
         try {
-          position += readRecordAt(channel, position, size).bytes();
-          records++;
+          Record record = readRecordAt(channel, position, size);
+          position += record.bytes();
+          if (records++ == 0) {
+            firstMillis = record.tick().timestampMillis();
+          }
         } catch (CorruptRecordException e) {
           skipCorruptTail(file, position, size, e.getMessage());
           break;
         }
       }
-      return new SegmentScan(records, size);
+      return new SegmentScan(records, size, firstMillis);
     }
   }
 
@@ -261,7 +273,7 @@ final class TickSpool implements AutoCloseable {
       if (writer == null || writer.size >= segmentBytes) {
         roll();
       }
-      writer.write(record);
+      writer.write(record, tick.timestampMillis());
       appendFailing = false;
     } catch (IOException e) {
       if (!appendFailing) {
@@ -359,6 +371,16 @@ final class TickSpool implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(Level.WARNING, "cannot delete the sent spool segment " + segment.file, e);
     }
+  }
+
+  /** The timestamp of the oldest tick not handed out yet, {@link Long#MIN_VALUE} when there is none. */
+  long oldestUnsentMillis() {
+    for (Segment segment : segments) {
+      if (segment.recordsRead < segment.records) {
+        return segment.nextUnreadMillis;
+      }
+    }
+    return Long.MIN_VALUE;
   }
 
   /** Unacknowledged ticks in the spool, including one in flight. */
@@ -514,7 +536,7 @@ final class TickSpool implements AutoCloseable {
 
   private record Record(Tick tick, int bytes) {}
 
-  private record SegmentScan(int records, long size) {}
+  private record SegmentScan(int records, long size, long firstMillis) {}
 
   private static final class CorruptRecordException extends IOException {
     CorruptRecordException(String message) {
@@ -532,6 +554,8 @@ final class TickSpool implements AutoCloseable {
     private int recordsRead;
     private long readPosition = MAGIC.length;
     private long acknowledgedPosition = MAGIC.length;
+    /** The timestamp of the first record not read yet, for the lag gauge. */
+    private long nextUnreadMillis = Long.MIN_VALUE;
 
     /** The segment being appended to: its channel, when reopened, must take writes too. */
     private boolean writable;
@@ -551,7 +575,14 @@ final class TickSpool implements AutoCloseable {
       try {
         segment.writeAt(MAGIC);
       } catch (IOException e) {
+        // A full disk still makes the file but refuses its header: without this, every tick that overflows
+        // during the outage would leave one more empty file behind.
         segment.closeQuietly();
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException notDeleted) {
+          e.addSuppressed(notDeleted);
+        }
         throw e;
       }
       return segment;
@@ -569,8 +600,11 @@ final class TickSpool implements AutoCloseable {
       return channel;
     }
 
-    void write(byte[] record) throws IOException {
+    void write(byte[] record, long timestampMillis) throws IOException {
       writeAt(record);
+      if (recordsRead == records) {
+        nextUnreadMillis = timestampMillis;
+      }
       records++;
     }
 
@@ -598,7 +632,25 @@ final class TickSpool implements AutoCloseable {
       Record record = readRecordAt(channel(), readPosition, size);
       readPosition += record.bytes();
       recordsRead++;
+      if (recordsRead < records) {
+        nextUnreadMillis = timestampAt(readPosition, record.tick().timestampMillis());
+      }
       return record;
+    }
+
+    /**
+     * The timestamp of the record at {@code position}, read without its CRC check (a gauge does not need one, and
+     * reading the record whole comes next anyway); {@code fallback} when it cannot be read, which must not fail
+     * the read of the record before it.
+     */
+    private long timestampAt(long position, long fallback) {
+      ByteBuffer prefix = ByteBuffer.allocate(RECORD_HEADER_BYTES + Long.BYTES);
+      try {
+        return readFully(channel(), prefix, position) == prefix.capacity() ? prefix.getLong(RECORD_HEADER_BYTES)
+            : fallback;
+      } catch (IOException e) {
+        return fallback;
+      }
     }
 
     void closeQuietly() {

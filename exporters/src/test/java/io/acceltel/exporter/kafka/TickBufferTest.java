@@ -6,6 +6,9 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.model.otlp.OtlpEncoder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TickBufferTest {
@@ -37,5 +40,50 @@ class TickBufferTest {
     assertThat(buffer.takeForSending(0).timestampMillis()).as("still the one in flight").isEqualTo(1);
     buffer.acknowledged();
     assertThat(buffer.takeForSending(0).timestampMillis()).as("tick 2 was dropped, 3 kept").isEqualTo(3);
+  }
+
+  @Test
+  void theLagIsTheAgeOfTheOldestTickNotAcknowledged() throws Exception {
+    TickBuffer buffer = new TickBuffer(3);
+    assertThat(buffer.stats().lagSeconds(5_000)).as("nothing held, nothing behind").isZero();
+    buffer.offer(TickBuffer.Tick.of("n", 1_000, new byte[] {1}));
+    buffer.offer(TickBuffer.Tick.of("n", 2_000, new byte[] {2}));
+    assertThat(buffer.stats().lagSeconds(6_500)).isEqualTo(5.5);
+    buffer.takeForSending(0);
+    assertThat(buffer.stats().oldestUnacknowledgedMillis()).as("in flight").isEqualTo(1_000);
+    buffer.acknowledged();
+    assertThat(buffer.stats().oldestUnacknowledgedMillis()).isEqualTo(2_000);
+    assertThat(buffer.stats().memoryTicks()).isEqualTo(1);
+    buffer.takeForSending(0);
+    buffer.acknowledged();
+    assertThat(buffer.stats().lagSeconds(6_500)).isZero();
+  }
+
+  /** A spool write (a segment roll syncs to disk) holds the lock; a scrape reading the gauges must not wait. */
+  @Test
+  void theStatsAreReadWithoutWaitingForTheLock() throws Exception {
+    TickBuffer buffer = new TickBuffer(2);
+    buffer.offer(TickBuffer.Tick.of("n", 1, new byte[] {1}));
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      synchronized (buffer) {
+        held.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    holder.start();
+    held.await();
+    try {
+      CompletableFuture<TickBuffer.Stats> read = CompletableFuture.supplyAsync(buffer::stats);
+      assertThat(read.get(30, TimeUnit.SECONDS).memoryTicks()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      holder.join();
+    }
   }
 }

@@ -61,6 +61,21 @@ class TickSpoolTest {
     }
   }
 
+  /**
+   * Leaves the spool's files as a crash would: as they were before {@code close}, which records the cursor (the
+   * lock is released, as the OS does for a dead process).
+   */
+  private static void crash(TickSpool spool, Path dir) throws IOException {
+    Path cursor = dir.resolve("spool.cursor");
+    byte[] before = Files.exists(cursor) ? Files.readAllBytes(cursor) : null;
+    spool.close();
+    if (before == null) {
+      Files.deleteIfExists(cursor);
+    } else {
+      Files.write(cursor, before);
+    }
+  }
+
   @Test
   void ticksBeyondTheMemoryBoundWaitOnDiskAndAreSentFirstInOrderWithNothingLost(@TempDir Path dir)
       throws Exception {
@@ -196,9 +211,7 @@ class TickSpoolTest {
       crashed.takeForSending(0);
       crashed.acknowledged();
     }
-    spool.close();
-    // A crash leaves the spool as it was before close added the cursor (the OS releases the lock).
-    Files.delete(dir.resolve("spool.cursor"));
+    crash(spool, dir);
 
     TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
     assertThat(drain(after)).isEqualTo(range(1, 8));
@@ -366,5 +379,87 @@ class TickSpoolTest {
           .hasMessageContaining("in use by another exporter").hasMessageContaining("kafka.spool-dir");
     }
     TickSpool.open(dir, LARGE).close();
+  }
+
+  /**
+   * Segment numbers start again once the spool has emptied, so a cursor left from an earlier run could name a new
+   * segment and skip ticks never sent; it is read once.
+   */
+  @Test
+  void aCursorIsReadOnceSoACrashLaterCannotSkipTicksOfANewSegment(@TempDir Path dir) throws Exception {
+    TickSpool first = TickSpool.open(dir, LARGE);
+    for (long t = 1; t <= 10; t++) {
+      first.append(tick(t));
+    }
+    TickBuffer firstBuffer = new TickBuffer(2, first);
+    for (int i = 0; i < 3; i++) {
+      firstBuffer.takeForSending(0);
+      firstBuffer.acknowledged();
+    }
+    firstBuffer.close(); // orderly: the cursor says three ticks of segment 0 were acknowledged
+
+    TickSpool second = TickSpool.open(dir, LARGE);
+    assertThat(drain(new TickBuffer(2, second))).isEqualTo(range(4, 10));
+    assertThat(segments(dir)).as("everything was sent").isEmpty();
+    crash(second, dir);
+
+    TickSpool third = TickSpool.open(dir, LARGE);
+    for (long t = 101; t <= 110; t++) {
+      third.append(tick(t));
+    }
+    crash(third, dir);
+
+    TickBuffer fourth = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    assertThat(drain(fourth)).isEqualTo(range(101, 110));
+    fourth.close();
+  }
+
+  @Test
+  void theLagCountsFromTheOldestSpooledTickAlsoAfterARestart(@TempDir Path dir) throws Exception {
+    TickBuffer buffer = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    for (long t = 1; t <= 6; t++) {
+      buffer.offer(tick(t * 1000));
+    }
+    assertThat(buffer.stats().spooledTicks()).as("1 to 4 spooled, 5 and 6 in memory").isEqualTo(4);
+    assertThat(buffer.stats().oldestUnacknowledgedMillis()).isEqualTo(1000);
+    buffer.takeForSending(0);
+    buffer.acknowledged();
+    assertThat(buffer.stats().oldestUnacknowledgedMillis()).as("the next unread record of the spool")
+        .isEqualTo(2000);
+    buffer.close();
+
+    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    assertThat(after.stats().oldestUnacknowledgedMillis()).as("after the cursor's acknowledged tick")
+        .isEqualTo(2000);
+    assertThat(after.stats().lagSeconds(12_000)).isEqualTo(10.0);
+    after.close();
+  }
+
+  /**
+   * A full disk still creates a segment file but refuses its header. Played by a JVM whose file size limit is 0
+   * ({@code ulimit -f 0}): every write to a file fails as on a full disk, while creating files still works.
+   */
+  @Test
+  void aDiskThatRefusesWritesLeavesNoEmptySegmentFilesBehind(@TempDir Path dir) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder("bash", "-c", "ulimit -f 0 && exec \"$0\" \"$@\"", java, "-Xshare:off",
+        "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), AppendOnFullDisk.class.getName(),
+        dir.toString()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output).contains("dropped 20 of 20");
+    assertThat(segments(dir)).as("no segment file left for the ticks the disk refused").isEmpty();
+  }
+
+  /** Appends to a spool in a JVM that cannot write to files; without zstd, whose native library is a file. */
+  static final class AppendOnFullDisk {
+    public static void main(String[] args) throws IOException {
+      try (TickSpool spool = TickSpool.open(Path.of(args[0]), LARGE, 64)) {
+        for (long t = 1; t <= 20; t++) {
+          spool.append(new Tick("node-s", t, new byte[] {1, 2, 3}, 3));
+        }
+        System.out.println("dropped " + spool.dropped() + " of 20");
+      }
+    }
   }
 }

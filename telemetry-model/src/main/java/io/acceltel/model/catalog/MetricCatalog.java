@@ -481,6 +481,12 @@ public final class MetricCatalog {
       .help("Bytes of the on-disk spool's segment files; bounded by kafka.spool-max-bytes. Only with kafka.spool-dir.")
       .selfMetric("Kafka sink")
       .build();
+  public static final MetricDefinition KAFKA_LAG = gauge("acceltel_exporter_kafka_lag_seconds")
+      .unit(Unit.SECONDS)
+      .help("Age of the oldest tick Kafka has not acknowledged, in memory or in the spool; 0 when all are. It grows "
+          + "by a second per second while Kafka is away: alert on it to learn that the stream is behind.")
+      .selfMetric("Kafka sink")
+      .build();
   public static final MetricDefinition KAFKA_SENT = counter("acceltel_exporter_kafka_sent_ticks_total")
       .help("Ticks the broker acknowledged.")
       .selfMetric("Kafka sink")
