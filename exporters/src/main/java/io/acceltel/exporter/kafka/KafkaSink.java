@@ -93,6 +93,9 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     if (settings.spool().isPresent()) {
       gauge(MetricCatalog.KAFKA_SPOOLED_BYTES, Unit.BYTES, () -> buffer.stats().spooledBytes()).register(registry);
       gauge(MetricCatalog.KAFKA_SPOOLED_TICKS, null, () -> buffer.stats().spooledTicks()).register(registry);
+      CounterWithCallback.builder().name(MetricCatalog.KAFKA_SPOOL_CORRUPT_BYTES.name())
+          .help(MetricCatalog.KAFKA_SPOOL_CORRUPT_BYTES.help()).unit(Unit.BYTES)
+          .callback(cb -> cb.call(buffer.stats().spoolCorruptBytesSkipped())).register(registry);
     }
     this.sender = new Thread(this::sendLoop, "acceltel-kafka-sink");
     this.sender.setDaemon(true);

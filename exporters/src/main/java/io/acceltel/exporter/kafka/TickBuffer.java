@@ -36,8 +36,9 @@ final class TickBuffer {
    * @param oldestUnacknowledgedMillis the timestamp of the oldest tick the broker has not acknowledged, or
    *     {@link Long#MIN_VALUE} when every tick was
    */
-  record Stats(int memoryTicks, long spooledTicks, long spooledBytes, long dropped, long oldestUnacknowledgedMillis) {
-    static final Stats EMPTY = new Stats(0, 0, 0, 0, Long.MIN_VALUE);
+  record Stats(int memoryTicks, long spooledTicks, long spooledBytes, long dropped, long oldestUnacknowledgedMillis,
+      long spoolCorruptBytesSkipped) {
+    static final Stats EMPTY = new Stats(0, 0, 0, 0, Long.MIN_VALUE, 0);
 
     /** Seconds the stream is behind at {@code nowMillis}: the oldest unacknowledged tick's age, 0 when none. */
     double lagSeconds(long nowMillis) {
@@ -195,7 +196,8 @@ final class TickBuffer {
   }
 
   private void publish() {
-    stats = new Stats(memoryTicks(), spooledTicks(), spooledBytes(), dropped(), oldestUnacknowledgedMillis());
+    stats = new Stats(memoryTicks(), spooledTicks(), spooledBytes(), dropped(), oldestUnacknowledgedMillis(),
+        spool == null ? 0 : spool.corruptBytesSkipped());
   }
 
   /**

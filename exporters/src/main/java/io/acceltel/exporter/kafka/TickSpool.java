@@ -70,6 +70,7 @@ final class TickSpool implements AutoCloseable {
   private long ticks;
   private long dropped;
   private long corruptTailsSkipped;
+  private long corruptBytesSkipped;
   private boolean appendFailing;
 
   private TickSpool(Path dir, long maxBytes, long segmentBytes, FileChannel lockChannel, FileLock lock) {
@@ -228,6 +229,7 @@ final class TickSpool implements AutoCloseable {
 
   private void skipCorruptTail(Path file, long at, long size, String why) {
     corruptTailsSkipped++;
+    corruptBytesSkipped += size - at;
     LOG.warning(() -> "spool segment " + file + ": the record at byte " + at + " is torn or corrupt (" + why
         + "), probably from a crash mid-write; skipping its last " + (size - at) + " bytes");
   }
@@ -401,6 +403,14 @@ final class TickSpool implements AutoCloseable {
   /** Segments whose torn or corrupt tail was skipped when the spool was opened. */
   long corruptTailsSkipped() {
     return corruptTailsSkipped;
+  }
+
+  /**
+   * Bytes of those tails: the ticks in them are lost, and not in {@link #dropped()}, since without a record's length
+   * there is no telling how many there were.
+   */
+  long corruptBytesSkipped() {
+    return corruptBytesSkipped;
   }
 
   Path directory() {

@@ -270,6 +270,7 @@ class KafkaSinkTest {
         assertThat(metrics).contains("acceltel_exporter_kafka_spooled_ticks 35.0")
             .contains("acceltel_exporter_kafka_buffered_ticks 5.0")
             .contains("acceltel_exporter_kafka_dropped_ticks_total 0.0")
+            .contains("acceltel_exporter_kafka_spool_corrupt_bytes_total 0.0")
             .containsPattern("acceltel_exporter_kafka_spooled_bytes [1-9][0-9]*\\.0")
             .as("the first tick, spooled and not sent, is the oldest").containsPattern(
                 "acceltel_exporter_kafka_lag_seconds [1-9]");

@@ -234,6 +234,8 @@ class TickSpoolTest {
     assertThat(reopened.corruptTailsSkipped()).isEqualTo(1);
     assertThat(reopened.ticks()).isEqualTo(4);
     TickBuffer buffer = new TickBuffer(2, reopened);
+    assertThat(buffer.stats().spoolCorruptBytesSkipped()).as("what was written of tick 5").isEqualTo(
+        recordBytes() - 3);
     buffer.offer(tick(6));
     buffer.offer(tick(7));
     buffer.offer(tick(8));

@@ -487,6 +487,14 @@ public final class MetricCatalog {
           + "by a second per second while Kafka is away: alert on it to learn that the stream is behind.")
       .selfMetric("Kafka sink")
       .build();
+  public static final MetricDefinition KAFKA_SPOOL_CORRUPT_BYTES =
+      counter("acceltel_exporter_kafka_spool_corrupt_bytes_total")
+      .unit(Unit.BYTES)
+      .help("Bytes of spool segments skipped on start because a record in them was torn (a crash mid-write) or "
+          + "corrupt. The ticks in them are lost and, their number being unknown, not counted in "
+          + "acceltel_exporter_kafka_dropped_ticks_total. Only with kafka.spool-dir.")
+      .selfMetric("Kafka sink")
+      .build();
   public static final MetricDefinition KAFKA_SENT = counter("acceltel_exporter_kafka_sent_ticks_total")
       .help("Ticks the broker acknowledged.")
       .selfMetric("Kafka sink")
