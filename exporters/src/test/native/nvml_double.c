@@ -837,8 +837,18 @@ EXPORT int nvmlDeviceGetMaxClockInfo(nvmlDevice_t h, int type, unsigned int *clo
   RETURN(NVML_SUCCESS);
 }
 
+/* Built with -DNVML_DOUBLE_BEFORE_R535 (libnvml_double_r525.so), the double is a driver from before the rename:
+ * only the old name is exported, as a real R525 driver does. */
+#ifndef NVML_DOUBLE_BEFORE_R535
 EXPORT int nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t h, unsigned long long *reasons) {
   ENTER_DEV("nvmlDeviceGetCurrentClocksEventReasons", h);
+  *reasons = num(d, "clock.reasons", 0);
+  RETURN(NVML_SUCCESS);
+}
+#endif
+
+EXPORT int nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t h, unsigned long long *reasons) {
+  ENTER_DEV("nvmlDeviceGetCurrentClocksThrottleReasons", h);
   *reasons = num(d, "clock.reasons", 0);
   RETURN(NVML_SUCCESS);
 }

@@ -87,7 +87,7 @@ final class DeviceLane implements AutoCloseable {
     } catch (DeviceLostException e) {
       markLost(e.getMessage());
       return lostSnapshot();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // A bug or an unexpected native failure in one device must not stop the loop; report the device as lost.
       LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
       return lostSnapshot();

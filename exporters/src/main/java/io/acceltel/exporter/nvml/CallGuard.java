@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Turns one device's NVML return codes into the exporter's policy: SUCCESS reads the output, NOT_SUPPORTED leaves
  * the metric out (the observer logs it once and the function is not called again until {@link #reset}, after a
- * recovery or a MIG mode change), GPU_IS_LOST throws
+ * recovery or a MIG mode change), FUNCTION_NOT_FOUND (the driver lacks the function) does the same, GPU_IS_LOST
+ * throws
  * {@link DeviceLostException}, and any other code is counted through {@link NativeCallObserver#failed} and leaves
  * the metric out for this tick only.
  *
@@ -27,6 +28,7 @@ final class CallGuard {
   private final DeviceIdentity identity;
   private final NativeCallObserver observer;
   private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
+  private final Set<String> missing = ConcurrentHashMap.newKeySet();
 
   CallGuard(DeviceIdentity identity, NativeCallObserver observer) {
     this.identity = identity;
@@ -51,9 +53,20 @@ final class CallGuard {
       markUnsupported(function);
       return false;
     }
+    if (rc == NvmlReturn.FUNCTION_NOT_FOUND) {
+      // The driver does not have the function at all: as unsupported, for every device, for good.
+      missing.add(function);
+      markUnsupported(function);
+      return false;
+    }
     lostIf(rc, function);
     failed(rc, function);
     return false;
+  }
+
+  /** True when the driver does not export the function, so an older name of the same call may stand in. */
+  boolean missing(String function) {
+    return missing.contains(function);
   }
 
   /** Records NOT_SUPPORTED for a function (or a field) without a call, e.g. for one entry of a batched call. */

@@ -7,7 +7,6 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.ReadingSink;
 import java.util.function.LongSupplier;
-import java.util.logging.Logger;
 
 /**
  * Profiling metrics through NVML GPM (Hopper and newer): SM active, occupancy, tensor/FP pipes, DRAM, and the
@@ -18,7 +17,6 @@ import java.util.logging.Logger;
  * <p>Not thread-safe; used by the tick thread. {@link #close()} frees the two native samples.
  */
 final class GpmSampler implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(GpmSampler.class.getName());
   private static final long MIN_INTERVAL_NANOS = 100_000_000L;
   private static final String SAMPLE_GET = "nvmlGpmSampleGet";
   private static final String METRICS_GET = "nvmlGpmMetricsGet";
@@ -72,14 +70,9 @@ final class GpmSampler implements AutoCloseable {
   static GpmSampler open(NvmlLibrary nvml, CallGuard guard, Pointer handle, LongSupplier nanoClock)
       throws DeviceLostException {
     NvmlStructs.GpmSupport support = new NvmlStructs.GpmSupport();
-    int rc;
-    try {
-      rc = nvml.nvmlGpmQueryDeviceSupport(handle, support);
-    } catch (UnsatisfiedLinkError e) {
-      LOG.fine("this NVML has no GPM functions; profiling metrics are absent");
-      return null;
-    }
-    if (!guard.ok(rc, "nvmlGpmQueryDeviceSupport") || support.isSupportedDevice == 0) {
+    // A driver without GPM (before R520) answers FUNCTION_NOT_FOUND: unsupported, logged once.
+    if (!guard.ok(nvml.nvmlGpmQueryDeviceSupport(handle, support), "nvmlGpmQueryDeviceSupport")
+        || support.isSupportedDevice == 0) {
       return null;
     }
     NativeOut out = new NativeOut();

@@ -34,8 +34,12 @@ final class MemoryInfoReader {
   /** True when the values were read; then {@link #total()} and the others hold bytes. */
   boolean read(Pointer handle) throws DeviceLostException {
     if (!useV1) {
-      int rc = callV2(handle);
-      if (rc == NvmlReturn.FUNCTION_NOT_FOUND || rc == NvmlReturn.ARGUMENT_VERSION_MISMATCH) {
+      v2.setInt(NvmlStructs.MemoryV2.OFFSET_VERSION, NvmlStructs.MemoryV2.VERSION_2);
+      int rc = nvml.nvmlDeviceGetMemoryInfo_v2(handle, v2);
+      // A driver without the v2 API, or a device (a MIG instance) that does not answer it: v1 has the same
+      // total, used and free, only not the reserved part.
+      if (rc == NvmlReturn.FUNCTION_NOT_FOUND || rc == NvmlReturn.ARGUMENT_VERSION_MISMATCH
+          || rc == NvmlReturn.NOT_SUPPORTED) {
         useV1 = true;
       } else if (guard.ok(rc, V2)) {
         total = NvmlValue.unsignedField(v2, NvmlStructs.MemoryV2.OFFSET_TOTAL);
@@ -55,16 +59,6 @@ final class MemoryInfoReader {
     free = NvmlValue.unsignedField(v1, NvmlStructs.MemoryV1.OFFSET_FREE);
     reserved = Double.NaN;
     return true;
-  }
-
-  private int callV2(Pointer handle) {
-    v2.setInt(NvmlStructs.MemoryV2.OFFSET_VERSION, NvmlStructs.MemoryV2.VERSION_2);
-    try {
-      return nvml.nvmlDeviceGetMemoryInfo_v2(handle, v2);
-    } catch (UnsatisfiedLinkError e) {
-      // Drivers older than the v2 API do not export the symbol at all.
-      return NvmlReturn.FUNCTION_NOT_FOUND;
-    }
   }
 
   double total() {

@@ -39,6 +39,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final String CLOCK = "nvmlDeviceGetClockInfo";
   private static final String MAX_CLOCK = "nvmlDeviceGetMaxClockInfo";
   private static final String CLOCK_EVENTS = "nvmlDeviceGetCurrentClocksEventReasons";
+  private static final String CLOCK_THROTTLE = "nvmlDeviceGetCurrentClocksThrottleReasons";
   private static final String PSTATE = "nvmlDeviceGetPerformanceState";
   private static final String FAN = "nvmlDeviceGetFanSpeed";
   private static final String PCIE_GEN = "nvmlDeviceGetCurrPcieLinkGeneration";
@@ -279,7 +280,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
         sink.set(MetricCatalog.CLOCK_MAX, CLOCK_LABELS[i], out.uint(0) * MHZ);
       }
     }
-    if (scalar(CLOCK_EVENTS, NvmlLibrary::nvmlDeviceGetCurrentClocksEventReasons, device)) {
+    if (scalar(CLOCK_EVENTS, NvmlLibrary::nvmlDeviceGetCurrentClocksEventReasons, device)
+        || guard.missing(CLOCK_EVENTS)
+        && scalar(CLOCK_THROTTLE, NvmlLibrary::nvmlDeviceGetCurrentClocksThrottleReasons, device)) {
       long reasons = out.ulong(0);
       // Every reason NVML defines gets a 0/1 series every tick, so a reason turning off is visible.
       for (int i = 0; i < ClockEventReasons.NAMES.size(); i++) {

@@ -139,6 +139,11 @@ final class NvmlDirect implements NvmlLibrary {
   public native int nvmlDeviceGetCurrentClocksEventReasons(Pointer device, Pointer clocksEventReasons);
 
   @Override
+  public int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, Pointer clocksThrottleReasons) {
+    return proxy.nvmlDeviceGetCurrentClocksThrottleReasons(device, clocksThrottleReasons);
+  }
+
+  @Override
   public native int nvmlDeviceGetPerformanceState(Pointer device, Pointer pState);
 
   @Override

@@ -111,6 +111,9 @@ public interface NvmlLibrary extends Library {
 
   int nvmlDeviceGetCurrentClocksEventReasons(Pointer device, Pointer clocksEventReasons);
 
+  /** The same call under its name before R535, which drivers since keep as a deprecated alias. */
+  int nvmlDeviceGetCurrentClocksThrottleReasons(Pointer device, Pointer clocksThrottleReasons);
+
   int nvmlDeviceGetPerformanceState(Pointer device, Pointer pState);
 
   int nvmlDeviceGetFanSpeed(Pointer device, Pointer speed);

@@ -3,6 +3,8 @@ package io.acceltel.exporter.nvml;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.acceltel.exporter.device.BackendUnavailableException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,7 +30,7 @@ final class NvmlLoader {
       throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES);
     }
     try {
-      NvmlLibrary proxy = Native.load(name, NvmlLibrary.class);
+      NvmlLibrary proxy = missingFunctionsNotFound(Native.load(name, NvmlLibrary.class));
       return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
       if (explicitPath.isEmpty()) {
@@ -50,14 +52,32 @@ final class NvmlLoader {
     }
   }
 
+  /**
+   * The JNA proxy binds a function on its first call and throws {@link UnsatisfiedLinkError} when the driver does not
+   * export it (an older driver, or one that dropped a deprecated call). NVML's own code for that is
+   * FUNCTION_NOT_FOUND, which {@link CallGuard} handles like NOT_SUPPORTED: the metric is left out, logged once, and
+   * the rest of the device is still read. Only the proxy's calls pay for the indirection, not the direct ones.
+   */
+  static NvmlLibrary missingFunctionsNotFound(NvmlLibrary proxy) {
+    return (NvmlLibrary) Proxy.newProxyInstance(NvmlLibrary.class.getClassLoader(), new Class<?>[] {NvmlLibrary.class},
+        (self, method, args) -> {
+          try {
+            return method.invoke(proxy, args);
+          } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof UnsatisfiedLinkError && method.getReturnType() == int.class) {
+              return NvmlReturn.FUNCTION_NOT_FOUND;
+            }
+            throw e.getCause();
+          }
+        });
+  }
+
   /** Calls nvmlInit_v2; on success the caller owns one reference and must call nvmlShutdown once. */
   static void init(NvmlLibrary nvml, String libraryName) throws BackendUnavailableException {
-    int rc;
-    try {
-      rc = nvml.nvmlInit_v2();
-    } catch (UnsatisfiedLinkError e) {
+    int rc = nvml.nvmlInit_v2();
+    if (rc == NvmlReturn.FUNCTION_NOT_FOUND) {
       throw new BackendUnavailableException(libraryName + " is not an NVML library (it has no nvmlInit_v2): point "
-          + "--nvml-library at libnvidia-ml.so.1 of the installed NVIDIA driver.", e);
+          + "--nvml-library at libnvidia-ml.so.1 of the installed NVIDIA driver.");
     }
     if (rc != NvmlReturn.SUCCESS) {
       throw new BackendUnavailableException(initFailure(rc));

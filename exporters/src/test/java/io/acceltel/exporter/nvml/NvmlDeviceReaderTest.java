@@ -66,6 +66,18 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(observer.failures).isEmpty();
   }
 
+  /** A device that does not answer v2 (NOT_SUPPORTED) still has v1's total, used and free. */
+  @Test
+  void memoryFallsBackToV1WhenTheDeviceDoesNotSupportV2() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetMemoryInfo_v2", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    tick(reader, 1000);
+    Readings r = tick(reader, 2000);
+    assertThat(r.value(MetricCatalog.MEMORY_USED)).isEqualTo(503_316_480.0);
+    assertThat(r.has(MetricCatalog.MEMORY_TOTAL)).isTrue();
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetMemoryInfo_v2")).as("v2 is not retried").isEqualTo(1);
+  }
+
   @Test
   void convertsUnitsToTheCatalogs() throws Exception {
     DOUBLE.nvmlDouble_setUint("power.limit", 0, 700_000);
