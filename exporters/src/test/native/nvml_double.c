@@ -559,6 +559,7 @@ EXPORT void nvmlDouble_setGpm(unsigned int device, unsigned int metricId, double
 EXPORT void nvmlDouble_setLost(unsigned int device, int lost) {
   LOCK;
   if (device < MAX_DEV) gpus[device].lost = lost;
+  pthread_cond_broadcast(&eventCond); /* a wait on a set with this GPU fails now */
   pthread_mutex_unlock(&mu);
 }
 
@@ -1057,6 +1058,13 @@ EXPORT int nvmlDeviceRegisterEvents(nvmlDevice_t h, unsigned long long types, nv
   RETURN(NVML_SUCCESS);
 }
 
+static int anyRegisteredLost(nvmlEventSet_t set) {
+  for (int i = 0; i < MAX_DEV; i++) {
+    if (set->mask[i] && gpus[i].lost) return 1;
+  }
+  return 0;
+}
+
 static int takeEvent(nvmlEventSet_t set, nvmlEventData_t *data) {
   for (int i = 0; i < eventCount; i++) {
     if (!(set->mask[events[i].device] & 0x8)) continue;
@@ -1080,13 +1088,17 @@ EXPORT int nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsign
   deadline.tv_sec += timeoutMs / 1000;
   deadline.tv_nsec += (long) (timeoutMs % 1000) * 1000000L;
   if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
-  /* waits on the condition variable (no spinning), as the driver blocks until an event or the timeout */
-  while (!takeEvent(set, data)) {
+  /* waits on the condition variable (no spinning), as the driver blocks until an event or the timeout. Once a
+   * registered GPU is lost, every wait fails at once with GPU_IS_LOST, for all devices of the set, as a real
+   * driver does after XID 79. */
+  for (;;) {
+    if (anyRegisteredLost(set)) RETURN(NVML_ERROR_GPU_IS_LOST);
+    if (takeEvent(set, data)) RETURN(NVML_SUCCESS);
     if (pthread_cond_timedwait(&eventCond, &mu, &deadline) != 0) {
+      if (anyRegisteredLost(set)) RETURN(NVML_ERROR_GPU_IS_LOST);
       RETURN(takeEvent(set, data) ? NVML_SUCCESS : NVML_ERROR_TIMEOUT);
     }
   }
-  RETURN(NVML_SUCCESS);
 }
 
 EXPORT int nvmlEventSetFree(nvmlEventSet_t set) {

@@ -17,6 +17,8 @@ final class XidCounters {
   private final Map<Integer, LongAdder> counts = new ConcurrentHashMap<>();
   private final Map<Integer, String> labels = new ConcurrentHashMap<>();
   private volatile int last;
+  /** Whether the device is in the XID event set: otherwise no XID could be seen, and none is reported. */
+  private volatile boolean watched;
 
   /** Called from the XID thread for each XID event of this device. */
   void record(int xid) {
@@ -26,8 +28,18 @@ final class XidCounters {
     last = xid;
   }
 
-  /** Emits XID_ERRORS per code seen and LAST_XID (0 when none). */
+  void watched(boolean watched) {
+    this.watched = watched;
+  }
+
+  /**
+   * Emits XID_ERRORS per code seen and LAST_XID (0 when none), while the device is watched: "no XID" must not be
+   * reported for a device whose XIDs cannot be seen (no event set, or registration refused).
+   */
   void emit(ReadingSink sink) {
+    if (!watched) {
+      return;
+    }
     for (Map.Entry<Integer, LongAdder> entry : counts.entrySet()) {
       sink.set(MetricCatalog.XID_ERRORS, labels.get(entry.getKey()), entry.getValue().sum());
     }

@@ -49,7 +49,32 @@ class NvmlXidTest extends NvmlDoubleTest {
     DOUBLE.nvmlDouble_injectXid(1, 79);
     awaitTrue("XID 79 on GPU 1", () -> gpu(1).xids().count(79) == 1);
     assertThat(tick(gpu(1), 1000).value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(1.0);
-    assertThat(tick(gpu(0), 1000).value(MetricCatalog.LAST_XID)).isZero();
+    Readings unwatched = tick(gpu(0), 1000);
+    assertThat(unwatched.has(MetricCatalog.LAST_XID)).as("no XID could be seen: not \"none seen\"").isFalse();
+    assertThat(unwatched.has(MetricCatalog.XID_ERRORS)).isFalse();
+    assertThat(observer.failures).isEmpty();
+  }
+
+  /**
+   * After XID 79 the driver fails every wait on the set with GPU_IS_LOST, for all its devices: the set is built
+   * again without the lost GPU, so the others' XIDs still arrive, and the GPU joins again when it is back.
+   */
+  @Test
+  void aLostGpuDoesNotStopTheOtherGpusXids() throws Exception {
+    backend = open(observer, new FakeClock());
+    gpu(0);
+    DOUBLE.nvmlDouble_injectXid(1, 79);
+    awaitTrue("XID 79 on GPU 1", () -> gpu(1).xids().count(79) == 1);
+    DOUBLE.nvmlDouble_setLost(1, 1);
+    DOUBLE.nvmlDouble_injectXid(0, 48);
+    awaitTrue("XID 48 on GPU 0 after GPU 1 was lost", () -> gpu(0).xids().count(48) == 1);
+    assertThat(tick(gpu(0), 1000).value(MetricCatalog.XID_ERRORS, "48")).isEqualTo(1.0);
+
+    DOUBLE.nvmlDouble_setLost(1, 0);
+    assertThat(gpu(1).recover()).isTrue();
+    DOUBLE.nvmlDouble_injectXid(1, 94);
+    awaitTrue("XID 94 on GPU 1 after it came back", () -> gpu(1).xids().count(94) == 1);
+    assertThat(tick(gpu(1), 2000).value(MetricCatalog.LAST_XID)).isEqualTo(94.0);
     assertThat(observer.failures).isEmpty();
   }
 

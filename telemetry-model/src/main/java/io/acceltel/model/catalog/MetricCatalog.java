@@ -325,7 +325,9 @@ public final class MetricCatalog {
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, in a dedicated thread")
       .build();
   public static final MetricDefinition LAST_XID = gauge("accelerator_last_xid")
-      .help("The most recent XID code seen since the exporter started; 0 when none.")
+      .help("The most recent XID code seen since the exporter started; 0 when none. Absent (as are the XID "
+          + "counters) for a device whose XIDs cannot be watched: no NVML event set, or the driver refused to "
+          + "register the device for XID events.")
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, eventData")
       .build();
 
