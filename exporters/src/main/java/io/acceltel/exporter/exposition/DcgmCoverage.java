@@ -20,8 +20,9 @@ public final class DcgmCoverage {
         .append("the same. The `DCGM_FI_PROF_*` fields need Hopper or newer (NVML GPM) and are absent on older ")
         .append("GPUs, where dcgm-exporter needs DCGM's profiling module. `DCGM_FI_DEV_XID_ERRORS` is the last XID ")
         .append("seen; the native `accelerator_xid_errors_total{xid}` counts every XID. The `*_VIOLATION` ")
-        .append("counters are in microseconds, as DCGM's `dcgm_fields.h` defines them (\"Violation time in usec\"; ")
-        .append("some dcgm-exporter CSVs say ns): divide their rate by 1e6 for the fraction of time throttled.\n\n")
+        .append("counters are in nanoseconds, as DCGM serves NVML's violation time (`dcgm_fields.h`; older ")
+        .append("dcgm-exporter CSVs said usec, corrected in its PR #589): divide their rate by 1e9 for the fraction ")
+        .append("of time throttled.\n\n")
         .append("| DCGM name | type | unit | derived from |\n|---|---|---|---|\n");
     for (DcgmField f : DcgmNameView.FIELDS) {
       out.append("| `").append(f.name()).append("` | ").append(f.type().lowerCase()).append(" | ")

@@ -78,21 +78,21 @@ public final class DcgmNameView implements MetricNameView {
           MetricCatalog.LAST_XID, "", scaled(MetricCatalog.LAST_XID, 1)),
       field("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", GAUGE, "Current clock event reasons (bitmask).",
           MetricCatalog.CLOCK_EVENT, "bitmask", bitmask(MetricCatalog.CLOCK_EVENT, "reason", ClockEventReasons.BITS)),
-      violation("DCGM_FI_DEV_POWER_VIOLATION", "Throttling duration due to power constraints (in us).",
+      violation("DCGM_FI_DEV_POWER_VIOLATION", "Throttling duration due to power constraints (in ns).",
           ClockLimits.POWER),
-      violation("DCGM_FI_DEV_THERMAL_VIOLATION", "Throttling duration due to thermal constraints (in us).",
+      violation("DCGM_FI_DEV_THERMAL_VIOLATION", "Throttling duration due to thermal constraints (in ns).",
           ClockLimits.THERMAL),
-      violation("DCGM_FI_DEV_SYNC_BOOST_VIOLATION", "Throttling duration due to sync-boost constraints (in us).",
+      violation("DCGM_FI_DEV_SYNC_BOOST_VIOLATION", "Throttling duration due to sync-boost constraints (in ns).",
           ClockLimits.SYNC_BOOST),
-      violation("DCGM_FI_DEV_BOARD_LIMIT_VIOLATION", "Throttling duration due to board limit constraints (in us).",
+      violation("DCGM_FI_DEV_BOARD_LIMIT_VIOLATION", "Throttling duration due to board limit constraints (in ns).",
           ClockLimits.BOARD_LIMIT),
-      violation("DCGM_FI_DEV_LOW_UTIL_VIOLATION", "Throttling duration due to low utilization (in us).",
+      violation("DCGM_FI_DEV_LOW_UTIL_VIOLATION", "Throttling duration due to low utilization (in ns).",
           ClockLimits.LOW_UTILIZATION),
-      violation("DCGM_FI_DEV_RELIABILITY_VIOLATION", "Throttling duration due to reliability constraints (in us).",
+      violation("DCGM_FI_DEV_RELIABILITY_VIOLATION", "Throttling duration due to reliability constraints (in ns).",
           ClockLimits.RELIABILITY),
-      violation("DCGM_FI_DEV_TOTAL_APP_CLOCKS_VIOLATION", "Time below the application clocks (in us).",
+      violation("DCGM_FI_DEV_TOTAL_APP_CLOCKS_VIOLATION", "Time below the application clocks (in ns).",
           ClockLimits.BELOW_APPLICATION_CLOCKS),
-      violation("DCGM_FI_DEV_TOTAL_BASE_CLOCKS_VIOLATION", "Time below the base clocks (in us).",
+      violation("DCGM_FI_DEV_TOTAL_BASE_CLOCKS_VIOLATION", "Time below the base clocks (in ns).",
           ClockLimits.BELOW_BASE_CLOCKS),
       field("DCGM_FI_DEV_PSTATE", GAUGE, "Performance state (P-State) 0-15. 0=highest.",
           MetricCatalog.PSTATE, "", scaled(MetricCatalog.PSTATE, 1)),
@@ -213,10 +213,13 @@ public final class DcgmNameView implements MetricNameView {
     return new DcgmField(name, type, help, source, unitNote, extractor);
   }
 
-  /** DCGM's violation fields are microseconds (dcgm_fields.h: "Violation time in usec"). */
+  /**
+   * DCGM's violation fields are nanoseconds: NVML's violation time as it is (dcgm_fields.h, and dcgm-exporter's
+   * counter files since its PR #589; older comments said usec, which was wrong).
+   */
   private static DcgmField violation(String name, String help, String limit) {
-    return field(name, COUNTER, help, MetricCatalog.CLOCK_LIMITED, "us",
-        labelled(MetricCatalog.CLOCK_LIMITED, Map.of("limit", limit), 1e6));
+    return field(name, COUNTER, help, MetricCatalog.CLOCK_LIMITED, "ns",
+        labelled(MetricCatalog.CLOCK_LIMITED, Map.of("limit", limit), 1e9));
   }
 
   private static ReadingExtractor ecc(String error, String scope) {

@@ -118,7 +118,7 @@ class NameViewsTest {
   }
 
   @Test
-  void dcgmViolationCountersAreMicrosecondsOfEachLimit() {
+  void dcgmViolationCountersAreNanosecondsOfEachLimit() {
     DeviceSnapshot.Builder device = DeviceSnapshot.builder(tick.devices().get(0).identity());
     for (int i = 0; i < ClockLimits.NAMES.size(); i++) {
       device.set(MetricCatalog.CLOCK_LIMITED, ClockLimits.NAMES.get(i), i + 0.5);
@@ -130,7 +130,7 @@ class NameViewsTest {
       MetricSnapshot family = family(dcgm, "DCGM_FI_DEV_" + names.get(i) + "_VIOLATION");
       assertThat(family).isInstanceOf(UnknownSnapshot.class);
       UnknownDataPointSnapshot point = (UnknownDataPointSnapshot) point(family, "gpu", "0");
-      assertThat(point.getValue()).as(names.get(i)).isEqualTo((i + 0.5) * 1e6, within());
+      assertThat(point.getValue()).as(names.get(i)).isEqualTo((i + 0.5) * 1e9, within());
     }
   }
 
