@@ -33,11 +33,13 @@ final class NvmlLoader {
       NvmlLibrary proxy = missingFunctionsNotFound(Native.load(name, NvmlLibrary.class));
       return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
-      if (explicitPath.isEmpty()) {
+      String reason = dlopenReason(e.getMessage());
+      if (explicitPath.isEmpty() && reason.contains("No such file")) {
         throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES, e);
       }
-      throw new BackendUnavailableException("NVIDIA driver library " + name + " could not be loaded ("
-          + firstLine(e.getMessage()) + "): " + ALTERNATIVES, e);
+      // A file that is there but does not load (another architecture, truncated, a missing dependency).
+      throw new BackendUnavailableException("NVIDIA driver library " + name + " could not be loaded (" + reason
+          + "): " + ALTERNATIVES, e);
     }
   }
 
@@ -100,6 +102,18 @@ final class NvmlLoader {
         return "NVML could not be initialized (nvmlInit_v2 returned " + NvmlReturn.name(rc) + ", code " + rc
             + "): check the GPUs with nvidia-smi.";
     }
+  }
+
+  /**
+   * The dynamic loader's own reason. JNA's message starts with "Unable to load library 'x':" and has the reason
+   * (dlerror) on the next line.
+   */
+  static String dlopenReason(String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    String[] lines = message.split("\n");
+    return lines.length > 1 && lines[0].startsWith("Unable to load library") ? lines[1].strip() : lines[0];
   }
 
   private static String firstLine(String message) {
