@@ -9,6 +9,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -204,11 +205,29 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The decoded query parameters, or null once a malformed query string was answered with 400: it is the client's
+   * error, and logging a stack trace for each such request would let anyone who reaches the port flood the log.
+   */
+  private static MultiMap paramsOrBadRequest(HttpServerRequest request) {
+    try {
+      return request.params();
+    } catch (IllegalArgumentException e) {
+      request.response().setStatusCode(400).putHeader("Content-Type", "text/plain")
+          .end("malformed query string (" + e.getMessage() + "): percent-encode reserved characters as %XX\n");
+      return null;
+    }
+  }
+
   private void serveEndpoint(Endpoint endpoint, HttpServerRequest request) {
+    MultiMap query = paramsOrBadRequest(request);
+    if (query == null) {
+      return;
+    }
     try {
       Map<String, List<String>> params = new LinkedHashMap<>();
-      for (String name : request.params().names()) {
-        params.put(name, request.params().getAll(name));
+      for (String name : query.names()) {
+        params.put(name, query.getAll(name));
       }
       Endpoint.Response response = endpoint.handle(request.method().name(), params);
       request.response().setStatusCode(response.status()).putHeader("Content-Type", response.contentType())
@@ -220,8 +239,12 @@ public final class MetricsHttpServer implements AutoCloseable {
   }
 
   private void serveMetrics(HttpServerRequest request) {
+    MultiMap query = paramsOrBadRequest(request);
+    if (query == null) {
+      return;
+    }
     try {
-      List<String> names = request.params().getAll("name[]");
+      List<String> names = query.getAll("name[]");
       ExpositionFormatWriter writer = writerFor(request.getHeader("Accept"));
       ByteArrayOutputStream body = new ByteArrayOutputStream(128 * 1024);
       if (names.isEmpty()) {

@@ -196,4 +196,15 @@ class MetricsEndpointTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
   }
+
+  /** A query string that does not decode is the client's error: 400 with the reason, not 500 and a stack trace. */
+  @Test
+  void aMalformedQueryStringIsABadRequest() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", exporter.port())) {
+      socket.getOutputStream().write(("GET /metrics?name%5B%5D=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(reply).startsWith("HTTP/1.1 400").contains("malformed query string").contains("%XX");
+    }
+  }
 }
