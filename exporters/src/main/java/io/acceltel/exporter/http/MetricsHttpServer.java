@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,9 +130,12 @@ public final class MetricsHttpServer implements AutoCloseable {
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      String hint = tls.enabled()
-          ? "are listen.tls-cert-file and listen.tls-key-file a pair Netty can load? is another exporter running?"
-          : "is another exporter running? choose another port with --listen";
+      String hint = cause instanceof UnknownHostException
+          ? "the host name does not resolve on this node; give --listen an address it has, such as 127.0.0.1 or "
+              + "0.0.0.0"
+          : tls.enabled()
+              ? "are listen.tls-cert-file and listen.tls-key-file a pair Netty can load? is another exporter running?"
+              : "is another exporter running? choose another port with --listen";
       throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage() + " (" + hint + ")",
           cause);
     }

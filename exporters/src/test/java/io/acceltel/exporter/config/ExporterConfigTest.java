@@ -55,6 +55,18 @@ class ExporterConfigTest {
         .hasMessageContaining("a duration such as 500ms, 10s, 1m");
   }
 
+  /** Numbers too large for any duration are bad values like any other, not a crash with a stack trace. */
+  @Test
+  void aDurationTooLargeForAnyClockIsABadValue() {
+    for (String huge : new String[] {"99999999999999999999s", "9999999999999999d", "99999999999999999y",
+        "9223372036854775807s"}) {
+      assertThatThrownBy(() -> parse(new ConfigSource().put("interval", huge, "--interval")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("interval = '" + huge + "'")
+          .hasMessageContaining("a duration such as 500ms");
+    }
+  }
+
   @Test
   void anUnknownBackendListsTheKnownOnes() {
     assertThatThrownBy(() -> parse(new ConfigSource().put("devices", "rocm", "--devices")))

@@ -146,21 +146,30 @@ public final class ConfigValues {
     return bytes == 0 ? "0" : bytes + BYTE_UNITS[unit];
   }
 
-  /** Parses {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 30d}, {@code 2w}, {@code 5y}; null if not one. */
+  /**
+   * Parses {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 30d}, {@code 2w}, {@code 5y}; null if not one,
+   * or if it does not fit in a long of milliseconds (about 292 million years).
+   */
   public static Duration parseDuration(String value) {
     Matcher m = DURATION.matcher(value.trim());
     if (!m.matches()) {
       return null;
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      case "w" -> Duration.ofDays(7 * n);
-      default -> Duration.ofDays(365 * n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      Duration d = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        case "w" -> Duration.ofDays(Math.multiplyExact(7, n));
+        default -> Duration.ofDays(Math.multiplyExact(365, n));
+      };
+      d.toMillis(); // every user reads it in milliseconds: one that does not fit is no duration either
+      return d;
+    } catch (NumberFormatException | ArithmeticException tooLarge) {
+      return null;
+    }
   }
 }
