@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
     description = "Consume exporter ticks from Kafka (and remote_write) into second-level storage with tiers, and "
         + "answer PromQL.")
 final class AggregatorCommand implements Callable<Integer> {
+  /** Of the aggregator's environment variables; the exporter's ({@code ACCELTEL_}) leave these to it. */
+  static final String ENVIRONMENT_PREFIX = "ACCELTEL_AGGREGATOR_";
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
   Path config;
 
@@ -97,7 +100,7 @@ final class AggregatorCommand implements Callable<Integer> {
     if (config != null) {
       source.putYaml(config);
     }
-    source.putEnvironment(System.getenv(), "ACCELTEL_AGGREGATOR_", AggregatorConfig.keys());
+    LauncherEnvironment.putInto(source, System.getenv(), ENVIRONMENT_PREFIX, AggregatorConfig.keys(), name -> false);
     return tls.putInto(source).put("kafka.bootstrap", kafka, "--kafka")
         .put("kafka.topic", topic, "--topic")
         .put("kafka.partitions", partitions, "--partitions")

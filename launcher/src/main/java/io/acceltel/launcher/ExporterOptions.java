@@ -75,7 +75,8 @@ final class ExporterOptions {
       source.putYaml(config);
     }
     // Environment variables override the file (a DaemonSet sets them from the pod spec); flags override both.
-    source.putEnvironment(System.getenv(), "ACCELTEL_", ExporterConfig.keys());
+    LauncherEnvironment.putInto(source, System.getenv(), "ACCELTEL_", ExporterConfig.keys(),
+        name -> name.startsWith(AggregatorCommand.ENVIRONMENT_PREFIX));
     tls.putInto(source).put("devices", devices, "--devices")
         .put("interval", interval, "--interval")
         .put("listen", listen, "--listen")

@@ -8,9 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Flattens configuration layers into dotted keys ({@code simulated.devices}) so that a YAML file, environment
@@ -71,13 +75,32 @@ public final class ConfigSource {
    */
   public ConfigSource putEnvironment(Map<String, String> environment, String prefix, Iterable<String> knownKeys) {
     for (String key : knownKeys) {
-      String name = prefix + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+      String name = environmentName(prefix, key);
       String value = environment.get(name);
       if (value != null) {
         put(key, value, "$" + name);
       }
     }
     return this;
+  }
+
+  /**
+   * The variables named with {@code prefix} that set no known key, leaving out those {@code belongsElsewhere}
+   * accepts (a launcher's own variables, another component's prefix): most likely a misspelt key, which
+   * {@link #putEnvironment} passes over. Sorted.
+   */
+  public static List<String> unmatchedEnvironment(Map<String, String> environment, String prefix,
+      Iterable<String> knownKeys, Predicate<String> belongsElsewhere) {
+    Set<String> known = new HashSet<>();
+    knownKeys.forEach(key -> known.add(environmentName(prefix, key)));
+    return environment.keySet().stream()
+        .filter(name -> name.startsWith(prefix) && !known.contains(name) && !belongsElsewhere.test(name))
+        .sorted().toList();
+  }
+
+  /** {@code kafka.buffer-ticks} with prefix {@code ACCELTEL_}: {@code ACCELTEL_KAFKA_BUFFER_TICKS}. */
+  public static String environmentName(String prefix, String key) {
+    return prefix + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /** Sets one key; later layers override earlier ones. Null values are ignored (flag not given). */

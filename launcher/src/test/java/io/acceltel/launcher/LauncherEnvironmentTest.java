@@ -1,0 +1,59 @@
+package io.acceltel.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.acceltel.exporter.config.ExporterConfig;
+import io.acceltel.model.config.ConfigSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class LauncherEnvironmentTest {
+  /** A misspelt variable in a pod spec is named in a warning with the key it was probably meant for. */
+  @Test
+  void aVariableThatSetsNoKeyIsWarnedAboutWithTheLikelyKey() {
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(LauncherEnvironment.class.getName());
+    logger.addHandler(capture);
+    try {
+      ConfigSource source = new ConfigSource();
+      LauncherEnvironment.putInto(source, Map.of(
+              "ACCELTEL_LISTEN_ADDR", "0.0.0.0:9835",
+              "ACCELTEL_NODE", "gpu-7",
+              "ACCELTEL_NO_BUILD", "1",
+              "ACCELTEL_AGGREGATOR_DATA_DIR", "/data",
+              "HOME", "/root"),
+          "ACCELTEL_", ExporterConfig.keys(), name -> name.startsWith(AggregatorCommand.ENVIRONMENT_PREFIX));
+      assertThat(source.values()).containsExactly(Map.entry("node", "gpu-7"));
+      assertThat(warnings).singleElement().asString()
+          .startsWith("ignoring ACCELTEL_LISTEN_ADDR: no configuration key has that name (did you mean "
+              + "ACCELTEL_LISTEN?");
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void theClosestNameIsTheFewestEditsAway() {
+    List<String> known = List.of("ACCELTEL_KAFKA_TOPIC", "ACCELTEL_KAFKA_BOOTSTRAP", "ACCELTEL_LISTEN");
+    assertThat(LauncherEnvironment.closest("ACCELTEL_KAFKA_BOOTSTRAP_SERVERS", known))
+        .isEqualTo("ACCELTEL_KAFKA_BOOTSTRAP");
+    assertThat(LauncherEnvironment.closest("ACCELTEL_KAFKA_TOPICS", known)).isEqualTo("ACCELTEL_KAFKA_TOPIC");
+  }
+}
