@@ -24,7 +24,9 @@
  *
  * Control API (all thread-safe, one global mutex):
  *   nvmlDouble_reset(n)                      n devices with defaults, clears forced codes, delays, events, counters
- *   nvmlDouble_setUint(key, dev, value)      numeric quantity, e.g. "power.usage" (mW), "memory.used" (bytes)
+ *   nvmlDouble_setUint(key, dev, value)      numeric quantity, e.g. "power.usage" (mW), "memory.used" (bytes);
+ *                                            "nvlink.error.<counter>.unsupported" and "ecc.<error>.<scope>.unsupported"
+ *                                            = 1 make that one counter answer NOT_SUPPORTED, the others not
  *   nvmlDouble_setString(key, dev, value)    "uuid", "name", "serial", "vbios", "busId"
  *   nvmlDouble_setReturn(function, dev, rc)  force rc from function for dev (dev = -1: every device / global)
  *   nvmlDouble_setField(dev, fieldId, valueType, value, rc)
@@ -913,6 +915,9 @@ EXPORT int nvmlDeviceGetTotalEccErrors(nvmlDevice_t h, int errorType, int counte
   ENTER_DEV("nvmlDeviceGetTotalEccErrors", h);
   const char *key = eccKey(errorType, counterType);
   if (!key) RETURN(NVML_ERROR_INVALID_ARGUMENT);
+  char unsupported[48];
+  snprintf(unsupported, sizeof unsupported, "%s.unsupported", key);
+  if (num(d, unsupported, 0)) RETURN(NVML_ERROR_NOT_SUPPORTED);
   *count = num(d, key, 0);
   RETURN(NVML_SUCCESS);
 }
@@ -942,6 +947,8 @@ EXPORT int nvmlDeviceGetNvLinkErrorCounter(nvmlDevice_t h, unsigned int link, in
   if (link >= 36 || counter < 0 || counter > 4) RETURN(NVML_ERROR_INVALID_ARGUMENT);
   if (link >= num(d, "nvlink.count", 0)) RETURN(NVML_ERROR_NOT_SUPPORTED);
   char key[48];
+  snprintf(key, sizeof key, "nvlink.error.%d.unsupported", counter);
+  if (num(d, key, 0)) RETURN(NVML_ERROR_NOT_SUPPORTED);
   snprintf(key, sizeof key, "nvlink.%u.error.%d", link, counter);
   *value = num(d, key, 0);
   RETURN(NVML_SUCCESS);

@@ -24,6 +24,11 @@ final class NvLinkReader {
     NvmlLibrary.NVML_NVLINK_ERROR_DL_RECOVERY,
   };
   private static final String[] COUNTER_LABELS = {"crc_flit", "crc_data", "replay", "recovery"};
+  /**
+   * What answers NOT_SUPPORTED is one counter, not the function: a GPU may lack CRC data counts and still have
+   * replays and recoveries, so each counter is left out on its own.
+   */
+  private static final String[] COUNTER_CALLS = new String[COUNTERS.length];
   private static final String[] LINK_LABELS = new String[NvmlLibrary.NVML_NVLINK_MAX_LINKS];
   // Label lists built once, so a tick with 18 links allocates no label lists.
   private static final List<List<String>> ERROR_LABELS = errorLabels();
@@ -31,6 +36,9 @@ final class NvLinkReader {
   static {
     for (int i = 0; i < LINK_LABELS.length; i++) {
       LINK_LABELS[i] = Integer.toString(i);
+    }
+    for (int c = 0; c < COUNTERS.length; c++) {
+      COUNTER_CALLS[c] = ERRORS + "(" + COUNTER_LABELS[c] + ")";
     }
   }
 
@@ -68,15 +76,11 @@ final class NvLinkReader {
   }
 
   private void readErrors(Pointer handle, int link, ReadingSink sink) throws DeviceLostException {
-    if (guard.skip(ERRORS)) {
-      return;
-    }
     for (int c = 0; c < COUNTERS.length; c++) {
-      if (guard.ok(nvml.nvmlDeviceGetNvLinkErrorCounter(handle, link, COUNTERS[c], out.slot(1)), ERRORS)) {
+      if (!guard.skip(COUNTER_CALLS[c]) && guard.ok(
+          nvml.nvmlDeviceGetNvLinkErrorCounter(handle, link, COUNTERS[c], out.slot(1)), COUNTER_CALLS[c])) {
         sink.set(MetricCatalog.NVLINK_ERRORS, ERROR_LABELS.get(link * COUNTERS.length + c),
             NvmlValue.unsignedToDouble(out.ulong(1)));
-      } else if (guard.skip(ERRORS)) {
-        return;
       }
     }
   }

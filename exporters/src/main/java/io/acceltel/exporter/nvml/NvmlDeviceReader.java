@@ -67,6 +67,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final List<List<String>> ECC_LABELS = List.of(
       List.of("corrected", "volatile"), List.of("corrected", "aggregate"),
       List.of("uncorrected", "volatile"), List.of("uncorrected", "aggregate"));
+  /** Each combination is supported or not on its own: an unsupported aggregate count must not hide the volatile. */
+  private static final List<String> ECC_CALLS = ECC_LABELS.stream()
+      .map(l -> ECC + "(" + l.get(0) + ", " + l.get(1) + ")").toList();
 
   /** An NVML call with one out-parameter; method references to it capture nothing, so they allocate nothing. */
   @FunctionalInterface
@@ -316,8 +319,10 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   }
 
   private void readErrors(Pointer device, ReadingSink sink) throws DeviceLostException {
-    for (int i = 0; i < ECC_COMBOS.length && !guard.skip(ECC); i++) {
-      if (guard.ok(nvml.nvmlDeviceGetTotalEccErrors(device, ECC_COMBOS[i][0], ECC_COMBOS[i][1], out.slot(0)), ECC)) {
+    for (int i = 0; i < ECC_COMBOS.length; i++) {
+      String call = ECC_CALLS.get(i);
+      if (!guard.skip(call)
+          && guard.ok(nvml.nvmlDeviceGetTotalEccErrors(device, ECC_COMBOS[i][0], ECC_COMBOS[i][1], out.slot(0)), call)) {
         sink.set(MetricCatalog.ECC_ERRORS, ECC_LABELS.get(i), NvmlValue.unsignedToDouble(out.ulong(0)));
       }
     }

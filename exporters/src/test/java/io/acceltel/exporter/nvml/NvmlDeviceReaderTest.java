@@ -235,6 +235,28 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(tick(reader, 2500).value(MetricCatalog.PCIE_TX)).isEqualTo(1_000_000.0, within(1e-6));
   }
 
+  /** NOT_SUPPORTED is per counter: one counter the GPU lacks leaves only that counter out, on every link. */
+  @Test
+  void anUnsupportedErrorCounterLeavesOnlyItselfOut() throws Exception {
+    DOUBLE.nvmlDouble_setUint("nvlink.count", 0, 2);
+    DOUBLE.nvmlDouble_setUint("nvlink.error.3.unsupported", 0, 1); // DL_CRC_DATA
+    DOUBLE.nvmlDouble_setUint("nvlink.1.error.1", 0, 4); // DL_RECOVERY on link 1
+    DOUBLE.nvmlDouble_setUint("ecc.corrected.aggregate.unsupported", 0, 1);
+    DOUBLE.nvmlDouble_setUint("ecc.uncorrected.volatile", 0, 2);
+    NvmlDeviceReader reader = gpu(0);
+    tick(reader, 1000);
+    Readings r = tick(reader, 2000);
+    assertThat(r.of(MetricCatalog.NVLINK_ERRORS)).extracting(x -> x.labelValues().get(1))
+        .containsExactly("crc_flit", "replay", "recovery", "crc_flit", "replay", "recovery");
+    assertThat(r.value(MetricCatalog.NVLINK_ERRORS, "1", "recovery")).isEqualTo(4.0);
+    assertThat(r.of(MetricCatalog.ECC_ERRORS)).extracting(x -> x.labelValues())
+        .containsExactly(List.of("corrected", "volatile"), List.of("uncorrected", "volatile"),
+            List.of("uncorrected", "aggregate"));
+    assertThat(r.value(MetricCatalog.ECC_ERRORS, "uncorrected", "volatile")).isEqualTo(2.0);
+    assertThat(observer.unsupported).containsOnlyOnce("nvmlDeviceGetNvLinkErrorCounter(crc_data)",
+        "nvmlDeviceGetTotalEccErrors(corrected, aggregate)");
+  }
+
   @Test
   void nvLinkLinksAreProbedOnceAndTheirTrafficIsInKibibytes() throws Exception {
     DOUBLE.nvmlDouble_setUint("nvlink.count", 0, 4);
