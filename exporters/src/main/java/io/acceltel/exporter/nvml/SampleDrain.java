@@ -10,6 +10,10 @@ import io.acceltel.exporter.device.DeviceLostException;
  * ring gets a sample every 200 ms and the power ring one every 20 ms, so a 1 Hz plain read sees one utilization
  * window in five and no power peaks; draining the ring sees them all.
  *
+ * <p>The average is weighted by time: each sample stands for the time since the one before it. Power samples come
+ * 7 to 45 ms apart (reference/nvml.md §3.2), so a plain mean would let a burst of close samples outweigh a longer
+ * stretch of sparse ones.
+ *
  * <pre>{@code
  * if (drain.drain(handle) == SampleDrain.Result.NEW_SAMPLES) {
  *   sink.set(UTILIZATION, drain.average() / 100);
@@ -39,6 +43,9 @@ final class SampleDrain {
   private final NativeOut out = new NativeOut();
   private Memory buffer = new Memory((long) INITIAL_CAPACITY * NvmlStructs.Sample.SIZE);
   private int capacity = INITIAL_CAPACITY;
+  /** The new samples of one drain in time order, reused across ticks. */
+  private long[] timestamps = new long[INITIAL_CAPACITY];
+  private double[] values = new double[INITIAL_CAPACITY];
   private long lastSeenUs;
   private double average;
   private double max;
@@ -91,8 +98,8 @@ final class SampleDrain {
     }
     // The first drain starts at 0 and gets the whole ring; later drains get only what is newer than lastSeen,
     // but the driver's filter is not trusted blindly: anything at or before lastSeen is skipped here too.
-    long after = lastSeenUs == 0 ? newest - FIRST_DRAIN_WINDOW_US : lastSeenUs;
-    double sum = 0;
+    boolean firstDrain = lastSeenUs == 0;
+    long after = firstDrain ? newest - FIRST_DRAIN_WINDOW_US : lastSeenUs;
     double highest = Double.NEGATIVE_INFINITY;
     int used = 0;
     for (int i = 0; i < n; i++) {
@@ -102,25 +109,58 @@ final class SampleDrain {
         continue;
       }
       double value = NvmlValue.toDouble(valueType, buffer.getLong(base + NvmlStructs.Sample.OFFSET_VALUE));
-      sum += value;
+      insertInTimeOrder(used++, ts, value);
       highest = Math.max(highest, value);
-      used++;
     }
     lastSeenUs = newest;
     if (used == 0) {
       return Result.NO_NEW_SAMPLES;
     }
-    average = sum / used;
+    average = timeWeightedAverage(used, firstDrain ? Long.MIN_VALUE : after);
     max = highest;
     return Result.NEW_SAMPLES;
+  }
+
+  /** Insertion sort: the ring hands samples out nearly in order, so this is one comparison per sample. */
+  private void insertInTimeOrder(int index, long ts, double value) {
+    int i = index;
+    while (i > 0 && timestamps[i - 1] > ts) {
+      timestamps[i] = timestamps[i - 1];
+      values[i] = values[i - 1];
+      i--;
+    }
+    timestamps[i] = ts;
+    values[i] = value;
+  }
+
+  /**
+   * Each sample weighs the time since the previous one: for the first, since {@code previousSample}, the newest
+   * sample of the last drain; on the first drain ({@link Long#MIN_VALUE}) that is unknown, and the spacing of the
+   * first two samples stands in.
+   */
+  private double timeWeightedAverage(int count, long previousSample) {
+    double weighted = 0;
+    double plain = 0;
+    long start = previousSample != Long.MIN_VALUE ? previousSample
+        : count > 1 ? 2 * timestamps[0] - timestamps[1] : timestamps[0];
+    long previous = start;
+    for (int i = 0; i < count; i++) {
+      weighted += (double) (timestamps[i] - previous) * values[i];
+      plain += values[i];
+      previous = timestamps[i];
+    }
+    long span = timestamps[count - 1] - start;
+    return span > 0 ? weighted / span : plain / count;
   }
 
   private void grow(int newCapacity) {
     buffer = new Memory((long) newCapacity * NvmlStructs.Sample.SIZE);
     capacity = newCapacity;
+    timestamps = new long[newCapacity];
+    values = new double[newCapacity];
   }
 
-  /** Average of the samples found by the last successful drain, in the sample's raw unit (%, mW). */
+  /** Time-weighted average of the samples the last successful drain found, in the sample's raw unit (%, mW). */
   double average() {
     return average;
   }

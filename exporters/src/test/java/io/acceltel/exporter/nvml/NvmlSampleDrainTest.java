@@ -65,6 +65,25 @@ class NvmlSampleDrainTest {
     assertThat(second.value(MetricCatalog.POWER_MAX)).isEqualTo(300.0);
   }
 
+  /**
+   * Power samples come 7 to 45 ms apart: 20 close samples at 650 W (200 ms) and 18 sparse ones at 80 W (810 ms)
+   * average to 193 W over the second, not to the 380 W of a plain mean.
+   */
+  @Test
+  void theAverageWeighsEachSampleByTheTimeItStandsFor() throws Exception {
+    DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0, 100_000);
+    tick(1000);
+    for (int i = 1; i <= 20; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + i * 10_000L, 650_000);
+    }
+    for (int i = 1; i <= 18; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + 200_000L + i * 45_000L, 80_000);
+    }
+    Readings r = tick(2000);
+    assertThat(r.value(MetricCatalog.POWER)).isEqualTo((200 * 650.0 + 810 * 80.0) / 1010, within(1e-9));
+    assertThat(r.value(MetricCatalog.POWER_MAX)).isEqualTo(650.0);
+  }
+
   @Test
   void theFirstDrainCountsOnlyTheNewestSecondOfTheRing() throws Exception {
     // 14 s of history in the ring: busy long ago, idle in the last second

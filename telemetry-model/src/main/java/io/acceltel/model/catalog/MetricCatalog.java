@@ -40,8 +40,8 @@ public final class MetricCatalog {
   // ---- utilization
   public static final MetricDefinition UTILIZATION = gauge("accelerator_utilization_ratio")
       .unit(Unit.RATIO)
-      .help("Fraction of time a kernel was running, averaged over every driver sample within the tick.")
-      .nvml("nvmlDeviceGetSamples(GPU_UTILIZATION) drained since the last tick, averaged; "
+      .help("Fraction of time a kernel was running, the time-weighted average of every driver sample within the tick.")
+      .nvml("nvmlDeviceGetSamples(GPU_UTILIZATION) drained since the last tick, time-weighted average; "
           + "nvmlDeviceGetUtilizationRates.gpu when the buffer is empty; % / 100")
       .dcmi("AI Core utilization: dcmi_get_device_multi_utilization_rate_period(period 1 s).aicore_util, else "
           + "dcmi_get_device_multi_utilization_rate, else dcmi_get_device_utilization_rate(type 2); % / 100")
@@ -124,8 +124,8 @@ public final class MetricCatalog {
   // ---- power and energy
   public static final MetricDefinition POWER = gauge("accelerator_power_watts")
       .unit(Unit.WATTS)
-      .help("Board power draw averaged over every driver sample within the tick.")
-      .nvml("nvmlDeviceGetSamples(TOTAL_POWER) drained since the last tick, averaged; "
+      .help("Board power draw, the time-weighted average of every driver sample within the tick.")
+      .nvml("nvmlDeviceGetSamples(TOTAL_POWER) drained since the last tick, time-weighted average; "
           + "nvmlDeviceGetPowerUsage when the buffer is empty; mW / 1000")
       .dcmi("dcmi_get_device_power_info; 0.1 W / 10")
       .build();
