@@ -6,18 +6,24 @@ import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.ReadingSink;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
  * Profiling metrics through NVML GPM (Hopper and newer): SM active, occupancy, tensor/FP pipes, DRAM, and the
- * profiler's PCIe and NVLink rates. Each tick takes a GPM sample; when the previous sample is more than 100 ms old
- * (the driver's own refresh; closer samples read as zeros) the two are diffed with one {@code nvmlGpmMetricsGet}
- * and swapped. On devices without GPM nothing is emitted: those metrics are absent, never zero.
+ * profiler's PCIe and NVLink rates. Each tick takes a GPM sample; when the previous sample is at least 150 ms old
+ * (the driver refreshes every 100 ms; closer samples read as zeros) the two are diffed with one
+ * {@code nvmlGpmMetricsGet} and swapped, and otherwise the last window's values are shown again. On devices without
+ * GPM nothing is emitted: those metrics are absent, never zero.
  *
  * <p>Not thread-safe; used by the tick thread. {@link #close()} frees the two native samples.
  */
 final class GpmSampler implements AutoCloseable {
-  private static final long MIN_INTERVAL_NANOS = 100_000_000L;
+  /**
+   * The driver refreshes GPM every 100 ms, and a 50 ms window measured all zeros with rc 0 (reference/nvml.md):
+   * a window only just over 100 ms may hold one refresh or none, so windows are at least 150 ms.
+   */
+  private static final long MIN_INTERVAL_NANOS = 150_000_000L;
   private static final String SAMPLE_GET = "nvmlGpmSampleGet";
   private static final String METRICS_GET = "nvmlGpmMetricsGet";
 
@@ -54,6 +60,11 @@ final class GpmSampler implements AutoCloseable {
   private Pointer current;
   private long previousNanos;
   private boolean previousValid;
+  /**
+   * The last window's values (NaN: absent), shown again while the next window is too short: at a short interval
+   * every other tick is, and leaving the metrics out there would make their series flap.
+   */
+  private final double[] lastWindow = new double[IDS.length];
 
   private GpmSampler(NvmlLibrary nvml, CallGuard guard, LongSupplier nanoClock, Pointer first, Pointer second) {
     this.nvml = nvml;
@@ -61,6 +72,7 @@ final class GpmSampler implements AutoCloseable {
     this.nanoClock = nanoClock;
     this.previous = first;
     this.current = second;
+    Arrays.fill(lastWindow, Double.NaN);
   }
 
   /**
@@ -100,13 +112,23 @@ final class GpmSampler implements AutoCloseable {
       swap(now);
       return;
     }
-    if (now - previousNanos <= MIN_INTERVAL_NANOS) {
-      return; // too close to the previous sample: keep it, and overwrite this one next tick
+    if (now - previousNanos < MIN_INTERVAL_NANOS) {
+      emitLastWindow(sink); // too close to the previous sample: keep it, and overwrite this one next tick
+      return;
     }
     if (metrics(sink)) {
       swap(now);
     } else {
       previousValid = false;
+      Arrays.fill(lastWindow, Double.NaN);
+    }
+  }
+
+  private void emitLastWindow(ReadingSink sink) {
+    for (int i = 0; i < IDS.length; i++) {
+      if (!Double.isNaN(lastWindow[i])) {
+        sink.set(METRICS[i], lastWindow[i]);
+      }
     }
   }
 
@@ -121,6 +143,7 @@ final class GpmSampler implements AutoCloseable {
     if (!guard.ok(nvml.nvmlGpmMetricsGet(request), METRICS_GET)) {
       return false;
     }
+    Arrays.fill(lastWindow, Double.NaN);
     for (int i = 0; i < IDS.length; i++) {
       long base = metricOffset(i);
       int rc = request.getInt(base + NvmlStructs.GpmMetric.OFFSET_RETURN);
@@ -136,7 +159,8 @@ final class GpmSampler implements AutoCloseable {
       }
       double value = request.getDouble(base + NvmlStructs.GpmMetric.OFFSET_VALUE);
       if (!Double.isNaN(value)) {
-        sink.set(METRICS[i], value * SCALES[i]);
+        lastWindow[i] = value * SCALES[i];
+        sink.set(METRICS[i], lastWindow[i]);
       }
     }
     return true;
@@ -165,6 +189,7 @@ final class GpmSampler implements AutoCloseable {
   /** Starts over after the device was lost: a sample from before the loss must not be diffed. */
   void restart() {
     previousValid = false;
+    Arrays.fill(lastWindow, Double.NaN);
   }
 
   @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** GPM profiling metrics: read from two samples more than 100 ms apart where supported, absent elsewhere. */
+/** GPM profiling metrics: read from two samples at least 150 ms apart where supported, absent elsewhere. */
 class NvmlGpmTest {
   private static final NvmlDouble DOUBLE = NvmlDouble.INSTANCE;
   private static final List<MetricDefinition> GPM_METRICS = List.of(MetricCatalog.GRAPHICS_ENGINE_ACTIVE,
@@ -78,16 +78,40 @@ class NvmlGpmTest {
     assertThat(observer.failures).isEmpty();
   }
 
+  /** The driver refreshes every 100 ms: a window just over that may hold no refresh, so windows are ≥ 150 ms. */
   @Test
-  void samplesCloserThan100MillisecondsAreNotDiffed() throws Exception {
+  void samplesCloserThan150MillisecondsAreNotDiffed() throws Exception {
     DOUBLE.nvmlDouble_setGpm(0, 2, 50.0);
     NvmlDeviceReader reader = gpu();
     tick(reader, 1000);
     clock.advanceMillis(50);
     assertThat(tick(reader, 1050).has(MetricCatalog.SM_ACTIVE)).isFalse();
     clock.advanceMillis(60); // 110 ms after the kept sample
-    assertThat(tick(reader, 1110).value(MetricCatalog.SM_ACTIVE)).isEqualTo(0.5);
+    assertThat(tick(reader, 1110).has(MetricCatalog.SM_ACTIVE)).isFalse();
+    clock.advanceMillis(50); // 160 ms
+    assertThat(tick(reader, 1160).value(MetricCatalog.SM_ACTIVE)).isEqualTo(0.5);
     assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmMetricsGet")).isEqualTo(1);
+  }
+
+  /**
+   * At a 100 ms interval every other window is too short; the last window's values stand in there, so the series
+   * do not flap between present and absent from one tick to the next.
+   */
+  @Test
+  void atAShortIntervalTheLastWindowIsShownUntilTheNextOne() throws Exception {
+    DOUBLE.nvmlDouble_setGpm(0, 2, 50.0);
+    NvmlDeviceReader reader = gpu();
+    tick(reader, 1000);
+    clock.advanceMillis(100);
+    tick(reader, 1100);
+    clock.advanceMillis(100);
+    assertThat(tick(reader, 1200).value(MetricCatalog.SM_ACTIVE)).isEqualTo(0.5);
+    DOUBLE.nvmlDouble_setGpm(0, 2, 80.0);
+    clock.advanceMillis(100);
+    assertThat(tick(reader, 1300).value(MetricCatalog.SM_ACTIVE)).as("the 1000-1200 window").isEqualTo(0.5);
+    clock.advanceMillis(100);
+    assertThat(tick(reader, 1400).value(MetricCatalog.SM_ACTIVE)).as("the 1200-1400 window").isEqualTo(0.8);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmMetricsGet")).isEqualTo(2);
   }
 
   @Test
