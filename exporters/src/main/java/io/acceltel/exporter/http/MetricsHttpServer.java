@@ -267,13 +267,13 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
   }
 
-  /** client_java's choice of format; the text formats are written by {@link DirectTextFormatWriter}. */
+  /** The format the Accept header asks for; the text formats are written by {@link DirectTextFormatWriter}. */
   private ExpositionFormatWriter writerFor(String accept) {
-    ExpositionFormatWriter chosen = formats.findWriter(accept);
-    if (chosen == formats.getPrometheusTextFormatWriter()) {
-      return text;
-    }
-    return chosen == formats.getOpenMetricsTextFormatWriter() ? openMetrics : chosen;
+    return switch (AcceptedFormat.of(accept)) {
+      case PROTOBUF -> formats.getPrometheusProtobufWriter();
+      case OPENMETRICS -> openMetrics;
+      case TEXT -> text;
+    };
   }
 
   private MetricSnapshots scrape(List<String> names) {

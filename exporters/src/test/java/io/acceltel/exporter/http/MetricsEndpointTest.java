@@ -207,4 +207,14 @@ class MetricsEndpointTest {
       assertThat(reply).startsWith("HTTP/1.1 400").contains("malformed query string").contains("%XX");
     }
   }
+
+  @Test
+  void aFormatRefusedWithQZeroIsNotServed() throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        request("/metrics").header("Accept", "application/openmetrics-text;q=0, text/plain").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+        ct -> assertThat(ct).startsWith("text/plain"));
+    assertThat(response.body()).doesNotContain("# EOF");
+  }
 }
