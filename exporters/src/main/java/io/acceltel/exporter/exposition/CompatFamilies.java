@@ -28,11 +28,21 @@ final class CompatFamilies {
    */
   static MetricSnapshot family(String name, String help, boolean untyped, ReadingExtractor extractor,
       List<DeviceSnapshot> devices, List<Labels> labels) {
+    List<OptionalDouble> values = new ArrayList<>(devices.size());
+    for (DeviceSnapshot device : devices) {
+      values.add(extractor.extract(device));
+    }
+    return family(name, help, untyped, values, labels);
+  }
+
+  /** The family of one value per series (empty: no such series), or null when there is none. */
+  static MetricSnapshot family(String name, String help, boolean untyped, List<OptionalDouble> values,
+      List<Labels> labels) {
     MetricMetadata metadata = new MetricMetadata(name, help);
     List<UnknownDataPointSnapshot> unknown = new ArrayList<>();
     List<GaugeDataPointSnapshot> gauges = new ArrayList<>();
-    for (int i = 0; i < devices.size(); i++) {
-      OptionalDouble v = extractor.extract(devices.get(i));
+    for (int i = 0; i < values.size(); i++) {
+      OptionalDouble v = values.get(i);
       if (v.isEmpty()) {
         continue;
       }

@@ -12,6 +12,7 @@ import io.acceltel.model.catalog.ClockLimits;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.catalog.MetricType;
+import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Reading;
@@ -19,8 +20,10 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * dcgm-exporter's names and labels ({@code --names=dcgm}), so Grafana dashboards built for NVIDIA's dcgm-exporter
@@ -165,18 +168,60 @@ public final class DcgmNameView implements MetricNameView {
     return NAME;
   }
 
+  /**
+   * Framebuffer fields also served per MIG instance, as dcgm-exporter does (labels {@code GPU_I_ID},
+   * {@code GPU_I_PROFILE} and the instance's pod): per-pod memory panels then work on MIG-split GPUs.
+   */
+  private static final Map<String, MigMemory> PER_INSTANCE = Map.of(
+      "DCGM_FI_DEV_FB_USED", MigMemory.USED, "DCGM_FI_DEV_FB_TOTAL", MigMemory.TOTAL,
+      "DCGM_FI_DEV_FB_FREE", MigMemory.FREE);
+
+  private enum MigMemory {
+    USED, TOTAL, FREE;
+
+    double mebibytes(double usedBytes, double totalBytes) {
+      return switch (this) {
+        case USED -> usedBytes * MIB;
+        case TOTAL -> totalBytes * MIB;
+        case FREE -> (totalBytes - usedBytes) * MIB;
+      };
+    }
+  }
+
+  /** One MIG instance of a device as the dcgm view labels it, with its memory in bytes. */
+  private record Instance(Labels labels, double usedBytes, double totalBytes) {}
+
   @Override
   public MetricSnapshots render(NodeSnapshot snapshot) {
-    List<Labels> labels = new ArrayList<>(snapshot.devices().size());
-    for (DeviceSnapshot device : snapshot.devices()) {
-      labels.add(deviceLabels(snapshot.node(), device));
+    List<DeviceSnapshot> devices = snapshot.devices();
+    List<Labels> gpuLabels = new ArrayList<>(devices.size());
+    List<Instance> instances = new ArrayList<>();
+    for (DeviceSnapshot device : devices) {
+      Labels gpu = gpuLabels(snapshot.node(), device);
+      List<Instance> ofDevice = instances(device, gpu);
+      // A MIG-split GPU has one holder per instance: its GPU-wide series name none of them.
+      gpuLabels.add(ofDevice.isEmpty() ? withPod(gpu, device.attribution()) : gpu);
+      instances.addAll(ofDevice);
     }
+    List<Labels> instanceLabels = instances.stream().map(Instance::labels).toList();
+    List<Labels> allLabels = new ArrayList<>(gpuLabels);
+    allLabels.addAll(instanceLabels);
     List<MetricSnapshot> out = new ArrayList<>(FIELDS.size());
     for (DcgmField field : FIELDS) {
+      List<OptionalDouble> values = new ArrayList<>(devices.size() + instances.size());
+      for (DeviceSnapshot device : devices) {
+        values.add(field.extractor().extract(device));
+      }
+      MigMemory perInstance = PER_INSTANCE.get(field.name());
+      if (perInstance != null) {
+        for (Instance instance : instances) {
+          values.add(OptionalDouble.of(perInstance.mebibytes(instance.usedBytes(), instance.totalBytes())));
+        }
+      }
       // dcgm-exporter names its counters without _total: they are served untyped to keep the exact DCGM name,
       // which is what dashboards and rules select on.
-      MetricSnapshot family = CompatFamilies.family(field.name(), field.help(), field.type() == COUNTER,
-          field.extractor(), snapshot.devices(), labels);
+      MetricSnapshot family = CompatFamilies.family(field.name(), field.help(), field.type() == COUNTER, values,
+          values.size() == gpuLabels.size() ? gpuLabels : allLabels);
       if (family != null) {
         out.add(family);
       }
@@ -184,7 +229,44 @@ public final class DcgmNameView implements MetricNameView {
     return new MetricSnapshots(out);
   }
 
-  private static Labels deviceLabels(String node, DeviceSnapshot device) {
+  /** The device's MIG instances that report their memory; none when MIG is off. */
+  private static List<Instance> instances(DeviceSnapshot device, Labels gpu) {
+    Map<String, double[]> memory = new LinkedHashMap<>();
+    Map<String, String[]> identity = new LinkedHashMap<>();
+    for (Reading r : device.readings()) {
+      if (r.metric() == MetricCatalog.MIG_INFO) {
+        identity.put(r.labelValues().get(0), new String[] {r.labelValues().get(1), r.labelValues().get(3)});
+      } else if (r.metric() == MetricCatalog.MIG_MEMORY_USED || r.metric() == MetricCatalog.MIG_MEMORY_TOTAL) {
+        double[] usedAndTotal = memory.computeIfAbsent(r.labelValues().get(0), k -> new double[] {Double.NaN,
+            Double.NaN});
+        usedAndTotal[r.metric() == MetricCatalog.MIG_MEMORY_USED ? 0 : 1] = r.value();
+      }
+    }
+    List<Instance> instances = new ArrayList<>();
+    for (Map.Entry<String, String[]> e : identity.entrySet()) {
+      double[] usedAndTotal = memory.get(e.getKey());
+      if (usedAndTotal == null || Double.isNaN(usedAndTotal[0]) || Double.isNaN(usedAndTotal[1])) {
+        continue;
+      }
+      Labels labels = gpu.add("GPU_I_ID", e.getValue()[0]).add("GPU_I_PROFILE", e.getValue()[1]);
+      Attribution holder = device.instanceAttributions().getOrDefault(e.getKey(), Attribution.NONE);
+      instances.add(new Instance(withPod(labels, holder), usedAndTotal[0], usedAndTotal[1]));
+    }
+    return instances;
+  }
+
+  /** dcgm-exporter adds pod, namespace and container when it maps the GPU (or instance) to a pod; so do we. */
+  private static Labels withPod(Labels labels, Attribution holder) {
+    for (String name : POD_LABELS) {
+      String value = holder.get(name);
+      if (value != null) {
+        labels = labels.add(name, value);
+      }
+    }
+    return labels;
+  }
+
+  private static Labels gpuLabels(String node, DeviceSnapshot device) {
     String busId = "";
     String driver = "";
     for (Reading r : device.readings()) {
@@ -196,16 +278,8 @@ public final class DcgmNameView implements MetricNameView {
       }
     }
     int index = device.identity().index();
-    Labels labels = Labels.of(LABELS, new String[] {Integer.toString(index), device.identity().uuid(), busId,
+    return Labels.of(LABELS, new String[] {Integer.toString(index), device.identity().uuid(), busId,
         "nvidia" + index, device.identity().model(), node, driver});
-    // dcgm-exporter adds pod, namespace and container when it maps the GPU to a pod; so do we.
-    for (String name : POD_LABELS) {
-      String value = device.attribution().get(name);
-      if (value != null) {
-        labels = labels.add(name, value);
-      }
-    }
-    return labels;
   }
 
   private static DcgmField field(String name, MetricType type, String help, MetricDefinition source, String unitNote,
