@@ -22,10 +22,11 @@ public final class DcgmCoverage {
         .append("seen; the native `accelerator_xid_errors_total{xid}` counts every XID. The `*_VIOLATION` ")
         .append("counters are in nanoseconds, as DCGM serves NVML's violation time (`dcgm_fields.h`; older ")
         .append("dcgm-exporter CSVs said usec, corrected in its PR #589): divide their rate by 1e9 for the fraction ")
-        .append("of time throttled. On a MIG-split GPU, `DCGM_FI_DEV_FB_USED`, `_FB_FREE` and `_FB_TOTAL` also ")
-        .append("have one series per GPU instance (`GPU_I_ID`, `GPU_I_PROFILE`) with that instance's pod, as ")
-        .append("dcgm-exporter's do; the GPU-wide series name no pod there, since each instance has its own ")
-        .append("holder. The other fields stay GPU-wide (dcgm-exporter repeats them per instance).\n\n")
+        .append("of time throttled. A MIG-split GPU is served as dcgm-exporter serves it: one series per GPU ")
+        .append("instance (`GPU_I_ID`, `GPU_I_PROFILE`, that instance's pod when its compute instances agree on ")
+        .append("one) and none for the whole GPU; `DCGM_FI_DEV_FB_*` come from the instance's own memory, the other ")
+        .append("GPU-wide fields are repeated, and the `DCGM_FI_PROF_*` fields are left out there, since acceltel ")
+        .append("profiles the whole GPU, not the instance.\n\n")
         .append("| DCGM name | type | unit | derived from |\n|---|---|---|---|\n");
     for (DcgmField f : DcgmNameView.FIELDS) {
       out.append("| `").append(f.name()).append("` | ").append(f.type().lowerCase()).append(" | ")

@@ -20,10 +20,14 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * dcgm-exporter's names and labels ({@code --names=dcgm}), so Grafana dashboards built for NVIDIA's dcgm-exporter
@@ -169,59 +173,69 @@ public final class DcgmNameView implements MetricNameView {
   }
 
   /**
-   * Framebuffer fields also served per MIG instance, as dcgm-exporter does (labels {@code GPU_I_ID},
-   * {@code GPU_I_PROFILE} and the instance's pod): per-pod memory panels then work on MIG-split GPUs.
+   * On a MIG-split GPU dcgm-exporter serves each GPU instance, not the GPU: one series per GPU instance
+   * ({@code GPU_I_ID}, {@code GPU_I_PROFILE}, that instance's pod), the framebuffer fields from the instance's own
+   * memory and the other GPU-wide fields repeated. The profiling fields are left out there: acceltel profiles the
+   * whole GPU, which is not the instance's activity.
    */
   private static final Map<String, MigMemory> PER_INSTANCE = Map.of(
       "DCGM_FI_DEV_FB_USED", MigMemory.USED, "DCGM_FI_DEV_FB_TOTAL", MigMemory.TOTAL,
       "DCGM_FI_DEV_FB_FREE", MigMemory.FREE);
+  private static final String PROFILING_PREFIX = "DCGM_FI_PROF_";
+  /** A compute instance's profile ({@code 1c.3g.40gb}) names its GPU instance's after the first dot. */
+  private static final Pattern COMPUTE_PROFILE = Pattern.compile("\\d+c\\.(.+)");
 
   private enum MigMemory {
     USED, TOTAL, FREE;
 
-    double mebibytes(double usedBytes, double totalBytes) {
-      return switch (this) {
-        case USED -> usedBytes * MIB;
-        case TOTAL -> totalBytes * MIB;
-        case FREE -> (totalBytes - usedBytes) * MIB;
+    OptionalDouble mebibytes(double usedBytes, double totalBytes) {
+      double bytes = switch (this) {
+        case USED -> usedBytes;
+        case TOTAL -> totalBytes;
+        case FREE -> totalBytes - usedBytes;
       };
+      return Double.isNaN(bytes) ? OptionalDouble.empty() : OptionalDouble.of(bytes * MIB);
     }
   }
 
-  /** One MIG instance of a device as the dcgm view labels it, with its memory in bytes. */
-  private record Instance(Labels labels, double usedBytes, double totalBytes) {}
+  /**
+   * The series of one device: the whole GPU ({@code usedBytes} and {@code totalBytes} unused) or one GPU instance
+   * of a MIG-split GPU, with its memory (NaN when not read).
+   */
+  private record Row(DeviceSnapshot device, Labels labels, boolean gpuInstance, double usedBytes,
+      double totalBytes) {
+    OptionalDouble value(DcgmField field) {
+      if (!gpuInstance) {
+        return field.extractor().extract(device);
+      }
+      MigMemory memory = PER_INSTANCE.get(field.name());
+      if (memory != null) {
+        return memory.mebibytes(usedBytes, totalBytes);
+      }
+      return field.name().startsWith(PROFILING_PREFIX) ? OptionalDouble.empty() : field.extractor().extract(device);
+    }
+  }
 
   @Override
   public MetricSnapshots render(NodeSnapshot snapshot) {
-    List<DeviceSnapshot> devices = snapshot.devices();
-    List<Labels> gpuLabels = new ArrayList<>(devices.size());
-    List<Instance> instances = new ArrayList<>();
-    for (DeviceSnapshot device : devices) {
+    List<Row> rows = new ArrayList<>();
+    for (DeviceSnapshot device : snapshot.devices()) {
       Labels gpu = gpuLabels(snapshot.node(), device);
-      List<Instance> ofDevice = instances(device, gpu);
-      // A MIG-split GPU has one holder per instance: its GPU-wide series name none of them.
-      gpuLabels.add(ofDevice.isEmpty() ? withPod(gpu, device.attribution()) : gpu);
-      instances.addAll(ofDevice);
+      List<Row> instances = gpuInstanceRows(device, gpu);
+      if (instances.isEmpty()) {
+        rows.add(new Row(device, withPod(gpu, device.attribution()), false, Double.NaN, Double.NaN));
+      } else {
+        rows.addAll(instances);
+      }
     }
-    List<Labels> instanceLabels = instances.stream().map(Instance::labels).toList();
-    List<Labels> allLabels = new ArrayList<>(gpuLabels);
-    allLabels.addAll(instanceLabels);
+    List<Labels> labels = rows.stream().map(Row::labels).toList();
     List<MetricSnapshot> out = new ArrayList<>(FIELDS.size());
     for (DcgmField field : FIELDS) {
-      List<OptionalDouble> values = new ArrayList<>(devices.size() + instances.size());
-      for (DeviceSnapshot device : devices) {
-        values.add(field.extractor().extract(device));
-      }
-      MigMemory perInstance = PER_INSTANCE.get(field.name());
-      if (perInstance != null) {
-        for (Instance instance : instances) {
-          values.add(OptionalDouble.of(perInstance.mebibytes(instance.usedBytes(), instance.totalBytes())));
-        }
-      }
+      List<OptionalDouble> values = rows.stream().map(row -> row.value(field)).toList();
       // dcgm-exporter names its counters without _total: they are served untyped to keep the exact DCGM name,
       // which is what dashboards and rules select on.
       MetricSnapshot family = CompatFamilies.family(field.name(), field.help(), field.type() == COUNTER, values,
-          values.size() == gpuLabels.size() ? gpuLabels : allLabels);
+          labels);
       if (family != null) {
         out.add(family);
       }
@@ -229,30 +243,38 @@ public final class DcgmNameView implements MetricNameView {
     return new MetricSnapshots(out);
   }
 
-  /** The device's MIG instances that report their memory; none when MIG is off. */
-  private static List<Instance> instances(DeviceSnapshot device, Labels gpu) {
+  /**
+   * One row per GPU instance of the device, none when MIG is off. A GPU instance split into compute instances has
+   * one MIG device per compute instance; they share its memory, and name its pod only when they agree on one.
+   */
+  private static List<Row> gpuInstanceRows(DeviceSnapshot device, Labels gpu) {
     Map<String, double[]> memory = new LinkedHashMap<>();
-    Map<String, String[]> identity = new LinkedHashMap<>();
+    Map<String, String> profiles = new LinkedHashMap<>();
+    Map<String, List<String>> migDevices = new LinkedHashMap<>();
     for (Reading r : device.readings()) {
       if (r.metric() == MetricCatalog.MIG_INFO) {
-        identity.put(r.labelValues().get(0), new String[] {r.labelValues().get(1), r.labelValues().get(3)});
+        String gpuInstance = r.labelValues().get(1);
+        Matcher compute = COMPUTE_PROFILE.matcher(r.labelValues().get(3));
+        profiles.putIfAbsent(gpuInstance, compute.matches() ? compute.group(1) : r.labelValues().get(3));
+        migDevices.computeIfAbsent(gpuInstance, k -> new ArrayList<>()).add(r.labelValues().get(0));
       } else if (r.metric() == MetricCatalog.MIG_MEMORY_USED || r.metric() == MetricCatalog.MIG_MEMORY_TOTAL) {
-        double[] usedAndTotal = memory.computeIfAbsent(r.labelValues().get(0), k -> new double[] {Double.NaN,
-            Double.NaN});
+        double[] usedAndTotal = memory.computeIfAbsent(r.labelValues().get(1),
+            k -> new double[] {Double.NaN, Double.NaN});
         usedAndTotal[r.metric() == MetricCatalog.MIG_MEMORY_USED ? 0 : 1] = r.value();
       }
     }
-    List<Instance> instances = new ArrayList<>();
-    for (Map.Entry<String, String[]> e : identity.entrySet()) {
-      double[] usedAndTotal = memory.get(e.getKey());
-      if (usedAndTotal == null || Double.isNaN(usedAndTotal[0]) || Double.isNaN(usedAndTotal[1])) {
-        continue;
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : migDevices.entrySet()) {
+      Set<Attribution> holders = new HashSet<>();
+      for (String migUuid : e.getValue()) {
+        holders.add(device.instanceAttributions().getOrDefault(migUuid, Attribution.NONE));
       }
-      Labels labels = gpu.add("GPU_I_ID", e.getValue()[0]).add("GPU_I_PROFILE", e.getValue()[1]);
-      Attribution holder = device.instanceAttributions().getOrDefault(e.getKey(), Attribution.NONE);
-      instances.add(new Instance(withPod(labels, holder), usedAndTotal[0], usedAndTotal[1]));
+      Labels labels = gpu.add("GPU_I_ID", e.getKey()).add("GPU_I_PROFILE", profiles.get(e.getKey()));
+      double[] usedAndTotal = memory.getOrDefault(e.getKey(), new double[] {Double.NaN, Double.NaN});
+      rows.add(new Row(device, holders.size() == 1 ? withPod(labels, holders.iterator().next()) : labels, true,
+          usedAndTotal[0], usedAndTotal[1]));
     }
-    return instances;
+    return rows;
   }
 
   /** dcgm-exporter adds pod, namespace and container when it maps the GPU (or instance) to a pod; so do we. */

@@ -118,48 +118,55 @@ class NameViewsTest {
   }
 
   /**
-   * A MIG-split GPU has a holder per instance: framebuffer series per instance carry GPU_I_ID, GPU_I_PROFILE and
-   * that instance's pod, as dcgm-exporter's do, and the GPU-wide series name no pod.
+   * On a MIG-split GPU, as dcgm-exporter: one series per GPU instance with GPU_I_ID, GPU_I_PROFILE and its pod,
+   * framebuffer from the instance's memory, GPU-wide fields repeated, no GPU-wide series (sums do not double) and
+   * no profiling (ours is the whole GPU's). Two compute instances of one GPU instance make one series.
    */
   @Test
-  void dcgmServesFramebufferPerMigInstanceWithItsPod() {
+  void dcgmServesAMigSplitGpuPerGpuInstance() {
     String a = "MIG-aaaaaaaa-0000-0000-0000-000000000001";
-    String b = "MIG-bbbbbbbb-0000-0000-0000-000000000002";
+    String b1 = "MIG-bbbbbbbb-0000-0000-0000-000000000002";
+    String b2 = "MIG-bbbbbbbb-0000-0000-0000-000000000003";
     double mib = 1024 * 1024;
     DeviceSnapshot split = DeviceSnapshot.builder(tick.devices().get(0).identity()).build().withReadings(
         List.of(new Reading(MetricCatalog.POWER, List.of(), 300),
+            new Reading(MetricCatalog.GRAPHICS_ENGINE_ACTIVE, List.of(), 0.9),
             new Reading(MetricCatalog.MEMORY_USED, List.of(), 30_000 * mib),
             new Reading(MetricCatalog.MIG_INFO, List.of(a, "3", "0", "1g.10gb"), 1),
-            new Reading(MetricCatalog.MIG_INFO, List.of(b, "4", "0", "3g.40gb"), 1),
+            new Reading(MetricCatalog.MIG_INFO, List.of(b1, "4", "0", "1c.3g.40gb"), 1),
+            new Reading(MetricCatalog.MIG_INFO, List.of(b2, "4", "1", "1c.3g.40gb"), 1),
             new Reading(MetricCatalog.MIG_MEMORY_USED, List.of(a, "3"), 2_000 * mib),
             new Reading(MetricCatalog.MIG_MEMORY_TOTAL, List.of(a, "3"), 9_984 * mib),
-            new Reading(MetricCatalog.MIG_MEMORY_USED, List.of(b, "4"), 25_000 * mib),
-            new Reading(MetricCatalog.MIG_MEMORY_TOTAL, List.of(b, "4"), 40_192 * mib)),
+            new Reading(MetricCatalog.MIG_MEMORY_USED, List.of(b1, "4"), 25_000 * mib),
+            new Reading(MetricCatalog.MIG_MEMORY_TOTAL, List.of(b1, "4"), 40_192 * mib),
+            new Reading(MetricCatalog.MIG_MEMORY_USED, List.of(b2, "4"), 25_000 * mib),
+            new Reading(MetricCatalog.MIG_MEMORY_TOTAL, List.of(b2, "4"), 40_192 * mib)),
         Attribution.of(Map.of("pod", "first-holder", "namespace", "ns")),
         Map.of(a, Attribution.of(Map.of("pod", "pod-a", "namespace", "ns")),
-            b, Attribution.of(Map.of("pod", "pod-b", "namespace", "ns"))));
+            b1, Attribution.of(Map.of("pod", "pod-b", "namespace", "ns")),
+            b2, Attribution.of(Map.of("pod", "pod-c", "namespace", "ns"))));
     DeviceSnapshot whole = DeviceSnapshot.builder(tick.devices().get(1).identity()).build().withReadings(
         List.of(new Reading(MetricCatalog.MEMORY_USED, List.of(), 1_000 * mib)),
-        Attribution.of(Map.of("pod", "pod-c", "namespace", "ns")));
+        Attribution.of(Map.of("pod", "pod-d", "namespace", "ns")));
     MetricSnapshots dcgm = new DcgmNameView().render(new NodeSnapshot("node-b", 0, List.of(split, whole)));
 
     MetricSnapshot used = family(dcgm, "DCGM_FI_DEV_FB_USED");
-    assertThat(used.getDataPoints()).hasSize(4);
-    DataPointSnapshot gpu = used.getDataPoints().stream()
-        .filter(p -> p.getLabels().get("gpu").equals("0") && p.getLabels().get("GPU_I_ID") == null)
-        .findFirst().orElseThrow();
-    assertThat(gpu.getLabels().get("pod")).as("the GPU-wide series names no holder").isNull();
+    assertThat(used.getDataPoints()).as("GPU instances 3 and 4, and the GPU without MIG").hasSize(3);
     GaugeDataPointSnapshot instanceA = (GaugeDataPointSnapshot) point(used, "GPU_I_ID", "3");
     assertThat(instanceA.getValue()).isEqualTo(2_000);
     assertThat(instanceA.getLabels().get("GPU_I_PROFILE")).isEqualTo("1g.10gb");
     assertThat(instanceA.getLabels().get("pod")).isEqualTo("pod-a");
-    assertThat(point(used, "GPU_I_ID", "4").getLabels().get("pod")).isEqualTo("pod-b");
+    DataPointSnapshot instanceB = point(used, "GPU_I_ID", "4");
+    assertThat(instanceB.getLabels().get("GPU_I_PROFILE")).isEqualTo("3g.40gb");
+    assertThat(instanceB.getLabels().get("pod")).as("its two compute instances have different pods").isNull();
     assertThat(((GaugeDataPointSnapshot) point(family(dcgm, "DCGM_FI_DEV_FB_FREE"), "GPU_I_ID", "4")).getValue())
         .isEqualTo(40_192 - 25_000);
-    assertThat(((GaugeDataPointSnapshot) point(used, "pod", "pod-c")).getValue()).as("a GPU without MIG keeps its pod")
+    assertThat(((GaugeDataPointSnapshot) point(used, "pod", "pod-d")).getValue()).as("a GPU without MIG keeps its pod")
         .isEqualTo(1_000);
-    assertThat(family(dcgm, "DCGM_FI_DEV_POWER_USAGE").getDataPoints()).singleElement()
-        .satisfies(p -> assertThat(p.getLabels().get("pod")).isNull());
+    assertThat(family(dcgm, "DCGM_FI_DEV_POWER_USAGE").getDataPoints()).hasSize(2)
+        .allSatisfy(p -> assertThat(((GaugeDataPointSnapshot) p).getValue()).isEqualTo(300));
+    assertThat(dcgm.stream().map(f -> f.getMetadata().getPrometheusName()))
+        .doesNotContain("DCGM_FI_PROF_GR_ENGINE_ACTIVE");
   }
 
   @Test
