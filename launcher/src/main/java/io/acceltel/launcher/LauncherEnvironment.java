@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The environment variables a component reads its configuration from, and a warning for those with its prefix
@@ -16,6 +17,12 @@ final class LauncherEnvironment {
   private static final Logger LOG = Logger.getLogger(LauncherEnvironment.class.getName());
   /** Read by the {@code acceltel} script and the benchmarks, not configuration keys. */
   static final Set<String> SCRIPT_VARIABLES = Set.of("ACCELTEL_NO_BUILD", "ACCELTEL_JAVA_OPTS", "ACCELTEL_BENCH_HEAP");
+  /**
+   * What Kubernetes injects for each Service in the namespace ({@code enableServiceLinks}, on by default): a Service
+   * named acceltel-kafka gives ACCELTEL_KAFKA_PORT, ACCELTEL_KAFKA_SERVICE_HOST, ACCELTEL_KAFKA_PORT_9092_TCP_ADDR.
+   */
+  private static final Pattern SERVICE_LINK =
+      Pattern.compile(".*_(SERVICE_HOST|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)");
 
   private LauncherEnvironment() {}
 
@@ -27,7 +34,7 @@ final class LauncherEnvironment {
       Predicate<String> belongsElsewhere) {
     source.putEnvironment(environment, prefix, knownKeys);
     List<String> unmatched = ConfigSource.unmatchedEnvironment(environment, prefix, knownKeys,
-        belongsElsewhere.or(SCRIPT_VARIABLES::contains));
+        belongsElsewhere.or(SCRIPT_VARIABLES::contains).or(name -> SERVICE_LINK.matcher(name).matches()));
     List<String> names = knownKeys.stream().map(k -> ConfigSource.environmentName(prefix, k)).toList();
     for (String name : unmatched) {
       LOG.warning(() -> "ignoring " + name + ": no configuration key has that name (did you mean "

@@ -38,6 +38,9 @@ class LauncherEnvironmentTest {
               "ACCELTEL_NODE", "gpu-7",
               "ACCELTEL_NO_BUILD", "1",
               "ACCELTEL_AGGREGATOR_DATA_DIR", "/data",
+              "ACCELTEL_KAFKA_SERVICE_HOST", "10.0.0.7",
+              "ACCELTEL_KAFKA_PORT", "tcp://10.0.0.7:9092",
+              "ACCELTEL_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.7",
               "HOME", "/root"),
           "ACCELTEL_", ExporterConfig.keys(), name -> name.startsWith(AggregatorCommand.ENVIRONMENT_PREFIX));
       assertThat(source.values()).containsExactly(Map.entry("node", "gpu-7"));

@@ -134,6 +134,8 @@ final class TickBuffer {
         publish();
         return inFlight;
       }
+      // The spool may have dropped an unreadable segment just now: the gauges must not wait for the next tick.
+      publish();
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
         return null;

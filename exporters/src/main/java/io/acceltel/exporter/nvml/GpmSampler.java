@@ -105,7 +105,7 @@ final class GpmSampler implements AutoCloseable {
     }
     long now = nanoClock.getAsLong();
     if (!guard.ok(nvml.nvmlGpmSampleGet(handle, current), SAMPLE_GET)) {
-      previousValid = false;
+      restart();
       return;
     }
     if (!previousValid) {
@@ -119,8 +119,7 @@ final class GpmSampler implements AutoCloseable {
     if (metrics(sink)) {
       swap(now);
     } else {
-      previousValid = false;
-      Arrays.fill(lastWindow, Double.NaN);
+      restart();
     }
   }
 

@@ -32,8 +32,11 @@ final class XidWatcher implements AutoCloseable {
   private final NvmlLibrary nvml;
   private final NativeCallObserver observer;
   private final Map<Long, XidCounters> byHandle = new ConcurrentHashMap<>();
-  /** Every device registered, by handle, to register again into a rebuilt set. Guarded by {@link #setLock}. */
-  private final Map<Long, Registration> registrations = new LinkedHashMap<>();
+  /**
+   * Every device registered, by its counters (one per device), to register again into a rebuilt set: a device
+   * that recovered with a new handle replaces its old registration. Guarded by {@link #setLock}.
+   */
+  private final Map<XidCounters, Registration> registrations = new LinkedHashMap<>();
   /** Guards the event set: registrations, its rebuild and its release. The wait runs outside it. */
   private final Object setLock = new Object();
   private Pointer eventSet;
@@ -78,8 +81,11 @@ final class XidWatcher implements AutoCloseable {
    */
   void register(Pointer handle, XidCounters counters, String deviceName) {
     synchronized (setLock) {
+      Registration previous = registrations.put(counters, new Registration(handle, counters, deviceName));
+      if (previous != null) {
+        byHandle.remove(Pointer.nativeValue(previous.handle()));
+      }
       byHandle.put(Pointer.nativeValue(handle), counters);
-      registrations.put(Pointer.nativeValue(handle), new Registration(handle, counters, deviceName));
       if (eventSet != null) {
         registerInto(eventSet, handle, counters, deviceName);
       }

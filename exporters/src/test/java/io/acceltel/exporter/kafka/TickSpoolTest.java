@@ -464,4 +464,23 @@ class TickSpoolTest {
       }
     }
   }
+
+  /** The sender's read drops an unreadable segment: the gauges show it at once, not only with the next tick. */
+  @Test
+  void aSegmentDroppedWhileSendingShowsInTheGaugesAtOnce(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    for (long t = 1; t <= 3; t++) {
+      spool.append(tick(t));
+    }
+    TickBuffer buffer = new TickBuffer(2, spool);
+    assertThat(buffer.stats().spooledTicks()).isEqualTo(3);
+    try (RandomAccessFile file = new RandomAccessFile(segments(dir).get(0).toFile(), "rw")) {
+      file.seek(TickSpool.MAGIC.length + TickSpool.RECORD_HEADER_BYTES + 2);
+      file.write(0x5A); // the first record's body no longer matches its CRC
+    }
+    assertThat(buffer.takeForSending(0)).isNull();
+    assertThat(buffer.stats().dropped()).isEqualTo(3);
+    assertThat(buffer.stats().spooledTicks()).isZero();
+    buffer.close();
+  }
 }

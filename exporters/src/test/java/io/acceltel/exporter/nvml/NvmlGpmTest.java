@@ -114,6 +114,24 @@ class NvmlGpmTest {
     assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmMetricsGet")).isEqualTo(2);
   }
 
+  /** A window from before a failed sample is not shown again as if it were the latest. */
+  @Test
+  void aFailedSampleForgetsTheLastWindow() throws Exception {
+    DOUBLE.nvmlDouble_setGpm(0, 2, 50.0);
+    NvmlDeviceReader reader = gpu();
+    tick(reader, 1000);
+    clock.advanceMillis(200);
+    assertThat(tick(reader, 1200).value(MetricCatalog.SM_ACTIVE)).isEqualTo(0.5);
+    DOUBLE.nvmlDouble_setReturn("nvmlGpmSampleGet", 0, NvmlReturn.UNKNOWN);
+    clock.advanceMillis(100);
+    tick(reader, 1300);
+    DOUBLE.nvmlDouble_setReturn("nvmlGpmSampleGet", 0, NvmlReturn.SUCCESS);
+    clock.advanceMillis(100);
+    tick(reader, 1400); // a fresh first sample
+    clock.advanceMillis(100);
+    assertThat(tick(reader, 1500).has(MetricCatalog.SM_ACTIVE)).as("no window since the failure yet").isFalse();
+  }
+
   @Test
   void unsupportedGpmLeavesTheMetricsAbsentNotZero() throws Exception {
     DOUBLE.nvmlDouble_setGpmSupported(0, 0);

@@ -148,7 +148,7 @@ public final class ConfigValues {
 
   /**
    * Parses {@code 500ms}, {@code 10s}, {@code 1m}, {@code 6h}, {@code 30d}, {@code 2w}, {@code 5y}; null if not one,
-   * or if it does not fit in a long of milliseconds (about 292 million years).
+   * or if it does not fit in a long of nanoseconds (about 292 years).
    */
   public static Duration parseDuration(String value) {
     Matcher m = DURATION.matcher(value.trim());
@@ -166,7 +166,7 @@ public final class ConfigValues {
         case "w" -> Duration.ofDays(Math.multiplyExact(7, n));
         default -> Duration.ofDays(Math.multiplyExact(365, n));
       };
-      d.toMillis(); // every user reads it in milliseconds: one that does not fit is no duration either
+      d.toNanos(); // users read it down to nanoseconds: one that does not fit (~292 years) is no duration either
       return d;
     } catch (NumberFormatException | ArithmeticException tooLarge) {
       return null;
