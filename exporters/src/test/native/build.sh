@@ -12,6 +12,11 @@ for src in "$here"/*.c; do
     gcc -shared -fPIC -O2 -Wall -Wextra -o "$out/lib$name.so" "$src" -lpthread
   fi
 done
+# The DCMI double as an older Ascend driver, which lacks the v2 calls.
+if [ ! -f "$out/libdcmi_double_old.so" ] || [ "$here/dcmi_double.c" -nt "$out/libdcmi_double_old.so" ]; then
+  gcc -shared -fPIC -O2 -Wall -Wextra -DDCMI_DOUBLE_OLD_DRIVER -o "$out/libdcmi_double_old.so" \
+    "$here/dcmi_double.c" -lpthread
+fi
 # The NVML double as a driver from before R535, which lacks nvmlDeviceGetCurrentClocksEventReasons.
 if [ ! -f "$out/libnvml_double_r525.so" ] || [ "$here/nvml_double.c" -nt "$out/libnvml_double_r525.so" ]; then
   gcc -shared -fPIC -O2 -Wall -Wextra -DNVML_DOUBLE_BEFORE_R535 -o "$out/libnvml_double_r525.so" \

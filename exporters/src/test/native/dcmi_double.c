@@ -76,7 +76,7 @@ static const char *INT_KEYS[] = {
   "multi.aic", "multi.aiv", "multi.aicore", "multi.npu",
   "hbm.size", "hbm.usage", "hbm.temp", "hbm.freq", "hbm.bw",
   "ecc.sbe", "ecc.dbe", "ecc.total_sbe", "ecc.total_dbe", "network",
-  "pcie.domain", "pcie.bus", "pcie.device", "pcie.function", NULL
+  "pcie.domain", "pcie.bus", "pcie.device", "pcie.function", "ecc.enable", NULL
 };
 enum {
   K_PHY, K_HEALTH, K_TEMP, K_POWER, K_FREQ_AICORE, K_FREQ_AICORE_MAX, K_FREQ_HBM,
@@ -84,7 +84,7 @@ enum {
   K_MULTI_AIC, K_MULTI_AIV, K_MULTI_AICORE, K_MULTI_NPU,
   K_HBM_SIZE, K_HBM_USAGE, K_HBM_TEMP, K_HBM_FREQ, K_HBM_BW,
   K_ECC_SBE, K_ECC_DBE, K_ECC_TOTAL_SBE, K_ECC_TOTAL_DBE, K_NETWORK,
-  K_PCIE_DOMAIN, K_PCIE_BUS, K_PCIE_DEVICE, K_PCIE_FUNCTION, K_COUNT
+  K_PCIE_DOMAIN, K_PCIE_BUS, K_PCIE_DEVICE, K_PCIE_FUNCTION, K_ECC_ENABLE, K_COUNT
 };
 
 typedef struct {
@@ -132,6 +132,7 @@ static void defaults(int logic) {
   n->v[K_HBM_FREQ] = 1600;
   n->v[K_PCIE_DOMAIN] = 0;
   n->v[K_PCIE_BUS] = 0xC1 - 0x10 * logic;
+  n->v[K_ECC_ENABLE] = 1;
   strcpy(n->chip_type, "Ascend");
   strcpy(n->chip_name, "910B3");
   strcpy(n->chip_ver, "V1");
@@ -321,9 +322,14 @@ static int card_list(const char *fn, int *card_num, int *list, int list_len) {
   LEAVE(rc)
 }
 
+/* Built with -DDCMI_DOUBLE_OLD_DRIVER (libdcmi_double_old.so), the double is an older driver: it lacks
+ * dcmi_get_card_list, dcmi_get_device_chip_info_v2, dcmi_get_device_die_v2 and the period utilization call, and
+ * has only their older forms, as drivers before 23.0 do. */
+#ifndef DCMI_DOUBLE_OLD_DRIVER
 EXPORT int dcmi_get_card_list(int *card_num, int *card_list_out, int list_len) {
   return card_list("dcmi_get_card_list", card_num, card_list_out, list_len);
 }
+#endif
 
 EXPORT int dcmi_get_card_num_list(int *card_num, int *card_list_out, int list_len) {
   return card_list("dcmi_get_card_num_list", card_num, card_list_out, list_len);
@@ -353,6 +359,7 @@ EXPORT int dcmi_get_device_phyid_from_logicid(unsigned int logicid, unsigned int
   LEAVE(rc)
 }
 
+#ifndef DCMI_DOUBLE_OLD_DRIVER
 EXPORT int dcmi_get_device_chip_info_v2(int card_id, int device_id, struct dcmi_chip_info_v2 *chip_info) {
   ENTER_NPU("dcmi_get_device_chip_info_v2")
   memset(chip_info, 0, sizeof *chip_info);
@@ -361,6 +368,18 @@ EXPORT int dcmi_get_device_chip_info_v2(int card_id, int device_id, struct dcmi_
   memcpy(chip_info->chip_ver, n->chip_ver, 32);
   chip_info->aicore_cnt = 20;
   snprintf((char *) chip_info->npu_name, 32, "%s%s", n->chip_type, n->chip_name);
+  LEAVE(DCMI_OK)
+}
+#endif
+
+/* v1 is v2's first 100 bytes (no npu_name). */
+EXPORT int dcmi_get_device_chip_info(int card_id, int device_id, struct dcmi_chip_info_v2 *chip_info) {
+  ENTER_NPU("dcmi_get_device_chip_info")
+  memset(chip_info, 0, 100);
+  memcpy(chip_info->chip_type, n->chip_type, 32);
+  memcpy(chip_info->chip_name, n->chip_name, 32);
+  memcpy(chip_info->chip_ver, n->chip_ver, 32);
+  chip_info->aicore_cnt = 20;
   LEAVE(DCMI_OK)
 }
 
@@ -376,6 +395,7 @@ EXPORT int dcmi_get_device_pcie_info_v2(int card_id, int device_id, struct dcmi_
   LEAVE(DCMI_OK)
 }
 
+#ifndef DCMI_DOUBLE_OLD_DRIVER
 EXPORT int dcmi_get_device_die_v2(int card_id, int device_id, int input_type, struct dcmi_die_id *die_id) {
   ENTER_NPU("dcmi_get_device_die_v2")
   for (int i = 0; i < 5; i++) {
@@ -384,6 +404,7 @@ EXPORT int dcmi_get_device_die_v2(int card_id, int device_id, int input_type, st
   }
   LEAVE(DCMI_OK)
 }
+#endif
 
 EXPORT int dcmi_get_device_health(int card_id, int device_id, unsigned int *health) {
   ENTER_NPU("dcmi_get_device_health")
@@ -451,6 +472,7 @@ EXPORT int dcmi_get_device_multi_utilization_rate(int card_id, int device_id,
   LEAVE(DCMI_OK)
 }
 
+#ifndef DCMI_DOUBLE_OLD_DRIVER
 EXPORT int dcmi_get_device_multi_utilization_rate_period(int card_id, int device_id,
     struct dcmi_multi_utilization_info *util_info, int period) {
   ENTER_NPU("dcmi_get_device_multi_utilization_rate_period")
@@ -460,6 +482,7 @@ EXPORT int dcmi_get_device_multi_utilization_rate_period(int card_id, int device
   fill_multi(n, util_info);
   LEAVE(DCMI_OK)
 }
+#endif
 
 EXPORT int dcmi_get_device_hbm_info(int card_id, int device_id, struct dcmi_hbm_info *hbm_info) {
   ENTER_NPU("dcmi_get_device_hbm_info")
@@ -478,7 +501,7 @@ EXPORT int dcmi_get_device_ecc_info(int card_id, int device_id, int input_type, 
     LEAVE(DCMI_ERR_NOT_SUPPORT)
   }
   memset(ecc_info, 0, sizeof *ecc_info);
-  ecc_info->enable_flag = 1;
+  ecc_info->enable_flag = (int) n->v[K_ECC_ENABLE];
   ecc_info->single_bit_error_cnt = (unsigned int) n->v[K_ECC_SBE];
   ecc_info->double_bit_error_cnt = (unsigned int) n->v[K_ECC_DBE];
   ecc_info->total_single_bit_error_cnt = (unsigned int) n->v[K_ECC_TOTAL_SBE];

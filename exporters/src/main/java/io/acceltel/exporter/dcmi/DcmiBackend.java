@@ -5,6 +5,7 @@ import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.DeviceReader;
+import io.acceltel.exporter.device.MissingFunctions;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.Vendor;
@@ -47,15 +48,18 @@ public final class DcmiBackend implements DeviceBackend {
   }
 
   static DcmiBackend open(BackendContext context) throws BackendUnavailableException {
-    DcmiLibrary dcmi = DcmiLoader.load(context.nativeLibrary());
-    DcmiLoader.init(dcmi, context.nativeLibrary().map(Object::toString).orElse(DcmiLoader.DEFAULT_LIBRARY));
+    DcmiLibrary loaded = DcmiLoader.load(context.nativeLibrary());
+    DcmiLoader.init(loaded, context.nativeLibrary().map(Object::toString).orElse(DcmiLoader.DEFAULT_LIBRARY));
+    // From here on a function the driver lacks answers -8255: left out, like one it does not support.
+    DcmiLibrary dcmi = MissingFunctions.answering(DcmiLibrary.class, loaded, DcmiReturn.NOT_SUPPORTED);
     byte[] text = new byte[64];
     String version = dcmi.dcmi_get_dcmi_version(text, text.length) == DcmiReturn.SUCCESS ? decode(text, 0, 64)
         : "unknown";
     List<DcmiDeviceReader> found = new ArrayList<>();
     int leftOut = 0;
     for (int card : cards(dcmi)) {
-      for (int device = 0; device < devicesInCard(dcmi, card); device++) {
+      int devices = devicesInCard(dcmi, card);
+      for (int device = 0; device < devices; device++) {
         DcmiDeviceReader reader = openNpu(dcmi, card, device, version, context.observer());
         if (reader != null) {
           found.add(reader);
@@ -74,10 +78,10 @@ public final class DcmiBackend implements DeviceBackend {
     count.setInt(0, 0);
     int rc;
     String function = CARD_LIST;
-    try {
-      rc = dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
-    } catch (UnsatisfiedLinkError olderDriver) {
-      function = "dcmi_get_card_num_list";
+    rc = dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
+    if (rc == DcmiReturn.NOT_SUPPORTED) {
+      function = "dcmi_get_card_num_list"; // the older name
+      count.setInt(0, 0);
       rc = dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS);
     }
     if (rc != DcmiReturn.SUCCESS) {
@@ -96,7 +100,8 @@ public final class DcmiBackend implements DeviceBackend {
       LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
       return 0;
     }
-    return out.getInt(0);
+    // At most four NPUs per card (reference/dcmi.md): a larger count is garbage, not a reason to loop on.
+    return Math.min(Math.max(out.getInt(0), 0), DcmiLayout.MAX_DEVICES_PER_CARD);
   }
 
   /** Identifies one NPU, or returns null (logged) when it cannot be addressed at all. */
@@ -113,12 +118,31 @@ public final class DcmiBackend implements DeviceBackend {
     }
     int logic = out.getInt(0);
     out.clear();
-    // The physical id is what Kubernetes device ids carry; without it fall back to the logic id (equal on most hosts).
-    int phy = dcmi.dcmi_get_device_phyid_from_logicid(logic, out) == DcmiReturn.SUCCESS ? out.getInt(0) : logic;
+    // The physical id is what Kubernetes device ids carry, so attribution joins on it. Only a driver without the
+    // call gets the logic id instead (equal on most hosts); a guess after any other failure could put another
+    // tenant's pod on this NPU, so it is left out instead.
+    int phy;
+    rc = dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
+    if (rc == DcmiReturn.SUCCESS) {
+      phy = out.getInt(0);
+    } else if (rc == DcmiReturn.NOT_SUPPORTED) {
+      phy = logic;
+    } else {
+      observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_phyid_from_logicid", rc, DcmiReturn.name(rc));
+      LOG.warning("NPU " + device + " of card " + card + " (logic id " + logic + ") is left out: "
+          + "dcmi_get_device_phyid_from_logicid returned " + DcmiReturn.name(rc) + ", and without its physical id "
+          + "it cannot be attributed to the pod that holds it");
+      return null;
+    }
 
     out.clear();
     String model = "Ascend NPU";
-    if (dcmi.dcmi_get_device_chip_info_v2(card, device, out) == DcmiReturn.SUCCESS) {
+    rc = dcmi.dcmi_get_device_chip_info_v2(card, device, out);
+    if (rc == DcmiReturn.NOT_SUPPORTED) {
+      out.clear();
+      rc = dcmi.dcmi_get_device_chip_info(card, device, out); // v1: the same fields, without npu_name
+    }
+    if (rc == DcmiReturn.SUCCESS) {
       model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
     }
     String uuid = dieId(dcmi, card, device, out, DcmiLayout.VDIE);

@@ -43,13 +43,8 @@ final class DcmiCalls {
     if (unsupported.contains(function)) {
       return false;
     }
-    int rc;
-    try {
-      rc = call.getAsInt();
-    } catch (UnsatisfiedLinkError missingSymbol) {
-      // An older driver without this function: the same as -8255 for us.
-      rc = DcmiReturn.NOT_SUPPORTED;
-    }
+    // A function an older driver does not export answers -8255 too (see DcmiBackend).
+    int rc = call.getAsInt();
     switch (rc) {
       case DcmiReturn.SUCCESS:
         return true;

@@ -35,6 +35,9 @@ final class DcmiDeviceReader implements DeviceReader {
   private static final String ERROR_CODES = "dcmi_get_device_errorcode_v2";
   private static final String ECC = "dcmi_get_device_ecc_info";
   private static final String NETWORK = "dcmi_get_device_network_health";
+  /** enum dcmi_rdfx_detect_result: 0 OK, 6 INIT (never probed). */
+  private static final int NETWORK_OK = 0;
+  private static final int NETWORK_INIT = 6;
   private static final double MB = 1024.0 * 1024.0;
   private static final double MHZ = 1e6;
   private static final List<String> CORRECTED_VOLATILE = List.of("corrected", "volatile");
@@ -83,7 +86,10 @@ final class DcmiDeviceReader implements DeviceReader {
     readThermalPowerClocks(sink);
     readEcc(sink);
     if (calls.ok(NETWORK, () -> dcmi.dcmi_get_device_network_health(card, device, zeroed(out)))) {
-      sink.set(MetricCatalog.NETWORK_HEALTHY, out.getInt(0) == 0 ? 1 : 0);
+      // 6 (INIT: no detect address configured, e.g. a 910B without hccn detect IPs) is healthy, as npu-exporter
+      // counts it: only a probe that ran and failed is not.
+      int result = out.getInt(0);
+      sink.set(MetricCatalog.NETWORK_HEALTHY, result == NETWORK_OK || result == NETWORK_INIT ? 1 : 0);
     }
     sink.set(MetricCatalog.DEVICE_INFO, info, 1);
   }
@@ -115,25 +121,24 @@ final class DcmiDeviceReader implements DeviceReader {
 
   private void readUtilization(ReadingSink sink) throws DeviceLostException {
     boolean multi = false;
+    // A failure other than "not supported" leaves the core utilizations out for this tick only (retried next
+    // tick, no fallback that would mix sources); the HBM utilization below is its own call and still read.
+    boolean failed = false;
     if (!calls.unsupported(PERIOD_UTIL)) {
       multi = calls.ok(PERIOD_UTIL,
           () -> dcmi.dcmi_get_device_multi_utilization_rate_period(card, device, zeroed(struct), 1));
-      if (!multi && !calls.unsupported(PERIOD_UTIL)) {
-        return; // failed for this tick only: retried next tick, no fallback mixing sources
-      }
+      failed = !multi && !calls.unsupported(PERIOD_UTIL);
     }
-    if (!multi && !calls.unsupported(MULTI_UTIL)) {
+    if (!multi && !failed && !calls.unsupported(MULTI_UTIL)) {
       multi = calls.ok(MULTI_UTIL, () -> dcmi.dcmi_get_device_multi_utilization_rate(card, device, zeroed(struct)));
-      if (!multi && !calls.unsupported(MULTI_UTIL)) {
-        return;
-      }
+      failed = !multi && !calls.unsupported(MULTI_UTIL);
     }
     if (multi) {
       sink.set(MetricCatalog.UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AICORE)));
       sink.set(MetricCatalog.VECTOR_CORE_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AIV)));
       sink.set(MetricCatalog.CUBE_CORE_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AIC)));
       sink.set(MetricCatalog.OVERALL_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_NPU)));
-    } else {
+    } else if (!failed) {
       utilizationRate(DcmiLayout.UTIL_AICORE, MetricCatalog.UTILIZATION, sink);
       utilizationRate(DcmiLayout.UTIL_VECTOR, MetricCatalog.VECTOR_CORE_UTILIZATION, sink);
       utilizationRate(DcmiLayout.UTIL_OVERALL, MetricCatalog.OVERALL_UTILIZATION, sink);
@@ -182,8 +187,9 @@ final class DcmiDeviceReader implements DeviceReader {
   }
 
   private void readEcc(ReadingSink sink) throws DeviceLostException {
+    // With ECC off the counts are zeros that mean "not counted", not "no errors": left out.
     if (calls.ok(ECC, () -> dcmi.dcmi_get_device_ecc_info(card, device, DcmiLayout.ECC_DEVICE_HBM,
-        zeroed(struct)))) {
+        zeroed(struct))) && struct.getInt(DcmiLayout.ECC_ENABLE_FLAG) != 0) {
       sink.set(MetricCatalog.ECC_ERRORS, CORRECTED_VOLATILE, unsigned(DcmiLayout.ECC_SINGLE_BIT));
       sink.set(MetricCatalog.ECC_ERRORS, UNCORRECTED_VOLATILE, unsigned(DcmiLayout.ECC_DOUBLE_BIT));
       sink.set(MetricCatalog.ECC_ERRORS, CORRECTED_AGGREGATE, unsigned(DcmiLayout.ECC_TOTAL_SINGLE_BIT));

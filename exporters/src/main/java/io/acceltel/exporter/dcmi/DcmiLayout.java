@@ -42,6 +42,7 @@ final class DcmiLayout {
 
   /** {@code struct dcmi_ecc_info}. */
   static final int ECC_INFO_SIZE = 36;
+  static final int ECC_ENABLE_FLAG = 0;
   static final int ECC_SINGLE_BIT = 4;
   static final int ECC_DOUBLE_BIT = 8;
   static final int ECC_TOTAL_SINGLE_BIT = 12;
@@ -64,6 +65,7 @@ final class DcmiLayout {
   static final int ERROR_CODE_LIST = 128;
   /** Cards and devices per card DCMI reports at most. */
   static final int MAX_CARDS = 64;
+  static final int MAX_DEVICES_PER_CARD = 4;
   /** dcmi_get_device_temperature's value when the sensor could not be read. */
   static final int TEMPERATURE_FAILED = -275;
   /** The largest buffer any of the structs above needs. */

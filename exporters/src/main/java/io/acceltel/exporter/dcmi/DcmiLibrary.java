@@ -10,8 +10,8 @@ import com.sun.jna.Pointer;
  * <p>Per-device calls take {@code (card_id, device_id)}, as found by enumeration (card list, devices per card).
  * Out-parameters and structs are {@link Pointer}s into buffers each reader allocates once ({@link DcmiLayout}
  * holds the struct offsets), so a tick allocates no native memory. A symbol the installed driver does not export
- * fails with {@link UnsatisfiedLinkError} on its first call; {@link DcmiCalls} treats that like -8255 (not
- * supported), as npu-exporter does with its -99998.
+ * would fail with {@link UnsatisfiedLinkError} on its first call; {@link DcmiBackend} wraps the binding so that it
+ * answers -8255 (not supported) instead, as npu-exporter does with its -99998.
  *
  * <pre>{@code
  * DcmiLibrary dcmi = Native.load("libdcmi.so", DcmiLibrary.class);
@@ -36,6 +36,9 @@ interface DcmiLibrary extends Library {
   int dcmi_get_device_phyid_from_logicid(int logicId, Pointer phyId);
 
   int dcmi_get_device_chip_info_v2(int cardId, int deviceId, Pointer chipInfo);
+
+  /** Before v2: the same layout without {@code npu_name} at the end. */
+  int dcmi_get_device_chip_info(int cardId, int deviceId, Pointer chipInfo);
 
   int dcmi_get_device_pcie_info_v2(int cardId, int deviceId, Pointer pcieInfo);
 

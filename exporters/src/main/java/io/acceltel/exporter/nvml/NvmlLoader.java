@@ -3,8 +3,7 @@ package io.acceltel.exporter.nvml;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.acceltel.exporter.device.BackendUnavailableException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import io.acceltel.exporter.device.MissingFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,7 +29,9 @@ final class NvmlLoader {
       throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES);
     }
     try {
-      NvmlLibrary proxy = missingFunctionsNotFound(Native.load(name, NvmlLibrary.class));
+      // A function the driver lacks answers FUNCTION_NOT_FOUND, which CallGuard treats like NOT_SUPPORTED.
+      NvmlLibrary proxy = MissingFunctions.answering(NvmlLibrary.class, Native.load(name, NvmlLibrary.class),
+          NvmlReturn.FUNCTION_NOT_FOUND);
       return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
       String reason = dlopenReason(e.getMessage());
@@ -52,26 +53,6 @@ final class NvmlLoader {
           + "); using the slower JNA proxy for every call");
       return proxy;
     }
-  }
-
-  /**
-   * The JNA proxy binds a function on its first call and throws {@link UnsatisfiedLinkError} when the driver does not
-   * export it (an older driver, or one that dropped a deprecated call). NVML's own code for that is
-   * FUNCTION_NOT_FOUND, which {@link CallGuard} handles like NOT_SUPPORTED: the metric is left out, logged once, and
-   * the rest of the device is still read. Only the proxy's calls pay for the indirection, not the direct ones.
-   */
-  static NvmlLibrary missingFunctionsNotFound(NvmlLibrary proxy) {
-    return (NvmlLibrary) Proxy.newProxyInstance(NvmlLibrary.class.getClassLoader(), new Class<?>[] {NvmlLibrary.class},
-        (self, method, args) -> {
-          try {
-            return method.invoke(proxy, args);
-          } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof UnsatisfiedLinkError && method.getReturnType() == int.class) {
-              return NvmlReturn.FUNCTION_NOT_FOUND;
-            }
-            throw e.getCause();
-          }
-        });
   }
 
   /** Calls nvmlInit_v2; on success the caller owns one reference and must call nvmlShutdown once. */

@@ -3,6 +3,7 @@ package io.acceltel.exporter.dcmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.jna.Native;
 import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.DeviceLostException;
@@ -267,5 +268,74 @@ class DcmiBackendTest {
     assertThat(DCMI.dcmiDouble_offsetof("dcmi_ecc_info", "double_bit_error_cnt")).isEqualTo(DcmiLayout.ECC_DOUBLE_BIT);
     assertThat(DCMI.dcmiDouble_offsetof("dcmi_ecc_info", "total_double_bit_error_cnt"))
         .isEqualTo(DcmiLayout.ECC_TOTAL_DOUBLE_BIT);
+  }
+
+  /** 6 (INIT) means no detect address was configured, not a failed probe: healthy, as npu-exporter counts it. */
+  @Test
+  void aNetworkNeverProbedIsHealthyAndAFailedProbeIsNot() throws Exception {
+    DCMI.dcmiDouble_setInt("network", 0, 6);
+    DCMI.dcmiDouble_setInt("network", 1, 5);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(value(read(backend.devices().get(0)), MetricCatalog.NETWORK_HEALTHY)).hasValue(1);
+      assertThat(value(read(backend.devices().get(1)), MetricCatalog.NETWORK_HEALTHY)).hasValue(0);
+    }
+  }
+
+  @Test
+  void withEccOffTheZeroCountsAreNotReported() throws Exception {
+    DCMI.dcmiDouble_setInt("ecc.enable", 0, 0);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(read(backend.devices().get(0))).noneMatch(r -> r.metric() == MetricCatalog.ECC_ERRORS);
+      assertThat(value(read(backend.devices().get(1)), MetricCatalog.ECC_ERRORS, "corrected", "volatile"))
+          .hasValue(0);
+    }
+  }
+
+  /** A tick whose core utilization call fails still has the HBM utilization, which is a call of its own. */
+  @Test
+  void aFailingCoreUtilizationCallLeavesOnlyItsOwnMetricsOut() throws Exception {
+    DCMI.dcmiDouble_setInt("util.hbm", 0, 45);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_multi_utilization_rate_period", 0, DcmiReturn.NOT_READY, 1);
+    try (DcmiBackend backend = open(observer)) {
+      List<Reading> r = read(backend.devices().get(0));
+      assertThat(value(r, MetricCatalog.UTILIZATION)).isEmpty();
+      assertThat(value(r, MetricCatalog.MEMORY_UTILIZATION)).hasValue(0.45);
+      assertThat(value(read(backend.devices().get(0)), MetricCatalog.UTILIZATION)).as("retried").isPresent();
+    }
+  }
+
+  /** Without its physical id an NPU cannot be joined to its pod; a guess could name another tenant's. */
+  @Test
+  void anNpuWhosePhysicalIdCannotBeReadIsLeftOutNotGuessed() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, DcmiReturn.NOT_READY, DcmiDouble.ALWAYS);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 3);
+      assertThat(backend.devicesLeftOut()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * An older driver (the double built without the v2 calls): the older forms stand in, and a missing function
+   * leaves out only what it would have read, instead of stopping the start.
+   */
+  @Test
+  void anOlderDriverWithoutTheV2CallsStillStartsAndReads() throws Exception {
+    Path old = DcmiDouble.PATH.resolveSibling("libdcmi_double_old.so");
+    DcmiDouble oldDouble = Native.load(old.toString(), DcmiDouble.class);
+    oldDouble.dcmiDouble_reset(2, 1);
+    oldDouble.dcmiDouble_setInt("multi.aicore", 1, 70);
+    try (DcmiBackend backend = DcmiBackend.open(new BackendContext(Optional.of(old),
+        BackendContext.SimulatedSettings.DEFAULT, observer))) {
+      assertThat(backend.devices()).hasSize(2);
+      DeviceReader npu = backend.devices().get(1);
+      assertThat(npu.identity().model()).as("from dcmi_get_device_chip_info").isEqualTo("Ascend910B3");
+      assertThat(npu.identity().uuid()).as("no die id without dcmi_get_device_die_v2").isEqualTo("ascend-phy-1");
+      read(npu);
+      List<Reading> r = read(npu);
+      assertThat(value(r, MetricCatalog.UTILIZATION)).hasValue(0.70);
+      assertThat(value(r, MetricCatalog.POWER)).hasValue(90.5);
+    }
+    assertThat(oldDouble.dcmiDouble_calls("dcmi_get_card_num_list")).isEqualTo(1);
+    assertThat(observer.unsupported).containsOnlyOnce("dcmi_get_device_multi_utilization_rate_period");
   }
 }
