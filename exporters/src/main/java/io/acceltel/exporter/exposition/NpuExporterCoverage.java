@@ -24,12 +24,16 @@ public final class NpuExporterCoverage {
         .append("type and name (`Ascend910B3`), not npu-exporter's `910B3-Ascend-V1`; metrics that npu-exporter ")
         .append("gets from `hccn_tool` (link status and speed, RoCE, optical modules, bandwidth), HCCS, SIO, PCIe ")
         .append("bandwidth, DDR, voltage, per-process memory, vNPU and the info metrics (`npu_chip_info_name`, ")
-        .append("`_serial_number`, `_product_type`) are not served. The device health of ")
+        .append("`_serial_number`, `_product_type`), the per-container metrics (`container_npu_utilization`, ")
+        .append("`container_npu_total_memory`, `container_npu_used_memory`, `npu_container_info`), the numbered ")
+        .append("error codes (`npu_chip_info_error_code_1` and on), `npu_chip_info_hbm_bandwidth_utilization` and ")
+        .append("the HBM ECC enable flag and isolated-pages counts are not served. The device health of ")
         .append("[health.md](health.md) (`accelerator_health_state`) is served under its own name in every view.\n\n")
         .append("| npu-exporter name | unit | derived from |\n|---|---|---|\n");
     for (String count : NpuExporterNameView.NODE_COUNTS) {
       out.append("| `").append(count).append("` | count, no labels | the node's devices")
-          .append(count.equals("machine_npu_nums") ? "" : "; healthy = `accelerator_driver_alarm_level` is 0")
+          .append(count.equals("machine_npu_nums") ? "" : "; healthy = `accelerator_driver_alarm_level` is 0, "
+              + "unknown = lost or not read this tick")
           .append(" |\n");
     }
     for (NpuExporterField f : NpuExporterNameView.FIELDS) {

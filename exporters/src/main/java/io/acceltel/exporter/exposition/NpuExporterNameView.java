@@ -38,9 +38,9 @@ public final class NpuExporterNameView implements MetricNameView {
 
   /** The table: one row per npu-exporter metric acceltel can provide, in npu-exporter's documentation order. */
   static final List<NpuExporterField> FIELDS = List.of(
-      field("npu_chip_info_health_status", "the NPU health status: 1 healthy, 0 unhealthy",
-          MetricCatalog.DRIVER_ALARM_LEVEL, "1 when the alarm level is 0, else 0",
-          scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1).map(level -> level == 0 ? 1 : 0)),
+      field("npu_chip_info_health_status", "the NPU health status: 1 healthy, 0 unhealthy, -1 unknown",
+          MetricCatalog.DRIVER_ALARM_LEVEL, "1 when the alarm level is 0, 0 otherwise, -1 when lost or not read",
+          NpuExporterNameView::healthStatus),
       field("npu_chip_info_temperature", "the NPU temperature (C)", MetricCatalog.TEMPERATURE, "",
           scaled(MetricCatalog.TEMPERATURE, 1)),
       field("npu_chip_info_power", "the NPU power (W)", MetricCatalog.POWER, "", scaled(MetricCatalog.POWER, 1)),
@@ -76,8 +76,11 @@ public final class NpuExporterNameView implements MetricNameView {
           MetricCatalog.ECC_ERRORS, "", ecc("uncorrected", "aggregate")));
 
   /** The node-level counts npu-exporter serves without labels. */
-  static final List<String> NODE_COUNTS =
-      List.of("machine_npu_nums", "machine_healthy_npu_nums", "machine_unhealthy_npu_nums");
+  static final List<String> NODE_COUNTS = List.of("machine_npu_nums", "machine_healthy_npu_nums",
+      "machine_unhealthy_npu_nums", "machine_unknown_npu_nums");
+  private static final int HEALTHY = 1;
+  private static final int UNHEALTHY = 0;
+  private static final int UNKNOWN = -1;
 
   @Override
   public String name() {
@@ -87,21 +90,17 @@ public final class NpuExporterNameView implements MetricNameView {
   @Override
   public MetricSnapshots render(NodeSnapshot snapshot) {
     List<Labels> labels = new ArrayList<>(snapshot.devices().size());
-    int healthy = 0;
-    int unhealthy = 0;
+    int[] byStatus = new int[3]; // unknown, unhealthy, healthy: the three always add up to the chips
     for (DeviceSnapshot device : snapshot.devices()) {
       labels.add(deviceLabels(device));
-      OptionalDouble level = scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1).extract(device);
-      if (level.isPresent() && level.getAsDouble() == 0 && !device.lost()) {
-        healthy++;
-      } else {
-        unhealthy++;
-      }
+      byStatus[(int) healthStatus(device).getAsDouble() + 1]++;
     }
     List<MetricSnapshot> out = new ArrayList<>(FIELDS.size() + NODE_COUNTS.size());
     out.add(count(NODE_COUNTS.get(0), "the number of NPU chips on the node", snapshot.devices().size()));
-    out.add(count(NODE_COUNTS.get(1), "the number of healthy NPU chips", healthy));
-    out.add(count(NODE_COUNTS.get(2), "the number of unhealthy NPU chips", unhealthy));
+    out.add(count(NODE_COUNTS.get(1), "the number of healthy NPU chips", byStatus[HEALTHY + 1]));
+    out.add(count(NODE_COUNTS.get(2), "the number of unhealthy NPU chips", byStatus[UNHEALTHY + 1]));
+    out.add(count(NODE_COUNTS.get(3), "the number of NPU chips whose health could not be read",
+        byStatus[UNKNOWN + 1]));
     for (NpuExporterField field : FIELDS) {
       MetricSnapshot family = CompatFamilies.family(field.name(), field.help(), false, field.extractor(),
           snapshot.devices(), labels);
@@ -155,5 +154,17 @@ public final class NpuExporterNameView implements MetricNameView {
 
   private static ReadingExtractor ecc(String error, String scope) {
     return labelled(MetricCatalog.ECC_ERRORS, Map.of("error", error, "scope", scope), 1);
+  }
+
+  /**
+   * As npu-exporter reports it: -1 (unknown) for a lost NPU or one whose health was not read this tick, which an
+   * alert on {@code != 1} then still catches, rather than leaving the series out.
+   */
+  private static OptionalDouble healthStatus(DeviceSnapshot device) {
+    OptionalDouble level = scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1).extract(device);
+    if (device.lost() || level.isEmpty()) {
+      return OptionalDouble.of(UNKNOWN);
+    }
+    return OptionalDouble.of(level.getAsDouble() == 0 ? HEALTHY : UNHEALTHY);
   }
 }

@@ -6,12 +6,15 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.exporter.exposition.NativeNameView;
+import io.acceltel.exporter.exposition.NpuExporterNameView;
+import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,6 +86,24 @@ class NpuExporterNamesTest {
     MetricSnapshot unhealthy = npu.stream()
         .filter(s -> s.getMetadata().getPrometheusName().equals("machine_unhealthy_npu_nums")).findFirst().orElseThrow();
     assertThat(((GaugeDataPointSnapshot) unhealthy.getDataPoints().get(0)).getValue()).isEqualTo(1);
+  }
+
+  /** A lost NPU is unknown (-1), as npu-exporter reports it, so an alert on != 1 fires instead of going blind. */
+  @Test
+  void aLostNpuIsUnknownNotAbsentAndCountedAsSuch() throws Exception {
+    NodeSnapshot tick = tick();
+    DeviceSnapshot lost = DeviceSnapshot.builder(tick.devices().get(1).identity()).lost(true).build();
+    MetricSnapshots npu = new NpuExporterNameView().render(
+        new NodeSnapshot(tick.node(), tick.timestampMillis(), List.of(tick.devices().get(0), lost)));
+    assertThat(gauge(npu, "npu_chip_info_health_status", "5")).isEqualTo(-1);
+    assertThat(gauge(npu, "npu_chip_info_health_status", "0")).isEqualTo(1);
+    for (String[] count : new String[][] {{"machine_npu_nums", "2"}, {"machine_healthy_npu_nums", "1"},
+        {"machine_unhealthy_npu_nums", "0"}, {"machine_unknown_npu_nums", "1"}}) {
+      MetricSnapshot family = npu.stream().filter(f -> f.getMetadata().getPrometheusName().equals(count[0]))
+          .findFirst().orElseThrow();
+      assertThat(((GaugeDataPointSnapshot) family.getDataPoints().get(0)).getValue()).as(count[0])
+          .isEqualTo(Double.parseDouble(count[1]));
+    }
   }
 
   @Test
