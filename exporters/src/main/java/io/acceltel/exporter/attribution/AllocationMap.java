@@ -29,7 +29,8 @@ import java.util.function.Predicate;
  */
 public final class AllocationMap {
   /** Before the first successful {@code List}: nothing is known, so no device is said to be free either. */
-  public static final AllocationMap UNKNOWN = new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false);
+  public static final AllocationMap UNKNOWN =
+      new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, false, Set.of());
 
   /** Every holder of a device, smallest first. */
   private final Map<String, List<ContainerRef>> byUuid;
@@ -37,16 +38,23 @@ public final class AllocationMap {
   private final Set<String> allocatableUuids;
   private final Set<Integer> allocatableAscendIds;
   private final boolean known;
+  /** Whether GetAllocatableResources answered, even with none of the configured resources. */
+  private final boolean allocatableAnswered;
+  /** Accelerator resources the kubelet listed that attribution.resource-names leaves out. */
+  private final Set<String> ignoredResourceNames;
   private final boolean hasMig;
   private final Set<ContainerRef> holders;
 
   private AllocationMap(Map<String, List<ContainerRef>> byUuid, Map<Integer, List<ContainerRef>> byAscendId,
-      Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known) {
+      Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known, boolean allocatableAnswered,
+      Set<String> ignoredResourceNames) {
     this.byUuid = frozen(byUuid);
     this.byAscendId = frozen(byAscendId);
     this.allocatableUuids = Set.copyOf(allocatableUuids);
     this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
     this.known = known;
+    this.allocatableAnswered = allocatableAnswered;
+    this.ignoredResourceNames = Set.copyOf(ignoredResourceNames);
     this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
     Set<ContainerRef> all = new HashSet<>();
     byUuid.values().forEach(all::addAll);
@@ -151,6 +159,19 @@ public final class AllocationMap {
     return !allocatableUuids.isEmpty() || !allocatableAscendIds.isEmpty();
   }
 
+  /**
+   * Whether the kubelet said what it can allocate (GetAllocatableResources answered), even if none of it under the
+   * configured resource names: then a device missing from it is worth a warning.
+   */
+  public boolean allocatableAnswered() {
+    return allocatableAnswered;
+  }
+
+  /** Accelerator resource names (nvidia.com/…, huawei.com/…) the kubelet listed and the configuration leaves out. */
+  public Set<String> ignoredResourceNames() {
+    return ignoredResourceNames;
+  }
+
   /** How many device IDs are held; for logs and tests. */
   public int size() {
     return byUuid.size() + byAscendId.size();
@@ -158,7 +179,10 @@ public final class AllocationMap {
 
   /** This map with another allocatable set (GetAllocatableResources is polled less often than List). */
   public AllocationMap withAllocatable(AllocationMap other) {
-    return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known);
+    Set<String> ignored = new HashSet<>(ignoredResourceNames);
+    ignored.addAll(other.ignoredResourceNames);
+    return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known,
+        other.allocatableAnswered, ignored);
   }
 
   /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
@@ -167,8 +191,22 @@ public final class AllocationMap {
     private final Map<Integer, List<ContainerRef>> byAscendId = new HashMap<>();
     private final Set<String> allocatableUuids = new HashSet<>();
     private final Set<Integer> allocatableAscendIds = new HashSet<>();
+    private final Set<String> ignoredResourceNames = new HashSet<>();
+    private boolean allocatableAnswered;
 
     private Builder() {}
+
+    /** GetAllocatableResources answered (whatever it listed). */
+    public Builder allocatableAnswered() {
+      allocatableAnswered = true;
+      return this;
+    }
+
+    /** The kubelet listed devices of an accelerator resource that the configured resource names leave out. */
+    public Builder ignoredResource(String resourceName) {
+      ignoredResourceNames.add(resourceName);
+      return this;
+    }
 
     /** Records that {@code holder} holds {@code id}; a null id (an unknown form) is ignored. */
     public Builder allocate(DeviceId id, ContainerRef holder) {
@@ -199,7 +237,8 @@ public final class AllocationMap {
     }
 
     public AllocationMap build() {
-      return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true);
+      return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true, allocatableAnswered,
+          ignoredResourceNames);
     }
   }
 }

@@ -57,6 +57,7 @@ public final class KubernetesAttributor implements DeviceAttributor {
   /** Only the tick thread reads and writes it, so a plain field; a stale read would only rebuild the cache. */
   private Resolved resolved = new Resolved(null, null, Map.of());
   private final Set<String> warnedNotAllocatable = new HashSet<>();
+  private final Set<String> warnedIgnoredResources = new HashSet<>();
   /** What each device (by UUID) was attributed on its last tick. Tick thread only. */
   private final Map<String, Verdict> lastVerdict = new HashMap<>();
   /** Holders whose pod the watch had not delivered when first seen, and since when. Tick thread only. */
@@ -195,7 +196,15 @@ public final class KubernetesAttributor implements DeviceAttributor {
   }
 
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {
-    if (map.hasAllocatable() && !map.allocatable(device) && warnedNotAllocatable.add(device.identity().uuid())) {
+    for (String ignored : map.ignoredResourceNames()) {
+      if (warnedIgnoredResources.add(ignored)) {
+        LOG.warning(() -> "the kubelet lists devices of the resource " + ignored + ", which "
+            + "attribution.resource-names leaves out; add it if pods hold accelerators through it, or their "
+            + "devices show as free with no pod labels");
+      }
+    }
+    if (map.allocatableAnswered() && !map.allocatable(device)
+        && warnedNotAllocatable.add(device.identity().uuid())) {
       LOG.warning(() -> "device " + device.identity().index() + " (" + device.identity().uuid() + ") is not among "
           + "the kubelet's allocatable devices for the configured resource names; if pods use it, add its "
           + "resource name to attribution.resource-names");

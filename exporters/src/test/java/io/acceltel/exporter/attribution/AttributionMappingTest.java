@@ -17,13 +17,23 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import io.acceltel.exporter.attribution.kubelet.PodResourcesMapping;
+import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
+import io.acceltel.exporter.attribution.kubelet.v1.ContainerDevices;
+import io.acceltel.exporter.attribution.kubelet.v1.ContainerResources;
+import io.acceltel.exporter.attribution.kubelet.v1.ListPodResourcesResponse;
+import io.acceltel.exporter.attribution.kubelet.v1.PodResources;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Device IDs as the kubelet reports them, joined with device identities and pod labels on the tick path. */
@@ -78,7 +88,9 @@ class AttributionMappingTest {
     assertThat(names.matches("nvidia.com/mig-3g.40gb")).isTrue();
     assertThat(names.matches("huawei.com/Ascend910")).isTrue();
     assertThat(names.matches("huawei.com/Ascend310P")).isTrue();
-    assertThat(names.matches("nvidia.com/gpu.shared")).isFalse();
+    assertThat(names.matches("nvidia.com/gpu.shared")).as("time-slicing or MPS with renameByDefault").isTrue();
+    assertThat(names.matches("huawei.com/npu")).isTrue();
+    assertThat(names.matches("nvidia.com/gpu-typo")).isFalse();
     assertThat(names.matches("example.com/fpga")).isFalse();
   }
 
@@ -306,5 +318,52 @@ class AttributionMappingTest {
     Attribution second = attributor.attribute(nvidia(0, GPU0)).attribution();
 
     assertThat(second).isSameAs(first);
+  }
+
+  /**
+   * A renamed resource (here nvidia.com/a100) that the configuration leaves out: every GPU would show free with no
+   * pod labels. Both warnings name the fix, even though no device matched the configured names at all.
+   */
+  @Test
+  void anAcceleratorResourceLeftOutOfTheConfiguredNamesIsWarnedAbout() {
+    ContainerDevices a100 = ContainerDevices.newBuilder().setResourceName("nvidia.com/a100").addDeviceIds(GPU0)
+        .build();
+    ListPodResourcesResponse list = ListPodResourcesResponse.newBuilder().addPodResources(PodResources.newBuilder()
+        .setNamespace("team-llm").setName("tj-a-worker-0").addContainers(ContainerResources.newBuilder()
+            .setName("pytorch").addDevices(a100))).build();
+    AllocatableResourcesResponse allocatable = AllocatableResourcesResponse.newBuilder()
+        .addDevices(ContainerDevices.newBuilder().setResourceName("nvidia.com/a100").addDeviceIds(GPU0)
+            .addDeviceIds(GPU1))
+        .addDevices(ContainerDevices.newBuilder().setResourceName("example.com/fpga").addDeviceIds("fpga-0"))
+        .build();
+    AllocationMap map = PodResourcesMapping.toMap(list, allocatable, ResourceNames.of(ResourceNames.DEFAULT));
+    assertThat(map.ignoredResourceNames()).containsExactly("nvidia.com/a100");
+    assertThat(map.hasAllocatable()).isFalse();
+
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger logger = Logger.getLogger(KubernetesAttributor.class.getName());
+    logger.addHandler(capture);
+    try {
+      KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+      attributor.attribute(nvidia(0, GPU0));
+      attributor.attribute(nvidia(0, GPU0));
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(0)).contains("nvidia.com/a100").contains("attribution.resource-names");
+    assertThat(warnings.get(1)).contains(GPU0).contains("not among the kubelet's allocatable devices");
   }
 }

@@ -33,16 +33,21 @@ public final class PodResourcesMapping {
             for (String id : devices.getDeviceIdsList()) {
               b.allocate(DeviceId.parse(devices.getResourceName(), id), holder);
             }
+          } else if (ResourceNames.isAccelerator(devices.getResourceName())) {
+            b.ignoredResource(devices.getResourceName());
           }
         }
       }
     }
     if (allocatable != null) {
+      b.allocatableAnswered();
       for (ContainerDevices devices : allocatable.getDevicesList()) {
         if (names.matches(devices.getResourceName())) {
           for (String id : devices.getDeviceIdsList()) {
             b.allocatable(DeviceId.parse(devices.getResourceName(), id));
           }
+        } else if (ResourceNames.isAccelerator(devices.getResourceName())) {
+          b.ignoredResource(devices.getResourceName());
         }
       }
     }
