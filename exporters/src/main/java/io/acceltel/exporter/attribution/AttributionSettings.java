@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * @param kubeletSocket the kubelet's PodResources socket
  * @param resourceNames which extended resources to attribute
  * @param refresh how often the kubelet is asked (List); never per tick
- * @param podLabels pod label key to metric label name, in exposition order; empty switches the pod watch off
+ * @param podLabels pod label key to metric label name, in exposition order; empty: only namespace, pod and
+ *     container (the pod watch still runs, for the pods' phases)
  * @param maxLabels at most this many pod labels per series
  * @param maxValueLength pod label values are cut to this many characters
  */

@@ -2,7 +2,6 @@ package io.acceltel.exporter.attribution;
 
 import io.acceltel.exporter.attribution.kubelet.KubeletAllocations;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesClient;
-import io.acceltel.exporter.attribution.pods.PodLabelIndex;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;
 import io.acceltel.exporter.attribution.pods.PodWatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,8 +10,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Attribution on a real node, wired: the kubelet poller, the pod watch (when pod labels are mapped) and the
- * {@link KubernetesAttributor} that joins them on the tick thread.
+ * Attribution on a real node, wired: the kubelet poller, the pod watch and the {@link KubernetesAttributor} that
+ * joins them on the tick thread. The pod watch runs even when no pod labels are mapped: the kubelet goes on listing
+ * a finished pod's devices, and only the pod's phase tells the exporter not to name it on a GPU that a new pod
+ * holds (a Job's completed pod, kept for its logs, would otherwise hold its GPU's labels for good).
  *
  * <pre>{@code
  * try (KubernetesAttribution attribution = KubernetesAttribution.start(settings, node,
@@ -27,20 +28,22 @@ public final class KubernetesAttribution implements AutoCloseable {
   private final KubernetesClient client;
   private final KubernetesAttributor attributor;
 
-  private KubernetesAttribution(KubeletAllocations kubelet, PodWatcher pods, KubernetesClient client) {
+  private KubernetesAttribution(KubeletAllocations kubelet, PodWatcher pods, KubernetesClient client,
+      boolean labelsMapped) {
     this.kubelet = kubelet;
     this.pods = pods;
     this.client = client;
-    this.attributor = pods == null ? new KubernetesAttributor(kubelet::current, () -> PodLabelIndex.EMPTY)
-        : new KubernetesAttributor(kubelet::current, pods::current, KubernetesAttributor.POD_LABEL_WAIT,
-            System::nanoTime);
+    // Only mapped labels are worth waiting for; without them the watch is there for the pods' phases.
+    this.attributor = labelsMapped
+        ? new KubernetesAttributor(kubelet::current, pods::current, KubernetesAttributor.POD_LABEL_WAIT,
+            System::nanoTime)
+        : new KubernetesAttributor(kubelet::current, pods::current);
   }
 
   /**
    * Starts both sources in the background and returns at once; neither needs to be reachable yet.
    *
-   * @param clients makes the API server client (fabric8's auto-configuration: in a pod, the service account);
-   *     not called when no pod labels are mapped
+   * @param clients makes the API server client (fabric8's auto-configuration: in a pod, the service account)
    */
   public static KubernetesAttribution start(AttributionSettings settings, String node,
       Supplier<KubernetesClient> clients, AttributionSelfMetrics metrics, Consumer<String> announce) {
@@ -48,17 +51,13 @@ public final class KubernetesAttribution implements AutoCloseable {
         settings.resourceNames(), settings.refresh(), metrics);
     metrics.staleness("kubelet", kubelet::stalenessSeconds);
     PodLabelMapper mapper = PodLabelMapper.of(settings);
-    PodWatcher pods = null;
-    KubernetesClient client = null;
-    if (!mapper.isEmpty()) {
-      client = clients.get();
-      pods = PodWatcher.start(client, node, mapper, metrics);
-      metrics.staleness("apiserver", pods::stalenessSeconds);
-    }
+    KubernetesClient client = clients.get();
+    PodWatcher pods = PodWatcher.start(client, node, mapper, metrics);
+    metrics.staleness("apiserver", pods::stalenessSeconds);
     announce.accept("attribution: kubelet " + settings.kubeletSocket() + " every " + settings.refresh().toMillis()
-        + "ms, resources " + String.join(",", settings.resourceNames().patterns())
-        + (pods == null ? ", no pod labels" : ", pod labels " + mapper.labelNames() + " of node " + node));
-    return new KubernetesAttribution(kubelet, pods, client);
+        + "ms, resources " + String.join(",", settings.resourceNames().patterns()) + ", pods of node " + node
+        + (mapper.isEmpty() ? " (phases only, no pod labels)" : ", pod labels " + mapper.labelNames()));
+    return new KubernetesAttribution(kubelet, pods, client, !mapper.isEmpty());
   }
 
   /** fabric8's default client: in-cluster configuration inside a pod, else the kubeconfig. */
@@ -72,12 +71,8 @@ public final class KubernetesAttribution implements AutoCloseable {
 
   @Override
   public void close() {
-    if (pods != null) {
-      pods.close();
-    }
-    if (client != null) {
-      client.close();
-    }
+    pods.close();
+    client.close();
     kubelet.close();
   }
 }

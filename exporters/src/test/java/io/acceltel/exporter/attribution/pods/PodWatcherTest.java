@@ -137,6 +137,26 @@ class PodWatcherTest {
     }
   }
 
+  /** With no pod labels mapped the watch still runs: a finished pod must not keep naming its GPU. */
+  @Test
+  void withNoLabelsMappedTheWatchStillKnowsWhichPodsFinished() {
+    AttributionSettings noLabels = new AttributionSettings(AttributionSettings.AUTO,
+        AttributionSettings.DEFAULT_SOCKET, AttributionSettings.DEFAULT.resourceNames(),
+        AttributionSettings.DEFAULT_REFRESH, Map.of(), AttributionSettings.DEFAULT_MAX_LABELS,
+        AttributionSettings.DEFAULT_MAX_VALUE_LENGTH);
+    PodLabelMapper mapper = PodLabelMapper.of(noLabels);
+    assertThat(mapper.isEmpty()).isTrue();
+    try (PodWatcher pods = PodWatcher.start(client.pods().inAnyNamespace(), "gpu-node-1", mapper, metrics,
+        Duration.ofMillis(500))) {
+      Await.until("the watch", WAIT, pods::isWatching);
+      client.pods().inNamespace("ns").resource(pod("ns", "job-x", "gpu-node-1", Map.of("tenant.id", "t1"))).create();
+      client.pods().inNamespace("ns").withName("job-x").edit(p -> new PodBuilder(p).withNewStatus()
+          .withPhase("Succeeded").endStatus().build());
+      Await.until("the pod to finish", WAIT, () -> pods.current().finished("ns", "job-x"));
+      assertThat(pods.current().labels("ns", "job-x")).as("no labels mapped").isEmpty();
+    }
+  }
+
   /**
    * A deleted pod's labels outlive it by a grace (the kubelet still lists its devices), but never take the place of
    * a pod re-created under the same name meanwhile, as a StatefulSet does.
