@@ -10,12 +10,14 @@ import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.simulated.SimulatedBackendProvider;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * Chooses the exporter's attribution: none, simulated (for simulated devices, so the demo shows pod, job, tenant
  * and user labels), or the real kubelet + API server path.
  */
 final class AttributionWiring implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(AttributionWiring.class.getName());
   private final DeviceAttributor attributor;
   private final AutoCloseable resources;
 
@@ -35,6 +37,13 @@ final class AttributionWiring implements AutoCloseable {
     if (simulated) {
       announce.accept("attribution: SIMULATED pods, jobs, tenants and users on the simulated devices");
       return new AttributionWiring(SimulatedAttribution.of(backend.devices(), settings), () -> {});
+    }
+    if (System.getenv("NODE_NAME") == null && config.node().equals(ExporterConfig.hostName())) {
+      // In a pod the host name is the pod's name: the pod watch would select the pods of a node that does not
+      // exist, and every series would carry the pod's name as its node.
+      LOG.warning(() -> "NODE_NAME is not set, so the node is taken to be the host name '" + config.node() + "', "
+          + "which in a pod is the pod's own name: pod labels will not be found and the node label is wrong. Set "
+          + "NODE_NAME from the downward API (env valueFrom fieldRef spec.nodeName) or pass --node");
     }
     KubernetesAttribution k = KubernetesAttribution.start(settings, config.node(),
         KubernetesAttribution::defaultClient, new AttributionSelfMetrics(registry), announce);

@@ -186,9 +186,11 @@ public record ExporterConfig(
 
   private static String defaultNode() {
     String env = System.getenv("NODE_NAME");
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
+    return env != null && !env.isBlank() ? env : hostName();
+  }
+
+  /** The machine's host name, the node name when nothing else gives one; in a pod, the pod's name. */
+  public static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
