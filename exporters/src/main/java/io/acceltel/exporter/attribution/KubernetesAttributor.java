@@ -108,7 +108,11 @@ public final class KubernetesAttributor implements DeviceAttributor {
     } else if (awaitingLabels(index, holder)) {
       Verdict last = lastVerdict.get(device.identity().uuid());
       if (last == null || last.state() != FREE) {
-        return device; // as before the kubelet answered: the previous holder's labels are not the new one's
+        // The GPU-wide series say nothing, as before the kubelet answered: the previous holder's labels are not the
+        // new one's. The MIG instances whose holders are known keep their labels meanwhile.
+        Map<String, Attribution> instances = instanceAttributions(map, index, device, finished);
+        return instances.isEmpty() || device.unread() ? device
+            : device.withReadings(device.readings(), Attribution.NONE, instances);
       }
       verdict = last;
     } else {

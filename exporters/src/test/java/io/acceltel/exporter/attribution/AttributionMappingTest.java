@@ -214,6 +214,33 @@ class AttributionMappingTest {
   }
 
   /**
+   * A new pod that becomes a MIG-split GPU's smallest holder waits for its labels on the GPU-wide series; the other
+   * instances' tenants keep theirs meanwhile, so their series do not split.
+   */
+  @Test
+  void aNewSmallestHolderOfAMigGpuDoesNotStripTheOtherInstancesLabels() {
+    ContainerRef tenantB = new ContainerRef("team-b", "infer-b", "server");
+    AtomicReference<AllocationMap> kubelet = new AtomicReference<>(AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_B), tenantB).build());
+    AtomicReference<PodLabelIndex> watch = new AtomicReference<>(
+        PodLabelIndex.of(Map.of("team-b/infer-b", Map.of("tenant_id", "b"))));
+    AtomicLong nanos = new AtomicLong();
+    KubernetesAttributor attributor = new KubernetesAttributor(kubelet::get, watch::get, Duration.ofSeconds(10),
+        nanos::get);
+    DeviceSnapshot before = attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1"), migInfo(MIG_B, "2")));
+    assertThat(before.instanceAttributions().get(MIG_B).get("tenant_id")).isEqualTo("b");
+
+    kubelet.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_B), tenantB)
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), new ContainerRef("team-a", "new-pod", "main"))
+        .build());
+    nanos.set(Duration.ofSeconds(1).toNanos());
+    DeviceSnapshot waiting = attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1"), migInfo(MIG_B, "2")));
+    assertThat(waiting.attribution()).as("the GPU-wide series wait for the new holder").isEqualTo(Attribution.NONE);
+    assertThat(waiting.instanceAttributions().get(MIG_B).get("tenant_id")).isEqualTo("b");
+    assertThat(waiting.instanceAttributions().get(MIG_A)).isEqualTo(Attribution.NONE);
+  }
+
+  /**
    * A holder the pod watch has not delivered yet (a new pod, or the exporter's own start) does not split a free
    * device's series: it stays free until the pod's labels arrive. A device handed over from another pod says nothing
    * meanwhile, never the other pod's labels. After the wait it is attributed with what is known.
