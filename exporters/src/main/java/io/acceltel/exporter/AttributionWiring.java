@@ -10,6 +10,7 @@ import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.simulated.SimulatedBackendProvider;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -45,8 +46,17 @@ final class AttributionWiring implements AutoCloseable {
           + "which in a pod is the pod's own name: pod labels will not be found and the node label is wrong. Set "
           + "NODE_NAME from the downward API (env valueFrom fieldRef spec.nodeName) or pass --node");
     }
-    KubernetesAttribution k = KubernetesAttribution.start(settings, config.node(),
-        KubernetesAttribution::defaultClient, new AttributionSelfMetrics(registry), announce);
+    KubernetesAttribution k;
+    try {
+      k = KubernetesAttribution.start(settings, config.node(), KubernetesAttribution::defaultClient,
+          new AttributionSelfMetrics(registry), announce);
+    } catch (RuntimeException | LinkageError e) {
+      // The device metrics matter more than their pod labels: without attribution the node still exports them.
+      // (netty's native transport, for one, fails with an Error on a read-only root without a writable /tmp.)
+      LOG.log(Level.SEVERE, "attribution could not start, so no series carries pod labels: " + e, e);
+      announce.accept("attribution: OFF, it could not start (" + e + "); see the log");
+      return new AttributionWiring(DeviceAttributor.NONE, () -> {});
+    }
     return new AttributionWiring(k.attributor(), k);
   }
 

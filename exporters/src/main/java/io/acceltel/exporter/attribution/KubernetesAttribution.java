@@ -51,8 +51,18 @@ public final class KubernetesAttribution implements AutoCloseable {
         settings.resourceNames(), settings.refresh(), metrics);
     metrics.staleness("kubelet", kubelet::stalenessSeconds);
     PodLabelMapper mapper = PodLabelMapper.of(settings);
-    KubernetesClient client = clients.get();
-    PodWatcher pods = PodWatcher.start(client, node, mapper, metrics);
+    KubernetesClient client = null;
+    PodWatcher pods;
+    try {
+      client = clients.get();
+      pods = PodWatcher.start(client, node, mapper, metrics);
+    } catch (RuntimeException | LinkageError e) {
+      if (client != null) {
+        client.close();
+      }
+      kubelet.close();
+      throw e;
+    }
     metrics.staleness("apiserver", pods::stalenessSeconds);
     announce.accept("attribution: kubelet " + settings.kubeletSocket() + " every " + settings.refresh().toMillis()
         + "ms, resources " + String.join(",", settings.resourceNames().patterns()) + ", pods of node " + node
