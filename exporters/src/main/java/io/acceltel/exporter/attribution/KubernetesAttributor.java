@@ -87,7 +87,22 @@ public final class KubernetesAttributor implements DeviceAttributor {
 
   @Override
   public DeviceSnapshot attribute(DeviceSnapshot device) {
+    return attribute(device, allocations.get(), pods.get());
+  }
+
+  /** One kubelet answer and one state of the pod watch for every device of the tick. */
+  @Override
+  public List<DeviceSnapshot> attributeTick(List<DeviceSnapshot> devices) {
     AllocationMap map = allocations.get();
+    PodLabelIndex index = pods.get();
+    List<DeviceSnapshot> out = new ArrayList<>(devices.size());
+    for (DeviceSnapshot device : devices) {
+      out.add(attribute(device, map, index));
+    }
+    return out;
+  }
+
+  private DeviceSnapshot attribute(DeviceSnapshot device, AllocationMap map, PodLabelIndex index) {
     if (!map.known()) {
       // The kubelet has not answered yet: say nothing rather than "free".
       return device;
@@ -98,7 +113,6 @@ public final class KubernetesAttributor implements DeviceAttributor {
       warnedNoLabels.retainAll(map.holders());
       prunedFor = map;
     }
-    PodLabelIndex index = pods.get();
     Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
     ContainerRef holder = map.holder(device, finished);
     Verdict verdict;

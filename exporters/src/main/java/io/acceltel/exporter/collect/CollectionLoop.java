@@ -106,11 +106,11 @@ public final class CollectionLoop implements AutoCloseable {
       reads.add(lane.startRead(tickMillis));
     }
     long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-    List<DeviceSnapshot> devices = new ArrayList<>(lanes.size());
+    List<DeviceSnapshot> read = new ArrayList<>(lanes.size());
     for (int i = 0; i < lanes.size(); i++) {
-      devices.add(attributor.attribute(await(lanes.get(i), reads.get(i), deadline)));
+      read.add(await(lanes.get(i), reads.get(i), deadline));
     }
-    NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, devices);
+    NodeSnapshot snapshot = new NodeSnapshot(node, tickMillis, attributor.attributeTick(read));
     if (closing) {
       // Interrupted by close(): its devices read as lost because the loop stopped, not because they are. Published,
       // it would raise device-lost alerts on every rollout.

@@ -393,4 +393,19 @@ class AttributionMappingTest {
     assertThat(warnings.get(0)).contains("nvidia.com/a100").contains("attribution.resource-names");
     assertThat(warnings.get(1)).contains(GPU0).contains("not among the kubelet's allocatable devices");
   }
+
+  /** A pod that moves between two kubelet answers is on one device of a tick, never on two or on none. */
+  @Test
+  void oneTickIsAttributedFromOneKubeletAnswer() {
+    ContainerRef pod = new ContainerRef("ns", "p", "c");
+    AllocationMap onGpu0 = AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU0), pod).build();
+    AllocationMap onGpu1 = AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/gpu", GPU1), pod).build();
+    AtomicLong reads = new AtomicLong();
+    // The answer changes after the first read: the pod moved from GPU 0 to GPU 1 mid-tick.
+    KubernetesAttributor attributor = new KubernetesAttributor(
+        () -> reads.getAndIncrement() == 0 ? onGpu0 : onGpu1, () -> PodLabelIndex.EMPTY);
+    List<DeviceSnapshot> tick = attributor.attributeTick(List.of(nvidia(0, GPU0), nvidia(1, GPU1)));
+    assertThat(allocated(tick.get(0)) + allocated(tick.get(1))).isEqualTo(1);
+    assertThat(tick.get(0).attribution().get("pod")).isEqualTo("p");
+  }
 }
