@@ -35,6 +35,9 @@ import java.util.logging.Logger;
 public final class DcmiBackend implements DeviceBackend {
   static final String NAME = "dcmi";
   private static final Logger LOG = Logger.getLogger(DcmiBackend.class.getName());
+  /** Ten tries a second apart: the driver's own start, not a hang, is what NOT_READY means at this point. */
+  private static final int NOT_READY_ATTEMPTS = 10;
+  private static final long NOT_READY_BACKOFF_MILLIS = 1000;
   private static final String CARD_LIST = "dcmi_get_card_list";
 
   private final String version;
@@ -100,8 +103,13 @@ public final class DcmiBackend implements DeviceBackend {
       LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
       return 0;
     }
-    // At most four NPUs per card (reference/dcmi.md): a larger count is garbage, not a reason to loop on.
-    return Math.min(Math.max(out.getInt(0), 0), DcmiLayout.MAX_DEVICES_PER_CARD);
+    int count = out.getInt(0);
+    if (count < 0 || count > DcmiLayout.MAX_DEVICES_PER_CARD) {
+      // At most four NPUs per card (reference/dcmi.md): a larger count is garbage, not a reason to loop on.
+      LOG.warning("card " + card + ": dcmi_get_device_num_in_card says " + count + " NPUs, more than the "
+          + DcmiLayout.MAX_DEVICES_PER_CARD + " a card has; reading the first " + DcmiLayout.MAX_DEVICES_PER_CARD);
+    }
+    return Math.min(Math.max(count, 0), DcmiLayout.MAX_DEVICES_PER_CARD);
   }
 
   /** Identifies one NPU, or returns null (logged) when it cannot be addressed at all. */
@@ -122,7 +130,7 @@ public final class DcmiBackend implements DeviceBackend {
     // call gets the logic id instead (equal on most hosts); a guess after any other failure could put another
     // tenant's pod on this NPU, so it is left out instead.
     int phy;
-    rc = dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
+    rc = physicalId(dcmi, logic, out);
     if (rc == DcmiReturn.SUCCESS) {
       phy = out.getInt(0);
     } else if (rc == DcmiReturn.NOT_SUPPORTED) {
@@ -160,6 +168,27 @@ public final class DcmiBackend implements DeviceBackend {
     }
     DeviceIdentity identity = new DeviceIdentity(phy, uuid, model, Vendor.HUAWEI);
     return new DcmiDeviceReader(dcmi, card, device, identity, List.of("", version, "", busId, ""), observer);
+  }
+
+  /**
+   * Asks for the physical id, again for a while when the driver says it is not ready (an exporter started right
+   * after a reboot): the NPUs are enumerated once, so a give-up here would leave the NPU out until a restart.
+   */
+  private static int physicalId(DcmiLibrary dcmi, int logic, Memory out) {
+    int rc = DcmiReturn.NOT_READY;
+    for (int attempt = 0; attempt < NOT_READY_ATTEMPTS && rc == DcmiReturn.NOT_READY; attempt++) {
+      if (attempt > 0) {
+        try {
+          Thread.sleep(NOT_READY_BACKOFF_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      out.clear();
+      rc = dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
+    }
+    return rc;
   }
 
   /** The die id as npu-exporter prints it: five 32-bit words in hex, joined by dashes; null when unavailable. */

@@ -93,7 +93,8 @@ public final class NpuExporterNameView implements MetricNameView {
     int[] byStatus = new int[3]; // unknown, unhealthy, healthy: the three always add up to the chips
     for (DeviceSnapshot device : snapshot.devices()) {
       labels.add(deviceLabels(device));
-      byStatus[(int) healthStatus(device).getAsDouble() + 1]++;
+      OptionalDouble status = healthStatus(device);
+      byStatus[status.isPresent() ? (int) status.getAsDouble() + 1 : UNKNOWN + 1]++;
     }
     List<MetricSnapshot> out = new ArrayList<>(FIELDS.size() + NODE_COUNTS.size());
     out.add(count(NODE_COUNTS.get(0), "the number of NPU chips on the node", snapshot.devices().size()));
@@ -157,10 +158,14 @@ public final class NpuExporterNameView implements MetricNameView {
   }
 
   /**
-   * As npu-exporter reports it: -1 (unknown) for a lost NPU or one whose health was not read this tick, which an
-   * alert on {@code != 1} then still catches, rather than leaving the series out.
+   * As npu-exporter reports it: -1 (unknown) for a lost NPU or one whose health call failed this tick, which an
+   * alert on {@code != 1} then still catches rather than going blind. A read that only missed this tick's deadline
+   * says nothing (one slow read must not page); such an NPU counts as unknown in the node's counts.
    */
   private static OptionalDouble healthStatus(DeviceSnapshot device) {
+    if (device.unread()) {
+      return OptionalDouble.empty();
+    }
     OptionalDouble level = scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1).extract(device);
     if (device.lost() || level.isEmpty()) {
       return OptionalDouble.of(UNKNOWN);

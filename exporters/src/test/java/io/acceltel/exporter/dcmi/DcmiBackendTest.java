@@ -307,10 +307,21 @@ class DcmiBackendTest {
   /** Without its physical id an NPU cannot be joined to its pod; a guess could name another tenant's. */
   @Test
   void anNpuWhosePhysicalIdCannotBeReadIsLeftOutNotGuessed() throws Exception {
-    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, DcmiReturn.NOT_READY, DcmiDouble.ALWAYS);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, -8005, DcmiDouble.ALWAYS);
     try (DcmiBackend backend = open(observer)) {
       assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 3);
       assertThat(backend.devicesLeftOut()).isEqualTo(1);
+    }
+  }
+
+  /** Right after a reboot the driver may not be ready yet: the physical id is asked for again, not given up on. */
+  @Test
+  void aPhysicalIdNotReadyAtFirstIsAskedForAgain() throws Exception {
+    DCMI.dcmiDouble_setInt("phy_id", 2, 6);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, DcmiReturn.NOT_READY, 1);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 3, 6);
+      assertThat(backend.devicesLeftOut()).isZero();
     }
   }
 

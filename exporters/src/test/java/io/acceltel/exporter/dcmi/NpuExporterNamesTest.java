@@ -7,8 +7,10 @@ import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.exporter.exposition.NativeNameView;
 import io.acceltel.exporter.exposition.NpuExporterNameView;
+import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.snapshot.Vendor;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -93,12 +95,16 @@ class NpuExporterNamesTest {
   void aLostNpuIsUnknownNotAbsentAndCountedAsSuch() throws Exception {
     NodeSnapshot tick = tick();
     DeviceSnapshot lost = DeviceSnapshot.builder(tick.devices().get(1).identity()).lost(true).build();
+    DeviceSnapshot slow = DeviceSnapshot.unread(new DeviceIdentity(7, "vdie-7", "Ascend910B3", Vendor.HUAWEI));
     MetricSnapshots npu = new NpuExporterNameView().render(
-        new NodeSnapshot(tick.node(), tick.timestampMillis(), List.of(tick.devices().get(0), lost)));
+        new NodeSnapshot(tick.node(), tick.timestampMillis(), List.of(tick.devices().get(0), lost, slow)));
     assertThat(gauge(npu, "npu_chip_info_health_status", "5")).isEqualTo(-1);
     assertThat(gauge(npu, "npu_chip_info_health_status", "0")).isEqualTo(1);
-    for (String[] count : new String[][] {{"machine_npu_nums", "2"}, {"machine_healthy_npu_nums", "1"},
-        {"machine_unhealthy_npu_nums", "0"}, {"machine_unknown_npu_nums", "1"}}) {
+    assertThat(npu.stream().filter(f -> f.getMetadata().getPrometheusName().equals("npu_chip_info_health_status"))
+        .flatMap(f -> f.getDataPoints().stream()).map(p -> p.getLabels().get("id")))
+        .as("a read that only missed the deadline says nothing: one slow read must not page").doesNotContain("7");
+    for (String[] count : new String[][] {{"machine_npu_nums", "3"}, {"machine_healthy_npu_nums", "1"},
+        {"machine_unhealthy_npu_nums", "0"}, {"machine_unknown_npu_nums", "2"}}) {
       MetricSnapshot family = npu.stream().filter(f -> f.getMetadata().getPrometheusName().equals(count[0]))
           .findFirst().orElseThrow();
       assertThat(((GaugeDataPointSnapshot) family.getDataPoints().get(0)).getValue()).as(count[0])
