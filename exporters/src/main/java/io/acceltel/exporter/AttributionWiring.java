@@ -39,12 +39,14 @@ final class AttributionWiring implements AutoCloseable {
       announce.accept("attribution: SIMULATED pods, jobs, tenants and users on the simulated devices");
       return new AttributionWiring(SimulatedAttribution.of(backend.devices(), settings), () -> {});
     }
-    if (System.getenv("NODE_NAME") == null && config.node().equals(ExporterConfig.hostName())) {
-      // In a pod the host name is the pod's name: the pod watch would select the pods of a node that does not
-      // exist, and every series would carry the pod's name as its node.
-      LOG.warning(() -> "NODE_NAME is not set, so the node is taken to be the host name '" + config.node() + "', "
-          + "which in a pod is the pod's own name: pod labels will not be found and the node label is wrong. Set "
-          + "NODE_NAME from the downward API (env valueFrom fieldRef spec.nodeName) or pass --node");
+    String nodeEnv = System.getenv("NODE_NAME");
+    if ((nodeEnv == null || nodeEnv.isBlank()) && config.node().equals(ExporterConfig.hostName())) {
+      // In a pod without hostNetwork the host name is the pod's name: the pod watch would select the pods of a
+      // node that does not exist, and every series would carry the pod's name as its node.
+      LOG.warning(() -> "NODE_NAME is not set, so the node is taken to be the host name '" + config.node() + "'. "
+          + "In a pod without hostNetwork that is the pod's own name, and then pod labels are not found and the "
+          + "node label is wrong: set NODE_NAME from the downward API (env valueFrom fieldRef spec.nodeName), or "
+          + "pass --node");
     }
     KubernetesAttribution k;
     try {

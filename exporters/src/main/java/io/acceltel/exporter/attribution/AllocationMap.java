@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 public final class AllocationMap {
   /** Before the first successful {@code List}: nothing is known, so no device is said to be free either. */
   public static final AllocationMap UNKNOWN =
-      new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, false, Set.of());
+      new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, Set.of());
 
   /** Every holder of a device, smallest first. */
   private final Map<String, List<ContainerRef>> byUuid;
@@ -38,22 +38,19 @@ public final class AllocationMap {
   private final Set<String> allocatableUuids;
   private final Set<Integer> allocatableAscendIds;
   private final boolean known;
-  /** Whether GetAllocatableResources answered, even with none of the configured resources. */
-  private final boolean allocatableAnswered;
   /** Accelerator resources the kubelet listed that attribution.resource-names leaves out. */
   private final Set<String> ignoredResourceNames;
   private final boolean hasMig;
   private final Set<ContainerRef> holders;
 
   private AllocationMap(Map<String, List<ContainerRef>> byUuid, Map<Integer, List<ContainerRef>> byAscendId,
-      Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known, boolean allocatableAnswered,
+      Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known,
       Set<String> ignoredResourceNames) {
     this.byUuid = frozen(byUuid);
     this.byAscendId = frozen(byAscendId);
     this.allocatableUuids = Set.copyOf(allocatableUuids);
     this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
     this.known = known;
-    this.allocatableAnswered = allocatableAnswered;
     this.ignoredResourceNames = Set.copyOf(ignoredResourceNames);
     this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
     Set<ContainerRef> all = new HashSet<>();
@@ -159,14 +156,6 @@ public final class AllocationMap {
     return !allocatableUuids.isEmpty() || !allocatableAscendIds.isEmpty();
   }
 
-  /**
-   * Whether the kubelet said what it can allocate (GetAllocatableResources answered), even if none of it under the
-   * configured resource names: then a device missing from it is worth a warning.
-   */
-  public boolean allocatableAnswered() {
-    return allocatableAnswered;
-  }
-
   /** Accelerator resource names (nvidia.com/…, huawei.com/…) the kubelet listed and the configuration leaves out. */
   public Set<String> ignoredResourceNames() {
     return ignoredResourceNames;
@@ -182,7 +171,7 @@ public final class AllocationMap {
     Set<String> ignored = new HashSet<>(ignoredResourceNames);
     ignored.addAll(other.ignoredResourceNames);
     return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known,
-        other.allocatableAnswered, ignored);
+        ignored);
   }
 
   /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
@@ -192,15 +181,8 @@ public final class AllocationMap {
     private final Set<String> allocatableUuids = new HashSet<>();
     private final Set<Integer> allocatableAscendIds = new HashSet<>();
     private final Set<String> ignoredResourceNames = new HashSet<>();
-    private boolean allocatableAnswered;
 
     private Builder() {}
-
-    /** GetAllocatableResources answered (whatever it listed). */
-    public Builder allocatableAnswered() {
-      allocatableAnswered = true;
-      return this;
-    }
 
     /** The kubelet listed devices of an accelerator resource that the configured resource names leave out. */
     public Builder ignoredResource(String resourceName) {
@@ -237,7 +219,7 @@ public final class AllocationMap {
     }
 
     public AllocationMap build() {
-      return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true, allocatableAnswered,
+      return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true,
           ignoredResourceNames);
     }
   }

@@ -22,6 +22,12 @@ public sealed interface DeviceId {
   /** A Huawei Ascend NPU by physical ID, the number the DCMI backend reports as the device index. */
   record AscendPhysical(int id) implements DeviceId {}
 
+  /** Whether the ID names a GPU, a MIG instance or an NPU (not, say, a NIC that a vendor's plugin also offers). */
+  static boolean namesAnAccelerator(DeviceId id) {
+    return id instanceof AscendPhysical
+        || id instanceof Uuid u && (u.value().startsWith("GPU-") || u.value().startsWith("MIG-"));
+  }
+
   /** Old drivers (before R470) name MIG devices {@code MIG-GPU-<parent uuid>/<gi>/<ci>}. */
   Pattern OLD_MIG = Pattern.compile("MIG-(GPU-[^/]+)/\\d+/\\d+");
   /**

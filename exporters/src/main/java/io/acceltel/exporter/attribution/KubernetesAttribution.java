@@ -49,7 +49,6 @@ public final class KubernetesAttribution implements AutoCloseable {
       Supplier<KubernetesClient> clients, AttributionSelfMetrics metrics, Consumer<String> announce) {
     KubeletAllocations kubelet = KubeletAllocations.start(new PodResourcesClient(settings.kubeletSocket()),
         settings.resourceNames(), settings.refresh(), metrics);
-    metrics.staleness("kubelet", kubelet::stalenessSeconds);
     PodLabelMapper mapper = PodLabelMapper.of(settings);
     KubernetesClient client = null;
     PodWatcher pods;
@@ -63,6 +62,8 @@ public final class KubernetesAttribution implements AutoCloseable {
       kubelet.close();
       throw e;
     }
+    // Registered once both run: a start that failed must not leave gauges reading a closed source.
+    metrics.staleness("kubelet", kubelet::stalenessSeconds);
     metrics.staleness("apiserver", pods::stalenessSeconds);
     announce.accept("attribution: kubelet " + settings.kubeletSocket() + " every " + settings.refresh().toMillis()
         + "ms, resources " + String.join(",", settings.resourceNames().patterns()) + ", pods of node " + node

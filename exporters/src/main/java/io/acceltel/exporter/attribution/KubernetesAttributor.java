@@ -221,8 +221,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
             + "devices show as free with no pod labels");
       }
     }
-    if (map.allocatableAnswered() && !map.allocatable(device)
-        && warnedNotAllocatable.add(device.identity().uuid())) {
+    // Only once some device matched a configured name: a kubelet that lists none yet (its device plugin still
+    // registering) would otherwise make every GPU warn at every start. A renamed resource is named above.
+    if (map.hasAllocatable() && !map.allocatable(device) && warnedNotAllocatable.add(device.identity().uuid())) {
       LOG.warning(() -> "device " + device.identity().index() + " (" + device.identity().uuid() + ") is not among "
           + "the kubelet's allocatable devices for the configured resource names; if pods use it, add its "
           + "resource name to attribution.resource-names");

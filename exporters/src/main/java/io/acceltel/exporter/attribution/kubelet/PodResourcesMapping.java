@@ -33,24 +33,32 @@ public final class PodResourcesMapping {
             for (String id : devices.getDeviceIdsList()) {
               b.allocate(DeviceId.parse(devices.getResourceName(), id), holder);
             }
-          } else if (ResourceNames.isAccelerator(devices.getResourceName())) {
+          } else if (acceleratorLeftOut(devices)) {
             b.ignoredResource(devices.getResourceName());
           }
         }
       }
     }
     if (allocatable != null) {
-      b.allocatableAnswered();
       for (ContainerDevices devices : allocatable.getDevicesList()) {
         if (names.matches(devices.getResourceName())) {
           for (String id : devices.getDeviceIdsList()) {
             b.allocatable(DeviceId.parse(devices.getResourceName(), id));
           }
-        } else if (ResourceNames.isAccelerator(devices.getResourceName())) {
+        } else if (acceleratorLeftOut(devices)) {
           b.ignoredResource(devices.getResourceName());
         }
       }
     }
     return b.build();
+  }
+
+  /**
+   * Devices of a resource the configuration leaves out whose ids name GPUs or NPUs: a renamed GPU resource, say.
+   * The vendor alone is not enough; the NVIDIA Network Operator's nvidia.com/rdma_shared_device_a is a NIC.
+   */
+  private static boolean acceleratorLeftOut(ContainerDevices devices) {
+    return ResourceNames.isAccelerator(devices.getResourceName()) && devices.getDeviceIdsList().stream()
+        .map(id -> DeviceId.parse(devices.getResourceName(), id)).anyMatch(DeviceId::namesAnAccelerator);
   }
 }
