@@ -408,6 +408,7 @@ static void defaults(int i) {
   setNum(d, "fan", 0);
   setNum(d, "pcie.gen", 5); setNum(d, "pcie.width", 16); setNum(d, "pcie.maxgen", 5); setNum(d, "pcie.maxwidth", 16);
   setNum(d, "pcie.replay", 0);
+  setNum(d, "minor", (unsigned long long) d->index); /* /dev/nvidia<index>, unless a test says otherwise */
   setNum(d, "util.gpu", 0); setNum(d, "util.memory", 0);
   setNum(d, "encoder", 0); setNum(d, "decoder", 0);
   setNum(d, "nvlink.count", 0);
@@ -796,6 +797,7 @@ UINT_GETTER(nvmlDeviceGetEnforcedPowerLimit, "power.limit")
 UINT_GETTER(nvmlDeviceGetPowerManagementLimit, "power.limit")
 UINT_GETTER(nvmlDeviceGetFanSpeed, "fan")
 UINT_GETTER(nvmlDeviceGetCurrPcieLinkGeneration, "pcie.gen")
+UINT_GETTER(nvmlDeviceGetMinorNumber, "minor")
 UINT_GETTER(nvmlDeviceGetCurrPcieLinkWidth, "pcie.width")
 UINT_GETTER(nvmlDeviceGetMaxPcieLinkGeneration, "pcie.maxgen")
 UINT_GETTER(nvmlDeviceGetMaxPcieLinkWidth, "pcie.maxwidth")

@@ -1,6 +1,7 @@
 package io.acceltel.exporter.attribution;
 
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
@@ -32,7 +33,7 @@ public final class AllocationMap {
   public static final AllocationMap UNKNOWN =
       new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, Set.of());
 
-  /** Every holder of a device, smallest first. */
+  /** Every holder of a device, smallest first; by UUID, or {@code nvidia<minor>} for GKE's device ids. */
   private final Map<String, List<ContainerRef>> byUuid;
   private final Map<Integer, List<ContainerRef>> byAscendId;
   private final Set<String> allocatableUuids;
@@ -94,6 +95,9 @@ public final class AllocationMap {
       return firstRunning(byAscendId.get(device.identity().index()), finished);
     }
     ContainerRef holder = firstRunning(byUuid.get(device.identity().uuid()), finished);
+    if (device.identity().minor() != DeviceIdentity.NO_MINOR) {
+      holder = ContainerRef.first(holder, firstRunning(byUuid.get(minorKey(device.identity().minor())), finished));
+    }
     if (!hasMig) {
       return holder;
     }
@@ -103,6 +107,11 @@ public final class AllocationMap {
       }
     }
     return holder;
+  }
+
+  /** Where a GKE device id ({@code nvidia<minor>}) is kept among the UUIDs: no UUID has that form. */
+  private static String minorKey(int minor) {
+    return "nvidia" + minor;
   }
 
   /** The MIG UUID of an {@code accelerator_mig_instance_info} reading: its first label. */
@@ -140,7 +149,8 @@ public final class AllocationMap {
     if (device.identity().vendor() == Vendor.HUAWEI) {
       return allocatableAscendIds.contains(device.identity().index());
     }
-    if (allocatableUuids.contains(device.identity().uuid())) {
+    if (allocatableUuids.contains(device.identity().uuid())
+        || allocatableUuids.contains(minorKey(device.identity().minor()))) {
       return true;
     }
     for (Reading r : device.readings()) {
@@ -194,6 +204,8 @@ public final class AllocationMap {
     public Builder allocate(DeviceId id, ContainerRef holder) {
       if (id instanceof DeviceId.Uuid u) {
         add(byUuid.computeIfAbsent(u.value(), k -> new ArrayList<>()), holder);
+      } else if (id instanceof DeviceId.NvidiaMinor m) {
+        add(byUuid.computeIfAbsent(minorKey(m.minor()), k -> new ArrayList<>()), holder);
       } else if (id instanceof DeviceId.AscendPhysical a) {
         add(byAscendId.computeIfAbsent(a.id(), k -> new ArrayList<>()), holder);
       }
@@ -212,6 +224,8 @@ public final class AllocationMap {
     public Builder allocatable(DeviceId id) {
       if (id instanceof DeviceId.Uuid u) {
         allocatableUuids.add(u.value());
+      } else if (id instanceof DeviceId.NvidiaMinor m) {
+        allocatableUuids.add(minorKey(m.minor()));
       } else if (id instanceof DeviceId.AscendPhysical a) {
         allocatableAscendIds.add(a.id());
       }

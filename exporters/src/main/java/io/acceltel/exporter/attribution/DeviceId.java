@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * DeviceId.parse("nvidia.com/mig-1g.10gb", "MIG-4f1c...");    // Uuid["MIG-4f1c..."]
  * DeviceId.parse("huawei.com/Ascend910", "Ascend910-3");      // AscendPhysical[3]
  * DeviceId.parse("huawei.com/Ascend910", "Ascend910-2c-100-3"); // AscendPhysical[3]: a vNPU on physical NPU 3
+ * DeviceId.parse("nvidia.com/gpu", "nvidia2/vgpu1");           // NvidiaMinor[2]: GKE's plugin, a shared GPU
  * }</pre>
  */
 public sealed interface DeviceId {
@@ -22,9 +23,19 @@ public sealed interface DeviceId {
   /** A Huawei Ascend NPU by physical ID, the number the DCMI backend reports as the device index. */
   record AscendPhysical(int id) implements DeviceId {}
 
+  /**
+   * An NVIDIA GPU by minor number ({@code /dev/nvidia<minor>}), as GKE's device plugin names it: {@code nvidia0},
+   * a time-shared {@code nvidia0/vgpu3}, a MIG partition {@code nvidia0/gi1} (joined to its GPU: the partition's
+   * own identity is not in the id).
+   */
+  record NvidiaMinor(int minor) implements DeviceId {}
+
+  /** GKE's device plugin: {@code nvidia<minor>}, then optional {@code /…} parts. */
+  Pattern GKE = Pattern.compile("nvidia(\\d{1,6})(?:/.*)?");
+
   /** Whether the ID names a GPU, a MIG instance or an NPU (not, say, a NIC that a vendor's plugin also offers). */
   static boolean namesAnAccelerator(DeviceId id) {
-    return id instanceof AscendPhysical
+    return id instanceof AscendPhysical || id instanceof NvidiaMinor
         || id instanceof Uuid u && (u.value().startsWith("GPU-") || u.value().startsWith("MIG-"));
   }
 
@@ -65,6 +76,10 @@ public sealed interface DeviceId {
         }
       }
       return null;
+    }
+    Matcher gke = GKE.matcher(base);
+    if (gke.matches()) {
+      return new NvidiaMinor(Integer.parseInt(gke.group(1)));
     }
     Matcher oldMig = OLD_MIG.matcher(base);
     if (oldMig.matches()) {

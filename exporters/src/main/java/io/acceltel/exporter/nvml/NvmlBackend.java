@@ -130,7 +130,11 @@ public final class NvmlBackend implements DeviceBackend {
     NvmlStructs.PciInfo pci = new NvmlStructs.PciInfo();
     String busId = nvml.nvmlDeviceGetPciInfo_v3(handle, pci) == NvmlReturn.SUCCESS
         ? NvmlStrings.decode(pci.busId) : "";
-    DeviceIdentity identity = new DeviceIdentity(index, uuid, name, Vendor.NVIDIA);
+    // GKE's device plugin names GPUs by minor number (nvidia0), so attribution joins on it there.
+    NativeOut minor = new NativeOut();
+    DeviceIdentity identity = new DeviceIdentity(index, uuid, name, Vendor.NVIDIA,
+        nvml.nvmlDeviceGetMinorNumber(handle, minor.slot(0)) == NvmlReturn.SUCCESS ? (int) minor.uint(0)
+            : DeviceIdentity.NO_MINOR);
     NvmlDeviceInfo info = new NvmlDeviceInfo(identity, serial, vbios, busId);
     try {
       return new NvmlDeviceReader(nvml, handle, info, driverVersion, observer, nanoClock, onRecovered);

@@ -136,6 +136,11 @@ final class NvmlDirect implements NvmlLibrary {
   public native int nvmlDeviceGetMaxClockInfo(Pointer device, int type, Pointer clock);
 
   @Override
+  public int nvmlDeviceGetMinorNumber(Pointer device, Pointer minorNumber) {
+    return proxy.nvmlDeviceGetMinorNumber(device, minorNumber);
+  }
+
+  @Override
   public native int nvmlDeviceGetCurrentClocksEventReasons(Pointer device, Pointer clocksEventReasons);
 
   @Override

@@ -109,6 +109,8 @@ public interface NvmlLibrary extends Library {
 
   int nvmlDeviceGetMaxClockInfo(Pointer device, int type, Pointer clock);
 
+  int nvmlDeviceGetMinorNumber(Pointer device, Pointer minorNumber);
+
   int nvmlDeviceGetCurrentClocksEventReasons(Pointer device, Pointer clocksEventReasons);
 
   /** The same call under its name before R535, which drivers since keep as a deprecated alias. */

@@ -410,4 +410,24 @@ class AttributionMappingTest {
     assertThat(allocated(tick.get(0)) + allocated(tick.get(1))).isEqualTo(1);
     assertThat(tick.get(0).attribution().get("pod")).isEqualTo("p");
   }
+
+  /** GKE's device plugin names GPUs by minor number; they join on the minor number NVML reports. */
+  @Test
+  void gkeDeviceIdsJoinOnTheMinorNumber() {
+    assertThat(DeviceId.parse("nvidia.com/gpu", "nvidia3")).isEqualTo(new DeviceId.NvidiaMinor(3));
+    assertThat(DeviceId.parse("nvidia.com/gpu", "nvidia3/vgpu1")).isEqualTo(new DeviceId.NvidiaMinor(3));
+    assertThat(DeviceId.parse("nvidia.com/gpu", "nvidia3/gi1/vgpu0")).isEqualTo(new DeviceId.NvidiaMinor(3));
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/gpu", "nvidia3/vgpu1"), new ContainerRef("ns", "shared-1", "c"))
+        .allocatable(DeviceId.parse("nvidia.com/gpu", "nvidia3/vgpu1"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    DeviceSnapshot minor3 = DeviceSnapshot.builder(new DeviceIdentity(0, GPU0, "NVIDIA L4", Vendor.NVIDIA, 3))
+        .build();
+    DeviceSnapshot minor2 = DeviceSnapshot.builder(new DeviceIdentity(1, GPU1, "NVIDIA L4", Vendor.NVIDIA, 2))
+        .build();
+    assertThat(attributor.attribute(minor3).attribution().get("pod")).isEqualTo("shared-1");
+    assertThat(allocated(attributor.attribute(minor2))).isEqualTo(0);
+    assertThat(map.allocatable(minor3)).isTrue();
+  }
 }

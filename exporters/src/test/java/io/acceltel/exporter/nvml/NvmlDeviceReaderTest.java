@@ -26,6 +26,14 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(DOUBLE.nvmlDouble_initCount()).isEqualTo(1);
   }
 
+  /** The minor number (/dev/nvidiaN) is what GKE's device plugin names a GPU by; attribution joins on it there. */
+  @Test
+  void theMinorNumberIsPartOfTheIdentity() throws Exception {
+    DOUBLE.nvmlDouble_setUint("minor", 1, 7);
+    assertThat(gpu(0).identity().minor()).isZero();
+    assertThat(gpu(1).identity().minor()).isEqualTo(7);
+  }
+
   @Test
   void closeShutsNvmlDownAndFreesTheEventSet() throws Exception {
     gpu(0);
