@@ -90,6 +90,11 @@ public final class RemoteWriteHandler {
         release.run();
       }
     });
+    Reply unsupported = unsupportedFormat(request.getHeader("Content-Type"), request.getHeader("Content-Encoding"));
+    if (unsupported != null) {
+      unsupported.send(request);
+      return;
+    }
     BoundedBody.read(request, limits.maxBodyBytes(), () -> tooLarge(request), body -> {
       storing.set(true);
       workers.executeBlocking(() -> store(body.getBytes()), false)
@@ -118,6 +123,36 @@ public final class RemoteWriteHandler {
             .end(body + "\n");
       }
     }
+  }
+
+  /**
+   * 415 for a body this endpoint would misread: remote_write 2.0 keeps its series in fields a 1.0 decoder does not
+   * read, so its requests would look empty and be answered 204 with nothing stored. Null when the format is 1.0
+   * (a sender that names no type or encoding is taken to send 1.0 with snappy, as every 1.0 sender does).
+   */
+  static Reply unsupportedFormat(String contentType, String contentEncoding) {
+    if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.trim().equalsIgnoreCase("snappy")) {
+      return new Reply(415, "Content-Encoding " + contentEncoding + " is not supported: remote_write bodies are "
+          + "snappy-compressed (Content-Encoding: snappy)");
+    }
+    if (contentType == null || contentType.isBlank()) {
+      return null;
+    }
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
+      return new Reply(415, "Content-Type " + contentType + " is not supported: send application/x-protobuf "
+          + "(remote_write 1.0)");
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("proto")
+          && !parameter[1].trim().equals("prometheus.WriteRequest")) {
+        return new Reply(415, "remote_write message " + parameter[1].trim() + " is not supported; this endpoint "
+            + "takes remote_write 1.0 (prometheus.WriteRequest): set protobuf_message: prometheus.WriteRequest in "
+            + "the sender's remote_write configuration");
+      }
+    }
+    return null;
   }
 
   Reply store(byte[] compressed) {
