@@ -10,21 +10,22 @@ import java.util.Set;
  * function or aggregation around the selector ({@link io.acceltel.promql.storage.SelectHints#function()}).
  *
  * <pre>{@code
- * Aggregate.forFunction("max_over_time");   // MAX
- * Aggregate.forFunction("rate");            // COUNTER
- * Aggregate.forFunction("");                // LAST: plain selectors read the window's last sample
+ * Aggregate.forFunction("max_over_time", true);   // MAX: max_over_time(x[5m])
+ * Aggregate.forFunction("max_over_time", false);  // LAST: max_over_time(x[5m:1m]) reads x at the subquery steps
+ * Aggregate.forFunction("rate", true);            // COUNTER
+ * Aggregate.forFunction("", false);               // LAST: plain selectors read the window's last sample
  * }</pre>
  *
  * <table>
  *   <caption>function to aggregate</caption>
- *   <tr><td>{@code min}, {@code min_*} ({@code min_over_time})</td><td>{@link #MIN}</td></tr>
- *   <tr><td>{@code max}, {@code max_*} ({@code max_over_time})</td><td>{@link #MAX}</td></tr>
- *   <tr><td>{@code rate}, {@code increase}, {@code irate}</td><td>{@link #COUNTER}, the reset-corrected running
- *       total</td></tr>
- *   <tr><td>{@code avg_over_time}</td><td>{@link #AVG}, sum / count of the window</td></tr>
- *   <tr><td>{@code count_over_time}</td><td>{@link #COUNT}</td></tr>
- *   <tr><td>{@code sum_over_time}</td><td>{@link #SUM}</td></tr>
- *   <tr><td>anything else, and plain selectors</td><td>{@link #LAST}</td></tr>
+ *   <tr><td>{@code min} around an instant selector, {@code min_over_time} around a range</td><td>{@link #MIN}</td></tr>
+ *   <tr><td>{@code max} around an instant selector, {@code max_over_time} around a range</td><td>{@link #MAX}</td></tr>
+ *   <tr><td>{@code rate}, {@code increase}, {@code irate} around a range</td><td>{@link #COUNTER}, the
+ *       reset-corrected running total</td></tr>
+ *   <tr><td>{@code avg_over_time} around a range</td><td>{@link #AVG}, sum / count of the window</td></tr>
+ *   <tr><td>{@code count_over_time} around a range</td><td>{@link #COUNT}</td></tr>
+ *   <tr><td>{@code sum_over_time} around a range</td><td>{@link #SUM}</td></tr>
+ *   <tr><td>anything else, plain selectors, and the selectors of subqueries</td><td>{@link #LAST}</td></tr>
  * </table>
  */
 public enum Aggregate {
@@ -53,31 +54,25 @@ public enum Aggregate {
     return columns;
   }
 
-  public static Aggregate forFunction(String function) {
-    if (function == null || function.isEmpty()) {
+  /**
+   * The columns a selector reads, from the function around it and whether the selector has a range: the same
+   * choice as the engine's ({@code SeriesData.tierColumn}), which reads a column this did not decode as an error. A
+   * selector without a range inside {@code max_over_time} is a subquery's: the engine reads its last values there.
+   */
+  public static Aggregate forFunction(String function, boolean range) {
+    if (function == null) {
       return LAST;
     }
-    switch (function) {
-      case "min", "min_over_time":
-        return MIN;
-      case "max", "max_over_time":
-        return MAX;
-      case "rate", "increase", "irate":
-        return COUNTER;
-      case "avg_over_time":
-        return AVG;
-      case "count_over_time":
-        return COUNT;
-      case "sum_over_time":
-        return SUM;
-      default:
-        if (function.startsWith("min_")) {
-          return MIN;
-        }
-        if (function.startsWith("max_")) {
-          return MAX;
-        }
-        return LAST;
-    }
+    return switch (function) {
+      case "min" -> range ? LAST : MIN;
+      case "max" -> range ? LAST : MAX;
+      case "min_over_time" -> range ? MIN : LAST;
+      case "max_over_time" -> range ? MAX : LAST;
+      case "rate", "increase", "irate" -> range ? COUNTER : LAST;
+      case "avg_over_time" -> range ? AVG : LAST;
+      case "count_over_time" -> range ? COUNT : LAST;
+      case "sum_over_time" -> range ? SUM : LAST;
+      default -> LAST;
+    };
   }
 }

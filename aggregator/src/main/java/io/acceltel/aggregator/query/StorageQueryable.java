@@ -118,7 +118,7 @@ public final class StorageQueryable implements Queryable {
     if (res.isRaw()) {
       return selectRaw(hints, matchers);
     }
-    return selectTier(res, Aggregate.forFunction(hints.function()), hints, matchers);
+    return selectTier(res, Aggregate.forFunction(hints.function(), hints.rangeMillis() != 0), hints, matchers);
   }
 
   /**

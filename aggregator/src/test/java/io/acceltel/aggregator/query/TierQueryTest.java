@@ -137,6 +137,20 @@ class TierQueryTest {
     }
   }
 
+  /**
+   * A subquery's selector has no range: the engine reads its last values, so the tier must decode them, not the
+   * column the function around a range would read (that mismatch answered 500).
+   */
+  @Test
+  void subqueriesOnTiersEqualRaw() throws Exception {
+    long start = S + 3_660_000;
+    long end = S + 7_140_000;
+    for (String q : List.of("max_over_time(power[10m:1m])", "min_over_time(power[10m:1m])",
+        "avg_over_time(power[10m:1m])", "rate(energy_total[5m:1m])", "max(max_over_time(power[10m:1m]))")) {
+      assertSame(q, start, end, 60_000, "10s", "0");
+    }
+  }
+
   @Test
   void rateAndIncreaseOnTheCounterAggregateEqualRaw() throws Exception {
     long start = S + 3_660_000;
