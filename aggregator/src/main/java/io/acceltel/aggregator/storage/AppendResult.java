@@ -9,6 +9,9 @@ public enum AppendResult {
    * every sample the checkpoint already covers, which is what makes replay idempotent.
    */
   DUPLICATE_OR_OUT_OF_ORDER,
-  /** Dropped: the time range it falls in was already written to a raw block (the sample is very late). */
+  /**
+   * Dropped from raw: the time range it falls in was already written to a raw block (the sample is very late). It
+   * still went to the tiers whose own blocks do not cover it yet.
+   */
   TOO_OLD
 }

@@ -315,6 +315,37 @@ class CheckpointRestartTest {
     }
   }
 
+  /**
+   * A sample older than the raw blocks (a replay after a lost checkpoint, a partition or an exporter's spool hours
+   * behind) is refused for raw, but the coarser tiers, whose blocks are cut far later, still take it.
+   */
+  @Test
+  void aSampleTooOldForRawStillReachesTheTiersThatTakeIt() throws Exception {
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      Appender app = s.appender();
+      int a = app.ref(UTIL);
+      for (int i = 0; i < 3 * 3600; i++) {
+        app.append(a, START + i * 1000L, 1);
+      }
+      s.checkpoint(Map.of());
+      long late = START + 2 * 3600_000L + 5 * 60_000L;
+      assertThat(late).as("older than the raw blocks").isLessThan(s.head().minValid(0));
+      int m5 = s.resolutions().indexOf(TestConfigs.M5);
+      assertThat(late).as("newer than the 5m tier's blocks").isGreaterThanOrEqualTo(s.head().minValid(m5));
+
+      int b = app.ref(Labels.of("__name__", "util", "gpu", "1"));
+      for (int i = 0; i < 600; i++) {
+        assertThat(app.append(b, late + i * 1000L, 7)).isEqualTo(AppendResult.TOO_OLD);
+      }
+      List<LabelMatcher> gpu1 = List.of(LabelMatcher.equal("gpu", "1"));
+      assertThat(s.querier().select(gpu1, Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW)).as("raw refused it")
+          .isEmpty();
+      List<SeriesData> tier = s.querier().select(gpu1, Long.MIN_VALUE, Long.MAX_VALUE, TestConfigs.M5);
+      assertThat(tier).as("the 5m tier took it").hasSize(1);
+      assertThat(tier.get(0).size()).isGreaterThan(0);
+    }
+  }
+
   private static int indexOf(Feed f, Labels l) {
     return f.labels.indexOf(l);
   }

@@ -127,13 +127,15 @@ public final class Head implements Appender {
         dropped++;
         return AppendResult.DUPLICATE_OR_OUT_OF_ORDER;
       }
-      if (t < rawMinValid) {
-        dropped++;
-        return AppendResult.TOO_OLD;
-      }
+      // Older than the raw blocks: refused for raw, but the coarser tiers have blocks of their own, cut far later
+      // (a replay after a lost checkpoint, a partition or an exporter's spool hours behind); each takes it as long
+      // as it is after its own last block.
+      boolean rawTooOld = t < rawMinValid;
       s.lastT = t;
-      advanceMaxTime(t);
-      s.raw.append(t, v, chunkSamples, rawBlockMillis, compactor);
+      if (!rawTooOld) {
+        advanceMaxTime(t);
+        s.raw.append(t, v, chunkSamples, rawBlockMillis, compactor);
+      }
       if (Double.doubleToRawLongBits(v) != STALE_NAN_BITS) {
         if (!Double.isNaN(v)) {
           double prev = s.counterPrev;
@@ -149,6 +151,10 @@ public final class Head implements Appender {
           ts[i].add(t, v, s.counterTotal, tierRes[i], tierMinValid[i], chunkSamples, tierBlockMillis[i],
               tierCompactor);
         }
+      }
+      if (rawTooOld) {
+        dropped++;
+        return AppendResult.TOO_OLD;
       }
       appended++;
       return AppendResult.APPENDED;
