@@ -19,6 +19,9 @@ import java.util.Arrays;
  */
 public final class JsonWriter {
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** The largest response written: 512 MiB, a quarter of what a Java array can hold. */
+  static final int MAX_BYTES = 512 << 20;
+  private final int maxBytes;
   private byte[] buf;
   private int len;
   /** Per nesting depth: whether the next element is the first (no comma before it). */
@@ -31,7 +34,13 @@ public final class JsonWriter {
   }
 
   public JsonWriter(int initialCapacity) {
-    buf = new byte[Math.max(16, initialCapacity)];
+    this(initialCapacity, MAX_BYTES);
+  }
+
+  /** With a smaller bound than {@link #MAX_BYTES}, for tests. */
+  JsonWriter(int initialCapacity, int maxBytes) {
+    this.maxBytes = maxBytes;
+    buf = new byte[Math.max(16, Math.min(initialCapacity, maxBytes))];
   }
 
   public int size() {
@@ -255,7 +264,14 @@ public final class JsonWriter {
 
   private void ensure(int extra) {
     if (len + extra > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+      long needed = (long) len + extra;
+      if (needed > maxBytes) {
+        // A query under the sample limit can still make a response of gigabytes (49M points are ~1.1 GB of JSON):
+        // refused before the heap is, as the other query limits are.
+        throw ApiError.execution("the response would be larger than " + maxBytes + " bytes; select fewer series, "
+            + "a shorter range or a larger step");
+      }
+      buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max(2L * buf.length, needed)));
     }
   }
 }
