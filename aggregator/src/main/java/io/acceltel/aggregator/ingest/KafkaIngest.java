@@ -58,6 +58,10 @@ public final class KafkaIngest implements AutoCloseable {
   private final Checkpointer checkpointer;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> deadLetters;
+  private static final Duration DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
+  private static final Duration DEAD_LETTER_PAUSE = Duration.ofMinutes(5);
+  /** Set by a failed copy (the callback runs on the producer's or the ingest thread). */
+  private volatile long deadLetterPausedUntilNanos = System.nanoTime();
   private final OtlpMetricsDecoder decoder;
   private final SampleBatch batch = new SampleBatch();
   private final Map<String, Long> nextOffsets = new HashMap<>();
@@ -113,6 +117,11 @@ public final class KafkaIngest implements AutoCloseable {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "acceltel-aggregator-dlq");
+    // A copy is sent from the ingest thread: a missing topic (auto-create off) must not hold every partition's
+    // ingest for the default 60 s per poison record.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEAD_LETTER_MAX_BLOCK.toMillis());
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     p.putAll(s.security().clientProperties());
     return p;
   }
@@ -222,9 +231,16 @@ public final class KafkaIngest implements AutoCloseable {
         .add("acceltel.source.topic", record.topic().getBytes())
         .add("acceltel.source.partition", Integer.toString(record.partition()).getBytes())
         .add("acceltel.source.offset", Long.toString(record.offset()).getBytes());
+    if (System.nanoTime() - deadLetterPausedUntilNanos < 0) {
+      return; // counted above; copies wait until the topic answers again
+    }
     deadLetters.send(copy, (metadata, failure) -> {
       if (failure != null) {
-        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + ": " + failure);
+        // Each further send would block as long again: pause the copies rather than stall the ingest.
+        deadLetterPausedUntilNanos = System.nanoTime() + DEAD_LETTER_PAUSE.toNanos();
+        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + " (" + failure + "); "
+            + "poison records are counted but not copied for the next " + DEAD_LETTER_PAUSE.toMinutes()
+            + " minutes. Create the topic if it does not exist (the broker may not create topics by itself)");
       }
     });
   }
