@@ -87,6 +87,7 @@ final class CheckpointFile {
       return null;
     }
     CRC32 crc = new CRC32();
+    verifyCrc(file);
     try (InputStream fis = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         CheckedInputStream checked = new CheckedInputStream(fis, crc)) {
       DataInputStream in = new DataInputStream(checked);
@@ -122,6 +123,34 @@ final class CheckpointFile {
       return new Contents(offsets, res, blocks);
     } catch (EOFException e) {
       throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  /**
+   * Checks the CRC before anything is parsed: a damaged length field would otherwise ask for a gigantic array
+   * (OutOfMemoryError) before the CRC at the end could say what is wrong, and how to start anyway.
+   */
+  private static void verifyCrc(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size < Long.BYTES) {
+      throw new IOException(file + " is truncated");
+    }
+    CRC32 crc = new CRC32();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      byte[] buffer = new byte[1 << 16];
+      long left = size - Long.BYTES;
+      while (left > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new IOException(file + " is truncated");
+        }
+        crc.update(buffer, 0, n);
+        left -= n;
+      }
+      if (new DataInputStream(in).readLong() != crc.getValue()) {
+        throw new IOException(file + " fails its CRC: the file is damaged. Move it away to start from the blocks"
+            + " alone, and replay the source from its earliest retained offset");
+      }
     }
   }
 }

@@ -215,6 +215,25 @@ class CheckpointRestartTest {
     }
   }
 
+  /**
+   * A damaged length field (here the number of offsets) is caught by the CRC before it is believed: otherwise the
+   * read asks for gigantic arrays or runs off the end, and the message never says to move the file away.
+   */
+  @Test
+  void aDamagedLengthIsCaughtByTheCrcBeforeItIsBelieved() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    try (Storage s = Storage.open(dir, config)) {
+      Feed feed = Feed.gpuLike(START, 600, 2);
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of("t/0", 1L));
+    }
+    byte[] damaged = Files.readAllBytes(dir.resolve("checkpoint"));
+    damaged[8] = 0x7F; // the top byte of the offsets count, just after the magic and the version
+    Files.write(dir.resolve("checkpoint"), damaged);
+    assertThatThrownBy(() -> Storage.open(dir, config)).hasMessageContaining("fails its CRC")
+        .hasMessageContaining("Move it away");
+  }
+
   /** What the damaged-block error says to do (delete the block) drops that block's data, and nothing else. */
   @Test
   void aListedBlockThatWasDeletedIsLeftOut() throws Exception {
