@@ -156,7 +156,9 @@ class StorageQueryableTest {
           double[] rv = values(raw.get(0));
           for (String fn : List.of("max_over_time", "min_over_time", "sum_over_time", "count_over_time",
               "avg_over_time", "")) {
-            StoredSeries t = tq.select(hints(start, end, 0, 0, fn, tier.millis()), metric("g")).get(0);
+            // fn(g[range]): the function reads its column only around a range (a subquery's selector has none)
+            StoredSeries t = tq.select(hints(start, end, 0, fn.isEmpty() ? 0 : range, fn, tier.millis()),
+                metric("g")).get(0);
             assertThat(t.aggregates()).isNotNull();
             assertThat(t.aggregates().resolutionMillis()).isEqualTo(tier.millis());
             double expected;
@@ -239,13 +241,13 @@ class StorageQueryableTest {
     try (Storage storage = Storage.open(dir, config().build())) {
       data.feed(storage);
       long last = data.t[SECONDS - 1];
-      StoredSeries t = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 0,
+      StoredSeries t = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 600_000,
           "count_over_time", 60_000), metric("g")).get(0);
       assertThat(t.timestamp(t.size() - 1)).isEqualTo(last);
       long windowStart = last - Math.floorMod(last, 60_000L);
       long expected = (last - windowStart) / 1000 + 1;
       assertThat(t.value(t.size() - 1)).isEqualTo(expected);
-      StoredSeries max = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 0,
+      StoredSeries max = new StorageQueryable(storage.querier()).select(hints(last - 600_000, last, 0, 600_000,
           "max_over_time", 60_000), metric("g")).get(0);
       double m = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < SECONDS; i++) {
