@@ -185,6 +185,17 @@ class TierQueryTest {
   }
 
   /**
+   * A subquery's selector is read at the subquery's steps: at a 20 m query step the resolution comes from its 10 s
+   * steps, not from the outer step (which would pick the 5 m tier and lose the maxima).
+   */
+  @Test
+  void automaticResolutionUnderASubqueryFollowsTheSubquerysStep() throws Exception {
+    long start = S + 4_800_000;
+    long end = S + 7_200_000;
+    assertSame("max_over_time(power[10m:10s])", start, end, 1_200_000, null, "0");
+  }
+
+  /**
    * A step reads the same windows whichever step the query ends on. Steps 5 s into a window: when the query ended
    * at one, the samples of its window up to the end were once read again from raw data as a window of their own.
    */

@@ -207,7 +207,11 @@ final class Selectors {
     // An instant selector without @ is read only at this evaluator's steps (shifted by the offset), and only its
     // newest sample at or before each: the store may leave the others out.
     boolean onSteps = range == 0 && vs.at() == null;
-    SelectHints hints = new SelectHints(start, end, ctx.queryStep, range, enc.function(), enc.grouping(),
+    // Under a subquery the store is read at the subquery's steps, as Prometheus hints (its innermost interval):
+    // choosing a resolution from the outer step would read x[10m:10s] at a 1 h query step from the 5 m tier.
+    // An instant query keeps 0, the finest data.
+    long step = ctx.queryStep == 0 ? 0 : Math.min(ctx.queryStep, ev.interval);
+    SelectHints hints = new SelectHints(start, end, step, range, enc.function(), enc.grouping(),
         ctx.maxSourceResolution, ev.start - vs.offsetMillis(),
         !onSteps ? SelectHints.READ_ANYWHERE : ev.start == ev.end ? 0 : ev.interval);
     List<StoredSeries> stored;
