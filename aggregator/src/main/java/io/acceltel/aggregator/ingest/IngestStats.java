@@ -30,7 +30,8 @@ public final class IngestStats {
     dropped = Counter.builder().name("acceltel_aggregator_samples_dropped_total")
         .help("Samples dropped, by source and reason: duplicate_or_out_of_order (at or before their series' last "
             + "timestamp: duplicates, Kafka replay), too_old (older than the raw blocks; still aggregated into the "
-            + "tiers that take it), series_limit (of a new series while the head holds max-series).")
+            + "tiers that take it), series_limit (of a new series while the head holds max-series), late (source "
+            + "aggregation_rules: a sample that arrived after its rollup window was emitted).")
         .labelNames("source", "reason").register(registry);
     poison = Counter.builder().name("acceltel_aggregator_poison_records_total")
         .help("Records refused whole (undecodable, bad labels, bad timestamps), by source and kind; Kafka ones "

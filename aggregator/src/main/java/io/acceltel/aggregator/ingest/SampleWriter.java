@@ -229,17 +229,19 @@ public final class SampleWriter {
    */
   private void aggregate(SampleBatch batch) {
     List<Emitted> outputs = new ArrayList<>();
+    long late = 0;
     aggregationLock.lock();
     try {
       for (int i = 0; i < batch.size(); i++) {
         if (batch.fresh(i)) {
-          aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i),
+          late += aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i),
               (labels, t, v) -> outputs.add(new Emitted(labels, t, v)));
         }
       }
     } finally {
       aggregationLock.unlock();
     }
+    stats.dropped("aggregation_rules", "late", late);
     int appended = 0;
     long oldest = Long.MAX_VALUE;
     for (Emitted out : outputs) {

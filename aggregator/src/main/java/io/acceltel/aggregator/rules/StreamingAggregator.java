@@ -2,10 +2,13 @@ package io.acceltel.aggregator.rules;
 
 import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -56,6 +59,11 @@ public final class StreamingAggregator {
     return rules.isEmpty();
   }
 
+  /** Output groups held, over all rules; for tests. */
+  int groups() {
+    return groupsByRule.stream().mapToInt(Map::size).sum();
+  }
+
   /** Called when a series is resolved to {@code ref}: decides once which rules and groups it feeds. */
   public void bind(int ref, Labels labels) {
     if (rules.isEmpty()) {
@@ -97,6 +105,19 @@ public final class StreamingAggregator {
       }
     }
     bindings = moved;
+    // A group that no series feeds any more, with nothing open, is gone for good (a job that ended): without
+    // this every job ever seen would stay, and each watermark step would walk them all.
+    Set<Group> fed = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Binding[] bound : bindings) {
+      if (bound != null) {
+        for (Binding b : bound) {
+          fed.add(b.group());
+        }
+      }
+    }
+    for (Map<Labels, Group> groups : groupsByRule) {
+      groups.values().removeIf(g -> g.windows.isEmpty() && !fed.contains(g));
+    }
     for (Map<Labels, Group> groups : groupsByRule) {
       for (Group group : groups.values()) {
         for (Map.Entry<Long, Map<Integer, double[]>> window : group.windows.entrySet()) {
@@ -116,15 +137,25 @@ public final class StreamingAggregator {
     return moved >= 0 ? moved : nextDetachedKey--;
   }
 
-  /** Feeds one freshly appended sample. */
-  public void add(int ref, long timestampMillis, double value, Output output) {
+  /**
+   * Feeds one freshly appended sample; returns for how many rules it came too late: after its window was emitted
+   * (a node or partition behind the others by more than an interval). Such a sample would open the window again,
+   * and the second emission of the same timestamp would be dropped by the storage without a trace; it is left out
+   * and counted instead.
+   */
+  public int add(int ref, long timestampMillis, double value, Output output) {
     Binding[] bound = ref < bindings.length ? bindings[ref] : null;
     if (bound == null || Double.isNaN(value)) {
-      return;
+      return 0;
     }
+    int late = 0;
     for (Binding b : bound) {
       long interval = rules.get(b.rule()).interval().toMillis();
       long start = Math.floorDiv(timestampMillis, interval) * interval;
+      if (start + interval <= watermark[b.rule()] - interval) {
+        late++;
+        continue;
+      }
       double[] acc = b.group().windows.computeIfAbsent(start, k -> new HashMap<>())
           .computeIfAbsent(ref, k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
       acc[0] += value;
@@ -136,6 +167,7 @@ public final class StreamingAggregator {
         emitClosed(b.rule(), output);
       }
     }
+    return late;
   }
 
   /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */

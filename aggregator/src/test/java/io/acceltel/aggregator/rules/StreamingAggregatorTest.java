@@ -114,6 +114,45 @@ class StreamingAggregatorTest {
         "job:power:count10s b 1.0", "job:power:sum10s b 150.0");
   }
 
+  /**
+   * A sample behind the others by more than an interval finds its window emitted: it is counted as late, not used
+   * to open the window again (whose second emission the storage would drop without a trace).
+   */
+  @Test
+  void aSampleAfterItsWindowWasEmittedIsCountedLateNotEmittedTwice() {
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10))));
+    List<Long> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(t);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("a", 1));
+    assertThat(aggregator.add(0, T0, 1, out)).isZero();
+    assertThat(aggregator.add(0, T0 + 25_000, 1, out)).isZero();
+    assertThat(emitted).containsExactly(T0 + 10_000);
+    assertThat(aggregator.add(1, T0 + 1000, 1, out)).as("window [0,10) was emitted").isEqualTo(1);
+    assertThat(aggregator.add(1, T0 + 25_000, 1, out)).isZero();
+    assertThat(aggregator.add(0, T0 + 45_000, 1, out)).isZero();
+    assertThat(emitted).containsExactly(T0 + 10_000, T0 + 30_000);
+  }
+
+  /** A group no series feeds any more (its job ended) is dropped once its windows are out. */
+  @Test
+  void aGroupThatNoSeriesFeedsIsDroppedAtTheNextRenumbering() {
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10))));
+    StreamingAggregator.Output out = (labels, t, v) -> { };
+    aggregator.bind(0, gpu("ended", 0));
+    aggregator.bind(1, gpu("running", 1));
+    aggregator.add(0, T0, 1, out);
+    aggregator.add(1, T0, 1, out);
+    aggregator.add(1, T0 + 25_000, 1, out); // the first window of both groups is out
+    assertThat(aggregator.groups()).isEqualTo(2);
+    aggregator.renumbered(new int[] {-1, 0}); // the ended job's series is removed
+    assertThat(aggregator.groups()).as("only the running job's group").isEqualTo(1);
+  }
+
   @Test
   void loadsRulesFromYamlAndNamesWhatIsWrong(@TempDir Path dir) throws Exception {
     Path ok = dir.resolve("rules.yaml");
