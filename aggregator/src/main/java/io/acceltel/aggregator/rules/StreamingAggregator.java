@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * Evaluates {@link AggregationRule}s on the ingest path. Which rules a series feeds, and into which group, is decided
  * once when the series is first resolved ({@link #bind}); per sample it is an array lookup and a few additions.
- * A window is emitted once samples a full interval past its end have arrived (the watermark), so samples of one
- * tick from all nodes land before the window closes.
+ * A window is emitted once samples a full interval past its end have arrived (the watermark, never past the wall
+ * clock), so samples of one tick from all nodes land before the window closes.
  *
  * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
  * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
@@ -29,6 +30,7 @@ public final class StreamingAggregator {
   }
 
   private final List<AggregationRule> rules;
+  private final LongSupplier wallClock;
   private final List<Map<Labels, Group>> groupsByRule = new ArrayList<>();
   private final long[] watermark;
   private Binding[][] bindings = new Binding[1024][];
@@ -48,6 +50,12 @@ public final class StreamingAggregator {
   }
 
   public StreamingAggregator(List<AggregationRule> rules) {
+    this(rules, System::currentTimeMillis);
+  }
+
+  /** @param wallClock caps the watermark: a node whose clock runs ahead must not close the others' windows early */
+  StreamingAggregator(List<AggregationRule> rules, LongSupplier wallClock) {
+    this.wallClock = wallClock;
     this.rules = List.copyOf(rules);
     this.watermark = new long[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
@@ -162,8 +170,11 @@ public final class StreamingAggregator {
       acc[1]++;
       acc[2] = Math.min(acc[2], value);
       acc[3] = Math.max(acc[3], value);
-      if (timestampMillis > watermark[b.rule()]) {
-        watermark[b.rule()] = timestampMillis;
+      // Not past the wall clock: one node's clock running ahead (decoders take up to 10 minutes) would otherwise
+      // close windows before the on-time nodes' samples of them arrive. Replayed data is behind it anyway.
+      long seen = Math.min(timestampMillis, wallClock.getAsLong());
+      if (seen > watermark[b.rule()]) {
+        watermark[b.rule()] = seen;
         emitClosed(b.rule(), output);
       }
     }

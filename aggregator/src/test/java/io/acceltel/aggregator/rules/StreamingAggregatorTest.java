@@ -136,6 +136,25 @@ class StreamingAggregatorTest {
     assertThat(emitted).containsExactly(T0 + 10_000, T0 + 30_000);
   }
 
+  /** A node whose clock runs ahead does not close the other nodes' windows before their samples arrive. */
+  @Test
+  void aNodeAheadOfTheWallClockDoesNotCloseTheOthersWindows() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 12_000);
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10))), now::get);
+    List<Double> counts = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> counts.add(v);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("a", 1));
+    aggregator.add(0, T0 + 1000, 1, out);
+    aggregator.add(0, T0 + 25_000, 1, out); // node 0's clock runs 13 s ahead
+    assertThat(aggregator.add(1, T0 + 5000, 1, out)).as("node 1, on time, is not late").isZero();
+    now.set(T0 + 21_000);
+    aggregator.add(1, T0 + 21_000, 1, out);
+    assertThat(counts).as("window [0,10) with both nodes").containsExactly(2.0);
+  }
+
   /** A group no series feeds any more (its job ended) is dropped once its windows are out. */
   @Test
   void aGroupThatNoSeriesFeedsIsDroppedAtTheNextRenumbering() {
