@@ -145,9 +145,9 @@ public final class RemoteWriteHandler {
     }
     for (int i = 1; i < parts.length; i++) {
       String[] parameter = parts[i].split("=", 2);
-      if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("proto")
-          && !parameter[1].trim().equals("prometheus.WriteRequest")) {
-        return new Reply(415, "remote_write message " + parameter[1].trim() + " is not supported; this endpoint "
+      String value = parameter.length == 2 ? parameter[1].trim().replace("\"", "") : "";
+      if (parameter[0].trim().equalsIgnoreCase("proto") && !value.equals("prometheus.WriteRequest")) {
+        return new Reply(415, "remote_write message " + value + " is not supported; this endpoint "
             + "takes remote_write 1.0 (prometheus.WriteRequest): set protobuf_message: prometheus.WriteRequest in "
             + "the sender's remote_write configuration");
       }

@@ -235,14 +235,28 @@ public final class KafkaIngest implements AutoCloseable {
       return; // counted above; copies wait until the topic answers again
     }
     deadLetters.send(copy, (metadata, failure) -> {
-      if (failure != null) {
-        // Each further send would block as long again: pause the copies rather than stall the ingest.
-        deadLetterPausedUntilNanos = System.nanoTime() + DEAD_LETTER_PAUSE.toNanos();
-        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + " (" + failure + "); "
-            + "poison records are counted but not copied for the next " + DEAD_LETTER_PAUSE.toMinutes()
-            + " minutes. Create the topic if it does not exist (the broker may not create topics by itself)");
+      if (failure == null) {
+        return;
       }
+      if (!topicUnavailable(failure)) {
+        // This record only (too large, say): the next copies may well go through.
+        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + ": " + failure);
+        return;
+      }
+      // Each further send would block as long again: pause the copies rather than stall the ingest.
+      deadLetterPausedUntilNanos = System.nanoTime() + DEAD_LETTER_PAUSE.toNanos();
+      LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + " (" + failure + "); "
+          + "poison records are counted but not copied for the next " + DEAD_LETTER_PAUSE.toMinutes()
+          + " minutes. Create the topic if it does not exist (the broker may not create topics by itself)");
     });
+  }
+
+  /** The topic is missing, unreachable or forbidden: every copy would fail (and wait) the same way. */
+  private static boolean topicUnavailable(Exception failure) {
+    return failure instanceof org.apache.kafka.common.errors.TimeoutException
+        || failure instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
+        || failure instanceof org.apache.kafka.common.errors.AuthorizationException
+        || failure instanceof org.apache.kafka.common.errors.AuthenticationException;
   }
 
   /** A failed checkpoint loses nothing (Kafka still holds the data); it is logged and retried next time. */

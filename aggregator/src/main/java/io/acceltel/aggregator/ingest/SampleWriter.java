@@ -186,7 +186,8 @@ public final class SampleWriter {
       appendStripe(s, batch, tally);
       pending &= ~(1L << s);
     }
-    if (tally.appended > 0) {
+    if (tally.appended > 0 || tally.tooOld > 0) {
+      // A sample too old for raw may still have changed a tier window: cached answers from then on are void.
       changes.appended(tally.oldest);
     }
     if (!aggregations.isEmpty() && tally.appended > 0) {
@@ -215,7 +216,10 @@ public final class SampleWriter {
             tally.oldest = Math.min(tally.oldest, batch.timestamp(i));
           }
           case DUPLICATE_OR_OUT_OF_ORDER -> tally.duplicates++;
-          case TOO_OLD -> tally.tooOld++;
+          case TOO_OLD -> {
+            tally.tooOld++;
+            tally.oldest = Math.min(tally.oldest, batch.timestamp(i));
+          }
         }
       }
     } finally {

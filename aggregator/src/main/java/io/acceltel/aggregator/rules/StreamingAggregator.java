@@ -43,6 +43,8 @@ public final class StreamingAggregator {
   private static final class Group {
     final Labels outputLabels;
     final TreeMap<Long, Map<Integer, double[]>> windows = new TreeMap<>();
+    /** The end of the last window written: a sample of a window up to it comes too late. */
+    long emittedThrough = Long.MIN_VALUE;
 
     Group(Labels outputLabels) {
       this.outputLabels = outputLabels;
@@ -160,7 +162,9 @@ public final class StreamingAggregator {
     for (Binding b : bound) {
       long interval = rules.get(b.rule()).interval().toMillis();
       long start = Math.floorDiv(timestampMillis, interval) * interval;
-      if (start + interval <= watermark[b.rule()] - interval) {
+      // Late only for its own group: another group running ahead (a partition further along) is no reason to
+      // drop a window this group has not written yet.
+      if (start + interval <= b.group().emittedThrough) {
         late++;
         continue;
       }
@@ -195,6 +199,7 @@ public final class StreamingAggregator {
           break;
         }
         output.emit(group.outputLabels, end, compute(rule.op(), window.getValue()));
+        group.emittedThrough = end;
         it.remove();
       }
     }

@@ -179,6 +179,8 @@ class RemoteWriteEndpointTest {
     assertThat(stored("v2_metric")).isEmpty();
     assertThat(RemoteWriteHandler.unsupportedFormat("application/x-protobuf;proto=prometheus.WriteRequest",
         "snappy")).isNull();
+    assertThat(RemoteWriteHandler.unsupportedFormat("application/x-protobuf; proto=\"prometheus.WriteRequest\"",
+        "snappy")).as("a quoted parameter value").isNull();
     assertThat(RemoteWriteHandler.unsupportedFormat("application/json", null).status()).isEqualTo(415);
     assertThat(RemoteWriteHandler.unsupportedFormat("application/x-protobuf", "zstd").status()).isEqualTo(415);
   }

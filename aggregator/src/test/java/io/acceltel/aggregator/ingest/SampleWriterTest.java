@@ -123,6 +123,30 @@ class SampleWriterTest {
     }
   }
 
+  /**
+   * A sample too old for raw may still change a tier window: cached answers reaching back to it must be voided,
+   * as for any late sample.
+   */
+  @Test
+  void aSampleTooOldForRawStillMovesTheChangeGeneration(@TempDir Path dir) throws Exception {
+    StorageConfig config = StorageConfig.builder()
+        .blockDuration(io.acceltel.aggregator.storage.Resolution.RAW, java.time.Duration.ofMinutes(10)).build();
+    try (Storage storage = Storage.open(dir, config)) {
+      SampleWriter writer = new SampleWriter(storage, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of()));
+      SampleBatch batch = new SampleBatch();
+      for (int second = 0; second < 3600; second++) {
+        int s = second;
+        writer.write("test", batch, b -> fill(writer, b, 0, s));
+      }
+      storage.checkpoint(Map.of()); // raw blocks cut up to about 40 minutes in
+      long generation = storage.changes().settle(T0 + 3_600_000L);
+      SampleWriter.AppendOutcome late = writer.write("test", batch, b -> fill(writer, b, 1, 60));
+      assertThat(late.dropped()).as("too old for raw").isEqualTo(SERIES_PER_WRITER);
+      assertThat(storage.changes().generation()).isGreaterThan(generation);
+    }
+  }
+
   private static void fill(SampleWriter writer, SampleBatch batch, int writerId, int second) {
     for (int i = 0; i < SERIES_PER_WRITER; i++) {
       int ref = writer.resolver().ref(Labels.of("__name__", "gpu_power", "writer", Integer.toString(writerId),

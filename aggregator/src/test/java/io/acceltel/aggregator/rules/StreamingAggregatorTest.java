@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Rules computed at ingest equal the same aggregation computed from the raw samples. */
 class StreamingAggregatorTest {
   private static final long T0 = 1_795_349_040_000L;
+  /** The tests' timestamps are fixed: a wall clock before them would hold every window back. */
+  private static final java.util.function.LongSupplier NO_WALL_CLOCK_CAP = () -> Long.MAX_VALUE;
 
   private static Labels gpu(String job, int device) {
     return Labels.of("__name__", "accelerator_power_watts", "job_name", job, "device", Integer.toString(device));
@@ -49,8 +51,9 @@ class StreamingAggregatorTest {
             List.of("job_name"), Duration.ofSeconds(10)));
     try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
       IngestStats stats = new IngestStats(new PrometheusRegistry());
-      SampleWriter writer = striped ? new SampleWriter(storage, stats, new StreamingAggregator(rules))
-          : new SampleWriter(storage, 1, stats, new StreamingAggregator(rules));
+      StreamingAggregator aggregations = new StreamingAggregator(rules, NO_WALL_CLOCK_CAP);
+      SampleWriter writer = striped ? new SampleWriter(storage, stats, aggregations)
+          : new SampleWriter(storage, 1, stats, aggregations);
       SampleBatch batch = new SampleBatch();
       // 3 GPUs of job a, 1 of job b, 45 seconds. A window closes once samples a full interval past its end have
       // arrived: [0,10) [10,20) [20,30) close; [30,40) stays open.
@@ -92,7 +95,7 @@ class StreamingAggregatorTest {
         new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
             List.of("job_name"), Duration.ofSeconds(10)),
         new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
-            List.of("job_name"), Duration.ofSeconds(10))));
+            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
     List<String> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("__name__") + " "
         + labels.get("job_name") + " " + v);
@@ -122,7 +125,7 @@ class StreamingAggregatorTest {
   void aSampleAfterItsWindowWasEmittedIsCountedLateNotEmittedTwice() {
     StreamingAggregator aggregator = new StreamingAggregator(List.of(
         new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))));
+            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
     List<Long> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add(t);
     aggregator.bind(0, gpu("a", 0));
@@ -134,6 +137,23 @@ class StreamingAggregatorTest {
     assertThat(aggregator.add(1, T0 + 25_000, 1, out)).isZero();
     assertThat(aggregator.add(0, T0 + 45_000, 1, out)).isZero();
     assertThat(emitted).containsExactly(T0 + 10_000, T0 + 30_000);
+  }
+
+  /** A group behind another (its nodes on a partition catching up) is not late: its own windows were not written. */
+  @Test
+  void aGroupBehindAnotherIsNotLate() {
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
+            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0));
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("b", 1));
+    aggregator.add(0, T0, 1, out);
+    aggregator.add(0, T0 + 40_000, 1, out); // job a is 40 s ahead
+    assertThat(aggregator.add(1, T0 + 1000, 1, out)).as("job b's first window was never written").isZero();
+    aggregator.add(0, T0 + 50_000, 1, out);
+    assertThat(emitted).contains("a@10000", "b@10000");
   }
 
   /** A node whose clock runs ahead does not close the other nodes' windows before their samples arrive. */
@@ -160,7 +180,7 @@ class StreamingAggregatorTest {
   void aGroupThatNoSeriesFeedsIsDroppedAtTheNextRenumbering() {
     StreamingAggregator aggregator = new StreamingAggregator(List.of(
         new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))));
+            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
     StreamingAggregator.Output out = (labels, t, v) -> { };
     aggregator.bind(0, gpu("ended", 0));
     aggregator.bind(1, gpu("running", 1));
