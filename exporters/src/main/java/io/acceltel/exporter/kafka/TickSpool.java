@@ -36,8 +36,8 @@ import java.util.zip.CRC32;
  * it and the rest is skipped, logged and counted once.
  *
  * <p>An orderly close records how far the oldest segment was acknowledged ({@code spool.cursor}, read once and
- * deleted by the next open), so a restart sends nothing twice; after a crash the oldest segment is sent again from its start, and the aggregator ignores
- * the repeats (it drops samples at or before a series' last).
+ * deleted by the next open), so a restart sends nothing twice; after a crash the oldest segment is sent again from
+ * its start, and the aggregator ignores the repeats (it drops samples at or before a series' last).
  *
  * <p>Not thread-safe: {@link TickBuffer} calls it under its own lock. One exporter owns a spool directory at a time
  * (an OS file lock, released by the OS if the process dies).
