@@ -4,34 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.model.config.ConfigSource;
+import io.acceltel.model.testing.LogCapture;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class LauncherEnvironmentTest {
   /** A misspelt variable in a pod spec is named in a warning with the key it was probably meant for. */
   @Test
   void aVariableThatSetsNoKeyIsWarnedAboutWithTheLikelyKey() {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        warnings.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger logger = Logger.getLogger(LauncherEnvironment.class.getName());
-    logger.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of(LauncherEnvironment.class)) {
       ConfigSource source = new ConfigSource();
       LauncherEnvironment.putInto(source, Map.of(
               "ACCELTEL_LISTEN_ADDR", "0.0.0.0:9835",
@@ -44,11 +26,9 @@ class LauncherEnvironmentTest {
               "HOME", "/root"),
           "ACCELTEL_", ExporterConfig.keys(), name -> name.startsWith(AggregatorCommand.ENVIRONMENT_PREFIX));
       assertThat(source.values()).containsExactly(Map.entry("node", "gpu-7"));
-      assertThat(warnings).singleElement().asString()
+      assertThat(log.messages()).singleElement().asString()
           .startsWith("ignoring ACCELTEL_LISTEN_ADDR: no configuration key has that name (did you mean "
               + "ACCELTEL_LISTEN?");
-    } finally {
-      logger.removeHandler(capture);
     }
   }
 

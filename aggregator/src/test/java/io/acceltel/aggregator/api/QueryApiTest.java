@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.model.remotewrite.WriteRequestEncoder;
+import io.acceltel.model.testing.LogCapture;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -19,10 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,30 +235,12 @@ class QueryApiTest {
 
   @Test
   void slowQueriesAreLoggedOnOneLine() throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    PrometheusApi.QUERY_LOG.addHandler(h);
-    try {
+    try (LogCapture log = LogCapture.of(PrometheusApi.QUERY_LOG)) {
       api.get("/api/v1/query", "query", "slow", "timeout", "200ms");
-      awaitTrue(() -> lines.stream().anyMatch(l -> l.contains("query=\"slow\"")), Duration.ofSeconds(10));
-      String line = lines.stream().filter(l -> l.contains("query=\"slow\"")).findFirst().orElseThrow();
+      awaitTrue(() -> log.messages().stream().anyMatch(l -> l.contains("query=\"slow\"")), Duration.ofSeconds(10));
+      String line = log.messages().stream().filter(l -> l.contains("query=\"slow\"")).findFirst().orElseThrow();
       assertThat(line).startsWith("slow query: duration=").contains("samples=0").contains("outcome=timeout")
           .doesNotContain("\n");
-    } finally {
-      PrometheusApi.QUERY_LOG.removeHandler(h);
     }
   }
 

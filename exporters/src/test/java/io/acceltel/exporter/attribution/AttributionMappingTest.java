@@ -17,6 +17,7 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import io.acceltel.model.testing.LogCapture;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesMapping;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.ContainerDevices;
@@ -28,12 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Device IDs as the kubelet reports them, joined with device identities and pod labels on the tick path. */
@@ -370,30 +367,13 @@ class AttributionMappingTest {
     assertThat(map.ignoredResourceNames()).containsExactly("nvidia.com/a100");
     assertThat(map.hasAllocatable()).isFalse();
 
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        warnings.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger logger = Logger.getLogger(KubernetesAttributor.class.getName());
-    logger.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of(KubernetesAttributor.class)) {
       KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
       attributor.attribute(nvidia(0, GPU0));
       attributor.attribute(nvidia(0, GPU0));
-    } finally {
-      logger.removeHandler(capture);
+      assertThat(log.messages()).singleElement().asString().contains("nvidia.com/a100")
+          .contains("attribution.resource-names");
     }
-    assertThat(warnings).singleElement().asString().contains("nvidia.com/a100")
-        .contains("attribution.resource-names");
   }
 
   /** A pod that moves between two kubelet answers is on one device of a tick, never on two or on none. */

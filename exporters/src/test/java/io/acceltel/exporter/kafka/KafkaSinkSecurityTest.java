@@ -10,6 +10,7 @@ import io.acceltel.model.testing.TestCertificates;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.KafkaSecurity;
 import io.acceltel.model.snapshot.NodeSnapshot;
+import io.acceltel.model.testing.LogCapture;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -19,10 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -80,21 +77,7 @@ class KafkaSinkSecurityTest {
 
   @Test
   void theRightPasswordDeliversEveryTickAndAWrongOneNothingWithoutLoggingIt(@TempDir Path dir) throws Exception {
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record.getLevel() + " " + record.getMessage() + " " + record.getThrown());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
+    LogCapture log = LogCapture.everything();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
             .withSaslPlainUsers(Map.of(USER, PASSWORD)));
         SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(2, "NVIDIA H100 80GB HBM3", 3));
@@ -106,8 +89,10 @@ class KafkaSinkSecurityTest {
       deliversNothing(kafka.saslBootstrapServers(), login(dir, "not-the-" + PASSWORD), loop.tick(1_795_349_051_000L));
       assertThat(recordsIn(kafka.bootstrapServers(), KafkaSinkSettings.DEFAULT_TOPIC)).isEqualTo(2);
     } finally {
-      root.removeHandler(capture);
+      log.close();
     }
+    List<String> logged = log.records().stream()
+        .map(r -> r.getLevel() + " " + r.getMessage() + " " + r.getThrown()).toList();
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("cannot send to Kafka"));
     assertThat(logged).noneSatisfy(line -> assertThat(line).contains("pw-Zq81"));
   }

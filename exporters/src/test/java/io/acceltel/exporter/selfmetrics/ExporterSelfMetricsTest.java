@@ -3,44 +3,31 @@ package io.acceltel.exporter.selfmetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.testing.LogCapture;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ExporterSelfMetricsTest {
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logged.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private final Logger logger = Logger.getLogger(ExporterSelfMetrics.class.getName());
+  private LogCapture log;
+  private List<LogRecord> logged;
 
   @BeforeEach
   void captureLog() {
-    logger.addHandler(capture);
+    log = LogCapture.of(ExporterSelfMetrics.class);
+    logged = log.records();
   }
 
   @AfterEach
   void releaseLog() {
-    logger.removeHandler(capture);
+    log.close();
   }
 
   @Test
