@@ -3,9 +3,8 @@ package io.acceltel.exporter.device;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A JNA interface binding whose functions the driver does not export answer a return code instead of throwing.
@@ -26,26 +25,31 @@ public final class MissingFunctions {
    * return types still throw, since there is no code to answer with.
    */
   public static <T> T answering(Class<T> type, T library, int code) {
-    // The proxy hands in the same Method objects on every call: each is opened once, not per call.
-    Map<Method, Method> accessible = new ConcurrentHashMap<>();
-    // JNA does not remember a failed lookup: without this every call would repeat the failing dlsym.
-    Set<Method> missing = ConcurrentHashMap.newKeySet();
+    // Every function of the binding, opened once (they are package-private interfaces of their backends); a call
+    // is then one lookup in a map that never changes.
+    Map<Method, Binding> bindings = new HashMap<>();
+    for (Method method : type.getMethods()) {
+      method.setAccessible(true);
+      bindings.put(method, new Binding(method));
+    }
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
+      Binding binding = bindings.get(method);
+      if (binding == null) { // Object's methods: the wrapper's own
         return switch (method.getName()) {
           case "equals" -> self == args[0];
           case "hashCode" -> System.identityHashCode(self);
           default -> type.getSimpleName() + " answering " + code + " for missing functions";
         };
       }
-      if (missing.contains(method)) {
+      if (binding.missing) {
         return code;
       }
       try {
-        return accessible.computeIfAbsent(method, MissingFunctions::opened).invoke(library, args);
+        return binding.method.invoke(library, args);
       } catch (InvocationTargetException e) {
         if (e.getCause() instanceof UnsatisfiedLinkError && method.getReturnType() == int.class) {
-          missing.add(method);
+          // JNA does not remember a failed lookup: without this every call would repeat the failing dlsym.
+          binding.missing = true;
           return code;
         }
         throw e.getCause();
@@ -53,9 +57,13 @@ public final class MissingFunctions {
     }));
   }
 
-  /** The bindings are package-private interfaces of their backends, so their methods need opening once. */
-  private static Method opened(Method method) {
-    method.setAccessible(true);
-    return method;
+  /** One function of the binding, and whether the library turned out to lack it. */
+  private static final class Binding {
+    final Method method;
+    volatile boolean missing;
+
+    Binding(Method method) {
+      this.method = method;
+    }
   }
 }

@@ -4,7 +4,6 @@ import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.NativeCallObserver;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,12 +30,11 @@ final class XidWatcher implements AutoCloseable {
 
   private final NvmlLibrary nvml;
   private final NativeCallObserver observer;
-  private final Map<Long, XidCounters> byHandle = new ConcurrentHashMap<>();
   /**
-   * Every device registered, by its counters (one per device), to register again into a rebuilt set: a device
-   * that recovered with a new handle replaces its old registration. Guarded by {@link #setLock}.
+   * Every device registered, by handle: where an event goes, and what to register again into a rebuilt set. A
+   * device that recovered with a new handle replaces its old registration. Guarded by {@link #setLock}.
    */
-  private final Map<XidCounters, Registration> registrations = new LinkedHashMap<>();
+  private final Map<Long, Registration> registrations = new LinkedHashMap<>();
   /** Guards the event set: registrations, its rebuild and its release. The wait runs outside it. */
   private final Object setLock = new Object();
   private Pointer eventSet;
@@ -81,11 +79,8 @@ final class XidWatcher implements AutoCloseable {
    */
   void register(Pointer handle, XidCounters counters, String deviceName) {
     synchronized (setLock) {
-      Registration previous = registrations.put(counters, new Registration(handle, counters, deviceName));
-      if (previous != null) {
-        byHandle.remove(Pointer.nativeValue(previous.handle()));
-      }
-      byHandle.put(Pointer.nativeValue(handle), counters);
+      registrations.values().removeIf(r -> r.counters() == counters);
+      registrations.put(Pointer.nativeValue(handle), new Registration(handle, counters, deviceName));
       if (eventSet != null) {
         registerInto(eventSet, handle, counters, deviceName);
       }
@@ -153,12 +148,15 @@ final class XidWatcher implements AutoCloseable {
     if ((data.eventType & NvmlLibrary.NVML_EVENT_TYPE_XID_CRITICAL_ERROR) == 0 || data.device == null) {
       return;
     }
-    XidCounters counters = byHandle.get(Pointer.nativeValue(data.device));
-    if (counters == null) {
+    Registration device;
+    synchronized (setLock) {
+      device = registrations.get(Pointer.nativeValue(data.device));
+    }
+    if (device == null) {
       LOG.fine("XID " + data.eventData + " from a device handle this backend does not know");
       return;
     }
-    counters.record((int) data.eventData);
+    device.counters().record((int) data.eventData);
   }
 
   private void pause() {
