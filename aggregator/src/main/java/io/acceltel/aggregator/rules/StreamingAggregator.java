@@ -127,8 +127,6 @@ public final class StreamingAggregator {
     }
     for (Map<Labels, Group> groups : groupsByRule) {
       groups.values().removeIf(g -> g.windows.isEmpty() && !fed.contains(g));
-    }
-    for (Map<Labels, Group> groups : groupsByRule) {
       for (Group group : groups.values()) {
         for (Map.Entry<Long, Map<Integer, double[]>> window : group.windows.entrySet()) {
           Map<Integer, double[]> rekeyed = new HashMap<>();

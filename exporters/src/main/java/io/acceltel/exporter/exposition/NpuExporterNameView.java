@@ -81,6 +81,7 @@ public final class NpuExporterNameView implements MetricNameView {
   private static final int HEALTHY = 1;
   private static final int UNHEALTHY = 0;
   private static final int UNKNOWN = -1;
+  private static final ReadingExtractor ALARM_LEVEL = scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1);
 
   @Override
   public String name() {
@@ -166,7 +167,7 @@ public final class NpuExporterNameView implements MetricNameView {
     if (device.unread()) {
       return OptionalDouble.empty();
     }
-    OptionalDouble level = scaled(MetricCatalog.DRIVER_ALARM_LEVEL, 1).extract(device);
+    OptionalDouble level = ALARM_LEVEL.extract(device);
     if (device.lost() || level.isEmpty()) {
       return OptionalDouble.of(UNKNOWN);
     }

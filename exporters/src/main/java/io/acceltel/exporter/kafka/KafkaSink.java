@@ -271,9 +271,10 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
       lastFailureLog = now;
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      String held = settings.spool().map(spool -> buffer.memoryTicks() + " of at most " + settings.bufferTicks()
-          + " ticks in memory and " + buffer.spooledTicks() + " in the spool (" + buffer.spooledBytes()
-          + " of at most " + spool.maxBytes() + " bytes)").orElse(buffer.memoryTicks() + " of at most "
+      TickBuffer.Stats stats = buffer.stats();
+      String held = settings.spool().map(spool -> stats.memoryTicks() + " of at most " + settings.bufferTicks()
+          + " ticks in memory and " + stats.spooledTicks() + " in the spool (" + stats.spooledBytes()
+          + " of at most " + spool.maxBytes() + " bytes)").orElse(stats.memoryTicks() + " of at most "
           + settings.bufferTicks() + " ticks");
       LOG.warning(() -> "cannot send to Kafka at " + settings.bootstrapServers() + " (" + cause.getMessage()
           + "); holding " + held + " and retrying");
@@ -305,11 +306,11 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
 
   /** Ticks of {@link #buffered()} that wait in the on-disk spool; 0 without one. */
   public long spooled() {
-    return buffer.spooledTicks();
+    return buffer.stats().spooledTicks();
   }
 
   public long droppedTicks() {
-    return buffer.dropped();
+    return buffer.stats().dropped();
   }
 
   /** Waits until every buffered tick is acknowledged (used on shutdown and by tests); true if all were. */
