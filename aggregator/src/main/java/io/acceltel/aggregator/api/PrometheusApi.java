@@ -603,15 +603,22 @@ public final class PrometheusApi implements AutoCloseable {
     List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
     long deadline = call.arrivalNanos() + timeout(p).toNanos();
+    // The cap is per selector (query.maxSeries). With a limit within it the answer is truncated with a warning, as
+    // Prometheus does, and each selector and the union hold only the first limit + 1 series in label order.
+    boolean limitWithinCap = limit > 0 && limit <= limits.maxSeries();
+    int keep = limitWithinCap ? limit + 1 : limits.maxSeries() + 1;
     TreeSet<Labels> all = new TreeSet<>();
     for (List<LabelMatcher> set : sets) {
-      List<Labels> selected = querier.series(set, start, end);
-      // With a limit within the cap, the answer is bounded anyway: truncated with a warning, as Prometheus does.
-      if (selected.size() > limits.maxSeries() && (limit <= 0 || limit > limits.maxSeries())) {
-        throw ApiError.execution("a match[] selector selects " + selected.size() + " series, over the limit of "
-            + limits.maxSeries() + " (query.maxSeries); narrow it, or ask for fewer with limit");
+      List<Labels> selected = querier.series(set, start, end, keep);
+      if (!limitWithinCap && selected.size() > limits.maxSeries()) {
+        throw ApiError.execution("a match[] selector selects more than " + limits.maxSeries()
+            + " series, the limit (query.maxSeries); narrow it, or ask for fewer with limit");
       }
-      all.addAll(selected);
+      for (Labels l : selected) {
+        if (all.add(l) && limitWithinCap && all.size() > keep) {
+          all.pollLast();
+        }
+      }
       checkGoneOrLate(call, deadline);
     }
     JsonWriter w = success(256 + all.size() * 128).beginArray();

@@ -20,7 +20,15 @@ import java.util.Set;
  */
 public interface Querier {
   /** Series with data in [mint, maxt] at any resolution, matching every matcher. */
-  List<io.acceltel.model.series.Labels> series(List<LabelMatcher> matchers, long mint, long maxt);
+  default List<io.acceltel.model.series.Labels> series(List<LabelMatcher> matchers, long mint, long maxt) {
+    return series(matchers, mint, maxt, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The first {@code max} (in label order) of the series with data in [mint, maxt]: a metadata request with a
+   * limit, or one that may list at most so many, holds only that many label sets however many match.
+   */
+  List<io.acceltel.model.series.Labels> series(List<LabelMatcher> matchers, long mint, long maxt, int max);
 
   /** Sorted label names of the matching series with data in [mint, maxt]; all series when matchers is empty. */
   List<String> labelNames(List<LabelMatcher> matchers, long mint, long maxt);

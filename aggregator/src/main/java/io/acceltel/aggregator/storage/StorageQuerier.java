@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -252,18 +253,34 @@ final class StorageQuerier implements Querier {
    * block, nor hold the head's locks while doing so.
    */
   @Override
-  public List<Labels> series(List<LabelMatcher> matchers, long mint, long maxt) {
-    TreeSet<Labels> out = new TreeSet<>();
-    if (mint > maxt) {
+  public List<Labels> series(List<LabelMatcher> matchers, long mint, long maxt, int max) {
+    if (max <= 0) {
       return List.of();
     }
-    for (int r = 0; r < storage.resolutions().size(); r++) {
-      addSeriesWithData(matchers, mint, maxt, r, out);
-    }
+    TreeSet<Labels> out = new TreeSet<>();
+    forEachSeriesWithData(matchers, mint, maxt, labels -> {
+      if (out.add(labels) && out.size() > max) {
+        out.pollLast();
+      }
+    });
     return List.copyOf(out);
   }
 
-  private void addSeriesWithData(List<LabelMatcher> matchers, long mint, long maxt, int r, Set<Labels> out) {
+  /**
+   * Calls {@code sink} for each series with data in [mint, maxt], once per resolution holding it: the label
+   * endpoints collect names or values from it without holding every matching label set at once.
+   */
+  private void forEachSeriesWithData(List<LabelMatcher> matchers, long mint, long maxt, Consumer<Labels> sink) {
+    if (mint > maxt) {
+      return;
+    }
+    for (int r = 0; r < storage.resolutions().size(); r++) {
+      forEachSeriesWithData(matchers, mint, maxt, r, sink);
+    }
+  }
+
+  private void forEachSeriesWithData(List<LabelMatcher> matchers, long mint, long maxt, int r,
+      Consumer<Labels> sink) {
     BlockSet bs;
     storage.publishLock().readLock().lock();
     try {
@@ -272,7 +289,7 @@ final class StorageQuerier implements Querier {
         for (int ref : MatcherSelector.select(view, matchers)) {
           MemSeries s = view.series(ref);
           if (headHasData(s, r, mint, maxt)) {
-            out.add(s.labels());
+            sink.accept(s.labels());
           }
         }
       }
@@ -283,7 +300,7 @@ final class StorageQuerier implements Querier {
       if (b.overlaps(mint, maxt)) {
         for (int ref : MatcherSelector.select(b, matchers)) {
           if (b.hasData(ref, mint, maxt)) {
-            out.add(b.labels(ref));
+            sink.accept(b.labels(ref));
           }
         }
       }
@@ -310,23 +327,23 @@ final class StorageQuerier implements Querier {
   @Override
   public List<String> labelNames(List<LabelMatcher> matchers, long mint, long maxt) {
     TreeSet<String> names = new TreeSet<>();
-    for (Labels l : series(matchers, mint, maxt)) {
+    forEachSeriesWithData(matchers, mint, maxt, l -> {
       for (int i = 0; i < l.size(); i++) {
         names.add(l.name(i));
       }
-    }
+    });
     return List.copyOf(names);
   }
 
   @Override
   public List<String> labelValues(String name, List<LabelMatcher> matchers, long mint, long maxt) {
     TreeSet<String> values = new TreeSet<>();
-    for (Labels l : series(matchers, mint, maxt)) {
+    forEachSeriesWithData(matchers, mint, maxt, l -> {
       String v = l.get(name);
       if (v != null) {
         values.add(v);
       }
-    }
+    });
     return List.copyOf(values);
   }
 

@@ -236,6 +236,10 @@ class GrafanaCompatibilityTest {
       assertThat(series.status()).as(series.body()).isEqualTo(422);
       assertThat(series.error()).contains("query.maxSeries");
       assertThat(c.get("/api/v1/series", "match[]", "m{i=\"1\"}").status()).isEqualTo(200);
+      ApiClient.Reply limited = c.get("/api/v1/series", "match[]", "m", "limit", "1");
+      assertThat(limited.status()).as(limited.body()).isEqualTo(200);
+      assertThat(ApiClient.list(limited.data())).containsExactly(Map.of("__name__", "m", "i", "1"));
+      assertThat(limited.warnings()).containsExactly("results truncated due to limit");
       String[] selectors = new String[2 * (PrometheusApi.MAX_SELECTORS + 1)];
       for (int i = 0; i < selectors.length; i += 2) {
         selectors[i] = "match[]";
