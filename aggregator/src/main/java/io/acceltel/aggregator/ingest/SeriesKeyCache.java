@@ -7,18 +7,30 @@ import java.util.Arrays;
  * reference, so the hot path resolves a sample's series by hashing bytes, without building label strings. Open
  * addressing with linear probing; cleared when full (series churn) and when the storage renumbers its series,
  * after which refs are resolved again.
+ *
+ * <p>Full means either many entries or many key bytes: there is one cache per ingest thread, outside the head's
+ * series limit, so series with long label sets must not make the caches grow to several times the head's size.
  */
 final class SeriesKeyCache {
+  /** Key bytes one cache holds before it starts again: 128 MiB, about 800,000 series of 160-byte label sets. */
+  static final long DEFAULT_MAX_KEY_BYTES = 128L << 20;
   private static final int MISSING = -1;
   private final int maxEntries;
+  private final long maxKeyBytes;
   private long[] hashes;
   private byte[][] keys;
   private int[] refs;
   private int size;
+  private long keyBytes;
   private long generation;
 
   SeriesKeyCache(int maxEntries) {
+    this(maxEntries, DEFAULT_MAX_KEY_BYTES);
+  }
+
+  SeriesKeyCache(int maxEntries, long maxKeyBytes) {
     this.maxEntries = maxEntries;
+    this.maxKeyBytes = maxKeyBytes;
     allocate(1 << 12);
   }
 
@@ -27,6 +39,7 @@ final class SeriesKeyCache {
     if (current != generation) {
       allocate(1 << 12);
       size = 0;
+      keyBytes = 0;
       generation = current;
     }
   }
@@ -56,14 +69,16 @@ final class SeriesKeyCache {
     if (ref == SeriesResolver.REFUSED) {
       return;
     }
-    if (size >= maxEntries) {
+    if (size >= maxEntries || keyBytes + (to - from) > maxKeyBytes) {
       allocate(keys.length);
       size = 0;
+      keyBytes = 0;
     } else if ((size + 1) * 2 > keys.length) {
       grow();
     }
     insert(hash, Arrays.copyOfRange(buf, from, to), ref);
     size++;
+    keyBytes += to - from;
   }
 
   private void insert(long hash, byte[] key, int ref) {
