@@ -40,6 +40,11 @@ final class DeviceLane implements AutoCloseable {
   /** Ticks read since the last background read completed. */
   private final AtomicInteger ticksSinceBackground = new AtomicInteger();
   private volatile boolean lost;
+  /**
+   * Times the reader recovered after the driver reported the device lost. Only the foreground thread writes it;
+   * overruns and unexpected exceptions do not set {@link #lost}, so they never count.
+   */
+  private long recoveries;
   /** Consecutive ticks whose read missed the deadline. Tick thread only. */
   private int overrunsInARow;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
@@ -81,6 +86,7 @@ final class DeviceLane implements AutoCloseable {
     if (lost) {
       LOG.info(() -> "device " + reader.identity().index() + " (" + reader.identity().uuid() + ") answers again");
       lost = false;
+      recoveries++;
     }
     try {
       reader.read(tickMillis, out);
@@ -99,6 +105,7 @@ final class DeviceLane implements AutoCloseable {
       }
     }
     out.set(MetricCatalog.DEVICE_LOST, 0);
+    out.set(MetricCatalog.DEVICE_RECOVERIES, recoveries);
     return out.build();
   }
 

@@ -6,13 +6,13 @@ import java.util.Set;
 /**
  * What the health rules remember about one device from one tick to the next: the XID counts and when each last
  * went up (so an application XID degrades a device for a while, not forever), and which NVLink links have been up
- * (so a link that went down is told apart from one that was never connected); whether the device was lost, and
- * the XID counts when it last came back (a GPU that fell off the bus and returned was reset, which is what the
- * reset-class XIDs ask for). Immutable.
+ * (so a link that went down is told apart from one that was never connected); how often the driver-declared lost
+ * device has come back, and the XID counts when it last did (a GPU that fell off the bus and returned was reset,
+ * which is what the reset-class XIDs ask for; a read that was only late is no reset). Immutable.
  */
 public record DeviceHistory(Map<String, Double> xidCounts, Map<String, Long> xidLastIncreaseMillis,
-    Set<String> linksSeenUp, boolean lost, Map<String, Double> xidCountsAtRecovery) {
-  public static final DeviceHistory EMPTY = new DeviceHistory(Map.of(), Map.of(), Set.of(), false, Map.of());
+    Set<String> linksSeenUp, double recoveries, Map<String, Double> xidCountsAtRecovery) {
+  public static final DeviceHistory EMPTY = new DeviceHistory(Map.of(), Map.of(), Set.of(), 0, Map.of());
 
   public DeviceHistory {
     xidCounts = Map.copyOf(xidCounts);

@@ -269,6 +269,7 @@ public final class HealthRules {
     final Map<String, Double> xidCounts;
     final Map<String, Long> xidLastIncrease;
     final Set<String> linksSeenUp;
+    final double recoveries;
     final Map<String, Double> xidCountsAtRecovery;
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
@@ -291,9 +292,12 @@ public final class HealthRules {
         xidCounts.merge(xid, r.value(), Math::max);
       }
       this.linksSeenUp = new TreeSet<>(previous.linksSeenUp());
-      // Back from lost: the GPU was reset (or the node recovered it), which is what the reset-class XIDs seen so far
-      // asked for. Only XIDs after this point fail it again.
-      this.xidCountsAtRecovery = previous.lost() && !device.lost() ? Map.copyOf(xidCounts)
+      // Back from a loss the driver declared: the GPU was reset (or the node recovered it), which is what the
+      // reset-class XIDs seen so far asked for. Only XIDs after this point fail it again. A device that was lost
+      // only because its reads were late (a hung driver call, as after XID 119) was not reset, and its counter
+      // has not moved.
+      this.recoveries = value(MetricCatalog.DEVICE_RECOVERIES).orElse(previous.recoveries());
+      this.xidCountsAtRecovery = recoveries > previous.recoveries() ? Map.copyOf(xidCounts)
           : previous.xidCountsAtRecovery();
     }
 
@@ -317,7 +321,7 @@ public final class HealthRules {
     }
 
     DeviceHistory next() {
-      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, device.lost(), xidCountsAtRecovery);
+      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, recoveries, xidCountsAtRecovery);
     }
   }
 }

@@ -132,6 +132,53 @@ class CollectionLoopTest {
     Await.until("energy back once a read returns", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 1000)));
   }
 
+  /**
+   * A device the driver reported lost and that answers again was reset: that is counted, so that health can tell it
+   * from a device that only failed one read for another reason.
+   */
+  @Test
+  void aRecoveryFromADriverDeclaredLossIsCountedAndOtherFailuresAreNot() {
+    java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    DeviceReader device = backend.devices().get(0);
+    DeviceReader flaky = new DeviceReader() {
+      @Override
+      public DeviceIdentity identity() {
+        return device.identity();
+      }
+
+      @Override
+      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+        if (gone.get()) {
+          throw new DeviceLostException("GPU_IS_LOST");
+        }
+        if (broken.get()) {
+          throw new IllegalStateException("a bug");
+        }
+        device.read(tickMillis, sink);
+      }
+
+      @Override
+      public boolean recover() {
+        return !gone.get();
+      }
+    };
+    loop = CollectionLoop.builder("node-a", List.of(flaky)).interval(Duration.ofSeconds(1)).build();
+    long t = 1_000_000_000L;
+    assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isZero();
+    broken.set(true);
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    broken.set(false);
+    assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES))
+        .as("an unexpected exception is no loss the driver declared").isZero();
+    gone.set(true);
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    gone.set(false);
+    assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isEqualTo(1);
+    assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isEqualTo(1);
+  }
+
   /** A reader whose per-tick read waits in "the driver" until released; {@code interruptible} as JNA is not. */
   private static DeviceReader waitingReader(DeviceReader device, CountDownLatch entered, CountDownLatch release,
       boolean interruptible) {

@@ -130,6 +130,7 @@ class SlowDeviceTest {
     });
     DeviceSnapshot gpu2 = recovered[0].devices().get(SLOW);
     assertThat(value(gpu2, MetricCatalog.DEVICE_LOST)).isZero();
+    assertThat(value(gpu2, MetricCatalog.DEVICE_RECOVERIES)).as("late reads are no reset").isZero();
     assertThat(metricsOf(gpu2)).containsAll(full.get(SLOW));
     assertOthersComplete(recovered[0], full);
     assertThat(metrics.overruns).as("only GPU 2 ever overran").containsOnly(SLOW);

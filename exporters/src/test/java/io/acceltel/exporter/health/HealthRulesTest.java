@@ -93,12 +93,28 @@ class HealthRulesTest {
         DeviceHistory.EMPTY, T0, WINDOW);
     assertThat(failed.health().state()).isEqualTo(HealthState.FAILED);
     HealthRules.Evaluation lost = HealthRules.evaluate(gpu().lost().snapshot(), failed.history(), T0 + 1000, WINDOW);
-    HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "48").snapshot(),
-        lost.history(), T0 + 2000, WINDOW);
+    HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "48")
+        .with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(), lost.history(), T0 + 2000, WINDOW);
     assertThat(back.health().state()).isEqualTo(HealthState.HEALTHY);
-    HealthRules.Evaluation again = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 2, "48").snapshot(),
-        back.history(), T0 + 3000, WINDOW);
+    HealthRules.Evaluation again = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 2, "48")
+        .with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(), back.history(), T0 + 3000, WINDOW);
     assertThat(only(again.health()).code()).isEqualTo("xid_48");
+  }
+
+  /**
+   * After XID 119 (GSP RPC timeout) driver calls hang, and a device whose reads are late three ticks in a row is
+   * reported lost. Answering again after that is no reset: the XID still fails it.
+   */
+  @Test
+  void aDeviceLostOnlyToLateReadsIsNotReset() {
+    HealthRules.Evaluation failed = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "119")
+        .with(MetricCatalog.DEVICE_RECOVERIES, 0).snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(failed.health().state()).isEqualTo(HealthState.FAILED);
+    HealthRules.Evaluation late = HealthRules.evaluate(gpu().lost().snapshot(), failed.history(), T0 + 1000, WINDOW);
+    HealthRules.Evaluation answering = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "119")
+        .with(MetricCatalog.DEVICE_RECOVERIES, 0).snapshot(), late.history(), T0 + 2000, WINDOW);
+    assertThat(answering.health().state()).isEqualTo(HealthState.FAILED);
+    assertThat(only(answering.health()).code()).isEqualTo("xid_119");
   }
 
   @Test

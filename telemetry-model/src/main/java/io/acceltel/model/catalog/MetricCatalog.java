@@ -37,6 +37,14 @@ public final class MetricCatalog {
       .dcmi("return code -8008 (device does not exist) or a read past the tick deadline")
       .build();
 
+  public static final MetricDefinition DEVICE_RECOVERIES = counter("accelerator_device_recoveries_total")
+      .help("Times the device answered again, under its own UUID, after the driver reported it lost: it was reset or "
+          + "re-attached. Reads that were only late do not count. Health treats the reset-class XIDs before a "
+          + "recovery as dealt with.")
+      .nvml("nvmlDeviceGetHandleByUUID and nvmlDeviceGetUUID succeed after NVML_ERROR_GPU_IS_LOST")
+      .dcmi("the chip answers again after -8008 (device does not exist)")
+      .build();
+
   // ---- utilization
   public static final MetricDefinition UTILIZATION = gauge("accelerator_utilization_ratio")
       .unit(Unit.RATIO)
