@@ -65,6 +65,9 @@ public final class HealthEndpoint implements Endpoint {
     doc.put("timestamp", Instant.ofEpochMilli(node.timestampMillis()).toString());
     doc.put("timestamp_ms", node.timestampMillis());
     doc.put("status", node.status().label());
+    if (!node.reasons().isEmpty()) {
+      doc.put("reasons", reasons(node.reasons()));
+    }
     List<Object> devices = new ArrayList<>(node.devices().size());
     for (DeviceHealth d : node.devices()) {
       Map<String, Object> device = new LinkedHashMap<>();
@@ -73,16 +76,7 @@ public final class HealthEndpoint implements Endpoint {
       device.put("model", d.identity().model());
       device.put("vendor", d.identity().vendor().label());
       device.put("state", d.state().label());
-      List<Object> reasons = new ArrayList<>(d.reasons().size());
-      for (HealthReason r : d.reasons()) {
-        Map<String, Object> reason = new LinkedHashMap<>();
-        reason.put("code", r.code());
-        reason.put("state", r.state().label());
-        reason.put("detail", r.detail());
-        reason.put("action", r.action());
-        reasons.add(reason);
-      }
-      device.put("reasons", reasons);
+      device.put("reasons", reasons(d.reasons()));
       devices.add(device);
     }
     doc.put("devices", devices);
@@ -91,5 +85,18 @@ public final class HealthEndpoint implements Endpoint {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the health report as JSON", e);
     }
+  }
+
+  private static List<Object> reasons(List<HealthReason> reasons) {
+    List<Object> out = new ArrayList<>(reasons.size());
+    for (HealthReason r : reasons) {
+      Map<String, Object> reason = new LinkedHashMap<>();
+      reason.put("code", r.code());
+      reason.put("state", r.state().label());
+      reason.put("detail", r.detail());
+      reason.put("action", r.action());
+      out.add(reason);
+    }
+    return out;
   }
 }

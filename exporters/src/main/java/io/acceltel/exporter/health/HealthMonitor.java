@@ -33,6 +33,7 @@ import java.util.Optional;
  */
 public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private final Duration appXidWindow;
+  private final List<HealthReason> nodeReasons;
   private final NativeNameView names = new NativeNameView();
   /** Per device UUID; only the loop's thread touches it. */
   private final Map<String, DeviceHistory> history = new HashMap<>();
@@ -41,7 +42,13 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private volatile Published current;
 
   public HealthMonitor(Duration appXidWindow) {
+    this(appXidWindow, 0);
+  }
+
+  /** @param devicesLeftOut devices the backend found but could not open ({@code DeviceBackend.devicesLeftOut}) */
+  public HealthMonitor(Duration appXidWindow, int devicesLeftOut) {
     this.appXidWindow = appXidWindow;
+    this.nodeReasons = NodeHealth.nodeReasons(devicesLeftOut);
   }
 
   @Override
@@ -62,7 +69,7 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
       devices.add(health);
       readings.add(device.withReadings(readings(health), device.attribution()));
     }
-    NodeHealth health = NodeHealth.of(snapshot.node(), snapshot.timestampMillis(), devices);
+    NodeHealth health = NodeHealth.of(snapshot.node(), snapshot.timestampMillis(), nodeReasons, devices);
     MetricSnapshots metrics = names.render(new NodeSnapshot(snapshot.node(), snapshot.timestampMillis(), readings));
     current = new Published(health, metrics);
   }

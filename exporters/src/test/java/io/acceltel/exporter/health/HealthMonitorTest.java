@@ -35,6 +35,33 @@ class HealthMonitorTest {
     assertThat(state(monitor)).isEqualTo(HealthState.FAILED);
   }
 
+  /**
+   * A GPU lost before the exporter started (it restarted after the GPU fell off the bus) has no reader and no entry:
+   * the node must not read healthy because of it.
+   */
+  @Test
+  void devicesLeftOutAtStartFailTheNode() {
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 1);
+    DeviceSnapshot fine = new DeviceSnapshot(GPU, false, List.of(), Attribution.NONE);
+    monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(fine)));
+    NodeHealth node = monitor.latest().orElseThrow();
+    assertThat(node.devices().get(0).state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(node.status()).isEqualTo(HealthState.FAILED);
+    assertThat(node.reasons()).singleElement().satisfies(r -> {
+      assertThat(r.code()).isEqualTo("devices_left_out");
+      assertThat(r.detail()).startsWith("1 device the driver reports was left out at start");
+    });
+    String json = HealthEndpoint.render(node);
+    assertThat(json).contains("\"status\":\"failed\",\"reasons\":[{\"code\":\"devices_left_out\"");
+    assertThat(new HealthEndpoint(monitor::latest).handle("GET", java.util.Map.of("fail_on", List.of("failed")))
+        .status()).isEqualTo(503);
+
+    HealthMonitor complete = new HealthMonitor(Duration.ofMinutes(5), 0);
+    complete.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(fine)));
+    assertThat(complete.latest().orElseThrow().status()).isEqualTo(HealthState.HEALTHY);
+    assertThat(HealthEndpoint.render(complete.latest().orElseThrow())).doesNotContain("reasons\":[{");
+  }
+
   private static HealthState state(HealthMonitor monitor) {
     return monitor.latest().orElseThrow().devices().get(0).state();
   }
