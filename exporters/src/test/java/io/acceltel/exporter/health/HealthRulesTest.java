@@ -308,5 +308,25 @@ class HealthRulesTest {
     assertThat(XidCatalog.lookup(31).action()).isEqualTo(XidCatalog.Action.RESTART_APP);
     assertThat(XidCatalog.lookup(63).action()).isEqualTo(XidCatalog.Action.IGNORE);
     assertThat(XidCatalog.lookup(999).action()).isEqualTo(XidCatalog.Action.RESTART_APP);
+    for (int xid : new int[] {46, 110, 155, 158}) {
+      assertThat(XidCatalog.lookup(xid).action()).as("XID %d", xid).isEqualTo(XidCatalog.Action.RESET_GPU);
+    }
+    assertThat(XidCatalog.lookup(151).action()).isEqualTo(XidCatalog.Action.RESTART_VM);
+    assertThat(XidCatalog.lookup(54).action()).isEqualTo(XidCatalog.Action.CHECK_MECHANICALS);
+    for (int xid : new int[] {37, 38, 44, 66, 67, 93, 121, 137, 141, 160, 161}) {
+      assertThat(XidCatalog.lookup(xid).action()).as("XID %d", xid).isEqualTo(XidCatalog.Action.IGNORE);
+    }
+  }
+
+  /** XID 158 (GPU fatal timeout) asks for a reset: failed, and still failed after the application window. */
+  @Test
+  void aGpuFatalTimeoutFailsTheDeviceUntilItIsReset() {
+    HealthRules.Evaluation first = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "158").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(only(first.health()).state()).isEqualTo(HealthState.FAILED);
+    assertThat(only(first.health()).action()).isEqualTo("reset the GPU");
+    HealthRules.Evaluation later = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "158").snapshot(),
+        first.history(), T0 + 2 * WINDOW.toMillis(), WINDOW);
+    assertThat(later.health().state()).isEqualTo(HealthState.FAILED);
   }
 }
