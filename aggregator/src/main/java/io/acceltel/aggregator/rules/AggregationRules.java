@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Loads streaming aggregation rules from YAML. Every error names the rule, the key and what is allowed.
@@ -39,6 +44,14 @@ public final class AggregationRules {
             AggregationRule.Op.SUM, List.of("node"), tenSeconds));
   }
 
+  private static final Set<String> KEYS = new LinkedHashSet<>(List.of("record", "metric", "op", "by", "interval"));
+
+  /**
+   * Reads and checks a rules file. Beyond each rule's own checks it refuses what would silently compute something
+   * else: unknown keys (a misspelt {@code interval} would fall back to 10s), a {@code by} that is not a list (a
+   * per-job rollup would become one fleet-wide series), two rules writing the same series, and a rule writing into
+   * its own input metric.
+   */
   public static List<AggregationRule> load(Path file) throws IOException {
     JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
     JsonNode list = root == null ? null : root.get("aggregation_rules");
@@ -46,21 +59,58 @@ public final class AggregationRules {
       throw new IllegalArgumentException(file + ": expected a list under aggregation_rules");
     }
     List<AggregationRule> rules = new ArrayList<>();
+    Map<String, Integer> outputs = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       JsonNode r = list.get(i);
       String where = file.getFileName() + ": aggregation_rules[" + i + "]";
-      List<String> by = new ArrayList<>();
-      if (r.has("by")) {
-        r.get("by").forEach(n -> by.add(n.asText()));
+      if (!r.isObject()) {
+        throw new IllegalArgumentException(where + ": expected a mapping with the keys " + KEYS);
       }
+      r.fieldNames().forEachRemaining(key -> {
+        if (!KEYS.contains(key)) {
+          throw new IllegalArgumentException(where + ": unknown key '" + key + "'; allowed keys are " + KEYS);
+        }
+      });
+      AggregationRule rule;
       try {
-        rules.add(new AggregationRule(text(r, "record", where), text(r, "metric", where),
-            AggregationRule.Op.parse(text(r, "op", where)), by, duration(r.path("interval").asText("10s"), where)));
+        rule = new AggregationRule(text(r, "record", where), text(r, "metric", where),
+            AggregationRule.Op.parse(text(r, "op", where)), by(r.get("by"), where),
+            duration(r.path("interval").asText("10s"), where));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
+      if (rule.record().equals(rule.metric())) {
+        throw new IllegalArgumentException(where + ": record '" + rule.record() + "' is its own input metric; the "
+            + "rollup would mix with the raw series: give it another name, such as job:" + rule.metric() + ":"
+            + rule.op().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      String output = rule.record() + " by " + new TreeSet<>(rule.by());
+      Integer earlier = outputs.putIfAbsent(output, i);
+      if (earlier != null) {
+        throw new IllegalArgumentException(where + ": writes the same series as aggregation_rules[" + earlier
+            + "] (record " + rule.record() + ", by " + rule.by() + "): give one of them another record name");
+      }
+      rules.add(rule);
     }
     return rules;
+  }
+
+  private static List<String> by(JsonNode node, String where) {
+    List<String> by = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return by;
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException(where + ": 'by' must be a list of label names, such as [namespace, "
+          + "job_name]; got " + node);
+    }
+    for (JsonNode label : node) {
+      if (!label.isTextual()) {
+        throw new IllegalArgumentException(where + ": 'by' holds " + label + ", not a label name");
+      }
+      by.add(label.asText());
+    }
+    return by;
   }
 
   private static String text(JsonNode node, String key, String where) {

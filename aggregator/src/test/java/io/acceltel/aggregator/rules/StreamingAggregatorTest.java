@@ -2,6 +2,7 @@ package io.acceltel.aggregator.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.acceltel.aggregator.ingest.IngestStats;
 import io.acceltel.aggregator.ingest.SampleBatch;
@@ -12,6 +13,7 @@ import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,5 +206,25 @@ class StreamingAggregatorTest {
     Files.writeString(bad, "aggregation_rules:\n  - record: x\n    metric: m\n    op: median\n");
     assertThatThrownBy(() -> AggregationRules.load(bad))
         .hasMessageContaining("bad.yaml: aggregation_rules[0]: unknown aggregation 'median'");
+    String rule = "  - record: job:u:avg\n    metric: accelerator_utilization_ratio\n    op: avg\n";
+    assertThat(refusal(dir, rule + "    by: namespace\n"))
+        .contains("aggregation_rules[0]: 'by' must be a list of label names");
+    assertThat(refusal(dir, rule + "    by: [namespace]\n    intreval: 1m\n"))
+        .contains("aggregation_rules[0]: unknown key 'intreval'; allowed keys are [record, metric, op, by, interval]");
+    assertThat(refusal(dir, rule + "    by: [namespace, job_name]\n" + rule + "    by: [job_name, namespace]\n"))
+        .contains("aggregation_rules[1]: writes the same series as aggregation_rules[0]");
+    assertThat(refusal(dir, "  - record: m\n    metric: m\n    op: sum\n"))
+        .contains("record 'm' is its own input metric");
+    // The same record with other grouping labels is another series.
+    Path twoGroupings = dir.resolve("two.yaml");
+    Files.writeString(twoGroupings, "aggregation_rules:\n" + rule + "    by: [namespace]\n" + rule + "    by: [node]\n");
+    assertThat(AggregationRules.load(twoGroupings)).hasSize(2);
+  }
+
+  private static String refusal(Path dir, String rules) throws IOException {
+    Path file = dir.resolve("refused.yaml");
+    Files.writeString(file, "aggregation_rules:\n" + rules);
+    return catchThrowableOfType(() -> AggregationRules.load(file),
+        IllegalArgumentException.class).getMessage();
   }
 }
