@@ -287,8 +287,11 @@ public final class Storage implements AutoCloseable {
           if (min == Long.MAX_VALUE) {
             break;
           }
-          long start = Math.floorDiv(min, span) * span;
-          long end = start + span;
+          // Blocks start on span boundaries, but never before the last block's end: a span lengthened across a
+          // restart would otherwise give a block overlapping the ones before, and readers need them disjoint.
+          long aligned = Math.floorDiv(min, span) * span;
+          long start = min >= head.minValid(r) ? Math.max(aligned, head.minValid(r)) : aligned;
+          long end = Math.floorDiv(start, span) * span + span;
           // Keep 1 to 1.5 spans in the head, as Prometheus does: late windows and chunks can still complete.
           if (end + span / 2 > now) {
             break;

@@ -3,6 +3,7 @@ package io.acceltel.aggregator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.aggregator.storage.block.Block;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
 import java.io.IOException;
@@ -274,6 +275,50 @@ class CheckpointRestartTest {
       for (SeriesData series : raw) {
         assertThat(series.size()).as("every sample of " + series.labels())
             .isEqualTo(feed.timestamps(indexOf(feed, series.labels())).length);
+      }
+    }
+  }
+
+  /**
+   * A longer block duration after a restart starts the next block where the last one ended, not at the longer span's
+   * boundary before it: overlapping blocks would put a series' samples out of order and cut a range read short.
+   */
+  @Test
+  void aLongerBlockDurationAfterARestartNeverOverlapsTheBlocksBefore() throws Exception {
+    // 20 minutes past an hour, so that the 10-minute blocks do not end on an hour boundary.
+    long start = START + 40 * 60_000L;
+    Feed feed = Feed.gpuLike(start, 3 * 3600, 5);
+    int firstHour = feed.records.size() / 3;
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) { // raw blocks of 10 minutes
+      feed.append(s.appender(), 0, firstHour);
+      s.checkpoint(Map.of("t/0", (long) firstHour));
+    }
+    StorageConfig oneHour = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofHours(1))
+        .blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
+    try (Storage s = Storage.open(dir, oneHour)) {
+      feed.append(s.appender(), firstHour, feed.records.size());
+      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+      for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
+        List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
+        for (int i = 1; i < blocks.size(); i++) {
+          assertThat(blocks.get(i).meta().minTime()).as(res + " block " + i + " starts after the one before ends")
+              .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
+        }
+      }
+      for (RawSeries series : s.querier().selectRaw(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+        long[] t = series.timestamps();
+        assertThat(t).as("every sample of " + series.labels() + ", in order")
+            .isEqualTo(feed.timestamps(indexOf(feed, series.labels())));
+      }
+      // A range read inside the older blocks reaches its end rather than stopping at the first later sample.
+      long mid = start + 70 * 60_000L;
+      for (RawSeries series : s.querier().selectRaw(List.of(), start, mid)) {
+        SampleIterator it = series.iterator();
+        int n = 0;
+        while (it.next()) {
+          n++;
+        }
+        assertThat(n).isEqualTo(series.size());
       }
     }
   }
