@@ -66,8 +66,8 @@ public final class Storage implements AutoCloseable {
   private final ChangeTracker changes = new ChangeTracker();
   private volatile BlockSet blocks;
   private volatile Map<String, Long> offsets;
-  /** The head's append count when the last checkpoint was written; -1 before the first. Writer thread only. */
-  private long appendedAtCheckpoint = -1;
+  /** The head's change count when the last checkpoint was written; -1 before the first. Writer thread only. */
+  private long changesAtCheckpoint = -1;
   private volatile long lastCheckpointMillis;
   private final AtomicLong checkpointFailures = new AtomicLong();
 
@@ -266,8 +266,8 @@ public final class Storage implements AutoCloseable {
   }
 
   private void checkpointNow(Map<String, Long> sourceOffsets) throws IOException {
-    long appendedNow = head.appended();
-    if (appendedNow == appendedAtCheckpoint && offsets.equals(sourceOffsets)) {
+    long changesNow = head.changes();
+    if (changesNow == changesAtCheckpoint && offsets.equals(sourceOffsets)) {
       return;
     }
     int nres = resolutions.size();
@@ -362,7 +362,7 @@ public final class Storage implements AutoCloseable {
       publishLock.writeLock().unlock();
     }
     offsets = offsetsCopy;
-    appendedAtCheckpoint = appendedNow;
+    changesAtCheckpoint = changesNow;
     if (anyCut(cutEnd)) {
       // Only after a cut can series have emptied; renumbering voids the ingest's ref caches, so not more often.
       int removed = head.removeStoppedSeries();

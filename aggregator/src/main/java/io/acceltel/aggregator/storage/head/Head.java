@@ -109,6 +109,8 @@ public final class Head implements Appender {
     // Read by stats() from other threads: plain fields, read racily on purpose (no fence per sample).
     private long appended;
     private long dropped;
+    /** Samples too old for raw that the tiers still took: dropped for raw, but they changed the head. */
+    private long tiersOnly;
 
     @Override
     public int ref(Labels labels) {
@@ -154,6 +156,7 @@ public final class Head implements Appender {
       }
       if (rawTooOld) {
         dropped++;
+        tiersOnly++;
         return AppendResult.TOO_OLD;
       }
       appended++;
@@ -192,6 +195,19 @@ public final class Head implements Appender {
     long n = 0;
     for (Lane lane : lanes) {
       n += lane.appended;
+    }
+    return n;
+  }
+
+  /**
+   * Appends that changed the head: every appended sample, and the samples too old for raw that still reached the
+   * tiers (their windows, the running counter totals and the series' last time). A checkpoint with nothing to write
+   * compares this, not {@link #appended()}, or it would skip tier state that exists nowhere else.
+   */
+  public long changes() {
+    long n = 0;
+    for (Lane lane : lanes) {
+      n += lane.appended + lane.tiersOnly;
     }
     return n;
   }
