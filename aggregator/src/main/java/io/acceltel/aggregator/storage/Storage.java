@@ -129,6 +129,16 @@ public final class Storage implements AutoCloseable {
         }
       }
     }
+    if (cp == null) {
+      // Without the checkpoint's record of what retention deleted, a resolution with retention is taken to hold
+      // nothing before its oldest block: a query reaching further back then reads a coarser resolution, rather than
+      // an empty stretch of this one.
+      for (int r = 0; r < resolutions.size(); r++) {
+        if (config.retentionMillis(resolutions.get(r)) > 0 && !byRes.get(r).isEmpty()) {
+          retainedFrom[r] = byRes.get(r).stream().mapToLong(b -> b.meta().minTime()).min().getAsLong();
+        }
+      }
+    }
     this.blocks = new BlockSet(byRes, retainedFrom, foreign);
     this.querier = new StorageQuerier(this);
   }

@@ -217,6 +217,31 @@ class CheckpointRestartTest {
   }
 
   /**
+   * Without the checkpoint the storage no longer knows what retention deleted: it takes a resolution with retention
+   * to start at its oldest block, so a long query falls back to a tier rather than read a thinned-out raw.
+   */
+  @Test
+  void withoutItsCheckpointAResolutionWithRetentionStartsAtItsOldestBlock() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().retention(Resolution.RAW, Duration.ofHours(1)).build();
+    Feed feed = Feed.gpuLike(START, 3 * 3600, 2);
+    long retainedFrom;
+    try (Storage s = Storage.open(dir, config)) {
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of("t/0", 1L));
+      retainedFrom = s.querier().coverage(Resolution.RAW).retainedFrom();
+      assertThat(retainedFrom).as("retention deleted raw blocks").isGreaterThan(START);
+    }
+    Files.move(dir.resolve("checkpoint"), dir.resolve("checkpoint.damaged"));
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.querier().coverage(Resolution.RAW).retainedFrom()).isEqualTo(retainedFrom);
+      assertThat(s.querier().resolutionsCovering(START, START + 3 * 3600_000L)).doesNotContain(Resolution.RAW)
+          .contains(TestConfigs.S10);
+      assertThat(s.querier().coverage(TestConfigs.S10).retainedFrom()).as("no retention, nothing deleted")
+          .isEqualTo(Long.MIN_VALUE);
+    }
+  }
+
+  /**
    * A damaged length field (here the number of offsets) is caught by the CRC before it is believed: otherwise the
    * read asks for gigantic arrays or runs off the end, and the message never says to move the file away.
    */
