@@ -37,11 +37,13 @@ public final class GoStrings {
     if (q == '`') {
       return body;
     }
-    StringBuilder out = new StringBuilder(body.length());
+    // \x and octal escapes are single bytes, as in Go: "caf\xc3\xa9" is the UTF-8 of "café", not four chars.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(body.length());
+    StringBuilder text = new StringBuilder(body.length());
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);
       if (c != '\\') {
-        out.append(c);
+        text.append(c);
         continue;
       }
       if (++i >= body.length()) {
@@ -49,35 +51,37 @@ public final class GoStrings {
       }
       char e = body.charAt(i);
       switch (e) {
-        case 'a' -> out.append('\u0007');
-        case 'b' -> out.append('\b');
-        case 'f' -> out.append('\f');
-        case 'n' -> out.append('\n');
-        case 'r' -> out.append('\r');
-        case 't' -> out.append('\t');
-        case 'v' -> out.append('\u000b');
-        case '\\' -> out.append('\\');
+        case 'a' -> text.append('\u0007');
+        case 'b' -> text.append('\b');
+        case 'f' -> text.append('\f');
+        case 'n' -> text.append('\n');
+        case 'r' -> text.append('\r');
+        case 't' -> text.append('\t');
+        case 'v' -> text.append('\u000b');
+        case '\\' -> text.append('\\');
         case '\'', '"' -> {
           if (e != q) {
             throw new IllegalArgumentException("invalid syntax");
           }
-          out.append(e);
+          text.append(e);
         }
         case 'x' -> {
-          out.append((char) Integer.parseInt(body.substring(i + 1, i + 3), 16));
+          flush(text, bytes);
+          bytes.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
           i += 2;
         }
         case 'u' -> {
-          out.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 5), 16));
+          text.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 5), 16));
           i += 4;
         }
         case 'U' -> {
-          out.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 9), 16));
+          text.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 9), 16));
           i += 8;
         }
         default -> {
           if (e >= '0' && e <= '7') {
-            out.append((char) Integer.parseInt(body.substring(i, i + 3), 8));
+            flush(text, bytes);
+            bytes.write(Integer.parseInt(body.substring(i, i + 3), 8));
             i += 2;
           } else {
             throw new IllegalArgumentException("invalid syntax");
@@ -85,6 +89,15 @@ public final class GoStrings {
         }
       }
     }
-    return out.toString();
+    if (bytes.size() == 0) {
+      return text.toString();
+    }
+    flush(text, bytes);
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void flush(StringBuilder text, java.io.ByteArrayOutputStream bytes) {
+    bytes.writeBytes(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    text.setLength(0);
   }
 }

@@ -221,13 +221,13 @@ final class Lexer {
     }
     String lower = word.toLowerCase(java.util.Locale.ROOT);
     if (KEYWORDS.contains(lower)) {
-      return new Token(Kind.KEYWORD, lower, start);
+      return new Token(Kind.KEYWORD, lower, start, word);
     }
     if (WORD_OPERATORS.contains(lower)) {
-      return new Token(Kind.OPERATOR, lower, start);
+      return new Token(Kind.OPERATOR, lower, start, word);
     }
     if (AGGREGATORS.contains(lower)) {
-      return new Token(Kind.AGGREGATOR, lower, start);
+      return new Token(Kind.AGGREGATOR, lower, start, word);
     }
     if (lower.equals("inf") || lower.equals("nan")) {
       return new Token(Kind.NUMBER, word, start);

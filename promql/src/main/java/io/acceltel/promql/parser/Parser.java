@@ -124,7 +124,7 @@ public final class Parser {
       if (!isLabelNameToken(tok)) {
         throw unexpected(context, "label");
       }
-      out.add(tok.text());
+      out.add(tok.raw());
       advance();
       if (tok.is(Kind.COMMA)) {
         advance();
@@ -260,8 +260,8 @@ public final class Parser {
   private Expr at(Expr e) {
     advance();
     At at;
-    if (tok.is(Kind.IDENTIFIER) && (tok.text().equals("start") || tok.text().equals("end"))) {
-      boolean start = tok.text().equals("start");
+    if (tok.is(Kind.IDENTIFIER) && (tok.text().equalsIgnoreCase("start") || tok.text().equalsIgnoreCase("end"))) {
+      boolean start = tok.text().equalsIgnoreCase("start");
       advance();
       expect(Kind.LEFT_PAREN, "@", "\"(\"");
       expect(Kind.RIGHT_PAREN, "@", "\")\"");
@@ -356,10 +356,10 @@ public final class Parser {
 
   private Expr selectorAfterName(Token name) {
     if (tok.is(Kind.LEFT_BRACE)) {
-      return selector(name.text(), name.pos());
+      return selector(name.raw(), name.pos());
     }
-    List<LabelMatcher> ms = List.of(LabelMatcher.equal("__name__", name.text()));
-    return new VectorSelector(name.text(), ms, 0, null, name.pos());
+    List<LabelMatcher> ms = List.of(LabelMatcher.equal("__name__", name.raw()));
+    return new VectorSelector(name.raw(), ms, 0, null, name.pos());
   }
 
   private VectorSelector selector(String name, int pos) {
@@ -389,7 +389,7 @@ public final class Parser {
       String value = unquote(tok);
       advance();
       try {
-        matchers.add(LabelMatcher.of(type, label.text(), value));
+        matchers.add(LabelMatcher.of(type, label.raw(), value));
       } catch (IllegalArgumentException ex) {
         throw new ParseException(label.pos(), "error parsing regexp: " + rootMessage(ex));
       }

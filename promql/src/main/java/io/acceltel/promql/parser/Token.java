@@ -1,7 +1,15 @@
 package io.acceltel.promql.parser;
 
-/** One lexer item: its kind, its text as written and where it starts. */
-record Token(Kind kind, String text, int pos) {
+/**
+ * One lexer item: its kind, its text and where it starts. {@code text} of a keyword, word operator or aggregator is
+ * lowercased for matching ({@code SUM} is {@code sum}); {@code raw} is always as written, because the same words are
+ * also valid metric and label names ({@code sum by (Group)} groups by {@code Group}).
+ */
+record Token(Kind kind, String text, int pos, String raw) {
+  Token(Kind kind, String text, int pos) {
+    this(kind, text, pos, text);
+  }
+
   /** Lexer item kinds. */
   enum Kind {
     EOF, IDENTIFIER, METRIC_IDENTIFIER, NUMBER, STRING, DURATION, OPERATOR, KEYWORD, AGGREGATOR,

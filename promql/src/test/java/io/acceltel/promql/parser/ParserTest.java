@@ -43,6 +43,29 @@ class ParserTest {
     assertThat(((StringLiteral) Parser.parse("\"a\\tb\\u00e9\"")).value()).isEqualTo("a\tb\u00e9");
     assertThat(((StringLiteral) Parser.parse("`raw\\n`")).value()).isEqualTo("raw\\n");
     assertThat(((StringLiteral) Parser.parse("'it\\'s'")).value()).isEqualTo("it's");
+    // Hex and octal escapes are bytes of UTF-8, as in Go.
+    assertThat(((StringLiteral) Parser.parse("\"caf\\xc3\\xa9\"")).value()).isEqualTo("caf\u00e9");
+    assertThat(((StringLiteral) Parser.parse("\"caf\\303\\251 \\u00e9\"")).value()).isEqualTo("caf\u00e9 \u00e9");
+    assertThat(((StringLiteral) Parser.parse("\"\\x41\\101\"")).value()).isEqualTo("AA");
+  }
+
+  /**
+   * Keywords, aggregators and word operators are matched without case, but the same words are valid metric and
+   * label names and keep their case there.
+   */
+  @Test
+  void keywordWordsKeepTheirCaseAsNames() {
+    AggregateExpr byGroup = (AggregateExpr) Parser.parse("SUM by (Group, Offset) (gpu_util)");
+    assertThat(byGroup.op()).isEqualTo("sum");
+    assertThat(byGroup.grouping()).containsExactly("Group", "Offset");
+    BinaryExpr matched = (BinaryExpr) Parser.parse("a / on(Max) group_left(Count) b");
+    assertThat(matched.matching().labels()).containsExactly("Max");
+    assertThat(matched.matching().include()).containsExactly("Count");
+    VectorSelector sum = (VectorSelector) Parser.parse("Sum{gpu=\"0\"}");
+    assertThat(sum.name()).isEqualTo("Sum");
+    assertThat(sum.matchers()).anySatisfy(m -> assertThat(m.value()).isEqualTo("Sum"));
+    assertThat(((VectorSelector) Parser.parse("Offset")).name()).isEqualTo("Offset");
+    assertThat(((VectorSelector) Parser.parse("foo @ START()")).at()).isEqualTo(At.START);
   }
 
   @Test
