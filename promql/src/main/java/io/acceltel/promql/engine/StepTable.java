@@ -166,6 +166,9 @@ final class StepTable {
           if (size > 0) {
             loaded[k] = Math.max(loaded[k], size);
           }
+          if (size > 0) {
+            f.checkArguments(argsAt[k]);
+          }
           if (size < f.minPoints() || size == 0) {
             table.times[e] = ABSENT;
           } else {

@@ -102,7 +102,8 @@ final class LabelFunctions {
 
   private static String group(Matcher m, String name) {
     String g = null;
-    if (name.chars().allMatch(Character::isDigit)) {
+    // Go's regexp.Expand reads "$01" as the group named "01" (no leading zeros in a number), which never exists.
+    if (name.chars().allMatch(Character::isDigit) && !(name.length() > 1 && name.charAt(0) == '0')) {
       try {
         int idx = Integer.parseInt(name);
         if (idx <= m.groupCount()) {

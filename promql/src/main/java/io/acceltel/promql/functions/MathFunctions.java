@@ -75,12 +75,27 @@ final class MathFunctions {
     });
   }
 
+  // The inverse hyperbolic functions follow Go's math package (FreeBSD's msun): the textbook log formulas lose
+  // every digit near zero and overflow in x * x past 1e154, where Prometheus still answers.
+  private static final double LN2 = 0.693147180559945309417232121458176568;
+  private static final double NEAR_ZERO = 1.0 / (1 << 28);
+  private static final double LARGE = 1 << 28;
+
   static double asinh(double x) {
-    if (Double.isInfinite(x) || Double.isNaN(x) || x == 0) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
       return x;
     }
     double a = Math.abs(x);
-    double r = Math.log(a + Math.sqrt(a * a + 1));
+    double r;
+    if (a > LARGE) {
+      r = Math.log(a) + LN2;
+    } else if (a > 2) {
+      r = Math.log(2 * a + 1 / (Math.sqrt(a * a + 1) + a));
+    } else if (a < NEAR_ZERO) {
+      r = a;
+    } else {
+      r = Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+    }
     return x < 0 ? -r : r;
   }
 
@@ -91,7 +106,14 @@ final class MathFunctions {
     if (x == 1) {
       return 0;
     }
-    return Math.log(x + Math.sqrt(x * x - 1));
+    if (x >= LARGE) {
+      return Math.log(x) + LN2;
+    }
+    if (x > 2) {
+      return Math.log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
+    }
+    double t = x - 1;
+    return Math.log1p(t + Math.sqrt(2 * t + t * t));
   }
 
   static double atanh(double x) {
@@ -104,6 +126,16 @@ final class MathFunctions {
     if (x == -1) {
       return Double.NEGATIVE_INFINITY;
     }
-    return 0.5 * Math.log((1 + x) / (1 - x));
+    double a = Math.abs(x);
+    double r;
+    if (a < NEAR_ZERO) {
+      r = a;
+    } else if (a < 0.5) {
+      double twice = a + a;
+      r = 0.5 * Math.log1p(twice + twice * a / (1 - a));
+    } else {
+      r = 0.5 * Math.log1p((a + a) / (1 - a));
+    }
+    return x < 0 ? -r : r;
   }
 }

@@ -37,7 +37,8 @@ final class RangeFunctions {
       double[] si = linearRegression(w, a.time());
       return si[0] * a.scalar(1) + si[1];
     }));
-    t.put("holt_winters", over(0, 2, false, RangeFunctions::holtWinters));
+    t.put("holt_winters", new WindowFunction(0, 2, false, RangeFunctions::holtWinters,
+        RangeFunctions::checkSmoothingFactors));
     t.put("changes", over(0, 1, false, (w, a) -> changes(w)));
     t.put("resets", over(0, 1, false, (w, a) -> resets(w)));
     t.put("avg_over_time", over(0, 1, false, (w, a) -> avg(w)));
@@ -169,7 +170,7 @@ final class RangeFunctions {
     return new double[] {slope, intercept};
   }
 
-  private static double holtWinters(RangeWindow w, FunctionArgs a) {
+  private static void checkSmoothingFactors(FunctionArgs a) {
     double sf = a.scalar(1);
     double tf = a.scalar(2);
     if (sf <= 0 || sf >= 1) {
@@ -180,6 +181,11 @@ final class RangeFunctions {
       throw new QueryException(QueryException.Type.EXECUTION, String.format(Locale.ROOT,
           "invalid trend factor. Expected: 0 < tf < 1, got: %f", tf));
     }
+  }
+
+  private static double holtWinters(RangeWindow w, FunctionArgs a) {
+    double sf = a.scalar(1);
+    double tf = a.scalar(2);
     int l = w.size();
     double s0 = 0;
     double s1 = w.v(0);

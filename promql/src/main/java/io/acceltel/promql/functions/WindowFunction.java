@@ -22,12 +22,28 @@ public final class WindowFunction implements PromFunction {
   private final int minPoints;
   private final boolean keepName;
   private final Fn fn;
+  private final java.util.function.Consumer<FunctionArgs> argumentCheck;
 
   WindowFunction(int argIndex, int minPoints, boolean keepName, Fn fn) {
+    this(argIndex, minPoints, keepName, fn, args -> { });
+  }
+
+  /**
+   * @param argumentCheck throws for bad scalar arguments; Prometheus checks them for every window with a sample,
+   *     even one too short to give a value ({@code holt_winters(x[1m], 0, 0.5)} over one sample is an error)
+   */
+  WindowFunction(int argIndex, int minPoints, boolean keepName, Fn fn,
+      java.util.function.Consumer<FunctionArgs> argumentCheck) {
     this.argIndex = argIndex;
     this.minPoints = minPoints;
     this.keepName = keepName;
     this.fn = fn;
+    this.argumentCheck = argumentCheck;
+  }
+
+  /** Checks the scalar arguments for a window with at least one sample; throws a query error when they are bad. */
+  public void checkArguments(FunctionArgs args) {
+    argumentCheck.accept(args);
   }
 
   /** Which argument is the range vector. */
@@ -55,6 +71,9 @@ public final class WindowFunction implements PromFunction {
     List<RangeWindow> windows = args.range(argIndex);
     List<Sample> out = new ArrayList<>(windows.size());
     for (RangeWindow w : windows) {
+      if (w.size() > 0) {
+        argumentCheck.accept(args);
+      }
       if (w.size() < minPoints) {
         continue;
       }
