@@ -75,13 +75,8 @@ class AggregatorCrashRecoveryTest {
     }
   }
 
-  private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("timed out waiting for %s", what).isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+    io.acceltel.model.testing.Await.until(what, timeout, condition);
   }
 
   /** Everything the topic holds (all acknowledged), as series -> timestamp -> value. */

@@ -12,6 +12,7 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import io.acceltel.model.snapshot.Vendor;
+import io.acceltel.model.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,11 +86,8 @@ class KafkaPoisonTest {
           Optional.of(kafka.bootstrapServers())).withPartitions(List.of(0)).withListen("127.0.0.1", 0);
       try (Aggregator aggregator = Aggregator.start(settings)) {
         long end = lastOffset + 1;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) < end) {
-          assertThat(System.nanoTime()).as("the aggregator consumes past the poison").isLessThan(deadline);
-          Thread.sleep(20);
-        }
+        Await.until("the aggregator consumes past the poison", Duration.ofSeconds(60),
+            () -> aggregator.consumedOffsets().getOrDefault(TOPIC + "/0", 0L) >= end);
         var stored = aggregator.storage().querier().selectRaw(
             List.of(LabelMatcher.equal("__name__", "accelerator_power_watts")), Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(stored).hasSize(1);

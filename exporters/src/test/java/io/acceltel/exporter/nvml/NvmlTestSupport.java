@@ -1,6 +1,5 @@
 package io.acceltel.exporter.nvml;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.BackendUnavailableException;
@@ -47,12 +46,8 @@ final class NvmlTestSupport {
     return readings;
   }
 
-  static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  static void awaitTrue(String what, BooleanSupplier condition) {
+    io.acceltel.model.testing.Await.until(what, Duration.ofSeconds(5), condition);
   }
 
   /** A sink that keeps what a read produced, with lookups by metric and label values. */
