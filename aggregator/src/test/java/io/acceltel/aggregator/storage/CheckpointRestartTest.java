@@ -282,20 +282,33 @@ class CheckpointRestartTest {
     }
   }
 
+  /**
+   * Appends the feed's first {@code split} records under 10-minute raw blocks and checkpoints, then reopens with
+   * {@code after}, appends the rest and checkpoints again: a block duration changed across a restart.
+   */
+  private Storage restartedHalfway(Feed feed, int split, StorageConfig after) throws IOException {
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      feed.append(s.appender(), 0, split);
+      s.checkpoint(Map.of("t/0", (long) split));
+    }
+    Storage s = Storage.open(dir, after);
+    try {
+      feed.append(s.appender(), split, feed.records.size());
+      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+      return s;
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
   /** Head chunks cut under the old block duration may straddle the new one's boundaries: checkpoints go on. */
   @Test
   void aShorterBlockDurationAfterARestartStillCheckpoints() throws Exception {
     Feed feed = Feed.gpuLike(START, 2 * 3600, 5);
-    int firstHour = feed.records.size() / 2;
-    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) { // raw blocks of 10 minutes
-      feed.append(s.appender(), 0, firstHour);
-      s.checkpoint(Map.of("t/0", (long) firstHour));
-    }
     StorageConfig sevenMinutes = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofMinutes(7))
         .build();
-    try (Storage s = Storage.open(dir, sevenMinutes)) {
-      feed.append(s.appender(), firstHour, feed.records.size());
-      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+    try (Storage s = restartedHalfway(feed, feed.records.size() / 2, sevenMinutes)) {
       List<SeriesData> raw = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
       for (SeriesData series : raw) {
         assertThat(series.size()).as("every sample of " + series.labels())
@@ -313,16 +326,9 @@ class CheckpointRestartTest {
     // 20 minutes past an hour, so that the 10-minute blocks do not end on an hour boundary.
     long start = START + 40 * 60_000L;
     Feed feed = Feed.gpuLike(start, 3 * 3600, 5);
-    int firstHour = feed.records.size() / 3;
-    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) { // raw blocks of 10 minutes
-      feed.append(s.appender(), 0, firstHour);
-      s.checkpoint(Map.of("t/0", (long) firstHour));
-    }
     StorageConfig oneHour = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofHours(1))
         .blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
-    try (Storage s = Storage.open(dir, oneHour)) {
-      feed.append(s.appender(), firstHour, feed.records.size());
-      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+    try (Storage s = restartedHalfway(feed, feed.records.size() / 3, oneHour)) {
       for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
         List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
         for (int i = 1; i < blocks.size(); i++) {
