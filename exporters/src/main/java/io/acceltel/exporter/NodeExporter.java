@@ -208,6 +208,9 @@ public final class NodeExporter implements AutoCloseable {
         announce.accept("devices: " + backend.description());
         return backend;
       } catch (BackendUnavailableException e) {
+        if (!e.noDriver()) {
+          throw e; // a driver that is there and fails is reported, never replaced by simulated devices
+        }
         tried.add(e.getMessage());
         last = e;
       }

@@ -67,7 +67,7 @@ public record ExporterConfig(
   static {
     KEYS.put("node", "node name used as the node label (default: $NODE_NAME, else the host name)");
     KEYS.put("devices", "device backend: nvml, dcmi, simulated, or auto (nvml, else dcmi, when present; else "
-        + "simulated)");
+        + "simulated where no driver is installed)");
     KEYS.put("interval", "collection interval, e.g. 1s or 500ms; at least 100ms");
     KEYS.put("listen", "host:port of the /metrics listener (default 127.0.0.1:9835)");
     ListenerTls.describe(KEYS);

@@ -30,7 +30,7 @@ final class DcmiLoader {
     if (explicitPath.isPresent()) {
       Path path = explicitPath.get();
       if (!Files.exists(path)) {
-        throw new BackendUnavailableException("Huawei DCMI library " + path + " was not found: " + FIX);
+        throw BackendUnavailableException.noDriver("Huawei DCMI library " + path + " was not found: " + FIX, null);
       }
       try {
         return Native.load(path.toString(), DcmiLibrary.class);
@@ -54,7 +54,7 @@ final class DcmiLoader {
         }
       }
     }
-    throw new BackendUnavailableException("Huawei DCMI library " + DEFAULT_LIBRARY + " was not found: " + FIX,
+    throw BackendUnavailableException.noDriver("Huawei DCMI library " + DEFAULT_LIBRARY + " was not found: " + FIX,
         first);
   }
 

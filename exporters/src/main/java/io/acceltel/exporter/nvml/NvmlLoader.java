@@ -26,7 +26,8 @@ final class NvmlLoader {
   static NvmlLibrary load(Optional<Path> explicitPath) throws BackendUnavailableException {
     String name = explicitPath.map(Path::toString).orElse(DEFAULT_LIBRARY);
     if (explicitPath.isPresent() && !Files.exists(explicitPath.get())) {
-      throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES);
+      throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
+          + ALTERNATIVES, null);
     }
     try {
       // A function the driver lacks answers FUNCTION_NOT_FOUND, which CallGuard treats like NOT_SUPPORTED.
@@ -36,7 +37,8 @@ final class NvmlLoader {
     } catch (UnsatisfiedLinkError e) {
       String reason = dlopenReason(e.getMessage());
       if (explicitPath.isEmpty() && reason.contains("No such file")) {
-        throw new BackendUnavailableException("NVIDIA driver library " + name + " was not found: " + ALTERNATIVES, e);
+        throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
+            + ALTERNATIVES, e);
       }
       // A file that is there but does not load (another architecture, truncated, a missing dependency).
       throw new BackendUnavailableException("NVIDIA driver library " + name + " could not be loaded (" + reason
@@ -61,6 +63,9 @@ final class NvmlLoader {
     if (rc == NvmlReturn.FUNCTION_NOT_FOUND) {
       throw new BackendUnavailableException(libraryName + " is not an NVML library (it has no nvmlInit_v2): point "
           + "--nvml-library at libnvidia-ml.so.1 of the installed NVIDIA driver.");
+    }
+    if (rc == NvmlReturn.DRIVER_NOT_LOADED) {
+      throw BackendUnavailableException.noDriver(initFailure(rc), null);
     }
     if (rc != NvmlReturn.SUCCESS) {
       throw new BackendUnavailableException(initFailure(rc));
