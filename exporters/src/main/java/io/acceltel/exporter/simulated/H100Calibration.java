@@ -61,6 +61,9 @@ final class H100Calibration {
   /** H100 SXM thresholds as nvidia-smi -q reports them (not in the trace): software slowdown starts above the
    * max operating temperature, hardware slowdown at the slowdown limit. */
   static final double MAX_OPERATING_C = 87.0;
+  /** Thermal capping, once on, lasts at least THERMAL_HOLD_MILLIS and until the GPU is this much below the limit. */
+  static final double THERMAL_HYSTERESIS_C = 3.0;
+  static final long THERMAL_HOLD_MILLIS = 30_000;
   static final double SLOWDOWN_C = 89.0;
   static final double SHUTDOWN_C = 92.0;
   /** Devices in the chassis's hottest slot run this much warmer: enough to touch MAX_OPERATING_C at the cap. */

@@ -57,6 +57,9 @@ final class SimulatedDeviceReader implements DeviceReader {
   private double lagC = LAG_C_PER_WATT * IDLE_WATTS;
   private double memoryLagC = 0;
   private double temperatureC;
+  /** Whether the driver-like thermal capping is on (see THERMAL_HYSTERESIS_C). Tick thread only. */
+  private boolean thermalCapping;
+  private long thermalCappingSince;
   private double energyJ;
   /** Whether a kernel ran at the previous tick's last instant: a tick that opens with a kernel launch is no spike. */
   private boolean lastPointBusy;
@@ -130,8 +133,20 @@ final class SimulatedDeviceReader implements DeviceReader {
     long span = dtMs > 0 ? dtMs : 1000;
     long from = tickMillis - span;
 
-    double thermalFactor = temperatureC > MAX_OPERATING_C
-        ? Math.max(0.5, 1 - 0.1 * (temperatureC - MAX_OPERATING_C)) : 1;
+    // The driver's thermal capping holds for a while and until the GPU has cooled a little below the limit, not
+    // only while it is above it: power, and with it the fast part of the temperature, drops as soon as the clocks
+    // do, so without the hold the hot slot's throttle reason (and its health) flapped every few ticks.
+    if (temperatureC > MAX_OPERATING_C) {
+      if (!thermalCapping) {
+        thermalCappingSince = tickMillis;
+      }
+      thermalCapping = true;
+    } else if (temperatureC < MAX_OPERATING_C - THERMAL_HYSTERESIS_C
+        && tickMillis - thermalCappingSince >= THERMAL_HOLD_MILLIS) {
+      thermalCapping = false;
+    }
+    double thermalFactor = thermalCapping
+        ? Math.max(0.5, Math.min(0.97, 1 - 0.1 * (temperatureC - MAX_OPERATING_C))) : 1;
     if (fault.thermalSlowdown()) {
       thermalFactor = Math.min(thermalFactor, HW_SLOWDOWN_CLOCK_FACTOR);
     }
@@ -236,7 +251,7 @@ final class SimulatedDeviceReader implements DeviceReader {
     if (windowCapped * 2 > POINTS_PER_WINDOW) {
       reasons |= REASON_SW_POWER_CAP;
     }
-    if (temperatureC > MAX_OPERATING_C || fault.thermalSlowdown()) {
+    if (thermalCapping || fault.thermalSlowdown()) {
       reasons |= REASON_SW_THERMAL;
     }
     if (fault.thermalSlowdown()) {
