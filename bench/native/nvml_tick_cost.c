@@ -12,7 +12,7 @@
  *   - GPU_UTILIZATION and TOTAL_POWER sample rings drained with lastSeenTimeStamp into a 128-entry buffer, and
  *     nvmlDeviceGetPowerUsage only when the power drain found nothing new (SampleDrain);
  *   - memory v2, falling back to v1 for good on FUNCTION_NOT_FOUND / ARGUMENT_VERSION_MISMATCH (MemoryInfoReader);
- *   - one nvmlDeviceGetFieldValues with fields 82, 193, 194, 197, 198, 138+139 (scopeId UINT_MAX), entries that
+ *   - one nvmlDeviceGetFieldValues with fields 82, 197, 198, 138+139 (scopeId UINT_MAX), 230, entries that
  *     answered NOT_SUPPORTED dropped from the request for good (FieldValueReader);
  *   - NvLink links probed 0..35 on the first tick until NOT_SUPPORTED / INVALID_ARGUMENT, then only that many,
  *     with the four error counters per link (NvLinkReader);
@@ -192,7 +192,7 @@ enum {
 };
 #define MAX_DEVICES 64
 #define MAX_MIG 8
-#define NFIELDS 7
+#define NFIELDS 6
 
 typedef struct {
   int type;
@@ -479,8 +479,8 @@ static int openDevice(device_t *d, unsigned int index) {
   if (p_nvmlDeviceGetHandleByIndex_v2(index, &d->handle) != SUCCESS) return 0;
   d->util = (drain_t){1, F_UTIL_SAMPLES, 0, 128, calloc(128, sizeof(sample_t))};
   d->power = (drain_t){0, F_POWER_SAMPLES, 0, 128, calloc(128, sizeof(sample_t))};
-  static const unsigned int ids[NFIELDS] = {82, 193, 194, 197, 198, 138, 139};
-  static const unsigned int scopes[NFIELDS] = {0, 0, 0, 0, 0, 0xFFFFFFFFu, 0xFFFFFFFFu};
+  static const unsigned int ids[NFIELDS] = {82, 197, 198, 138, 139, 230};
+  static const unsigned int scopes[NFIELDS] = {0, 0, 0, 0xFFFFFFFFu, 0xFFFFFFFFu, 0};
   d->fieldCount = NFIELDS;
   for (int i = 0; i < NFIELDS; i++) {
     d->fieldIds[i] = ids[i];

@@ -415,8 +415,10 @@ static void defaults(int i) {
   setNum(d, "mig.mode", 0);
   for (int t = 0; t < MAX_TYPES; t++) d->sampleType[t] = 1; /* NVML_VALUE_TYPE_UNSIGNED_INT */
   setField(d, 82, 1, 34, 0);
-  setField(d, 193, 1, 92, 0);
-  setField(d, 194, 1, 89, 0);
+  /* *_TLIMIT fields are margins to T.Limit (nvidia-smi: "GPU Shutdown T.Limit Temp: -5 C"), as type SIGNED_INT */
+  setField(d, 193, 5, (unsigned long long) (long long) -5, 0);
+  setField(d, 194, 5, (unsigned long long) (long long) -2, 0);
+  setNum(d, "threshold.shutdown", 92); setNum(d, "threshold.slowdown", 89);
   setField(d, 197, 1, 1912332712ULL, 0);
   setField(d, 198, 1, 4124150136ULL, 0);
   setField(d, 138, 3, 0, NVML_ERROR_NOT_SUPPORTED);
@@ -816,6 +818,14 @@ EXPORT int nvmlDeviceGetTemperature(nvmlDevice_t h, int sensor, unsigned int *te
   ENTER_DEV("nvmlDeviceGetTemperature", h);
   if (sensor != 0) RETURN(NVML_ERROR_INVALID_ARGUMENT);
   *temp = (unsigned int) num(d, "temperature", 0);
+  RETURN(NVML_SUCCESS);
+}
+
+EXPORT int nvmlDeviceGetTemperatureThreshold(nvmlDevice_t h, int type, unsigned int *temp) {
+  ENTER_DEV("nvmlDeviceGetTemperatureThreshold", h);
+  if (type == 0) *temp = (unsigned int) num(d, "threshold.shutdown", 0);
+  else if (type == 1) *temp = (unsigned int) num(d, "threshold.slowdown", 0);
+  else RETURN(NVML_ERROR_NOT_SUPPORTED);
   RETURN(NVML_SUCCESS);
 }
 

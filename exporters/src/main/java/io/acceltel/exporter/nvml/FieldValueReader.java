@@ -27,8 +27,6 @@ import java.util.List;
 final class FieldValueReader {
   static final String FUNCTION = "nvmlDeviceGetFieldValues";
   static final int FI_MEMORY_TEMP = 82;
-  static final int FI_TEMPERATURE_SHUTDOWN_TLIMIT = 193;
-  static final int FI_TEMPERATURE_SLOWDOWN_TLIMIT = 194;
   static final int FI_PCIE_COUNT_TX_BYTES = 197;
   static final int FI_PCIE_COUNT_RX_BYTES = 198;
   static final int FI_NVLINK_THROUGHPUT_DATA_TX = 138;
@@ -86,8 +84,6 @@ final class FieldValueReader {
   static FieldValueReader perTick(NvmlLibrary nvml, CallGuard guard) {
     return new FieldValueReader(nvml, guard, List.of(
         value(FI_MEMORY_TEMP, MetricCatalog.MEMORY_TEMPERATURE),
-        value(FI_TEMPERATURE_SHUTDOWN_TLIMIT, MetricCatalog.TEMPERATURE_SHUTDOWN),
-        value(FI_TEMPERATURE_SLOWDOWN_TLIMIT, MetricCatalog.TEMPERATURE_SLOWDOWN),
         rate(FI_PCIE_COUNT_TX_BYTES, 0, 1.0, MetricCatalog.PCIE_TX),
         rate(FI_PCIE_COUNT_RX_BYTES, 0, 1.0, MetricCatalog.PCIE_RX),
         rate(FI_NVLINK_THROUGHPUT_DATA_TX, SCOPE_ALL_LINKS, 1024.0, MetricCatalog.NVLINK_TX),

@@ -36,6 +36,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final String ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
   private static final String BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
   private static final String TEMPERATURE = "nvmlDeviceGetTemperature";
+  private static final String TEMPERATURE_THRESHOLD = "nvmlDeviceGetTemperatureThreshold";
   private static final String CLOCK = "nvmlDeviceGetClockInfo";
   private static final String MAX_CLOCK = "nvmlDeviceGetMaxClockInfo";
   private static final String CLOCK_EVENTS = "nvmlDeviceGetCurrentClocksEventReasons";
@@ -102,6 +103,13 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final List<String> infoDisabled;
   private final List<String> infoUnsupported;
   private volatile Pointer handle;
+  /**
+   * The slowdown and shutdown temperatures: fixed by the board, so read on the first tick and again after a reset
+   * or a MIG mode change, not every tick. NaN when not supported. Read-thread only.
+   */
+  private double slowdownC = Double.NaN;
+  private double shutdownC = Double.NaN;
+  private boolean thresholdsRead;
 
   NvmlDeviceReader(NvmlLibrary nvml, Pointer handle, NvmlDeviceInfo info, String driverVersion,
       NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered)
@@ -218,6 +226,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   /** Forgets what answered NOT_SUPPORTED, so every metric is asked for again from the next read on. */
   private void reprobe() {
     guard.reset();
+    thresholdsRead = false;
     fieldValues.reprobe();
     clockLimits.reprobe();
   }
@@ -269,10 +278,27 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     }
   }
 
+  private double threshold(Pointer device, int type) throws DeviceLostException {
+    return !guard.skip(TEMPERATURE_THRESHOLD)
+        && guard.ok(nvml.nvmlDeviceGetTemperatureThreshold(device, type, out.slot(0)), TEMPERATURE_THRESHOLD)
+        ? out.uint(0) : Double.NaN;
+  }
+
   private void readThermalAndClocks(Pointer device, ReadingSink sink) throws DeviceLostException {
     if (!guard.skip(TEMPERATURE) && guard.ok(
         nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, out.slot(0)), TEMPERATURE)) {
       sink.set(MetricCatalog.TEMPERATURE, out.uint(0));
+    }
+    if (!thresholdsRead) {
+      slowdownC = threshold(device, NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN);
+      shutdownC = threshold(device, NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN);
+      thresholdsRead = true;
+    }
+    if (!Double.isNaN(slowdownC)) {
+      sink.set(MetricCatalog.TEMPERATURE_SLOWDOWN, slowdownC);
+    }
+    if (!Double.isNaN(shutdownC)) {
+      sink.set(MetricCatalog.TEMPERATURE_SHUTDOWN, shutdownC);
     }
     for (int i = 0; i < CLOCK_TYPES.length; i++) {
       if (!guard.skip(CLOCK) && guard.ok(nvml.nvmlDeviceGetClockInfo(device, CLOCK_TYPES[i], out.slot(0)), CLOCK)) {

@@ -78,6 +78,11 @@ final class NvmlDirect implements NvmlLibrary {
   }
 
   @Override
+  public int nvmlDeviceGetTemperatureThreshold(Pointer device, int thresholdType, Pointer temp) {
+    return proxy.nvmlDeviceGetTemperatureThreshold(device, thresholdType, temp);
+  }
+
+  @Override
   public int nvmlDeviceGetSerial(Pointer device, byte[] serial, int length) {
     return proxy.nvmlDeviceGetSerial(device, serial, length);
   }

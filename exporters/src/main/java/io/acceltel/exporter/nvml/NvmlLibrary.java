@@ -105,6 +105,12 @@ public interface NvmlLibrary extends Library {
   // ---- thermal, clocks, performance
   int nvmlDeviceGetTemperature(Pointer device, int sensorType, Pointer temp);
 
+  int NVML_TEMPERATURE_THRESHOLD_SHUTDOWN = 0;
+  int NVML_TEMPERATURE_THRESHOLD_SLOWDOWN = 1;
+
+  /** Absolute °C. Fields 193/194 (*_TLIMIT), which Ada and newer prefer, are margins to T.Limit, not temperatures. */
+  int nvmlDeviceGetTemperatureThreshold(Pointer device, int thresholdType, Pointer temp);
+
   int nvmlDeviceGetClockInfo(Pointer device, int type, Pointer clock);
 
   int nvmlDeviceGetMaxClockInfo(Pointer device, int type, Pointer clock);

@@ -120,8 +120,14 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(r.value(MetricCatalog.PCIE_LINK_GEN)).isEqualTo(5.0);
     assertThat(r.value(MetricCatalog.PCIE_LINK_WIDTH_MAX)).isEqualTo(16.0);
     assertThat(r.value(MetricCatalog.MEMORY_TEMPERATURE)).isEqualTo(34.0);
+    // Absolute temperatures, not the *_TLIMIT fields' margins to T.Limit (-5 and -2 in the double, as on an H100).
     assertThat(r.value(MetricCatalog.TEMPERATURE_SHUTDOWN)).isEqualTo(92.0);
     assertThat(r.value(MetricCatalog.TEMPERATURE_SLOWDOWN)).isEqualTo(89.0);
+    long thresholdCalls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperatureThreshold");
+    Readings later = tick(reader, 2000);
+    assertThat(later.value(MetricCatalog.TEMPERATURE_SLOWDOWN)).isEqualTo(89.0);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperatureThreshold")).as("fixed values, read once")
+        .isEqualTo(thresholdCalls);
     assertThat(r.has(MetricCatalog.FAN_SPEED)).as("H100 SXM has no fan reading").isFalse();
     assertThat(r.has(MetricCatalog.ENERGY)).as("energy is read in the background only").isFalse();
 

@@ -94,7 +94,7 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     DOUBLE.nvmlDouble_setField(0, 82, NvmlDouble.UINT, 0, NvmlReturn.NO_PERMISSION);
     Readings r = tick(gpu(0), 1000);
     assertThat(r.has(MetricCatalog.MEMORY_TEMPERATURE)).isFalse();
-    assertThat(r.has(MetricCatalog.TEMPERATURE_SLOWDOWN)).isTrue();
+    assertThat(r.has(MetricCatalog.RECOVERY_ACTION)).as("the other entries of the same call").isTrue();
     assertThat(observer.failures).containsExactly(
         new Failure("nvml", "nvmlDeviceGetFieldValues(82)", 4, "NVML_ERROR_NO_PERMISSION"));
   }

@@ -169,12 +169,13 @@ public final class MetricCatalog {
   public static final MetricDefinition TEMPERATURE_SLOWDOWN = gauge("accelerator_temperature_slowdown_celsius")
       .unit(Unit.CELSIUS)
       .help("Temperature at which the device slows its clocks.")
-      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT=194)")
+      .nvml("nvmlDeviceGetTemperatureThreshold(NVML_TEMPERATURE_THRESHOLD_SLOWDOWN), read once (fields 193/194 "
+          + "are margins to T.Limit, not temperatures)")
       .build();
   public static final MetricDefinition TEMPERATURE_SHUTDOWN = gauge("accelerator_temperature_shutdown_celsius")
       .unit(Unit.CELSIUS)
       .help("Temperature at which the device shuts down.")
-      .nvml("nvmlDeviceGetFieldValues(NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT=193)")
+      .nvml("nvmlDeviceGetTemperatureThreshold(NVML_TEMPERATURE_THRESHOLD_SHUTDOWN), read once")
       .build();
 
   // ---- clocks
