@@ -281,7 +281,9 @@ public final class MetricsHttpServer implements AutoCloseable {
       return registry.scrape();
     }
     Set<String> wanted = new HashSet<>(names);
-    return registry.scrape(wanted::contains);
+    // The registry names a family without its suffix; people ask for the names they see in the output.
+    return registry.scrape(family -> wanted.contains(family) || wanted.contains(family + "_total")
+        || wanted.contains(family + "_info"));
   }
 
   @Override

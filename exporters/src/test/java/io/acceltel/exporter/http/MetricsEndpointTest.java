@@ -186,6 +186,12 @@ class MetricsEndpointTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.body().lines().filter(l -> !l.startsWith("#")))
         .isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("accelerator_power_watts{"));
+    // Counters and info metrics by the names the output shows them under.
+    HttpResponse<String> byShownNames = HTTP.send(request("/metrics?name[]=accelerator_energy_joules_total"
+        + "&name[]=accelerator_device_info").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(byShownNames.body().lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(0, l.indexOf('{'))))
+        .contains("accelerator_energy_joules_total", "accelerator_device_info")
+        .allSatisfy(n -> assertThat(n).isIn("accelerator_energy_joules_total", "accelerator_device_info"));
   }
 
   @Test
