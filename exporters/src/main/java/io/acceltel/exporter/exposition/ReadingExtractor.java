@@ -31,7 +31,7 @@ interface ReadingExtractor {
     return device -> {
       for (Reading r : device.readings()) {
         if (r.metric() == metric && matches(r, match)) {
-          return OptionalDouble.of(r.value() * scale);
+          return OptionalDouble.of(rescale(r.value(), scale));
         }
       }
       return OptionalDouble.empty();
@@ -89,5 +89,18 @@ interface ReadingExtractor {
       }
     }
     return true;
+  }
+
+  /**
+   * {@code value * scale}, snapped to the integer it is within rounding of: the drivers' integers (percent, mJ)
+   * were divided into the catalog's units, and the peer exporters print them as integers, not 7.000000000000001.
+   */
+  static double rescale(double value, double scale) {
+    double v = value * scale;
+    if (scale == 1 || Double.isNaN(v) || Double.isInfinite(v)) {
+      return v;
+    }
+    double nearest = Math.rint(v);
+    return Math.abs(v - nearest) <= 1e-9 * Math.max(1, Math.abs(v)) ? nearest : v;
   }
 }

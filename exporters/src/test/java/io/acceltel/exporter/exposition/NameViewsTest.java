@@ -186,6 +186,24 @@ class NameViewsTest {
     }
   }
 
+  /** The driver's integer percent and mJ come back as the integers dcgm-exporter prints, without float noise. */
+  @Test
+  void dcgmRescaledIntegersHaveNoFloatNoise() {
+    DeviceSnapshot.Builder device = DeviceSnapshot.builder(tick.devices().get(0).identity());
+    device.set(MetricCatalog.MEMORY_UTILIZATION, 7 / 100.0);
+    device.set(MetricCatalog.ENERGY, 123_456_789 / 1000.0);
+    MetricSnapshots dcgm = new DcgmNameView().render(new NodeSnapshot("node-b", 0, List.of(device.build())));
+    assertThat(7 / 100.0 * 100).as("what plain scaling gives").isNotEqualTo(7.0);
+    assertThat(((GaugeDataPointSnapshot) point(family(dcgm, "DCGM_FI_DEV_MEM_COPY_UTIL"), "gpu", "0")).getValue())
+        .isEqualTo(7.0);
+    MetricSnapshot energy = family(dcgm, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION");
+    assertThat(energy.getDataPoints().get(0)).satisfies(p -> assertThat(
+        p instanceof UnknownDataPointSnapshot u ? u.getValue()
+            : ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p).getValue())
+        .isEqualTo(123_456_789.0));
+    assertThat(ReadingExtractor.rescale(0.125, 100)).as("a value that is not an integer stays").isEqualTo(12.5);
+  }
+
   @Test
   void nativeNamesCarryTheDeviceLabelsAndTheMetricsOwn() {
     MetricSnapshots all = new NativeNameView().render(tick);
