@@ -26,7 +26,9 @@ public final class DcgmCoverage {
         .append("instance (`GPU_I_ID`, `GPU_I_PROFILE`, that instance's pod when its compute instances agree on ")
         .append("one) and none for the whole GPU; `DCGM_FI_DEV_FB_*` come from the instance's own memory, the other ")
         .append("GPU-wide fields are repeated, and the `DCGM_FI_PROF_*` fields are left out there, since acceltel ")
-        .append("profiles the whole GPU, not the instance.\n\n")
+        .append("profiles the whole GPU, not the instance. The power limit is served as ")
+        .append("`DCGM_FI_DEV_ENFORCED_POWER_LIMIT` (the limit the driver enforces after every limiter); ")
+        .append("`DCGM_FI_DEV_POWER_MGMT_LIMIT`, the management limit alone, is not read.\n\n")
         .append("| DCGM name | type | unit | derived from |\n|---|---|---|---|\n");
     for (DcgmField f : DcgmNameView.FIELDS) {
       out.append("| `").append(f.name()).append("` | ").append(f.type().lowerCase()).append(" | ")

@@ -63,7 +63,9 @@ public final class DcgmNameView implements MetricNameView {
           MetricCatalog.TEMPERATURE_SHUTDOWN, "", scaled(MetricCatalog.TEMPERATURE_SHUTDOWN, 1)),
       field("DCGM_FI_DEV_POWER_USAGE", GAUGE, "Power draw (in W).",
           MetricCatalog.POWER, "", scaled(MetricCatalog.POWER, 1)),
-      field("DCGM_FI_DEV_POWER_MGMT_LIMIT", GAUGE, "Power management limit (in W).",
+      // The enforced limit (after every limiter), DCGM's field 164; field 160, POWER_MGMT_LIMIT, is the
+      // management limit alone, which the exporter does not read.
+      field("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", GAUGE, "Effective power limit that the driver enforces (in W).",
           MetricCatalog.POWER_LIMIT, "", scaled(MetricCatalog.POWER_LIMIT, 1)),
       field("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", COUNTER, "Total energy consumption since boot (in mJ).",
           MetricCatalog.ENERGY, "mJ", scaled(MetricCatalog.ENERGY, 1000)),
