@@ -215,7 +215,7 @@ public final class KafkaIngest implements AutoCloseable {
       if (value == null) {
         throw new PoisonRecordException(PoisonKind.UNDECODABLE, "the record has no value");
       }
-      writer.write(SOURCE, batch, b -> decoder.decode(value, b));
+      writer.write(SOURCE, record.partition(), batch, b -> decoder.decode(value, b));
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, record.topic() + "/" + record.partition() + "@" + record.offset());
       deadLetter(record, e);

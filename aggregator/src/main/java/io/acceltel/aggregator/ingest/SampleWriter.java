@@ -148,11 +148,20 @@ public final class SampleWriter {
    */
   public AppendOutcome write(String source, SampleBatch batch, Decode decode)
       throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
+    return write(source, StreamingAggregator.DEFAULT_STREAM, batch, decode);
+  }
+
+  /**
+   * As {@link #write(String, SampleBatch, Decode)}, for a batch of one input stream (a Kafka partition): the
+   * streaming aggregation closes a window only once every stream still feeding it has passed it.
+   */
+  public AppendOutcome write(String source, int stream, SampleBatch batch, Decode decode)
+      throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
     refsLock.readLock().lock();
     try {
       batch.clear();
       decode.into(batch);
-      return appendDecoded(source, batch);
+      return appendDecoded(source, stream, batch);
     } finally {
       refsLock.readLock().unlock();
     }
@@ -162,7 +171,7 @@ public final class SampleWriter {
    * Appends a decoded batch. Its samples are grouped by stripe; stripes free now are appended first and busy ones
    * after, so two writers mostly work side by side instead of queueing on the same lock.
    */
-  private AppendOutcome appendDecoded(String source, SampleBatch batch) {
+  private AppendOutcome appendDecoded(String source, int stream, SampleBatch batch) {
     int stripes = lanes.length;
     batch.groupByStripe(stripes);
     Tally tally = new Tally();
@@ -191,7 +200,7 @@ public final class SampleWriter {
       changes.appended(tally.oldest);
     }
     if (!aggregations.isEmpty() && tally.appended > 0) {
-      aggregate(batch);
+      aggregate(batch, stream);
     }
     stats.appended(source, tally.appended);
     stats.dropped(source, "duplicate_or_out_of_order", tally.duplicates);
@@ -231,14 +240,15 @@ public final class SampleWriter {
    * Feeds the freshly appended samples to the streaming aggregation in batch order, then appends the windows that
    * closed, each under its own stripe.
    */
-  private void aggregate(SampleBatch batch) {
+  private void aggregate(SampleBatch batch, int streamId) {
     List<Emitted> outputs = new ArrayList<>();
     long late = 0;
     aggregationLock.lock();
     try {
+      int stream = aggregations.stream(streamId);
       for (int i = 0; i < batch.size(); i++) {
         if (batch.fresh(i)) {
-          late += aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i),
+          late += aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i), stream,
               (labels, t, v) -> outputs.add(new Emitted(labels, t, v)));
         }
       }

@@ -16,7 +16,11 @@ import java.util.function.LongSupplier;
  * Evaluates {@link AggregationRule}s on the ingest path. Which rules a series feeds, and into which group, is decided
  * once when the series is first resolved ({@link #bind}); per sample it is an array lookup and a few additions.
  * A window is emitted once samples a full interval past its end have arrived (the watermark, never past the wall
- * clock), so samples of one tick from all nodes land before the window closes.
+ * clock), so samples of one tick from all nodes land before the window closes. Each input stream (a Kafka
+ * partition, remote_write) has its own watermark and a window waits for the slowest stream still feeding the rule:
+ * after a restart the partitions replay at different speeds, and a job's nodes hash to several of them, so one
+ * watermark for all would write a job's windows from the partitions that happened to run ahead. A stream that has
+ * fed the rule nothing for {@link #idleMillis} of wall-clock time no longer holds windows back.
  *
  * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
  * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
@@ -29,10 +33,18 @@ public final class StreamingAggregator {
     void emit(Labels labels, long timestampMillis, double value);
   }
 
+  /** The stream of samples given without one: remote_write, and callers with a single input. */
+  public static final int DEFAULT_STREAM = -1;
+  private static final long UNSEEN = Long.MIN_VALUE;
+
   private final List<AggregationRule> rules;
   private final LongSupplier wallClock;
   private final List<Map<Labels, Group>> groupsByRule = new ArrayList<>();
   private final long[] watermark;
+  private final Map<Integer, Integer> streamIndex = new HashMap<>();
+  /** Per rule and stream: the newest sample time seen (capped at the wall clock), and the wall time then. */
+  private long[][] streamWatermark;
+  private long[][] streamLastWall;
   private Binding[][] bindings = new Binding[1024][];
   /** Keys for the accumulators of removed series still in an open window; below every ref. */
   private int nextDetachedKey = -1;
@@ -60,9 +72,36 @@ public final class StreamingAggregator {
     this.wallClock = wallClock;
     this.rules = List.copyOf(rules);
     this.watermark = new long[rules.size()];
+    this.streamWatermark = new long[rules.size()][0];
+    this.streamLastWall = new long[rules.size()][0];
     for (int i = 0; i < rules.size(); i++) {
       groupsByRule.add(new HashMap<>());
     }
+  }
+
+  /**
+   * The index of an input stream (a Kafka partition number, or {@link #DEFAULT_STREAM}) for {@link #add}; look it
+   * up once per batch, not per sample.
+   */
+  public int stream(int id) {
+    Integer known = streamIndex.get(id);
+    if (known != null) {
+      return known;
+    }
+    int index = streamIndex.size();
+    streamIndex.put(id, index);
+    for (int r = 0; r < rules.size(); r++) {
+      streamWatermark[r] = java.util.Arrays.copyOf(streamWatermark[r], index + 1);
+      streamLastWall[r] = java.util.Arrays.copyOf(streamLastWall[r], index + 1);
+      streamWatermark[r][index] = UNSEEN;
+      streamLastWall[r][index] = UNSEEN;
+    }
+    return index;
+  }
+
+  /** How long a stream may feed a rule nothing before its watermark stops holding the rule's windows back. */
+  static long idleMillis(AggregationRule rule) {
+    return Math.max(3 * rule.interval().toMillis(), 30_000L);
   }
 
   public boolean isEmpty() {
@@ -152,10 +191,16 @@ public final class StreamingAggregator {
    * and counted instead.
    */
   public int add(int ref, long timestampMillis, double value, Output output) {
+    return add(ref, timestampMillis, value, stream(DEFAULT_STREAM), output);
+  }
+
+  /** As {@link #add(int, long, double, Output)}, for a sample of the stream with index {@code stream}. */
+  public int add(int ref, long timestampMillis, double value, int stream, Output output) {
     Binding[] bound = ref < bindings.length ? bindings[ref] : null;
     if (bound == null || Double.isNaN(value)) {
       return 0;
     }
+    long wall = wallClock.getAsLong();
     int late = 0;
     for (Binding b : bound) {
       long interval = rules.get(b.rule()).interval().toMillis();
@@ -174,13 +219,32 @@ public final class StreamingAggregator {
       acc[3] = Math.max(acc[3], value);
       // Not past the wall clock: one node's clock running ahead (decoders take up to 10 minutes) would otherwise
       // close windows before the on-time nodes' samples of them arrive. Replayed data is behind it anyway.
-      long seen = Math.min(timestampMillis, wallClock.getAsLong());
-      if (seen > watermark[b.rule()]) {
-        watermark[b.rule()] = seen;
-        emitClosed(b.rule(), output);
+      long seen = Math.min(timestampMillis, wall);
+      int r = b.rule();
+      streamLastWall[r][stream] = wall;
+      if (seen > streamWatermark[r][stream]) {
+        streamWatermark[r][stream] = seen;
+        long slowest = slowestActiveWatermark(r, wall);
+        if (slowest > watermark[r]) {
+          watermark[r] = slowest;
+          emitClosed(r, output);
+        }
       }
     }
     return late;
+  }
+
+  /** The lowest watermark among the streams that fed rule {@code r} within its idle time. */
+  private long slowestActiveWatermark(int r, long wall) {
+    long idle = idleMillis(rules.get(r));
+    long slowest = Long.MAX_VALUE;
+    for (int s = 0; s < streamWatermark[r].length; s++) {
+      long last = streamLastWall[r][s];
+      if (last != UNSEEN && wall - last <= idle) {
+        slowest = Math.min(slowest, streamWatermark[r][s]);
+      }
+    }
+    return slowest;
   }
 
   /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */

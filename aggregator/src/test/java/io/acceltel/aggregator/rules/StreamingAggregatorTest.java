@@ -88,6 +88,39 @@ class StreamingAggregatorTest {
   }
 
   /**
+   * After a restart the partitions replay at different speeds, and a job's nodes hash to several of them: a window
+   * waits for the slowest partition still feeding the rule, so it is written from every node's samples.
+   */
+  @Test
+  void aWindowWaitsForTheSlowestStream() {
+    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
+    StreamingAggregator aggregator = new StreamingAggregator(List.of(
+        new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
+            List.of("job_name"), Duration.ofSeconds(10))), wall::get);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
+    aggregator.bind(0, gpu("a", 0)); // a node on partition 0
+    aggregator.bind(1, gpu("a", 1)); // a node of the same job on partition 1
+    int p0 = aggregator.stream(0);
+    int p1 = aggregator.stream(1);
+    assertThat(aggregator.add(1, T0, 10, p1, out)).isZero();
+    for (int s = 0; s <= 30; s++) {
+      assertThat(aggregator.add(0, T0 + s * 1000L, 1, p0, out)).isZero(); // partition 0 replays ahead
+    }
+    assertThat(emitted).as("partition 1 is still at 0s").isEmpty();
+    assertThat(aggregator.add(1, T0 + 5_000, 20, p1, out)).as("not late: its window is still open").isZero();
+    assertThat(aggregator.add(1, T0 + 20_000, 30, p1, out)).isZero();
+    // [0,10): partition 0's mean 1 plus partition 1's mean (10 + 20) / 2.
+    assertThat(emitted).containsExactly("10s 16.0");
+
+    // Partition 1's nodes stop: once it has fed nothing for the idle time, it no longer holds windows back.
+    wall.addAndGet(StreamingAggregator.idleMillis(new AggregationRule("x", "accelerator_power_watts",
+        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10))) + 1);
+    aggregator.add(0, T0 + 31_000, 1, p0, out);
+    assertThat(emitted).as("[10,20) closes on partition 0 alone").containsExactly("10s 16.0", "20s 1.0");
+  }
+
+  /**
    * When the storage removes a stopped series and renumbers the rest, an open window keeps the removed series'
    * part apart from the series that now has its old ref, and the renumbered ones keep feeding their own groups.
    */
