@@ -29,6 +29,13 @@ class StreamingAggregatorTest {
   /** The tests' timestamps are fixed: a wall clock before them would hold every window back. */
   private static final java.util.function.LongSupplier NO_WALL_CLOCK_CAP = () -> Long.MAX_VALUE;
 
+  /** One rule over accelerator_power_watts by job_name, 10 s windows, recorded as job:power:<op>10s. */
+  private static StreamingAggregator perJob(AggregationRule.Op op, java.util.function.LongSupplier wallClock) {
+    return new StreamingAggregator(List.of(new AggregationRule(
+        "job:power:" + op.name().toLowerCase(java.util.Locale.ROOT) + "10s", "accelerator_power_watts", op,
+        List.of("job_name"), Duration.ofSeconds(10))), wallClock);
+  }
+
   private static Labels gpu(String job, int device) {
     return Labels.of("__name__", "accelerator_power_watts", "job_name", job, "device", Integer.toString(device));
   }
@@ -94,9 +101,7 @@ class StreamingAggregatorTest {
   @Test
   void aWindowWaitsForTheSlowestStream() {
     java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
-    StreamingAggregator aggregator = new StreamingAggregator(List.of(
-        new AggregationRule("job:power:sum10s", "accelerator_power_watts", AggregationRule.Op.SUM,
-            List.of("job_name"), Duration.ofSeconds(10))), wall::get);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
     List<String> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
     aggregator.bind(0, gpu("a", 0)); // a node on partition 0
@@ -158,9 +163,7 @@ class StreamingAggregatorTest {
    */
   @Test
   void aSampleAfterItsWindowWasEmittedIsCountedLateNotEmittedTwice() {
-    StreamingAggregator aggregator = new StreamingAggregator(List.of(
-        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, NO_WALL_CLOCK_CAP);
     List<Long> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add(t);
     aggregator.bind(0, gpu("a", 0));
@@ -177,9 +180,7 @@ class StreamingAggregatorTest {
   /** A group behind another (its nodes on a partition catching up) is not late: its own windows were not written. */
   @Test
   void aGroupBehindAnotherIsNotLate() {
-    StreamingAggregator aggregator = new StreamingAggregator(List.of(
-        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, NO_WALL_CLOCK_CAP);
     List<String> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0));
     aggregator.bind(0, gpu("a", 0));
@@ -195,9 +196,7 @@ class StreamingAggregatorTest {
   @Test
   void aNodeAheadOfTheWallClockDoesNotCloseTheOthersWindows() {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 12_000);
-    StreamingAggregator aggregator = new StreamingAggregator(List.of(
-        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))), now::get);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, now::get);
     List<Double> counts = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> counts.add(v);
     aggregator.bind(0, gpu("a", 0));
@@ -213,9 +212,7 @@ class StreamingAggregatorTest {
   /** A group no series feeds any more (its job ended) is dropped once its windows are out. */
   @Test
   void aGroupThatNoSeriesFeedsIsDroppedAtTheNextRenumbering() {
-    StreamingAggregator aggregator = new StreamingAggregator(List.of(
-        new AggregationRule("job:power:count10s", "accelerator_power_watts", AggregationRule.Op.COUNT,
-            List.of("job_name"), Duration.ofSeconds(10))), NO_WALL_CLOCK_CAP);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, NO_WALL_CLOCK_CAP);
     StreamingAggregator.Output out = (labels, t, v) -> { };
     aggregator.bind(0, gpu("ended", 0));
     aggregator.bind(1, gpu("running", 1));
