@@ -823,9 +823,10 @@ EXPORT int nvmlDeviceGetTemperature(nvmlDevice_t h, int sensor, unsigned int *te
 
 EXPORT int nvmlDeviceGetTemperatureThreshold(nvmlDevice_t h, int type, unsigned int *temp) {
   ENTER_DEV("nvmlDeviceGetTemperatureThreshold", h);
-  if (type == 0) *temp = (unsigned int) num(d, "threshold.shutdown", 0);
-  else if (type == 1) *temp = (unsigned int) num(d, "threshold.slowdown", 0);
-  else RETURN(NVML_ERROR_NOT_SUPPORTED);
+  /* A threshold set to 0 is one the board does not report. */
+  unsigned long long v = type == 0 ? num(d, "threshold.shutdown", 0) : type == 1 ? num(d, "threshold.slowdown", 0) : 0;
+  if (v == 0) RETURN(NVML_ERROR_NOT_SUPPORTED);
+  *temp = (unsigned int) v;
   RETURN(NVML_SUCCESS);
 }
 

@@ -7,6 +7,7 @@ import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.model.catalog.ClockEventReasons;
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.ReadingSink;
 import java.util.List;
@@ -36,7 +37,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final String ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
   private static final String BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
   private static final String TEMPERATURE = "nvmlDeviceGetTemperature";
-  private static final String TEMPERATURE_THRESHOLD = "nvmlDeviceGetTemperatureThreshold";
+  /** One guard name per threshold: a device may support one and not the other. */
+  private static final String SLOWDOWN_THRESHOLD = "nvmlDeviceGetTemperatureThreshold(SLOWDOWN)";
+  private static final String SHUTDOWN_THRESHOLD = "nvmlDeviceGetTemperatureThreshold(SHUTDOWN)";
   private static final String CLOCK = "nvmlDeviceGetClockInfo";
   private static final String MAX_CLOCK = "nvmlDeviceGetMaxClockInfo";
   private static final String CLOCK_EVENTS = "nvmlDeviceGetCurrentClocksEventReasons";
@@ -104,12 +107,13 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final List<String> infoUnsupported;
   private volatile Pointer handle;
   /**
-   * The slowdown and shutdown temperatures: fixed by the board, so read on the first tick and again after a reset
-   * or a MIG mode change, not every tick. NaN when not supported. Read-thread only.
+   * The slowdown and shutdown temperatures: fixed by the board, so read until the driver has answered (a value, or
+   * NOT_SUPPORTED) and again after a reset or a MIG mode change, not every tick. Read-thread only.
    */
-  private double slowdownC = Double.NaN;
-  private double shutdownC = Double.NaN;
-  private boolean thresholdsRead;
+  private final Threshold slowdown = new Threshold(NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN,
+      SLOWDOWN_THRESHOLD, MetricCatalog.TEMPERATURE_SLOWDOWN);
+  private final Threshold shutdown = new Threshold(NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN,
+      SHUTDOWN_THRESHOLD, MetricCatalog.TEMPERATURE_SHUTDOWN);
 
   NvmlDeviceReader(NvmlLibrary nvml, Pointer handle, NvmlDeviceInfo info, String driverVersion,
       NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered)
@@ -226,7 +230,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   /** Forgets what answered NOT_SUPPORTED, so every metric is asked for again from the next read on. */
   private void reprobe() {
     guard.reset();
-    thresholdsRead = false;
+    slowdown.forget();
+    shutdown.forget();
     fieldValues.reprobe();
     clockLimits.reprobe();
   }
@@ -278,10 +283,37 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     }
   }
 
-  private double threshold(Pointer device, int type) throws DeviceLostException {
-    return !guard.skip(TEMPERATURE_THRESHOLD)
-        && guard.ok(nvml.nvmlDeviceGetTemperatureThreshold(device, type, out.slot(0)), TEMPERATURE_THRESHOLD)
-        ? out.uint(0) : Double.NaN;
+  /** One temperature threshold: asked until answered, then served from memory. */
+  private final class Threshold {
+    private final int type;
+    private final String function;
+    private final MetricDefinition metric;
+    private double celsius = Double.NaN;
+    private boolean answered;
+
+    Threshold(int type, String function, MetricDefinition metric) {
+      this.type = type;
+      this.function = function;
+      this.metric = metric;
+    }
+
+    void read(Pointer device, ReadingSink sink) throws DeviceLostException {
+      if (!answered && !guard.skip(function)) {
+        if (guard.ok(nvml.nvmlDeviceGetTemperatureThreshold(device, type, out.slot(0)), function)) {
+          celsius = out.uint(0);
+          answered = true;
+        }
+        // Another error (a busy GSP at boot) leaves it out of this tick only: it is asked again next tick.
+      }
+      if (answered) {
+        sink.set(metric, celsius);
+      }
+    }
+
+    void forget() {
+      answered = false;
+      celsius = Double.NaN;
+    }
   }
 
   private void readThermalAndClocks(Pointer device, ReadingSink sink) throws DeviceLostException {
@@ -289,17 +321,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
         nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, out.slot(0)), TEMPERATURE)) {
       sink.set(MetricCatalog.TEMPERATURE, out.uint(0));
     }
-    if (!thresholdsRead) {
-      slowdownC = threshold(device, NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SLOWDOWN);
-      shutdownC = threshold(device, NvmlLibrary.NVML_TEMPERATURE_THRESHOLD_SHUTDOWN);
-      thresholdsRead = true;
-    }
-    if (!Double.isNaN(slowdownC)) {
-      sink.set(MetricCatalog.TEMPERATURE_SLOWDOWN, slowdownC);
-    }
-    if (!Double.isNaN(shutdownC)) {
-      sink.set(MetricCatalog.TEMPERATURE_SHUTDOWN, shutdownC);
-    }
+    slowdown.read(device, sink);
+    shutdown.read(device, sink);
     for (int i = 0; i < CLOCK_TYPES.length; i++) {
       if (!guard.skip(CLOCK) && guard.ok(nvml.nvmlDeviceGetClockInfo(device, CLOCK_TYPES[i], out.slot(0)), CLOCK)) {
         sink.set(MetricCatalog.CLOCK, CLOCK_LABELS[i], out.uint(0) * MHZ);

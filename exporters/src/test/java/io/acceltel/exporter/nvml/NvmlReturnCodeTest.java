@@ -89,6 +89,22 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     assertThat(observer.unusable).isEmpty();
   }
 
+  /** The thresholds are read once the driver has answered; an error on the first try is retried, not kept. */
+  @Test
+  void aThresholdThatFailsOnceIsAskedAgainAndEachIsSupportedOnItsOwn() throws Exception {
+    DOUBLE.nvmlDouble_setUint("threshold.slowdown", 0, 0); // NOT_SUPPORTED for this board
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperatureThreshold", 0, NvmlReturn.UNKNOWN);
+    NvmlDeviceReader reader = gpu(0);
+    Readings first = tick(reader, 1000);
+    assertThat(first.has(MetricCatalog.TEMPERATURE_SHUTDOWN)).isFalse();
+    assertThat(observer.failures).contains(new Failure("nvml", "nvmlDeviceGetTemperatureThreshold(SHUTDOWN)", 999,
+        "NVML_ERROR_UNKNOWN"));
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperatureThreshold", 0, NvmlReturn.SUCCESS);
+    Readings second = tick(reader, 2000);
+    assertThat(second.value(MetricCatalog.TEMPERATURE_SHUTDOWN)).isEqualTo(92.0);
+    assertThat(second.has(MetricCatalog.TEMPERATURE_SLOWDOWN)).as("not supported by this board").isFalse();
+  }
+
   @Test
   void aFailedFieldEntryIsCountedUnderItsFieldId() throws Exception {
     DOUBLE.nvmlDouble_setField(0, 82, NvmlDouble.UINT, 0, NvmlReturn.NO_PERMISSION);
