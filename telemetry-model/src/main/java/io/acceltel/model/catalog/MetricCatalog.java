@@ -332,7 +332,7 @@ public final class MetricCatalog {
       .help("XID errors reported by the driver, by XID code, since the exporter started. A code's series appears "
           + "with its first XID, already at 1, which increase() cannot see: alert on a new series too, e.g. "
           + "`increase(accelerator_xid_errors_total[5m]) > 0 or (accelerator_xid_errors_total unless "
-          + "accelerator_xid_errors_total offset 5m)`.")
+          + "last_over_time(accelerator_xid_errors_total[1h] offset 5m))`.")
       .labels("xid")
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, in a dedicated thread")
       .build();
