@@ -2,6 +2,7 @@ package io.acceltel.exporter.dcmi;
 
 import com.sun.jna.Native;
 import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.InstalledLibraries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,14 +46,28 @@ final class DcmiLoader {
     } catch (UnsatisfiedLinkError e) {
       first = e;
     }
+    String brokenCopy = null;
+    String brokenReason = null;
     for (String candidate : DRIVER_PATHS) {
       if (Files.exists(Path.of(candidate))) {
         try {
           return Native.load(candidate, DcmiLibrary.class);
-        } catch (UnsatisfiedLinkError ignored) {
-          // try the next one; the message below names the first failure
+        } catch (UnsatisfiedLinkError e) {
+          if (brokenCopy == null) {
+            brokenCopy = candidate;
+            brokenReason = firstLine(e.getMessage());
+          }
         }
       }
+    }
+    if (brokenCopy == null && !InstalledLibraries.find(DEFAULT_LIBRARY).isEmpty()) {
+      brokenCopy = DEFAULT_LIBRARY;
+      brokenReason = firstLine(first.getMessage());
+    }
+    if (brokenCopy != null) {
+      // The driver is installed and does not load (often: its sibling libraries are not on LD_LIBRARY_PATH).
+      throw new BackendUnavailableException("Huawei DCMI library " + brokenCopy + " could not be loaded ("
+          + brokenReason + "): " + FIX, first);
     }
     throw BackendUnavailableException.noDriver("Huawei DCMI library " + DEFAULT_LIBRARY + " was not found: " + FIX,
         first);

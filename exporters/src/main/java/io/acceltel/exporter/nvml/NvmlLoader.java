@@ -3,6 +3,7 @@ package io.acceltel.exporter.nvml;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import io.acceltel.exporter.device.BackendUnavailableException;
+import io.acceltel.exporter.device.InstalledLibraries;
 import io.acceltel.exporter.device.MissingFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ final class NvmlLoader {
       return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
       String reason = dlopenReason(e.getMessage());
-      if (explicitPath.isEmpty() && reason.contains("No such file")) {
+      // Whether the file is there decides "no driver" (the demo may simulate), not the loader's message.
+      if (explicitPath.isEmpty() && InstalledLibraries.find(name).isEmpty()) {
         throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
             + ALTERNATIVES, e);
       }
