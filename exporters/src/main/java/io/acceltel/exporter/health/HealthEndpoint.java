@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>The answer is 200 whatever the state, so a dashboard can always read it; a check that wants the status code
- * to decide adds {@code ?fail_on=failed} (503 when any device failed) or {@code ?fail_on=degraded} (503 when any
- * device is degraded or failed). Before the first tick completes the answer is 503 with status {@code unknown}.
+ * to decide adds {@code ?fail_on=failed} (503 when a device or a node reason failed) or {@code ?fail_on=degraded}
+ * (503 when the node's status is degraded or failed). Before the first tick completes the answer is 503 with status
+ * {@code unknown}.
  */
 public final class HealthEndpoint implements Endpoint {
   public static final String PATH = "/health/devices";

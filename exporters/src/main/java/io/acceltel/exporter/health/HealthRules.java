@@ -92,8 +92,8 @@ public final class HealthRules {
         continue;
       }
       boolean forAWhile = state == HealthState.DEGRADED;
-      if (!forAWhile && f.xidsSinceRecovery(e.getKey()) <= 0) {
-        continue; // the reset or reboot it asked for happened since: the device fell off the bus and came back
+      if (!forAWhile && entry.action().doneByAReset() && f.xidsSinceRecovery(e.getKey()) <= 0) {
+        continue; // the reset it asked for happened since: the device fell off the bus and came back
       }
       if (forAWhile) {
         Long last = f.xidLastIncrease.get(e.getKey());

@@ -6,8 +6,9 @@ import java.util.TreeMap;
 /**
  * What NVIDIA says to do about each XID, by the immediate action of its XID catalog for Ampere and newer
  * ("resolution bucket": IGNORE, RESTART_APP, RESET_GPU, RESTART_BM, RESTART_VM, CHECK_MECHANICALS), from
- * shared/reference/alerting.md §6 and the catalog itself (docs.nvidia.com/deploy/xid-errors). Codes the catalog
- * lists as unused are left out; so are those whose action is RESTART_APP, which is what an unlisted code gets.
+ * shared/reference/alerting.md §6 and the catalog itself (docs.nvidia.com/deploy/xid-errors). Codes the Ampere
+ * catalog lists as unused are left out (61 stays: older GPUs report it); so are those whose action is RESTART_APP,
+ * which is what an unlisted code gets.
  *
  * <pre>{@code
  * XidCatalog.Entry e = XidCatalog.lookup(79); // REBOOT_NODE, "GPU has fallen off the bus"
@@ -46,6 +47,14 @@ public final class XidCatalog {
     /** The state this action's XIDs put a device in; null for {@link #IGNORE}. */
     public HealthState state() {
       return state;
+    }
+
+    /**
+     * Whether a GPU that came back from a loss the driver declared has had what this action asks for: a reset, yes;
+     * a reboot, a VM restart or a look at the cables, no (those restart the exporter, which forgets the XIDs).
+     */
+    public boolean doneByAReset() {
+      return this == RESET_GPU;
     }
 
     public String text() {
@@ -98,6 +107,10 @@ public final class XidCatalog {
       add(xid, "NVLink5 sub-unit error", Action.CHECK_NVLINK5);
     }
     add(151, "Key rotation error", Action.RESTART_VM);
+    add(106, "SMBPBI test message", Action.IGNORE);
+    add(107, "SMBPBI test message (silent)", Action.IGNORE);
+    add(152, "DLA SMMU error", Action.IGNORE);
+    add(153, "DLA timeout", Action.IGNORE);
     add(154, "GPU recovery action changed (informational)", Action.IGNORE);
     add(155, "NVLink software-defined error", Action.RESET_GPU);
     add(156, "Resource retirement event", Action.RESET_GPU);

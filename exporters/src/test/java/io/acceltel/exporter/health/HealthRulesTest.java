@@ -101,6 +101,20 @@ class HealthRulesTest {
     assertThat(only(again.health()).code()).isEqualTo("xid_48");
   }
 
+  /** A recovery is a reset: it does not stand in for the reboot or the look at the cables other XIDs ask for. */
+  @Test
+  void aRecoveryDoesNotClearXidsThatAskForMoreThanAReset() {
+    for (String xid : new String[] {"79", "54", "151"}) {
+      HealthRules.Evaluation failed = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, xid)
+          .with(MetricCatalog.DEVICE_RECOVERIES, 0).snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+      HealthRules.Evaluation lost = HealthRules.evaluate(gpu().lost().snapshot(), failed.history(), T0 + 1000,
+          WINDOW);
+      HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, xid)
+          .with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(), lost.history(), T0 + 2000, WINDOW);
+      assertThat(only(back.health()).code()).as("XID " + xid).isEqualTo("xid_" + xid);
+    }
+  }
+
   /**
    * After XID 119 (GSP RPC timeout) driver calls hang, and a device whose reads are late three ticks in a row is
    * reported lost. Answering again after that is no reset: the XID still fails it.
@@ -313,7 +327,7 @@ class HealthRulesTest {
     }
     assertThat(XidCatalog.lookup(151).action()).isEqualTo(XidCatalog.Action.RESTART_VM);
     assertThat(XidCatalog.lookup(54).action()).isEqualTo(XidCatalog.Action.CHECK_MECHANICALS);
-    for (int xid : new int[] {37, 38, 44, 66, 67, 93, 121, 137, 141, 160, 161}) {
+    for (int xid : new int[] {37, 38, 44, 66, 67, 93, 106, 107, 121, 137, 141, 152, 153, 160, 161}) {
       assertThat(XidCatalog.lookup(xid).action()).as("XID %d", xid).isEqualTo(XidCatalog.Action.IGNORE);
     }
   }
