@@ -62,6 +62,10 @@ public final class DcmiBackend implements DeviceBackend {
     int leftOut = 0;
     for (int card : cards(dcmi)) {
       int devices = devicesInCard(dcmi, card);
+      if (devices < 0) {
+        leftOut++; // at least one NPU the driver lists, unknown how many: enough to fail the node's health
+        continue;
+      }
       for (int device = 0; device < devices; device++) {
         DcmiDeviceReader reader = openNpu(dcmi, card, device, version, context.observer());
         if (reader != null) {
@@ -101,7 +105,7 @@ public final class DcmiBackend implements DeviceBackend {
     int rc = dcmi.dcmi_get_device_num_in_card(card, out);
     if (rc != DcmiReturn.SUCCESS) {
       LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
-      return 0;
+      return -1;
     }
     int count = out.getInt(0);
     if (count < 0 || count > DcmiLayout.MAX_DEVICES_PER_CARD) {

@@ -314,6 +314,16 @@ class DcmiBackendTest {
     }
   }
 
+  /** A card whose NPUs cannot be counted is left out whole, and counted, so that the node's health says so. */
+  @Test
+  void aCardWhoseNpusCannotBeCountedIsCountedAsLeftOut() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_num_in_card", -1, -8005, 1);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devicesLeftOut()).isEqualTo(1);
+      assertThat(backend.description()).contains("left out");
+    }
+  }
+
   /** Right after a reboot the driver may not be ready yet: the physical id is asked for again, not given up on. */
   @Test
   void aPhysicalIdNotReadyAtFirstIsAskedForAgain() throws Exception {
