@@ -83,19 +83,23 @@ final class DeviceLane implements AutoCloseable {
     if (lost && !reader.recover()) {
       return lostSnapshot();
     }
-    if (lost) {
-      LOG.info(() -> "device " + reader.identity().index() + " (" + reader.identity().uuid() + ") answers again");
-      lost = false;
-      recoveries++;
-    }
+    boolean recovering = lost;
+    lost = false;
     try {
       reader.read(tickMillis, out);
+      if (recovering) {
+        // Counted once a whole read succeeded, not when the handle came back: a device that flaps is not reset
+        // each time it answers one call.
+        recoveries++;
+        LOG.info(() -> "device " + reader.identity().index() + " (" + reader.identity().uuid() + ") answers again");
+      }
     } catch (DeviceLostException e) {
       markLost(e.getMessage());
       return lostSnapshot();
     } catch (RuntimeException | LinkageError e) {
       // A bug or an unexpected native failure in one device must not stop the loop; report the device as lost.
       LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
+      lost = recovering; // still on its way back: the next tick recovers it again and counts it then
       return lostSnapshot();
     }
     List<Reading> slow = backgroundReadings;

@@ -140,6 +140,7 @@ class CollectionLoopTest {
   void aRecoveryFromADriverDeclaredLossIsCountedAndOtherFailuresAreNot() {
     java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean flapping = new java.util.concurrent.atomic.AtomicBoolean();
     DeviceReader device = backend.devices().get(0);
     DeviceReader flaky = new DeviceReader() {
       @Override
@@ -149,7 +150,7 @@ class CollectionLoopTest {
 
       @Override
       public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
-        if (gone.get()) {
+        if (gone.get() || flapping.get()) {
           throw new DeviceLostException("GPU_IS_LOST");
         }
         if (broken.get()) {
@@ -177,6 +178,16 @@ class CollectionLoopTest {
     gone.set(false);
     assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isEqualTo(1);
     assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isEqualTo(1);
+    // Lost again, then a handle that comes back but reads that still fail: no recovery until a read succeeds.
+    gone.set(true);
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    gone.set(false);
+    flapping.set(true);
+    for (int i = 0; i < 3; i++) {
+      assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    }
+    flapping.set(false);
+    assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isEqualTo(2);
   }
 
   /** A reader whose per-tick read waits in "the driver" until released; {@code interruptible} as JNA is not. */
