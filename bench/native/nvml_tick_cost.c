@@ -13,7 +13,7 @@
  *     nvmlDeviceGetPowerUsage only when the power drain found nothing new (SampleDrain);
  *   - memory v2, falling back to v1 for good on FUNCTION_NOT_FOUND / ARGUMENT_VERSION_MISMATCH (MemoryInfoReader);
  *   - one nvmlDeviceGetFieldValues with fields 82, 197, 198, 138+139 (scopeId UINT_MAX), 230, entries that
- *     answered NOT_SUPPORTED dropped from the request for good (FieldValueReader);
+ *     answered NOT_SUPPORTED or INVALID_ARGUMENT dropped from the request for good (FieldValueReader);
  *   - NvLink links probed 0..35 on the first tick until NOT_SUPPORTED / INVALID_ARGUMENT, then only that many,
  *     with the four error counters per link (NvLinkReader);
  *   - compute processes into a 32-entry buffer, regrown on INSUFFICIENT_SIZE (ComputeProcessReader);
@@ -363,7 +363,8 @@ static void readDevice(device_t *d) {
     if (ok(d, F_FIELDS, CALL(nvmlDeviceGetFieldValues, h, d->fieldCount, d->request))) {
       int kept = 0;
       for (int i = 0; i < d->fieldCount; i++) {
-        if (d->request[i].nvmlReturn == NOT_SUPPORTED) continue;
+        /* as FieldValueReader: INVALID_ARGUMENT is how drivers older than the field (230 before R570) answer */
+        if (d->request[i].nvmlReturn == NOT_SUPPORTED || d->request[i].nvmlReturn == INVALID_ARGUMENT) continue;
         d->fieldIds[kept] = d->fieldIds[i];
         d->fieldScopes[kept++] = d->fieldScopes[i];
       }
