@@ -59,7 +59,7 @@ public final class RemoteWriteHandler {
     this.workers = vertx.createSharedWorkerExecutor("acceltel-remote-write", threads);
     this.maxInFlight = 4 * threads;
     this.decoding = ThreadLocal.withInitial(() -> new Decoding(
-        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), 4 << 20), new SampleBatch()));
+        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), writer.maxSeries()), new SampleBatch()));
   }
 
   /** Requests taken at once, from the first byte until their body is stored; more are answered 503. */

@@ -78,7 +78,7 @@ public final class KafkaIngest implements AutoCloseable {
     this.writer = writer;
     this.stats = stats;
     this.checkpointer = checkpointer;
-    this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), 4 << 20);
+    this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), writer.maxSeries());
     this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     this.deadLetters = new KafkaProducer<>(deadLetterConfig(settings), new ByteArraySerializer(),

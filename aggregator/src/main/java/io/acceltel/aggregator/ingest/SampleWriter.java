@@ -53,6 +53,11 @@ public final class SampleWriter {
     this(storage, stripes, stats, aggregations, Integer.MAX_VALUE);
   }
 
+  /** Series the head may hold; the decoders size their series-key caches by it. */
+  public int maxSeries() {
+    return maxSeries;
+  }
+
   /**
    * Striped over {@code stripes} lanes of the storage (a power of two up to 64; 1 serializes every append).
    *

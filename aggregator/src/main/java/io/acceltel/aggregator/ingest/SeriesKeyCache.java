@@ -8,12 +8,19 @@ import java.util.Arrays;
  * addressing with linear probing; cleared when full (series churn) and when the storage renumbers its series,
  * after which refs are resolved again.
  *
- * <p>Full means either many entries or many key bytes: there is one cache per ingest thread, outside the head's
- * series limit, so series with long label sets must not make the caches grow to several times the head's size.
+ * <p>Full means either as many entries as the head may hold series, or that many times 512 key bytes: there is one
+ * cache per ingest thread, outside the head's accounting, so series with unusually long label sets must not make the
+ * caches grow past a bound proportional to the head.
  */
 final class SeriesKeyCache {
-  /** Key bytes one cache holds before it starts again: 128 MiB, about 800,000 series of 160-byte label sets. */
-  static final long DEFAULT_MAX_KEY_BYTES = 128L << 20;
+  /** Key bytes a cache may hold at least: 128 MiB, about 600,000 series of 220-byte label sets. */
+  static final long MIN_KEY_BYTES = 128L << 20;
+  /**
+   * Key bytes allowed per entry beyond that: an exporter series' key (name and labels) is 200-250 bytes, so a cache
+   * sized for the head's series limit holds the whole working set; starting again every tick would make every
+   * sample resolve its labels.
+   */
+  static final long KEY_BYTES_PER_ENTRY = 512;
   private static final int MISSING = -1;
   private final int maxEntries;
   private final long maxKeyBytes;
@@ -24,8 +31,9 @@ final class SeriesKeyCache {
   private long keyBytes;
   private long generation;
 
+  /** @param maxEntries the head's series limit: a ref is only cached for a series the head holds */
   SeriesKeyCache(int maxEntries) {
-    this(maxEntries, DEFAULT_MAX_KEY_BYTES);
+    this(maxEntries, Math.max(MIN_KEY_BYTES, maxEntries * KEY_BYTES_PER_ENTRY));
   }
 
   SeriesKeyCache(int maxEntries, long maxKeyBytes) {
@@ -106,6 +114,10 @@ final class SeriesKeyCache {
 
   int size() {
     return size;
+  }
+
+  long maxKeyBytes() {
+    return maxKeyBytes;
   }
 
   private static long mix(long h) {

@@ -48,6 +48,18 @@ class SeriesKeyCacheTest {
     assertThat(get(cache, key(10, 1000))).isEqualTo(10);
   }
 
+  /**
+   * Sized by the head's series limit: a head of 1.5 million exporter series (keys of 200-250 bytes) must fit, or the
+   * cache would start again every tick and every sample resolve its labels.
+   */
+  @Test
+  void theByteBudgetGrowsWithTheHeadsSeriesLimit() {
+    assertThat(new SeriesKeyCache(10_000).maxKeyBytes()).isEqualTo(SeriesKeyCache.MIN_KEY_BYTES);
+    assertThat(new SeriesKeyCache(1_500_000).maxKeyBytes()).isEqualTo(1_500_000L * 512)
+        .isGreaterThan(1_500_000L * 250);
+    assertThat(new SeriesKeyCache(Integer.MAX_VALUE).maxKeyBytes()).as("no overflow").isPositive();
+  }
+
   @Test
   void startsAgainAtTheEntryLimitAndWhenRefsAreRenumbered() {
     SeriesKeyCache cache = new SeriesKeyCache(3);
