@@ -88,6 +88,7 @@ public final class KafkaIngest implements AutoCloseable {
       assigned.add(new TopicPartition(settings.topic(), p));
     }
     consumer.assign(assigned);
+    writer.expectStreams(settings.partitions());
     for (TopicPartition tp : assigned) {
       Long offset = checkpointed.get(key(tp));
       if (offset != null) {

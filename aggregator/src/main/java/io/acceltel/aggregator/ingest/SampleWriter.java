@@ -53,6 +53,19 @@ public final class SampleWriter {
     this(storage, stripes, stats, aggregations, Integer.MAX_VALUE);
   }
 
+  /** Announces the input streams (Kafka partitions) this writer will get, before their first batch. */
+  public void expectStreams(List<Integer> streams) {
+    if (aggregations.isEmpty()) {
+      return;
+    }
+    aggregationLock.lock();
+    try {
+      streams.forEach(aggregations::expect);
+    } finally {
+      aggregationLock.unlock();
+    }
+  }
+
   /** Series the head may hold; the decoders size their series-key caches by it. */
   public int maxSeries() {
     return maxSeries;

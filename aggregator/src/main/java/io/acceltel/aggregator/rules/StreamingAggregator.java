@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * partition, remote_write) has its own watermark and a window waits for the slowest stream still feeding the rule:
  * after a restart the partitions replay at different speeds, and a job's nodes hash to several of them, so one
  * watermark for all would write a job's windows from the partitions that happened to run ahead. A stream that has
- * fed the rule nothing for {@link #idleMillis} of wall-clock time no longer holds windows back.
+ * fed the rule nothing for {@link #idleMillis} of wall-clock time, or runs more than {@link #maxLagMillis} behind
+ * the fastest, no longer holds windows back.
  *
  * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
  * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
@@ -99,9 +100,33 @@ public final class StreamingAggregator {
     return index;
   }
 
+  /**
+   * Announces a stream before its first sample (the Kafka partitions assigned at start): until it has fed the rules
+   * or stayed silent for their idle time, it holds every window back, so the partition whose records happen to come
+   * first after a restart cannot close windows alone.
+   */
+  public void expect(int id) {
+    int index = stream(id);
+    long wall = wallClock.getAsLong();
+    for (int r = 0; r < rules.size(); r++) {
+      if (streamLastWall[r][index] == UNSEEN) {
+        streamLastWall[r][index] = wall;
+      }
+    }
+  }
+
   /** How long a stream may feed a rule nothing before its watermark stops holding the rule's windows back. */
   static long idleMillis(AggregationRule rule) {
     return Math.max(3 * rule.interval().toMillis(), 30_000L);
+  }
+
+  /**
+   * How far a stream may run behind the fastest before it stops holding windows back (its samples then come too
+   * late): enough for partitions replaying at different speeds after a restart, not for a partition whose nodes'
+   * clocks are hours off, which would otherwise hold every job's windows, and their memory, for that long.
+   */
+  static long maxLagMillis(AggregationRule rule) {
+    return Math.max(60 * rule.interval().toMillis(), 600_000L);
   }
 
   public boolean isEmpty() {
@@ -234,17 +259,32 @@ public final class StreamingAggregator {
     return late;
   }
 
-  /** The lowest watermark among the streams that fed rule {@code r} within its idle time. */
+  /**
+   * The lowest watermark among the streams that fed rule {@code r} within its idle time (or were announced that
+   * recently) and are at most {@link #maxLagMillis} behind the fastest of them.
+   */
   private long slowestActiveWatermark(int r, long wall) {
     long idle = idleMillis(rules.get(r));
+    long fastest = Long.MIN_VALUE;
+    for (int s = 0; s < streamWatermark[r].length; s++) {
+      if (active(r, s, wall, idle)) {
+        fastest = Math.max(fastest, streamWatermark[r][s]);
+      }
+    }
+    long floor = fastest - maxLagMillis(rules.get(r));
     long slowest = Long.MAX_VALUE;
     for (int s = 0; s < streamWatermark[r].length; s++) {
-      long last = streamLastWall[r][s];
-      if (last != UNSEEN && wall - last <= idle) {
-        slowest = Math.min(slowest, streamWatermark[r][s]);
+      if (active(r, s, wall, idle)) {
+        long w = streamWatermark[r][s];
+        slowest = Math.min(slowest, w == UNSEEN || w >= floor ? w : Long.MAX_VALUE);
       }
     }
     return slowest;
+  }
+
+  private boolean active(int r, int s, long wall, long idle) {
+    long last = streamLastWall[r][s];
+    return last != UNSEEN && wall - last <= idle;
   }
 
   /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */

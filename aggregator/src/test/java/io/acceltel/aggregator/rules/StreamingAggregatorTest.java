@@ -192,6 +192,45 @@ class StreamingAggregatorTest {
     assertThat(emitted).contains("a@10000", "b@10000");
   }
 
+  /**
+   * After a restart one partition's records can come minutes before the next partition's first one: announced
+   * partitions hold windows back before their first sample too.
+   */
+  @Test
+  void anAnnouncedStreamHoldsWindowsBackBeforeItsFirstSample() {
+    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("a", 1));
+    aggregator.expect(0);
+    aggregator.expect(1);
+    for (int s = 0; s <= 60; s++) {
+      aggregator.add(0, T0 + s * 1000L, 1, aggregator.stream(0), out);
+    }
+    assertThat(emitted).as("partition 1 has not been heard from yet").isEmpty();
+    assertThat(aggregator.add(1, T0 + 5_000, 10, aggregator.stream(1), out)).isZero();
+    aggregator.add(1, T0 + 20_000, 10, aggregator.stream(1), out);
+    assertThat(emitted).containsExactly("10s 11.0");
+  }
+
+  /** A partition far behind (its nodes' clocks hours off) stops holding every job's windows: its samples are late. */
+  @Test
+  void aStreamTooFarBehindNoLongerHoldsWindowsBack() {
+    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 7_200_000);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
+    List<Long> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(t);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("b", 1));
+    aggregator.add(1, T0, 1, aggregator.stream(1), out);
+    long far = T0 + StreamingAggregator.maxLagMillis(new AggregationRule("x", "accelerator_power_watts",
+        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10))) + 60_000;
+    aggregator.add(0, far, 1, aggregator.stream(0), out);
+    assertThat(emitted).as("the windows of partition 1's group closed without waiting for it").contains(T0 + 10_000);
+  }
+
   /** A node whose clock runs ahead does not close the other nodes' windows before their samples arrive. */
   @Test
   void aNodeAheadOfTheWallClockDoesNotCloseTheOthersWindows() {
