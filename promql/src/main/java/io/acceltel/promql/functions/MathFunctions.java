@@ -96,7 +96,7 @@ final class MathFunctions {
     } else {
       r = Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
     }
-    return x < 0 ? -r : r;
+    return Math.copySign(r, x); // keeps -0, as Go does
   }
 
   static double acosh(double x) {
@@ -136,6 +136,6 @@ final class MathFunctions {
     } else {
       r = 0.5 * Math.log1p((a + a) / (1 - a));
     }
-    return x < 0 ? -r : r;
+    return Math.copySign(r, x); // keeps -0, as Go does
   }
 }

@@ -67,21 +67,25 @@ public final class GoStrings {
         }
         case 'x' -> {
           flush(text, bytes);
-          bytes.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
+          bytes.write(digits(body, i + 1, 2, 16));
           i += 2;
         }
         case 'u' -> {
-          text.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 5), 16));
+          text.appendCodePoint(codePoint(digits(body, i + 1, 4, 16)));
           i += 4;
         }
         case 'U' -> {
-          text.appendCodePoint(Integer.parseInt(body.substring(i + 1, i + 9), 16));
+          text.appendCodePoint(codePoint(digits(body, i + 1, 8, 16)));
           i += 8;
         }
         default -> {
           if (e >= '0' && e <= '7') {
+            int value = digits(body, i, 3, 8);
+            if (value > 255) {
+              throw new IllegalArgumentException("invalid syntax"); // Go: an octal escape is one byte
+            }
             flush(text, bytes);
-            bytes.write(Integer.parseInt(body.substring(i, i + 3), 8));
+            bytes.write(value);
             i += 2;
           } else {
             throw new IllegalArgumentException("invalid syntax");
@@ -94,6 +98,33 @@ public final class GoStrings {
     }
     flush(text, bytes);
     return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Exactly {@code n} digits of {@code radix} at {@code from}: no sign, no fewer (Integer.parseInt takes both). */
+  private static int digits(String s, int from, int n, int radix) {
+    if (from + n > s.length()) {
+      throw new IllegalArgumentException("invalid syntax");
+    }
+    long value = 0;
+    for (int k = from; k < from + n; k++) {
+      int d = Character.digit(s.charAt(k), radix);
+      if (d < 0) {
+        throw new IllegalArgumentException("invalid syntax");
+      }
+      value = value * radix + d;
+    }
+    if (value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("invalid syntax");
+    }
+    return (int) value;
+  }
+
+  /** A 4- or 8-digit Unicode escape must name a Unicode scalar value: not a surrogate, not past U+10FFFF. */
+  private static int codePoint(int value) {
+    if (value > Character.MAX_CODE_POINT || (value >= 0xD800 && value <= 0xDFFF)) {
+      throw new IllegalArgumentException("invalid syntax");
+    }
+    return value;
   }
 
   private static void flush(StringBuilder text, java.io.ByteArrayOutputStream bytes) {

@@ -47,6 +47,11 @@ class ParserTest {
     assertThat(((StringLiteral) Parser.parse("\"caf\\xc3\\xa9\"")).value()).isEqualTo("caf\u00e9");
     assertThat(((StringLiteral) Parser.parse("\"caf\\303\\251 \\u00e9\"")).value()).isEqualTo("caf\u00e9 \u00e9");
     assertThat(((StringLiteral) Parser.parse("\"\\x41\\101\"")).value()).isEqualTo("AA");
+    // What Go refuses: a sign or a missing digit, an octal escape past one byte, a surrogate.
+    for (String bad : new String[] {"\"\\x-1\"", "\"\\x+f\"", "\"\\x4\"", "\"\\500\"", "\"\\400\"",
+        "\"\\ud800\"", "\"\\U00110000\""}) {
+      assertThatThrownBy(() -> Parser.parse(bad)).as(bad).isInstanceOf(ParseException.class);
+    }
   }
 
   /**
