@@ -606,7 +606,7 @@ public final class PrometheusApi implements AutoCloseable {
     // The cap is per selector (query.maxSeries). With a limit within it the answer is truncated with a warning, as
     // Prometheus does, and each selector and the union hold only the first limit + 1 series in label order.
     boolean limitWithinCap = limit > 0 && limit <= limits.maxSeries();
-    int keep = limitWithinCap ? limit + 1 : limits.maxSeries() + 1;
+    int keep = (int) Math.min(Integer.MAX_VALUE, (limitWithinCap ? limit : (long) limits.maxSeries()) + 1L);
     TreeSet<Labels> all = new TreeSet<>();
     for (List<LabelMatcher> set : sets) {
       List<Labels> selected = querier.series(set, start, end, keep);

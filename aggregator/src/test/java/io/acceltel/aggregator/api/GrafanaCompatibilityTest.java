@@ -207,6 +207,24 @@ class GrafanaCompatibilityTest {
     assertThat(api.get("/api/v1/query", "query", "1+1", "time", "4").status()).isEqualTo(200);
   }
 
+  /** A series limit of Integer.MAX_VALUE means no cap, not an overflow into "no series". */
+  @Test
+  void theLargestSeriesLimitListsSeries(@org.junit.jupiter.api.io.TempDir Path other) throws Exception {
+    try (Aggregator uncapped = Aggregator.start(AggregatorSettings.defaults(other, Optional.empty())
+        .withListen("127.0.0.1", 0).withQueryLimits(QueryLimits.DEFAULT.withMaxSeries(Integer.MAX_VALUE)))) {
+      HttpResponse<String> write = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(uncapped.url() + "/api/v1/write")).header("Content-Encoding", "snappy")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(new WriteRequestEncoder()
+              .series(Map.of("__name__", "m", "i", "1"), new long[] {DATA_START}, new double[] {1}).encode())))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(write.statusCode()).isEqualTo(204);
+      ApiClient c = new ApiClient(uncapped.url());
+      assertThat(ApiClient.list(c.get("/api/v1/series", "match[]", "m").data())).hasSize(1);
+      assertThat(ApiClient.list(c.get("/api/v1/series", "match[]", "m", "limit",
+          Integer.toString(Integer.MAX_VALUE)).data())).hasSize(1);
+    }
+  }
+
   /** Over the sample limit: 422; past the timeout: 503; the server answers normally afterwards. */
   @Test
   void limitsWithTheRealEngine(@org.junit.jupiter.api.io.TempDir Path other) throws Exception {
