@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Loads streaming aggregation rules from YAML. Every error names the rule, the key and what is allowed.
@@ -49,7 +48,7 @@ public final class AggregationRules {
   /**
    * Reads and checks a rules file. Beyond each rule's own checks it refuses what would silently compute something
    * else: unknown keys (a misspelt {@code interval} would fall back to 10s), a {@code by} that is not a list (a
-   * per-job rollup would become one fleet-wide series), two rules writing the same series, and a rule writing into
+   * per-job rollup would become one fleet-wide series), two rules with one record name, and a rule writing into
    * its own input metric.
    */
   public static List<AggregationRule> load(Path file) throws IOException {
@@ -84,11 +83,14 @@ public final class AggregationRules {
             + "rollup would mix with the raw series: give it another name, such as job:" + rule.metric() + ":"
             + rule.op().name().toLowerCase(java.util.Locale.ROOT));
       }
-      String output = rule.record() + " by " + new TreeSet<>(rule.by());
-      Integer earlier = outputs.putIfAbsent(output, i);
+      // One rule per record name: two with different `by` labels still write the same series for every input
+      // that lacks those labels (an absent label groups under the empty value, which drops it).
+      Integer earlier = outputs.putIfAbsent(rule.record(), i);
       if (earlier != null) {
-        throw new IllegalArgumentException(where + ": writes the same series as aggregation_rules[" + earlier
-            + "] (record " + rule.record() + ", by " + rule.by() + "): give one of them another record name");
+        throw new IllegalArgumentException(where + ": record " + rule.record() + " is already written by "
+            + "aggregation_rules[" + earlier + "]; give each rule its own record name, such as "
+            + String.join("_", rule.by().isEmpty() ? List.of("all") : rule.by()) + ":" + rule.metric() + ":"
+            + rule.op().name().toLowerCase(java.util.Locale.ROOT));
       }
       rules.add(rule);
     }

@@ -281,13 +281,12 @@ class StreamingAggregatorTest {
     assertThat(refusal(dir, rule + "    by: [namespace]\n    intreval: 1m\n"))
         .contains("aggregation_rules[0]: unknown key 'intreval'; allowed keys are [record, metric, op, by, interval]");
     assertThat(refusal(dir, rule + "    by: [namespace, job_name]\n" + rule + "    by: [job_name, namespace]\n"))
-        .contains("aggregation_rules[1]: writes the same series as aggregation_rules[0]");
+        .contains("aggregation_rules[1]: record job:u:avg is already written by aggregation_rules[0]");
     assertThat(refusal(dir, "  - record: m\n    metric: m\n    op: sum\n"))
         .contains("record 'm' is its own input metric");
-    // The same record with other grouping labels is another series.
-    Path twoGroupings = dir.resolve("two.yaml");
-    Files.writeString(twoGroupings, "aggregation_rules:\n" + rule + "    by: [namespace]\n" + rule + "    by: [node]\n");
-    assertThat(AggregationRules.load(twoGroupings)).hasSize(2);
+    // Other grouping labels still collide for every input without them: {__name__="job:u:avg"} twice.
+    assertThat(refusal(dir, rule + "    by: [namespace]\n" + rule + "    by: []\n"))
+        .contains("record job:u:avg is already written");
   }
 
   private static String refusal(Path dir, String rules) throws IOException {
