@@ -167,6 +167,8 @@ final class StepTable {
             loaded[k] = Math.max(loaded[k], size);
           }
           if (size > 0) {
+            // Only one-argument calls take this path today, and they check nothing; kept so that a function
+            // with scalar arguments cannot skip Prometheus's per-window check once it does.
             f.checkArguments(argsAt[k]);
           }
           if (size < f.minPoints() || size == 0) {
