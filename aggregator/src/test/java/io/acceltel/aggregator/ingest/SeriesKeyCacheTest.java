@@ -57,7 +57,8 @@ class SeriesKeyCacheTest {
     assertThat(new SeriesKeyCache(10_000).maxKeyBytes()).isEqualTo(SeriesKeyCache.MIN_KEY_BYTES);
     assertThat(new SeriesKeyCache(1_500_000).maxKeyBytes()).isEqualTo(1_500_000L * 512)
         .isGreaterThan(1_500_000L * 250);
-    assertThat(new SeriesKeyCache(Integer.MAX_VALUE).maxKeyBytes()).as("no overflow").isPositive();
+    assertThat(new SeriesKeyCache(Integer.MAX_VALUE).maxKeyBytes()).as("computed in long")
+        .isEqualTo(Integer.MAX_VALUE * 512L);
   }
 
   @Test

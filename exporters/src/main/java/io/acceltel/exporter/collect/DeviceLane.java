@@ -99,7 +99,9 @@ final class DeviceLane implements AutoCloseable {
     } catch (RuntimeException | LinkageError e) {
       // A bug or an unexpected native failure in one device must not stop the loop; report the device as lost.
       LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
-      lost = recovering; // still on its way back: the next tick recovers it again and counts it then
+      if (recovering) {
+        lost = true; // still on its way back: the next tick recovers it again and counts it then
+      }
       return lostSnapshot();
     }
     List<Reading> slow = backgroundReadings;

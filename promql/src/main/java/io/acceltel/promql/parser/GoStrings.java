@@ -107,7 +107,9 @@ public final class GoStrings {
     }
     long value = 0;
     for (int k = from; k < from + n; k++) {
-      int d = Character.digit(s.charAt(k), radix);
+      char c = s.charAt(k);
+      // ASCII only: Character.digit also takes other scripts' digits and fullwidth letters, which Go refuses.
+      int d = c < 128 ? Character.digit(c, radix) : -1;
       if (d < 0) {
         throw new IllegalArgumentException("invalid syntax");
       }

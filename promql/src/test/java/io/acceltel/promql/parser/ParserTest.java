@@ -49,7 +49,7 @@ class ParserTest {
     assertThat(((StringLiteral) Parser.parse("\"\\x41\\101\"")).value()).isEqualTo("AA");
     // What Go refuses: a sign or a missing digit, an octal escape past one byte, a surrogate.
     for (String bad : new String[] {"\"\\x-1\"", "\"\\x+f\"", "\"\\x4\"", "\"\\500\"", "\"\\400\"",
-        "\"\\ud800\"", "\"\\U00110000\""}) {
+        "\"\\ud800\"", "\"\\U00110000\"", "\"\\x\u0664\u0661\""}) {
       assertThatThrownBy(() -> Parser.parse(bad)).as(bad).isInstanceOf(ParseException.class);
     }
   }
