@@ -37,7 +37,7 @@ final class DcmiLoader {
         return Native.load(path.toString(), DcmiLibrary.class);
       } catch (UnsatisfiedLinkError e) {
         throw new BackendUnavailableException("Huawei DCMI library " + path + " could not be loaded ("
-            + firstLine(e.getMessage()) + "): " + FIX, e);
+            + InstalledLibraries.loaderReason(e.getMessage()) + "): " + FIX, e);
       }
     }
     UnsatisfiedLinkError first;
@@ -55,14 +55,14 @@ final class DcmiLoader {
         } catch (UnsatisfiedLinkError e) {
           if (brokenCopy == null) {
             brokenCopy = candidate;
-            brokenReason = firstLine(e.getMessage());
+            brokenReason = InstalledLibraries.loaderReason(e.getMessage());
           }
         }
       }
     }
     if (brokenCopy == null && !InstalledLibraries.find(DEFAULT_LIBRARY).isEmpty()) {
       brokenCopy = DEFAULT_LIBRARY;
-      brokenReason = firstLine(first.getMessage());
+      brokenReason = InstalledLibraries.loaderReason(first.getMessage());
     }
     if (brokenCopy != null) {
       // The driver is installed and does not load (often: its sibling libraries are not on LD_LIBRARY_PATH).
@@ -99,13 +99,5 @@ final class DcmiLoader {
         return "DCMI could not be initialized (dcmi_init returned " + DcmiReturn.name(rc) + ", code " + rc
             + "): check the NPUs with npu-smi info.";
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no reason given";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -3,6 +3,7 @@ package io.acceltel.exporter.device;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,7 +42,8 @@ public final class InstalledLibraries {
     List<Path> found = new ArrayList<>();
     for (String directory : directories) {
       Path candidate = Path.of(directory).resolve(fileName);
-      if (Files.exists(candidate)) {
+      // A link left dangling by a half-finished driver upgrade is a broken install, not an absent one.
+      if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
         found.add(candidate);
       }
     }
@@ -78,5 +80,17 @@ public final class InstalledLibraries {
       // Unreadable configuration: the other places still count.
     }
     return out;
+  }
+
+  /**
+   * The dynamic loader's own reason for a failed load. JNA's message starts with "Unable to load library 'x':" and
+   * has the reason (dlerror) on the next line.
+   */
+  public static String loaderReason(String message) {
+    if (message == null) {
+      return "no reason given";
+    }
+    String[] lines = message.split("\n");
+    return lines.length > 1 && lines[0].startsWith("Unable to load library") ? lines[1].strip() : lines[0];
   }
 }

@@ -7,7 +7,9 @@ import io.acceltel.exporter.device.InstalledLibraries;
 import io.acceltel.exporter.device.MissingFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Loads libnvidia-ml and initializes it, turning every way that can fail into one sentence for the operator that
@@ -25,7 +27,13 @@ final class NvmlLoader {
 
   /** Loads the library from an explicit path, or {@code libnvidia-ml.so.1} from the system's search path. */
   static NvmlLibrary load(Optional<Path> explicitPath) throws BackendUnavailableException {
-    String name = explicitPath.map(Path::toString).orElse(DEFAULT_LIBRARY);
+    return load(explicitPath, DEFAULT_LIBRARY, InstalledLibraries::find);
+  }
+
+  /** As {@link #load(Optional)}, with the default name and the lookup of installed copies given (for tests). */
+  static NvmlLibrary load(Optional<Path> explicitPath, String defaultName,
+      Function<String, List<Path>> installedCopies) throws BackendUnavailableException {
+    String name = explicitPath.map(Path::toString).orElse(defaultName);
     if (explicitPath.isPresent() && !Files.exists(explicitPath.get())) {
       throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
           + ALTERNATIVES, null);
@@ -36,9 +44,9 @@ final class NvmlLoader {
           NvmlReturn.FUNCTION_NOT_FOUND);
       return withDirectCalls(NativeLibrary.getInstance(name), proxy);
     } catch (UnsatisfiedLinkError e) {
-      String reason = dlopenReason(e.getMessage());
+      String reason = InstalledLibraries.loaderReason(e.getMessage());
       // Whether the file is there decides "no driver" (the demo may simulate), not the loader's message.
-      if (explicitPath.isEmpty() && InstalledLibraries.find(name).isEmpty()) {
+      if (explicitPath.isEmpty() && installedCopies.apply(name).isEmpty()) {
         throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
             + ALTERNATIVES, e);
       }
@@ -90,18 +98,6 @@ final class NvmlLoader {
         return "NVML could not be initialized (nvmlInit_v2 returned " + NvmlReturn.name(rc) + ", code " + rc
             + "): check the GPUs with nvidia-smi.";
     }
-  }
-
-  /**
-   * The dynamic loader's own reason. JNA's message starts with "Unable to load library 'x':" and has the reason
-   * (dlerror) on the next line.
-   */
-  static String dlopenReason(String message) {
-    if (message == null) {
-      return "no reason given";
-    }
-    String[] lines = message.split("\n");
-    return lines.length > 1 && lines[0].startsWith("Unable to load library") ? lines[1].strip() : lines[0];
   }
 
   private static String firstLine(String message) {

@@ -30,4 +30,22 @@ class InstalledLibrariesTest {
     assertThat(InstalledLibraries.find("libnvidia-ml.so.1", Map.of(), dir.resolve("no-such-dir"), List.of()))
         .as("nothing configured, nothing found").isEmpty();
   }
+
+  /** A link left dangling by a half-finished driver upgrade is a broken install, not "no driver here". */
+  @Test
+  void aDanglingLinkCountsAsInstalled(@TempDir Path dir) throws Exception {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Files.createSymbolicLink(lib.resolve("libnvidia-ml.so.1"), lib.resolve("libnvidia-ml.so.550.54.15"));
+    assertThat(InstalledLibraries.find("libnvidia-ml.so.1", Map.of(), dir.resolve("none"), List.of(lib.toString())))
+        .containsExactly(lib.resolve("libnvidia-ml.so.1"));
+  }
+
+  @Test
+  void theReasonIsTheDynamicLoadersLine() {
+    assertThat(InstalledLibraries.loaderReason("Unable to load library 'libnvidia-ml.so.1':\n"
+        + "/opt/lib/libnvidia-ml.so.1: wrong ELF class: ELFCLASS32\n/opt/lib/libnvidia-ml.so.1: wrong ELF class\n"
+        + "Native library (linux-x86-64/libnvidia-ml.so.1) not found in resource path"))
+        .isEqualTo("/opt/lib/libnvidia-ml.so.1: wrong ELF class: ELFCLASS32");
+    assertThat(InstalledLibraries.loaderReason("something else")).isEqualTo("something else");
+  }
 }
