@@ -4,8 +4,10 @@ import io.acceltel.model.config.KafkaSecurity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -65,6 +67,8 @@ public final class KafkaIngest implements AutoCloseable {
   private final OtlpMetricsDecoder decoder;
   private final SampleBatch batch = new SampleBatch();
   private final Map<String, Long> nextOffsets = new HashMap<>();
+  /** Ingest thread only; built with the assignment. */
+  private final PartitionAlignment alignment;
   private final Thread thread;
   /** Counted down by close(): ends the loop, and any wait before a retry. */
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -89,6 +93,7 @@ public final class KafkaIngest implements AutoCloseable {
     }
     consumer.assign(assigned);
     writer.expectStreams(settings.partitions());
+    alignment = new PartitionAlignment(assigned, System.nanoTime());
     for (TopicPartition tp : assigned) {
       Long offset = checkpointed.get(key(tp));
       if (offset != null) {
@@ -176,14 +181,17 @@ public final class KafkaIngest implements AutoCloseable {
 
   private void pollOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    long now = System.nanoTime();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       ingest(record);
-      nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      nextOffsets.put(key(tp), record.offset() + 1);
+      alignment.delivered(tp, record.timestamp(), now);
     }
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
     }
-    long now = System.nanoTime();
+    align(now);
     if (now - lagReadNanos >= LAG_EVERY_NANOS) {
       // Once a second is enough for a gauge, and a busy ingest polls far more often than that.
       lagReadNanos = now;
@@ -195,11 +203,43 @@ public final class KafkaIngest implements AutoCloseable {
     }
   }
 
+  /** Pauses the partitions running far ahead of the slowest one still replaying, and resumes them as it nears. */
+  private void align(long nowNanos) {
+    Set<TopicPartition> backlog = new HashSet<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      // Unknown (not fetched yet) counts as backlog: at a start, the first partition's fetch must not be taken
+      // whole before the others have been heard from. A partition that never answers stalls out of it.
+      if (consumer.currentLag(tp).orElse(Long.MAX_VALUE) > 0) {
+        backlog.add(tp);
+      }
+    }
+    Set<TopicPartition> pause = alignment.toPause(backlog, nowNanos);
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> toPause = new ArrayList<>();
+    List<TopicPartition> toResume = new ArrayList<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      if (pause.contains(tp) && !paused.contains(tp)) {
+        toPause.add(tp);
+      } else if (!pause.contains(tp) && paused.contains(tp)) {
+        toResume.add(tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      consumer.pause(toPause);
+      LOG.fine(() -> "paused " + toPause + ": more than " + PartitionAlignment.AHEAD_MILLIS / 1000
+          + " s ahead of the slowest partition still replaying");
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+  }
+
   /**
    * After a failure part-way through a poll's records, the consumer's position is past records that were never
    * stored: go back to the first one that was not.
    */
   private void rewind() {
+    writer.expectStreams(settings.partitions()); // every partition went quiet at once: none counts as idle for it
     for (TopicPartition tp : consumer.assignment()) {
       Long next = nextOffsets.get(key(tp));
       if (next != null) {
