@@ -330,9 +330,9 @@ public final class MetricCatalog {
   // ---- XID
   public static final MetricDefinition XID_ERRORS = counter("accelerator_xid_errors_total")
       .help("XID errors reported by the driver, by XID code, since the exporter started. A code's series appears "
-          + "with its first XID, already at 1, which increase() cannot see: alert on a new series too, e.g. "
-          + "`increase(accelerator_xid_errors_total[5m]) > 0 or (accelerator_xid_errors_total unless "
-          + "last_over_time(accelerator_xid_errors_total[1h] offset 5m))`.")
+          + "with its first XID, already at 1, which increase() cannot see: alert with "
+          + "`increase(accelerator_xid_errors_total[5m]) > 0 or (changes(accelerator_last_xid[5m]) > 0 and "
+          + "accelerator_last_xid > 0)`.")
       .labels("xid")
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, in a dedicated thread")
       .build();
