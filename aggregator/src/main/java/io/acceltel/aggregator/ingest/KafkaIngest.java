@@ -69,6 +69,8 @@ public final class KafkaIngest implements AutoCloseable {
   private final Map<String, Long> nextOffsets = new HashMap<>();
   /** Ingest thread only; built with the assignment. */
   private final PartitionAlignment alignment;
+  /** When a poll last brought records; ingest thread only. */
+  private long lastRecordsNanos = System.nanoTime();
   private final Thread thread;
   /** Counted down by close(): ends the loop, and any wait before a retry. */
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -182,14 +184,35 @@ public final class KafkaIngest implements AutoCloseable {
   private void pollOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
     long now = System.nanoTime();
+    long wall = System.currentTimeMillis();
+    if (!records.isEmpty() && now - lastRecordsNanos > PartitionAlignment.STALLED_NANOS) {
+      // Records again after the whole ingest was quiet (Kafka unreachable, or nothing to read): every partition
+      // went quiet together, so none counts as idle or stalled for it.
+      writer.expectStreams(settings.partitions());
+      alignment.restart(now);
+    }
+    long slowest = records.isEmpty() ? Long.MAX_VALUE : alignment.slowest(backlog(), now);
+    Set<TopicPartition> cut = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      ingest(record);
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      if (cut.contains(tp)) {
+        continue;
+      }
+      if (Math.min(record.timestamp(), wall) > alignment.limit(tp, slowest)) {
+        // One poll can bring minutes of one partition: stop it at the limit, not only at the next poll.
+        consumer.seek(tp, record.offset());
+        consumer.pause(List.of(tp));
+        cut.add(tp);
+        continue;
+      }
+      if (ingest(record)) {
+        alignment.delivered(tp, record.timestamp(), wall, now);
+      }
       nextOffsets.put(key(tp), record.offset() + 1);
-      alignment.delivered(tp, record.timestamp(), now);
     }
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
+      lastRecordsNanos = now;
     }
     align(now);
     if (now - lagReadNanos >= LAG_EVERY_NANOS) {
@@ -203,8 +226,8 @@ public final class KafkaIngest implements AutoCloseable {
     }
   }
 
-  /** Pauses the partitions running far ahead of the slowest one still replaying, and resumes them as it nears. */
-  private void align(long nowNanos) {
+  /** The partitions with records left to fetch. */
+  private Set<TopicPartition> backlog() {
     Set<TopicPartition> backlog = new HashSet<>();
     for (TopicPartition tp : consumer.assignment()) {
       // Unknown (not fetched yet) counts as backlog: at a start, the first partition's fetch must not be taken
@@ -213,7 +236,12 @@ public final class KafkaIngest implements AutoCloseable {
         backlog.add(tp);
       }
     }
-    Set<TopicPartition> pause = alignment.toPause(backlog, nowNanos);
+    return backlog;
+  }
+
+  /** Pauses the partitions running far ahead of the slowest one still replaying, and resumes them as it nears. */
+  private void align(long nowNanos) {
+    Set<TopicPartition> pause = alignment.toPause(backlog(), nowNanos);
     Set<TopicPartition> paused = consumer.paused();
     List<TopicPartition> toPause = new ArrayList<>();
     List<TopicPartition> toResume = new ArrayList<>();
@@ -239,7 +267,6 @@ public final class KafkaIngest implements AutoCloseable {
    * stored: go back to the first one that was not.
    */
   private void rewind() {
-    writer.expectStreams(settings.partitions()); // every partition went quiet at once: none counts as idle for it
     for (TopicPartition tp : consumer.assignment()) {
       Long next = nextOffsets.get(key(tp));
       if (next != null) {
@@ -250,16 +277,19 @@ public final class KafkaIngest implements AutoCloseable {
     }
   }
 
-  private void ingest(ConsumerRecord<byte[], byte[]> record) {
+  /** Stores a record's samples; false when it was refused (dead-lettered). */
+  private boolean ingest(ConsumerRecord<byte[], byte[]> record) {
     byte[] value = record.value();
     try {
       if (value == null) {
         throw new PoisonRecordException(PoisonKind.UNDECODABLE, "the record has no value");
       }
       writer.write(SOURCE, record.partition(), batch, b -> decoder.decode(value, b));
+      return true;
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, record.topic() + "/" + record.partition() + "@" + record.offset());
       deadLetter(record, e);
+      return false;
     } catch (RemoteWriteDecoder.TooManySeriesException e) {
       throw new IllegalStateException(e);
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replay where one partition's records are small (a node with one GPU) and the other's large (a node with 64):
- * the consumer fetches about the same bytes from each, so without pausing the first would run twenty minutes of
+ * the consumer fetches about the same bytes from each, so without pausing the first would run forty minutes of
  * ticks ahead of the second, and the fleet-wide rollup would be written from part of the fleet.
  */
 class KafkaReplayAlignmentTest {
@@ -54,12 +54,14 @@ class KafkaReplayAlignmentTest {
   void aRollupOverPartitionsReplayedAtDifferentSpeedsHasEveryNodeInEveryWindow(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
         .withPartitions(2))) {
-      long t0 = (System.currentTimeMillis() - 3_600_000L) / 10_000 * 10_000;
+      long t0 = (System.currentTimeMillis() - 7_200_000L) / 10_000 * 10_000;
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
           kafka.bootstrapServers(), "acks", "all", "linger.ms", "20"), new ByteArraySerializer(),
           new ByteArraySerializer())) {
         for (int i = 0; i < TICKS; i++) {
-          long t = t0 + i * 1000L;
+          // Every 2 s: one poll's 500 records of the small node span 1000 s, past the aggregation's 10-minute
+          // limit, so the partition must be stopped within the poll, not only at the next one.
+          long t = t0 + i * 2000L;
           producer.send(new ProducerRecord<>(TOPIC, 0, t, "small".getBytes(StandardCharsets.UTF_8),
               node("small", 1, t)));
           producer.send(new ProducerRecord<>(TOPIC, 1, t, "large".getBytes(StandardCharsets.UTF_8),
@@ -80,7 +82,7 @@ class KafkaReplayAlignmentTest {
             "fleet:accelerator_power_watts:sum10s")), Long.MIN_VALUE, Long.MAX_VALUE);
         assertThat(rollup).hasSize(1);
         double[] values = rollup.get(0).values();
-        assertThat(values.length).as("windows written").isGreaterThan(TICKS / 10 - 5);
+        assertThat(values.length).as("windows written").isGreaterThan(TICKS / 5 - 5);
         for (int i = 0; i < values.length; i++) {
           assertThat(values[i]).as("window %d: 65 GPUs at 100 W", i).isEqualTo(65 * 100.0);
         }
