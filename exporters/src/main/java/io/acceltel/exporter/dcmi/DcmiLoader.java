@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.InstalledLibraries;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,7 @@ final class DcmiLoader {
   static DcmiLibrary load(Optional<Path> explicitPath) throws BackendUnavailableException {
     if (explicitPath.isPresent()) {
       Path path = explicitPath.get();
-      if (!Files.exists(path)) {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
         throw BackendUnavailableException.noDriver("Huawei DCMI library " + path + " was not found: " + FIX, null);
       }
       try {
@@ -49,7 +50,7 @@ final class DcmiLoader {
     String brokenCopy = null;
     String brokenReason = null;
     for (String candidate : DRIVER_PATHS) {
-      if (Files.exists(Path.of(candidate))) {
+      if (Files.exists(Path.of(candidate), LinkOption.NOFOLLOW_LINKS)) { // a dangling link is a broken install
         try {
           return Native.load(candidate, DcmiLibrary.class);
         } catch (UnsatisfiedLinkError e) {

@@ -6,6 +6,7 @@ import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.InstalledLibraries;
 import io.acceltel.exporter.device.MissingFunctions;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ final class NvmlLoader {
   static NvmlLibrary load(Optional<Path> explicitPath, String defaultName,
       Function<String, List<Path>> installedCopies) throws BackendUnavailableException {
     String name = explicitPath.map(Path::toString).orElse(defaultName);
-    if (explicitPath.isPresent() && !Files.exists(explicitPath.get())) {
+    if (explicitPath.isPresent() && !Files.exists(explicitPath.get(), LinkOption.NOFOLLOW_LINKS)) {
       throw BackendUnavailableException.noDriver("NVIDIA driver library " + name + " was not found: "
           + ALTERNATIVES, null);
     }

@@ -61,4 +61,17 @@ class AutoDevicesTest extends NvmlDoubleTest {
         .hasMessageContaining(NvmlReturn.name(rc));
     assertThat(String.join("\n", announced)).doesNotContain("SIMULATED");
   }
+
+  /** A library link left dangling by a half-finished driver upgrade is a broken driver, not "no driver here". */
+  @Test
+  void aDanglingLibraryLinkIsReportedNotSimulated(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("libnvidia-ml.so.1"),
+        dir.resolve("libnvidia-ml.so.580.159.04"));
+    List<String> announced = new ArrayList<>();
+    assertThatThrownBy(() -> NodeExporter.start(auto(link.toString()), List.of(), announced::add))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessageContaining("could not be loaded");
+    assertThat(String.join("\n", announced)).doesNotContain("SIMULATED");
+  }
 }
