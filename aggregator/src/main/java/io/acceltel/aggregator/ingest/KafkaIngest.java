@@ -4,10 +4,8 @@ import io.acceltel.model.config.KafkaSecurity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -67,10 +65,6 @@ public final class KafkaIngest implements AutoCloseable {
   private final OtlpMetricsDecoder decoder;
   private final SampleBatch batch = new SampleBatch();
   private final Map<String, Long> nextOffsets = new HashMap<>();
-  /** Ingest thread only; built with the assignment. */
-  private final PartitionAlignment alignment;
-  /** When a poll last brought records; ingest thread only. */
-  private long lastRecordsNanos = System.nanoTime();
   private final Thread thread;
   /** Counted down by close(): ends the loop, and any wait before a retry. */
   private final CountDownLatch stopping = new CountDownLatch(1);
@@ -95,7 +89,6 @@ public final class KafkaIngest implements AutoCloseable {
     }
     consumer.assign(assigned);
     writer.expectStreams(settings.partitions());
-    alignment = new PartitionAlignment(assigned, System.nanoTime());
     for (TopicPartition tp : assigned) {
       Long offset = checkpointed.get(key(tp));
       if (offset != null) {
@@ -183,38 +176,14 @@ public final class KafkaIngest implements AutoCloseable {
 
   private void pollOnce() {
     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-    long now = System.nanoTime();
-    long wall = System.currentTimeMillis();
-    if (!records.isEmpty() && now - lastRecordsNanos > PartitionAlignment.STALLED_NANOS) {
-      // Records again after the whole ingest was quiet (Kafka unreachable, or nothing to read): every partition
-      // went quiet together, so none counts as idle or stalled for it.
-      writer.expectStreams(settings.partitions());
-      alignment.restart(now);
-    }
-    long slowest = records.isEmpty() ? Long.MAX_VALUE : alignment.slowest(backlog(), now);
-    Set<TopicPartition> cut = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-      if (cut.contains(tp)) {
-        continue;
-      }
-      if (Math.min(record.timestamp(), wall) > alignment.limit(tp, slowest)) {
-        // One poll can bring minutes of one partition: stop it at the limit, not only at the next poll.
-        consumer.seek(tp, record.offset());
-        consumer.pause(List.of(tp));
-        cut.add(tp);
-        continue;
-      }
-      if (ingest(record)) {
-        alignment.delivered(tp, record.timestamp(), wall, now);
-      }
-      nextOffsets.put(key(tp), record.offset() + 1);
+      ingest(record);
+      nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
     }
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
-      lastRecordsNanos = now;
     }
-    align(now);
+    long now = System.nanoTime();
     if (now - lagReadNanos >= LAG_EVERY_NANOS) {
       // Once a second is enough for a gauge, and a busy ingest polls far more often than that.
       lagReadNanos = now;
@@ -223,42 +192,6 @@ public final class KafkaIngest implements AutoCloseable {
         consumer.currentLag(tp).ifPresent(behind -> lag.put(key(tp), behind));
       }
       stats.kafkaLag(lag);
-    }
-  }
-
-  /** The partitions with records left to fetch. */
-  private Set<TopicPartition> backlog() {
-    Set<TopicPartition> backlog = new HashSet<>();
-    for (TopicPartition tp : consumer.assignment()) {
-      // Unknown (not fetched yet) counts as backlog: at a start, the first partition's fetch must not be taken
-      // whole before the others have been heard from. A partition that never answers stalls out of it.
-      if (consumer.currentLag(tp).orElse(Long.MAX_VALUE) > 0) {
-        backlog.add(tp);
-      }
-    }
-    return backlog;
-  }
-
-  /** Pauses the partitions running far ahead of the slowest one still replaying, and resumes them as it nears. */
-  private void align(long nowNanos) {
-    Set<TopicPartition> pause = alignment.toPause(backlog(), nowNanos);
-    Set<TopicPartition> paused = consumer.paused();
-    List<TopicPartition> toPause = new ArrayList<>();
-    List<TopicPartition> toResume = new ArrayList<>();
-    for (TopicPartition tp : consumer.assignment()) {
-      if (pause.contains(tp) && !paused.contains(tp)) {
-        toPause.add(tp);
-      } else if (!pause.contains(tp) && paused.contains(tp)) {
-        toResume.add(tp);
-      }
-    }
-    if (!toPause.isEmpty()) {
-      consumer.pause(toPause);
-      LOG.fine(() -> "paused " + toPause + ": more than " + PartitionAlignment.AHEAD_MILLIS / 1000
-          + " s ahead of the slowest partition still replaying");
-    }
-    if (!toResume.isEmpty()) {
-      consumer.resume(toResume);
     }
   }
 
@@ -277,19 +210,16 @@ public final class KafkaIngest implements AutoCloseable {
     }
   }
 
-  /** Stores a record's samples; false when it was refused (dead-lettered). */
-  private boolean ingest(ConsumerRecord<byte[], byte[]> record) {
+  private void ingest(ConsumerRecord<byte[], byte[]> record) {
     byte[] value = record.value();
     try {
       if (value == null) {
         throw new PoisonRecordException(PoisonKind.UNDECODABLE, "the record has no value");
       }
       writer.write(SOURCE, record.partition(), batch, b -> decoder.decode(value, b));
-      return true;
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, record.topic() + "/" + record.partition() + "@" + record.offset());
       deadLetter(record, e);
-      return false;
     } catch (RemoteWriteDecoder.TooManySeriesException e) {
       throw new IllegalStateException(e);
     }

@@ -101,16 +101,17 @@ public final class StreamingAggregator {
   }
 
   /**
-   * Announces a stream before its first sample (the Kafka partitions assigned at start, and again after an ingest
-   * outage): for the rules' idle time it holds windows back as if it had just fed them, so the partition whose
-   * records happen to come first after a restart cannot close windows alone.
+   * Announces a stream before its first sample (the Kafka partitions assigned at start): until it has fed the rules
+   * or stayed silent for their idle time, it holds every window back, so the partition whose records happen to come
+   * first after a restart cannot close windows alone.
    */
   public void expect(int id) {
     int index = stream(id);
     long wall = wallClock.getAsLong();
     for (int r = 0; r < rules.size(); r++) {
-      // Also after an ingest outage: every stream went quiet together, and none is to count as idle because of it.
-      streamLastWall[r][index] = Math.max(streamLastWall[r][index], wall);
+      if (streamLastWall[r][index] == UNSEEN) {
+        streamLastWall[r][index] = wall;
+      }
     }
   }
 
