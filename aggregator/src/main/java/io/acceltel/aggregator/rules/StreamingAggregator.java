@@ -20,8 +20,10 @@ import java.util.function.LongSupplier;
  * partition, remote_write) has its own watermark and a window waits for the slowest stream still feeding the rule:
  * after a restart the partitions replay at different speeds, and a job's nodes hash to several of them, so one
  * watermark for all would write a job's windows from the partitions that happened to run ahead. A stream that has
- * fed the rule nothing for {@link #idleMillis} of wall-clock time, or runs more than {@link #maxLagMillis} behind
- * the fastest, no longer holds windows back.
+ * fed the rule nothing for {@link #idleMillis} of the rule's feed time, or runs more than {@link #maxLagMillis}
+ * behind the fastest, no longer holds windows back. Feed time is wall-clock time while the rule's samples arrive,
+ * a gap counting for at most one interval: when the whole ingest pauses (Kafka unreachable for minutes), every
+ * stream went quiet together and none is idle for it, so the first partition back does not close windows alone.
  *
  * <p>Only freshly appended samples are fed (duplicates from a Kafka replay are not), so nothing is counted twice; a
  * window that was open when the aggregator crashed is emitted from the samples replayed after the checkpoint only.
@@ -43,9 +45,12 @@ public final class StreamingAggregator {
   private final List<Map<Labels, Group>> groupsByRule = new ArrayList<>();
   private final long[] watermark;
   private final Map<Integer, Integer> streamIndex = new HashMap<>();
-  /** Per rule and stream: the newest sample time seen (capped at the wall clock), and the wall time then. */
+  /** Per rule and stream: the newest sample time seen (capped at the wall clock), and the feed time then. */
   private long[][] streamWatermark;
-  private long[][] streamLastWall;
+  private long[][] streamLastFeed;
+  /** Per rule: its feed time (see the class comment), and the wall time of its last sample. */
+  private final long[] feedClock;
+  private final long[] lastFeedWall;
   private Binding[][] bindings = new Binding[1024][];
   /** Keys for the accumulators of removed series still in an open window; below every ref. */
   private int nextDetachedKey = -1;
@@ -74,7 +79,10 @@ public final class StreamingAggregator {
     this.rules = List.copyOf(rules);
     this.watermark = new long[rules.size()];
     this.streamWatermark = new long[rules.size()][0];
-    this.streamLastWall = new long[rules.size()][0];
+    this.streamLastFeed = new long[rules.size()][0];
+    this.feedClock = new long[rules.size()];
+    this.lastFeedWall = new long[rules.size()];
+    java.util.Arrays.fill(lastFeedWall, UNSEEN);
     for (int i = 0; i < rules.size(); i++) {
       groupsByRule.add(new HashMap<>());
     }
@@ -93,9 +101,9 @@ public final class StreamingAggregator {
     streamIndex.put(id, index);
     for (int r = 0; r < rules.size(); r++) {
       streamWatermark[r] = java.util.Arrays.copyOf(streamWatermark[r], index + 1);
-      streamLastWall[r] = java.util.Arrays.copyOf(streamLastWall[r], index + 1);
+      streamLastFeed[r] = java.util.Arrays.copyOf(streamLastFeed[r], index + 1);
       streamWatermark[r][index] = UNSEEN;
-      streamLastWall[r][index] = UNSEEN;
+      streamLastFeed[r][index] = UNSEEN;
     }
     return index;
   }
@@ -107,15 +115,17 @@ public final class StreamingAggregator {
    */
   public void expect(int id) {
     int index = stream(id);
-    long wall = wallClock.getAsLong();
     for (int r = 0; r < rules.size(); r++) {
-      if (streamLastWall[r][index] == UNSEEN) {
-        streamLastWall[r][index] = wall;
+      if (streamLastFeed[r][index] == UNSEEN) {
+        streamLastFeed[r][index] = feedClock[r];
       }
     }
   }
 
-  /** How long a stream may feed a rule nothing before its watermark stops holding the rule's windows back. */
+  /**
+   * How long, in the rule's feed time, a stream may feed it nothing before its watermark stops holding the rule's
+   * windows back.
+   */
   static long idleMillis(AggregationRule rule) {
     return Math.max(3 * rule.interval().toMillis(), 30_000L);
   }
@@ -246,10 +256,11 @@ public final class StreamingAggregator {
       // close windows before the on-time nodes' samples of them arrive. Replayed data is behind it anyway.
       long seen = Math.min(timestampMillis, wall);
       int r = b.rule();
-      streamLastWall[r][stream] = wall;
+      advanceFeedClock(r, wall, interval);
+      streamLastFeed[r][stream] = feedClock[r];
       if (seen > streamWatermark[r][stream]) {
         streamWatermark[r][stream] = seen;
-        long slowest = slowestActiveWatermark(r, wall);
+        long slowest = slowestActiveWatermark(r);
         if (slowest > watermark[r]) {
           watermark[r] = slowest;
           emitClosed(r, output);
@@ -263,18 +274,18 @@ public final class StreamingAggregator {
    * The lowest watermark among the streams that fed rule {@code r} within its idle time (or were announced that
    * recently) and are at most {@link #maxLagMillis} behind the fastest of them.
    */
-  private long slowestActiveWatermark(int r, long wall) {
+  private long slowestActiveWatermark(int r) {
     long idle = idleMillis(rules.get(r));
     long fastest = Long.MIN_VALUE;
     for (int s = 0; s < streamWatermark[r].length; s++) {
-      if (active(r, s, wall, idle)) {
+      if (active(r, s, idle)) {
         fastest = Math.max(fastest, streamWatermark[r][s]);
       }
     }
     long floor = fastest - maxLagMillis(rules.get(r));
     long slowest = Long.MAX_VALUE;
     for (int s = 0; s < streamWatermark[r].length; s++) {
-      if (active(r, s, wall, idle)) {
+      if (active(r, s, idle)) {
         long w = streamWatermark[r][s];
         slowest = Math.min(slowest, w == UNSEEN || w >= floor ? w : Long.MAX_VALUE);
       }
@@ -282,9 +293,20 @@ public final class StreamingAggregator {
     return slowest;
   }
 
-  private boolean active(int r, int s, long wall, long idle) {
-    long last = streamLastWall[r][s];
-    return last != UNSEEN && wall - last <= idle;
+  private boolean active(int r, int s, long idle) {
+    long last = streamLastFeed[r][s];
+    return last != UNSEEN && feedClock[r] - last <= idle;
+  }
+
+  /** Moves rule {@code r}'s feed time on by the wall time since its last sample, at most one interval. */
+  private void advanceFeedClock(int r, long wall, long interval) {
+    long last = lastFeedWall[r];
+    if (last != UNSEEN && wall > last) {
+      feedClock[r] += Math.min(wall - last, interval);
+    }
+    if (last == UNSEEN || wall > last) {
+      lastFeedWall[r] = wall;
+    }
   }
 
   /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */

@@ -118,11 +118,42 @@ class StreamingAggregatorTest {
     // [0,10): partition 0's mean 1 plus partition 1's mean (10 + 20) / 2.
     assertThat(emitted).containsExactly("10s 16.0");
 
-    // Partition 1's nodes stop: once it has fed nothing for the idle time, it no longer holds windows back.
-    wall.addAndGet(StreamingAggregator.idleMillis(new AggregationRule("x", "accelerator_power_watts",
-        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10))) + 1);
-    aggregator.add(0, T0 + 31_000, 1, p0, out);
-    assertThat(emitted).as("[10,20) closes on partition 0 alone").containsExactly("10s 16.0", "20s 1.0");
+    // Partition 1's nodes stop: once partition 0 has fed the rule for the idle time without it, it no longer
+    // holds windows back.
+    long idle = StreamingAggregator.idleMillis(new AggregationRule("x", "accelerator_power_watts",
+        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10)));
+    for (long s = 31; s <= 31 + idle / 1000 + 1; s++) {
+      wall.addAndGet(1000);
+      aggregator.add(0, T0 + s * 1000L, 1, p0, out);
+    }
+    assertThat(emitted).as("windows close on partition 0 alone").startsWith("10s 16.0", "20s 1.0");
+  }
+
+  /**
+   * Kafka unreachable for minutes: every partition went quiet together, so none is idle for it, and the first one
+   * back does not close windows before the others' samples of them arrive.
+   */
+  @Test
+  void aPauseOfTheWholeIngestIdlesNoStream() {
+    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("a", 1));
+    int p0 = aggregator.stream(0);
+    int p1 = aggregator.stream(1);
+    aggregator.add(0, T0, 1, p0, out);
+    aggregator.add(1, T0, 10, p1, out);
+    wall.addAndGet(300_000); // five minutes without a record
+    for (int s = 1; s <= 25; s++) {
+      wall.addAndGet(100);
+      assertThat(aggregator.add(0, T0 + s * 1000L, 1, p0, out)).isZero(); // partition 0 comes back first
+    }
+    assertThat(emitted).as("partition 1 still holds [0,10)").isEmpty();
+    assertThat(aggregator.add(1, T0 + 5_000, 10, p1, out)).as("not late").isZero();
+    aggregator.add(1, T0 + 25_000, 10, p1, out);
+    assertThat(emitted).startsWith("10s 11.0");
   }
 
   /**
