@@ -36,6 +36,22 @@ class StreamingAggregatorTest {
         List.of("job_name"), Duration.ofSeconds(10))), wallClock);
   }
 
+  /**
+   * A per-job sum over two GPUs of job a (refs 0 and 1, each on its own stream in the tests that use streams), with
+   * a wall clock the test moves and the windows emitted as "<end>s <value>".
+   */
+  private static final class TwoNodes {
+    final java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
+    final StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
+    final List<String> emitted = new java.util.ArrayList<>();
+    final StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
+
+    TwoNodes() {
+      aggregator.bind(0, gpu("a", 0));
+      aggregator.bind(1, gpu("a", 1));
+    }
+  }
+
   private static Labels gpu(String job, int device) {
     return Labels.of("__name__", "accelerator_power_watts", "job_name", job, "device", Integer.toString(device));
   }
@@ -100,12 +116,11 @@ class StreamingAggregatorTest {
    */
   @Test
   void aWindowWaitsForTheSlowestStream() {
-    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
-    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
-    List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
-    aggregator.bind(0, gpu("a", 0)); // a node on partition 0
-    aggregator.bind(1, gpu("a", 1)); // a node of the same job on partition 1
+    TwoNodes f = new TwoNodes();
+    java.util.concurrent.atomic.AtomicLong wall = f.wall;
+    StreamingAggregator aggregator = f.aggregator;
+    List<String> emitted = f.emitted;
+    StreamingAggregator.Output out = f.out;
     int p0 = aggregator.stream(0);
     int p1 = aggregator.stream(1);
     assertThat(aggregator.add(1, T0, 10, p1, out)).isZero();
@@ -135,12 +150,11 @@ class StreamingAggregatorTest {
    */
   @Test
   void aPauseOfTheWholeIngestIdlesNoStream() {
-    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
-    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
-    List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
-    aggregator.bind(0, gpu("a", 0));
-    aggregator.bind(1, gpu("a", 1));
+    TwoNodes f = new TwoNodes();
+    java.util.concurrent.atomic.AtomicLong wall = f.wall;
+    StreamingAggregator aggregator = f.aggregator;
+    List<String> emitted = f.emitted;
+    StreamingAggregator.Output out = f.out;
     int p0 = aggregator.stream(0);
     int p1 = aggregator.stream(1);
     aggregator.add(0, T0, 1, p0, out);
@@ -229,12 +243,10 @@ class StreamingAggregatorTest {
    */
   @Test
   void anAnnouncedStreamHoldsWindowsBackBeforeItsFirstSample() {
-    java.util.concurrent.atomic.AtomicLong wall = new java.util.concurrent.atomic.AtomicLong(T0 + 3_600_000);
-    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
-    List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
-    aggregator.bind(0, gpu("a", 0));
-    aggregator.bind(1, gpu("a", 1));
+    TwoNodes f = new TwoNodes();
+    StreamingAggregator aggregator = f.aggregator;
+    List<String> emitted = f.emitted;
+    StreamingAggregator.Output out = f.out;
     aggregator.expect(0);
     aggregator.expect(1);
     for (int s = 0; s <= 60; s++) {
