@@ -28,6 +28,9 @@ class StreamingAggregatorTest {
   private static final long T0 = 1_795_349_040_000L;
   /** The tests' timestamps are fixed: a wall clock before them would hold every window back. */
   private static final java.util.function.LongSupplier NO_WALL_CLOCK_CAP = () -> Long.MAX_VALUE;
+  /** A rule with 10 s windows, for the limits that depend on the interval. */
+  private static final AggregationRule TEN_SECONDS = new AggregationRule("x", "accelerator_power_watts",
+      AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10));
 
   /** One rule over accelerator_power_watts by job_name, 10 s windows, recorded as job:power:<op>10s. */
   private static StreamingAggregator perJob(AggregationRule.Op op, java.util.function.LongSupplier wallClock) {
@@ -45,10 +48,19 @@ class StreamingAggregatorTest {
     final StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, wall::get);
     final List<String> emitted = new java.util.ArrayList<>();
     final StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + v);
+    final int p0;
+    final int p1;
 
     TwoNodes() {
       aggregator.bind(0, gpu("a", 0));
       aggregator.bind(1, gpu("a", 1));
+      p0 = aggregator.stream(0);
+      p1 = aggregator.stream(1);
+    }
+
+    /** A sample of GPU {@code ref} on stream {@code stream}; how many of its windows were already written. */
+    int feed(int ref, long t, double v, int stream) {
+      return aggregator.add(ref, t, v, stream, out);
     }
   }
 
@@ -117,31 +129,24 @@ class StreamingAggregatorTest {
   @Test
   void aWindowWaitsForTheSlowestStream() {
     TwoNodes f = new TwoNodes();
-    java.util.concurrent.atomic.AtomicLong wall = f.wall;
-    StreamingAggregator aggregator = f.aggregator;
-    List<String> emitted = f.emitted;
-    StreamingAggregator.Output out = f.out;
-    int p0 = aggregator.stream(0);
-    int p1 = aggregator.stream(1);
-    assertThat(aggregator.add(1, T0, 10, p1, out)).isZero();
+    assertThat(f.feed(1, T0, 10, f.p1)).isZero();
     for (int s = 0; s <= 30; s++) {
-      assertThat(aggregator.add(0, T0 + s * 1000L, 1, p0, out)).isZero(); // partition 0 replays ahead
+      assertThat(f.feed(0, T0 + s * 1000L, 1, f.p0)).isZero(); // partition 0 replays ahead
     }
-    assertThat(emitted).as("partition 1 is still at 0s").isEmpty();
-    assertThat(aggregator.add(1, T0 + 5_000, 20, p1, out)).as("not late: its window is still open").isZero();
-    assertThat(aggregator.add(1, T0 + 20_000, 30, p1, out)).isZero();
+    assertThat(f.emitted).as("partition 1 is still at 0s").isEmpty();
+    assertThat(f.feed(1, T0 + 5_000, 20, f.p1)).as("not late: its window is still open").isZero();
+    assertThat(f.feed(1, T0 + 20_000, 30, f.p1)).isZero();
     // [0,10): partition 0's mean 1 plus partition 1's mean (10 + 20) / 2.
-    assertThat(emitted).containsExactly("10s 16.0");
+    assertThat(f.emitted).containsExactly("10s 16.0");
 
     // Partition 1's nodes stop: once partition 0 has fed the rule for the idle time without it, it no longer
     // holds windows back.
-    long idle = StreamingAggregator.idleMillis(new AggregationRule("x", "accelerator_power_watts",
-        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10)));
+    long idle = StreamingAggregator.idleMillis(TEN_SECONDS);
     for (long s = 31; s <= 31 + idle / 1000 + 1; s++) {
-      wall.addAndGet(1000);
-      aggregator.add(0, T0 + s * 1000L, 1, p0, out);
+      f.wall.addAndGet(1000);
+      f.feed(0, T0 + s * 1000L, 1, f.p0);
     }
-    assertThat(emitted).as("windows close on partition 0 alone").startsWith("10s 16.0", "20s 1.0");
+    assertThat(f.emitted).as("windows close on partition 0 alone").startsWith("10s 16.0", "20s 1.0");
   }
 
   /**
@@ -151,23 +156,17 @@ class StreamingAggregatorTest {
   @Test
   void aPauseOfTheWholeIngestIdlesNoStream() {
     TwoNodes f = new TwoNodes();
-    java.util.concurrent.atomic.AtomicLong wall = f.wall;
-    StreamingAggregator aggregator = f.aggregator;
-    List<String> emitted = f.emitted;
-    StreamingAggregator.Output out = f.out;
-    int p0 = aggregator.stream(0);
-    int p1 = aggregator.stream(1);
-    aggregator.add(0, T0, 1, p0, out);
-    aggregator.add(1, T0, 10, p1, out);
-    wall.addAndGet(300_000); // five minutes without a record
+    f.feed(0, T0, 1, f.p0);
+    f.feed(1, T0, 10, f.p1);
+    f.wall.addAndGet(300_000); // five minutes without a record
     for (int s = 1; s <= 25; s++) {
-      wall.addAndGet(100);
-      assertThat(aggregator.add(0, T0 + s * 1000L, 1, p0, out)).isZero(); // partition 0 comes back first
+      f.wall.addAndGet(100);
+      assertThat(f.feed(0, T0 + s * 1000L, 1, f.p0)).isZero(); // partition 0 comes back first
     }
-    assertThat(emitted).as("partition 1 still holds [0,10)").isEmpty();
-    assertThat(aggregator.add(1, T0 + 5_000, 10, p1, out)).as("not late").isZero();
-    aggregator.add(1, T0 + 25_000, 10, p1, out);
-    assertThat(emitted).startsWith("10s 11.0");
+    assertThat(f.emitted).as("partition 1 still holds [0,10)").isEmpty();
+    assertThat(f.feed(1, T0 + 5_000, 10, f.p1)).as("not late").isZero();
+    f.feed(1, T0 + 25_000, 10, f.p1);
+    assertThat(f.emitted).startsWith("10s 11.0");
   }
 
   /**
@@ -244,18 +243,15 @@ class StreamingAggregatorTest {
   @Test
   void anAnnouncedStreamHoldsWindowsBackBeforeItsFirstSample() {
     TwoNodes f = new TwoNodes();
-    StreamingAggregator aggregator = f.aggregator;
-    List<String> emitted = f.emitted;
-    StreamingAggregator.Output out = f.out;
-    aggregator.expect(0);
-    aggregator.expect(1);
+    f.aggregator.expect(0);
+    f.aggregator.expect(1);
     for (int s = 0; s <= 60; s++) {
-      aggregator.add(0, T0 + s * 1000L, 1, aggregator.stream(0), out);
+      f.feed(0, T0 + s * 1000L, 1, f.p0);
     }
-    assertThat(emitted).as("partition 1 has not been heard from yet").isEmpty();
-    assertThat(aggregator.add(1, T0 + 5_000, 10, aggregator.stream(1), out)).isZero();
-    aggregator.add(1, T0 + 20_000, 10, aggregator.stream(1), out);
-    assertThat(emitted).containsExactly("10s 11.0");
+    assertThat(f.emitted).as("partition 1 has not been heard from yet").isEmpty();
+    assertThat(f.feed(1, T0 + 5_000, 10, f.p1)).isZero();
+    f.feed(1, T0 + 20_000, 10, f.p1);
+    assertThat(f.emitted).containsExactly("10s 11.0");
   }
 
   /** A partition far behind (its nodes' clocks hours off) stops holding every job's windows: its samples are late. */
@@ -268,8 +264,7 @@ class StreamingAggregatorTest {
     aggregator.bind(0, gpu("a", 0));
     aggregator.bind(1, gpu("b", 1));
     aggregator.add(1, T0, 1, aggregator.stream(1), out);
-    long far = T0 + StreamingAggregator.maxLagMillis(new AggregationRule("x", "accelerator_power_watts",
-        AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10))) + 60_000;
+    long far = T0 + StreamingAggregator.maxLagMillis(TEN_SECONDS) + 60_000;
     aggregator.add(0, far, 1, aggregator.stream(0), out);
     assertThat(emitted).as("the windows of partition 1's group closed without waiting for it").contains(T0 + 10_000);
   }

@@ -65,6 +65,13 @@ class TickSpoolTest {
    * Leaves the spool's files as a crash would: as they were before {@code close}, which records the cursor (the
    * lock is released, as the OS does for a dead process).
    */
+  /** Opens the spool again, as a restarted exporter does, and checks that it sends exactly ticks first..last. */
+  private static void assertResentAfterRestart(Path dir, long first, long last) throws Exception {
+    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
+    assertThat(drain(after)).isEqualTo(range(first, last));
+    after.close();
+  }
+
   private static void crash(TickSpool spool, Path dir) throws IOException {
     Path cursor = dir.resolve("spool.cursor");
     byte[] before = Files.exists(cursor) ? Files.readAllBytes(cursor) : null;
@@ -154,9 +161,7 @@ class TickSpoolTest {
     }
     assertThat(before.close()).isEqualTo(6);
 
-    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
-    assertThat(drain(after)).isEqualTo(range(1, 6));
-    after.close();
+    assertResentAfterRestart(dir, 1, 6);
   }
 
   /** The same with a memory too small for the spool ever to have been used before the stop. */
@@ -213,9 +218,7 @@ class TickSpoolTest {
     }
     crash(spool, dir);
 
-    TickBuffer after = new TickBuffer(2, TickSpool.open(dir, LARGE));
-    assertThat(drain(after)).isEqualTo(range(1, 8));
-    after.close();
+    assertResentAfterRestart(dir, 1, 8);
   }
 
   @Test
@@ -411,9 +414,7 @@ class TickSpoolTest {
     }
     crash(third, dir);
 
-    TickBuffer fourth = new TickBuffer(2, TickSpool.open(dir, LARGE));
-    assertThat(drain(fourth)).isEqualTo(range(101, 110));
-    fourth.close();
+    assertResentAfterRestart(dir, 101, 110);
   }
 
   @Test
