@@ -602,7 +602,7 @@ public final class PrometheusApi implements AutoCloseable {
     long end = p.time("end", ApiParams.MAX_TIME);
     List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
-    long deadline = call.arrivalNanos() + timeout(p).toNanos();
+    long deadline = deadline(p, call);
     // The cap is per selector (query.maxSeries). With a limit within it the answer is truncated with a warning, as
     // Prometheus does, and each selector and the union hold only the first limit + 1 series in label order.
     boolean limitWithinCap = limit > 0 && limit <= limits.maxSeries();
@@ -641,7 +641,7 @@ public final class PrometheusApi implements AutoCloseable {
     long end = p.time("end", ApiParams.MAX_TIME);
     List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
-    long deadline = call.arrivalNanos() + timeout(p).toNanos();
+    long deadline = deadline(p, call);
     TreeSet<String> names = new TreeSet<>();
     if (sets.isEmpty()) {
       names.addAll(querier.labelNames(List.of(), start, end));
@@ -658,7 +658,7 @@ public final class PrometheusApi implements AutoCloseable {
     long end = p.time("end", ApiParams.MAX_TIME);
     List<List<LabelMatcher>> sets = selectors(p);
     int limit = p.limit("limit");
-    long deadline = call.arrivalNanos() + timeout(p).toNanos();
+    long deadline = deadline(p, call);
     TreeSet<String> values = new TreeSet<>();
     if (sets.isEmpty()) {
       values.addAll(querier.labelValues(name, List.of(), start, end));
@@ -690,6 +690,11 @@ public final class PrometheusApi implements AutoCloseable {
     if (call.gone().get()) {
       throw new ApiError("canceled", 499, "the client closed the connection");
     }
+  }
+
+  /** When a metadata request's time is up: its arrival plus the request's (capped) timeout, in nanoTime. */
+  private long deadline(ApiParams p, Call call) {
+    return call.arrivalNanos() + timeout(p).toNanos();
   }
 
   /** Between the selectors of a metadata request: the client gone, or the query timeout passed. */

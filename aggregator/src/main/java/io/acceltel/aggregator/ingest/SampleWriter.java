@@ -238,15 +238,12 @@ public final class SampleWriter {
         AppendResult r = lane.append(batch.ref(i), batch.timestamp(i), batch.value(i));
         batch.fresh(i, r == AppendResult.APPENDED);
         switch (r) {
-          case APPENDED -> {
-            tally.appended++;
-            tally.oldest = Math.min(tally.oldest, batch.timestamp(i));
-          }
+          case APPENDED -> tally.appended++;
           case DUPLICATE_OR_OUT_OF_ORDER -> tally.duplicates++;
-          case TOO_OLD -> {
-            tally.tooOld++;
-            tally.oldest = Math.min(tally.oldest, batch.timestamp(i));
-          }
+          case TOO_OLD -> tally.tooOld++;
+        }
+        if (r != AppendResult.DUPLICATE_OR_OUT_OF_ORDER) {
+          tally.oldest = Math.min(tally.oldest, batch.timestamp(i)); // it changed the head (raw, or a tier)
         }
       }
     } finally {
@@ -264,10 +261,10 @@ public final class SampleWriter {
     aggregationLock.lock();
     try {
       int stream = aggregations.stream(streamId);
+      StreamingAggregator.Output collect = (labels, t, v) -> outputs.add(new Emitted(labels, t, v));
       for (int i = 0; i < batch.size(); i++) {
         if (batch.fresh(i)) {
-          late += aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i), stream,
-              (labels, t, v) -> outputs.add(new Emitted(labels, t, v)));
+          late += aggregations.add(batch.ref(i), batch.timestamp(i), batch.value(i), stream, collect);
         }
       }
     } finally {

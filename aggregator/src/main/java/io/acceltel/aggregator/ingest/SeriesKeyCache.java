@@ -45,11 +45,16 @@ final class SeriesKeyCache {
   /** Call before each payload: drops every cached ref when the storage's ref generation has moved. */
   void useGeneration(long current) {
     if (current != generation) {
-      allocate(1 << 12);
-      size = 0;
-      keyBytes = 0;
+      startAgain(1 << 12);
       generation = current;
     }
+  }
+
+  /** Forgets every entry, with a table of {@code capacity} slots. */
+  private void startAgain(int capacity) {
+    allocate(capacity);
+    size = 0;
+    keyBytes = 0;
   }
 
   private void allocate(int capacity) {
@@ -78,9 +83,7 @@ final class SeriesKeyCache {
       return;
     }
     if (size >= maxEntries || keyBytes + (to - from) > maxKeyBytes) {
-      allocate(keys.length);
-      size = 0;
-      keyBytes = 0;
+      startAgain(keys.length);
     } else if ((size + 1) * 2 > keys.length) {
       grow();
     }

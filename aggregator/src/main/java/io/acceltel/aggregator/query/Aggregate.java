@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.query;
 
 import io.acceltel.aggregator.storage.WindowColumn;
+import io.acceltel.promql.storage.StoredSeries;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -55,24 +56,26 @@ public enum Aggregate {
   }
 
   /**
-   * The columns a selector reads, from the function around it and whether the selector has a range: the same
-   * choice as the engine's ({@code SeriesData.tierColumn}), which reads a column this did not decode as an error. A
-   * selector without a range inside {@code max_over_time} is a subquery's: the engine reads its last values there.
+   * The columns a selector reads, from the function around it and whether the selector has a range: the engine's
+   * choice of column ({@code Column.forSelector}), which reads a column this did not decode as an error, plus the
+   * sum and count the avg/count/sum_over_time functions read through the aggregates. A selector without a range
+   * inside {@code max_over_time} is a subquery's: the engine reads its last values there.
    */
   public static Aggregate forFunction(String function, boolean range) {
-    if (function == null) {
-      return LAST;
+    Aggregate throughAggregates = !range || function == null ? null : switch (function) {
+      case "avg_over_time" -> AVG;
+      case "count_over_time" -> COUNT;
+      case "sum_over_time" -> SUM;
+      default -> null;
+    };
+    if (throughAggregates != null) {
+      return throughAggregates;
     }
-    return switch (function) {
-      case "min" -> range ? LAST : MIN;
-      case "max" -> range ? LAST : MAX;
-      case "min_over_time" -> range ? MIN : LAST;
-      case "max_over_time" -> range ? MAX : LAST;
-      case "rate", "increase", "irate" -> range ? COUNTER : LAST;
-      case "avg_over_time" -> range ? AVG : LAST;
-      case "count_over_time" -> range ? COUNT : LAST;
-      case "sum_over_time" -> range ? SUM : LAST;
-      default -> LAST;
+    return switch (StoredSeries.WindowAggregates.Column.forSelector(function, range)) {
+      case MIN -> MIN;
+      case MAX -> MAX;
+      case COUNTER -> COUNTER;
+      case LAST -> LAST;
     };
   }
 }

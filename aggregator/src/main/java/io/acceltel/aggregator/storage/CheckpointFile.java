@@ -126,7 +126,7 @@ final class CheckpointFile {
       throw new IOException(file + " is truncated");
     }
     CRC32 crc = new CRC32();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    try (InputStream in = Files.newInputStream(file)) { // read in its own 64 KiB chunks below
       byte[] buffer = new byte[1 << 16];
       long left = size - Long.BYTES;
       while (left > 0) {

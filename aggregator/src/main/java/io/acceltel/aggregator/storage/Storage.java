@@ -301,7 +301,7 @@ public final class Storage implements AutoCloseable {
           // restart would otherwise give a block overlapping the ones before, and readers need them disjoint.
           long aligned = Math.floorDiv(min, span) * span;
           long start = min >= head.minValid(r) ? Math.max(aligned, head.minValid(r)) : aligned;
-          long end = Math.floorDiv(start, span) * span + span;
+          long end = aligned + span; // minValid <= min, so a later start is still in min's span
           // Keep 1 to 1.5 spans in the head, as Prometheus does: late windows and chunks can still complete.
           if (end + span / 2 > now) {
             break;

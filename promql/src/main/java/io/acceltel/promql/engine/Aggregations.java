@@ -88,7 +88,7 @@ final class Aggregations {
     if (op == Op.TOPK || op == Op.BOTTOMK) {
       // Prometheus's convertibleToInt64: NaN and values past int64 are errors, not "no k" or "every series".
       if (!(param <= 9223372036854774784.0 && param >= -9223372036854775808.0)) {
-        throw new QueryException(QueryException.Type.EXECUTION, "Scalar value " + goValue(param)
+        throw new QueryException(QueryException.Type.EXECUTION, "Scalar value " + GoFloat.format(param, 'e')
             + " overflows int64");
       }
       if ((long) param < 1) {
@@ -237,16 +237,5 @@ final class Aggregations {
       }
       case TOPK, BOTTOMK, QUANTILE -> throw new IllegalStateException(op + " keeps its members");
     }
-  }
-
-  /** Go's {@code %v} of a float64 this far out of int64 range: NaN, +Inf, -Inf or the shortest {@code %e}. */
-  private static String goValue(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    return io.acceltel.promql.value.GoFloat.format(v, 'e');
   }
 }

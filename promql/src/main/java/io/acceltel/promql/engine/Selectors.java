@@ -223,7 +223,7 @@ final class Selectors {
       throw new QueryException(QueryException.Type.INTERNAL, "expanding series: " + e.getMessage());
     }
     List<SeriesData> out = new ArrayList<>(stored.size());
-    StoredSeries.WindowAggregates.Column column = SeriesData.tierColumn(enc.function(), range != 0);
+    StoredSeries.WindowAggregates.Column column = StoredSeries.WindowAggregates.Column.forSelector(enc.function(), range != 0);
     for (StoredSeries s : stored) {
       ctx.limits.poll();
       SeriesData d = SeriesData.copy(s, start, end, range != 0, column);

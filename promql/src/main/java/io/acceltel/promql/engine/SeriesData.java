@@ -49,22 +49,6 @@ final class SeriesData {
     this.countersInValues = countersInValues;
   }
 
-  /**
-   * The column a selector reads on a tier, from the function or aggregation around it: min/min_over_time read the
-   * window minima, max/max_over_time the maxima, rate/increase/irate the reset-corrected counter, everything else
-   * the last value (avg/sum/count_over_time read their own columns through {@link RangeWindow#aggregates()}).
-   */
-  static Column tierColumn(String function, boolean range) {
-    return switch (function) {
-      case "min_over_time" -> range ? Column.MIN : Column.LAST;
-      case "max_over_time" -> range ? Column.MAX : Column.LAST;
-      case "min" -> range ? Column.LAST : Column.MIN;
-      case "max" -> range ? Column.LAST : Column.MAX;
-      case "rate", "increase", "irate" -> range ? Column.COUNTER : Column.LAST;
-      default -> Column.LAST;
-    };
-  }
-
   static SeriesData copy(StoredSeries s, long mint, long maxt, boolean dropStale, Column column) {
     int n = s.size();
     StoredSeries.WindowAggregates agg = s.aggregates();

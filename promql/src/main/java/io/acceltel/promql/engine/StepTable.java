@@ -166,11 +166,6 @@ final class StepTable {
           if (size > 0) {
             loaded[k] = Math.max(loaded[k], size);
           }
-          if (size > 0) {
-            // Only one-argument calls take this path today, and they check nothing; kept so that a function
-            // with scalar arguments cannot skip Prometheus's per-window check once it does.
-            f.checkArguments(argsAt[k]);
-          }
           if (size < f.minPoints() || size == 0) {
             table.times[e] = ABSENT;
           } else {

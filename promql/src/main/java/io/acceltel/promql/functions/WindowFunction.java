@@ -41,10 +41,6 @@ public final class WindowFunction implements PromFunction {
     this.argumentCheck = argumentCheck;
   }
 
-  /** Checks the scalar arguments for a window with at least one sample; throws a query error when they are bad. */
-  public void checkArguments(FunctionArgs args) {
-    argumentCheck.accept(args);
-  }
 
   /** Which argument is the range vector. */
   public int rangeArgument() {
@@ -70,9 +66,11 @@ public final class WindowFunction implements PromFunction {
   public StepValue apply(FunctionArgs args) {
     List<RangeWindow> windows = args.range(argIndex);
     List<Sample> out = new ArrayList<>(windows.size());
+    boolean checked = false;
     for (RangeWindow w : windows) {
-      if (w.size() > 0) {
-        argumentCheck.accept(args);
+      if (!checked && w.size() > 0) {
+        argumentCheck.accept(args); // the same arguments for every window: once a window has a sample
+        checked = true;
       }
       if (w.size() < minPoints) {
         continue;

@@ -32,7 +32,29 @@ public interface StoredSeries {
   /** Per-window aggregates of a downsampled tier, index-aligned with the series' samples. */
   interface WindowAggregates {
     /** The aggregates an engine reads as a tier series' sample values, depending on the enclosing function. */
-    enum Column { LAST, MIN, MAX, COUNTER }
+    enum Column {
+      LAST, MIN, MAX, COUNTER;
+
+      /**
+       * The column a selector reads on a tier, from the function or aggregation around it and whether the selector
+       * has a range: min/min_over_time read the window minima, max/max_over_time the maxima, rate/increase/irate the
+       * reset-corrected counter, everything else the last value (avg/sum/count_over_time read their own columns
+       * through the aggregates). A store decodes what this says, so the engine and the store use this one choice.
+       */
+      public static Column forSelector(String function, boolean range) {
+        if (function == null) {
+          return LAST;
+        }
+        return switch (function) {
+          case "min_over_time" -> range ? MIN : LAST;
+          case "max_over_time" -> range ? MAX : LAST;
+          case "min" -> range ? LAST : MIN;
+          case "max" -> range ? LAST : MAX;
+          case "rate", "increase", "irate" -> range ? COUNTER : LAST;
+          default -> LAST;
+        };
+      }
+    }
 
     long resolutionMillis();
 
