@@ -118,7 +118,7 @@ public record ExporterConfig(
       throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9835 or 0.0.0.0:9835");
     }
     int port = ConfigValues.integer("listen", m.group(2), 0, 65535);
-    String node = v.getOrDefault("node", defaultNode());
+    String node = v.containsKey("node") ? v.get("node") : defaultNode(); // no host lookup when it is given
     if (node.isBlank()) {
       throw ConfigException.badValue("node", node, "a non-empty node name");
     }

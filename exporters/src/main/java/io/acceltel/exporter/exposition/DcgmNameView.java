@@ -250,33 +250,55 @@ public final class DcgmNameView implements MetricNameView {
    * one MIG device per compute instance; they share its memory, and name its pod only when they agree on one.
    */
   private static List<Row> gpuInstanceRows(DeviceSnapshot device, Labels gpu) {
-    Map<String, double[]> memory = new LinkedHashMap<>();
-    Map<String, String> profiles = new LinkedHashMap<>();
-    Map<String, List<String>> migDevices = new LinkedHashMap<>();
+    Map<String, GpuInstance> instances = null; // most GPUs have no MIG: nothing allocated for them
     for (Reading r : device.readings()) {
-      if (r.metric() == MetricCatalog.MIG_INFO) {
-        String gpuInstance = r.labelValues().get(1);
-        Matcher compute = COMPUTE_PROFILE.matcher(r.labelValues().get(3));
-        profiles.putIfAbsent(gpuInstance, compute.matches() ? compute.group(1) : r.labelValues().get(3));
-        migDevices.computeIfAbsent(gpuInstance, k -> new ArrayList<>()).add(r.labelValues().get(0));
-      } else if (r.metric() == MetricCatalog.MIG_MEMORY_USED || r.metric() == MetricCatalog.MIG_MEMORY_TOTAL) {
-        double[] usedAndTotal = memory.computeIfAbsent(r.labelValues().get(1),
-            k -> new double[] {Double.NaN, Double.NaN});
-        usedAndTotal[r.metric() == MetricCatalog.MIG_MEMORY_USED ? 0 : 1] = r.value();
+      boolean info = r.metric() == MetricCatalog.MIG_INFO;
+      boolean used = r.metric() == MetricCatalog.MIG_MEMORY_USED;
+      if (!info && !used && r.metric() != MetricCatalog.MIG_MEMORY_TOTAL) {
+        continue;
       }
+      if (instances == null) {
+        instances = new LinkedHashMap<>();
+      }
+      GpuInstance instance = instances.computeIfAbsent(r.labelValues().get(1), k -> new GpuInstance());
+      if (info) {
+        if (instance.profile == null) {
+          Matcher compute = COMPUTE_PROFILE.matcher(r.labelValues().get(3));
+          instance.profile = compute.matches() ? compute.group(1) : r.labelValues().get(3);
+        }
+        instance.migUuids.add(r.labelValues().get(0));
+      } else if (used) {
+        instance.usedBytes = r.value();
+      } else {
+        instance.totalBytes = r.value();
+      }
+    }
+    if (instances == null) {
+      return List.of();
     }
     List<Row> rows = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : migDevices.entrySet()) {
+    for (Map.Entry<String, GpuInstance> e : instances.entrySet()) {
+      GpuInstance instance = e.getValue();
+      if (instance.migUuids.isEmpty()) {
+        continue; // memory of an instance with no MIG device listed: nothing to name it by
+      }
       Set<Attribution> holders = new HashSet<>();
-      for (String migUuid : e.getValue()) {
+      for (String migUuid : instance.migUuids) {
         holders.add(device.instanceAttributions().getOrDefault(migUuid, Attribution.NONE));
       }
-      Labels labels = gpu.add("GPU_I_ID", e.getKey()).add("GPU_I_PROFILE", profiles.get(e.getKey()));
-      double[] usedAndTotal = memory.getOrDefault(e.getKey(), new double[] {Double.NaN, Double.NaN});
+      Labels labels = gpu.add("GPU_I_ID", e.getKey()).add("GPU_I_PROFILE", instance.profile);
       rows.add(new Row(device, holders.size() == 1 ? withPod(labels, holders.iterator().next()) : labels, true,
-          usedAndTotal[0], usedAndTotal[1]));
+          instance.usedBytes, instance.totalBytes));
     }
     return rows;
+  }
+
+  /** What the readings say about one GPU instance: its profile, its MIG devices and its memory (NaN unread). */
+  private static final class GpuInstance {
+    String profile;
+    final List<String> migUuids = new ArrayList<>();
+    double usedBytes = Double.NaN;
+    double totalBytes = Double.NaN;
   }
 
   /** dcgm-exporter adds pod, namespace and container when it maps the GPU (or instance) to a pod; so do we. */

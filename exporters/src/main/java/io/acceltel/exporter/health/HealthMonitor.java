@@ -22,7 +22,7 @@ import java.util.Optional;
  * behind {@code /health/devices}.
  *
  * <pre>{@code
- * HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW);
+ * HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW, backend.devicesLeftOut());
  * registry.register(health);
  * loopBuilder.listener(health);
  * health.latest().map(NodeHealth::status); // Optional[FAILED]
@@ -40,10 +40,6 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
   /** The last verdict per device UUID; only the loop's thread touches it. */
   private final Map<String, DeviceHealth> lastHealth = new HashMap<>();
   private volatile Published current;
-
-  public HealthMonitor(Duration appXidWindow) {
-    this(appXidWindow, 0);
-  }
 
   /** @param devicesLeftOut devices the backend found but could not open ({@code DeviceBackend.devicesLeftOut}) */
   public HealthMonitor(Duration appXidWindow, int devicesLeftOut) {

@@ -283,13 +283,12 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     }
   }
 
-  /** One temperature threshold: asked until answered, then served from memory. */
+  /** One temperature threshold: asked until answered, then served from memory (NaN until then). */
   private final class Threshold {
     private final int type;
     private final String function;
     private final MetricDefinition metric;
     private double celsius = Double.NaN;
-    private boolean answered;
 
     Threshold(int type, String function, MetricDefinition metric) {
       this.type = type;
@@ -298,20 +297,17 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     }
 
     void read(Pointer device, ReadingSink sink) throws DeviceLostException {
-      if (!answered && !guard.skip(function)) {
-        if (guard.ok(nvml.nvmlDeviceGetTemperatureThreshold(device, type, out.slot(0)), function)) {
-          celsius = out.uint(0);
-          answered = true;
-        }
-        // Another error (a busy GSP at boot) leaves it out of this tick only: it is asked again next tick.
+      if (Double.isNaN(celsius) && !guard.skip(function)
+          && guard.ok(nvml.nvmlDeviceGetTemperatureThreshold(device, type, out.slot(0)), function)) {
+        celsius = out.uint(0);
       }
-      if (answered) {
+      // Another error (a busy GSP at boot) leaves it out of this tick only: it is asked again next tick.
+      if (!Double.isNaN(celsius)) {
         sink.set(metric, celsius);
       }
     }
 
     void forget() {
-      answered = false;
       celsius = Double.NaN;
     }
   }

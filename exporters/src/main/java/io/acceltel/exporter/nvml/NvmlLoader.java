@@ -62,7 +62,7 @@ final class NvmlLoader {
     try {
       return new NvmlDirect(library, proxy);
     } catch (UnsatisfiedLinkError e) {
-      LOG.info(() -> "this driver lacks a per-tick NVML function (" + firstLine(e.getMessage())
+      LOG.info(() -> "this driver lacks a per-tick NVML function (" + InstalledLibraries.loaderReason(e.getMessage())
           + "); using the slower JNA proxy for every call");
       return proxy;
     }
@@ -99,13 +99,5 @@ final class NvmlLoader {
         return "NVML could not be initialized (nvmlInit_v2 returned " + NvmlReturn.name(rc) + ", code " + rc
             + "): check the GPUs with nvidia-smi.";
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no reason given";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

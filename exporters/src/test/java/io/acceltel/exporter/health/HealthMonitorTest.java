@@ -19,7 +19,7 @@ class HealthMonitorTest {
 
   @Test
   void aTickWhoseReadWasLateKeepsTheLastVerdict() {
-    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5));
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 0);
     DeviceSnapshot remapPending = new DeviceSnapshot(GPU, false,
         List.of(new Reading(MetricCatalog.ROW_REMAP_PENDING, List.of(), 1)), Attribution.NONE);
     monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(remapPending)));
