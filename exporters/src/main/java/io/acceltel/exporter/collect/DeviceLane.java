@@ -41,10 +41,11 @@ final class DeviceLane implements AutoCloseable {
   private final AtomicInteger ticksSinceBackground = new AtomicInteger();
   private volatile boolean lost;
   /**
-   * Times the reader recovered after the driver reported the device lost. Only the foreground thread writes it;
-   * overruns and unexpected exceptions do not set {@link #lost}, so they never count.
+   * Times the reader recovered after the driver reported the device lost. Only the foreground thread writes it (the
+   * tick thread reads it for a lost tick); overruns and unexpected exceptions do not set {@link #lost}, so they
+   * never count.
    */
-  private long recoveries;
+  private volatile long recoveries;
   /** Consecutive ticks whose read missed the deadline. Tick thread only. */
   private int overrunsInARow;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
@@ -168,10 +169,19 @@ final class DeviceLane implements AutoCloseable {
     overrunsInARow = 0;
   }
 
-  /** What a tick reports for a device that did not answer: only that it is lost. */
+  /**
+   * What a tick reports for a device that did not answer: that it is lost, and what is still known without asking
+   * it (its recoveries so far, the XIDs seen), so that no counter vanishes for the loss.
+   */
   DeviceSnapshot lostSnapshot() {
     DeviceSnapshot.Builder out = DeviceSnapshot.builder(reader.identity()).lost(true);
+    try {
+      reader.readWhileLost(out);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "what is known of lost device " + reader.identity().index() + " could not be read", e);
+    }
     out.set(MetricCatalog.DEVICE_LOST, 1);
+    out.set(MetricCatalog.DEVICE_RECOVERIES, recoveries);
     return out.build();
   }
 

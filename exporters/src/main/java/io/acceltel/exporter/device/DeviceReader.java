@@ -29,6 +29,15 @@ public interface DeviceReader {
    */
   default void readBackground(ReadingSink sink) throws DeviceLostException {}
 
+  /**
+   * What is still known about a device that does not answer: state the exporter keeps itself rather than asks the
+   * device for, such as the XID counts the event thread recorded. The XID that took a GPU off the bus (79) is the
+   * one an SRE most needs to see, and counters that vanish while the device is lost break {@code increase()} over
+   * the loss. Called on a tick a device is reported lost, from the tick's thread or the device's; must not call the
+   * driver about this device.
+   */
+  default void readWhileLost(ReadingSink sink) {}
+
   /** Tries to get a lost device back (re-acquire its handle by UUID); true when it answers again. */
   default boolean recover() {
     return false;

@@ -281,7 +281,7 @@ public final class HealthRules {
       for (Reading r : device.readings()) {
         byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
       }
-      // A lost device reports no XID counts; what was seen before still holds.
+      // A lost device whose XIDs were never watched reports no counts; what was seen before still holds.
       this.xidCounts = new TreeMap<>(previous.xidCounts());
       this.xidLastIncrease = new TreeMap<>(previous.xidLastIncreaseMillis());
       for (Reading r : all(MetricCatalog.XID_ERRORS)) {

@@ -188,6 +188,11 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     sink.set(MetricCatalog.DEVICE_INFO, deviceInfoLabels(), 1);
   }
 
+  @Override
+  public void readWhileLost(ReadingSink sink) {
+    xids.emitWhileLost(sink);
+  }
+
   /**
    * The energy counter (~3 ms a call, up to 16 ms) and the throttle-time counters (a field up to 3.5 ms): read off
    * the tick's critical path.

@@ -19,6 +19,8 @@ final class XidCounters {
   private volatile int last;
   /** Whether the device is in the XID event set: otherwise no XID could be seen, and none is reported. */
   private volatile boolean watched;
+  /** Whether the device was ever in the set: then the counts seen so far are true, even while it is not. */
+  private volatile boolean everWatched;
 
   /** Called from the XID thread for each XID event of this device. */
   void record(int xid) {
@@ -30,6 +32,9 @@ final class XidCounters {
 
   void watched(boolean watched) {
     this.watched = watched;
+    if (watched) {
+      everWatched = true;
+    }
   }
 
   /**
@@ -37,9 +42,22 @@ final class XidCounters {
    * reported for a device whose XIDs cannot be seen (no event set, or registration refused).
    */
   void emit(ReadingSink sink) {
-    if (!watched) {
-      return;
+    if (watched) {
+      emitCounts(sink);
     }
+  }
+
+  /**
+   * For a lost device, which the XID thread cannot watch: the counts seen while it could, so that the XID that took
+   * it down stays visible and the counters do not vanish for the loss.
+   */
+  void emitWhileLost(ReadingSink sink) {
+    if (everWatched) {
+      emitCounts(sink);
+    }
+  }
+
+  private void emitCounts(ReadingSink sink) {
     for (Map.Entry<Integer, LongAdder> entry : counts.entrySet()) {
       sink.set(MetricCatalog.XID_ERRORS, labels.get(entry.getKey()), entry.getValue().sum());
     }

@@ -328,10 +328,7 @@ final class SimulatedDeviceReader implements DeviceReader {
     sink.set(MetricCatalog.NVLINK_TX, nvlink / POINTS);
     sink.set(MetricCatalog.NVLINK_RX, nvlink / POINTS);
 
-    for (Map.Entry<Integer, Long> xid : new TreeMap<>(fault.xidCounts()).entrySet()) {
-      sink.set(MetricCatalog.XID_ERRORS, Integer.toString(xid.getKey()), xid.getValue());
-    }
-    sink.set(MetricCatalog.LAST_XID, fault.lastXid());
+    emitXids(fault, sink);
 
     sink.set(MetricCatalog.GRAPHICS_ENGINE_ACTIVE, busy / POINTS);
     sink.set(MetricCatalog.SM_ACTIVE, sm / POINTS);
@@ -378,6 +375,18 @@ final class SimulatedDeviceReader implements DeviceReader {
     if (clockMhz < SM_BASE_MHZ) {
       limitedPoints[LIMIT_BELOW_BASE_CLOCKS]++;
     }
+  }
+
+  @Override
+  public void readWhileLost(ReadingSink sink) {
+    emitXids(faults.snapshot(), sink);
+  }
+
+  private static void emitXids(DeviceFaults.Snapshot fault, ReadingSink sink) {
+    for (Map.Entry<Integer, Long> xid : new TreeMap<>(fault.xidCounts()).entrySet()) {
+      sink.set(MetricCatalog.XID_ERRORS, Integer.toString(xid.getKey()), xid.getValue());
+    }
+    sink.set(MetricCatalog.LAST_XID, fault.lastXid());
   }
 
   @Override

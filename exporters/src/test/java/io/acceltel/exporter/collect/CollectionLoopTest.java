@@ -73,12 +73,16 @@ class CollectionLoopTest {
   @Test
   void aLostDeviceIsReportedWhileTheOthersKeepTickingAndItRecovers() {
     CollectionLoop l = loop(Duration.ofSeconds(1));
+    backend.injectXid(2, 79);
     backend.loseDevice(2, true);
     NodeSnapshot during = l.tick(1_000_000L);
     assertThat(during.devices().get(2).lost()).isTrue();
     assertThat(value(during.devices().get(2), MetricCatalog.DEVICE_LOST)).isEqualTo(1);
-    assertThat(during.devices().get(2).readings()).extracting(Reading::metric)
-        .containsOnly(MetricCatalog.DEVICE_LOST);
+    // Only what is known without asking the device: the XID that took it down stays visible, no counter vanishes.
+    assertThat(during.devices().get(2).readings()).extracting(Reading::metric).containsOnly(
+        MetricCatalog.DEVICE_LOST, MetricCatalog.DEVICE_RECOVERIES, MetricCatalog.XID_ERRORS, MetricCatalog.LAST_XID);
+    assertThat(value(during.devices().get(2), MetricCatalog.XID_ERRORS)).isEqualTo(1);
+    assertThat(value(during.devices().get(2), MetricCatalog.LAST_XID)).isEqualTo(79);
     for (int i : new int[] {0, 1, 3}) {
       assertThat(during.devices().get(i).lost()).isFalse();
       assertThat(value(during.devices().get(i), MetricCatalog.POWER)).isPositive();

@@ -5,9 +5,12 @@ import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.nvml.NvmlTestSupport.FakeClock;
 import io.acceltel.exporter.nvml.NvmlTestSupport.Readings;
 import io.acceltel.model.catalog.MetricCatalog;
+import io.acceltel.model.snapshot.DeviceSnapshot;
+import io.acceltel.model.snapshot.Reading;
 import org.junit.jupiter.api.Test;
 
 /** XID events arrive on the XID thread through the NVML event set and show up in the right device's readings. */
@@ -76,6 +79,43 @@ class NvmlXidTest extends NvmlDoubleTest {
     awaitTrue("XID 94 on GPU 1 after it came back", () -> gpu(1).xids().count(94) == 1);
     assertThat(tick(gpu(1), 2000).value(MetricCatalog.LAST_XID)).isEqualTo(94.0);
     assertThat(observer.failures).isEmpty();
+  }
+
+  /**
+   * XID 79 comes as the GPU falls off the bus: the tick that reports it lost must still carry the XID, or the alert on
+   * {@code accelerator_xid_errors_total} never sees the one XID that explains the loss.
+   */
+  @Test
+  void aLostGpuStillReportsTheXidsSeenBeforeItsLoss() throws Exception {
+    backend = open(observer, new FakeClock());
+    DOUBLE.nvmlDouble_injectXid(1, 79);
+    awaitTrue("XID 79 on GPU 1", () -> gpu(1).xids().count(79) == 1);
+    DOUBLE.nvmlDouble_setLost(1, 1);
+    awaitTrue("the event set rebuilt without GPU 1", () -> DOUBLE.nvmlDouble_calls("nvmlEventSetCreate") >= 2);
+    try (CollectionLoop loop = CollectionLoop.builder("node-a", backend.devices()).build()) {
+      DeviceSnapshot lost = loop.tick(1_000_000L).devices().get(1);
+      assertThat(lost.lost()).isTrue();
+      Readings r = new Readings();
+      lost.readings().forEach(r::add);
+      assertThat(r.value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(1.0);
+      assertThat(r.value(MetricCatalog.LAST_XID)).isEqualTo(79.0);
+      assertThat(r.value(MetricCatalog.DEVICE_RECOVERIES)).isZero();
+      assertThat(r.has(MetricCatalog.TEMPERATURE)).as("nothing read from the lost GPU").isFalse();
+    }
+  }
+
+  /** A GPU whose XIDs were never watched reports none while lost either: "none seen" would be a claim. */
+  @Test
+  void aLostGpuThatWasNeverWatchedReportsNoXids() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceRegisterEvents", 0, NvmlReturn.NOT_SUPPORTED);
+    backend = open(observer, new FakeClock());
+    DOUBLE.nvmlDouble_setLost(0, 1);
+    try (CollectionLoop loop = CollectionLoop.builder("node-a", backend.devices()).build()) {
+      DeviceSnapshot lost = loop.tick(1_000_000L).devices().get(0);
+      assertThat(lost.lost()).isTrue();
+      assertThat(lost.readings()).extracting(Reading::metric)
+          .containsExactlyInAnyOrder(MetricCatalog.DEVICE_LOST, MetricCatalog.DEVICE_RECOVERIES);
+    }
   }
 
   @Test

@@ -32,7 +32,8 @@ public final class MetricCatalog {
           + "pci_bus_id from dcmi_get_device_pcie_info_v2 (%04X:%02X:%02X.%X); mig_mode empty")
       .build();
   public static final MetricDefinition DEVICE_LOST = gauge("accelerator_device_lost")
-      .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0.")
+      .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0. While it "
+          + "is 1, the device's other series are only its recoveries and the XIDs seen before the loss.")
       .nvml("return code NVML_ERROR_GPU_IS_LOST (15) or a read past the tick deadline")
       .dcmi("return code -8008 (device does not exist) or a read past the tick deadline")
       .build();
@@ -339,7 +340,8 @@ public final class MetricCatalog {
   public static final MetricDefinition LAST_XID = gauge("accelerator_last_xid")
       .help("The most recent XID code seen since the exporter started; 0 when none. Absent (as are the XID "
           + "counters) for a device whose XIDs cannot be watched: no NVML event set, or the driver refused to "
-          + "register the device for XID events.")
+          + "register the device for XID events. A lost device, which cannot be watched, keeps what was seen "
+          + "before the loss.")
       .nvml("nvmlEventSetWait_v2 on nvmlEventTypeXidCriticalError, eventData")
       .build();
 
