@@ -4,6 +4,7 @@ import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.acceltel.model.series.Labels;
+import io.acceltel.model.series.RegexSize;
 import io.acceltel.promql.engine.QueryException;
 import io.acceltel.promql.engine.StepValue;
 import io.acceltel.promql.value.Sample;
@@ -30,7 +31,10 @@ final class LabelFunctions {
     String regex = args.string(4);
     Pattern re;
     try {
+      RegexSize.check("in label_replace()", regex);
       re = Pattern.compile("^(?:" + regex + ")$");
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(QueryException.Type.EXECUTION, e.getMessage());
     } catch (PatternSyntaxException e) {
       throw new QueryException(QueryException.Type.EXECUTION,
           "invalid regular expression in label_replace(): " + regex);

@@ -391,7 +391,8 @@ public final class Parser {
       try {
         matchers.add(LabelMatcher.of(type, label.raw(), value));
       } catch (IllegalArgumentException ex) {
-        throw new ParseException(label.pos(), "error parsing regexp: " + rootMessage(ex));
+        // LabelMatcher's own message: it quotes at most the start of the regex, never the whole query back.
+        throw new ParseException(label.pos(), ex.getMessage());
       }
       if (tok.is(Kind.COMMA)) {
         advance();
@@ -404,11 +405,6 @@ public final class Parser {
       matchers.add(LabelMatcher.equal("__name__", name));
     }
     return new VectorSelector(name, matchers, 0, null, pos);
-  }
-
-  private static String rootMessage(Throwable ex) {
-    Throwable c = ex.getCause() != null ? ex.getCause() : ex;
-    return c.getMessage();
   }
 
   private Expr call(Token name) {

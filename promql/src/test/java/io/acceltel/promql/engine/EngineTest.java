@@ -71,6 +71,22 @@ class EngineTest {
         .extracting(e -> ((QueryException) e).type()).isEqualTo(QueryException.Type.BAD_DATA);
   }
 
+  /** ((a{1000}){1000}){1000} would compile to 10^9 instructions: refused as bad data, before it exhausts the heap. */
+  @Test
+  void regexesThatWouldCompileTooLargeAreRefusedInSelectorsAndLabelReplace() {
+    String bomb = "((a{1000}){1000}){1000}";
+    assertThatThrownBy(() -> engine.instant(store, "gpu_util{node=~\"" + bomb + "\"}", 0, QueryOptions.DEFAULT,
+        () -> false))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("1:10: parse error: regular expression for label node is too large")
+        .extracting(e -> ((QueryException) e).type()).isEqualTo(QueryException.Type.BAD_DATA);
+    assertThatThrownBy(() -> engine.instant(store, "label_replace(gpu_util, \"x\", \"$1\", \"node\", \"" + bomb
+        + "\")", 0, QueryOptions.DEFAULT, () -> false))
+        .isInstanceOf(QueryException.class)
+        .hasMessageStartingWith("regular expression in label_replace() is too large")
+        .extracting(e -> ((QueryException) e).type()).isEqualTo(QueryException.Type.EXECUTION);
+  }
+
   @Test
   void lookbackDeltaIsPerQuery() {
     QueryOptions shortLookback = new QueryOptions(Duration.ofSeconds(30), 1_000_000, Duration.ofMinutes(1),

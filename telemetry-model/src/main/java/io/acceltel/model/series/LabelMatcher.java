@@ -5,6 +5,7 @@ import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One label matcher of a PromQL selector: {@code name="v"}, {@code name!="v"}, {@code name=~"re"} or
@@ -42,9 +43,15 @@ public final class LabelMatcher {
   private final Type type;
   private final String name;
   private final String value;
+  /** A regex that is not a plain set of literals, compiled; null otherwise. */
   private final Pattern pattern;
-  /** For a regex that is only a literal alternation ("a|b|c"), its members; else null. Lets an index look up. */
+  /**
+   * For a regex that is only a literal alternation ("a|b|c", or Grafana's multi-value "(a\\.b|c)"), its members;
+   * else null. Lets an index look up, and matching needs no regex: a dashboard variable of thousands of pods stays
+   * a hash lookup however long it is.
+   */
   private final List<String> setMatches;
+  private final Set<String> literalSet;
   private final boolean matchesEmpty;
 
   private LabelMatcher(Type type, String name, String value) {
@@ -52,19 +59,31 @@ public final class LabelMatcher {
     this.name = Objects.requireNonNull(name, "name");
     this.value = Objects.requireNonNull(value, "value");
     if (type == Type.REGEX || type == Type.NOT_REGEX) {
-      try {
-        // (?:...) so that an alternation stays inside the anchors: "a|b" must not become "^a|b$".
-        this.pattern = Pattern.compile("(?:" + value + ")");
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(
-            "invalid regular expression for label " + name + ": " + value + " (" + e.getMessage() + ")", e);
-      }
       this.setMatches = literalAlternation(value);
+      this.literalSet = setMatches == null ? null : Set.copyOf(setMatches);
+      this.pattern = setMatches == null ? compile(name, value) : null;
     } else {
       this.pattern = null;
       this.setMatches = null;
+      this.literalSet = null;
     }
     this.matchesEmpty = matches("");
+  }
+
+  private static Pattern compile(String name, String regex) {
+    RegexSize.check("for label " + name, regex);
+    try {
+      // (?:...) so that an alternation stays inside the anchors: "a|b" must not become "^a|b$".
+      return Pattern.compile("(?:" + regex + ")");
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("invalid regular expression for label " + name + ": "
+          + e.getDescription() + ": `" + excerpt(regex) + "`", e);
+    }
+  }
+
+  /** At most the first 256 characters: error messages name the regex without echoing megabytes of query back. */
+  private static String excerpt(String text) {
+    return text.length() <= 256 ? text : text.substring(0, 256) + "…(" + text.length() + " characters)";
   }
 
   public static LabelMatcher of(Type type, String name, String value) {
@@ -105,9 +124,13 @@ public final class LabelMatcher {
     return switch (type) {
       case EQUAL -> value.equals(v);
       case NOT_EQUAL -> !value.equals(v);
-      case REGEX -> pattern.matches(v);
-      case NOT_REGEX -> !pattern.matches(v);
+      case REGEX -> regexMatches(v);
+      case NOT_REGEX -> !regexMatches(v);
     };
+  }
+
+  private boolean regexMatches(String v) {
+    return literalSet != null ? literalSet.contains(v) : pattern.matches(v);
   }
 
   /** Whether the empty string (an absent label) matches; such matchers also select series lacking the label. */
@@ -126,11 +149,20 @@ public final class LabelMatcher {
   private static List<String> literalAlternation(String regex) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
-    for (int i = 0; i < regex.length(); i++) {
+    // Grafana writes a multi-value variable as "(v1|v2)", escaping the metacharacters in each value.
+    int from = 0;
+    int to = regex.length();
+    if (to >= 2 && regex.charAt(0) == '(' && regex.charAt(to - 1) == ')' && regex.charAt(to - 2) != '\\') {
+      from = 1;
+      to--;
+    }
+    for (int i = from; i < to; i++) {
       char c = regex.charAt(i);
       if (c == '|') {
         out.add(cur.toString());
         cur.setLength(0);
+      } else if (c == '\\' && i + 1 < to && isEscapedLiteral(regex.charAt(i + 1))) {
+        cur.append(regex.charAt(++i));
       } else if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == ':' || c == '/' || c == ' '
           || c == ',' || c == '=' || c == '@') {
         cur.append(c);
@@ -140,6 +172,11 @@ public final class LabelMatcher {
     }
     out.add(cur.toString());
     return List.copyOf(out);
+  }
+
+  /** In RE2 a backslash before ASCII punctuation means that character itself. */
+  private static boolean isEscapedLiteral(char c) {
+    return c < 128 && !Character.isLetterOrDigit(c) && c > ' ';
   }
 
   @Override

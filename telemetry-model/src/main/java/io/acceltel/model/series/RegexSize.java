@@ -1,0 +1,244 @@
+package io.acceltel.model.series;
+
+/**
+ * A guard to run before compiling a regular expression from a query: an upper estimate of how many instructions RE2 compiles a regular expression into, checked before compiling it.
+ * RE2 caps each repeat count at 1000 but not their product: {@code ((a{1000}){1000}){1000}} is 30 bytes of query
+ * text and 10^9 instructions, which exhausts the heap every query and every ingest thread share. Go's regexp has
+ * refused such expressions since 1.19.2 (CVE-2022-41715, "expression too large"); this is the same guard for RE2/J.
+ *
+ * <p>The estimate follows RE2's simplification: {@code x{n,m}} becomes {@code max(n, m)} copies of {@code x}
+ * ({@code n + 1} for {@code x{n,}}), so nested counts multiply; every other atom counts as one instruction, an
+ * alternation or quantifier as one more. It only needs to bound what the compiler builds, not to validate the
+ * syntax: RE2/J reports syntax errors itself, after this check.
+ */
+public final class RegexSize {
+  /** About 30 MB of compiled program in RE2/J (measured: 10^6 instructions take ~107 MB of heap). */
+  public static final long MAX_INSTRUCTIONS = 250_000;
+  /**
+   * RE2/J parses a run of literal characters in quadratic time (200,000 of them: 5 s of CPU); a list of values of
+   * any length is matched as a set and never compiled, so only a real pattern needs to be shorter than this.
+   */
+  public static final int MAX_LENGTH = 16 * 1024;
+  /** Groups nested deeper than this are refused, as Go's regexp does (maxHeight), before RE2/J's recursion. */
+  public static final int MAX_DEPTH = 1000;
+
+  private final String regex;
+  private int pos;
+
+  private RegexSize(String regex) {
+    this.regex = regex;
+  }
+
+  /**
+   * Throws when the regex is longer than {@link #MAX_LENGTH}, would compile to more than {@link #MAX_INSTRUCTIONS}
+   * or nests groups deeper than {@link #MAX_DEPTH}; the message names the limit and how to stay under it.
+   *
+   * @param subject where the regex is, for the message: "for label gpu", "in label_replace()"
+   */
+  public static void check(String subject, String regex) {
+    if (regex.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("regular expression " + subject + " is " + regex.length()
+          + " characters long, over the limit of " + MAX_LENGTH + " for a pattern; a list of values such as "
+          + "\"(a|b\\\\.c)\" may be of any length, so select by values or by a shorter pattern");
+    }
+    RegexSize scan = new RegexSize(regex);
+    long size = scan.alternation(0);
+    if (size > MAX_INSTRUCTIONS) {
+      throw new IllegalArgumentException("regular expression " + subject + " is too large: it compiles to "
+          + (size == Long.MAX_VALUE ? "far more than" : "about " + size) + " instructions, over the limit of "
+          + MAX_INSTRUCTIONS + ". Repeat counts multiply when nested ((a{1000}){1000} is 1000000): use + or * "
+          + "instead of large counts, or select fewer values");
+    }
+  }
+
+  private long alternation(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("regular expression nests groups more than " + MAX_DEPTH
+          + " deep; write it with fewer nested parentheses");
+    }
+    long size = concatenation(depth);
+    while (pos < regex.length() && regex.charAt(pos) == '|') {
+      pos++;
+      size = add(add(size, concatenation(depth)), 1);
+    }
+    return size;
+  }
+
+  private long concatenation(int depth) {
+    long size = 0;
+    while (pos < regex.length()) {
+      char c = regex.charAt(pos);
+      if (c == '|' || c == ')') {
+        break;
+      }
+      size = add(size, quantified(atom(depth)));
+    }
+    return size;
+  }
+
+  private long atom(int depth) {
+    char c = regex.charAt(pos++);
+    switch (c) {
+      case '(' -> {
+        if (!groupPrefix()) {
+          return 0; // a flag group such as (?i): no instructions
+        }
+        long inner = alternation(depth + 1);
+        if (pos < regex.length() && regex.charAt(pos) == ')') {
+          pos++;
+        }
+        return add(inner, 1);
+      }
+      case '[' -> {
+        skipClass();
+        return 1;
+      }
+      case '\\' -> {
+        return escape();
+      }
+      default -> {
+        return 1;
+      }
+    }
+  }
+
+  /** After "(": skips "?:", "?i:", "?P<name>" or "?<name>"; false for a flag group "(?i)", which has no body. */
+  private boolean groupPrefix() {
+    if (pos >= regex.length() || regex.charAt(pos) != '?') {
+      return true;
+    }
+    pos++;
+    if (pos < regex.length() && (regex.charAt(pos) == 'P' || regex.charAt(pos) == '<')) {
+      int end = regex.indexOf('>', pos);
+      pos = end < 0 ? regex.length() : end + 1;
+      return true;
+    }
+    while (pos < regex.length()) {
+      char c = regex.charAt(pos++);
+      if (c == ':') {
+        return true;
+      }
+      if (c == ')') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** After "[": to just past the closing "]", a "]" first in the class and "[:alpha:]" included. */
+  private void skipClass() {
+    if (pos < regex.length() && regex.charAt(pos) == '^') {
+      pos++;
+    }
+    if (pos < regex.length() && regex.charAt(pos) == ']') {
+      pos++;
+    }
+    while (pos < regex.length()) {
+      char c = regex.charAt(pos);
+      if (c == ']') {
+        pos++;
+        return;
+      }
+      if (c == '\\') {
+        pos++;
+        escape();
+      } else if (regex.startsWith("[:", pos) && regex.indexOf(":]", pos + 2) >= 0) {
+        pos = regex.indexOf(":]", pos + 2) + 2;
+      } else {
+        pos++;
+      }
+    }
+  }
+
+  /** After "\": "\Q...\E" counts each quoted character; "\p{Greek}" and "\x{41}" are one atom, braces included. */
+  private long escape() {
+    if (pos >= regex.length()) {
+      return 1;
+    }
+    char c = regex.charAt(pos++);
+    if (c == 'Q') {
+      int end = regex.indexOf("\\E", pos);
+      int quoted = (end < 0 ? regex.length() : end) - pos;
+      pos = end < 0 ? regex.length() : end + 2;
+      return Math.max(quoted, 1);
+    }
+    if ((c == 'p' || c == 'P' || c == 'x') && pos < regex.length() && regex.charAt(pos) == '{') {
+      int end = regex.indexOf('}', pos);
+      pos = end < 0 ? regex.length() : end + 1;
+    } else if (c == 'p' || c == 'P') {
+      pos = Math.min(pos + 1, regex.length());
+    }
+    return 1;
+  }
+
+  /** The atom's size under the quantifiers that follow it, if any. */
+  private long quantified(long atom) {
+    long size = atom;
+    while (pos < regex.length()) {
+      char c = regex.charAt(pos);
+      if (c == '*' || c == '+' || c == '?') {
+        pos++;
+        size = add(size, 1);
+      } else if (c == '{') {
+        long copies = repeatCopies();
+        if (copies < 0) {
+          break; // "{" that is no repeat is a literal: the next atom
+        }
+        size = add(multiply(size, copies), 1);
+      } else {
+        break;
+      }
+      if (pos < regex.length() && regex.charAt(pos) == '?') {
+        pos++; // non-greedy: same program
+      }
+    }
+    return size;
+  }
+
+  /** At "{": parses "{n}", "{n,}" or "{n,m}" and returns the copies RE2 expands it to; -1 (nothing read) if none. */
+  private long repeatCopies() {
+    int start = pos;
+    int i = pos + 1;
+    int minEnd = digits(i);
+    if (minEnd == i) {
+      return -1;
+    }
+    long min = number(i, minEnd);
+    i = minEnd;
+    long copies = min;
+    if (i < regex.length() && regex.charAt(i) == ',') {
+      i++;
+      int maxEnd = digits(i);
+      copies = maxEnd == i ? min + 1 : Math.max(min, number(i, maxEnd));
+      i = maxEnd;
+    }
+    if (i >= regex.length() || regex.charAt(i) != '}') {
+      pos = start;
+      return -1;
+    }
+    pos = i + 1;
+    return Math.max(copies, 1);
+  }
+
+  private int digits(int from) {
+    int i = from;
+    while (i < regex.length() && regex.charAt(i) >= '0' && regex.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  /** A repeat count; RE2 refuses those over 1000, so anything longer saturates rather than overflows. */
+  private long number(int from, int to) {
+    return to - from > 9 ? Long.MAX_VALUE : Long.parseLong(regex.substring(from, to));
+  }
+
+  private static long add(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  private static long multiply(long a, long b) {
+    return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
+  }
+}
