@@ -201,7 +201,7 @@ public final class PrometheusApi implements AutoCloseable {
       dispatch(request, context, call, name, endpoint, inline, request.query(), null);
       return;
     }
-    BoundedBody.read(request, MAX_FORM_BYTES,
+    BoundedBody.read(request, MAX_FORM_BYTES, BoundedBody.DEFAULT_DEADLINE,
         () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
             + " bytes"))),
         body -> dispatch(request, context, call, name, endpoint, inline, request.query(),

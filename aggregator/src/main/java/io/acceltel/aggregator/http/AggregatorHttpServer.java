@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
  * and {@code /readyz}; the query API registers further routes. Binds to loopback unless configured otherwise.
  */
 public final class AggregatorHttpServer implements AutoCloseable {
+  static final int IDLE_TIMEOUT_SECONDS = 300;
+  static final long MAX_STREAMS_PER_CONNECTION = 100;
   private final Vertx vertx;
   private final HttpServer server;
   private final TlsListener tls;
@@ -46,7 +48,12 @@ public final class AggregatorHttpServer implements AutoCloseable {
         // 1 MiB, as Go's http.Server (Prometheus): Grafana sends label-values requests by GET, and a dashboard
         // variable over a large fleet (node=~"n1|n2|…") makes a long request line.
         .setCompressionSupported(true).setMaxInitialLineLength(1 << 20).setMaxHeaderSize(1 << 20)
-        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(1 << 20))));
+        // A connection silent this long is closed: longer than the longest query (the 2 min timeout), as
+        // Prometheus's 5 min --web.read-timeout. Bodies have their own, shorter deadline (BoundedBody).
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // Settings of our own replace Vert.x's, whose 100 concurrent streams per connection must stay.
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(1 << 20)
+            .setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION))));
     AggregatorHttpServer http = new AggregatorHttpServer(vertx, server, tls);
     http.route("/api/v1/write", request -> {
       if (request.method() != HttpMethod.POST) {

@@ -1,44 +1,77 @@
 package io.acceltel.aggregator.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.time.Duration;
 
 /**
- * Reads a request body up to a limit. Past the limit the rest of the body is discarded as it arrives, never
- * buffered, and {@code tooLarge} answers the request once; otherwise {@code complete} gets the whole body.
+ * Reads a request body up to a size and within a time. Past the size the rest of the body is discarded as it
+ * arrives, never buffered, and {@code tooLarge} answers the request once. A body not complete in time is answered
+ * 408 and its HTTP/1.1 connection closed: a client that sends headers and then nothing (or a byte a minute) would
+ * otherwise hold its slot, and the buffered part of its body, for as long as it likes. Otherwise {@code complete}
+ * gets the whole body. Call it on the request's event loop.
  *
  * <pre>{@code
- * BoundedBody.read(request, 16 << 20, () -> request.response().setStatusCode(413).end(), body -> store(body));
+ * BoundedBody.read(request, 16 << 20, Duration.ofSeconds(60), () -> request.response().setStatusCode(413).end(),
+ *     body -> store(body));
  * }</pre>
  */
 public final class BoundedBody {
+  /** A minute for a body of at most a few MiB: a sender that needs longer is stuck, not slow. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
   private BoundedBody() {}
 
-  public static void read(HttpServerRequest request, long maxBytes, Runnable tooLarge, Handler<Buffer> complete) {
+  public static void read(HttpServerRequest request, long maxBytes, Duration deadline, Runnable tooLarge,
+      Handler<Buffer> complete) {
     String length = request.getHeader("Content-Length");
     if (length != null && parseLong(length) > maxBytes) {
       tooLarge.run();
       return;
     }
     Buffer body = Buffer.buffer();
-    boolean[] refused = {false};
+    // Only ever touched on the request's event loop: the handlers and the timer run there.
+    boolean[] answered = {false};
+    Vertx vertx = Vertx.currentContext().owner();
+    long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        tooSlow(request, deadline);
+      }
+    });
     request.handler(chunk -> {
-      if (refused[0]) {
+      if (answered[0]) {
         return;
       }
       if (body.length() + chunk.length() > maxBytes) {
-        refused[0] = true;
+        answered[0] = true;
+        vertx.cancelTimer(timer);
         tooLarge.run();
         return;
       }
       body.appendBuffer(chunk);
     });
     request.endHandler(v -> {
-      if (!refused[0]) {
+      vertx.cancelTimer(timer);
+      if (!answered[0]) {
+        answered[0] = true;
         complete.handle(body);
       }
     });
+  }
+
+  private static void tooSlow(HttpServerRequest request, Duration deadline) {
+    request.response().setStatusCode(408).putHeader("Connection", "close")
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("the request body was not complete within " + (deadline.toMillis() % 1000 == 0
+            ? deadline.toSeconds() + " s" : deadline.toMillis() + " ms") + " of its headers; send the whole body "
+            + "at once\n");
+    if (request.version() != HttpVersion.HTTP_2) {
+      request.connection().close(); // its body may still be arriving: nothing more of it is read
+    }
   }
 
   private static long parseLong(String s) {

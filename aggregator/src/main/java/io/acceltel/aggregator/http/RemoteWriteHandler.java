@@ -10,6 +10,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -29,9 +30,10 @@ public final class RemoteWriteHandler {
    * @param maxBodyBytes compressed body limit
    * @param maxDecompressedBytes limit after snappy, checked before decompressing (a tiny body can claim a huge size)
    * @param maxSeries series per request
+   * @param bodyDeadline time from the headers to the end of the body; then 408 and the connection closed
    */
-  public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries) {
-    public static final Limits DEFAULT = new Limits(16 << 20, 64 << 20, 100_000);
+  public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries, Duration bodyDeadline) {
+    public static final Limits DEFAULT = new Limits(16 << 20, 64 << 20, 100_000, BoundedBody.DEFAULT_DEADLINE);
   }
 
   private final Vertx vertx;
@@ -95,7 +97,7 @@ public final class RemoteWriteHandler {
       unsupported.send(request);
       return;
     }
-    BoundedBody.read(request, limits.maxBodyBytes(), () -> tooLarge(request), body -> {
+    BoundedBody.read(request, limits.maxBodyBytes(), limits.bodyDeadline(), () -> tooLarge(request), body -> {
       storing.set(true);
       workers.executeBlocking(() -> store(body.getBytes()), false)
           .onComplete(done -> release.run())

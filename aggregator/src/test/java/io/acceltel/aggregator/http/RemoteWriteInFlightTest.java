@@ -85,6 +85,53 @@ class RemoteWriteInFlightTest {
     }
   }
 
+  /**
+   * Clients that send headers and then too little of their body (slowloris) would hold every slot for good: each
+   * gets 408 once its body deadline passes, its connection is closed, and the slots serve other senders again.
+   */
+  @Test
+  void bodiesThatDoNotArriveInTimeAre408AndFreeTheirSlots() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    List<Socket> stalled = new java.util.ArrayList<>();
+    try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
+      SampleWriter writer = new SampleWriter(storage, 1, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of()));
+      RemoteWriteHandler.Limits limits = RemoteWriteHandler.Limits.DEFAULT;
+      RemoteWriteHandler handler = new RemoteWriteHandler(vertx, writer, new IngestStats(new PrometheusRegistry()),
+          new RemoteWriteHandler.Limits(limits.maxBodyBytes(), limits.maxDecompressedBytes(), limits.maxSeries(),
+              Duration.ofMillis(500)));
+      HttpServer server = vertx.createHttpServer().requestHandler(handler::handle).listen(0, "127.0.0.1")
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < handler.maxInFlight(); i++) {
+        Socket socket = new Socket("127.0.0.1", server.actualPort());
+        socket.setSoTimeout(20_000);
+        stalled.add(socket);
+        socket.getOutputStream().write(("POST /api/v1/write HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Encoding: snappy\r\nContent-Length: 1000\r\n\r\n0123456789")
+            .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+      for (Socket socket : stalled) {
+        byte[] answer = socket.getInputStream().readAllBytes(); // to the end: the server closes the connection
+        assertThat(new String(answer, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 408")
+            .contains("was not complete within 500 ms");
+      }
+      byte[] body = Snappy.compress(new WriteRequestEncoder()
+          .series(Map.of("__name__", "after_stall"), new long[] {System.currentTimeMillis()}, new double[] {1})
+          .encode());
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpRequest next = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort()
+          + "/api/v1/write")).header("Content-Encoding", "snappy").timeout(Duration.ofSeconds(10))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      assertThat(status(client, next)).as("every stalled slot was released").isEqualTo(204);
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
   private static int status(HttpClient client, HttpRequest request) {
     try {
       return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
