@@ -46,7 +46,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
     KEYS.put("data-dir", "storage directory (default data/aggregator)");
     KEYS.put("listen", "host:port of the HTTP listener (default 127.0.0.1:9836)");
     ListenerTls.describe(KEYS);
-    KEYS.put("kafka.bootstrap", "Kafka bootstrap servers; unset: remote_write only");
+    KEYS.put("kafka.bootstrap", "Kafka bootstrap servers, host:port[,host:port...]; unset: remote_write only");
     KEYS.put("kafka.topic", "topic of the exporters' ticks (default acceltel.metrics.v1)");
     KEYS.put("kafka.partitions", "this aggregator's static partition set, e.g. 0,1,2,3");
     KafkaSecurity.describe(KEYS);
@@ -84,6 +84,9 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
     }
     int port = ConfigValues.integer("listen", listen.substring(colon + 1), 0, 65535);
     Optional<String> kafka = Optional.ofNullable(v.get("kafka.bootstrap")).filter(s -> !s.isBlank());
+    if (kafka.isPresent()) {
+      ConfigValues.hostPorts("kafka.bootstrap", kafka.get());
+    }
     AggregatorSettings settings = AggregatorSettings.defaults(Path.of(values.nonBlank("data-dir",
             Path.of("data", "aggregator").toString())), kafka)
         .withTopic(values.nonBlank("kafka.topic", "acceltel.metrics.v1"))

@@ -3,6 +3,8 @@ package io.acceltel.aggregator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.acceltel.model.config.ConfigException;
+
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.model.config.ConfigSource;
 import java.nio.file.Files;
@@ -52,6 +54,14 @@ class AggregatorConfigTest {
     assertThat(config.rules()).hasSize(1);
     assertThat(config.settings().queryCache().maxBytes()).isEqualTo(512L << 20);
     assertThat(config.settings().queryCache().recent()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void aBootstrapWithoutAPortIsAConfigurationErrorNamingTheKey() {
+    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("kafka.bootstrap", "kafka", "--kafka")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid configuration: kafka.bootstrap = 'kafka'")
+        .hasMessageEndingWith("(\"kafka\" has no port)");
   }
 
   @Test

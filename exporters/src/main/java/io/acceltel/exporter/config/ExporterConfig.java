@@ -152,6 +152,7 @@ public record ExporterConfig(
       }
       return Optional.empty();
     }
+    ConfigValues.hostPorts("kafka.bootstrap", bootstrap);
     ConfigValues values = new ConfigValues(v);
     String topic = values.nonBlank("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
     String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));

@@ -134,6 +134,23 @@ class ExporterConfigTest {
     assertThatThrownBy(() -> parse(source)).hasMessageContaining("kafka.buffer-ticks = 'many'");
   }
 
+  /** Kafka's client would throw with a stack trace on these (exit 1): a typo is a configuration error, exit 2. */
+  @Test
+  void aBootstrapThatIsNoListOfHostPortsNamesTheKey() throws Exception {
+    for (String bad : new String[] {"localhost", "k:9092,", "k:90x2", "k:70000", ":9092", "k:0", "a b:9092"}) {
+      assertThatThrownBy(() -> parse(new ConfigSource().put("kafka.bootstrap", bad, "--kafka"))).as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("invalid configuration: kafka.bootstrap = '" + bad + "'")
+          .hasMessageContaining("comma-separated list of host:port");
+    }
+    assertThatThrownBy(() -> parse(new ConfigSource().put("kafka.bootstrap", "localhost", "--kafka")))
+        .hasMessageEndingWith("(\"localhost\" has no port)");
+    for (String good : new String[] {"k:9092", "kafka-0.kafka:9092, kafka-1.kafka:9093", "[::1]:9092",
+        "SASL_SSL://broker.example.com:9094", "10.0.0.7:9092"}) {
+      assertThat(parse(new ConfigSource().put("kafka.bootstrap", good, "--kafka")).kafka()).as(good).isPresent();
+    }
+  }
+
   @Test
   void theSpoolIsOffUnlessItsDirectoryIsSet() throws Exception {
     ExporterConfig config = parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka"));

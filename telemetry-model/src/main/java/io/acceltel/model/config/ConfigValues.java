@@ -62,6 +62,38 @@ public final class ConfigValues {
     return List.copyOf(items);
   }
 
+  /**
+   * A comma-separated list of {@code host:port}, as Kafka's bootstrap servers: checked here so that a typo exits 2
+   * naming the key, not with the client's stack trace. Names are not resolved: the brokers' DNS may come up later.
+   * A {@code PLAINTEXT://} style prefix and {@code [IPv6]:port} are accepted, as the Kafka client accepts them.
+   */
+  public static String hostPorts(String key, String value) throws ConfigException {
+    String form = "a comma-separated list of host:port with ports 1..65535, e.g. kafka-0.kafka:9092,kafka-1.kafka:9092";
+    for (String entry : value.split(",", -1)) {
+      String address = entry.trim().replaceFirst("^[A-Za-z_]+://", "");
+      int colon = address.lastIndexOf(':');
+      String host = colon < 0 ? "" : address.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      String problem = colon < 0 ? "no port"
+          : host.isEmpty() || host.contains("/") || host.chars().anyMatch(Character::isWhitespace) ? "no valid host"
+          : !isPort(address.substring(colon + 1)) ? "no valid port" : null;
+      if (problem != null) {
+        throw ConfigException.badValue(key, value, form + " (\"" + entry.trim() + "\" has " + problem + ")");
+      }
+    }
+    return value;
+  }
+
+  private static boolean isPort(String text) {
+    if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return false;
+    }
+    int port = Integer.parseInt(text);
+    return port >= 1 && port <= 65535;
+  }
+
   public String oneOf(String key, String def, Collection<String> allowed) throws ConfigException {
     String value = get(key, def);
     if (!allowed.contains(value)) {
