@@ -40,14 +40,16 @@ public final class IngestStats {
         .help("Data points of kinds acceltel does not store (histograms, summaries, delta sums).")
         .labelNames("source").register(registry);
     GaugeWithCallback.builder().name("acceltel_aggregator_kafka_lag_records")
-        .help("Records between the aggregator's position and the end of each partition it consumes, as of its last "
-            + "poll. Growing: it falls behind (or replays after a restart), and the newest data is not queryable yet.")
+        .help("Records between the aggregator's position and the end of each partition it consumes, asked of the "
+            + "brokers every second. Growing: it falls behind (or replays after a restart), and the newest data is "
+            + "not queryable yet. Absent while the brokers do not answer (see ingest_failures_total).")
         .labelNames("partition")
         .callback(cb -> kafkaLag.forEach((partition, records) -> cb.call(records, partition)))
         .register(registry);
     failures = Counter.builder().name("acceltel_aggregator_ingest_failures_total")
-        .help("Times the ingest failed as a whole (broker unreachable or refusing the login, a storage error) and "
-            + "was retried from the last stored offsets, by source. Rising: the data is getting stale.")
+        .help("Times the ingest failed as a whole (a broker refusing the login, a storage error: retried from the "
+            + "last stored offsets) or found Kafka unreachable (its brokers did not answer within 1 s; checked every "
+            + "10 s while so), by source. Rising: the data is getting stale.")
         .labelNames("source").register(registry);
   }
 

@@ -38,6 +38,9 @@ public final class KafkaIngest implements AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration LAST_RETRY = Duration.ofSeconds(30);
   private static final long LAG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** While Kafka does not answer; a partial outage (one partition's leader gone) then costs the ingest ~10%. */
+  private static final long LAG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(1);
 
   /**
    * @param partitions the static partition set of this aggregator
@@ -56,8 +59,15 @@ public final class KafkaIngest implements AutoCloseable {
   private final SampleWriter writer;
   private final IngestStats stats;
   private final Checkpointer checkpointer;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<byte[], byte[]> deadLetters;
+  /**
+   * Made on the ingest thread by {@link #connect()}, not in the constructor: a broker name that does not resolve yet
+   * (Kafka's DNS still coming up) must not stop the aggregator from starting and serving queries. Volatile for
+   * {@link #close()}'s wakeup.
+   */
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  /** Ingest thread only; null until connected. */
+  private KafkaProducer<byte[], byte[]> deadLetters;
+  private final Map<String, Long> checkpointed;
   private static final Duration DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
   private static final Duration DEAD_LETTER_PAUSE = Duration.ofMinutes(5);
   /** Set by a failed copy (the callback runs on the producer's or the ingest thread). */
@@ -68,8 +78,10 @@ public final class KafkaIngest implements AutoCloseable {
   private final Thread thread;
   /** Counted down by close(): ends the loop, and any wait before a retry. */
   private final CountDownLatch stopping = new CountDownLatch(1);
-  /** When the lag gauge was last refreshed; ingest thread only. */
-  private long lagReadNanos = System.nanoTime() - LAG_EVERY_NANOS;
+  /** When the lag gauge is next refreshed; ingest thread only. */
+  private long lagReadNanos = System.nanoTime();
+  /** Whether the last end-offsets request timed out; ingest thread only. */
+  private boolean unreachable;
   private volatile Map<String, Long> consumedOffsets = Map.of();
 
   public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
@@ -79,26 +91,43 @@ public final class KafkaIngest implements AutoCloseable {
     this.stats = stats;
     this.checkpointer = checkpointer;
     this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), writer.maxSeries());
-    this.consumer = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
+    this.checkpointed = Map.copyOf(checkpointed);
+    writer.expectStreams(settings.partitions());
+    for (int p : settings.partitions()) {
+      // Known before connecting, so that a checkpoint taken while Kafka is unreachable keeps them.
+      Long offset = checkpointed.get(key(new TopicPartition(settings.topic(), p)));
+      if (offset != null) {
+        nextOffsets.put(key(new TopicPartition(settings.topic(), p)), offset);
+      }
+    }
+    this.thread = new Thread(this::run, "acceltel-kafka-ingest");
+  }
+
+  /** Creates the clients, assigns the partitions and seeks to the checkpointed offsets (or the beginning). */
+  private void connect() {
+    KafkaConsumer<byte[], byte[]> made = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
-    this.deadLetters = new KafkaProducer<>(deadLetterConfig(settings), new ByteArraySerializer(),
-        new ByteArraySerializer());
+    try {
+      deadLetters = new KafkaProducer<>(deadLetterConfig(settings), new ByteArraySerializer(),
+          new ByteArraySerializer());
+    } catch (RuntimeException e) {
+      made.close(Duration.ZERO);
+      throw e;
+    }
     List<TopicPartition> assigned = new ArrayList<>();
     for (int p : settings.partitions()) {
       assigned.add(new TopicPartition(settings.topic(), p));
     }
-    consumer.assign(assigned);
-    writer.expectStreams(settings.partitions());
+    made.assign(assigned);
     for (TopicPartition tp : assigned) {
       Long offset = checkpointed.get(key(tp));
       if (offset != null) {
-        consumer.seek(tp, offset);
-        nextOffsets.put(key(tp), offset);
+        made.seek(tp, offset);
       } else {
-        consumer.seekToBeginning(List.of(tp));
+        made.seekToBeginning(List.of(tp));
       }
     }
-    this.thread = new Thread(this::run, "acceltel-kafka-ingest");
+    consumer = made;
   }
 
   private static Map<String, Object> consumerConfig(Settings s) {
@@ -141,6 +170,9 @@ public final class KafkaIngest implements AutoCloseable {
     try {
       while (stopping.getCount() > 0) {
         try {
+          if (consumer == null) {
+            connect();
+          }
           pollOnce();
           backoff = FIRST_RETRY;
         } catch (WakeupException e) {
@@ -152,7 +184,9 @@ public final class KafkaIngest implements AutoCloseable {
           boolean firstOfOutage = backoff.equals(FIRST_RETRY);
           LOG.log(Level.WARNING, "Kafka ingest failed: " + e + "; retrying in " + backoff.toMillis() + " ms from "
               + "the last stored offsets", firstOfOutage ? e : null);
-          rewind();
+          if (consumer != null) {
+            rewind();
+          }
           if (stopping.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
             break;
           }
@@ -169,8 +203,12 @@ public final class KafkaIngest implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       checkpoint();
-      consumer.close();
-      deadLetters.close(Duration.ofSeconds(5));
+      if (consumer != null) {
+        consumer.close();
+      }
+      if (deadLetters != null) {
+        deadLetters.close(Duration.ofSeconds(5));
+      }
     }
   }
 
@@ -184,15 +222,41 @@ public final class KafkaIngest implements AutoCloseable {
       consumedOffsets = Map.copyOf(nextOffsets);
     }
     long now = System.nanoTime();
-    if (now - lagReadNanos >= LAG_EVERY_NANOS) {
+    if (now - lagReadNanos >= 0) {
       // Once a second is enough for a gauge, and a busy ingest polls far more often than that.
-      lagReadNanos = now;
-      Map<String, Long> lag = new HashMap<>();
-      for (TopicPartition tp : consumer.assignment()) {
-        consumer.currentLag(tp).ifPresent(behind -> lag.put(key(tp), behind));
-      }
-      stats.kafkaLag(lag);
+      lagReadNanos = now + (readLag() ? LAG_EVERY_NANOS : LAG_RETRY_NANOS);
     }
+  }
+
+  /**
+   * Asks the brokers for the end of each partition: the lag, and the one sign that Kafka is unreachable, since a
+   * poll does not fail then, it only comes back empty. False (gauge cleared, failure counted) when they did not
+   * answer in time.
+   */
+  private boolean readLag() {
+    Map<TopicPartition, Long> ends;
+    try {
+      ends = consumer.endOffsets(consumer.assignment(), LAG_TIMEOUT);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      stats.ingestFailed(SOURCE);
+      stats.kafkaLag(Map.of()); // unknown, not "caught up"
+      if (!unreachable) {
+        unreachable = true;
+        LOG.warning(() -> "Kafka (" + settings.bootstrapServers() + ") did not answer within "
+            + LAG_TIMEOUT.toMillis() + " ms: no data arrives while it is away. Checked every "
+            + TimeUnit.NANOSECONDS.toSeconds(LAG_RETRY_NANOS) + " s, each failure counted in "
+            + "acceltel_aggregator_ingest_failures_total");
+      }
+      return false;
+    }
+    if (unreachable) {
+      unreachable = false;
+      LOG.info(() -> "Kafka (" + settings.bootstrapServers() + ") answers again");
+    }
+    Map<String, Long> lag = new HashMap<>();
+    ends.forEach((tp, end) -> lag.put(key(tp), Math.max(0, end - consumer.position(tp))));
+    stats.kafkaLag(lag);
+    return true;
   }
 
   /**
@@ -265,7 +329,9 @@ public final class KafkaIngest implements AutoCloseable {
     Map<String, Long> offsets = Map.copyOf(nextOffsets);
     try {
       // The checkpoint moves past the poison records' offsets: their dead-letter copies must be out first.
-      deadLetters.flush();
+      if (deadLetters != null) {
+        deadLetters.flush();
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cannot flush the dead-letter copies to " + settings.deadLetterTopic(), e);
     }
@@ -287,7 +353,10 @@ public final class KafkaIngest implements AutoCloseable {
   @Override
   public void close() {
     stopping.countDown();
-    consumer.wakeup();
+    KafkaConsumer<byte[], byte[]> polling = consumer;
+    if (polling != null) {
+      polling.wakeup();
+    }
     try {
       thread.join(30_000);
     } catch (InterruptedException e) {

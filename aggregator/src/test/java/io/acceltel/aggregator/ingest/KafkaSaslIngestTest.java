@@ -116,7 +116,7 @@ class KafkaSaslIngestTest {
         .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue).findFirst().orElse(Double.NaN);
   }
 
-  private static double ingestFailures(Aggregator aggregator) {
+  static double ingestFailures(Aggregator aggregator) {
     var scraped = aggregator.registry().scrape(name -> name.startsWith("acceltel_aggregator_ingest_failures"));
     return scraped.stream().flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
         .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
