@@ -206,7 +206,13 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private void sendLoop() {
     while (running) {
       if (producer == null) {
-        producer = createProducer();
+        try {
+          producer = createProducer();
+        } catch (RuntimeException e) {
+          // A setting the client checks only once a name resolves (a CA or key file it cannot use): this thread
+          // must not die of it, or nothing streams again while /metrics looks healthy.
+          logFailure(e);
+        }
         if (producer == null) {
           failures.inc();
           if (!sleepInterruptibly(1000)) {
@@ -223,6 +229,9 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
       }
       if (tick == null) {
         continue;
+      }
+      if (!running) {
+        return; // stopping: the tick stays in flight, and close() spools it in its place
       }
       long start = System.nanoTime();
       try {

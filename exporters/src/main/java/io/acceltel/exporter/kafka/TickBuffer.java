@@ -113,7 +113,9 @@ final class TickBuffer {
 
   /**
    * Waits for the oldest tick (the spool's first) and marks it in flight; it stays counted in {@link #size()}
-   * until acknowledged.
+   * until acknowledged. Memory's ticks are only taken once the spool has none left.
+   *
+   * @throws InterruptedException when interrupted, also when the interrupt cut a spool read short
    */
   synchronized Tick takeForSending(long timeoutMillis) throws InterruptedException {
     if (inFlight != null) {
@@ -128,7 +130,9 @@ final class TickBuffer {
         publish();
         return inFlight;
       }
-      if (!ticks.isEmpty()) {
+      // A spool that holds ticks but gave none could not read them now (an interrupt closed its file as the sender
+      // stops): a newer tick from memory must not go first, or the aggregator drops every older one as out of order.
+      if (!ticks.isEmpty() && (spool == null || spool.ticks() == 0)) {
         inFlight = ticks.pollFirst();
         inFlightFromSpool = false;
         publish();

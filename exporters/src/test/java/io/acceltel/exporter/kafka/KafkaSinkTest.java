@@ -125,7 +125,8 @@ class KafkaSinkTest {
   /**
    * A node that boots while Kafka's names do not resolve yet (the brokers' pods are down): kafka-clients 4.1 refuses
    * to build a producer then. The exporter must still start and hold its ticks, and send them once the names
-   * resolve. The first two attempts here fail as kafka-clients does for an unresolvable name.
+   * resolve. The first two attempts here fail as kafka-clients does for an unresolvable name, the third as it does
+   * for a setting it checks only after the name resolved.
    */
   @Test
   void startsWhileTheBootstrapNameDoesNotResolveAndSendsOnceItDoes(@TempDir Path dir) throws Exception {
@@ -135,10 +136,15 @@ class KafkaSinkTest {
       KafkaSinkSettings settings = KafkaSinkSettings.of(kafka.bootstrapServers());
       AtomicInteger attempts = new AtomicInteger();
       try (KafkaSink sink = KafkaSink.start(settings, new PrometheusRegistry(), () -> {
-        if (attempts.incrementAndGet() <= 2) {
+        int attempt = attempts.incrementAndGet();
+        if (attempt <= 2) {
           throw new KafkaException("Failed to construct kafka producer",
               new ConfigException(
                   "No resolvable bootstrap urls given in bootstrap.servers"));
+        }
+        if (attempt == 3) {
+          // Once the name resolves the client checks the rest: a failure then must not end the sender for good.
+          throw new KafkaException("Failed to construct kafka producer", new ConfigException("a CA it cannot use"));
         }
         return new KafkaProducer<>(Map.of(
             "bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
@@ -147,7 +153,7 @@ class KafkaSinkTest {
         sink.onSnapshot(loop.tick(1_795_349_049_000L));
         sink.onSnapshot(loop.tick(1_795_349_050_000L));
         assertThat(sink.flush(Duration.ofSeconds(60))).isTrue();
-        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(attempts.get()).isEqualTo(4);
         assertThat(readAll(kafka.bootstrapServers(), "acceltel.metrics.v1", 2)).hasSize(2);
       }
     }

@@ -335,6 +335,27 @@ class TickSpoolTest {
   }
 
   /**
+   * The sender stopped mid-drain: the interrupt cuts the spool read short. Taking memory's newer tick then would
+   * send it ahead of the spooled ones, and after the restart the aggregator would drop them all as out of order.
+   */
+  @Test
+  void anInterruptedSpoolReadNeverLetsAMemoryTickGoFirst(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE, TickSpool.MAGIC.length + 2L * recordBytes());
+    TickBuffer buffer = new TickBuffer(1, spool);
+    for (long t = 1; t <= 5; t++) {
+      buffer.offer(tick(t)); // 1..4 spooled, 5 in memory
+    }
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> buffer.takeForSending(1000)).isInstanceOf(InterruptedException.class);
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(drain(buffer)).isEqualTo(range(1, 5));
+    buffer.close();
+  }
+
+  /**
    * An interrupt (the tick thread stopped by close()) closes the segment being written; the ticks still in memory
    * that close() then spools must not all be dropped against the closed channel.
    */
