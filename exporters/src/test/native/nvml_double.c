@@ -1001,12 +1001,11 @@ EXPORT int nvmlDeviceGetSamples(nvmlDevice_t h, int type, unsigned long long las
   unsigned int fresh = 0;
   for (int i = 0; i < d->sampleCount[type]; i++) if (d->samples[type][i].ts > lastSeen) fresh++;
   if (fresh == 0) RETURN(NVML_ERROR_NOT_FOUND);
-  if (fresh > *sampleCount) {
-    *sampleCount = fresh;
-    RETURN(NVML_ERROR_INSUFFICIENT_SIZE);
-  }
+  /* Like the driver, more new samples than the buffer holds are cut to what fits, oldest first, with SUCCESS:
+     the caller can only tell from a full buffer. */
+  unsigned int room = *sampleCount;
   unsigned int n = 0;
-  for (int i = 0; i < d->sampleCount[type]; i++) {
+  for (int i = 0; i < d->sampleCount[type] && n < room; i++) {
     sample_t *s = &d->samples[type][i];
     if (s->ts <= lastSeen) continue;
     samples[n].timeStamp = s->ts;

@@ -35,6 +35,11 @@ final class SampleDrain {
   /** On the first drain the ring may hold up to 14 s of history; count only its newest second, like a tick. */
   private static final long FIRST_DRAIN_WINDOW_US = 1_000_000L;
   private static final int INITIAL_CAPACITY = 128;
+  /**
+   * A first sample this many mean spacings after the last drain's newest is taken to follow a gap the ring
+   * overwrote. Power samples come 7 to 45 ms apart around a 20 ms mean, well inside it.
+   */
+  private static final long GAP_FACTOR = 4;
 
   private final NvmlLibrary nvml;
   private final CallGuard guard;
@@ -47,6 +52,8 @@ final class SampleDrain {
   private long[] timestamps = new long[INITIAL_CAPACITY];
   private double[] values = new double[INITIAL_CAPACITY];
   private long lastSeenUs;
+  /** Whether the buffer was sized from the ring's capacity yet (on the first drain). */
+  private boolean sized;
   private double average;
   private double max;
 
@@ -61,11 +68,17 @@ final class SampleDrain {
     if (guard.skip(function)) {
       return Result.FAILED;
     }
+    if (!sized) {
+      // The driver fills only as many samples as the buffer holds and answers SUCCESS: a buffer smaller than the
+      // ring would cut drains short without a word. With samples = NULL it answers the ring's capacity.
+      sized = true;
+      growTo(ringCapacity(handle));
+    }
     int rc = call(handle);
-    if (rc == NvmlReturn.INSUFFICIENT_SIZE) {
-      // More new samples than the buffer holds (a ring larger than expected). The outputs of a failed call are
-      // not trusted, so ask the documented way: with samples = NULL the driver answers the ring's capacity.
-      grow(Math.max(capacity * 2, ringCapacity(handle)));
+    if (rc == NvmlReturn.INSUFFICIENT_SIZE || (rc == NvmlReturn.SUCCESS && out.uint(1) >= capacity)) {
+      // A full buffer may have been cut short, and a driver may refuse instead: the ring outgrew what it said.
+      // The outputs of a failed call are not trusted, so ask for the capacity again.
+      growTo(Math.max(capacity * 2, ringCapacity(handle)));
       rc = call(handle);
     }
     if (rc == NvmlReturn.NOT_FOUND) {
@@ -136,13 +149,21 @@ final class SampleDrain {
   /**
    * Each sample weighs the time since the previous one: for the first, since {@code previousSample}, the newest
    * sample of the last drain; on the first drain ({@link Long#MIN_VALUE}) that is unknown, and the spacing of the
-   * first two samples stands in.
+   * first two samples stands in. So does the drain's mean spacing when the first sample came far later than that:
+   * the ring (2.4 s of power on an H100) overwrote what lay between, after an interval longer than the ring or a
+   * device that was lost a while, and the one sample left from then must not stand for the whole gap.
    */
   private double timeWeightedAverage(int count, long previousSample) {
     double weighted = 0;
     double plain = 0;
     long start = previousSample != Long.MIN_VALUE ? previousSample
         : count > 1 ? 2 * timestamps[0] - timestamps[1] : timestamps[0];
+    if (previousSample != Long.MIN_VALUE && count > 1) {
+      long meanSpacing = (timestamps[count - 1] - timestamps[0]) / (count - 1);
+      if (timestamps[0] - previousSample > GAP_FACTOR * meanSpacing) {
+        start = timestamps[0] - meanSpacing;
+      }
+    }
     long previous = start;
     for (int i = 0; i < count; i++) {
       weighted += (double) (timestamps[i] - previous) * values[i];
@@ -153,7 +174,10 @@ final class SampleDrain {
     return span > 0 ? weighted / span : plain / count;
   }
 
-  private void grow(int newCapacity) {
+  private void growTo(int newCapacity) {
+    if (newCapacity <= capacity) {
+      return;
+    }
     buffer = new Memory((long) newCapacity * NvmlStructs.Sample.SIZE);
     capacity = newCapacity;
     timestamps = new long[newCapacity];

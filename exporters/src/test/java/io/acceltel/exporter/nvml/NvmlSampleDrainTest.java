@@ -84,6 +84,26 @@ class NvmlSampleDrainTest {
     assertThat(r.value(MetricCatalog.POWER_MAX)).isEqualTo(650.0);
   }
 
+  /**
+   * An interval longer than the power ring (2.4 s on an H100), or a device back from a loss: the ring overwrote the
+   * samples after the last drain's newest, and the oldest one left (100 W here) must not stand for the whole gap.
+   */
+  @Test
+  void aSampleAfterAGapTheRingOverwroteWeighsOnlyAsMuchAsItsNeighbours() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + i * 20_000L, 600_000);
+    }
+    tick(1000);
+    long after = T0 + 3_000_000L; // 2 s with no sample left in the ring
+    DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, after, 100_000);
+    for (int i = 1; i < 120; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, after + i * 20_000L, 700_000);
+    }
+    Readings r = tick(6000);
+    assertThat(r.value(MetricCatalog.POWER)).isEqualTo((100.0 + 119 * 700.0) / 120, within(1e-9));
+    assertThat(r.value(MetricCatalog.POWER_MAX)).isEqualTo(700.0);
+  }
+
   @Test
   void theFirstDrainCountsOnlyTheNewestSecondOfTheRing() throws Exception {
     // 14 s of history in the ring: busy long ago, idle in the last second
@@ -119,6 +139,10 @@ class NvmlSampleDrainTest {
     assertThat(r.value(MetricCatalog.UTILIZATION)).isEqualTo(0.555, within(1e-9));
   }
 
+  /**
+   * A ring larger than the driver's size query said: the driver fills what fits and answers SUCCESS, so a full
+   * buffer is asked again with a larger one, or the newest samples (the 900 W peak) would be lost.
+   */
   @Test
   void growsItsBufferWhenTheRingHoldsMoreThanExpected() throws Exception {
     for (int i = 0; i < 200; i++) {
