@@ -837,10 +837,21 @@ static const char *clockKey(int type, int max) {
   return max ? mx[type] : cur[type];
 }
 
+/* A board may support one clock domain and not another: nvmlDouble_setReturn("nvmlDeviceGetClockInfo(memory)", ...)
+ * answers for that domain only (graphics, sm, memory). */
+static int clockDomainRc(const char *fn, int type, int device) {
+  static const char *domain[] = {"graphics", "sm", "memory"};
+  char qualified[64];
+  snprintf(qualified, sizeof qualified, "%s(%s)", fn, domain[type]);
+  return forcedRc(qualified, device);
+}
+
 EXPORT int nvmlDeviceGetClockInfo(nvmlDevice_t h, int type, unsigned int *clock) {
   ENTER_DEV("nvmlDeviceGetClockInfo", h);
   const char *key = clockKey(type, 0);
   if (!key) RETURN(NVML_ERROR_INVALID_ARGUMENT);
+  int rc = clockDomainRc("nvmlDeviceGetClockInfo", type, d->index);
+  if (rc) RETURN(rc);
   *clock = (unsigned int) num(d, key, 0);
   RETURN(NVML_SUCCESS);
 }
@@ -849,6 +860,8 @@ EXPORT int nvmlDeviceGetMaxClockInfo(nvmlDevice_t h, int type, unsigned int *clo
   ENTER_DEV("nvmlDeviceGetMaxClockInfo", h);
   const char *key = clockKey(type, 1);
   if (!key) RETURN(NVML_ERROR_INVALID_ARGUMENT);
+  int rc = clockDomainRc("nvmlDeviceGetMaxClockInfo", type, d->index);
+  if (rc) RETURN(rc);
   *clock = (unsigned int) num(d, key, 0);
   RETURN(NVML_SUCCESS);
 }

@@ -54,7 +54,8 @@ final class CallGuard {
       return false;
     }
     if (rc == NvmlReturn.FUNCTION_NOT_FOUND) {
-      // The driver does not have the function at all: as unsupported, for every device, for good.
+      // The driver does not have the function at all: as unsupported, until a reset asks again (the same driver
+      // answers the same), and remembered so that an older name of the call can stand in.
       missing.add(function);
       markUnsupported(function);
       return false;

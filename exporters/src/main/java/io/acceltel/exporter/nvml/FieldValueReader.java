@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Reads a fixed set of {@code NVML_FI_*} fields in one {@code nvmlDeviceGetFieldValues} call. Two sets exist:
- * {@link #perTick} holds the cheap fields of every tick (memory temperature, temperature thresholds, the driver's
+ * {@link #perTick} holds the cheap fields of every tick (memory temperature, the driver's
  * recovery action, and the PCIe and NVLink byte counters, which become per-second rates here; the PCIe counters replace
  * {@code nvmlDeviceGetPcieThroughput}, which blocks for its 20 ms window), and {@link #clockLimits} the perf-policy
  * throttle-time counters, which the background read takes because one of them alone costs 0.5-3.5 ms on an H100

@@ -59,6 +59,9 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final int[] CLOCK_TYPES = {NvmlLibrary.NVML_CLOCK_SM, NvmlLibrary.NVML_CLOCK_MEM,
       NvmlLibrary.NVML_CLOCK_GRAPHICS};
   private static final String[] CLOCK_LABELS = {"sm", "memory", "graphics"};
+  /** Guarded per domain, like ECC: a board that does not report one clock must not lose the other two. */
+  private static final String[] CLOCK_CALLS = qualified(CLOCK, CLOCK_LABELS);
+  private static final String[] MAX_CLOCK_CALLS = qualified(MAX_CLOCK, CLOCK_LABELS);
   private static final double MHZ = 1e6;
 
 
@@ -74,6 +77,11 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   /** Each combination is supported or not on its own: an unsupported aggregate count must not hide the volatile. */
   private static final List<String> ECC_CALLS = ECC_LABELS.stream()
       .map(l -> ECC + "(" + l.get(0) + ", " + l.get(1) + ")").toList();
+
+  /** The guard's names for one function called per label: "nvmlDeviceGetClockInfo(sm)". */
+  private static String[] qualified(String function, String[] labels) {
+    return java.util.Arrays.stream(labels).map(label -> function + "(" + label + ")").toArray(String[]::new);
+  }
 
   /** An NVML call with one out-parameter; method references to it capture nothing, so they allocate nothing. */
   @FunctionalInterface
@@ -325,11 +333,12 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     slowdown.read(device, sink);
     shutdown.read(device, sink);
     for (int i = 0; i < CLOCK_TYPES.length; i++) {
-      if (!guard.skip(CLOCK) && guard.ok(nvml.nvmlDeviceGetClockInfo(device, CLOCK_TYPES[i], out.slot(0)), CLOCK)) {
+      if (!guard.skip(CLOCK_CALLS[i])
+          && guard.ok(nvml.nvmlDeviceGetClockInfo(device, CLOCK_TYPES[i], out.slot(0)), CLOCK_CALLS[i])) {
         sink.set(MetricCatalog.CLOCK, CLOCK_LABELS[i], out.uint(0) * MHZ);
       }
-      if (!guard.skip(MAX_CLOCK)
-          && guard.ok(nvml.nvmlDeviceGetMaxClockInfo(device, CLOCK_TYPES[i], out.slot(0)), MAX_CLOCK)) {
+      if (!guard.skip(MAX_CLOCK_CALLS[i])
+          && guard.ok(nvml.nvmlDeviceGetMaxClockInfo(device, CLOCK_TYPES[i], out.slot(0)), MAX_CLOCK_CALLS[i])) {
         sink.set(MetricCatalog.CLOCK_MAX, CLOCK_LABELS[i], out.uint(0) * MHZ);
       }
     }

@@ -115,6 +115,24 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
         new Failure("nvml", "nvmlDeviceGetFieldValues(82)", 4, "NVML_ERROR_NO_PERMISSION"));
   }
 
+  /** One clock domain the board does not report leaves the other two, current and maximum, as they were. */
+  @Test
+  void aClockDomainThatIsNotSupportedHidesOnlyItself() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetClockInfo(memory)", 0, NvmlReturn.NOT_SUPPORTED);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetMaxClockInfo(graphics)", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    for (long t = 1000; t <= 3000; t += 1000) {
+      Readings r = tick(reader, t);
+      assertThat(r.of(MetricCatalog.CLOCK)).extracting(reading -> reading.labelValues().get(0))
+          .containsExactlyInAnyOrder("sm", "graphics");
+      assertThat(r.of(MetricCatalog.CLOCK_MAX)).extracting(reading -> reading.labelValues().get(0))
+          .containsExactlyInAnyOrder("sm", "memory");
+    }
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetClockInfo")).as("the unsupported domain is not asked again")
+        .isEqualTo(3 + 2 + 2);
+    assertThat(observer.failures).isEmpty();
+  }
+
   @Test
   void aLostGpuThrowsAndRecoversOnceItAnswersAgain() throws Exception {
     NvmlDeviceReader reader = gpu(1);
