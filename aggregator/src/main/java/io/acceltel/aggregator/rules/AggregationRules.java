@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.rules;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -52,7 +53,15 @@ public final class AggregationRules {
    * its own input metric.
    */
   public static List<AggregationRule> load(Path file) throws IOException {
-    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    // Two aggregation_rules blocks (or a key twice in one rule) would silently keep only the last.
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+    }
     JsonNode list = root == null ? null : root.get("aggregation_rules");
     if (list == null || !list.isArray()) {
       throw new IllegalArgumentException(file + ": expected a list under aggregation_rules");

@@ -325,6 +325,10 @@ class StreamingAggregatorTest {
     // Other grouping labels still collide for every input without them: {__name__="job:u:avg"} twice.
     assertThat(refusal(dir, rule + "    by: [namespace]\n" + rule + "    by: []\n"))
         .contains("record job:u:avg is already written");
+    // A second block would silently replace the first, and a key twice would keep its last value.
+    assertThat(refusal(dir, rule + "    by: [namespace]\naggregation_rules:\n" + rule.replace("job:u:avg", "b")
+        + "    by: [namespace]\n")).contains("refused.yaml is not valid YAML: Duplicate field 'aggregation_rules'");
+    assertThat(refusal(dir, rule + "    by: [namespace]\n    op: max\n")).contains("Duplicate field 'op'");
   }
 
   private static String refusal(Path dir, String rules) throws IOException {

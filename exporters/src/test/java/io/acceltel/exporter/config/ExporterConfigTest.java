@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,26 @@ class ExporterConfigTest {
     assertThatThrownBy(() -> new ConfigSource().putYaml(file))
         .hasMessageContaining("broken.yaml is not valid YAML")
         .hasMessageContaining("line");
+  }
+
+  /** Each of these used to be read without a word, keeping one value or none of what was written. */
+  @Test
+  void yamlThatWouldBeMisreadIsRefusedNamingTheProblem(@TempDir Path dir) throws Exception {
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("interval: 10s\nnode: a\ninterval: 2s\n", "Duplicate field 'interval'");
+    cases.put("kafka.bootstrap: a:9092\nkafka:\n  bootstrap: b:9092\n", "sets kafka.bootstrap twice");
+    cases.put("interval: 2s\n---\nnode: b\n", "holds more than one YAML document");
+    cases.put("metrics:\n  exclude:\n    - name: x\n", "the items of metrics.exclude must be plain values");
+    cases.put("attribution:\n  pod-labels: {}\n", "attribution.pod-labels is an empty mapping");
+    int i = 0;
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path file = Files.writeString(dir.resolve("case" + i++ + ".yaml"), c.getKey());
+      assertThatThrownBy(() -> new ConfigSource().putYaml(file)).as(c.getKey()).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(c.getValue());
+    }
+    Path none = Files.writeString(dir.resolve("none.yaml"), "attribution:\n  pod-labels: \"\"\n");
+    assertThat(parse(new ConfigSource().putYaml(none)).attribution().podLabels()).as("an empty value maps none")
+        .isEmpty();
   }
 
   @Test

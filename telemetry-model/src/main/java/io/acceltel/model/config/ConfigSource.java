@@ -1,6 +1,8 @@
 package io.acceltel.model.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -35,35 +37,62 @@ public final class ConfigSource {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
     }
     JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
+    // A key written twice would silently keep the last: refused, as is a second document, which would be ignored.
+    YAMLFactory yaml = new YAMLFactory();
+    try (JsonParser parser = yaml.createParser(text)) {
+      root = new ObjectMapper(yaml).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).readTree(parser);
+      if (root != null && parser.nextToken() != null) {
+        throw new ConfigException("configuration file " + file + " holds more than one YAML document (line "
+            + parser.currentLocation().getLineNr() + "): put every setting in one");
+      }
     } catch (JsonProcessingException e) {
       throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
     }
     if (root != null && !root.isNull() && !root.isMissingNode()) {
       if (!root.isObject()) {
         throw new ConfigException("configuration file " + file + " must hold a YAML mapping of keys to values");
       }
-      flatten("", root, file.getFileName().toString());
+      flatten("", root, file.getFileName().toString(), new HashSet<>());
     }
     return this;
   }
 
-  private void flatten(String prefix, JsonNode node, String origin) {
+  /** @param seen the keys this file set so far: "kafka.bootstrap: a" and "kafka: {bootstrap: b}" are one key */
+  private void flatten(String prefix, JsonNode node, String origin, Set<String> seen) throws ConfigException {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      if (e.getValue().isObject()) {
-        flatten(key, e.getValue(), origin);
-      } else if (e.getValue().isArray()) {
+      JsonNode value = e.getValue();
+      if (value.isObject() && !value.isEmpty()) {
+        flatten(key, value, origin, seen);
+        continue;
+      }
+      if (!seen.add(key)) {
+        throw new ConfigException("configuration file " + origin + " sets " + key + " twice (once as a dotted key, "
+            + "once nested): keep one");
+      }
+      if (value.isArray()) {
         // A list of scalars (e.g. attribution.resource-names) reads like its comma-separated flag form.
-        java.util.List<String> items = new java.util.ArrayList<>();
-        e.getValue().forEach(item -> items.add(item.asText()));
+        List<String> items = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+          if (!item.isValueNode()) {
+            throw new ConfigException("configuration file " + origin + ": the items of " + key + " must be plain "
+                + "values, as in [a, b], not mappings or lists");
+          }
+          items.add(item.asText());
+        }
         put(key, String.join(",", items), origin);
+      } else if (value.isObject()) {
+        // Neither reading is safe: "pod-labels: {}" meant as "none" would keep the default mapping.
+        throw new ConfigException("configuration file " + origin + ": " + key + " is an empty mapping ({}); remove "
+            + "it, or write " + key.substring(key.lastIndexOf('.') + 1) + ": \"\" for an empty value (no pod "
+            + "labels, for attribution.pod-labels)");
       } else {
-        put(key, e.getValue().isNull() ? "" : e.getValue().asText(), origin);
+        put(key, value.isNull() ? "" : value.asText(), origin);
       }
     }
   }
