@@ -70,7 +70,8 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     this.settings = settings;
     this.encoder = new OtlpEncoder(version);
     this.producers = producers;
-    this.buffer = new TickBuffer(settings.bufferTicks(), settings.spool().map(KafkaSink::openSpool).orElse(null));
+    this.buffer = new TickBuffer(settings.bufferTicks(), Runtime.getRuntime().maxMemory() / 4,
+        settings.spool().map(KafkaSink::openSpool).orElse(null));
     try {
       this.producer = createProducer();
     } catch (RuntimeException e) {

@@ -28,6 +28,11 @@ final class TickBuffer {
     byte[] payload() {
       return Zstd.decompress(compressed, length);
     }
+
+    /** Bytes it takes in memory. */
+    long size() {
+      return compressed.length;
+    }
   }
 
   /**
@@ -48,7 +53,11 @@ final class TickBuffer {
   }
 
   private final int capacity;
+  /** Compressed bytes the waiting ticks may take, whatever their count: a node's ticks can be far larger than 8 KB. */
+  private final long maxBytes;
   private final ArrayDeque<Tick> ticks = new ArrayDeque<>();
+  /** Compressed bytes of {@link #ticks}. */
+  private long waitingBytes;
   /** Where ticks overflowing {@link #capacity} go instead of being dropped; null when memory only. */
   private final TickSpool spool;
   private Tick inFlight;
@@ -66,7 +75,17 @@ final class TickBuffer {
    *     in the spool are always older than those in memory, so sending the spool first keeps ticks in order
    */
   TickBuffer(int capacity, TickSpool spool) {
+    this(capacity, Long.MAX_VALUE, spool);
+  }
+
+  /**
+   * @param maxBytes compressed bytes the ticks waiting in memory may take; past it they overflow as past
+   *     {@code capacity}. The exporter passes a quarter of its heap, so that no {@code kafka.buffer-ticks} value can
+   *     make a long outage end the process with an OutOfMemoryError.
+   */
+  TickBuffer(int capacity, long maxBytes, TickSpool spool) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.spool = spool;
     publish();
   }
@@ -77,8 +96,13 @@ final class TickBuffer {
    */
   synchronized int offer(Tick tick) {
     long droppedBefore = dropped();
-    if (memoryTicks() < capacity || makeRoomFor(tick)) {
+    boolean keep = true;
+    while (keep && (memoryTicks() >= capacity || !ticks.isEmpty() && waitingBytes + tick.size() > maxBytes)) {
+      keep = makeRoomFor(tick);
+    }
+    if (keep) {
       ticks.addLast(tick);
+      waitingBytes += tick.size();
     }
     publish();
     notifyAll();
@@ -99,8 +123,14 @@ final class TickBuffer {
       overflow(tick);
       return false;
     }
-    overflow(ticks.pollFirst());
+    overflow(pollWaiting());
     return true;
+  }
+
+  private Tick pollWaiting() {
+    Tick oldest = ticks.pollFirst();
+    waitingBytes -= oldest.size();
+    return oldest;
   }
 
   private void overflow(Tick tick) {
@@ -133,7 +163,7 @@ final class TickBuffer {
       // A spool that holds ticks but gave none could not read them now (an interrupt closed its file as the sender
       // stops): a newer tick from memory must not go first, or the aggregator drops every older one as out of order.
       if (!ticks.isEmpty() && (spool == null || spool.ticks() == 0)) {
-        inFlight = ticks.pollFirst();
+        inFlight = pollWaiting();
         inFlightFromSpool = false;
         publish();
         return inFlight;
@@ -248,6 +278,7 @@ final class TickBuffer {
     inFlight = null;
     ticks.forEach(spool::append);
     ticks.clear();
+    waitingBytes = 0;
     long kept = spool.ticks();
     spool.close();
     publish();

@@ -42,6 +42,22 @@ class TickBufferTest {
     assertThat(buffer.takeForSending(0).timestampMillis()).as("tick 2 was dropped, 3 kept").isEqualTo(3);
   }
 
+  /**
+   * Ticks of a big node can be far larger than the 8 KB of 8 GPUs: a count bound alone let a long outage fill the
+   * exporter's heap. Past the byte bound the oldest waiting tick is dropped (or spooled), as past the count.
+   */
+  @Test
+  void theTicksWaitingInMemoryAreBoundedInBytesAsWellAsInCount() throws Exception {
+    long size = TickBuffer.Tick.of("n", 0, new byte[40_000]).size();
+    TickBuffer buffer = new TickBuffer(1000, 3 * size, null);
+    for (int t = 1; t <= 10; t++) {
+      buffer.offer(TickBuffer.Tick.of("n", t, new byte[40_000]));
+    }
+    assertThat(buffer.memoryTicks()).isEqualTo(3);
+    assertThat(buffer.dropped()).isEqualTo(7);
+    assertThat(buffer.takeForSending(0).timestampMillis()).as("the newest were kept").isEqualTo(8);
+  }
+
   @Test
   void theLagIsTheAgeOfTheOldestTickNotAcknowledged() throws Exception {
     TickBuffer buffer = new TickBuffer(3);
