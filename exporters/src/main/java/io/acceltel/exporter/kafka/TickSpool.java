@@ -46,8 +46,11 @@ final class TickSpool implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(TickSpool.class.getName());
   static final byte[] MAGIC = "ACTSPL01".getBytes(StandardCharsets.US_ASCII);
   static final int RECORD_HEADER_BYTES = 8;
-  /** Far above any real tick (~8 KB compressed for 8 GPUs); a larger length can only be a torn or corrupt header. */
-  static final int MAX_BODY_BYTES = 64 << 20;
+  /**
+   * Far above any real tick (~8 KB compressed for 8 GPUs), and well inside the exporter's 64 MiB heap: a larger
+   * length can only be a torn or corrupt header, and must not be allocated. A tick that large is not written.
+   */
+  static final int MAX_BODY_BYTES = 8 << 20;
   private static final int BODY_FIXED_BYTES = 8 + 4 + 2;
   private static final long MAX_SEGMENT_BYTES = 64L << 20;
   private static final Pattern SEGMENT_NAME = Pattern.compile("ticks-(\\d{20})\\.spool");
@@ -132,7 +135,18 @@ final class TickSpool implements AutoCloseable {
       m.matches();
       long sequence = Long.parseLong(m.group(1));
       nextSequence = Math.max(nextSequence, sequence + 1);
-      SegmentScan scan = scan(file);
+      SegmentScan scan;
+      try {
+        scan = scan(file);
+      } catch (IOException e) {
+        // A segment the disk cannot read (EIO, permissions) costs its own ticks, not the exporter's start: the
+        // same as when it fails to read later, while sending.
+        long size = sizeOrZero(file);
+        corruptBytesSkipped += size;
+        LOG.log(Level.WARNING, "cannot read the spool segment " + file + " (" + e + "); leaving out its " + size
+            + " bytes of ticks", e);
+        continue;
+      }
       if (scan.records() == 0) {
         Files.deleteIfExists(file);
         continue;
@@ -147,6 +161,14 @@ final class TickSpool implements AutoCloseable {
     if (ticks > 0) {
       LOG.info(() -> "recovered " + ticks + " ticks (" + bytes + " bytes) from the spool " + dir
           + "; sending them before new ones");
+    }
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
     }
   }
 
@@ -271,6 +293,12 @@ final class TickSpool implements AutoCloseable {
 
   private boolean write(Tick tick) {
     byte[] record = encode(tick);
+    if (record.length - RECORD_HEADER_BYTES > MAX_BODY_BYTES) {
+      // It could be written but never read back: the length would be taken for a corrupt header.
+      LOG.warning(() -> "a tick of " + tick.size() + " compressed bytes is over the spool's record limit of "
+          + MAX_BODY_BYTES + " bytes and is dropped");
+      return false;
+    }
     try {
       if (writer == null || writer.size >= segmentBytes) {
         roll();

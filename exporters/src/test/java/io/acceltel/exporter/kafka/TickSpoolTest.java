@@ -334,6 +334,40 @@ class TickSpoolTest {
     buffer.close();
   }
 
+  /** A segment the disk cannot read at start costs its own ticks, not the exporter's start. */
+  @Test
+  void aSegmentThatCannotBeReadAtStartIsLeftOutAndTheOthersAreSent(@TempDir Path dir) throws Exception {
+    TickSpool spool = TickSpool.open(dir, LARGE, TickSpool.MAGIC.length + 2L * recordBytes());
+    for (long t = 1; t <= 6; t++) {
+      spool.append(tick(t)); // three segments of two
+    }
+    spool.close();
+    List<Path> files = segments(dir);
+    assertThat(files).hasSize(3);
+    Path unreadable = files.get(1);
+    // A directory where a segment file was: opening it for reading fails with an IOException, as EIO would.
+    Files.delete(unreadable);
+    Files.createDirectory(unreadable);
+    TickBuffer buffer = new TickBuffer(1, TickSpool.open(dir, LARGE));
+    assertThat(drain(buffer)).isEqualTo(List.of(1L, 2L, 5L, 6L));
+    buffer.close();
+  }
+
+  /** A corrupt length must not be allocated: the limit stays far inside the exporter's 64 MiB heap. */
+  @Test
+  void aTickOverTheRecordLimitIsDroppedNotWrittenUnreadable(@TempDir Path dir) throws Exception {
+    assertThat(TickSpool.MAX_BODY_BYTES).isLessThanOrEqualTo(8 << 20);
+    TickSpool spool = TickSpool.open(dir, LARGE);
+    byte[] noise = new byte[TickSpool.MAX_BODY_BYTES + 1];
+    new java.util.Random(7).nextBytes(noise); // incompressible
+    spool.append(TickBuffer.Tick.of("n", 1, noise));
+    spool.append(tick(2));
+    assertThat(spool.dropped()).isEqualTo(1);
+    TickBuffer buffer = new TickBuffer(1, spool);
+    assertThat(drain(buffer)).isEqualTo(List.of(2L));
+    buffer.close();
+  }
+
   /**
    * The sender stopped mid-drain: the interrupt cuts the spool read short. Taking memory's newer tick then would
    * send it ahead of the spooled ones, and after the restart the aggregator would drop them all as out of order.
