@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.api;
 
+import io.acceltel.model.text.Excerpt;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -190,7 +191,7 @@ public final class ApiParams {
       }
       return (int) Math.min(Integer.MAX_VALUE, n);
     } catch (NumberFormatException e) {
-      throw ApiError.invalidParam(name, "cannot parse \"" + v + "\" to a valid limit");
+      throw ApiError.invalidParam(name, "cannot parse \"" + Excerpt.of(v) + "\" to a valid limit");
     }
   }
 
@@ -202,7 +203,7 @@ public final class ApiParams {
     if (FLOAT.matcher(s).matches()) {
       double t = Double.parseDouble(s);
       if (Math.abs(t) > 9.2e15) {
-        throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid timestamp");
+        throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid timestamp");
       }
       double whole = t < 0 ? Math.ceil(t) : Math.floor(t);
       double frac = t - whole;
@@ -218,11 +219,11 @@ public final class ApiParams {
     try {
       OffsetDateTime t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
       if (s.indexOf('T') < 0) {
-        throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid timestamp");
+        throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid timestamp");
       }
       return t.toInstant().toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid timestamp");
+      throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid timestamp");
     }
   }
 
@@ -231,13 +232,13 @@ public final class ApiParams {
     if (FLOAT.matcher(s).matches()) {
       double d = Double.parseDouble(s) * 1000;
       if (d > 9.2e15 || d < -9.2e15) {
-        throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid duration. It overflows int64");
+        throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid duration. It overflows int64");
       }
       return (long) d;
     }
     Long ms = promDuration(s);
     if (ms == null) {
-      throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid duration");
+      throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid duration");
     }
     return ms;
   }

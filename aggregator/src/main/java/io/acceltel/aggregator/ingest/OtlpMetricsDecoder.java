@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.ingest;
 
 import io.acceltel.model.series.Labels;
+import io.acceltel.model.text.Excerpt;
 import java.util.TreeMap;
 
 /**
@@ -288,11 +289,11 @@ public final class OtlpMetricsDecoder {
     }
     String name = LabelNames.sanitize(key);
     if (name.startsWith("__")) {
-      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "attribute '" + key
+      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "attribute '" + Excerpt.of(key)
           + "' uses the reserved __ prefix");
     }
     if (labels.containsKey(name)) {
-      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "attribute '" + key + "' appears twice");
+      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "attribute '" + Excerpt.of(key) + "' appears twice");
     }
     if (!value.isEmpty()) {
       labels.put(name, value);

@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.ingest;
 
 import io.acceltel.model.series.Labels;
+import io.acceltel.model.text.Excerpt;
 import java.util.Arrays;
 import java.util.TreeMap;
 
@@ -203,10 +204,10 @@ public final class RemoteWriteDecoder {
           }
         }
         if (!Labels.isValidName(name)) {
-          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + name + "'");
+          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + Excerpt.of(name) + "'");
         }
         if (labels.put(name, value) != null) {
-          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + name + "'");
+          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + Excerpt.of(name) + "'");
         }
         series.skipTo(end);
       } else {

@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.acceltel.model.series.Labels;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,17 @@ class RemoteWriteDecoderTest {
       assertThat(resolved.get(batch.ref(i)).get("node")).isEqualTo("n" + (i + 1));
       assertThat(batch.value(i)).isEqualTo(i + 1);
     }
+  }
+
+  /** The refusal names the bad label, but a megabyte of it must not go back to the sender and into the log. */
+  @Test
+  void aHugeInvalidLabelNameIsQuotedOnlyInPart() {
+    String huge = "bad-" + "x".repeat(1_000_000);
+    byte[] body = request(series(false, T, 1, "__name__", "gpu_power", huge, "v"));
+    assertThatThrownBy(() -> decode(body)).isInstanceOf(PoisonRecordException.class)
+        .hasMessageStartingWith("bad_labels: invalid label name 'bad-xxx")
+        .hasMessageContaining("(1000004 characters)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
   }
 
   private void decode(byte[] body) throws Exception {

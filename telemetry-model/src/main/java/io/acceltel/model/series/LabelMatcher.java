@@ -2,6 +2,7 @@ package io.acceltel.model.series;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import io.acceltel.model.text.Excerpt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,14 +78,10 @@ public final class LabelMatcher {
       return Pattern.compile("(?:" + regex + ")");
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("invalid regular expression for label " + name + ": "
-          + e.getDescription() + ": `" + excerpt(regex) + "`", e);
+          + e.getDescription() + ": `" + Excerpt.of(regex) + "`", e);
     }
   }
 
-  /** At most the first 256 characters: error messages name the regex without echoing megabytes of query back. */
-  private static String excerpt(String text) {
-    return text.length() <= 256 ? text : text.substring(0, 256) + "…(" + text.length() + " characters)";
-  }
 
   public static LabelMatcher of(Type type, String name, String value) {
     return new LabelMatcher(type, name, value);
