@@ -72,6 +72,8 @@ public final class KafkaIngest implements AutoCloseable {
   private static final Duration DEAD_LETTER_PAUSE = Duration.ofMinutes(5);
   /** Set by a failed copy (the callback runs on the producer's or the ingest thread). */
   private volatile long deadLetterPausedUntilNanos = System.nanoTime();
+  /** When a failed copy of one record was last logged (the producer's callback thread). */
+  private volatile long lastCopyFailureLogNanos = System.nanoTime() - DEAD_LETTER_PAUSE.toNanos();
   private final OtlpMetricsDecoder decoder;
   private final SampleBatch batch = new SampleBatch();
   private final Map<String, Long> nextOffsets = new HashMap<>();
@@ -152,6 +154,9 @@ public final class KafkaIngest implements AutoCloseable {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEAD_LETTER_MAX_BLOCK.toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    // A copy is as large as the record it copies: the exporter sends up to 8 MiB before compression.
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     p.putAll(s.security().clientProperties());
     return p;
   }
@@ -304,8 +309,15 @@ public final class KafkaIngest implements AutoCloseable {
         return;
       }
       if (!topicUnavailable(failure)) {
-        // This record only (too large, say): the next copies may well go through.
-        LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + ": " + failure);
+        // This record only (too large, say): the next copies may well go through. Logged once per pause, so that
+        // a flood of such records cannot flood the log.
+        long now = System.nanoTime();
+        if (now - lastCopyFailureLogNanos >= DEAD_LETTER_PAUSE.toNanos()) {
+          lastCopyFailureLogNanos = now;
+          LOG.warning(() -> "cannot copy a poison record to " + settings.deadLetterTopic() + ": " + failure
+              + " (further failures of this kind are logged at most every " + DEAD_LETTER_PAUSE.toMinutes()
+              + " minutes; the records are still counted as poison)");
+        }
         return;
       }
       // Each further send would block as long again: pause the copies rather than stall the ingest.

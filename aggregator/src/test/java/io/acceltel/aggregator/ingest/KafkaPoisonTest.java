@@ -58,8 +58,10 @@ class KafkaPoisonTest {
       Set<Long> fuzzedOffsets = new HashSet<>();
       List<Long> validTimes = new ArrayList<>();
       long lastOffset = -1;
+      // As the exporter's producer: up to 8 MiB before compression, zstd.
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-          kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+          kafka.bootstrapServers(), "acks", "all", "max.request.size", 8 << 20, "compression.type", "zstd"),
+          new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < 300; i++) {
           byte[] value;
           boolean fuzzed = i % 3 != 0;
@@ -80,6 +82,13 @@ class KafkaPoisonTest {
           }
           lastOffset = m.offset();
         }
+        // Over the 1 MiB a default producer allows: its dead-letter copy must go through all the same.
+        byte[] large = new byte[3 << 20];
+        Arrays.fill(large, (byte) 0xFF); // a varint that never ends: undecodable
+        RecordMetadata m = producer.send(new ProducerRecord<>(TOPIC, "node-f".getBytes(StandardCharsets.UTF_8),
+            large)).get();
+        fuzzedOffsets.add(m.offset());
+        lastOffset = m.offset();
       }
 
       AggregatorSettings settings = AggregatorSettings.defaults(dir.resolve("aggregator"),
@@ -116,6 +125,7 @@ class KafkaPoisonTest {
           assertThat((double) deadLettered.size()).as("every counted record is in the dead-letter topic")
               .isEqualTo(counted);
           assertThat(fuzzedOffsets).as("only fuzzed records are dead-lettered").containsAll(deadLettered);
+          assertThat(deadLettered).as("the 3 MiB record too").contains(lastOffset);
         }
       }
     }
