@@ -83,6 +83,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
       throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9836 or 0.0.0.0:9836");
     }
     int port = ConfigValues.integer("listen", listen.substring(colon + 1), 0, 65535);
+    ConfigValues.refuseWithout(v, "kafka.", "kafka.bootstrap");
     Optional<String> kafka = Optional.ofNullable(v.get("kafka.bootstrap")).filter(s -> !s.isBlank());
     if (kafka.isPresent()) {
       ConfigValues.hostPorts("kafka.bootstrap", kafka.get());

@@ -64,6 +64,14 @@ class AggregatorConfigTest {
         .hasMessageEndingWith("(\"kafka\" has no port)");
   }
 
+  /** Without a bootstrap server the aggregator takes remote_write only: a Kafka key then would do nothing. */
+  @Test
+  void kafkaKeysWithoutABootstrapServerAreRefused() {
+    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("kafka.partitions", "0,1", "--partitions")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("invalid configuration: kafka.partitions = '0,1': kafka.* settings need kafka.bootstrap as well");
+  }
+
   @Test
   void environmentAndFlagsOverrideTheFileByTheSameRule() throws Exception {
     ConfigSource source = new ConfigSource()
@@ -78,7 +86,8 @@ class AggregatorConfigTest {
 
   @Test
   void errorsNameTheKeyTheValueAndWhatIsAllowed() {
-    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("kafka.partitions", "0,x", "--partitions")))
+    assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+        .put("kafka.partitions", "0,x", "--partitions")))
         .hasMessage("invalid configuration: kafka.partitions = 'x': a whole number from 0 to 100000");
     assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("retention.raw", "forever", "f")))
         .hasMessageContaining("retention.raw = 'forever'").hasMessageContaining("a duration such as");

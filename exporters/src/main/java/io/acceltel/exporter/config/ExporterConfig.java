@@ -144,12 +144,8 @@ public record ExporterConfig(
 
   private static Optional<KafkaSinkSettings> kafka(Map<String, String> v) throws ConfigException {
     String bootstrap = v.get("kafka.bootstrap");
+    ConfigValues.refuseWithout(v, "kafka.", "kafka.bootstrap");
     if (bootstrap == null || bootstrap.isBlank()) {
-      for (String key : v.keySet()) {
-        if (key.startsWith("kafka.")) {
-          throw ConfigException.badValue(key, v.get(key), "kafka.* settings need kafka.bootstrap as well");
-        }
-      }
       return Optional.empty();
     }
     ConfigValues.hostPorts("kafka.bootstrap", bootstrap);

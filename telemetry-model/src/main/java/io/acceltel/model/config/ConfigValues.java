@@ -63,6 +63,24 @@ public final class ConfigValues {
   }
 
   /**
+   * Refuses keys under {@code prefix} while {@code required} is unset: they would be accepted and do nothing (a
+   * Kafka topic without a bootstrap server), which reads as if they took effect.
+   */
+  public static void refuseWithout(Map<String, String> values, String prefix, String required)
+      throws ConfigException {
+    String set = values.get(required);
+    if (set != null && !set.isBlank()) {
+      return;
+    }
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      if (e.getKey().startsWith(prefix) && !e.getKey().equals(required)) {
+        throw ConfigException.badValue(e.getKey(), e.getValue(), prefix + "* settings need " + required
+            + " as well");
+      }
+    }
+  }
+
+  /**
    * A comma-separated list of {@code host:port}, as Kafka's bootstrap servers: checked here so that a typo exits 2
    * naming the key, not with the client's stack trace. Names are not resolved: the brokers' DNS may come up later.
    * A {@code PLAINTEXT://} style prefix and {@code [IPv6]:port} are accepted, as the Kafka client accepts them.
