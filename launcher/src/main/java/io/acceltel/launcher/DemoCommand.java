@@ -4,6 +4,8 @@ import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.aggregator.rules.AggregationRules;
 import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.ConfigValues;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,6 +49,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    try {
+      ConfigValues.integer("--aggregator-port", Integer.toString(aggregatorPort), 0, 65535);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("acceltel demo: " + e.getMessage());
+      return Acceltel.EXIT_CONFIG;
+    }
     int kafkaPort = freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
     if (options.kafka == null) {
@@ -55,8 +63,15 @@ final class DemoCommand implements Callable<Integer> {
     // Closed after the exporter, newest first: the aggregator before the broker it reads from.
     List<AutoCloseable> upstream = new CopyOnWriteArrayList<>();
     Thread pipeline = new Thread(() -> {
-      EmbeddedKafka kafka = EmbeddedKafka.start(
-          EmbeddedKafka.Settings.of(dataDir.resolve("kafka")).withPort(kafkaPort));
+      EmbeddedKafka kafka;
+      try {
+        kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dataDir.resolve("kafka")).withPort(kafkaPort));
+      } catch (RuntimeException e) {
+        // One line, not a stack trace on a thread nobody waits for; the exporter keeps serving /metrics.
+        spec.commandLine().getErr().println("acceltel demo: the Kafka broker did not start (" + e.getMessage()
+            + "); the exporter runs without it. Is another demo using " + dataDir + "?");
+        return;
+      }
       upstream.add(0, kafka);
       announce(out, "kafka: Apache Kafka broker (embedded, KRaft) at " + kafka.bootstrapServers());
       try {
@@ -66,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
         upstream.add(0, aggregator);
         announce(out, "aggregator: " + aggregator.url() + " is a Prometheus-compatible URL (add it to Grafana as a "
             + "Prometheus data source); remote_write at /api/v1/write");
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         spec.commandLine().getErr().println("acceltel demo: the aggregator did not start: " + e.getMessage());
       }
     }, "acceltel-demo-pipeline");

@@ -1,11 +1,15 @@
 package io.acceltel.launcher;
 
 import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code acceltel kafka}: Apache Kafka's own KRaft broker, one node, on loopback: the embedded default. */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
@@ -23,8 +27,18 @@ final class KafkaCommand implements Callable<Integer> {
   @Option(names = "--partitions", paramLabel = "N", description = "Partitions of new topics (default 4).")
   int partitions = 4;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
+    try {
+      ConfigValues.integer("--port", Integer.toString(port), 0, 65535);
+      ConfigValues.integer("--partitions", Integer.toString(partitions), 1, 10_000);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("acceltel kafka: " + e.getMessage());
+      return Acceltel.EXIT_CONFIG;
+    }
     EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dataDir).withHost(host).withPort(port)
         .withPartitions(partitions));
     CountDownLatch stopped = new CountDownLatch(1);

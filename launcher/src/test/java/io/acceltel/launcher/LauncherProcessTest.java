@@ -57,6 +57,22 @@ class LauncherProcessTest {
         "acceltel exporter: invalid configuration: interval = '10ms': must be at least 100ms\n");
   }
 
+  /** Each of these ended in a library's stack trace (exit 1) before it was checked up front. */
+  @Test
+  void badValuesOfEveryCommandExitWithCode2NamingTheFlagOrKey() throws Exception {
+    String[][] cases = {
+        {"exporter", "--kafka=localhost"}, {"kafka", "--port=70000"}, {"kafka", "--partitions=0"},
+        {"demo", "--aggregator-port=70000"}, {"aggregator", "--kafka=kafka"}};
+    String[] named = {"kafka.bootstrap = 'localhost'", "--port = '70000'", "--partitions = '0'",
+        "--aggregator-port = '70000'", "kafka.bootstrap = 'kafka'"};
+    for (int i = 0; i < cases.length; i++) {
+      Finished f = run(cases[i]);
+      assertThat(f.exitCode()).as(String.join(" ", cases[i])).isEqualTo(2);
+      assertThat(f.err().lines()).as(f.err()).hasSize(1);
+      assertThat(f.err()).contains("invalid configuration: " + named[i]).doesNotContain("\tat ");
+    }
+  }
+
   @Test
   void nvmlWithoutTheDriverLibraryExitsNonZeroWithOneSentenceAndNoStackTrace() throws Exception {
     Finished f = run("exporter", "--devices=nvml", "--nvml-library=" + NO_LIBRARY);
