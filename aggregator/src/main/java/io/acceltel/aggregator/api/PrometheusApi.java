@@ -619,6 +619,11 @@ public final class PrometheusApi implements AutoCloseable {
           all.pollLast();
         }
       }
+      // Each selector is capped, but up to 1,000 of them could still hold a thousand times the cap together.
+      if (!limitWithinCap && all.size() > limits.maxSeries()) {
+        throw ApiError.execution("the match[] selectors together select more than " + limits.maxSeries()
+            + " series, the limit (query.maxSeries); narrow them, or ask for fewer with limit");
+      }
       checkGoneOrLate(call, deadline);
     }
     JsonWriter w = success(256 + all.size() * 128).beginArray();

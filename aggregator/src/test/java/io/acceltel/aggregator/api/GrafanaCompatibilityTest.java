@@ -254,6 +254,10 @@ class GrafanaCompatibilityTest {
       assertThat(series.status()).as(series.body()).isEqualTo(422);
       assertThat(series.error()).contains("query.maxSeries");
       assertThat(c.get("/api/v1/series", "match[]", "m{i=\"1\"}").status()).isEqualTo(200);
+      ApiClient.Reply union = c.get("/api/v1/series", "match[]", "m{i=\"1\"}", "match[]", "m{i=\"2\"}");
+      assertThat(union.status()).as("each selector within the cap, together over it: " + union.body())
+          .isEqualTo(422);
+      assertThat(union.error()).contains("together select more than 1 series");
       ApiClient.Reply limited = c.get("/api/v1/series", "match[]", "m", "limit", "1");
       assertThat(limited.status()).as(limited.body()).isEqualTo(200);
       assertThat(ApiClient.list(limited.data())).containsExactly(Map.of("__name__", "m", "i", "1"));

@@ -270,11 +270,11 @@ class QueryApiTest {
   @Test
   void seriesLabelsAndValuesByGetAndPost() throws Exception {
     for (boolean post : new boolean[] {false, true}) {
-      ApiClient.Reply s = call(post, "/api/v1/series", "match[]", "wide{gpu=~\"0|1\"}", "match[]", "small");
+      // Two series together: this class's limit (query.maxSeries 2) holds for the selectors' union too.
+      ApiClient.Reply s = call(post, "/api/v1/series", "match[]", "wide{gpu=~\"0\"}", "match[]", "small");
       assertThat(s.body()).isEqualTo("{\"status\":\"success\",\"data\":["
           + "{\"__name__\":\"small\",\"gpu\":\"0\",\"node\":\"n1\"},"
-          + "{\"__name__\":\"wide\",\"gpu\":\"0\",\"node\":\"n0\"},"
-          + "{\"__name__\":\"wide\",\"gpu\":\"1\",\"node\":\"n1\"}]}");
+          + "{\"__name__\":\"wide\",\"gpu\":\"0\",\"node\":\"n0\"}]}");
       ApiClient.Reply l = call(post, "/api/v1/labels", "match[]", "wide");
       assertThat(l.body()).isEqualTo("{\"status\":\"success\",\"data\":[\"__name__\",\"gpu\",\"node\"]}");
     }
