@@ -29,6 +29,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,13 @@ public final class PrometheusApi implements AutoCloseable {
   static final Logger QUERY_LOG = Logger.getLogger("io.acceltel.aggregator.api.QueryLog");
   static final String PROMETHEUS_API_VERSION = "2.42.0";
   private static final int MAX_FORM_BYTES = 8 << 20;
+  /** All form bodies being received or answered at once: eight of the largest, far more of Grafana's usual few KB. */
+  static final long MAX_FORM_BYTES_HELD = 64L << 20;
+  /**
+   * Responses larger than this are sent uncompressed: Vert.x compresses on the event loop, and gzipping hundreds
+   * of MiB there would stall every connection on that loop (remote_write too) for seconds.
+   */
+  static final int MAX_COMPRESSED_REPLY_BYTES = 16 << 20;
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   /** The most points a range query answered from kept steps may have to be written on the event loop. */
   static final int INLINE_POINTS = 2_000;
@@ -100,6 +108,8 @@ public final class PrometheusApi implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final QueryStats stats;
   private final RangeResultCache cache;
+  /** Bytes of form bodies claimed by requests being received or answered; see {@link #MAX_FORM_BYTES_HELD}. */
+  private final AtomicLong formBytesHeld = new AtomicLong();
 
   public PrometheusApi(Querier querier, Optional<QueryEngine> engine, QueryLimits limits, String version,
       LongSupplier clock, PrometheusRegistry registry, RangeResultCache cache) {
@@ -193,14 +203,34 @@ public final class PrometheusApi implements AutoCloseable {
     }
     Call call = new Call(System.nanoTime(), new AtomicBoolean(), new AtomicLong());
     Context context = Vertx.currentContext();
-    request.response().closeHandler(v -> call.gone().set(true));
     String contentType = request.getHeader("Content-Type");
     boolean form = method == HttpMethod.POST && contentType != null
         && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     if (method != HttpMethod.POST) {
+      request.response().closeHandler(v -> call.gone().set(true));
       dispatch(request, context, call, name, endpoint, inline, request.query(), null);
       return;
     }
+    // Form bodies are held from their first byte until the answer is sent, before the worker pool's bounds apply:
+    // what they may take together is bounded here, by what each says it will send (or the most it may).
+    long claim = formBytesClaimed(request.getHeader("Content-Length"));
+    if (formBytesHeld.addAndGet(claim) > MAX_FORM_BYTES_HELD) {
+      formBytesHeld.addAndGet(-claim);
+      send(request, error(ApiError.unavailable("too many POST bodies are being received at once (" + (
+          MAX_FORM_BYTES_HELD >> 20) + " MiB together); retry, or send the query by GET")));
+      return;
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        formBytesHeld.addAndGet(-claim);
+      }
+    };
+    request.response().endHandler(v -> release.run());
+    request.response().closeHandler(v -> {
+      call.gone().set(true);
+      release.run();
+    });
     BoundedBody.read(request, MAX_FORM_BYTES, BoundedBody.DEFAULT_DEADLINE,
         () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
             + " bytes"))),
@@ -257,8 +287,21 @@ public final class PrometheusApi implements AutoCloseable {
     if (request.response().ended() || request.response().closed()) {
       return;
     }
+    if (reply.body().length > MAX_COMPRESSED_REPLY_BYTES) {
+      request.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    }
     request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(reply.body()));
+  }
+
+  /** What a form body may take: its Content-Length when that is within the limit, else the limit. */
+  private static long formBytesClaimed(String contentLength) {
+    try {
+      long length = contentLength == null ? MAX_FORM_BYTES : Long.parseLong(contentLength.trim());
+      return length >= 0 && length <= MAX_FORM_BYTES ? length : MAX_FORM_BYTES;
+    } catch (NumberFormatException e) {
+      return MAX_FORM_BYTES;
+    }
   }
 
   private static void notFound(HttpServerRequest request) {

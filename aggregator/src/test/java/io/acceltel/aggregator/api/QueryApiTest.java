@@ -259,6 +259,47 @@ class QueryApiTest {
     awaitTrue(() -> engine.running.get() == 0, Duration.ofSeconds(10));
   }
 
+  /**
+   * Form bodies are held before any worker bound applies: slow senders of large forms must not take the heap.
+   * Past the budget a POST is refused at once (503 unavailable); once they hang up, the budget is free again.
+   */
+  @Test
+  void formBodiesBeingReceivedAreBoundedTogether() throws Exception {
+    java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+    int port = URI.create(aggregator.url()).getPort();
+    try {
+      // Senders that announce 8 MiB and send a few bytes, added until a small POST is refused: eight fill the
+      // budget (one that races a POST in may be refused itself, hence "until").
+      ApiClient.Reply refused = null;
+      while (slow.size() < 16 && (refused == null || refused.status() != 503)) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        slow.add(socket);
+        socket.getOutputStream().write(("POST /api/v1/query HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + (8 << 20) + "\r\n\r\nquery=")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        if (slow.size() >= PrometheusApi.MAX_FORM_BYTES_HELD / (8 << 20)) {
+          refused = api.post("/api/v1/query", "query", "1+1");
+        }
+      }
+      assertThat(refused.status()).as("a POST is refused once the budget is held").isEqualTo(503);
+      assertThat(refused.errorType()).isEqualTo("unavailable");
+      assertThat(refused.error()).contains("too many POST bodies");
+      assertThat(api.get("/api/v1/query", "query", "1+1").status()).as("GET needs no body").isEqualTo(200);
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+    awaitTrue(() -> {
+      try {
+        return api.post("/api/v1/query", "query", "1+1").status() == 200;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, Duration.ofSeconds(10));
+  }
+
   @Test
   void methodsOtherThanGetAndPostAre405() throws Exception {
     ApiClient.Reply r = api.send(HttpRequest.newBuilder(URI.create(aggregator.url() + "/api/v1/query?query=1"))
