@@ -82,6 +82,7 @@ typedef struct {
 typedef struct { unsigned int gpu, memory; } nvmlUtilization_t;
 typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
 typedef struct { unsigned int version; unsigned long long total, reserved, free, used; } nvmlMemory_v2_t;
+typedef struct { unsigned int version; int sensorType; int temperature; } nvmlTemperature_v1_t;
 typedef struct { unsigned long long bar1Total, bar1Free, bar1Used; } nvmlBAR1Memory_t;
 typedef union {
   double dVal; int siVal; unsigned int uiVal; unsigned long ulVal; unsigned long long ullVal;
@@ -637,7 +638,7 @@ EXPORT int nvmlDouble_sizeof(const char *name) {
   SIZE(nvmlPciInfo_t); SIZE(nvmlUtilization_t); SIZE(nvmlMemory_t); SIZE(nvmlMemory_v2_t);
   SIZE(nvmlBAR1Memory_t); SIZE(nvmlFieldValue_t); SIZE(nvmlSample_t); SIZE(nvmlProcessInfo_t);
   SIZE(nvmlProcessDetail_v1_t); SIZE(nvmlEventData_t); SIZE(nvmlGpmSupport_t); SIZE(nvmlGpmMetric_t);
-  SIZE(nvmlGpmMetricsGet_t);
+  SIZE(nvmlGpmMetricsGet_t); SIZE(nvmlTemperature_v1_t);
   return -1;
 }
 #define OFFSET(T, F) if (strcmp(name, #T) == 0 && strcmp(field, #F) == 0) return (int) offsetof(T, F)
@@ -655,6 +656,8 @@ EXPORT int nvmlDouble_offsetof(const char *name, const char *field) {
   OFFSET(nvmlEventData_t, eventType); OFFSET(nvmlEventData_t, eventData); OFFSET(nvmlEventData_t, gpuInstanceId);
   OFFSET(nvmlGpmMetric_t, value); OFFSET(nvmlGpmMetric_t, metricInfo);
   OFFSET(nvmlGpmMetricsGet_t, sample1); OFFSET(nvmlGpmMetricsGet_t, sample2); OFFSET(nvmlGpmMetricsGet_t, metrics);
+  OFFSET(nvmlTemperature_v1_t, version); OFFSET(nvmlTemperature_v1_t, sensorType);
+  OFFSET(nvmlTemperature_v1_t, temperature);
   return -1;
 }
 
@@ -818,6 +821,16 @@ EXPORT int nvmlDeviceGetTemperature(nvmlDevice_t h, int sensor, unsigned int *te
   ENTER_DEV("nvmlDeviceGetTemperature", h);
   if (sensor != 0) RETURN(NVML_ERROR_INVALID_ARGUMENT);
   *temp = (unsigned int) num(d, "temperature", 0);
+  RETURN(NVML_SUCCESS);
+}
+
+/* The versioned call new code should use (deprecated nvmlDeviceGetTemperature may leave a later driver). */
+EXPORT int nvmlDeviceGetTemperatureV(nvmlDevice_t h, nvmlTemperature_v1_t *temperature) {
+  ENTER_DEV("nvmlDeviceGetTemperatureV", h);
+  if (temperature->version != (unsigned int) (sizeof(nvmlTemperature_v1_t) | 1u << 24))
+    RETURN(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+  if (temperature->sensorType != 0) RETURN(NVML_ERROR_INVALID_ARGUMENT);
+  temperature->temperature = (int) num(d, "temperature", 0);
   RETURN(NVML_SUCCESS);
 }
 

@@ -37,6 +37,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private static final String ENERGY = "nvmlDeviceGetTotalEnergyConsumption";
   private static final String BAR1 = "nvmlDeviceGetBAR1MemoryInfo";
   private static final String TEMPERATURE = "nvmlDeviceGetTemperature";
+  private static final String TEMPERATURE_V = "nvmlDeviceGetTemperatureV";
   /** One guard name per threshold: a device may support one and not the other. */
   private static final String SLOWDOWN_THRESHOLD = "nvmlDeviceGetTemperatureThreshold(SLOWDOWN)";
   private static final String SHUTDOWN_THRESHOLD = "nvmlDeviceGetTemperatureThreshold(SHUTDOWN)";
@@ -97,6 +98,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final NativeOut backgroundOut = new NativeOut();
   private final Memory utilization = new Memory(NvmlStructs.Utilization.SIZE);
   private final Memory bar1 = new Memory(NvmlStructs.Bar1Memory.SIZE);
+  private final Memory temperatureV = new Memory(NvmlStructs.TemperatureV1.SIZE);
   private final SampleDrain utilizationSamples;
   private final SampleDrain powerSamples;
   private final MemoryInfoReader memory;
@@ -329,6 +331,14 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     if (!guard.skip(TEMPERATURE) && guard.ok(
         nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.NVML_TEMPERATURE_GPU, out.slot(0)), TEMPERATURE)) {
       sink.set(MetricCatalog.TEMPERATURE, out.uint(0));
+    } else if (guard.missing(TEMPERATURE) && !guard.skip(TEMPERATURE_V)) {
+      // The call is deprecated since NVML 13.0: a driver without it still answers the versioned one. It is not
+      // the first choice because it goes through the proxy, and older drivers (R535) lack it.
+      temperatureV.setInt(NvmlStructs.TemperatureV1.OFFSET_VERSION, NvmlStructs.TemperatureV1.VERSION_1);
+      temperatureV.setInt(NvmlStructs.TemperatureV1.OFFSET_SENSOR_TYPE, NvmlLibrary.NVML_TEMPERATURE_GPU);
+      if (guard.ok(nvml.nvmlDeviceGetTemperatureV(device, temperatureV), TEMPERATURE_V)) {
+        sink.set(MetricCatalog.TEMPERATURE, temperatureV.getInt(NvmlStructs.TemperatureV1.OFFSET_TEMPERATURE));
+      }
     }
     slowdown.read(device, sink);
     shutdown.read(device, sink);

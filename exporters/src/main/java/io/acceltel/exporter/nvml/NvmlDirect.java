@@ -77,6 +77,12 @@ final class NvmlDirect implements NvmlLibrary {
     return proxy.nvmlDeviceGetUUID(device, uuid, length);
   }
 
+  /** Through the proxy: drivers before it would fail the direct registration, and it only stands in (see reader). */
+  @Override
+  public int nvmlDeviceGetTemperatureV(Pointer device, Pointer temperature) {
+    return proxy.nvmlDeviceGetTemperatureV(device, temperature);
+  }
+
   @Override
   public int nvmlDeviceGetTemperatureThreshold(Pointer device, int thresholdType, Pointer temp) {
     return proxy.nvmlDeviceGetTemperatureThreshold(device, thresholdType, temp);

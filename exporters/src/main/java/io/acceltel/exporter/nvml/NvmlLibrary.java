@@ -105,6 +105,12 @@ public interface NvmlLibrary extends Library {
   // ---- thermal, clocks, performance
   int nvmlDeviceGetTemperature(Pointer device, int sensorType, Pointer temp);
 
+  /**
+   * Fills an {@code nvmlTemperature_v1_t}, laid out as {@link NvmlStructs.TemperatureV1}: the versioned call that
+   * replaces {@link #nvmlDeviceGetTemperature}, deprecated in NVML 13.0 (still exported by driver 580).
+   */
+  int nvmlDeviceGetTemperatureV(Pointer device, Pointer temperature);
+
   int NVML_TEMPERATURE_THRESHOLD_SHUTDOWN = 0;
   int NVML_TEMPERATURE_THRESHOLD_SLOWDOWN = 1;
 

@@ -55,6 +55,23 @@ public final class NvmlStructs {
     public static final int OFFSET_MEMORY = LAYOUT.offsetOf("memory");
   }
 
+  /** {@code nvmlTemperature_v1_t}, 12 bytes, filled by {@code nvmlDeviceGetTemperatureV}. */
+  @FieldOrder({"version", "sensorType", "temperature"})
+  public static final class TemperatureV1 extends Layout {
+    /** {@code NVML_STRUCT_VERSION(Temperature, 1)} = sizeof | 1 << 24. */
+    public static final int VERSION_1 = 0x0100000C;
+
+    public int version = VERSION_1;
+    public int sensorType;
+    public int temperature;
+
+    private static final TemperatureV1 LAYOUT = new TemperatureV1();
+    public static final int SIZE = LAYOUT.size();
+    public static final int OFFSET_VERSION = LAYOUT.offsetOf("version");
+    public static final int OFFSET_SENSOR_TYPE = LAYOUT.offsetOf("sensorType");
+    public static final int OFFSET_TEMPERATURE = LAYOUT.offsetOf("temperature");
+  }
+
   /** {@code nvmlMemory_t} (v1): {@code used} includes the memory the driver reserves. */
   @FieldOrder({"total", "free", "used"})
   public static final class MemoryV1 extends Layout {

@@ -115,6 +115,27 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
         new Failure("nvml", "nvmlDeviceGetFieldValues(82)", 4, "NVML_ERROR_NO_PERMISSION"));
   }
 
+  /**
+   * nvmlDeviceGetTemperature is deprecated since NVML 13.0: on a driver without it the temperature comes from the
+   * versioned call, and while the old one answers the new one is never asked.
+   */
+  @Test
+  void theTemperatureFallsBackToTheVersionedCallOnADriverWithoutTheOldOne() throws Exception {
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).value(MetricCatalog.TEMPERATURE)).isEqualTo(31.0);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperatureV")).isZero();
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 1, NvmlReturn.FUNCTION_NOT_FOUND);
+    DOUBLE.nvmlDouble_setUint("temperature", 1, 57);
+    NvmlDeviceReader without = gpu(1);
+    for (long t = 1000; t <= 3000; t += 1000) {
+      assertThat(tick(without, t).value(MetricCatalog.TEMPERATURE)).isEqualTo(57.0);
+    }
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperature")).as("the missing call is not asked again")
+        .isEqualTo(1 + 1);
+    assertThat(observer.failures).isEmpty();
+  }
+
   /** One clock domain the board does not report leaves the other two, current and maximum, as they were. */
   @Test
   void aClockDomainThatIsNotSupportedHidesOnlyItself() throws Exception {

@@ -14,6 +14,8 @@ class NvmlStructLayoutTest {
     assertThat(NvmlStructs.Utilization.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlUtilization_t")).isEqualTo(8);
     assertThat(NvmlStructs.MemoryV1.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_t")).isEqualTo(24);
     assertThat(NvmlStructs.MemoryV2.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlMemory_v2_t")).isEqualTo(40);
+    assertThat(NvmlStructs.TemperatureV1.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlTemperature_v1_t")).isEqualTo(12);
+    assertThat(NvmlStructs.TemperatureV1.VERSION_1).isEqualTo(NvmlStructs.TemperatureV1.SIZE | 1 << 24);
     assertThat(NvmlStructs.Bar1Memory.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlBAR1Memory_t")).isEqualTo(24);
     assertThat(NvmlStructs.FieldValue.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlFieldValue_t")).isEqualTo(40);
     assertThat(NvmlStructs.Sample.SIZE).isEqualTo(C.nvmlDouble_sizeof("nvmlSample_t")).isEqualTo(16);
@@ -39,6 +41,9 @@ class NvmlStructLayoutTest {
       {"nvmlMemory_t", "free", NvmlStructs.MemoryV1.OFFSET_FREE},
       {"nvmlMemory_t", "used", NvmlStructs.MemoryV1.OFFSET_USED},
       {"nvmlMemory_v2_t", "version", NvmlStructs.MemoryV2.OFFSET_VERSION},
+      {"nvmlTemperature_v1_t", "version", NvmlStructs.TemperatureV1.OFFSET_VERSION},
+      {"nvmlTemperature_v1_t", "sensorType", NvmlStructs.TemperatureV1.OFFSET_SENSOR_TYPE},
+      {"nvmlTemperature_v1_t", "temperature", NvmlStructs.TemperatureV1.OFFSET_TEMPERATURE},
       {"nvmlMemory_v2_t", "total", NvmlStructs.MemoryV2.OFFSET_TOTAL},
       {"nvmlMemory_v2_t", "reserved", NvmlStructs.MemoryV2.OFFSET_RESERVED},
       {"nvmlMemory_v2_t", "free", NvmlStructs.MemoryV2.OFFSET_FREE},

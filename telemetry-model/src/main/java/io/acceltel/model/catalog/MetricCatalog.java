@@ -158,7 +158,7 @@ public final class MetricCatalog {
   public static final MetricDefinition TEMPERATURE = gauge("accelerator_temperature_celsius")
       .unit(Unit.CELSIUS)
       .help("Die temperature.")
-      .nvml("nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU)")
+      .nvml("nvmlDeviceGetTemperature(NVML_TEMPERATURE_GPU); nvmlDeviceGetTemperatureV on a driver without it")
       .dcmi("dcmi_get_device_temperature (absent on the -275 failure sentinel)")
       .build();
   public static final MetricDefinition MEMORY_TEMPERATURE = gauge("accelerator_memory_temperature_celsius")
