@@ -127,6 +127,21 @@ class ExporterConfigTest {
         .isEmpty();
   }
 
+  /** A flag's mapping replaces the file's as a whole, as documented: it does not merge with it. */
+  @Test
+  void aPodLabelMappingFromAFlagReplacesTheFilesWhole(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("exporter.yaml"),
+        "attribution:\n  pod-labels:\n    tenant.id: tenant_id\n    team: team\n");
+    ConfigSource fileOnly = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file);
+    assertThat(parse(fileOnly).attribution().podLabels()).containsOnlyKeys("tenant.id", "team");
+    ConfigSource replaced = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file)
+        .put("attribution.pod-labels", "team=owner", "--pod-labels");
+    assertThat(parse(replaced).attribution().podLabels()).containsExactly(Map.entry("team", "owner"));
+    ConfigSource none = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file)
+        .put("attribution.pod-labels", "", "--pod-labels");
+    assertThat(parse(none).attribution().podLabels()).isEmpty();
+  }
+
   @Test
   void aMissingFileSaysSo(@TempDir Path dir) {
     assertThatThrownBy(() -> new ConfigSource().putYaml(dir.resolve("nope.yaml")))

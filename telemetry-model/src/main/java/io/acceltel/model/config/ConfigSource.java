@@ -26,6 +26,17 @@ public final class ConfigSource {
   private final Map<String, String> values = new LinkedHashMap<>();
   /** Where each value came from, for error messages: "config.yaml", "--interval", "ACCELTEL_INTERVAL". */
   private final Map<String, String> origins = new LinkedHashMap<>();
+  private final Set<String> wholeMappings = new HashSet<>();
+
+  /**
+   * Declares {@code key} a mapping that is given whole: its string form from a later layer (a flag, a variable)
+   * replaces the {@code key.*} entries an earlier layer (the file) set, rather than merging with them, so that
+   * {@code --pod-labels=} means none whatever the file mapped. Declare before putting the layers.
+   */
+  public ConfigSource wholeMapping(String key) {
+    wholeMappings.add(key);
+    return this;
+  }
 
   public ConfigSource putYaml(Path file) throws ConfigException {
     String text;
@@ -134,6 +145,10 @@ public final class ConfigSource {
 
   /** Sets one key; later layers override earlier ones. Null values are ignored (flag not given). */
   public ConfigSource put(String key, String value, String origin) {
+    if (value != null && wholeMappings.contains(key)) {
+      values.keySet().removeIf(k -> k.startsWith(key + "."));
+      origins.keySet().removeIf(k -> k.startsWith(key + "."));
+    }
     if (value != null) {
       values.put(key, value);
       origins.put(key, origin);
