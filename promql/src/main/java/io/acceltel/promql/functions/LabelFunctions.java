@@ -5,6 +5,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.acceltel.model.series.Labels;
 import io.acceltel.model.series.RegexSize;
+import io.acceltel.model.text.Excerpt;
 import io.acceltel.promql.engine.QueryException;
 import io.acceltel.promql.engine.StepValue;
 import io.acceltel.promql.value.Sample;
@@ -30,14 +31,15 @@ final class LabelFunctions {
     String src = args.string(3);
     String regex = args.string(4);
     Pattern re;
+    String compiled = "^(?:" + regex + ")$";
     try {
-      RegexSize.check("in label_replace()", regex);
-      re = Pattern.compile("^(?:" + regex + ")$");
+      RegexSize.check("in label_replace()", regex, compiled, "write a shorter pattern");
+      re = Pattern.compile(compiled);
     } catch (IllegalArgumentException e) {
       throw new QueryException(QueryException.Type.EXECUTION, e.getMessage());
     } catch (PatternSyntaxException e) {
       throw new QueryException(QueryException.Type.EXECUTION,
-          "invalid regular expression in label_replace(): " + regex);
+          "invalid regular expression in label_replace(): " + Excerpt.of(regex));
     }
     if (!Labels.isValidName(dst)) {
       throw new QueryException(QueryException.Type.EXECUTION,

@@ -72,10 +72,12 @@ public final class LabelMatcher {
   }
 
   private static Pattern compile(String name, String regex) {
-    RegexSize.check("for label " + name, regex);
+    // (?:...) so that an alternation stays inside the anchors: "a|b" must not become "^a|b$".
+    String compiled = "(?:" + regex + ")";
+    RegexSize.check("for label " + name, regex, compiled, "a plain list of values such as \"(a|b\\\\.c)\" is "
+        + "matched as a set and may be of any length, so select by values or by a shorter pattern");
     try {
-      // (?:...) so that an alternation stays inside the anchors: "a|b" must not become "^a|b$".
-      return Pattern.compile("(?:" + regex + ")");
+      return Pattern.compile(compiled);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException("invalid regular expression for label " + name + ": "
           + e.getDescription() + ": `" + Excerpt.of(regex) + "`", e);

@@ -30,19 +30,28 @@ public final class RegexSize {
   }
 
   /**
-   * Throws when the regex is longer than {@link #MAX_LENGTH}, would compile to more than {@link #MAX_INSTRUCTIONS}
-   * or nests groups deeper than {@link #MAX_DEPTH}; the message names the limit and how to stay under it.
+   * Throws when the regex is longer than {@link #MAX_LENGTH}, or the text actually compiled would compile to more
+   * than {@link #MAX_INSTRUCTIONS} or nest groups deeper than {@link #MAX_DEPTH}; the message names the limit and
+   * how to stay under it.
    *
    * @param subject where the regex is, for the message: "for label gpu", "in label_replace()"
+   * @param regex as the user wrote it, for the length limit
+   * @param compiled the exact text handed to the compiler, anchors and wrapping group included: sized instead of
+   *     {@code regex}, since a {@code )} in {@code regex} can close the wrapping group and move what follows
+   * @param shorterHint how to stay under the length limit where this regex is used
    */
-  public static void check(String subject, String regex) {
+  public static void check(String subject, String regex, String compiled, String shorterHint) {
     if (regex.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("regular expression " + subject + " is " + regex.length()
-          + " characters long, over the limit of " + MAX_LENGTH + " for a pattern; a list of values such as "
-          + "\"(a|b\\\\.c)\" may be of any length, so select by values or by a shorter pattern");
+          + " characters long, over the limit of " + MAX_LENGTH + "; " + shorterHint);
     }
-    RegexSize scan = new RegexSize(regex);
+    RegexSize scan = new RegexSize(compiled);
     long size = scan.alternation(0);
+    while (scan.pos < compiled.length()) {
+      // A ')' with no group open: RE2 refuses it, but sizing goes on, so that nothing after it goes uncounted.
+      scan.pos++;
+      size = add(size, scan.alternation(0));
+    }
     if (size > MAX_INSTRUCTIONS) {
       throw new IllegalArgumentException("regular expression " + subject + " is too large: it compiles to "
           + (size == Long.MAX_VALUE ? "far more than" : "about " + size) + " instructions, over the limit of "

@@ -57,6 +57,11 @@ class LabelMatcherTest {
         .hasMessageContaining("too large");
     assertThatThrownBy(() -> LabelMatcher.regex("gpu", "(" + "a|".repeat(10) + "b){1000}{1000}"))
         .hasMessageContaining("too large");
+    // A ')' that closes the wrapping group the matcher adds must not hide what follows it from the sizing.
+    assertThatThrownBy(() -> LabelMatcher.regex("gpu", "a)((a{1000}){1000}){1000}(?:"))
+        .hasMessageContaining("too large");
+    assertThatThrownBy(() -> LabelMatcher.regex("gpu", "a{1000}){1000}(?:"))
+        .hasMessageContaining("too large");
     LabelMatcher big = LabelMatcher.regex("gpu", "(a{1000}){100}");
     assertThat(big.matches("a".repeat(100_000))).isTrue();
     assertThat(big.matches("a".repeat(99_999))).isFalse();
