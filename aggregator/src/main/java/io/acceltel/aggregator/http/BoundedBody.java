@@ -32,33 +32,39 @@ public final class BoundedBody {
       tooLarge.run();
       return;
     }
-    Buffer body = Buffer.buffer();
-    // Only ever touched on the request's event loop: the handlers and the timer run there.
-    boolean[] answered = {false};
+    // Only ever touched on the request's event loop: the handlers and the timer run there. The body is held in a
+    // slot that is emptied as soon as the request is given up on, so that nothing keeps it after that.
+    Buffer[] body = {Buffer.buffer()};
     Vertx vertx = Vertx.currentContext().owner();
-    long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> {
-      if (!answered[0]) {
-        answered[0] = true;
+    long[] timer = new long[1];
+    Runnable giveUp = () -> {
+      vertx.cancelTimer(timer[0]);
+      body[0] = null;
+    };
+    timer[0] = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> {
+      if (body[0] != null) {
+        giveUp.run();
         tooSlow(request, deadline);
       }
     });
+    // The client reset the stream or closed the connection mid-body: no answer is owed, and none can be sent.
+    request.exceptionHandler(e -> giveUp.run());
     request.handler(chunk -> {
-      if (answered[0]) {
+      if (body[0] == null) {
         return;
       }
-      if (body.length() + chunk.length() > maxBytes) {
-        answered[0] = true;
-        vertx.cancelTimer(timer);
+      if (body[0].length() + chunk.length() > maxBytes) {
+        giveUp.run();
         tooLarge.run();
         return;
       }
-      body.appendBuffer(chunk);
+      body[0].appendBuffer(chunk);
     });
     request.endHandler(v -> {
-      vertx.cancelTimer(timer);
-      if (!answered[0]) {
-        answered[0] = true;
-        complete.handle(body);
+      Buffer whole = body[0];
+      if (whole != null) {
+        giveUp.run();
+        complete.handle(whole);
       }
     });
   }

@@ -154,8 +154,9 @@ public final class KafkaIngest implements AutoCloseable {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) DEAD_LETTER_MAX_BLOCK.toMillis());
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    // A copy is as large as the record it copies: the exporter sends up to 8 MiB before compression.
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    // A copy is as large as the record it copies (the exporter sends up to 8 MiB before compression), plus the
+    // headers naming its source, which count towards the limit too.
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024 + 64 * 1024);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
     p.putAll(s.security().clientProperties());
     return p;

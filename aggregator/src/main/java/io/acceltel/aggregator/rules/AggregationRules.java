@@ -53,11 +53,12 @@ public final class AggregationRules {
    * its own input metric.
    */
   public static List<AggregationRule> load(Path file) throws IOException {
-    // Two aggregation_rules blocks (or a key twice in one rule) would silently keep only the last.
+    // Two aggregation_rules blocks (or a key twice in one rule) would silently keep only the last, and a second
+    // document would be ignored.
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-          .readTree(file.toFile());
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);

@@ -329,6 +329,8 @@ class StreamingAggregatorTest {
     assertThat(refusal(dir, rule + "    by: [namespace]\naggregation_rules:\n" + rule.replace("job:u:avg", "b")
         + "    by: [namespace]\n")).contains("refused.yaml is not valid YAML: Duplicate field 'aggregation_rules'");
     assertThat(refusal(dir, rule + "    by: [namespace]\n    op: max\n")).contains("Duplicate field 'op'");
+    assertThat(refusal(dir, rule + "    by: [namespace]\n---\naggregation_rules: []\n"))
+        .contains("refused.yaml is not valid YAML").contains("Trailing token");
   }
 
   private static String refusal(Path dir, String rules) throws IOException {
