@@ -138,17 +138,17 @@ final class TickSpool implements AutoCloseable {
       SegmentScan scan;
       try {
         scan = scan(file);
+        if (scan.records() == 0) {
+          Files.deleteIfExists(file);
+          continue;
+        }
       } catch (IOException e) {
-        // A segment the disk cannot read (EIO, permissions) costs its own ticks, not the exporter's start: the
-        // same as when it fails to read later, while sending.
+        // A segment the disk cannot read or remove (EIO, permissions) costs its own ticks, not the exporter's
+        // start: the same as when it fails to read later, while sending.
         long size = sizeOrZero(file);
         corruptBytesSkipped += size;
         LOG.log(Level.WARNING, "cannot read the spool segment " + file + " (" + e + "); leaving out its " + size
             + " bytes of ticks", e);
-        continue;
-      }
-      if (scan.records() == 0) {
-        Files.deleteIfExists(file);
         continue;
       }
       Segment segment = new Segment(sequence, file, scan.size(), scan.records());
@@ -434,8 +434,8 @@ final class TickSpool implements AutoCloseable {
   }
 
   /**
-   * Bytes of those tails: the ticks in them are lost, and not in {@link #dropped()}, since without a record's length
-   * there is no telling how many there were.
+   * Bytes of those tails, and of whole segments that could not be read at start: the ticks in them are lost, and not
+   * in {@link #dropped()}, since without a record's length there is no telling how many there were.
    */
   long corruptBytesSkipped() {
     return corruptBytesSkipped;

@@ -122,6 +122,11 @@ class ExporterConfigTest {
       assertThatThrownBy(() -> new ConfigSource().putYaml(file)).as(c.getKey()).isInstanceOf(ConfigException.class)
           .hasMessageContaining(c.getValue());
     }
+    for (String harmless : new String[] {"interval: 2s\n---\n", "interval: 2s\n---\n# nothing more\n",
+        "---\ninterval: 2s\n"}) {
+      Path file = Files.writeString(dir.resolve("harmless.yaml"), harmless);
+      assertThat(parse(new ConfigSource().putYaml(file)).interval()).as(harmless).hasSeconds(2);
+    }
     Path none = Files.writeString(dir.resolve("none.yaml"), "attribution:\n  pod-labels: \"\"\n");
     assertThat(parse(new ConfigSource().putYaml(none)).attribution().podLabels()).as("an empty value maps none")
         .isEmpty();

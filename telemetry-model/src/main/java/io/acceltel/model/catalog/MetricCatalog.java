@@ -507,7 +507,8 @@ public final class MetricCatalog {
       counter("acceltel_exporter_kafka_spool_corrupt_bytes_total")
       .unit(Unit.BYTES)
       .help("Bytes of spool segments skipped on start because a record in them was torn (a crash mid-write) or "
-          + "corrupt. The ticks in them are lost and, their number being unknown, not counted in "
+          + "corrupt, or because the segment could not be read at all (an I/O error, permissions). The ticks in them "
+          + "are lost and, their number being unknown, not counted in "
           + "acceltel_exporter_kafka_dropped_ticks_total. Only with kafka.spool-dir.")
       .selfMetric("Kafka sink")
       .build();

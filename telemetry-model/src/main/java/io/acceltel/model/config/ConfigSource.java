@@ -51,10 +51,15 @@ public final class ConfigSource {
     // A key written twice would silently keep the last: refused, as is a second document, which would be ignored.
     YAMLFactory yaml = new YAMLFactory();
     try (JsonParser parser = yaml.createParser(text)) {
-      root = new ObjectMapper(yaml).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).readTree(parser);
-      if (root != null && parser.nextToken() != null) {
-        throw new ConfigException("configuration file " + file + " holds more than one YAML document (line "
-            + parser.currentLocation().getLineNr() + "): put every setting in one");
+      ObjectMapper mapper = new ObjectMapper(yaml).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+      root = mapper.readTree(parser);
+      // A trailing "---" (generated or concatenated ConfigMaps) starts an empty document: harmless. One with
+      // settings in it would be ignored.
+      for (JsonNode next = mapper.readTree(parser); next != null; next = mapper.readTree(parser)) {
+        if (!next.isNull() && !next.isMissingNode() && !next.isEmpty()) {
+          throw new ConfigException("configuration file " + file + " holds more than one YAML document (line "
+              + parser.currentLocation().getLineNr() + "): put every setting in one");
+        }
       }
     } catch (JsonProcessingException e) {
       throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getOriginalMessage()

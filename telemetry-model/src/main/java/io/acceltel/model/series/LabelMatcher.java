@@ -162,16 +162,20 @@ public final class LabelMatcher {
         cur.setLength(0);
       } else if (c == '\\' && i + 1 < to && isEscapedLiteral(regex.charAt(i + 1))) {
         cur.append(regex.charAt(++i));
-      } else if (Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == ':' || c == '/' || c == ' '
-          || c == ',' || c == '=' || c == '@') {
+      } else if (RE2_METACHARACTERS.indexOf(c) < 0 && !Character.isSurrogate(c)) {
+        // Everything else is itself in RE2: Grafana escapes only the metacharacters, so values with '%', '#',
+        // '<', spaces or accents must stay a set too.
         cur.append(c);
       } else {
-        return null; // a metacharacter (or '.', which is one): not a plain literal set
+        return null; // a metacharacter: not a plain literal set
       }
     }
     out.add(cur.toString());
     return List.copyOf(out);
   }
+
+  /** The characters that are not themselves in an RE2 pattern outside a class ('|' is handled on its own). */
+  private static final String RE2_METACHARACTERS = "\\.+*?()[]{}^$|";
 
   /** In RE2 a backslash before ASCII punctuation means that character itself. */
   private static boolean isEscapedLiteral(char c) {

@@ -1,15 +1,17 @@
 package io.acceltel.model.series;
 
 /**
- * A guard to run before compiling a regular expression from a query: an upper estimate of how many instructions RE2 compiles a regular expression into, checked before compiling it.
+ * A guard to run before compiling a regular expression from a query: an estimate of how many instructions RE2
+ * compiles a regular expression into, checked before compiling it.
  * RE2 caps each repeat count at 1000 but not their product: {@code ((a{1000}){1000}){1000}} is 30 bytes of query
  * text and 10^9 instructions, which exhausts the heap every query and every ingest thread share. Go's regexp has
  * refused such expressions since 1.19.2 (CVE-2022-41715, "expression too large"); this is the same guard for RE2/J.
  *
  * <p>The estimate follows RE2's simplification: {@code x{n,m}} becomes {@code max(n, m)} copies of {@code x}
- * ({@code n + 1} for {@code x{n,}}), so nested counts multiply; every other atom counts as one instruction, an
- * alternation or quantifier as one more. It only needs to bound what the compiler builds, not to validate the
- * syntax: RE2/J reports syntax errors itself, after this check.
+ * ({@code n + 1} for {@code x{n,}}), so nested counts multiply; every other atom counts as one instruction, a
+ * group as two more, an alternation or quantifier as one more. RE2/J's program stays within about twice the
+ * estimate (the optional tails of {@code x{n,m}}), so the limit bounds it whatever the exact count. It does not
+ * validate the syntax: RE2/J reports syntax errors itself, after this check.
  */
 public final class RegexSize {
   /** About 30 MB of compiled program in RE2/J (measured: 10^6 instructions take ~107 MB of heap). */
@@ -96,7 +98,7 @@ public final class RegexSize {
         if (pos < regex.length() && regex.charAt(pos) == ')') {
           pos++;
         }
-        return add(inner, 1);
+        return add(inner, 2); // a capture's two instructions
       }
       case '[' -> {
         skipClass();
@@ -151,12 +153,32 @@ public final class RegexSize {
       if (c == '\\') {
         pos++;
         escape();
-      } else if (regex.startsWith("[:", pos) && regex.indexOf(":]", pos + 2) >= 0) {
-        pos = regex.indexOf(":]", pos + 2) + 2;
+      } else if (posixClassEnd(pos) > 0) {
+        pos = posixClassEnd(pos);
       } else {
         pos++;
       }
     }
+  }
+
+  /**
+   * The end of a POSIX class such as "[:alpha:]" or "[:^digit:]" starting at {@code at}, or -1. Only a whole,
+   * well-formed one counts: RE2 reads "[!-[:]" as a range and ":", so a jump to some later ":]" would hide
+   * everything between from the sizing.
+   */
+  private int posixClassEnd(int at) {
+    if (!regex.startsWith("[:", at)) {
+      return -1;
+    }
+    int i = at + 2;
+    if (i < regex.length() && regex.charAt(i) == '^') {
+      i++;
+    }
+    int nameStart = i;
+    while (i < regex.length() && regex.charAt(i) >= 'a' && regex.charAt(i) <= 'z') {
+      i++;
+    }
+    return i > nameStart && regex.startsWith(":]", i) ? i + 2 : -1;
   }
 
   /** After "\": "\Q...\E" counts each quoted character; "\p{Greek}" and "\x{41}" are one atom, braces included. */

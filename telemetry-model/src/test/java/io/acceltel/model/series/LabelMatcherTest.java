@@ -62,6 +62,9 @@ class LabelMatcherTest {
         .hasMessageContaining("too large");
     assertThatThrownBy(() -> LabelMatcher.regex("gpu", "a{1000}){1000}(?:"))
         .hasMessageContaining("too large");
+    // RE2 reads "[!-[:]" as a range and ':', not as the start of a POSIX class running to a later ":]".
+    assertThatThrownBy(() -> LabelMatcher.regex("gpu", "[!-[:]((a{1000}){1000}){1000}[:]]"))
+        .hasMessageContaining("too large");
     LabelMatcher big = LabelMatcher.regex("gpu", "(a{1000}){100}");
     assertThat(big.matches("a".repeat(100_000))).isTrue();
     assertThat(big.matches("a".repeat(99_999))).isFalse();
@@ -98,6 +101,12 @@ class LabelMatcherTest {
     assertThat(m.matches("trainer-0xa")).isFalse();
     assertThat(m.matches("trainer-1")).isTrue();
     assertThat(LabelMatcher.regex("pod", "(a)|(b)").setMatches()).as("not one group").isNull();
+    // Grafana escapes only RE2's metacharacters: values with '%', '<', '#', spaces or accents stay a set.
+    LabelMatcher raw = LabelMatcher.regex("team", "(team\\.a%2F<i>|ops #2|équipe)");
+    assertThat(raw.setMatches()).containsExactly("team.a%2F<i>", "ops #2", "équipe");
+    assertThat(raw.matches("ops #2")).isTrue();
+    assertThat(raw.matches("team.a%2F<i>")).isTrue();
+    assertThat(raw.matches("teamXa%2F<i>")).isFalse();
     assertThat(LabelMatcher.regex("pod", "a\\d").setMatches()).as("\\d is a class").isNull();
 
     StringBuilder many = new StringBuilder("(");
