@@ -27,6 +27,9 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
   /** Every call opens a fresh backend: these tests set a return code first and look at how the open reacts. */
   @Override
   NvmlDeviceReader gpu(int index) {
+    if (backend != null) {
+      backend.close(); // its XID thread would go on waiting in the double, and take the events of later tests
+    }
     backend = null;
     return super.gpu(index);
   }
@@ -121,13 +124,14 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
    */
   @Test
   void theTemperatureFallsBackToTheVersionedCallOnADriverWithoutTheOldOne() throws Exception {
+    // One backend for both GPUs: this class's gpu() opens a new one each time.
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 1, NvmlReturn.FUNCTION_NOT_FOUND);
+    DOUBLE.nvmlDouble_setUint("temperature", 1, 57);
     NvmlDeviceReader reader = gpu(0);
+    NvmlDeviceReader without = (NvmlDeviceReader) backend.devices().get(1);
     assertThat(tick(reader, 1000).value(MetricCatalog.TEMPERATURE)).isEqualTo(31.0);
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperatureV")).isZero();
 
-    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 1, NvmlReturn.FUNCTION_NOT_FOUND);
-    DOUBLE.nvmlDouble_setUint("temperature", 1, 57);
-    NvmlDeviceReader without = gpu(1);
     for (long t = 1000; t <= 3000; t += 1000) {
       assertThat(tick(without, t).value(MetricCatalog.TEMPERATURE)).isEqualTo(57.0);
     }
