@@ -22,6 +22,7 @@ public final class OtlpMetricsDecoder {
 
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
+  private final StagedSeries staged = new StagedSeries();
   private final long maxFutureMillis;
   private final ProtoReader request = new ProtoReader();
   private final ProtoReader resource = new ProtoReader();
@@ -47,6 +48,7 @@ public final class OtlpMetricsDecoder {
   /** Decodes a whole record into {@code out} (cleared first); on poison, {@code out} must be discarded. */
   public void decode(byte[] payload, SampleBatch out) throws PoisonRecordException {
     out.clear();
+    staged.clear();
     cache.useGeneration(resolver.generation());
     nowMillis = System.currentTimeMillis();
     try {
@@ -64,6 +66,7 @@ public final class OtlpMetricsDecoder {
     } catch (MalformedPayloadException | ArrayIndexOutOfBoundsException e) {
       throw new PoisonRecordException(PoisonKind.UNDECODABLE, e.getMessage());
     }
+    staged.resolve(resolver, cache, out);
   }
 
   private void resourceMetrics(byte[] buf, int from, int to, SampleBatch out) throws PoisonRecordException {
@@ -215,7 +218,7 @@ public final class OtlpMetricsDecoder {
     }
     int ref = cachedRef(hash, buf, nameStart, nameEnd, attributes);
     if (ref < 0) {
-      ref = resolve(hash, buf, nameStart, nameEnd, monotonic, attributes);
+      ref = stage(hash, buf, nameStart, nameEnd, monotonic, attributes);
     }
     out.add(ref, timestampMillis, value);
   }
@@ -250,7 +253,7 @@ public final class OtlpMetricsDecoder {
     return keyBuffer;
   }
 
-  private int resolve(long hash, byte[] buf, int nameStart, int nameEnd, boolean monotonic, int attributes)
+  private int stage(long hash, byte[] buf, int nameStart, int nameEnd, boolean monotonic, int attributes)
       throws PoisonRecordException {
     String name = LabelNames.sanitizeMetric(utf8(buf, nameStart, nameEnd));
     if (monotonic && !name.endsWith("_total")) {
@@ -261,9 +264,8 @@ public final class OtlpMetricsDecoder {
     for (int i = 0; i < attributes; i++) {
       attribute(buf, attributeStarts[i], attributeEnds[i], labels);
     }
-    int ref = resolver.ref(Labels.of(labels));
-    cache.put(hash, keyBuffer, 0, keyLength, ref);
-    return ref;
+    // Created (and cached) once the whole record has decoded: a later bad point must leave no series behind.
+    return staged.stage(Labels.of(labels), hash, keyBuffer, 0, keyLength);
   }
 
   private void attribute(byte[] buf, int from, int to, TreeMap<String, String> labels) throws PoisonRecordException {

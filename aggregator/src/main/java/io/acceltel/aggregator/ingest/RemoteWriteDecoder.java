@@ -19,6 +19,7 @@ public final class RemoteWriteDecoder {
   private static final int NOT_CONTIGUOUS = -1;
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
+  private final StagedSeries staged = new StagedSeries();
   private final long maxFutureMillis;
   private final int maxSeries;
   private final ProtoReader request = new ProtoReader();
@@ -46,6 +47,7 @@ public final class RemoteWriteDecoder {
   public void decode(byte[] payload, int length, SampleBatch out) throws PoisonRecordException,
       TooManySeriesException {
     out.clear();
+    staged.clear();
     cache.useGeneration(resolver.generation());
     long now = System.currentTimeMillis();
     int seriesCount = 0;
@@ -68,6 +70,7 @@ public final class RemoteWriteDecoder {
     } catch (MalformedPayloadException | ArrayIndexOutOfBoundsException e) {
       throw new PoisonRecordException(PoisonKind.UNDECODABLE, "not a remote_write WriteRequest: " + e.getMessage());
     }
+    staged.resolve(resolver, cache, out);
   }
 
   private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException {
@@ -167,13 +170,15 @@ public final class RemoteWriteDecoder {
     return cachedRef(hash, keyBuffer, 0, keyLength, buf, from, to);
   }
 
-  /** The ref cached for a key, or, the first time, the ref of the series' parsed labels, then cached. */
+  /**
+   * The ref cached for a key, or, the first time, a placeholder for the series' parsed labels: the series is created
+   * (and cached) only once the whole request has decoded.
+   */
   private int cachedRef(long hash, byte[] key, int keyFrom, int keyTo, byte[] buf, int seriesFrom, int seriesTo)
       throws PoisonRecordException {
     int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
-      ref = resolver.ref(parseLabels(buf, seriesFrom, seriesTo));
-      cache.put(hash, key, keyFrom, keyTo, ref);
+      ref = staged.stage(parseLabels(buf, seriesFrom, seriesTo), hash, key, keyFrom, keyTo);
     }
     return ref;
   }

@@ -47,6 +47,29 @@ public final class SampleBatch {
     size++;
   }
 
+  /**
+   * Gives the samples of staged series their resolved refs ({@code refs[first - placeholder]}); samples of a series
+   * the head refused ({@link SeriesResolver#REFUSED}) are taken out and counted as refused, as {@link #add} does.
+   */
+  void replacePlaceholders(int first, int[] resolved) {
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      int ref = refs[i];
+      if (ref <= first) {
+        ref = resolved[first - ref];
+        if (ref == SeriesResolver.REFUSED) {
+          refused++;
+          continue;
+        }
+      }
+      refs[kept] = ref;
+      timestamps[kept] = timestamps[i];
+      values[kept] = values[i];
+      kept++;
+    }
+    size = kept;
+  }
+
   /** Points of a kind acceltel does not store (histograms, summaries, delta sums); counted, not poison. */
   void skip(int points) {
     skipped += points;

@@ -137,6 +137,28 @@ class OtlpMetricsDecoderTest {
     assertThat(batch.skipped()).isEqualTo(2);
   }
 
+  /**
+   * A record refused at its last point must leave no series behind: created for the first points, they would sit
+   * empty in the head, count against max-series and be listed until the next block cut.
+   */
+  @Test
+  void aRecordRefusedHalfWayCreatesNoSeries() throws Exception {
+    NumberDataPoint good = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000).setAsDouble(1)
+        .addAttributes(kv("gpu", "0")).build();
+    NumberDataPoint noTime = NumberDataPoint.newBuilder().setAsDouble(2).addAttributes(kv("gpu", "1")).build();
+    byte[] poison = ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(Metric.newBuilder().setName("m")
+            .setGauge(Gauge.newBuilder().addDataPoints(good).addDataPoints(noTime))))).build().toByteArray();
+    assertThatThrownBy(() -> decoder.decode(poison, batch)).isInstanceOf(PoisonRecordException.class);
+    assertThat(series).as("no series resolved for a refused record").isEmpty();
+
+    decoder.decode(gaugeRequest(good, "m"), batch);
+    decoder.decode(gaugeRequest(good, "m"), batch);
+    assertThat(series).as("resolved once, then cached").hasSize(1);
+    assertThat(batch.size()).isEqualTo(1);
+    assertThat(labelsOf(0).get("gpu")).isEqualTo("0");
+  }
+
   @Test
   void refusesPoisonByKind() throws Exception {
     NumberDataPoint noTime = NumberDataPoint.newBuilder().setAsDouble(1).build();

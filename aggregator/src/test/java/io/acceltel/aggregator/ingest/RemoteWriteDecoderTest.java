@@ -58,6 +58,21 @@ class RemoteWriteDecoderTest {
     }
   }
 
+  /** A request refused for its second series must not have created its first: all or nothing, series included. */
+  @Test
+  void aRequestRefusedForALaterSeriesCreatesNone() throws Exception {
+    byte[] body = request(series(false, T, 1, "__name__", "gpu_power", "node", "n1"),
+        series(false, T, 2, "__name__", "gpu_power", "bad-name", "v"));
+    assertThatThrownBy(() -> decode(body)).isInstanceOf(PoisonRecordException.class);
+    assertThat(resolved).isEmpty();
+    byte[] twice = request(series(false, T, 1, "__name__", "gpu_power", "node", "n1"),
+        series(true, T + 1000, 2, "__name__", "gpu_power", "node", "n1"));
+    decode(twice);
+    assertThat(resolved).as("one series, staged once within the request").hasSize(1);
+    assertThat(batch.size()).isEqualTo(2);
+    assertThat(batch.ref(0)).isEqualTo(batch.ref(1)).isEqualTo(0);
+  }
+
   /** The refusal names the bad label, but a megabyte of it must not go back to the sender and into the log. */
   @Test
   void aHugeInvalidLabelNameIsQuotedOnlyInPart() {
