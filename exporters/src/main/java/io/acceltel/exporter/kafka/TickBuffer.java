@@ -2,6 +2,8 @@ package io.acceltel.exporter.kafka;
 
 import com.github.luben.zstd.Zstd;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The bounded queue between the tick thread and the sender: ticks wait here until the broker acknowledges them. When
@@ -60,7 +62,11 @@ final class TickBuffer {
   private long waitingBytes;
   /** Where ticks overflowing {@link #capacity} go instead of being dropped; null when memory only. */
   private final TickSpool spool;
-  private Tick inFlight;
+  /**
+   * The ticks being sent, oldest first; empty when none. From the spool a batch of consecutive ticks (a backlog
+   * drains many per broker round trip), from memory one tick.
+   */
+  private List<Tick> inFlight = List.of();
   private boolean inFlightFromSpool;
   private long droppedInMemory;
   private long refusedByBroker;
@@ -114,7 +120,8 @@ final class TickBuffer {
     // The tick in flight is the oldest of all: the first to move, so that it stays ahead of the others in the
     // spool if the exporter stops before the broker acknowledges it. Once the disk refused it and a later tick got
     // in, it stays memory's: it is still sent first, and only a stop before its acknowledgement would lose it.
-    if (spool != null && inFlight != null && !inFlightFromSpool && spool.empty() && spool.appendInFlight(inFlight)) {
+    if (spool != null && !inFlight.isEmpty() && !inFlightFromSpool && spool.empty()
+        && spool.appendInFlight(inFlight.get(0))) {
       inFlightFromSpool = true;
       return true;
     }
@@ -145,17 +152,33 @@ final class TickBuffer {
    * Waits for the oldest tick (the spool's first) and marks it in flight; it stays counted in {@link #size()}
    * until acknowledged. Memory's ticks are only taken once the spool has none left.
    *
+   * @return the tick, or null when none came within the timeout
    * @throws InterruptedException when interrupted, also when the interrupt cut a spool read short
    */
   synchronized Tick takeForSending(long timeoutMillis) throws InterruptedException {
-    if (inFlight != null) {
+    List<Tick> batch = takeBatchForSending(1, timeoutMillis);
+    return batch.isEmpty() ? null : batch.get(0);
+  }
+
+  /**
+   * As {@link #takeForSending}, for up to {@code max} ticks in order: consecutive spooled ticks (of one segment),
+   * or one tick from memory. They stay in flight together, until {@link #acknowledged()}; while they are, this
+   * returns them again. Empty when none came within the timeout.
+   */
+  synchronized List<Tick> takeBatchForSending(int max, long timeoutMillis) throws InterruptedException {
+    if (!inFlight.isEmpty()) {
       return inFlight;
     }
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (true) {
       Tick spooled = spool == null ? null : spool.next();
       if (spooled != null) {
-        inFlight = spooled;
+        List<Tick> batch = new ArrayList<>();
+        batch.add(spooled);
+        for (Tick next; batch.size() < max && (next = spool.next()) != null; ) {
+          batch.add(next);
+        }
+        inFlight = List.copyOf(batch);
         inFlightFromSpool = true;
         publish();
         return inFlight;
@@ -163,7 +186,7 @@ final class TickBuffer {
       // A spool that holds ticks but gave none could not read them now (an interrupt closed its file as the sender
       // stops): a newer tick from memory must not go first, or the aggregator drops every older one as out of order.
       if (!ticks.isEmpty() && (spool == null || spool.ticks() == 0)) {
-        inFlight = pollWaiting();
+        inFlight = List.of(pollWaiting());
         inFlightFromSpool = false;
         publish();
         return inFlight;
@@ -172,33 +195,36 @@ final class TickBuffer {
       publish();
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
-        return null;
+        return List.of();
       }
       wait(left);
     }
   }
 
-  /** The in-flight tick was acknowledged. */
+  /** The ticks in flight were acknowledged. */
   synchronized void acknowledged() {
-    if (inFlight != null && inFlightFromSpool) {
-      spool.acknowledged();
-    }
-    inFlight = null;
-    publish();
-    notifyAll();
+    settled(0);
   }
 
   /**
-   * The broker refused the in-flight tick for good (too large for the topic): it is dropped and counted, so the
-   * ticks behind it are not held up forever.
+   * The broker refused the ticks in flight for good (too large for the topic): they are dropped and counted, so the
+   * ticks behind them are not held up forever.
    */
   synchronized void refused() {
-    if (inFlight != null) {
-      refusedByBroker++;
+    settled(inFlight.size());
+  }
+
+  /**
+   * The ticks in flight are done with: acknowledged, except {@code refusedForGood} of them that the broker refused
+   * for good, which are dropped and counted.
+   */
+  synchronized void settled(int refusedForGood) {
+    if (!inFlight.isEmpty()) {
+      refusedByBroker += refusedForGood;
       if (inFlightFromSpool) {
         spool.acknowledged();
       }
-      inFlight = null;
+      inFlight = List.of();
     }
     publish();
     notifyAll();
@@ -211,7 +237,7 @@ final class TickBuffer {
 
   /** Ticks held in memory, at most the capacity. */
   synchronized int memoryTicks() {
-    return ticks.size() + (inFlight != null && !inFlightFromSpool ? 1 : 0);
+    return ticks.size() + (inFlightFromSpool ? 0 : inFlight.size());
   }
 
   synchronized long spooledTicks() {
@@ -240,8 +266,8 @@ final class TickBuffer {
    * The in-flight tick is the oldest of all; without one, the spool's oldest unsent tick comes before memory's.
    */
   private long oldestUnacknowledgedMillis() {
-    if (inFlight != null) {
-      return inFlight.timestampMillis();
+    if (!inFlight.isEmpty()) {
+      return inFlight.get(0).timestampMillis();
     }
     if (spool != null && spool.ticks() > 0) {
       return spool.oldestUnsentMillis();
@@ -272,10 +298,10 @@ final class TickBuffer {
     if (spool == null) {
       return 0;
     }
-    if (inFlight != null && !inFlightFromSpool) {
-      spool.append(inFlight);
+    if (!inFlightFromSpool) {
+      inFlight.forEach(spool::append);
     }
-    inFlight = null;
+    inFlight = List.of();
     ticks.forEach(spool::append);
     ticks.clear();
     waitingBytes = 0;

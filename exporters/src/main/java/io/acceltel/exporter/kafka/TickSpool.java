@@ -66,8 +66,10 @@ final class TickSpool implements AutoCloseable {
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private Segment writer;
   /** The segment the tick handed out by {@link #next()} came from, until it is acknowledged. */
+  /** The segment the ticks in flight were read from: a batch never spans two segments. */
   private Segment inFlight;
-  private boolean inFlightPending;
+  /** Ticks handed out by {@link #next()} and not acknowledged yet, all read from {@link #inFlight} in order. */
+  private int inFlightCount;
   private long nextSequence;
   private long bytes;
   private long ticks;
@@ -282,13 +284,13 @@ final class TickSpool implements AutoCloseable {
     writer.recordsRead++;
     writer.readPosition = writer.size;
     inFlight = writer;
-    inFlightPending = true;
+    inFlightCount = 1;
     return true;
   }
 
   /** Whether the spool holds no tick, sent or not: only then may memory's in-flight tick move in. */
   boolean empty() {
-    return !inFlightPending && ticks == 0;
+    return inFlightCount == 0 && ticks == 0;
   }
 
   private boolean write(Tick tick) {
@@ -333,29 +335,29 @@ final class TickSpool implements AutoCloseable {
     bytes += MAGIC.length;
   }
 
-  /** The oldest unsent tick, marked in flight until {@link #acknowledged()}; null when the spool holds none. */
+  /**
+   * The oldest unsent tick, marked in flight until {@link #acknowledged()}; null when the spool holds none. While
+   * ticks are in flight it hands out the next ones of the same segment, so that several can be sent at once (null
+   * at the segment's end): their acknowledgement is then one position, the end of the last one read.
+   */
   Tick next() {
-    if (inFlightPending) {
-      throw new IllegalStateException("the previous spooled tick is still in flight");
+    if (inFlightCount > 0) {
+      if (!segments.contains(inFlight) || inFlight.recordsRead == inFlight.records) {
+        return null;
+      }
+      return readNext(inFlight);
     }
     while (!segments.isEmpty()) {
       Segment oldest = segments.peekFirst();
       if (oldest.recordsRead < oldest.records) {
-        try {
-          Record record = oldest.readNext();
-          inFlight = oldest;
-          inFlightPending = true;
-          return record.tick();
-        } catch (ClosedChannelException e) {
-          // An interrupt (the sender being stopped) closed the channel mid-read: the segment is fine. Dropping it
-          // here, with the thread still interrupted, would drop every segment after it too.
-          return null;
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "cannot read the spool segment " + oldest.file + "; dropping its "
-              + (oldest.records - oldest.recordsRead) + " unsent ticks", e);
-          dropSegment(oldest);
-          continue;
+        Tick tick = readNext(oldest);
+        if (tick != null || !segments.contains(oldest)) {
+          if (tick != null) {
+            return tick;
+          }
+          continue; // the segment could not be read and was dropped: on to the next
         }
+        return null; // an interrupt closed the channel
       }
       if (oldest == writer) {
         return null; // everything written so far was sent; keep appending here
@@ -365,16 +367,38 @@ final class TickSpool implements AutoCloseable {
     return null;
   }
 
-  /** The tick last handed out by {@link #next()} was acknowledged by the broker. */
+  /**
+   * The segment's next record, marked in flight; null when an interrupt closed its channel (the segment is fine)
+   * or when it could not be read (it is then dropped, its unsent ticks counted).
+   */
+  private Tick readNext(Segment segment) {
+    try {
+      Record record = segment.readNext();
+      inFlight = segment;
+      inFlightCount++;
+      return record.tick();
+    } catch (ClosedChannelException e) {
+      // An interrupt (the sender being stopped) closed the channel mid-read: the segment is fine. Dropping it here,
+      // with the thread still interrupted, would drop every segment after it too.
+      return null;
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "cannot read the spool segment " + segment.file + "; dropping its "
+          + (segment.records - segment.recordsRead) + " unsent ticks", e);
+      dropSegment(segment);
+      return null;
+    }
+  }
+
+  /** Every tick handed out by {@link #next()} since the last acknowledgement was acknowledged by the broker. */
   void acknowledged() {
-    if (!inFlightPending) {
+    if (inFlightCount == 0) {
       return;
     }
-    inFlightPending = false;
-    ticks--;
+    ticks -= inFlightCount;
+    inFlightCount = 0;
     Segment segment = inFlight;
     inFlight = null;
-    // Ticks are sent one at a time in order, so everything read from this segment is now acknowledged.
+    // Ticks are handed out in order from one segment, so everything read from it is now acknowledged.
     segment.acknowledgedPosition = segment.readPosition;
     if (segments.contains(segment) && segment.recordsRead == segment.records) {
       deleteSegment(segment);
@@ -480,7 +504,7 @@ final class TickSpool implements AutoCloseable {
   private void writeCursor() throws IOException {
     Path cursorFile = dir.resolve(CURSOR_FILE);
     Segment oldest = segments.peekFirst();
-    int acknowledged = oldest == null ? 0 : oldest.recordsRead - (inFlightPending && inFlight == oldest ? 1 : 0);
+    int acknowledged = oldest == null ? 0 : oldest.recordsRead - (inFlight == oldest ? inFlightCount : 0);
     if (acknowledged == 0) {
       Files.deleteIfExists(cursorFile);
       return;

@@ -150,6 +150,35 @@ class TickSpoolTest {
     buffer.close();
   }
 
+  /**
+   * A backlog drains in batches: consecutive spooled ticks of one segment go out together and are acknowledged
+   * together, in order, then memory's; a batch in flight at a stop is sent again first after the restart.
+   */
+  @Test
+  void aSpooledBacklogDrainsInBatchesInOrderAndABatchInFlightSurvivesAStop(@TempDir Path dir) throws Exception {
+    TickBuffer buffer = new TickBuffer(3, TickSpool.open(dir, LARGE, TickSpool.MAGIC.length + 10L * recordBytes()));
+    for (long t = 1; t <= 30; t++) {
+      buffer.offer(tick(t)); // 1..27 spooled, ten to a segment; 28..30 in memory
+    }
+    List<Long> sent = new ArrayList<>();
+    List<TickBuffer.Tick> batch = buffer.takeBatchForSending(16, 0);
+    assertThat(batch).extracting(TickBuffer.Tick::timestampMillis).as("one segment's ten").isEqualTo(range(1, 10));
+    assertThat(buffer.takeBatchForSending(16, 0)).as("in flight until acknowledged").isEqualTo(batch);
+    buffer.acknowledged();
+    batch = buffer.takeBatchForSending(4, 0);
+    assertThat(batch).extracting(TickBuffer.Tick::timestampMillis).isEqualTo(range(11, 14));
+    assertThat(buffer.size()).as("in flight is still held").isEqualTo(20);
+    assertThat(buffer.close()).as("the batch in flight and the rest stay for the next start").isEqualTo(20);
+
+    TickBuffer after = new TickBuffer(3, TickSpool.open(dir, LARGE));
+    for (List<TickBuffer.Tick> b; !(b = after.takeBatchForSending(16, 0)).isEmpty(); after.acknowledged()) {
+      b.forEach(t -> sent.add(t.timestampMillis()));
+    }
+    assertThat(sent).isEqualTo(range(11, 30));
+    assertThat(after.dropped()).isZero();
+    after.close();
+  }
+
   /** The tick being sent when the broker went away is the oldest: after a restart it is still sent first. */
   @Test
   void aTickInFlightWhenTheExporterStopsIsSentFirstAfterTheRestart(@TempDir Path dir) throws Exception {

@@ -481,7 +481,8 @@ public final class MetricCatalog {
   // ---- the Kafka sink
   public static final MetricDefinition KAFKA_SEND_LATENCY = histogram("acceltel_exporter_kafka_send_seconds")
       .unit(Unit.SECONDS)
-      .help("Time from handing a tick to the Kafka producer until the broker acknowledged it (acks=all).")
+      .help("Time from handing a tick to the Kafka producer until the broker acknowledged it (acks=all); while a "
+          + "spooled backlog drains, of a batch of up to 16 ticks sent together, until the last was acknowledged.")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_BUFFERED = gauge("acceltel_exporter_kafka_buffered_ticks")
