@@ -263,8 +263,14 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     Exception failure = null;
     try {
       for (TickBuffer.Tick tick : batch) {
-        acks.add(producer.send(new ProducerRecord<>(settings.topic(), null, tick.timestampMillis(), tick.node(),
-            tick.payload())));
+        Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(settings.topic(), null,
+            tick.timestampMillis(), tick.node(), tick.payload()));
+        acks.add(ack);
+        if (ack.isDone() && failedForNow(ack)) {
+          // Refused at send time (no metadata yet, the producer's buffer full): sending the rest now could deliver
+          // them ahead of this one, which the aggregator would then drop as out of order when it is sent again.
+          break;
+        }
       }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.sendTimeout().toMillis() + 1000);
       for (int i = 0; i < acks.size(); i++) {
@@ -284,6 +290,9 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     } catch (TimeoutException | RuntimeException e) {
       failure = e;
     }
+    if (failure == null && acks.size() < batch.size()) {
+      failure = new IllegalStateException("a tick was refused when handed to the producer");
+    }
     if (failure != null) {
       failures.inc();
       logFailure(failure);
@@ -294,6 +303,16 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     sent.inc(batch.size() - refused);
     buffer.settled(refused);
     return true;
+  }
+
+  /** Whether a completed send failed for a reason a retry can mend (not a record refused for good). */
+  private static boolean failedForNow(Future<RecordMetadata> ack) throws InterruptedException {
+    try {
+      ack.get();
+      return false;
+    } catch (ExecutionException e) {
+      return !refusedForGood(e.getCause());
+    }
   }
 
   /** Errors that retrying the same record cannot mend: holding on to it would stall every tick behind it. */

@@ -298,7 +298,9 @@ final class TickBuffer {
     if (spool == null) {
       return 0;
     }
-    if (!inFlightFromSpool) {
+    if (inFlightFromSpool) {
+      spool.abandonInFlight();
+    } else {
       inFlight.forEach(spool::append);
     }
     inFlight = List.of();

@@ -405,6 +405,19 @@ final class TickSpool implements AutoCloseable {
     }
   }
 
+  /**
+   * On stop, with ticks still in flight: if their segment was dropped over the bound meanwhile, they go with it and
+   * are counted as dropped now (while running they were still on their way to the broker).
+   */
+  void abandonInFlight() {
+    if (inFlightCount > 0 && !segments.contains(inFlight)) {
+      dropped += inFlightCount;
+      ticks -= inFlightCount;
+      inFlightCount = 0;
+      inFlight = null;
+    }
+  }
+
   /** Drops a segment whole; its ticks not yet handed out are counted as dropped (an in-flight one is not). */
   private void dropSegment(Segment segment) {
     long unsent = segment.records - segment.recordsRead;

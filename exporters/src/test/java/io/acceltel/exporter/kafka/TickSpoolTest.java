@@ -179,6 +179,32 @@ class TickSpoolTest {
     after.close();
   }
 
+  /**
+   * A batch in flight whose segment is dropped over the bound is still delivered while the exporter runs; if it
+   * stops first, those ticks are gone with their file and must be counted as dropped, not reported as kept.
+   */
+  @Test
+  void aBatchWhoseSegmentWasDroppedIsCountedAsDroppedWhenTheExporterStopsFirst(@TempDir Path dir) throws Exception {
+    long segmentBytes = TickSpool.MAGIC.length + 4L * recordBytes();
+    TickBuffer buffer = new TickBuffer(1, TickSpool.open(dir, 2 * segmentBytes, segmentBytes));
+    for (long t = 1; t <= 5; t++) {
+      buffer.offer(tick(t)); // 1..4 in the first segment, 5 in memory
+    }
+    assertThat(buffer.takeBatchForSending(16, 0)).extracting(TickBuffer.Tick::timestampMillis)
+        .isEqualTo(range(1, 4));
+    for (long t = 6; t <= 14; t++) {
+      buffer.offer(tick(t)); // the spool outgrows its bound: the first segment, in flight, is dropped
+    }
+    long droppedWhileRunning = buffer.dropped();
+    long kept = buffer.close();
+    assertThat(buffer.dropped()).as("the four in flight, gone with their file").isEqualTo(droppedWhileRunning + 4);
+    TickBuffer after = new TickBuffer(1, TickSpool.open(dir, LARGE));
+    List<Long> resent = drain(after);
+    assertThat(resent).hasSize((int) kept);
+    assertThat(resent.size() + buffer.dropped()).as("resent after the restart + dropped = offered").isEqualTo(14);
+    after.close();
+  }
+
   /** The tick being sent when the broker went away is the oldest: after a restart it is still sent first. */
   @Test
   void aTickInFlightWhenTheExporterStopsIsSentFirstAfterTheRestart(@TempDir Path dir) throws Exception {
