@@ -48,7 +48,8 @@ final class DcmiCalls {
     switch (rc) {
       case DcmiReturn.SUCCESS:
         return true;
-      case DcmiReturn.NOT_SUPPORTED:
+      case DcmiReturn.NOT_SUPPORTED, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER:
+        // Both are for good: asking again every tick would only count a failure every tick.
         if (unsupported.add(function)) {
           observer.unsupported(identity, function);
         }

@@ -106,7 +106,10 @@ final class DcmiDeviceReader implements DeviceReader {
 
   private void readHealth(ReadingSink sink) throws DeviceLostException {
     if (calls.ok(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)))) {
-      sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, out.getInt(0) & 0xFFFF_FFFFL);
+      int level = out.getInt(0);
+      if (level >= 0) { // 0xFFFFFFFF is the driver's "could not tell", not an alarm level
+        sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, level);
+      }
     }
     if (calls.ok(ERROR_CODES, () -> dcmi.dcmi_get_device_errorcode_v2(card, device, zeroed(out), zeroed(struct),
         DcmiLayout.ERROR_CODE_LIST))) {
@@ -134,10 +137,10 @@ final class DcmiDeviceReader implements DeviceReader {
       failed = !multi && !calls.unsupported(MULTI_UTIL);
     }
     if (multi) {
-      sink.set(MetricCatalog.UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AICORE)));
-      sink.set(MetricCatalog.VECTOR_CORE_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AIV)));
-      sink.set(MetricCatalog.CUBE_CORE_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_AIC)));
-      sink.set(MetricCatalog.OVERALL_UTILIZATION, percent(struct.getInt(DcmiLayout.MULTI_NPU)));
+      setPercent(sink, MetricCatalog.UTILIZATION, struct.getInt(DcmiLayout.MULTI_AICORE));
+      setPercent(sink, MetricCatalog.VECTOR_CORE_UTILIZATION, struct.getInt(DcmiLayout.MULTI_AIV));
+      setPercent(sink, MetricCatalog.CUBE_CORE_UTILIZATION, struct.getInt(DcmiLayout.MULTI_AIC));
+      setPercent(sink, MetricCatalog.OVERALL_UTILIZATION, struct.getInt(DcmiLayout.MULTI_NPU));
     } else if (!failed) {
       utilizationRate(DcmiLayout.UTIL_AICORE, MetricCatalog.UTILIZATION, sink);
       utilizationRate(DcmiLayout.UTIL_VECTOR, MetricCatalog.VECTOR_CORE_UTILIZATION, sink);
@@ -150,7 +153,7 @@ final class DcmiDeviceReader implements DeviceReader {
     // Each type is its own "function" for the error policy: a 310P may support AI Core but not vector.
     if (calls.ok(UTIL + "(" + type + ")", () -> dcmi.dcmi_get_device_utilization_rate(card, device, type,
         zeroed(out)))) {
-      sink.set(metric, percent(out.getInt(0)));
+      setPercent(sink, metric, out.getInt(0));
     }
   }
 
@@ -161,7 +164,10 @@ final class DcmiDeviceReader implements DeviceReader {
       sink.set(MetricCatalog.MEMORY_TOTAL, size * MB);
       sink.set(MetricCatalog.MEMORY_USED, usage * MB);
       sink.set(MetricCatalog.MEMORY_FREE, Math.max(0, size - usage) * MB);
-      sink.set(MetricCatalog.MEMORY_TEMPERATURE, struct.getInt(DcmiLayout.HBM_TEMP));
+      int hbmCelsius = struct.getInt(DcmiLayout.HBM_TEMP);
+      if (hbmCelsius >= 0) { // negative only when the sensor could not be read
+        sink.set(MetricCatalog.MEMORY_TEMPERATURE, hbmCelsius);
+      }
     }
   }
 
@@ -170,7 +176,7 @@ final class DcmiDeviceReader implements DeviceReader {
         && out.getInt(0) != DcmiLayout.TEMPERATURE_FAILED) {
       sink.set(MetricCatalog.TEMPERATURE, out.getInt(0));
     }
-    if (calls.ok(POWER, () -> dcmi.dcmi_get_device_power_info(card, device, zeroed(out)))) {
+    if (calls.ok(POWER, () -> dcmi.dcmi_get_device_power_info(card, device, zeroed(out))) && out.getInt(0) >= 0) {
       sink.set(MetricCatalog.POWER, out.getInt(0) / 10.0);
     }
     frequency(DcmiLayout.FREQ_AICORE_CURRENT, MetricCatalog.CLOCK, "aicore", sink);
@@ -201,8 +207,14 @@ final class DcmiDeviceReader implements DeviceReader {
     return struct.getInt(offset) & 0xFFFF_FFFFL;
   }
 
-  private static double percent(int value) {
-    return (value & 0xFFFF_FFFFL) / 100.0;
+  /**
+   * A utilization the driver reports in percent, as a ratio; left out when it is no percentage at all (the driver
+   * fills 0xFFFFFFFF where it could not measure, which would read as 42,949,672 %), as npu-exporter leaves it out.
+   */
+  private static void setPercent(ReadingSink sink, MetricDefinition metric, int percent) {
+    if (percent >= 0 && percent <= 100) {
+      sink.set(metric, percent / 100.0);
+    }
   }
 
   /** Clears a buffer before a call, so a value left from the previous call can never be read back. */

@@ -16,6 +16,8 @@ public final class DcmiReturn {
   public static final int DEVICE_NOT_EXIST = -8008;
   /** The driver is initializing or resetting: retry later. */
   public static final int NOT_READY = -8012;
+  /** The call is not allowed inside a container (no privilege to map the device): permanent, like NOT_SUPPORTED. */
+  public static final int NOT_SUPPORTED_IN_CONTAINER = -8013;
   public static final int NOT_SUPPORTED = -8255;
 
   private static final Map<Integer, String> NAMES = Map.ofEntries(
@@ -32,7 +34,7 @@ public final class DcmiReturn {
       Map.entry(-8010, "DCMI_ERR_SEND_MSG"),
       Map.entry(-8011, "DCMI_ERR_RECV_MSG"),
       Map.entry(NOT_READY, "DCMI_ERR_NOT_READY"),
-      Map.entry(-8013, "DCMI_ERR_NOT_SUPPORT_IN_CONTAINER"),
+      Map.entry(NOT_SUPPORTED_IN_CONTAINER, "DCMI_ERR_NOT_SUPPORT_IN_CONTAINER"),
       Map.entry(-8014, "DCMI_ERR_FILE_OPS"),
       Map.entry(-8015, "DCMI_ERR_RESET_FAIL"),
       Map.entry(-8016, "DCMI_ERR_ABORT_OPERATE"),

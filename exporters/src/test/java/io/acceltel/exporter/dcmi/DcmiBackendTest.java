@@ -195,6 +195,41 @@ class DcmiBackendTest {
     }
   }
 
+  /** What the driver fills where it could not measure is no reading: left out, as npu-exporter leaves it out. */
+  @Test
+  void driverSentinelValuesAreNotReadings() throws Exception {
+    DCMI.dcmiDouble_setInt("multi.aicore", 0, 0xFFFF_FFFFL);
+    DCMI.dcmiDouble_setInt("util.hbm", 0, 0xFFFF_FFFFL);
+    DCMI.dcmiDouble_setInt("power", 0, -1);
+    DCMI.dcmiDouble_setInt("hbm.temp", 0, -1);
+    DCMI.dcmiDouble_setInt("health", 0, 0xFFFF_FFFFL);
+    try (DcmiBackend backend = open(observer)) {
+      List<Reading> r = read(backend.devices().get(0));
+      assertThat(value(r, MetricCatalog.UTILIZATION)).isEmpty();
+      assertThat(value(r, MetricCatalog.MEMORY_UTILIZATION)).isEmpty();
+      assertThat(value(r, MetricCatalog.POWER)).isEmpty();
+      assertThat(value(r, MetricCatalog.MEMORY_TEMPERATURE)).isEmpty();
+      assertThat(value(r, MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
+      assertThat(value(r, MetricCatalog.CUBE_CORE_UTILIZATION)).as("the readable ones stay").isPresent();
+      assertThat(value(r, MetricCatalog.MEMORY_USED)).isPresent();
+    }
+  }
+
+  /** -8013, not allowed in a container, is as permanent as not supported: told once, never counted as a failure. */
+  @Test
+  void notSupportedInAContainerIsLeftOutForGood() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_power_info", DcmiDouble.ANY, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER,
+        DcmiDouble.ALWAYS);
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      assertThat(value(read(npu), MetricCatalog.POWER)).isEmpty();
+      assertThat(value(read(npu), MetricCatalog.POWER)).isEmpty();
+    }
+    assertThat(observer.unsupported).containsExactly("dcmi_get_device_power_info");
+    assertThat(observer.failures).isEmpty();
+    assertThat(DCMI.dcmiDouble_calls("dcmi_get_device_power_info")).isEqualTo(1);
+  }
+
   @Test
   void fallsBackFromThePeriodUtilizationCallToThePlainOnes() throws Exception {
     DCMI.dcmiDouble_setReturn("dcmi_get_device_multi_utilization_rate_period", DcmiDouble.ANY,
