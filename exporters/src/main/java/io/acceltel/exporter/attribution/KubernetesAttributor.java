@@ -115,12 +115,17 @@ public final class KubernetesAttributor implements DeviceAttributor {
     }
     Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
     ContainerRef holder = map.holder(device, finished);
+    Verdict last = lastVerdict.get(device.identity().uuid());
+    if (holder == null && device.lost() && last != null) {
+      // A lost MIG GPU reports no MIG instances, the only way to its holders: its device-lost and XID series keep
+      // the holders it had, which is whom an alert on them concerns, rather than turn "free" and unlabelled.
+      return withAllocation(device, last.state(), last.attribution(), last.instances());
+    }
     Verdict verdict;
     if (holder == null) {
       warnIfNotAllocatable(map, device);
       verdict = new Verdict(FREE, Attribution.NONE, Map.of());
     } else if (awaitingLabels(index, holder)) {
-      Verdict last = lastVerdict.get(device.identity().uuid());
       if (last == null || last.state() != FREE) {
         // The GPU-wide series say nothing, as before the kubelet answered: the previous holder's labels are not the
         // new one's. The MIG instances whose holders are known keep their labels meanwhile.

@@ -169,6 +169,26 @@ class AttributionMappingTest {
     assertThat(allocated(other)).isEqualTo(0);
   }
 
+  /** A lost MIG GPU reports no instances: its lost and XID series keep the holder it had, not "free". */
+  @Test
+  void aLostMigGpuKeepsItsHolderWhileItCannotNameItsInstances() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), new ContainerRef("ns", "infer-a", "server"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    assertThat(attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1"))).attribution().get("pod"))
+        .isEqualTo("infer-a");
+
+    DeviceSnapshot lost = attributor.attribute(new DeviceSnapshot(
+        new DeviceIdentity(0, GPU0, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA), true,
+        List.of(new Reading(MetricCatalog.DEVICE_LOST, List.of(), 1)), Attribution.NONE));
+    assertThat(lost.attribution().get("pod")).isEqualTo("infer-a");
+    assertThat(allocated(lost)).isEqualTo(1);
+
+    DeviceSnapshot back = attributor.attribute(nvidia(0, GPU0));
+    assertThat(allocated(back)).as("answering again without the instance: free").isEqualTo(0);
+  }
+
   /**
    * Each MIG instance's series name the pod that holds that instance, in /metrics and in the Kafka payload alike, so
    * one tenant's MIG memory is never labelled as another's; the GPU's own series keep the smallest holder.
