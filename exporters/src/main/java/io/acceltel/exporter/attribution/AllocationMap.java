@@ -31,7 +31,7 @@ import java.util.function.Predicate;
 public final class AllocationMap {
   /** Before the first successful {@code List}: nothing is known, so no device is said to be free either. */
   public static final AllocationMap UNKNOWN =
-      new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, Set.of());
+      new AllocationMap(Map.of(), Map.of(), Set.of(), Set.of(), false, Set.of(), Set.of());
 
   /** Every holder of a device, smallest first; by UUID, or {@code nvidia<minor>} for GKE's device ids. */
   private final Map<String, List<ContainerRef>> byUuid;
@@ -41,18 +41,21 @@ public final class AllocationMap {
   private final boolean known;
   /** Accelerator resources the kubelet listed that attribution.resource-names leaves out. */
   private final Set<String> ignoredResourceNames;
+  /** Drivers of DRA claims the kubelet listed: their devices are not attributed (see docs/attribution.md). */
+  private final Set<String> draDrivers;
   private final boolean hasMig;
   private final Set<ContainerRef> holders;
 
   private AllocationMap(Map<String, List<ContainerRef>> byUuid, Map<Integer, List<ContainerRef>> byAscendId,
       Set<String> allocatableUuids, Set<Integer> allocatableAscendIds, boolean known,
-      Set<String> ignoredResourceNames) {
+      Set<String> ignoredResourceNames, Set<String> draDrivers) {
     this.byUuid = frozen(byUuid);
     this.byAscendId = frozen(byAscendId);
     this.allocatableUuids = Set.copyOf(allocatableUuids);
     this.allocatableAscendIds = Set.copyOf(allocatableAscendIds);
     this.known = known;
     this.ignoredResourceNames = Set.copyOf(ignoredResourceNames);
+    this.draDrivers = Set.copyOf(draDrivers);
     this.hasMig = byUuid.keySet().stream().anyMatch(k -> k.startsWith("MIG-"));
     Set<ContainerRef> all = new HashSet<>();
     byUuid.values().forEach(all::addAll);
@@ -171,6 +174,11 @@ public final class AllocationMap {
     return ignoredResourceNames;
   }
 
+  /** Drivers of the DRA claims the kubelet listed; their devices show as free. */
+  public Set<String> draDrivers() {
+    return draDrivers;
+  }
+
   /** How many device IDs are held; for logs and tests. */
   public int size() {
     return byUuid.size() + byAscendId.size();
@@ -181,7 +189,7 @@ public final class AllocationMap {
     Set<String> ignored = new HashSet<>(ignoredResourceNames);
     ignored.addAll(other.ignoredResourceNames);
     return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known,
-        ignored);
+        ignored, draDrivers);
   }
 
   /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
@@ -191,10 +199,17 @@ public final class AllocationMap {
     private final Set<String> allocatableUuids = new HashSet<>();
     private final Set<Integer> allocatableAscendIds = new HashSet<>();
     private final Set<String> ignoredResourceNames = new HashSet<>();
+    private final Set<String> draDrivers = new HashSet<>();
 
     private Builder() {}
 
     /** The kubelet listed devices of an accelerator resource that the configured resource names leave out. */
+    /** A container holds devices through a DRA claim of this driver, which this map cannot attribute. */
+    public Builder draClaim(String driver) {
+      draDrivers.add(driver);
+      return this;
+    }
+
     public Builder ignoredResource(String resourceName) {
       ignoredResourceNames.add(resourceName);
       return this;
@@ -234,7 +249,7 @@ public final class AllocationMap {
 
     public AllocationMap build() {
       return new AllocationMap(byUuid, byAscendId, allocatableUuids, allocatableAscendIds, true,
-          ignoredResourceNames);
+          ignoredResourceNames, draDrivers);
     }
   }
 }

@@ -57,6 +57,7 @@ public final class KubernetesAttributor implements DeviceAttributor {
   /** Only the tick thread reads and writes it, so a plain field; a stale read would only rebuild the cache. */
   private Resolved resolved = new Resolved(null, null, Map.of());
   private final Set<String> warnedNotAllocatable = new HashSet<>();
+  private final Set<String> warnedDraDrivers = new HashSet<>();
   private final Set<String> warnedIgnoredResources = new HashSet<>();
   /** What each device (by UUID) was attributed on its last tick. Tick thread only. */
   private final Map<String, Verdict> lastVerdict = new HashMap<>();
@@ -219,6 +220,13 @@ public final class KubernetesAttributor implements DeviceAttributor {
   }
 
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {
+    for (String driver : map.draDrivers()) {
+      if (warnedDraDrivers.add(driver)) {
+        LOG.warning(() -> "pods on this node hold devices through DRA claims (driver " + driver + "); acceltel "
+            + "attributes devices allocated through the device plugin only, so devices held through DRA show as "
+            + "free with no pod labels");
+      }
+    }
     for (String ignored : map.ignoredResourceNames()) {
       if (warnedIgnoredResources.add(ignored)) {
         LOG.warning(() -> "the kubelet lists devices of the resource " + ignored + ", which "

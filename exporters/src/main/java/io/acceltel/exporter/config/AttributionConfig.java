@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code attribution.pod-labels} is either one string {@code key=label,key=label} (flags, environment) or a YAML
  * mapping, which the flattened configuration sees as {@code attribution.pod-labels.<pod label key>} keys. Either
- * form replaces the default mapping as a whole; an empty string maps no pod labels and switches the pod watch off.
+ * form replaces the default mapping as a whole; an empty string maps no pod labels (the pod watch still runs, for the
+ * pods' phases).
  */
 final class AttributionConfig {
   static final String POD_LABELS = "attribution.pod-labels";

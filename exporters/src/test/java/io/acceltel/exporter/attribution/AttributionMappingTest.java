@@ -20,8 +20,10 @@ import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.LogCapture;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesMapping;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
+import io.acceltel.exporter.attribution.kubelet.v1.ClaimResource;
 import io.acceltel.exporter.attribution.kubelet.v1.ContainerDevices;
 import io.acceltel.exporter.attribution.kubelet.v1.ContainerResources;
+import io.acceltel.exporter.attribution.kubelet.v1.DynamicResource;
 import io.acceltel.exporter.attribution.kubelet.v1.ListPodResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.PodResources;
 import java.time.Duration;
@@ -369,6 +371,27 @@ class AttributionMappingTest {
    * pod labels, so a warning names the fix. A NIC of the same vendor (the Network Operator's RDMA device) is not
    * an accelerator and is not warned about.
    */
+  /** Devices held through DRA claims are not attributed yet: said once, so that "free" is not taken at its word. */
+  @Test
+  void devicesHeldThroughDraClaimsAreWarnedAboutOnce() {
+    ListPodResourcesResponse list = ListPodResourcesResponse.newBuilder().addPodResources(PodResources.newBuilder()
+        .setNamespace("team-llm").setName("tj-dra-0").addContainers(ContainerResources.newBuilder()
+            .setName("pytorch").addDynamicResources(DynamicResource.newBuilder().setClaimName("gpu-claim")
+                .setClaimNamespace("team-llm").addClaimResources(ClaimResource.newBuilder()
+                    .setDriverName("gpu.nvidia.com").setPoolName("node-a").setDeviceName("gpu-0"))))).build();
+    AllocationMap map = PodResourcesMapping.toMap(list, null, ResourceNames.of(ResourceNames.DEFAULT));
+    assertThat(map.draDrivers()).containsExactly("gpu.nvidia.com");
+
+    try (LogCapture log = LogCapture.of(KubernetesAttributor.class)) {
+      KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+      DeviceSnapshot free = attributor.attribute(nvidia(0, GPU0));
+      attributor.attribute(nvidia(0, GPU0));
+      assertThat(allocated(free)).isEqualTo(0);
+      assertThat(log.messages()).singleElement().asString().contains("DRA").contains("gpu.nvidia.com")
+          .contains("show as free");
+    }
+  }
+
   @Test
   void anAcceleratorResourceLeftOutOfTheConfiguredNamesIsWarnedAbout() {
     ContainerDevices a100 = ContainerDevices.newBuilder().setResourceName("nvidia.com/a100").addDeviceIds(GPU0)

@@ -303,7 +303,7 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition NETWORK_HEALTHY = gauge("accelerator_network_healthy")
       .help("1 when the driver's health check of the device's own network port (RoCE) passes, else 0.")
-      .dcmi("dcmi_get_device_network_health, 0 = OK")
+      .dcmi("dcmi_get_device_network_health: 0 (OK) or 6 (DCMI_RDFX_DETECT_INIT, never probed) is healthy")
       .build();
 
   // ---- NVLink

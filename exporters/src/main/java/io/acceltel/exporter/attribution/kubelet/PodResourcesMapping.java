@@ -28,6 +28,8 @@ public final class PodResourcesMapping {
     for (PodResources pod : list.getPodResourcesList()) {
       for (ContainerResources container : pod.getContainersList()) {
         ContainerRef holder = new ContainerRef(pod.getNamespace(), pod.getName(), container.getName());
+        container.getDynamicResourcesList().forEach(claim -> claim.getClaimResourcesList()
+            .forEach(resource -> b.draClaim(resource.getDriverName())));
         for (ContainerDevices devices : container.getDevicesList()) {
           if (names.matches(devices.getResourceName())) {
             for (String id : devices.getDeviceIdsList()) {
