@@ -101,8 +101,10 @@ public final class DcmiBackend implements DeviceBackend {
 
   private static int devicesInCard(DcmiLibrary dcmi, int card) {
     Memory out = new Memory(4);
-    out.setInt(0, 0);
-    int rc = dcmi.dcmi_get_device_num_in_card(card, out);
+    int rc = untilReady(() -> {
+      out.setInt(0, 0);
+      return dcmi.dcmi_get_device_num_in_card(card, out);
+    });
     if (rc != DcmiReturn.SUCCESS) {
       LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
       return -1;
@@ -120,8 +122,10 @@ public final class DcmiBackend implements DeviceBackend {
   private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
       NativeCallObserver observer) {
     Memory out = new Memory(DcmiLayout.BUFFER);
-    out.clear();
-    int rc = dcmi.dcmi_get_device_logic_id(out, card, device);
+    int rc = untilReady(() -> {
+      out.clear();
+      return dcmi.dcmi_get_device_logic_id(out, card, device);
+    });
     if (rc != DcmiReturn.SUCCESS) {
       observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
       LOG.warning("NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
@@ -134,7 +138,10 @@ public final class DcmiBackend implements DeviceBackend {
     // call gets the logic id instead (equal on most hosts); a guess after any other failure could put another
     // tenant's pod on this NPU, so it is left out instead.
     int phy;
-    rc = physicalId(dcmi, logic, out);
+    rc = untilReady(() -> {
+      out.clear();
+      return dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
+    });
     if (rc == DcmiReturn.SUCCESS) {
       phy = out.getInt(0);
     } else if (rc == DcmiReturn.NOT_SUPPORTED) {
@@ -157,9 +164,12 @@ public final class DcmiBackend implements DeviceBackend {
     if (rc == DcmiReturn.SUCCESS) {
       model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
     }
-    String uuid = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
-    if (uuid == null) {
-      uuid = dieId(dcmi, card, device, out, DcmiLayout.NDIE);
+    // npu-exporter names an NPU by its VDie id; only a driver without it gets the NDie id, which has the same form:
+    // a transient failure must not give the NPU another name until the next restart.
+    Die vdie = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
+    String uuid = vdie.id();
+    if (uuid == null && vdie.rc() == DcmiReturn.NOT_SUPPORTED) {
+      uuid = dieId(dcmi, card, device, out, DcmiLayout.NDIE).id();
     }
     if (uuid == null) {
       uuid = "ascend-phy-" + phy;
@@ -175,10 +185,11 @@ public final class DcmiBackend implements DeviceBackend {
   }
 
   /**
-   * Asks for the physical id, again for a while when the driver says it is not ready (an exporter started right
-   * after a reboot): the NPUs are enumerated once, so a give-up here would leave the NPU out until a restart.
+   * Makes an enumeration call, again for a while when the driver says it is not ready (an exporter started right
+   * after a reboot or a reset): the NPUs are enumerated once, so a give-up would leave an NPU out, or misnamed,
+   * until a restart.
    */
-  private static int physicalId(DcmiLibrary dcmi, int logic, Memory out) {
+  private static int untilReady(java.util.function.IntSupplier call) {
     int rc = DcmiReturn.NOT_READY;
     for (int attempt = 0; attempt < NOT_READY_ATTEMPTS && rc == DcmiReturn.NOT_READY; attempt++) {
       if (attempt > 0) {
@@ -189,17 +200,24 @@ public final class DcmiBackend implements DeviceBackend {
           break;
         }
       }
-      out.clear();
-      rc = dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
+      rc = call.getAsInt();
     }
     return rc;
   }
 
-  /** The die id as npu-exporter prints it: five 32-bit words in hex, joined by dashes; null when unavailable. */
-  private static String dieId(DcmiLibrary dcmi, int card, int device, Memory out, int type) {
-    out.clear();
-    if (dcmi.dcmi_get_device_die_v2(card, device, type, out) != DcmiReturn.SUCCESS) {
-      return null;
+  /**
+   * The die id as npu-exporter prints it: five 32-bit words in hex, joined by dashes; no id, with the code saying
+   * why, when unavailable.
+   */
+  private record Die(int rc, String id) {}
+
+  private static Die dieId(DcmiLibrary dcmi, int card, int device, Memory out, int type) {
+    int rc = untilReady(() -> {
+      out.clear();
+      return dcmi.dcmi_get_device_die_v2(card, device, type, out);
+    });
+    if (rc != DcmiReturn.SUCCESS) {
+      return new Die(rc, null);
     }
     StringBuilder id = new StringBuilder(44);
     for (int i = 0; i < DcmiLayout.DIE_WORDS; i++) {
@@ -208,7 +226,7 @@ public final class DcmiBackend implements DeviceBackend {
       }
       id.append(String.format(Locale.ROOT, "%08X", out.getInt(4L * i)));
     }
-    return id.toString();
+    return new Die(rc, id.toString());
   }
 
   private static String decode(Memory memory, int offset) {

@@ -195,6 +195,24 @@ class DcmiBackendTest {
     }
   }
 
+  /**
+   * The NPUs are named once, at start: a driver that is not ready yet is asked again, and a transient failure of
+   * the VDie id must not name the NPU by its NDie id (same form, another value) until the next restart.
+   */
+  @Test
+  void enumerationWaitsForADriverThatIsNotReadyInsteadOfMisnamingTheNpu() throws Exception {
+    String vdie;
+    try (DcmiBackend backend = open(observer)) {
+      vdie = backend.devices().get(0).identity().uuid();
+    }
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_die_v2", 0, DcmiReturn.NOT_READY, 1);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_logic_id", DcmiDouble.ANY, DcmiReturn.NOT_READY, 1);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).as("no NPU left out").hasSize(4);
+      assertThat(backend.devices().get(0).identity().uuid()).isEqualTo(vdie);
+    }
+  }
+
   /** What the driver fills where it could not measure is no reading: left out, as npu-exporter leaves it out. */
   @Test
   void driverSentinelValuesAreNotReadings() throws Exception {
