@@ -203,13 +203,13 @@ public final class AllocationMap {
 
     private Builder() {}
 
-    /** The kubelet listed devices of an accelerator resource that the configured resource names leave out. */
     /** A container holds devices through a DRA claim of this driver, which this map cannot attribute. */
     public Builder draClaim(String driver) {
       draDrivers.add(driver);
       return this;
     }
 
+    /** The kubelet listed devices of an accelerator resource that the configured resource names leave out. */
     public Builder ignoredResource(String resourceName) {
       ignoredResourceNames.add(resourceName);
       return this;

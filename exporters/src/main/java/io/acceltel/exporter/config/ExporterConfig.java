@@ -83,7 +83,8 @@ public record ExporterConfig(
     KEYS.put("kafka.bootstrap", "Kafka bootstrap servers (host:port,...); unset: no streaming to Kafka");
     KEYS.put("kafka.topic", "topic of the OTLP ticks (default " + KafkaSinkSettings.DEFAULT_TOPIC + ")");
     KEYS.put("kafka.compression", "zstd (default), lz4 or none");
-    KEYS.put("kafka.buffer-ticks", "ticks held in memory while Kafka is unreachable, 1..86400 (default 600)");
+    KEYS.put("kafka.buffer-ticks", "ticks held in memory while Kafka is unreachable, 1..86400 (default 600), and "
+        + "at most a quarter of the heap");
     KEYS.put("kafka.spool-dir", "directory where ticks beyond kafka.buffer-ticks wait on disk and survive a "
         + "restart (default: unset, memory only)");
     KEYS.put("kafka.spool-max-bytes", "bound of the spool, e.g. 512MiB or 1GiB, 1MiB..1TiB (default 1GiB); "

@@ -65,7 +65,6 @@ final class TickSpool implements AutoCloseable {
   private final FileLock lock;
   private final ArrayDeque<Segment> segments = new ArrayDeque<>();
   private Segment writer;
-  /** The segment the tick handed out by {@link #next()} came from, until it is acknowledged. */
   /** The segment the ticks in flight were read from: a batch never spans two segments. */
   private Segment inFlight;
   /** Ticks handed out by {@link #next()} and not acknowledged yet, all read from {@link #inFlight} in order. */

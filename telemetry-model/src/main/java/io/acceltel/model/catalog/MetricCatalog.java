@@ -33,7 +33,8 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition DEVICE_LOST = gauge("accelerator_device_lost")
       .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0. While it "
-          + "is 1, the device's other series are only its recoveries and the XIDs seen before the loss.")
+          + "is 1, the device's other series are its health, its allocation, its recoveries and the XIDs seen before the "
+          + "loss.")
       .nvml("return code NVML_ERROR_GPU_IS_LOST (15) or a read past the tick deadline")
       .dcmi("return code -8008 (device does not exist) or a read past the tick deadline")
       .build();
@@ -486,7 +487,8 @@ public final class MetricCatalog {
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_BUFFERED = gauge("acceltel_exporter_kafka_buffered_ticks")
-      .help("Ticks held in memory because Kafka has not acknowledged them yet; bounded by kafka.buffer-ticks.")
+      .help("Ticks held in memory because Kafka has not acknowledged them yet; bounded by kafka.buffer-ticks and a "
+          + "quarter of the heap.")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_SPOOLED_TICKS = gauge("acceltel_exporter_kafka_spooled_ticks")
@@ -519,11 +521,14 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition KAFKA_DROPPED = counter("acceltel_exporter_kafka_dropped_ticks_total")
       .help("Ticks dropped, oldest first, because the buffer (and the spool, when configured) was full while Kafka "
-          + "was unreachable, or because the broker refused them for good (larger than the topic allows).")
+          + "was unreachable, because the broker refused them for good (larger than the topic allows), because the "
+          + "spool refused them (over its 8 MiB record limit, or the disk refused the write), or because they were "
+          + "in flight from a spool segment dropped over the bound when the exporter stopped.")
       .selfMetric("Kafka sink")
       .build();
   public static final MetricDefinition KAFKA_SEND_FAILURES = counter("acceltel_exporter_kafka_send_failures_total")
-      .help("Send attempts that failed and will be retried (broker unreachable, timeout).")
+      .help("Send attempts that failed and will be retried (broker unreachable, timeout), one per attempt at a "
+          + "batch of up to 16 spooled ticks; also producers that could not be built yet (names not resolving).")
       .selfMetric("Kafka sink")
       .build();
   // The aggregator's listener serves these two under the same names, so one alert covers both components.
