@@ -1,10 +1,10 @@
 package io.acceltel.aggregator.rules;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.acceltel.model.config.ConfigException;
+import io.acceltel.model.config.StrictYaml;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,11 +57,9 @@ public final class AggregationRules {
     // document would be ignored.
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(file.toFile());
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+      root = StrictYaml.read(Files.readString(file), file.toString());
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
     JsonNode list = root == null ? null : root.get("aggregation_rules");
     if (list == null || !list.isArray()) {

@@ -330,7 +330,10 @@ class StreamingAggregatorTest {
         + "    by: [namespace]\n")).contains("refused.yaml is not valid YAML: Duplicate field 'aggregation_rules'");
     assertThat(refusal(dir, rule + "    by: [namespace]\n    op: max\n")).contains("Duplicate field 'op'");
     assertThat(refusal(dir, rule + "    by: [namespace]\n---\naggregation_rules: []\n"))
-        .contains("refused.yaml is not valid YAML").contains("Trailing token");
+        .contains("refused.yaml holds more than one YAML document");
+    Path trailing = dir.resolve("trailing.yaml");
+    Files.writeString(trailing, "aggregation_rules:\n" + rule + "    by: [namespace]\n---\n");
+    assertThat(AggregationRules.load(trailing)).as("an empty trailing document is fine").hasSize(1);
   }
 
   private static String refusal(Path dir, String rules) throws IOException {

@@ -1,11 +1,6 @@
 package io.acceltel.model.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,26 +42,7 @@ public final class ConfigSource {
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
     }
-    JsonNode root;
-    // A key written twice would silently keep the last: refused, as is a second document, which would be ignored.
-    YAMLFactory yaml = new YAMLFactory();
-    try (JsonParser parser = yaml.createParser(text)) {
-      ObjectMapper mapper = new ObjectMapper(yaml).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-      root = mapper.readTree(parser);
-      // A trailing "---" (generated or concatenated ConfigMaps) starts an empty document: harmless. One with
-      // settings in it would be ignored.
-      for (JsonNode next = mapper.readTree(parser); next != null; next = mapper.readTree(parser)) {
-        if (!next.isNull() && !next.isMissingNode() && !next.isEmpty()) {
-          throw new ConfigException("configuration file " + file + " holds more than one YAML document (line "
-              + parser.currentLocation().getLineNr() + "): put every setting in one");
-        }
-      }
-    } catch (JsonProcessingException e) {
-      throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-    } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
-    }
+    JsonNode root = StrictYaml.read(text, "configuration file " + file);
     if (root != null && !root.isNull() && !root.isMissingNode()) {
       if (!root.isObject()) {
         throw new ConfigException("configuration file " + file + " must hold a YAML mapping of keys to values");
