@@ -67,7 +67,7 @@ final class ExporterOptions {
   String podLabels;
 
   ExporterConfig resolve(String defaultDevices) throws ConfigException {
-    ConfigSource source = new ConfigSource().wholeMapping("attribution.pod-labels");
+    ConfigSource source = ExporterConfig.source();
     if (defaultDevices != null) {
       source.put("devices", defaultDevices, "default");
     }

@@ -206,14 +206,9 @@ public final class PrometheusApi implements AutoCloseable {
     String contentType = request.getHeader("Content-Type");
     boolean form = method == HttpMethod.POST && contentType != null
         && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-    if (method != HttpMethod.POST) {
-      request.response().closeHandler(v -> call.gone().set(true));
-      dispatch(request, context, call, name, endpoint, inline, request.query(), null);
-      return;
-    }
     // Form bodies are held from their first byte until the answer is sent, before the worker pool's bounds apply:
     // what they may take together is bounded here, by what each says it will send (or the most it may).
-    long claim = formBytesClaimed(request.getHeader("Content-Length"));
+    long claim = method == HttpMethod.POST ? formBytesClaimed(BoundedBody.declaredLength(request)) : 0;
     if (formBytesHeld.addAndGet(claim) > MAX_FORM_BYTES_HELD) {
       formBytesHeld.addAndGet(-claim);
       send(request, error(ApiError.unavailable("too many POST bodies are being received at once (" + (
@@ -231,6 +226,10 @@ public final class PrometheusApi implements AutoCloseable {
       call.gone().set(true);
       release.run();
     });
+    if (method != HttpMethod.POST) {
+      dispatch(request, context, call, name, endpoint, inline, request.query(), null);
+      return;
+    }
     BoundedBody.read(request, MAX_FORM_BYTES, BoundedBody.DEFAULT_DEADLINE,
         () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
             + " bytes"))),
@@ -294,14 +293,9 @@ public final class PrometheusApi implements AutoCloseable {
         .end(Buffer.buffer(reply.body()));
   }
 
-  /** What a form body may take: its Content-Length when that is within the limit, else the limit. */
-  private static long formBytesClaimed(String contentLength) {
-    try {
-      long length = contentLength == null ? MAX_FORM_BYTES : Long.parseLong(contentLength.trim());
-      return length >= 0 && length <= MAX_FORM_BYTES ? length : MAX_FORM_BYTES;
-    } catch (NumberFormatException e) {
-      return MAX_FORM_BYTES;
-    }
+  /** What a form body may take: its declared length when that is within the limit, else the limit. */
+  private static long formBytesClaimed(long declaredLength) {
+    return declaredLength >= 0 && declaredLength <= MAX_FORM_BYTES ? declaredLength : MAX_FORM_BYTES;
   }
 
   private static void notFound(HttpServerRequest request) {

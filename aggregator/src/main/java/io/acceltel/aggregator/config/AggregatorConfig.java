@@ -83,11 +83,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
       throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9836 or 0.0.0.0:9836");
     }
     int port = ConfigValues.integer("listen", listen.substring(colon + 1), 0, 65535);
-    ConfigValues.refuseWithout(v, "kafka.", "kafka.bootstrap");
-    Optional<String> kafka = Optional.ofNullable(v.get("kafka.bootstrap")).filter(s -> !s.isBlank());
-    if (kafka.isPresent()) {
-      ConfigValues.hostPorts("kafka.bootstrap", kafka.get());
-    }
+    Optional<String> kafka = ConfigValues.optionalHostPorts(v, "kafka.", "kafka.bootstrap");
     AggregatorSettings settings = AggregatorSettings.defaults(Path.of(values.nonBlank("data-dir",
             Path.of("data", "aggregator").toString())), kafka)
         .withTopic(values.nonBlank("kafka.topic", "acceltel.metrics.v1"))

@@ -27,8 +27,7 @@ public final class BoundedBody {
 
   public static void read(HttpServerRequest request, long maxBytes, Duration deadline, Runnable tooLarge,
       Handler<Buffer> complete) {
-    String length = request.getHeader("Content-Length");
-    if (length != null && parseLong(length) > maxBytes) {
+    if (declaredLength(request) > maxBytes) {
       tooLarge.run();
       return;
     }
@@ -78,6 +77,12 @@ public final class BoundedBody {
     if (request.version() != HttpVersion.HTTP_2) {
       request.connection().close(); // its body may still be arriving: nothing more of it is read
     }
+  }
+
+  /** The body length the request's {@code Content-Length} declares; -1 when it declares none (or garbage). */
+  public static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    return length == null ? -1 : parseLong(length);
   }
 
   private static long parseLong(String s) {

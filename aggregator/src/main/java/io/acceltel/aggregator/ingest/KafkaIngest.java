@@ -67,7 +67,6 @@ public final class KafkaIngest implements AutoCloseable {
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   /** Ingest thread only; null until connected. */
   private KafkaProducer<byte[], byte[]> deadLetters;
-  private final Map<String, Long> checkpointed;
   private static final Duration DEAD_LETTER_MAX_BLOCK = Duration.ofSeconds(5);
   private static final Duration DEAD_LETTER_PAUSE = Duration.ofMinutes(5);
   /** Set by a failed copy (the callback runs on the producer's or the ingest thread). */
@@ -93,13 +92,14 @@ public final class KafkaIngest implements AutoCloseable {
     this.stats = stats;
     this.checkpointer = checkpointer;
     this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), writer.maxSeries());
-    this.checkpointed = Map.copyOf(checkpointed);
     writer.expectStreams(settings.partitions());
     for (int p : settings.partitions()) {
-      // Known before connecting, so that a checkpoint taken while Kafka is unreachable keeps them.
-      Long offset = checkpointed.get(key(new TopicPartition(settings.topic(), p)));
+      // Known before connecting, so that a checkpoint taken while Kafka is unreachable keeps them; connect() seeks
+      // to them.
+      String key = key(new TopicPartition(settings.topic(), p));
+      Long offset = checkpointed.get(key);
       if (offset != null) {
-        nextOffsets.put(key(new TopicPartition(settings.topic(), p)), offset);
+        nextOffsets.put(key, offset);
       }
     }
     this.thread = new Thread(this::run, "acceltel-kafka-ingest");
@@ -121,15 +121,8 @@ public final class KafkaIngest implements AutoCloseable {
       assigned.add(new TopicPartition(settings.topic(), p));
     }
     made.assign(assigned);
-    for (TopicPartition tp : assigned) {
-      Long offset = checkpointed.get(key(tp));
-      if (offset != null) {
-        made.seek(tp, offset);
-      } else {
-        made.seekToBeginning(List.of(tp));
-      }
-    }
     consumer = made;
+    rewind(); // to the checkpointed offsets, nothing having been consumed yet
   }
 
   private static Map<String, Object> consumerConfig(Settings s) {

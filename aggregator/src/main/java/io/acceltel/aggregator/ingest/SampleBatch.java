@@ -48,15 +48,16 @@ public final class SampleBatch {
   }
 
   /**
-   * Gives the samples of staged series their resolved refs ({@code refs[first - placeholder]}); samples of a series
-   * the head refused ({@link SeriesResolver#REFUSED}) are taken out and counted as refused, as {@link #add} does.
+   * Gives the samples of staged series their resolved refs ({@code resolved[FIRST_PLACEHOLDER - placeholder]}, see
+   * {@link StagedSeries}); samples of a series the head refused ({@link SeriesResolver#REFUSED}) are taken out and
+   * counted as refused, as {@link #add} does.
    */
-  void replacePlaceholders(int first, int[] resolved) {
+  void replacePlaceholders(int[] resolved) {
     int kept = 0;
     for (int i = 0; i < size; i++) {
       int ref = refs[i];
-      if (ref <= first) {
-        ref = resolved[first - ref];
+      if (ref <= StagedSeries.FIRST_PLACEHOLDER) {
+        ref = resolved[StagedSeries.FIRST_PLACEHOLDER - ref];
         if (ref == SeriesResolver.REFUSED) {
           refused++;
           continue;

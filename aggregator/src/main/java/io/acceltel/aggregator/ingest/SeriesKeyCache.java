@@ -79,17 +79,24 @@ final class SeriesKeyCache {
 
   /** Caches a resolved ref; a {@link SeriesResolver#REFUSED} one is not kept, so it is asked for again. */
   void put(long hash, byte[] buf, int from, int to, int ref) {
+    if (ref != SeriesResolver.REFUSED) {
+      putOwned(hash, Arrays.copyOfRange(buf, from, to), ref);
+    }
+  }
+
+  /** As {@link #put}, for a key array that no one else changes: the cache keeps it as it is. */
+  void putOwned(long hash, byte[] key, int ref) {
     if (ref == SeriesResolver.REFUSED) {
       return;
     }
-    if (size >= maxEntries || keyBytes + (to - from) > maxKeyBytes) {
+    if (size >= maxEntries || keyBytes + key.length > maxKeyBytes) {
       startAgain(keys.length);
     } else if ((size + 1) * 2 > keys.length) {
       grow();
     }
-    insert(hash, Arrays.copyOfRange(buf, from, to), ref);
+    insert(hash, key, ref);
     size++;
-    keyBytes += to - from;
+    keyBytes += key.length;
   }
 
   private void insert(long hash, byte[] key, int ref) {

@@ -19,15 +19,15 @@ final class StagedSeries {
   /** Placeholders run down from here: below {@link SeriesResolver#REFUSED} and the decoders' own markers. */
   static final int FIRST_PLACEHOLDER = -3;
 
-  private final List<Labels> labels = new ArrayList<>();
+  /** One staged series: its labels, and the cache key (a copy the cache may keep) it is cached under. */
+  private record Staged(Labels labels, long hash, byte[] key) {}
+
+  private final List<Staged> staged = new ArrayList<>();
   private final Map<Labels, Integer> index = new HashMap<>();
-  private final List<byte[]> keys = new ArrayList<>();
-  private long[] hashes = new long[16];
 
   void clear() {
-    labels.clear();
+    staged.clear();
     index.clear();
-    keys.clear();
   }
 
   /** The placeholder ref for a series not resolved yet; the same for the same labels within one record. */
@@ -36,29 +36,24 @@ final class StagedSeries {
     if (known != null) {
       return FIRST_PLACEHOLDER - known;
     }
-    int i = labels.size();
-    labels.add(series);
+    int i = staged.size();
+    staged.add(new Staged(series, hash, Arrays.copyOfRange(key, keyFrom, keyTo)));
     index.put(series, i);
-    keys.add(Arrays.copyOfRange(key, keyFrom, keyTo));
-    if (i == hashes.length) {
-      hashes = Arrays.copyOf(hashes, i * 2);
-    }
-    hashes[i] = hash;
     return FIRST_PLACEHOLDER - i;
   }
 
   /** Creates (or finds) every staged series, caches their refs and gives the batch's samples their real refs. */
   void resolve(SeriesResolver resolver, SeriesKeyCache cache, SampleBatch batch) {
-    if (labels.isEmpty()) {
+    if (staged.isEmpty()) {
       return;
     }
-    int[] refs = new int[labels.size()];
+    int[] refs = new int[staged.size()];
     for (int i = 0; i < refs.length; i++) {
-      refs[i] = resolver.ref(labels.get(i));
-      byte[] key = keys.get(i);
-      cache.put(hashes[i], key, 0, key.length, refs[i]);
+      Staged s = staged.get(i);
+      refs[i] = resolver.ref(s.labels());
+      cache.putOwned(s.hash(), s.key(), refs[i]);
     }
-    batch.replacePlaceholders(FIRST_PLACEHOLDER, refs);
+    batch.replacePlaceholders(refs);
     clear();
   }
 }

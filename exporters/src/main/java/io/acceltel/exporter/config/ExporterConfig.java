@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * names the key, the bad value and what is allowed.
  *
  * <pre>{@code
- * ExporterConfig config = ExporterConfig.parse(new ConfigSource().putYaml(path).put("interval", "500ms", "--interval"),
- *     backends.names(), views.names());
+ * ExporterConfig config = ExporterConfig.parse(
+ *     ExporterConfig.source().putYaml(path).put("interval", "500ms", "--interval"), backends.names(), views.names());
  * }</pre>
  *
  * @param devices the backend name ({@code nvml}, {@code simulated}) or {@code auto}: NVML when its library loads,
@@ -98,6 +98,11 @@ public record ExporterConfig(
     return java.util.Collections.unmodifiableSet(KEYS.keySet());
   }
 
+  /** An empty source that layers the exporter's keys as it needs: the pod-label mapping is given whole. */
+  public static ConfigSource source() {
+    return new ConfigSource().wholeMapping(AttributionConfig.POD_LABELS);
+  }
+
   public static ExporterConfig parse(ConfigSource source, Collection<String> backends, Collection<String> views)
       throws ConfigException {
     Map<String, String> v = source.values();
@@ -144,12 +149,11 @@ public record ExporterConfig(
   }
 
   private static Optional<KafkaSinkSettings> kafka(Map<String, String> v) throws ConfigException {
-    String bootstrap = v.get("kafka.bootstrap");
-    ConfigValues.refuseWithout(v, "kafka.", "kafka.bootstrap");
-    if (bootstrap == null || bootstrap.isBlank()) {
+    Optional<String> servers = ConfigValues.optionalHostPorts(v, "kafka.", "kafka.bootstrap");
+    if (servers.isEmpty()) {
       return Optional.empty();
     }
-    ConfigValues.hostPorts("kafka.bootstrap", bootstrap);
+    String bootstrap = servers.get();
     ConfigValues values = new ConfigValues(v);
     String topic = values.nonBlank("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
     String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));

@@ -290,9 +290,6 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
     } catch (TimeoutException | RuntimeException e) {
       failure = e;
     }
-    if (failure == null && acks.size() < batch.size()) {
-      failure = new IllegalStateException("a tick was refused when handed to the producer");
-    }
     if (failure != null) {
       failures.inc();
       logFailure(failure);

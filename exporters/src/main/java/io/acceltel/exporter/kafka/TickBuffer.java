@@ -207,14 +207,6 @@ final class TickBuffer {
   }
 
   /**
-   * The broker refused the ticks in flight for good (too large for the topic): they are dropped and counted, so the
-   * ticks behind them are not held up forever.
-   */
-  synchronized void refused() {
-    settled(inFlight.size());
-  }
-
-  /**
    * The ticks in flight are done with: acknowledged, except {@code refusedForGood} of them that the broker refused
    * for good, which are dropped and counted.
    */

@@ -350,13 +350,13 @@ final class TickSpool implements AutoCloseable {
       Segment oldest = segments.peekFirst();
       if (oldest.recordsRead < oldest.records) {
         Tick tick = readNext(oldest);
-        if (tick != null || !segments.contains(oldest)) {
-          if (tick != null) {
-            return tick;
-          }
-          continue; // the segment could not be read and was dropped: on to the next
+        if (tick != null) {
+          return tick;
         }
-        return null; // an interrupt closed the channel
+        if (segments.contains(oldest)) {
+          return null; // an interrupt closed the channel
+        }
+        continue; // the segment could not be read and was dropped: on to the next
       }
       if (oldest == writer) {
         return null; // everything written so far was sent; keep appending here

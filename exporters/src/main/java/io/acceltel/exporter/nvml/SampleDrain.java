@@ -52,8 +52,6 @@ final class SampleDrain {
   private long[] timestamps = new long[INITIAL_CAPACITY];
   private double[] values = new double[INITIAL_CAPACITY];
   private long lastSeenUs;
-  /** Whether the buffer was sized from the ring's capacity yet (on the first drain). */
-  private boolean sized;
   private double average;
   private double max;
 
@@ -68,16 +66,11 @@ final class SampleDrain {
     if (guard.skip(function)) {
       return Result.FAILED;
     }
-    if (!sized) {
-      // The driver fills only as many samples as the buffer holds and answers SUCCESS: a buffer smaller than the
-      // ring would cut drains short without a word. With samples = NULL it answers the ring's capacity.
-      sized = true;
-      growTo(ringCapacity(handle));
-    }
     int rc = call(handle);
     if (rc == NvmlReturn.INSUFFICIENT_SIZE || (rc == NvmlReturn.SUCCESS && out.uint(1) >= capacity)) {
-      // A full buffer may have been cut short, and a driver may refuse instead: the ring outgrew what it said.
-      // The outputs of a failed call are not trusted, so ask for the capacity again.
+      // The driver fills only as many samples as the buffer holds and answers SUCCESS, so a full buffer may have
+      // been cut short (and a driver may refuse instead). The outputs of a failed call are not trusted: with
+      // samples = NULL it answers the ring's capacity.
       growTo(Math.max(capacity * 2, ringCapacity(handle)));
       rc = call(handle);
     }

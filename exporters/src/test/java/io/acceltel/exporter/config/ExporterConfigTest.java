@@ -137,12 +137,12 @@ class ExporterConfigTest {
   void aPodLabelMappingFromAFlagReplacesTheFilesWhole(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("exporter.yaml"),
         "attribution:\n  pod-labels:\n    tenant.id: tenant_id\n    team: team\n");
-    ConfigSource fileOnly = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file);
+    ConfigSource fileOnly = ExporterConfig.source().putYaml(file);
     assertThat(parse(fileOnly).attribution().podLabels()).containsOnlyKeys("tenant.id", "team");
-    ConfigSource replaced = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file)
+    ConfigSource replaced = ExporterConfig.source().putYaml(file)
         .put("attribution.pod-labels", "team=owner", "--pod-labels");
     assertThat(parse(replaced).attribution().podLabels()).containsExactly(Map.entry("team", "owner"));
-    ConfigSource none = new ConfigSource().wholeMapping("attribution.pod-labels").putYaml(file)
+    ConfigSource none = ExporterConfig.source().putYaml(file)
         .put("attribution.pod-labels", "", "--pod-labels");
     assertThat(parse(none).attribution().podLabels()).isEmpty();
   }

@@ -126,11 +126,11 @@ public final class ConfigSource {
 
   /** Sets one key; later layers override earlier ones. Null values are ignored (flag not given). */
   public ConfigSource put(String key, String value, String origin) {
-    if (value != null && wholeMappings.contains(key)) {
-      values.keySet().removeIf(k -> k.startsWith(key + "."));
-      origins.keySet().removeIf(k -> k.startsWith(key + "."));
-    }
     if (value != null) {
+      if (wholeMappings.contains(key)) {
+        values.keySet().removeIf(k -> k.startsWith(key + "."));
+        origins.keySet().removeIf(k -> k.startsWith(key + "."));
+      }
       values.put(key, value);
       origins.put(key, origin);
     }

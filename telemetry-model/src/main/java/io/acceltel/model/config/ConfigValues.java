@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,29 +64,31 @@ public final class ConfigValues {
   }
 
   /**
-   * Refuses keys under {@code prefix} while {@code required} is unset: they would be accepted and do nothing (a
-   * Kafka topic without a bootstrap server), which reads as if they took effect.
+   * The Kafka-style servers under {@code key} (a comma-separated list of {@code host:port}, checked so that a typo
+   * exits 2 naming the key, not with the client's stack trace), or empty when unset. While unset, the other keys
+   * under {@code prefix} are refused: they would be accepted and do nothing (a Kafka topic without a bootstrap
+   * server), which reads as if they took effect.
    */
-  public static void refuseWithout(Map<String, String> values, String prefix, String required)
+  public static Optional<String> optionalHostPorts(Map<String, String> values, String prefix, String key)
       throws ConfigException {
-    String set = values.get(required);
+    String set = values.get(key);
     if (set != null && !set.isBlank()) {
-      return;
+      return Optional.of(hostPorts(key, set));
     }
     for (Map.Entry<String, String> e : values.entrySet()) {
-      if (e.getKey().startsWith(prefix) && !e.getKey().equals(required)) {
-        throw ConfigException.badValue(e.getKey(), e.getValue(), prefix + "* settings need " + required
-            + " as well");
+      if (e.getKey().startsWith(prefix) && !e.getKey().equals(key)) {
+        throw ConfigException.badValue(e.getKey(), e.getValue(), prefix + "* settings need " + key + " as well");
       }
     }
+    return Optional.empty();
   }
 
   /**
-   * A comma-separated list of {@code host:port}, as Kafka's bootstrap servers: checked here so that a typo exits 2
-   * naming the key, not with the client's stack trace. Names are not resolved: the brokers' DNS may come up later.
-   * A {@code PLAINTEXT://} style prefix and {@code [IPv6]:port} are accepted, as the Kafka client accepts them.
+   * A comma-separated list of {@code host:port}, as Kafka's bootstrap servers. Names are not resolved: the brokers'
+   * DNS may come up later. A {@code PLAINTEXT://} style prefix and {@code [IPv6]:port} are accepted, as the Kafka
+   * client accepts them.
    */
-  public static String hostPorts(String key, String value) throws ConfigException {
+  private static String hostPorts(String key, String value) throws ConfigException {
     String form = "a comma-separated list of host:port with ports 1..65535, e.g. kafka-0.kafka:9092,kafka-1.kafka:9092";
     for (String entry : value.split(",", -1)) {
       String address = entry.trim().replaceFirst("^[A-Za-z_]+://", "");
