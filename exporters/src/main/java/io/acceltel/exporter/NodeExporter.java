@@ -1,6 +1,7 @@
 package io.acceltel.exporter;
 
 import io.acceltel.exporter.collect.CollectionLoop;
+import io.acceltel.exporter.collect.LeftOutRetry;
 import io.acceltel.exporter.collect.SnapshotListener;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.device.BackendContext;
@@ -63,8 +64,9 @@ public final class NodeExporter implements AutoCloseable {
   private final SnapshotExposition exposition;
   private final ExporterSelfMetrics selfMetrics;
   /**
-   * What runs, in the order it stops: the listener, then the loop (no more ticks), then the Kafka sink (which
-   * hands over the last ticks), attribution's background threads, the backend, the JVM metrics.
+   * What runs, in the order it stops: the listener, the retries of devices left out at start, then the loop (no
+   * more ticks), then the Kafka sink (which hands over the last ticks), attribution's background threads, the
+   * backend, the JVM metrics.
    */
   private final List<AutoCloseable> shutdownOrder;
 
@@ -124,10 +126,14 @@ public final class NodeExporter implements AutoCloseable {
     }
     kafka.ifPresent(loopBuilder::listener);
     CollectionLoop loop = loopBuilder.build();
-    List<AutoCloseable> running = new ArrayList<>(List.of(loop));
+    LeftOutRetry leftOutRetry = LeftOutRetry.start(backend, loop, LeftOutRetry.EVERY, leftOut -> {
+      selfMetrics.devicesLeftOut(leftOut);
+      health.devicesLeftOut(leftOut);
+    });
+    List<AutoCloseable> running = new ArrayList<>(List.of(leftOutRetry, loop));
     kafka.ifPresent(running::add);
     AutoCloseable backendOnceQuiet = () -> {
-      if (loop.quiesced()) {
+      if (loop.quiesced() && leftOutRetry.quiesced()) {
         backend.close();
       } else {
         // Freeing NVML's samples and shutting it down under a read still in the driver could crash the JVM.

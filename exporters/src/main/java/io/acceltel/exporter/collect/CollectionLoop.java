@@ -6,6 +6,7 @@ import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,8 @@ public final class CollectionLoop implements AutoCloseable {
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
   private final String node;
-  private final List<DeviceLane> lanes;
+  /** In index order; replaced whole (under this loop's lock) when a device left out at start joins. */
+  private volatile List<DeviceLane> lanes;
   private final long intervalMillis;
   private final long deadlineMillis;
   private final List<Subscriber> listeners;
@@ -101,6 +103,7 @@ public final class CollectionLoop implements AutoCloseable {
    */
   public NodeSnapshot tick(long tickMillis) {
     long startNanos = System.nanoTime();
+    List<DeviceLane> lanes = this.lanes;
     List<CompletableFuture<DeviceSnapshot>> reads = new ArrayList<>(lanes.size());
     for (DeviceLane lane : lanes) {
       reads.add(lane.startRead(tickMillis));
@@ -151,12 +154,34 @@ public final class CollectionLoop implements AutoCloseable {
   }
 
   /**
+   * Reads these devices too from the next tick on: devices the backend could not open at start and opened later
+   * ({@code DeviceBackend.reopenLeftOut}). Ignored once the loop is closing.
+   */
+  public synchronized void addDevices(List<? extends DeviceReader> readers) {
+    if (closing || readers.isEmpty()) {
+      return;
+    }
+    List<DeviceLane> joined = new ArrayList<>(lanes);
+    for (DeviceReader reader : readers) {
+      DeviceLane lane = new DeviceLane(reader);
+      lane.startBackgroundRead();
+      joined.add(lane);
+    }
+    joined.sort(Comparator.comparingInt(lane -> lane.reader().identity().index()));
+    lanes = List.copyOf(joined);
+  }
+
+  /**
    * Stops ticking and waits (a little) for the device reads in progress. The backend must stay open while one is
    * still inside the driver: see {@link #quiesced()}.
    */
   @Override
   public void close() {
-    closing = true;
+    List<DeviceLane> lanes;
+    synchronized (this) {
+      closing = true;
+      lanes = this.lanes;
+    }
     scheduler.shutdownNow();
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     boolean stopped = awaitTermination(scheduler, deadline);

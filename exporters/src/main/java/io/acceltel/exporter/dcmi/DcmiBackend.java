@@ -4,22 +4,24 @@ import com.sun.jna.Memory;
 import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.DeviceInventory;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.exporter.device.MissingFunctions;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.Vendor;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Huawei Ascend NPUs through DCMI: enumerates cards and the NPUs on each card once, the way npu-exporter does
- * ({@code dcmi_get_card_list} → {@code dcmi_get_device_num_in_card} → {@code dcmi_get_device_logic_id}), and
- * identifies each NPU by its physical id, VDie id and chip name.
+ * Huawei Ascend NPUs through DCMI: enumerates cards and the NPUs on each card at open, the way npu-exporter does
+ * ({@code dcmi_get_card_list} → {@code dcmi_get_device_num_in_card} → {@code dcmi_get_device_logic_id}), tries
+ * again later for a card or NPU it could not open then, and identifies each NPU by its physical id, VDie id and
+ * chip name.
  *
  * <p>An NPU's {@link DeviceIdentity#index()} is its <em>physical</em> id, the number in the Ascend device plugin's
  * Kubernetes device ids ({@code Ascend910-<phy>}) and in npu-exporter's {@code id} label, so attribution can join
@@ -41,13 +43,16 @@ public final class DcmiBackend implements DeviceBackend {
   private static final String CARD_LIST = "dcmi_get_card_list";
 
   private final String version;
-  private final List<DeviceReader> readers;
-  private final int leftOut;
+  private final DeviceInventory<Slot, DcmiDeviceReader> npus;
 
-  private DcmiBackend(String version, List<DeviceReader> readers, int leftOut) {
+  /** An NPU by card and chip, or a whole card ({@link #WHOLE_CARD}) whose chips could not be counted. */
+  private record Slot(int card, int device) {
+    static final int WHOLE_CARD = -1;
+  }
+
+  private DcmiBackend(String version, DeviceInventory<Slot, DcmiDeviceReader> npus) {
     this.version = version;
-    this.readers = List.copyOf(readers);
-    this.leftOut = leftOut;
+    this.npus = npus;
   }
 
   static DcmiBackend open(BackendContext context) throws BackendUnavailableException {
@@ -58,25 +63,38 @@ public final class DcmiBackend implements DeviceBackend {
     byte[] text = new byte[64];
     String version = dcmi.dcmi_get_dcmi_version(text, text.length) == DcmiReturn.SUCCESS ? decode(text, 0, 64)
         : "unknown";
-    List<DcmiDeviceReader> found = new ArrayList<>();
-    int leftOut = 0;
-    for (int card : cards(dcmi)) {
-      int devices = devicesInCard(dcmi, card);
-      if (devices < 0) {
-        leftOut++; // at least one NPU the driver lists, unknown how many: enough to fail the node's health
-        continue;
+    List<Slot> cards = Arrays.stream(cards(dcmi)).mapToObj(card -> new Slot(card, Slot.WHOLE_CARD)).toList();
+    return new DcmiBackend(version, DeviceInventory.open(cards, (slot, retry) -> openSlot(dcmi, slot, version,
+        context.observer(), retry)));
+  }
+
+  /**
+   * Opens a card's NPUs, or one NPU. A card whose NPUs cannot be counted stays one left-out slot: at least one NPU
+   * the driver lists, unknown how many, which is enough to fail the node's health.
+   */
+  private static DeviceInventory.Attempt<Slot, DcmiDeviceReader> openSlot(DcmiLibrary dcmi, Slot slot,
+      String version, NativeCallObserver observer, boolean retry) {
+    Level level = retry ? Level.FINE : Level.WARNING;
+    if (slot.device() != Slot.WHOLE_CARD) {
+      DcmiDeviceReader reader = openNpu(dcmi, slot.card(), slot.device(), version, observer, level);
+      if (reader == null) {
+        return DeviceInventory.Attempt.leftOut(slot);
       }
-      for (int device = 0; device < devices; device++) {
-        DcmiDeviceReader reader = openNpu(dcmi, card, device, version, context.observer());
-        if (reader != null) {
-          found.add(reader);
-        } else {
-          leftOut++;
-        }
+      if (retry) {
+        LOG.info("NPU " + slot.device() + " of card " + slot.card() + " (physical id " + reader.identity().index()
+            + ") opened; it was left out until now");
       }
+      return DeviceInventory.Attempt.opened(reader);
     }
-    found.sort(Comparator.comparingInt(r -> r.identity().index()));
-    return new DcmiBackend(version, List.copyOf(found), leftOut);
+    int devices = devicesInCard(dcmi, slot.card(), level);
+    if (devices < 0) {
+      return DeviceInventory.Attempt.leftOut(slot);
+    }
+    DeviceInventory.Attempt<Slot, DcmiDeviceReader> all = DeviceInventory.Attempt.none();
+    for (int device = 0; device < devices; device++) {
+      all = all.and(openSlot(dcmi, new Slot(slot.card(), device), version, observer, retry));
+    }
+    return all;
   }
 
   private static int[] cards(DcmiLibrary dcmi) throws BackendUnavailableException {
@@ -99,14 +117,14 @@ public final class DcmiBackend implements DeviceBackend {
     return list.getIntArray(0, n);
   }
 
-  private static int devicesInCard(DcmiLibrary dcmi, int card) {
+  private static int devicesInCard(DcmiLibrary dcmi, int card, Level level) {
     Memory out = new Memory(4);
     int rc = untilReady(() -> {
       out.setInt(0, 0);
       return dcmi.dcmi_get_device_num_in_card(card, out);
     });
     if (rc != DcmiReturn.SUCCESS) {
-      LOG.warning("card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
+      LOG.log(level, "card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
       return -1;
     }
     int count = out.getInt(0);
@@ -118,9 +136,9 @@ public final class DcmiBackend implements DeviceBackend {
     return Math.min(Math.max(count, 0), DcmiLayout.MAX_DEVICES_PER_CARD);
   }
 
-  /** Identifies one NPU, or returns null (logged) when it cannot be addressed at all. */
+  /** Identifies one NPU, or returns null (logged at the given level) when it cannot be addressed at all. */
   private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
-      NativeCallObserver observer) {
+      NativeCallObserver observer, Level level) {
     Memory out = new Memory(DcmiLayout.BUFFER);
     int rc = untilReady(() -> {
       out.clear();
@@ -128,7 +146,7 @@ public final class DcmiBackend implements DeviceBackend {
     });
     if (rc != DcmiReturn.SUCCESS) {
       observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
-      LOG.warning("NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
+      LOG.log(level, "NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
           + DcmiReturn.name(rc));
       return null;
     }
@@ -148,7 +166,7 @@ public final class DcmiBackend implements DeviceBackend {
       phy = logic;
     } else {
       observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_phyid_from_logicid", rc, DcmiReturn.name(rc));
-      LOG.warning("NPU " + device + " of card " + card + " (logic id " + logic + ") is left out: "
+      LOG.log(level, "NPU " + device + " of card " + card + " (logic id " + logic + ") is left out: "
           + "dcmi_get_device_phyid_from_logicid returned " + DcmiReturn.name(rc) + ", and without its physical id "
           + "it cannot be attributed to the pod that holds it");
       return null;
@@ -248,19 +266,25 @@ public final class DcmiBackend implements DeviceBackend {
 
   @Override
   public String description() {
-    int n = readers.size();
+    int n = npus.readers().size();
+    int leftOut = npus.leftOut();
     return "Huawei Ascend DCMI " + version + ", " + n + (n == 1 ? " NPU" : " NPUs")
         + (leftOut > 0 ? " (" + leftOut + " more left out: see the warnings above)" : "");
   }
 
   @Override
   public int devicesLeftOut() {
-    return leftOut;
+    return npus.leftOut();
   }
 
   @Override
   public List<DeviceReader> devices() {
-    return readers;
+    return List.copyOf(npus.readers());
+  }
+
+  @Override
+  public List<DeviceReader> reopenLeftOut() {
+    return List.copyOf(npus.retryLeftOut());
   }
 
   /** DCMI has no shutdown call; nothing else is held. */

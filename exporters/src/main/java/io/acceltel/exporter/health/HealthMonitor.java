@@ -33,7 +33,7 @@ import java.util.Optional;
  */
 public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private final Duration appXidWindow;
-  private final List<HealthReason> nodeReasons;
+  private volatile List<HealthReason> nodeReasons;
   private final NativeNameView names = new NativeNameView();
   /** Per device UUID; only the loop's thread touches it. */
   private final Map<String, DeviceHistory> history = new HashMap<>();
@@ -44,6 +44,11 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
   /** @param devicesLeftOut devices the backend found but could not open ({@code DeviceBackend.devicesLeftOut}) */
   public HealthMonitor(Duration appXidWindow, int devicesLeftOut) {
     this.appXidWindow = appXidWindow;
+    this.nodeReasons = NodeHealth.nodeReasons(devicesLeftOut);
+  }
+
+  /** The backend's count of devices left out changed (one opened late): the verdict of the next tick follows it. */
+  public void devicesLeftOut(int devicesLeftOut) {
     this.nodeReasons = NodeHealth.nodeReasons(devicesLeftOut);
   }
 

@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import io.acceltel.exporter.device.BackendContext;
 import io.acceltel.exporter.device.BackendUnavailableException;
 import io.acceltel.exporter.device.DeviceBackend;
+import io.acceltel.exporter.device.DeviceInventory;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.exporter.device.NativeCallObserver;
@@ -13,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
- * NVIDIA GPUs through NVML: enumerates the devices once (index, UUID, name), reads the driver and NVML versions,
- * and runs the XID event thread. Holds one NVML reference from {@code nvmlInit_v2} until {@link #close()}.
+ * NVIDIA GPUs through NVML: enumerates the devices at open (index, UUID, name), tries again later for those it
+ * could not open then, reads the driver and NVML versions, and runs the XID event thread. Holds one NVML reference from {@code nvmlInit_v2} until {@link #close()}.
  *
  * <pre>{@code
  * try (DeviceBackend backend = new NvmlBackendProvider().open(context)) {
@@ -32,19 +35,17 @@ public final class NvmlBackend implements DeviceBackend {
   private final NvmlLibrary nvml;
   private final String nvmlVersion;
   private final String driverVersion;
-  private final List<NvmlDeviceReader> readers;
+  private final DeviceInventory<Integer, NvmlDeviceReader> gpus;
   private final XidWatcher xidWatcher;
-  private final int leftOut;
   private boolean closed;
 
-  private NvmlBackend(NvmlLibrary nvml, String nvmlVersion, String driverVersion, List<NvmlDeviceReader> readers,
-      XidWatcher xidWatcher, int leftOut) {
+  private NvmlBackend(NvmlLibrary nvml, String nvmlVersion, String driverVersion,
+      DeviceInventory<Integer, NvmlDeviceReader> gpus, XidWatcher xidWatcher) {
     this.nvml = nvml;
     this.nvmlVersion = nvmlVersion;
     this.driverVersion = driverVersion;
-    this.readers = List.copyOf(readers);
+    this.gpus = gpus;
     this.xidWatcher = xidWatcher;
-    this.leftOut = leftOut;
   }
 
   /**
@@ -55,7 +56,7 @@ public final class NvmlBackend implements DeviceBackend {
   static NvmlBackend open(BackendContext context, LongSupplier nanoClock) throws BackendUnavailableException {
     NvmlLibrary nvml = NvmlLoader.load(context.nativeLibrary());
     NvmlLoader.init(nvml, context.nativeLibrary().map(Object::toString).orElse(NvmlLoader.DEFAULT_LIBRARY));
-    List<NvmlDeviceReader> readers = new ArrayList<>();
+    List<NvmlDeviceReader> opened = new ArrayList<>();
     XidWatcher watcher = null;
     try {
       String nvmlVersion = systemString(nvml, true);
@@ -63,20 +64,28 @@ public final class NvmlBackend implements DeviceBackend {
       int count = deviceCount(nvml);
       watcher = XidWatcher.start(nvml, context.observer());
       XidWatcher xids = watcher;
-      for (int index = 0; index < count; index++) {
-        NvmlDeviceReader reader = openDevice(nvml, index, driverVersion, context.observer(), nanoClock,
-            recovered -> register(xids, recovered));
-        if (reader != null) {
-          readers.add(reader);
-          register(xids, reader);
-        }
-      }
-      return new NvmlBackend(nvml, nvmlVersion, driverVersion, readers, watcher, count - readers.size());
+      Consumer<NvmlDeviceReader> registerXids = reader -> register(xids, reader);
+      DeviceInventory<Integer, NvmlDeviceReader> gpus = DeviceInventory.open(
+          IntStream.range(0, count).boxed().toList(), (index, retry) -> {
+            NvmlDeviceReader reader = openDevice(nvml, index, driverVersion, context.observer(), nanoClock,
+                registerXids, retry);
+            if (reader == null) {
+              return DeviceInventory.Attempt.leftOut(index);
+            }
+            registerXids.accept(reader);
+            if (retry) {
+              LOG.info("GPU " + index + " (" + reader.identity().uuid() + ") opened; it was left out until now");
+            } else {
+              opened.add(reader); // closed if opening the backend fails after all
+            }
+            return DeviceInventory.Attempt.opened(reader);
+          });
+      return new NvmlBackend(nvml, nvmlVersion, driverVersion, gpus, watcher);
     } catch (BackendUnavailableException | RuntimeException | Error e) {
       if (watcher != null) {
         watcher.close();
       }
-      readers.forEach(NvmlDeviceReader::close);
+      opened.forEach(NvmlDeviceReader::close);
       nvml.nvmlShutdown();
       throw e;
     }
@@ -106,13 +115,17 @@ public final class NvmlBackend implements DeviceBackend {
     return rc == NvmlReturn.SUCCESS ? NvmlStrings.decode(buffer) : "unknown";
   }
 
-  /** Opens one GPU, or returns null (logged) when it cannot be read at all: no handle, no UUID, or lost. */
+  /**
+   * Opens one GPU, or returns null (logged, quietly on a retry) when it cannot be read at all: no handle, no UUID,
+   * or lost.
+   */
   private static NvmlDeviceReader openDevice(NvmlLibrary nvml, int index, String driverVersion,
-      NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered) {
+      NativeCallObserver observer, LongSupplier nanoClock, Consumer<NvmlDeviceReader> onRecovered, boolean retry) {
+    Level level = retry ? Level.FINE : Level.WARNING;
     NativeOut out = new NativeOut();
     int rc = nvml.nvmlDeviceGetHandleByIndex_v2(index, out.slot(0));
     if (rc != NvmlReturn.SUCCESS) {
-      skip(observer, index, "nvmlDeviceGetHandleByIndex_v2", rc);
+      skip(observer, index, "nvmlDeviceGetHandleByIndex_v2", rc, level);
       return null;
     }
     Pointer handle = out.pointer(0);
@@ -120,7 +133,7 @@ public final class NvmlBackend implements DeviceBackend {
     rc = nvml.nvmlDeviceGetUUID(handle, text, text.length);
     if (rc != NvmlReturn.SUCCESS) {
       // The UUID is the join key for attribution; a device without one cannot be reported usefully.
-      skip(observer, index, "nvmlDeviceGetUUID", rc);
+      skip(observer, index, "nvmlDeviceGetUUID", rc, level);
       return null;
     }
     String uuid = NvmlStrings.decode(text);
@@ -139,7 +152,7 @@ public final class NvmlBackend implements DeviceBackend {
     try {
       return new NvmlDeviceReader(nvml, handle, info, driverVersion, observer, nanoClock, onRecovered);
     } catch (DeviceLostException e) {
-      LOG.warning("GPU " + index + " (" + uuid + ") is left out: " + e.getMessage());
+      LOG.log(level, "GPU " + index + " (" + uuid + ") is left out: " + e.getMessage());
       return null;
     }
   }
@@ -148,9 +161,9 @@ public final class NvmlBackend implements DeviceBackend {
     return rc == NvmlReturn.SUCCESS ? NvmlStrings.decode(text) : fallback;
   }
 
-  private static void skip(NativeCallObserver observer, int index, String function, int rc) {
+  private static void skip(NativeCallObserver observer, int index, String function, int rc, Level level) {
     observer.failed(CallGuard.BACKEND, function, rc, NvmlReturn.name(rc));
-    LOG.warning("GPU " + index + " is left out: " + function + " returned " + NvmlReturn.name(rc));
+    LOG.log(level, "GPU " + index + " is left out: " + function + " returned " + NvmlReturn.name(rc));
   }
 
   @Override
@@ -160,19 +173,26 @@ public final class NvmlBackend implements DeviceBackend {
 
   @Override
   public String description() {
-    int n = readers.size();
+    int n = gpus.readers().size();
+    int leftOut = gpus.leftOut();
     return "NVIDIA NVML " + nvmlVersion + ", driver " + driverVersion + ", " + n + (n == 1 ? " GPU" : " GPUs")
         + (leftOut > 0 ? " (" + leftOut + " more left out: see the warnings above)" : "");
   }
 
   @Override
   public int devicesLeftOut() {
-    return leftOut;
+    return gpus.leftOut();
   }
 
   @Override
   public List<DeviceReader> devices() {
-    return List.copyOf(readers);
+    return List.copyOf(gpus.readers());
+  }
+
+  /** {@link #close()} waits for a retry in progress, and a retry after it opens nothing. */
+  @Override
+  public synchronized List<DeviceReader> reopenLeftOut() {
+    return closed ? List.of() : List.copyOf(gpus.retryLeftOut());
   }
 
   /** Stops the XID thread, frees the event set and GPM samples, then releases this backend's NVML reference. */
@@ -185,7 +205,7 @@ public final class NvmlBackend implements DeviceBackend {
     if (xidWatcher != null) {
       xidWatcher.close();
     }
-    readers.forEach(NvmlDeviceReader::close);
+    gpus.forEachReader(NvmlDeviceReader::close);
     nvml.nvmlShutdown();
   }
 }

@@ -357,23 +357,43 @@ class DcmiBackendTest {
     }
   }
 
-  /** Without its physical id an NPU cannot be joined to its pod; a guess could name another tenant's. */
+  /**
+   * Without its physical id an NPU cannot be joined to its pod; a guess could name another tenant's. It is left out,
+   * and opened once the id can be read.
+   */
   @Test
-  void anNpuWhosePhysicalIdCannotBeReadIsLeftOutNotGuessed() throws Exception {
-    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, -8005, DcmiDouble.ALWAYS);
+  void anNpuWhosePhysicalIdCannotBeReadIsLeftOutNotGuessedUntilItCanBe() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 2, -8005, 2);
     try (DcmiBackend backend = open(observer)) {
       assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 3);
       assertThat(backend.devicesLeftOut()).isEqualTo(1);
+      assertThat(backend.reopenLeftOut()).as("the second failure").isEmpty();
+      assertThat(backend.devicesLeftOut()).isEqualTo(1);
+
+      assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(2);
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 2, 3);
+      assertThat(backend.devicesLeftOut()).isZero();
+      assertThat(value(read(backend.devices().get(2)), MetricCatalog.UTILIZATION)).isPresent();
     }
   }
 
-  /** A card whose NPUs cannot be counted is left out whole, and counted, so that the node's health says so. */
+  /**
+   * A card whose NPUs cannot be counted is left out whole, and counted, so that the node's health says so; its NPUs
+   * join once they can be counted.
+   */
   @Test
-  void aCardWhoseNpusCannotBeCountedIsCountedAsLeftOut() throws Exception {
+  void aCardWhoseNpusCannotBeCountedIsLeftOutUntilTheyCanBe() throws Exception {
     DCMI.dcmiDouble_setReturn("dcmi_get_device_num_in_card", -1, -8005, 1);
     try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(1, 2, 3);
       assertThat(backend.devicesLeftOut()).isEqualTo(1);
       assertThat(backend.description()).contains("left out");
+
+      assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(0);
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 2, 3);
+      assertThat(backend.devicesLeftOut()).isZero();
+      assertThat(backend.description()).doesNotContain("left out");
+      assertThat(backend.reopenLeftOut()).as("handed over once").isEmpty();
     }
   }
 

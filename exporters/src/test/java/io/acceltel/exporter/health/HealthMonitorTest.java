@@ -49,7 +49,7 @@ class HealthMonitorTest {
     assertThat(node.status()).isEqualTo(HealthState.FAILED);
     assertThat(node.reasons()).singleElement().satisfies(r -> {
       assertThat(r.code()).isEqualTo("devices_left_out");
-      assertThat(r.detail()).startsWith("1 device the driver reports was left out at start");
+      assertThat(r.detail()).startsWith("1 device the driver reports could not be opened and has no series");
     });
     String json = HealthEndpoint.render(node);
     assertThat(json).contains("\"status\":\"failed\",\"reasons\":[{\"code\":\"devices_left_out\"");

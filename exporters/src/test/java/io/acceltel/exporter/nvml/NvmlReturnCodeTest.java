@@ -1,5 +1,6 @@
 package io.acceltel.exporter.nvml;
 
+import static io.acceltel.exporter.nvml.NvmlTestSupport.awaitTrue;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.context;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.open;
 import static io.acceltel.exporter.nvml.NvmlTestSupport.tick;
@@ -229,6 +230,27 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     assertThat(backend.devicesLeftOut()).isEqualTo(1);
     assertThat(observer.failures).containsExactly(
         new Failure("nvml", "nvmlDeviceGetHandleByIndex_v2", 4, "NVML_ERROR_NO_PERMISSION"));
+  }
+
+  /** A GPU mid-reset while the exporter starts must not stay without series until the next restart. */
+  @Test
+  void aGpuLeftOutAtStartIsOpenedWhenItAnswersAndItsXidsArrive() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.GPU_IS_LOST);
+    backend = open(observer, new FakeClock());
+    assertThat(backend.reopenLeftOut()).as("still lost").isEmpty();
+    assertThat(backend.devicesLeftOut()).isEqualTo(1);
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.SUCCESS);
+    assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(0);
+    assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1);
+    assertThat(backend.devicesLeftOut()).isZero();
+    assertThat(backend.description()).endsWith(", 2 GPUs");
+    assertThat(backend.reopenLeftOut()).as("handed over once").isEmpty();
+
+    NvmlDeviceReader late = (NvmlDeviceReader) backend.devices().get(0);
+    DOUBLE.nvmlDouble_injectXid(0, 79);
+    awaitTrue("XID 79 on the GPU opened late", () -> late.xids().count(79) == 1);
+    assertThat(tick(late, 1000).value(MetricCatalog.XID_ERRORS, "79")).isEqualTo(1.0);
   }
 
   @Test

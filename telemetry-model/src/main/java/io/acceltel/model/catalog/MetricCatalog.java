@@ -453,8 +453,8 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition DEVICES_LEFT_OUT = gauge("acceltel_exporter_devices_left_out")
       .help("Devices the driver counted at start that could not be read at all (no handle, no UUID, lost), so "
-          + "they have no series; each is logged at start with the reason. Above 0: check the node with nvidia-smi "
-          + "or npu-smi.")
+          + "they have no series; each is logged at start with the reason. The exporter tries again every 30 s and "
+          + "a device that opens gets its series. Above 0: check the node with nvidia-smi or npu-smi.")
       .selfMetric("device backend")
       .build();
   public static final MetricDefinition LAST_TICK = gauge("acceltel_exporter_last_tick_timestamp_seconds")
