@@ -41,7 +41,7 @@ public final class AllocationMap {
   private final boolean known;
   /** Accelerator resources the kubelet listed that attribution.resource-names leaves out. */
   private final Set<String> ignoredResourceNames;
-  /** Drivers of DRA claims the kubelet listed: their devices are not attributed (see docs/attribution.md). */
+  /** Drivers of DRA claims the kubelet listed that no ResourceSlice joins to a device (see docs/attribution.md). */
   private final Set<String> draDrivers;
   private final boolean hasMig;
   private final Set<ContainerRef> holders;
@@ -174,7 +174,7 @@ public final class AllocationMap {
     return ignoredResourceNames;
   }
 
-  /** Drivers of the DRA claims the kubelet listed; their devices show as free. */
+  /** Drivers of the DRA claims the kubelet listed that no ResourceSlice joins to a GPU or NPU; they show as free. */
   public Set<String> draDrivers() {
     return draDrivers;
   }
@@ -184,12 +184,18 @@ public final class AllocationMap {
     return byUuid.size() + byAscendId.size();
   }
 
-  /** This map with another allocatable set (GetAllocatableResources is polled less often than List). */
+  /**
+   * This map with another's allocatable devices too: GetAllocatableResources is polled less often than List, and
+   * this map's own are those of the DRA ResourceSlices.
+   */
   public AllocationMap withAllocatable(AllocationMap other) {
     Set<String> ignored = new HashSet<>(ignoredResourceNames);
     ignored.addAll(other.ignoredResourceNames);
-    return new AllocationMap(byUuid, byAscendId, other.allocatableUuids, other.allocatableAscendIds, known,
-        ignored, draDrivers);
+    Set<String> uuids = new HashSet<>(allocatableUuids);
+    uuids.addAll(other.allocatableUuids);
+    Set<Integer> ascendIds = new HashSet<>(allocatableAscendIds);
+    ascendIds.addAll(other.allocatableAscendIds);
+    return new AllocationMap(byUuid, byAscendId, uuids, ascendIds, known, ignored, draDrivers);
   }
 
   /** Collects allocations; keeps the smallest holder per device. Not thread-safe. */
@@ -203,7 +209,7 @@ public final class AllocationMap {
 
     private Builder() {}
 
-    /** A container holds devices through a DRA claim of this driver, which this map cannot attribute. */
+    /** A container holds a device through a DRA claim of this driver that no ResourceSlice joins to a device. */
     public Builder draClaim(String driver) {
       draDrivers.add(driver);
       return this;

@@ -1,8 +1,9 @@
 package io.acceltel.exporter.attribution;
 
 /**
- * Where the attribution threads report failures: {@code acceltel_exporter_kubelet_errors_total} and
- * {@code acceltel_exporter_pod_watch_errors_total} (see {@link AttributionSelfMetrics}).
+ * Where the attribution threads report failures: {@code acceltel_exporter_kubelet_errors_total},
+ * {@code acceltel_exporter_pod_watch_errors_total} and {@code acceltel_exporter_resourceslice_watch_errors_total}
+ * (see {@link AttributionSelfMetrics}).
  *
  * <pre>{@code
  * AttributionMetrics metrics = new AttributionSelfMetrics(registry);
@@ -15,6 +16,9 @@ public interface AttributionMetrics {
 
   /** The API server pod list or watch failed. */
   void podWatchError();
+
+  /** The API server ResourceSlice list or watch failed (DRA). */
+  default void resourceSliceWatchError() {}
 
   AttributionMetrics NOOP = new AttributionMetrics() {
     @Override

@@ -21,6 +21,7 @@ import java.util.function.DoubleSupplier;
 public final class AttributionSelfMetrics implements AttributionMetrics {
   private final Counter kubeletErrors;
   private final Counter podWatchErrors;
+  private final Counter resourceSliceWatchErrors;
   private final Map<String, DoubleSupplier> staleness = new ConcurrentHashMap<>();
 
   public AttributionSelfMetrics(PrometheusRegistry registry) {
@@ -32,6 +33,10 @@ public final class AttributionSelfMetrics implements AttributionMetrics {
     podWatchErrors = Counter.builder()
         .name(MetricCatalog.POD_WATCH_ERRORS.name())
         .help(MetricCatalog.POD_WATCH_ERRORS.help())
+        .register(registry);
+    resourceSliceWatchErrors = Counter.builder()
+        .name(MetricCatalog.RESOURCESLICE_WATCH_ERRORS.name())
+        .help(MetricCatalog.RESOURCESLICE_WATCH_ERRORS.help())
         .register(registry);
     GaugeWithCallback.builder()
         .name(MetricCatalog.ATTRIBUTION_STALENESS.name())
@@ -57,6 +62,11 @@ public final class AttributionSelfMetrics implements AttributionMetrics {
     podWatchErrors.inc();
   }
 
+  @Override
+  public void resourceSliceWatchError() {
+    resourceSliceWatchErrors.inc();
+  }
+
   /** For tests: failed kubelet calls so far, all codes. */
   public double kubeletErrors(String call, String code) {
     return kubeletErrors.labelValues(call, code).get();
@@ -64,5 +74,9 @@ public final class AttributionSelfMetrics implements AttributionMetrics {
 
   public double podWatchErrors() {
     return podWatchErrors.get();
+  }
+
+  public double resourceSliceWatchErrors() {
+    return resourceSliceWatchErrors.get();
   }
 }

@@ -1,5 +1,6 @@
 package io.acceltel.exporter.attribution;
 
+import io.acceltel.exporter.attribution.dra.ResourceSliceWatcher;
 import io.acceltel.exporter.attribution.kubelet.KubeletAllocations;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesClient;
 import io.acceltel.exporter.attribution.pods.PodLabelMapper;
@@ -10,8 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Attribution on a real node, wired: the kubelet poller, the pod watch and the {@link KubernetesAttributor} that
- * joins them on the tick thread. The pod watch runs even when no pod labels are mapped: the kubelet goes on listing
+ * Attribution on a real node, wired: the kubelet poller, the pod watch, the ResourceSlice watch that joins DRA claims
+ * to devices, and the {@link KubernetesAttributor} that joins them on the tick thread. The pod watch runs even when no pod labels are mapped: the kubelet goes on listing
  * a finished pod's devices, and only the pod's phase tells the exporter not to name it on a GPU that a new pod
  * holds (a Job's completed pod, kept for its logs, would otherwise hold its GPU's labels for good).
  *
@@ -25,13 +26,15 @@ import java.util.function.Supplier;
 public final class KubernetesAttribution implements AutoCloseable {
   private final KubeletAllocations kubelet;
   private final PodWatcher pods;
+  private final ResourceSliceWatcher slices;
   private final KubernetesClient client;
   private final KubernetesAttributor attributor;
 
-  private KubernetesAttribution(KubeletAllocations kubelet, PodWatcher pods, KubernetesClient client,
-      boolean labelsMapped) {
+  private KubernetesAttribution(KubeletAllocations kubelet, PodWatcher pods, ResourceSliceWatcher slices,
+      KubernetesClient client, boolean labelsMapped) {
     this.kubelet = kubelet;
     this.pods = pods;
+    this.slices = slices;
     this.client = client;
     // Only mapped labels are worth waiting for; without them the watch is there for the pods' phases.
     this.attributor = labelsMapped
@@ -41,34 +44,40 @@ public final class KubernetesAttribution implements AutoCloseable {
   }
 
   /**
-   * Starts both sources in the background and returns at once; neither needs to be reachable yet.
+   * Starts the three sources (kubelet, pod watch, ResourceSlice watch) in the background and returns at once; none
+   * needs to be reachable yet.
    *
    * @param clients makes the API server client (fabric8's auto-configuration: in a pod, the service account)
    */
   public static KubernetesAttribution start(AttributionSettings settings, String node,
       Supplier<KubernetesClient> clients, AttributionSelfMetrics metrics, Consumer<String> announce) {
-    KubeletAllocations kubelet = KubeletAllocations.start(new PodResourcesClient(settings.kubeletSocket()),
-        settings.resourceNames(), settings.refresh(), metrics);
     PodLabelMapper mapper = PodLabelMapper.of(settings);
     KubernetesClient client = null;
-    PodWatcher pods;
+    PodWatcher pods = null;
+    ResourceSliceWatcher slices;
     try {
       client = clients.get();
       pods = PodWatcher.start(client, node, mapper, metrics);
+      slices = ResourceSliceWatcher.start(client, node, metrics);
     } catch (RuntimeException | LinkageError e) {
+      if (pods != null) {
+        pods.close();
+      }
       if (client != null) {
         client.close();
       }
-      kubelet.close();
       throw e;
     }
+    KubeletAllocations kubelet = KubeletAllocations.start(new PodResourcesClient(settings.kubeletSocket()),
+        settings.resourceNames(), slices::current, settings.refresh(), metrics);
     // Registered once both run: a start that failed must not leave gauges reading a closed source.
     metrics.staleness("kubelet", kubelet::stalenessSeconds);
     metrics.staleness("apiserver", pods::stalenessSeconds);
     announce.accept("attribution: kubelet " + settings.kubeletSocket() + " every " + settings.refresh().toMillis()
         + "ms, resources " + String.join(",", settings.resourceNames().patterns()) + ", pods of node " + node
-        + (mapper.isEmpty() ? " (phases only, no pod labels)" : ", pod labels " + mapper.labelNames()));
-    return new KubernetesAttribution(kubelet, pods, client, !mapper.isEmpty());
+        + (mapper.isEmpty() ? " (phases only, no pod labels)" : ", pod labels " + mapper.labelNames())
+        + ", DRA claims through the node's ResourceSlices");
+    return new KubernetesAttribution(kubelet, pods, slices, client, !mapper.isEmpty());
   }
 
   /** fabric8's default client: in-cluster configuration inside a pod, else the kubeconfig. */
@@ -82,6 +91,7 @@ public final class KubernetesAttribution implements AutoCloseable {
 
   @Override
   public void close() {
+    slices.close();
     pods.close();
     client.close();
     kubelet.close();

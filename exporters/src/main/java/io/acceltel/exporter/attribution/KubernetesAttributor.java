@@ -222,9 +222,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {
     for (String driver : map.draDrivers()) {
       if (warnedDraDrivers.add(driver)) {
-        LOG.warning(() -> "pods on this node hold devices through DRA claims (driver " + driver + "); acceltel "
-            + "attributes devices allocated through the device plugin only, so devices held through DRA show as "
-            + "free with no pod labels");
+        LOG.warning(() -> "pods on this node hold devices through DRA claims of the driver " + driver + " that no "
+            + "ResourceSlice of this node publishes with a GPU, MIG or NPU uuid attribute; if they are accelerators, "
+            + "they show as free with no pod labels");
       }
     }
     for (String ignored : map.ignoredResourceNames()) {

@@ -18,6 +18,10 @@ import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.LogCapture;
+import io.acceltel.exporter.attribution.dra.DraDevices;
+import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttributeBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSliceBuilder;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesMapping;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.ClaimResource;
@@ -371,25 +375,65 @@ class AttributionMappingTest {
    * pod labels, so a warning names the fix. A NIC of the same vendor (the Network Operator's RDMA device) is not
    * an accelerator and is not warned about.
    */
-  /** Devices held through DRA claims are not attributed yet: said once, so that "free" is not taken at its word. */
-  @Test
-  void devicesHeldThroughDraClaimsAreWarnedAboutOnce() {
-    ListPodResourcesResponse list = ListPodResourcesResponse.newBuilder().addPodResources(PodResources.newBuilder()
-        .setNamespace("team-llm").setName("tj-dra-0").addContainers(ContainerResources.newBuilder()
+  /** One container holding one device through a DRA claim's result. */
+  static ListPodResourcesResponse draClaim(String pod, String driver, String device) {
+    return ListPodResourcesResponse.newBuilder().addPodResources(PodResources.newBuilder()
+        .setNamespace("team-llm").setName(pod).addContainers(ContainerResources.newBuilder()
             .setName("pytorch").addDynamicResources(DynamicResource.newBuilder().setClaimName("gpu-claim")
                 .setClaimNamespace("team-llm").addClaimResources(ClaimResource.newBuilder()
-                    .setDriverName("gpu.nvidia.com").setPoolName("node-a").setDeviceName("gpu-0"))))).build();
-    AllocationMap map = PodResourcesMapping.toMap(list, null, ResourceNames.of(ResourceNames.DEFAULT));
-    assertThat(map.draDrivers()).containsExactly("gpu.nvidia.com");
+                    .setDriverName(driver).setPoolName("node-a").setDeviceName(device))))).build();
+  }
+
+  /** What NVIDIA's DRA driver publishes for node-a: gpu-0 is GPU0. */
+  static DraDevices nodeASlices() {
+    ResourceSlice slice = new ResourceSliceBuilder().withNewMetadata().withName("node-a-gpu.nvidia.com").endMetadata()
+        .withNewSpec().withDriver("gpu.nvidia.com").withNodeName("node-a")
+        .withNewPool().withName("node-a").withGeneration(1L).withResourceSliceCount(1L).endPool()
+        .addNewDevice().withName("gpu-0")
+        .addToAttributes("uuid", new DeviceAttributeBuilder().withString(GPU0).build()).endDevice()
+        .endSpec().build();
+    return DraDevices.of(List.of(slice), "node-a");
+  }
+
+  /** DRA (Kubernetes 1.34+): the claim's (driver, pool, device) is joined to the GPU through the node's slices. */
+  @Test
+  void aDeviceHeldThroughADraClaimIsAttributedThroughTheNodesResourceSlices() {
+    AllocationMap map = PodResourcesMapping.toMap(draClaim("tj-dra-0", "gpu.nvidia.com", "gpu-0"), null,
+        ResourceNames.of(ResourceNames.DEFAULT), nodeASlices());
+    assertThat(map.draDrivers()).isEmpty();
+    assertThat(map.allocatable(nvidia(0, GPU0))).as("published by a slice").isTrue();
+    assertThat(map.allocatable(nvidia(1, GPU1))).isFalse();
+
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    DeviceSnapshot held = attributor.attribute(nvidia(0, GPU0));
+    assertThat(allocated(held)).isEqualTo(1);
+    assertThat(held.attribution().get("namespace")).isEqualTo("team-llm");
+    assertThat(held.attribution().get("pod")).isEqualTo("tj-dra-0");
+    assertThat(held.attribution().get("container")).isEqualTo("pytorch");
+    assertThat(allocated(attributor.attribute(nvidia(1, GPU1)))).isEqualTo(0);
+  }
+
+  /**
+   * A claim that no slice of the node joins to a GPU (a driver without a uuid attribute): said once, so that "free"
+   * is not taken at its word. Before the slices are listed nothing is said: they may yet join it.
+   */
+  @Test
+  void aDraClaimNoResourceSliceJoinsIsWarnedAboutOnce() {
+    AllocationMap map = PodResourcesMapping.toMap(draClaim("tj-dra-0", "tpu.example.com", "chip-0"), null,
+        ResourceNames.of(ResourceNames.DEFAULT), nodeASlices());
+    assertThat(map.draDrivers()).containsExactly("tpu.example.com");
 
     try (LogCapture log = LogCapture.of(KubernetesAttributor.class)) {
       KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
-      DeviceSnapshot free = attributor.attribute(nvidia(0, GPU0));
-      attributor.attribute(nvidia(0, GPU0));
+      DeviceSnapshot free = attributor.attribute(nvidia(1, GPU1));
+      attributor.attribute(nvidia(1, GPU1));
       assertThat(allocated(free)).isEqualTo(0);
-      assertThat(log.messages()).singleElement().asString().contains("DRA").contains("gpu.nvidia.com")
-          .contains("show as free");
+      assertThat(log.messages()).filteredOn(m -> m.contains("DRA")).singleElement().asString()
+          .contains("tpu.example.com").contains("show as free");
     }
+
+    assertThat(PodResourcesMapping.toMap(draClaim("tj-dra-0", "tpu.example.com", "chip-0"), null,
+        ResourceNames.of(ResourceNames.DEFAULT), DraDevices.UNKNOWN).draDrivers()).isEmpty();
   }
 
   @Test
@@ -406,7 +450,8 @@ class AttributionMappingTest {
         .addDevices(ContainerDevices.newBuilder().setResourceName("nvidia.com/rdma_shared_device_a")
             .addDeviceIds("rdma-0"))
         .build();
-    AllocationMap map = PodResourcesMapping.toMap(list, allocatable, ResourceNames.of(ResourceNames.DEFAULT));
+    AllocationMap map = PodResourcesMapping.toMap(list, allocatable, ResourceNames.of(ResourceNames.DEFAULT),
+        DraDevices.NOT_SERVED);
     assertThat(map.ignoredResourceNames()).containsExactly("nvidia.com/a100");
     assertThat(map.hasAllocatable()).isFalse();
 

@@ -478,6 +478,13 @@ public final class MetricCatalog {
       .help("Times the API server pod watch failed (list or watch error); the last known pod labels are kept.")
       .selfMetric("attribution: API server pod watch")
       .build();
+  public static final MetricDefinition RESOURCESLICE_WATCH_ERRORS =
+      counter("acceltel_exporter_resourceslice_watch_errors_total")
+          .help("Times the API server ResourceSlice watch failed (list or watch error, 403 without the RBAC rule); "
+              + "devices held through DRA claims keep their last known join. An API server without "
+              + "resource.k8s.io/v1 is not an error: the watch stops, once.")
+          .selfMetric("attribution: API server ResourceSlice watch (DRA)")
+          .build();
 
   // ---- the Kafka sink
   public static final MetricDefinition KAFKA_SEND_LATENCY = histogram("acceltel_exporter_kafka_send_seconds")

@@ -3,6 +3,7 @@ package io.acceltel.exporter.attribution.kubelet;
 import io.acceltel.exporter.attribution.AllocationMap;
 import io.acceltel.exporter.attribution.AttributionMetrics;
 import io.acceltel.exporter.attribution.ResourceNames;
+import io.acceltel.exporter.attribution.dra.DraDevices;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.ListPodResourcesResponse;
 import io.grpc.Status;
@@ -13,16 +14,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Keeps the device → container map current: asks the kubelet ({@code List}) every refresh interval on its own
- * thread and publishes an immutable {@link AllocationMap}; {@code GetAllocatableResources} is asked about once a
+ * thread, joins its DRA claims with the node's ResourceSlices, and publishes an immutable {@link AllocationMap}; {@code GetAllocatableResources} is asked about once a
  * minute, since it only changes when devices or device plugins change.
  *
  * <pre>{@code
- * KubeletAllocations kubelet = KubeletAllocations.start(client, names, Duration.ofSeconds(2), metrics);
+ * KubeletAllocations kubelet = KubeletAllocations.start(client, names, slices::current, Duration.ofSeconds(2),
+ *     metrics);
  * AllocationMap now = kubelet.current();   // never blocks
  * }</pre>
  *
@@ -36,6 +39,7 @@ public final class KubeletAllocations implements AutoCloseable {
 
   private final PodResourcesClient client;
   private final ResourceNames names;
+  private final Supplier<DraDevices> dra;
   private final Duration deadline;
   private final int allocatableEvery;
   private final AttributionMetrics metrics;
@@ -51,10 +55,11 @@ public final class KubeletAllocations implements AutoCloseable {
   private int refreshes;
   private boolean loggedFailure;
 
-  KubeletAllocations(PodResourcesClient client, ResourceNames names, Duration refresh, AttributionMetrics metrics,
-      LongSupplier nanoTime) {
+  KubeletAllocations(PodResourcesClient client, ResourceNames names, Supplier<DraDevices> dra, Duration refresh,
+      AttributionMetrics metrics, LongSupplier nanoTime) {
     this.client = Objects.requireNonNull(client, "client");
     this.names = Objects.requireNonNull(names, "names");
+    this.dra = Objects.requireNonNull(dra, "dra");
     // Long enough for a busy kubelet, short enough that a stalled one does not hold back many refreshes.
     this.deadline = clamp(refresh.multipliedBy(2), Duration.ofSeconds(1), Duration.ofSeconds(10));
     this.allocatableEvery = (int) Math.max(1, ALLOCATABLE_EVERY.toMillis() / Math.max(1, refresh.toMillis()));
@@ -68,10 +73,14 @@ public final class KubeletAllocations implements AutoCloseable {
     });
   }
 
-  /** Starts refreshing at once and then every {@code refresh}. */
-  public static KubeletAllocations start(PodResourcesClient client, ResourceNames names, Duration refresh,
-      AttributionMetrics metrics) {
-    KubeletAllocations k = new KubeletAllocations(client, names, refresh, metrics, System::nanoTime);
+  /**
+   * Starts refreshing at once and then every {@code refresh}.
+   *
+   * @param dra the latest devices of the node's ResourceSlices, to join DRA claims with
+   */
+  public static KubeletAllocations start(PodResourcesClient client, ResourceNames names, Supplier<DraDevices> dra,
+      Duration refresh, AttributionMetrics metrics) {
+    KubeletAllocations k = new KubeletAllocations(client, names, dra, refresh, metrics, System::nanoTime);
     k.scheduler.scheduleWithFixedDelay(k::refreshQuietly, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     return k;
   }
@@ -113,7 +122,7 @@ public final class KubeletAllocations implements AutoCloseable {
       allocatable = fetchAllocatable();
     }
     refreshes++;
-    AllocationMap map = PodResourcesMapping.toMap(list, null, names);
+    AllocationMap map = PodResourcesMapping.toMap(list, null, names, dra.get());
     current = allocatable == null ? map : map.withAllocatable(allocatable);
     lastSuccessNanos = nanoTime.getAsLong();
     if (failing) {
@@ -127,7 +136,8 @@ public final class KubeletAllocations implements AutoCloseable {
   private AllocationMap fetchAllocatable() {
     try {
       AllocatableResourcesResponse response = client.allocatable(deadline);
-      return PodResourcesMapping.toMap(ListPodResourcesResponse.getDefaultInstance(), response, names);
+      return PodResourcesMapping.toMap(ListPodResourcesResponse.getDefaultInstance(), response, names,
+          DraDevices.NOT_SERVED);
     } catch (StatusRuntimeException e) {
       metrics.kubeletError("GetAllocatableResources", e.getStatus().getCode().name());
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {

@@ -11,6 +11,7 @@ import io.acceltel.exporter.attribution.AttributionMetrics;
 import io.acceltel.exporter.attribution.ContainerRef;
 import io.acceltel.exporter.attribution.KubernetesAttributor;
 import io.acceltel.exporter.attribution.ResourceNames;
+import io.acceltel.exporter.attribution.dra.DraDevices;
 import io.acceltel.exporter.attribution.pods.PodLabelIndex;
 import io.acceltel.model.testing.Await;
 import io.acceltel.model.catalog.MetricCatalog;
@@ -70,7 +71,7 @@ class KubeletAllocationsTest {
 
   KubeletAllocations poller() {
     return new KubeletAllocations(new PodResourcesClient(socket), ResourceNames.of(ResourceNames.DEFAULT),
-        Duration.ofMillis(100), metrics, clock::get);
+        () -> DraDevices.NOT_SERVED, Duration.ofMillis(100), metrics, clock::get);
   }
 
   static DeviceSnapshot gpu(int index, String uuid, Reading... readings) {
@@ -162,7 +163,7 @@ class KubeletAllocationsTest {
   void attributeAnswersAtOnceWhileTheKubeletStalls() {
     kubelet.answer(pod("ns", "job-1", container("c", devices("nvidia.com/gpu", GPU0))));
     try (KubeletAllocations k = KubeletAllocations.start(new PodResourcesClient(socket),
-        ResourceNames.of(ResourceNames.DEFAULT), Duration.ofMillis(100), metrics)) {
+        ResourceNames.of(ResourceNames.DEFAULT), () -> DraDevices.NOT_SERVED, Duration.ofMillis(100), metrics)) {
       Await.until("the first mapping", Duration.ofSeconds(10), () -> k.current().known());
       kubelet.stallList();
       Await.until("a List call to hang in the kubelet", Duration.ofSeconds(10), () -> kubelet.stalledCalls.get() > 0);

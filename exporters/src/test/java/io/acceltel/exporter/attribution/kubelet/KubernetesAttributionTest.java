@@ -93,7 +93,7 @@ class KubernetesAttributionTest {
             new AttributionSelfMetrics(registry), announced::add)) {
       assertThat(announced).singleElement().asString()
           .contains("kubelet " + dir.resolve("kubelet.sock"), "every 100ms", "pods of node gpu-node-1",
-              "phases only");
+              "phases only", "DRA claims through the node's ResourceSlices");
       Await.until("the kubelet's answer", WAIT, () -> "trainer-0".equals(
           attribution.attributor().attributeTick(List.of(gpu0)).get(0).attribution().get("pod")));
       DeviceSnapshot attributed = attribution.attributor().attributeTick(List.of(gpu0)).get(0);
