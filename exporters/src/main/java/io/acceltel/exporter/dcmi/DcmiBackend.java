@@ -65,7 +65,17 @@ public final class DcmiBackend implements DeviceBackend {
         : "unknown";
     List<Slot> cards = Arrays.stream(cards(dcmi)).mapToObj(card -> new Slot(card, Slot.WHOLE_CARD)).toList();
     return new DcmiBackend(version, DeviceInventory.open(cards, (slot, retry) -> openSlot(dcmi, slot, version,
-        context.observer(), retry)));
+        context.observer(), retry ? Try.AGAIN : Try.AT_START)));
+  }
+
+  /** Which try at a slot this is: it decides how a failure and a success are told. */
+  private enum Try {
+    /** At start: a failure is warned about and counted. */
+    AT_START,
+    /** The first try at an NPU of a card counted only now: a failure is new, a success is late. */
+    FIRST_LATE,
+    /** A slot tried before: its failure was told already, only a success is news. */
+    AGAIN
   }
 
   /**
@@ -73,26 +83,26 @@ public final class DcmiBackend implements DeviceBackend {
    * the driver lists, unknown how many, which is enough to fail the node's health.
    */
   private static DeviceInventory.Attempt<Slot, DcmiDeviceReader> openSlot(DcmiLibrary dcmi, Slot slot,
-      String version, NativeCallObserver observer, boolean retry) {
-    Level level = retry ? Level.FINE : Level.WARNING;
+      String version, NativeCallObserver observer, Try attempt) {
     if (slot.device() != Slot.WHOLE_CARD) {
-      DcmiDeviceReader reader = openNpu(dcmi, slot.card(), slot.device(), version, observer, level);
+      DcmiDeviceReader reader = openNpu(dcmi, slot.card(), slot.device(), version, observer, attempt == Try.AGAIN);
       if (reader == null) {
         return DeviceInventory.Attempt.leftOut(slot);
       }
-      if (retry) {
+      if (attempt != Try.AT_START) {
         LOG.info("NPU " + slot.device() + " of card " + slot.card() + " (physical id " + reader.identity().index()
             + ") opened; it was left out until now");
       }
       return DeviceInventory.Attempt.opened(reader);
     }
-    int devices = devicesInCard(dcmi, slot.card(), level);
+    int devices = devicesInCard(dcmi, slot.card(), attempt == Try.AGAIN ? Level.FINE : Level.WARNING);
     if (devices < 0) {
       return DeviceInventory.Attempt.leftOut(slot);
     }
     DeviceInventory.Attempt<Slot, DcmiDeviceReader> all = DeviceInventory.Attempt.none();
     for (int device = 0; device < devices; device++) {
-      all = all.and(openSlot(dcmi, new Slot(slot.card(), device), version, observer, retry));
+      all = all.and(openSlot(dcmi, new Slot(slot.card(), device), version, observer,
+          attempt == Try.AT_START ? Try.AT_START : Try.FIRST_LATE));
     }
     return all;
   }
@@ -136,16 +146,22 @@ public final class DcmiBackend implements DeviceBackend {
     return Math.min(Math.max(count, 0), DcmiLayout.MAX_DEVICES_PER_CARD);
   }
 
-  /** Identifies one NPU, or returns null (logged at the given level) when it cannot be addressed at all. */
+  /**
+   * Identifies one NPU, or returns null (logged) when it cannot be addressed at all; {@code repeat}: the same failure
+   * was counted and warned about before, so it is only logged at FINE.
+   */
   private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
-      NativeCallObserver observer, Level level) {
+      NativeCallObserver observer, boolean repeat) {
+    Level level = repeat ? Level.FINE : Level.WARNING;
     Memory out = new Memory(DcmiLayout.BUFFER);
     int rc = untilReady(() -> {
       out.clear();
       return dcmi.dcmi_get_device_logic_id(out, card, device);
     });
     if (rc != DcmiReturn.SUCCESS) {
-      observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
+      if (!repeat) {
+        observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
+      }
       LOG.log(level, "NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
           + DcmiReturn.name(rc));
       return null;
@@ -165,7 +181,9 @@ public final class DcmiBackend implements DeviceBackend {
     } else if (rc == DcmiReturn.NOT_SUPPORTED) {
       phy = logic;
     } else {
-      observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_phyid_from_logicid", rc, DcmiReturn.name(rc));
+      if (!repeat) {
+        observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_phyid_from_logicid", rc, DcmiReturn.name(rc));
+      }
       LOG.log(level, "NPU " + device + " of card " + card + " (logic id " + logic + ") is left out: "
           + "dcmi_get_device_phyid_from_logicid returned " + DcmiReturn.name(rc) + ", and without its physical id "
           + "it cannot be attributed to the pod that holds it");

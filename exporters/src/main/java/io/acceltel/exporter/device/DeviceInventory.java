@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The devices a backend has found: the readers of those it opened, and the keys of those it could not open yet
@@ -62,6 +64,7 @@ public final class DeviceInventory<K, R extends DeviceReader> {
     }
   }
 
+  private static final Logger LOG = Logger.getLogger(DeviceInventory.class.getName());
   private static final Comparator<DeviceReader> BY_INDEX = Comparator.comparingInt(r -> r.identity().index());
 
   private final Opener<K, R> opener;
@@ -98,18 +101,24 @@ public final class DeviceInventory<K, R extends DeviceReader> {
 
   /**
    * Tries every left-out key once more and returns the readers of the devices that open now, in index order; they
-   * also join {@link #readers()}. Holds this inventory's lock throughout, so the backend's close, which takes it
-   * too through {@link #forEachReader}, never frees what an opening device is using.
+   * also join {@link #readers()}. A key whose opener throws stays left out, for the next retry. Holds this
+   * inventory's lock throughout, so the backend's close, which takes it too through {@link #forEachReader}, never
+   * frees what an opening device is using.
    */
   public synchronized List<R> retryLeftOut() {
     if (leftOut.isEmpty()) {
       return List.of();
     }
-    List<K> keys = List.copyOf(leftOut);
-    leftOut.clear();
     List<R> newlyOpened = new ArrayList<>();
-    for (K key : keys) {
-      Attempt<K, R> attempt = opener.open(key, true);
+    for (K key : List.copyOf(leftOut)) {
+      Attempt<K, R> attempt;
+      try {
+        attempt = opener.open(key, true);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "opening " + key + " again failed; it stays left out", e);
+        continue;
+      }
+      leftOut.remove(key);
       newlyOpened.addAll(attempt.opened());
       add(attempt);
     }

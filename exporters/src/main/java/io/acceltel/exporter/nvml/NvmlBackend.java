@@ -125,7 +125,7 @@ public final class NvmlBackend implements DeviceBackend {
     NativeOut out = new NativeOut();
     int rc = nvml.nvmlDeviceGetHandleByIndex_v2(index, out.slot(0));
     if (rc != NvmlReturn.SUCCESS) {
-      skip(observer, index, "nvmlDeviceGetHandleByIndex_v2", rc, level);
+      skip(observer, index, "nvmlDeviceGetHandleByIndex_v2", rc, retry);
       return null;
     }
     Pointer handle = out.pointer(0);
@@ -133,7 +133,7 @@ public final class NvmlBackend implements DeviceBackend {
     rc = nvml.nvmlDeviceGetUUID(handle, text, text.length);
     if (rc != NvmlReturn.SUCCESS) {
       // The UUID is the join key for attribution; a device without one cannot be reported usefully.
-      skip(observer, index, "nvmlDeviceGetUUID", rc, level);
+      skip(observer, index, "nvmlDeviceGetUUID", rc, retry);
       return null;
     }
     String uuid = NvmlStrings.decode(text);
@@ -161,9 +161,16 @@ public final class NvmlBackend implements DeviceBackend {
     return rc == NvmlReturn.SUCCESS ? NvmlStrings.decode(text) : fallback;
   }
 
-  private static void skip(NativeCallObserver observer, int index, String function, int rc, Level level) {
-    observer.failed(CallGuard.BACKEND, function, rc, NvmlReturn.name(rc));
-    LOG.log(level, "GPU " + index + " is left out: " + function + " returned " + NvmlReturn.name(rc));
+  /**
+   * A GPU that cannot be opened: counted and warned about the first time; a retry's failure only repeats it, and
+   * counting it every 30 s would keep a rate alert on the error counter firing for as long as the GPU is down.
+   */
+  private static void skip(NativeCallObserver observer, int index, String function, int rc, boolean retry) {
+    if (!retry) {
+      observer.failed(CallGuard.BACKEND, function, rc, NvmlReturn.name(rc));
+    }
+    LOG.log(retry ? Level.FINE : Level.WARNING,
+        "GPU " + index + " is left out: " + function + " returned " + NvmlReturn.name(rc));
   }
 
   @Override

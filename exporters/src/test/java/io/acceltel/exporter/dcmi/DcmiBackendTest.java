@@ -14,12 +14,14 @@ import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
+import io.acceltel.model.testing.LogCapture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -394,6 +396,33 @@ class DcmiBackendTest {
       assertThat(backend.devicesLeftOut()).isZero();
       assertThat(backend.description()).doesNotContain("left out");
       assertThat(backend.reopenLeftOut()).as("handed over once").isEmpty();
+    }
+  }
+
+  /**
+   * A card counted only on a retry: its NPUs are tried for the first time then, so one that fails is warned about
+   * and counted (not taken for a repeat), and opens on a later retry; a repeated failure is not counted again.
+   */
+  @Test
+  void theNpusOfACardCountedLateAreToldAboutAsNew() throws Exception {
+    DCMI.dcmiDouble_reset(1, 2);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_num_in_card", -1, -8005, 1);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_phyid_from_logicid", 1, -8005, 2);
+    try (DcmiBackend backend = open(observer); LogCapture log = LogCapture.of(DcmiBackend.class)) {
+      assertThat(backend.devices()).isEmpty();
+      assertThat(backend.devicesLeftOut()).isEqualTo(1);
+
+      assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(0);
+      assertThat(backend.devicesLeftOut()).isEqualTo(1);
+      assertThat(observer.failures).containsExactly("dcmi dcmi_get_device_phyid_from_logicid -8005 DCMI_ERR_INTERNAL");
+      assertThat(log.records()).filteredOn(r -> r.getLevel() == Level.WARNING).singleElement()
+          .satisfies(r -> assertThat(r.getMessage()).contains("NPU 1 of card 0"));
+
+      assertThat(backend.reopenLeftOut()).as("the second failure").isEmpty();
+      assertThat(observer.failures).as("a repeat is not counted").hasSize(1);
+      assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(1);
+      assertThat(backend.devicesLeftOut()).isZero();
+      assertThat(log.messages()).filteredOn(m -> m.contains("left out until now")).hasSize(2);
     }
   }
 

@@ -239,6 +239,8 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
     backend = open(observer, new FakeClock());
     assertThat(backend.reopenLeftOut()).as("still lost").isEmpty();
     assertThat(backend.devicesLeftOut()).isEqualTo(1);
+    assertThat(observer.failures).as("counted once, not at every retry").containsExactly(
+        new Failure("nvml", "nvmlDeviceGetHandleByIndex_v2", NvmlReturn.GPU_IS_LOST, "NVML_ERROR_GPU_IS_LOST"));
 
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.SUCCESS);
     assertThat(backend.reopenLeftOut()).extracting(d -> d.identity().index()).containsExactly(0);
