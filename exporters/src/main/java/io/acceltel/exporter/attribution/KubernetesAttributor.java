@@ -223,8 +223,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
     for (String driver : map.draDrivers()) {
       if (warnedDraDrivers.add(driver)) {
         LOG.warning(() -> "pods on this node hold devices through DRA claims of the driver " + driver + " that no "
-            + "ResourceSlice of this node publishes with a GPU, MIG or NPU uuid attribute; if they are accelerators, "
-            + "they show as free with no pod labels");
+            + "ResourceSlice of this node joins to a GPU, MIG instance or NPU (the driver publishes no uuid "
+            + "attribute, the devices are not accelerators, or resource.k8s.io/v1 is not served: see the log at "
+            + "start); if they are accelerators, they show as free with no pod labels");
       }
     }
     for (String ignored : map.ignoredResourceNames()) {

@@ -19,9 +19,7 @@ import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.LogCapture;
 import io.acceltel.exporter.attribution.dra.DraDevices;
-import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttributeBuilder;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceSliceBuilder;
+import io.acceltel.exporter.attribution.dra.DraFixtures;
 import io.acceltel.exporter.attribution.kubelet.PodResourcesMapping;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.ClaimResource;
@@ -384,22 +382,11 @@ class AttributionMappingTest {
                     .setDriverName(driver).setPoolName("node-a").setDeviceName(device))))).build();
   }
 
-  /** What NVIDIA's DRA driver publishes for node-a: gpu-0 is GPU0. */
-  static DraDevices nodeASlices() {
-    ResourceSlice slice = new ResourceSliceBuilder().withNewMetadata().withName("node-a-gpu.nvidia.com").endMetadata()
-        .withNewSpec().withDriver("gpu.nvidia.com").withNodeName("node-a")
-        .withNewPool().withName("node-a").withGeneration(1L).withResourceSliceCount(1L).endPool()
-        .addNewDevice().withName("gpu-0")
-        .addToAttributes("uuid", new DeviceAttributeBuilder().withString(GPU0).build()).endDevice()
-        .endSpec().build();
-    return DraDevices.of(List.of(slice), "node-a");
-  }
-
   /** DRA (Kubernetes 1.34+): the claim's (driver, pool, device) is joined to the GPU through the node's slices. */
   @Test
   void aDeviceHeldThroughADraClaimIsAttributedThroughTheNodesResourceSlices() {
     AllocationMap map = PodResourcesMapping.toMap(draClaim("tj-dra-0", "gpu.nvidia.com", "gpu-0"), null,
-        ResourceNames.of(ResourceNames.DEFAULT), nodeASlices());
+        ResourceNames.of(ResourceNames.DEFAULT), DraFixtures.gpu0Is("node-a", GPU0));
     assertThat(map.draDrivers()).isEmpty();
     assertThat(map.allocatable(nvidia(0, GPU0))).as("published by a slice").isTrue();
     assertThat(map.allocatable(nvidia(1, GPU1))).isFalse();
@@ -420,7 +407,7 @@ class AttributionMappingTest {
   @Test
   void aDraClaimNoResourceSliceJoinsIsWarnedAboutOnce() {
     AllocationMap map = PodResourcesMapping.toMap(draClaim("tj-dra-0", "tpu.example.com", "chip-0"), null,
-        ResourceNames.of(ResourceNames.DEFAULT), nodeASlices());
+        ResourceNames.of(ResourceNames.DEFAULT), DraFixtures.gpu0Is("node-a", GPU0));
     assertThat(map.draDrivers()).containsExactly("tpu.example.com");
 
     try (LogCapture log = LogCapture.of(KubernetesAttributor.class)) {

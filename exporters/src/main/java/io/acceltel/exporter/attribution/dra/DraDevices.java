@@ -5,10 +5,13 @@ import io.fabric8.kubernetes.api.model.resource.v1.Device;
 import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttribute;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSliceSpec;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The devices DRA drivers publish for one node, as their ResourceSlices name them (driver, pool, device name),
@@ -20,8 +23,9 @@ import java.util.Map;
  * devices.resolve("gpu.nvidia.com", "gpu-node-17", "gpu-3");   // Uuid[GPU-8d30c9b5-…]
  * }</pre>
  *
- * <p>A pool may be half-way through an update, its slices of two generations: only the newest generation counts,
- * as the scheduler does. A device without a {@code uuid} attribute, or whose value names no GPU, MIG instance or
+ * <p>A pool may be half-way through an update, its slices of two generations: the newest generation counts, as for
+ * the scheduler; while it has fewer slices than it announces ({@code resourceSliceCount}), a device it does not name
+ * yet keeps the join an older generation gave it. A device without a {@code uuid} attribute, or whose value names no GPU, MIG instance or
  * NPU, cannot be joined and is left out.
  */
 public final class DraDevices {
@@ -44,27 +48,37 @@ public final class DraDevices {
 
   /** The devices of the slices that belong to {@code node}; other nodes' slices are passed over. */
   public static DraDevices of(Collection<ResourceSlice> slices, String node) {
-    Map<String, Long> newestGeneration = new HashMap<>();
+    Map<String, List<ResourceSliceSpec>> byPool = new HashMap<>();
     for (ResourceSlice slice : slices) {
       ResourceSliceSpec spec = slice.getSpec();
       if (onNode(spec, node)) {
-        newestGeneration.merge(poolKey(spec), generation(spec), Math::max);
+        byPool.computeIfAbsent(poolKey(spec), k -> new ArrayList<>()).add(spec);
       }
     }
     Map<Key, DeviceId> byDevice = new HashMap<>();
-    for (ResourceSlice slice : slices) {
-      ResourceSliceSpec spec = slice.getSpec();
-      if (!onNode(spec, node) || generation(spec) != newestGeneration.get(poolKey(spec))) {
-        continue;
-      }
-      for (Device device : spec.getDevices() == null ? List.<Device>of() : spec.getDevices()) {
-        DeviceId id = deviceId(spec.getDriver(), device);
-        if (id != null && device.getName() != null) {
-          byDevice.put(new Key(spec.getDriver(), spec.getPool().getName(), device.getName()), id);
+    for (List<ResourceSliceSpec> pool : byPool.values()) {
+      pool.sort(Comparator.comparingLong(DraDevices::generation).reversed());
+      long newest = generation(pool.get(0));
+      boolean complete = pool.stream().filter(spec -> generation(spec) == newest).count()
+          >= Optional.ofNullable(pool.get(0).getPool().getResourceSliceCount()).orElse(1L);
+      for (ResourceSliceSpec spec : pool) {
+        // While the driver is still publishing a new generation, a device not in it yet keeps its older join.
+        if (generation(spec) == newest || !complete) {
+          addDevices(spec, byDevice);
         }
       }
     }
     return new DraDevices(byDevice, true);
+  }
+
+  /** Adds the slice's joinable devices, unless a newer slice of the pool already named them. */
+  private static void addDevices(ResourceSliceSpec spec, Map<Key, DeviceId> byDevice) {
+    for (Device device : spec.getDevices() == null ? List.<Device>of() : spec.getDevices()) {
+      DeviceId id = deviceId(spec.getDriver(), device);
+      if (id != null && device.getName() != null) {
+        byDevice.putIfAbsent(new Key(spec.getDriver(), spec.getPool().getName(), device.getName()), id);
+      }
+    }
   }
 
   private static boolean onNode(ResourceSliceSpec spec, String node) {

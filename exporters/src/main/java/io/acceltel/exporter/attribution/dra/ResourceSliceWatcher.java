@@ -7,8 +7,14 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -22,56 +28,94 @@ import java.util.logging.Logger;
  * }
  * }</pre>
  *
- * <p>Starting never blocks. An API server that does not serve {@code resource.k8s.io/v1} (before 1.34, or DRA
- * turned off) answers 404: that is said once, and the watch stops. Any other failure is counted in
- * {@code acceltel_exporter_resourceslice_watch_errors_total}, warned about once per outage, and retried, and the last
+ * <p>Starting never blocks. When the first list answers 404, the API server does not serve
+ * {@code resource.k8s.io/v1} (before 1.34, or DRA turned off): that is said once, and the watch is tried again only
+ * every {@link #RECHECK}, so that a cluster upgraded under a running exporter gets DRA attribution. A 404 once the
+ * watch ran (a proxy, an API server of an older version during an upgrade) is a failure like any other: counted in
+ * {@code acceltel_exporter_resourceslice_watch_errors_total}, warned about once per outage, retried, and the last
  * known devices stay.
  */
 public final class ResourceSliceWatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ResourceSliceWatcher.class.getName());
+  /** How often an API server that served no ResourceSlices is asked again. */
+  static final Duration RECHECK = Duration.ofMinutes(10);
 
-  private final SharedIndexInformer<ResourceSlice> informer;
+  private final Informable<ResourceSlice> source;
   private final String node;
+  private final AttributionMetrics metrics;
+  private final Duration recheck;
   private final AtomicBoolean warned = new AtomicBoolean();
+  private final AtomicBoolean toldNotServed = new AtomicBoolean();
+  private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "acceltel-resourceslice-recheck");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Guarded by this; replaced by a re-check. */
+  private SharedIndexInformer<ResourceSlice> informer;
+  private boolean closed;
   private volatile DraDevices current = DraDevices.UNKNOWN;
 
-  private ResourceSliceWatcher(SharedIndexInformer<ResourceSlice> informer, String node) {
-    this.informer = informer;
+  private ResourceSliceWatcher(Informable<ResourceSlice> source, String node, AttributionMetrics metrics,
+      Duration recheck) {
+    this.source = source;
     this.node = node;
+    this.metrics = metrics;
+    this.recheck = recheck;
   }
 
   /** Starts the informer; returns at once. The client is the caller's to close. */
   public static ResourceSliceWatcher start(KubernetesClient client, String node, AttributionMetrics metrics) {
     Objects.requireNonNull(node, "node");
     // Filtered by the API server, so a node's exporter never lists the cluster's slices.
-    return start(client.resources(ResourceSlice.class).withField("spec.nodeName", node), node, metrics);
+    return start(client.resources(ResourceSlice.class).withField("spec.nodeName", node), node, metrics, RECHECK);
   }
 
   /** With any slice source; other nodes' slices are passed over here too (the tests' mock API server cannot select). */
-  static ResourceSliceWatcher start(Informable<ResourceSlice> source, String node, AttributionMetrics metrics) {
-    SharedIndexInformer<ResourceSlice> informer = source.runnableInformer(0);
-    ResourceSliceWatcher watcher = new ResourceSliceWatcher(informer, node);
-    informer.addEventHandler(watcher.new Handler());
-    informer.exceptionHandler((started, error) -> watcher.failed(error, metrics));
-    informer.start();
+  static ResourceSliceWatcher start(Informable<ResourceSlice> source, String node, AttributionMetrics metrics,
+      Duration recheck) {
+    ResourceSliceWatcher watcher = new ResourceSliceWatcher(source, node, metrics, recheck);
+    watcher.startInformer();
     return watcher;
   }
 
-  /** Whether to go on retrying. */
-  private boolean failed(Throwable error, AttributionMetrics metrics) {
+  private synchronized void startInformer() {
+    if (closed) {
+      return;
+    }
+    SharedIndexInformer<ResourceSlice> started = source.runnableInformer(0);
+    started.addEventHandler(new Handler(started));
+    started.exceptionHandler((informerStarted, error) -> failed(error));
+    informer = started;
+    started.start();
+  }
+
+  /**
+   * Whether to go on retrying. fabric8's own "started" flag is false at every relist of an informer that lost its
+   * watch, so whether the slices were ever listed is read from what this watcher holds.
+   */
+  private boolean failed(Throwable error) {
     int code = statusCode(error);
-    if (code == 404) {
+    boolean everListed = current != DraDevices.UNKNOWN && current != DraDevices.NOT_SERVED;
+    if (code == 404 && !everListed) {
       current = DraDevices.NOT_SERVED;
-      LOG.info("the API server does not serve resource.k8s.io/v1 ResourceSlices (Kubernetes before 1.34, or DRA "
-          + "turned off), so no device is attributed through a DRA claim");
+      if (toldNotServed.compareAndSet(false, true)) {
+        LOG.info("the API server does not serve resource.k8s.io/v1 ResourceSlices (Kubernetes before 1.34, or DRA "
+            + "turned off), so no device is attributed through a DRA claim; asking again every "
+            + recheck.toMinutes() + " min");
+      }
+      try {
+        rechecks.schedule(this::startInformer, recheck.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile
+      }
       return false;
     }
     metrics.resourceSliceWatchError();
     if (warned.compareAndSet(false, true)) {
       // The message names the call and the status, never the service-account token.
-      boolean forbidden = code == 403;
       LOG.warning(() -> "ResourceSlice watch on node " + node + " failed (" + error.getClass().getSimpleName() + ": "
-          + error.getMessage() + ")" + (forbidden ? "; grant the exporter's service account list and watch on "
+          + error.getMessage() + ")" + (code == 403 ? "; grant the exporter's service account list and watch on "
           + "resourceslices in the resource.k8s.io API group (docs/attribution.md)" : "")
           + "; devices held through DRA claims keep their last known holders, and the watch is retried");
     }
@@ -93,22 +137,36 @@ public final class ResourceSliceWatcher implements AutoCloseable {
     return current;
   }
 
-  private void refresh() {
-    current = DraDevices.of(informer.getStore().list(), node);
-    warned.set(false);
-  }
-
-  /** Whether the watch has stopped for good: the API server serves no ResourceSlices, or {@link #close()}. */
-  boolean stopped() {
-    return !informer.isRunning();
+  /** Whether no informer runs now: the API server serves no ResourceSlices (until the re-check), or closed. */
+  synchronized boolean stopped() {
+    return informer == null || !informer.isRunning();
   }
 
   @Override
   public void close() {
-    informer.close();
+    rechecks.shutdownNow();
+    synchronized (this) {
+      closed = true;
+      if (informer != null) {
+        informer.close();
+      }
+    }
   }
 
   private final class Handler implements ResourceEventHandler<ResourceSlice> {
+    private final SharedIndexInformer<ResourceSlice> informer;
+
+    Handler(SharedIndexInformer<ResourceSlice> informer) {
+      this.informer = informer;
+    }
+
+    private void refresh() {
+      current = DraDevices.of(informer.getStore().list(), node);
+      if (warned.getAndSet(false)) {
+        LOG.log(Level.INFO, () -> "the ResourceSlice watch on node " + node + " answers again");
+      }
+    }
+
     @Override
     public void onAdd(ResourceSlice slice) {
       refresh();
@@ -126,7 +184,7 @@ public final class ResourceSliceWatcher implements AutoCloseable {
 
     @Override
     public void onNothing() {
-      refresh(); // the initial list found no slice on this node: known, and empty
+      refresh(); // a list found no slice on this node: known, and empty
     }
   }
 }

@@ -36,6 +36,12 @@ import java.util.logging.Logger;
 public final class KubeletAllocations implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KubeletAllocations.class.getName());
   private static final Duration ALLOCATABLE_EVERY = Duration.ofMinutes(1);
+  /**
+   * How long the first answer waits for the ResourceSlices when it names DRA claims: published before, it would call
+   * the claimed GPUs free. Longer than a healthy first list takes; an API server that never answers gets the
+   * answer published without the DRA join after it.
+   */
+  static final Duration DRA_SLICES_WAIT = Duration.ofSeconds(10);
 
   private final PodResourcesClient client;
   private final ResourceNames names;
@@ -44,6 +50,7 @@ public final class KubeletAllocations implements AutoCloseable {
   private final int allocatableEvery;
   private final AttributionMetrics metrics;
   private final LongSupplier nanoTime;
+  private final long startNanos;
   private final ScheduledExecutorService scheduler;
 
   // Written by the refresh thread only; read by the tick thread (current) and by scrapes (staleness).
@@ -65,7 +72,8 @@ public final class KubeletAllocations implements AutoCloseable {
     this.allocatableEvery = (int) Math.max(1, ALLOCATABLE_EVERY.toMillis() / Math.max(1, refresh.toMillis()));
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.nanoTime = nanoTime;
-    this.lastSuccessNanos = nanoTime.getAsLong();
+    this.startNanos = nanoTime.getAsLong();
+    this.lastSuccessNanos = startNanos;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "acceltel-kubelet");
       t.setDaemon(true);
@@ -122,7 +130,12 @@ public final class KubeletAllocations implements AutoCloseable {
       allocatable = fetchAllocatable();
     }
     refreshes++;
-    AllocationMap map = PodResourcesMapping.toMap(list, null, names, dra.get());
+    DraDevices slices = dra.get();
+    if (current == AllocationMap.UNKNOWN && !slices.known() && PodResourcesMapping.hasDraClaims(list)
+        && nanoTime.getAsLong() - startNanos < DRA_SLICES_WAIT.toNanos()) {
+      return true; // nothing published yet: devices stay unattributed rather than wrongly free
+    }
+    AllocationMap map = PodResourcesMapping.toMap(list, null, names, slices);
     current = allocatable == null ? map : map.withAllocatable(allocatable);
     lastSuccessNanos = nanoTime.getAsLong();
     if (failing) {

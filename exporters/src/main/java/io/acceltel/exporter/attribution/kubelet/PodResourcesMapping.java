@@ -73,6 +73,12 @@ public final class PodResourcesMapping {
     return b.build();
   }
 
+  /** Whether some container holds a device through a DRA claim. */
+  public static boolean hasDraClaims(ListPodResourcesResponse list) {
+    return list.getPodResourcesList().stream().flatMap(pod -> pod.getContainersList().stream())
+        .anyMatch(container -> container.getDynamicResourcesCount() > 0);
+  }
+
   /**
    * Devices of a resource the configuration leaves out whose ids name GPUs or NPUs: a renamed GPU resource, say.
    * The vendor alone is not enough; the NVIDIA Network Operator's nvidia.com/rdma_shared_device_a is a NIC.

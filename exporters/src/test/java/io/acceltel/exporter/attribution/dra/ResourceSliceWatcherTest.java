@@ -1,16 +1,17 @@
 package io.acceltel.exporter.attribution.dra;
 
+import static io.acceltel.exporter.attribution.dra.DraFixtures.NVIDIA;
+import static io.acceltel.exporter.attribution.dra.DraFixtures.device;
+import static io.acceltel.exporter.attribution.dra.DraFixtures.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.acceltel.exporter.attribution.AttributionSelfMetrics;
 import io.acceltel.exporter.attribution.DeviceId;
 import io.acceltel.model.testing.Await;
 import io.acceltel.model.testing.LogCapture;
-import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttribute;
-import io.fabric8.kubernetes.api.model.resource.v1.DeviceAttributeBuilder;
-import io.fabric8.kubernetes.api.model.resource.v1.DeviceBuilder;
+import io.fabric8.kubernetes.api.model.ListMetaBuilder;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
-import io.fabric8.kubernetes.api.model.resource.v1.ResourceSliceBuilder;
+import io.fabric8.kubernetes.api.model.resource.v1.ResourceSliceListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.Test;
 class ResourceSliceWatcherTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final String NODE = "gpu-node-1";
-  static final String NVIDIA = "gpu.nvidia.com";
   static final String GPU0 = "GPU-8d30c9b5-1e2f-4a3b-9c7d-000000000000";
   static final String GPU1 = "GPU-8d30c9b5-1e2f-4a3b-9c7d-000000000001";
   static final String MIG = "MIG-4f1c6e3a-0b7d-5e2a-8c9f-000000000002";
@@ -81,23 +80,6 @@ class ResourceSliceWatcherTest {
     }
   }
 
-  /** A device with its attributes, given as name, value pairs. */
-  static io.fabric8.kubernetes.api.model.resource.v1.Device device(String name, String... attributes) {
-    Map<String, DeviceAttribute> map = new LinkedHashMap<>();
-    for (int i = 0; i < attributes.length; i += 2) {
-      map.put(attributes[i], new DeviceAttributeBuilder().withString(attributes[i + 1]).build());
-    }
-    return new DeviceBuilder().withName(name).withAttributes(map).build();
-  }
-
-  static ResourceSlice slice(String name, String node, String driver, long generation,
-      io.fabric8.kubernetes.api.model.resource.v1.Device... devices) {
-    return new ResourceSliceBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewSpec().withDriver(driver).withNodeName(node)
-        .withNewPool().withName(node).withGeneration(generation).withResourceSliceCount(1L).endPool()
-        .withDevices(devices).endSpec().build();
-  }
-
   @Test
   void joinsTheDevicesOfThisNodesNewestSlicesToTheirUuids() {
     DraDevices devices = DraDevices.of(List.of(
@@ -120,11 +102,22 @@ class ResourceSliceWatcherTest {
     assertThat(DraDevices.UNKNOWN.known()).isFalse();
   }
 
+  /** While the driver has published only part of a new generation, the devices not in it yet keep their join. */
+  @Test
+  void anIncompleteNewGenerationDoesNotDropTheDevicesItHasNotPublishedYet() {
+    DraDevices devices = DraDevices.of(List.of(
+        slice("node-1-gpus-a", NODE, NVIDIA, 3, 2, device("gpu-0", "uuid", GPU1)), // 1 of the 2 slices of gen 3
+        slice("node-1-gpus-old", NODE, NVIDIA, 2, device("gpu-0", "uuid", GPU0), device("gpu-1", "uuid", MIG))),
+        NODE);
+    assertThat(devices.resolve(NVIDIA, NODE, "gpu-0")).as("the newest generation's").isEqualTo(new DeviceId.Uuid(GPU1));
+    assertThat(devices.resolve(NVIDIA, NODE, "gpu-1")).as("kept from the older one").isEqualTo(new DeviceId.Uuid(MIG));
+  }
+
   @Test
   void followsSlicesComingChangingAndGoing() {
     startApiServer(true);
     try (ResourceSliceWatcher slices = ResourceSliceWatcher.start(client.resources(ResourceSlice.class), NODE,
-        metrics)) {
+        metrics, ResourceSliceWatcher.RECHECK)) {
       Await.until("the first list", WAIT, () -> slices.current().known());
       assertThat(slices.current().size()).isZero();
 
@@ -170,6 +163,31 @@ class ResourceSliceWatcherTest {
       assertThat(metrics.resourceSliceWatchErrors()).isZero();
       assertThat(log.messages()).singleElement().asString().contains("resource.k8s.io/v1")
           .contains("no device is attributed through a DRA claim");
+    }
+  }
+
+  /**
+   * An API server upgraded to serve resource.k8s.io/v1 under a running exporter: the re-check finds it. A 404 once
+   * the watch has listed (here the relist after the mock's 404 to the watch request) is an outage, not "not
+   * served": the devices stay joined.
+   */
+  @Test
+  void theRecheckFindsSlicesServedLaterAndA404AfterThatIsAnOutage() {
+    startApiServer(false);
+    server.expect().get().withPath(LIST_PATH)
+        .andReturn(404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}").once();
+    server.expect().get().withPath(LIST_PATH).andReturn(200, new ResourceSliceListBuilder()
+        .withMetadata(new ListMetaBuilder().withResourceVersion("7").build()).withItems(slice("node-1-gpus", NODE, NVIDIA, 1,
+            device("gpu-0", "uuid", GPU0))).build()).once();
+    server.expect().get().withPath(LIST_PATH)
+        .andReturn(404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}").always();
+    try (ResourceSliceWatcher slices = ResourceSliceWatcher.start(
+        client.resources(ResourceSlice.class).withField("spec.nodeName", NODE), NODE, metrics,
+        Duration.ofMillis(100))) {
+      Await.until("the re-check's list", WAIT, () -> slices.current().resolve(NVIDIA, NODE, "gpu-0") != null);
+      Await.until("the relist's 404", WAIT, () -> metrics.resourceSliceWatchErrors() >= 1);
+      assertThat(slices.current()).isNotSameAs(DraDevices.NOT_SERVED);
+      assertThat(slices.current().resolve(NVIDIA, NODE, "gpu-0")).isEqualTo(new DeviceId.Uuid(GPU0));
     }
   }
 

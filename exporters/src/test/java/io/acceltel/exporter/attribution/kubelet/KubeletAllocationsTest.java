@@ -12,6 +12,10 @@ import io.acceltel.exporter.attribution.ContainerRef;
 import io.acceltel.exporter.attribution.KubernetesAttributor;
 import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.dra.DraDevices;
+import io.acceltel.exporter.attribution.dra.DraFixtures;
+import io.acceltel.exporter.attribution.kubelet.v1.ClaimResource;
+import io.acceltel.exporter.attribution.kubelet.v1.ContainerResources;
+import io.acceltel.exporter.attribution.kubelet.v1.DynamicResource;
 import io.acceltel.exporter.attribution.pods.PodLabelIndex;
 import io.acceltel.model.testing.Await;
 import io.acceltel.model.catalog.MetricCatalog;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,8 +76,43 @@ class KubeletAllocationsTest {
   }
 
   KubeletAllocations poller() {
+    return poller(() -> DraDevices.NOT_SERVED);
+  }
+
+  KubeletAllocations poller(Supplier<DraDevices> slices) {
     return new KubeletAllocations(new PodResourcesClient(socket), ResourceNames.of(ResourceNames.DEFAULT),
-        () -> DraDevices.NOT_SERVED, Duration.ofMillis(100), metrics, clock::get);
+        slices, Duration.ofMillis(100), metrics, clock::get);
+  }
+
+  /**
+   * A first answer that names DRA claims waits for the ResourceSlices (up to DRA_SLICES_WAIT): published without
+   * them, it would call the claimed GPU free, and the claim's pod would get its labels only on a later tick.
+   */
+  @Test
+  void aFirstAnswerWithDraClaimsWaitsForTheResourceSlices() {
+    kubelet.answer(pod("team-llm", "tj-dra-0", ContainerResources.newBuilder().setName("pytorch")
+        .addDynamicResources(DynamicResource.newBuilder().setClaimName("gpu").setClaimNamespace("team-llm")
+            .addClaimResources(ClaimResource.newBuilder().setDriverName("gpu.nvidia.com").setPoolName("node-a")
+                .setDeviceName("gpu-0")))
+        .build()));
+    AtomicReference<DraDevices> slices = new AtomicReference<>(DraDevices.UNKNOWN);
+    try (KubeletAllocations k = poller(slices::get)) {
+      assertThat(k.refresh()).isTrue();
+      assertThat(k.current().known()).as("held back while the slices are unknown").isFalse();
+
+      slices.set(DraFixtures.gpu0Is("node-a", GPU0));
+      k.refresh();
+      assertThat(k.current().holder(gpu(0, GPU0)))
+          .isEqualTo(new ContainerRef("team-llm", "tj-dra-0", "pytorch"));
+    }
+    slices.set(DraDevices.UNKNOWN);
+    try (KubeletAllocations k = poller(slices::get)) {
+      k.refresh();
+      clock.addAndGet(KubeletAllocations.DRA_SLICES_WAIT.toNanos());
+      k.refresh();
+      assertThat(k.current().known()).as("published after the wait, without the DRA join").isTrue();
+      assertThat(k.current().holder(gpu(0, GPU0))).isNull();
+    }
   }
 
   static DeviceSnapshot gpu(int index, String uuid, Reading... readings) {
