@@ -385,6 +385,7 @@ public final class Storage implements AutoCloseable {
     }
     for (Block b : expired) {
       FileUtil.deleteRecursively(b.dir());
+      b.retire();
     }
     if (!expired.isEmpty()) {
       FileUtil.fsyncDir(blocksDir);

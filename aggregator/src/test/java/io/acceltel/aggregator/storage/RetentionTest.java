@@ -50,6 +50,9 @@ class RetentionTest {
       // Recent raw data is all there.
       RawSeries recent = q.selectRaw(util, now - 600_000L, now).get(0);
       assertThat(recent.size()).isEqualTo(601);
+      // Nor do the deleted blocks hold disk space through mappings left for the collector.
+      assertThat(Files.readAllLines(Path.of("/proc/self/maps"))).noneMatch(line -> line.contains(dir.toString())
+          && line.endsWith("(deleted)"));
       try (var dirs = Files.list(dir.resolve("blocks"))) {
         assertThat(dirs.filter(p -> p.getFileName().toString().startsWith("r0-"))
             .mapToLong(p -> Long.parseLong(p.getFileName().toString().split("-")[2])))

@@ -19,6 +19,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
@@ -49,6 +51,12 @@ public final class Block implements LabelIndex {
    */
   private final MappedByteBuffer[] chunks;
   private final long bytes;
+  /**
+   * Holders of the mapping: 1 for the storage until {@link #retire()}, plus one per {@link #chunks} call in
+   * progress. The mapping is freed when it drops to 0, and never taken again after that.
+   */
+  private final AtomicInteger holders = new AtomicInteger(1);
+  private final AtomicBoolean retired = new AtomicBoolean();
 
   static final long SEGMENT = 1L << 30;
   static final long OVERLAP = 8L << 20;
@@ -205,18 +213,59 @@ public final class Block implements LabelIndex {
     return false;
   }
 
-  /** Chunks of series {@code ref} overlapping [mint, maxt], copied out of the mapping, in time order. */
+  /**
+   * Chunks of series {@code ref} overlapping [mint, maxt], copied out of the mapping, in time order; none once the
+   * block is {@link #retire retired} (retention deleted it while a query was on its way to it).
+   */
   public List<Chunk> chunks(int ref, long mint, long maxt) {
-    List<Chunk> out = new ArrayList<>();
-    for (int c = firstChunk[ref]; c < firstChunk[ref + 1]; c++) {
-      if (chunkMin[c] <= maxt && chunkMax[c] >= mint) {
-        byte[] data = new byte[chunkLength[c]];
-        long off = chunkOffset[c];
-        chunks[(int) (off / SEGMENT)].get((int) (off % SEGMENT), data);
-        out.add(new Chunk(chunkMin[c], chunkMax[c], chunkCount[c], data));
+    if (!hold()) {
+      return List.of();
+    }
+    try {
+      List<Chunk> out = new ArrayList<>();
+      for (int c = firstChunk[ref]; c < firstChunk[ref + 1]; c++) {
+        if (chunkMin[c] <= maxt && chunkMax[c] >= mint) {
+          byte[] data = new byte[chunkLength[c]];
+          long off = chunkOffset[c];
+          chunks[(int) (off / SEGMENT)].get((int) (off % SEGMENT), data);
+          out.add(new Chunk(chunkMin[c], chunkMax[c], chunkCount[c], data));
+        }
+      }
+      return out;
+    } finally {
+      letGo();
+    }
+  }
+
+  /** Takes a hold on the mapping; false once it is freed. */
+  boolean hold() {
+    for (int n = holders.get(); n > 0; n = holders.get()) {
+      if (holders.compareAndSet(n, n + 1)) {
+        return true;
       }
     }
-    return out;
+    return false;
+  }
+
+  void letGo() {
+    if (holders.decrementAndGet() == 0) {
+      Unmapper.unmap(chunks);
+    }
+  }
+
+  /**
+   * The storage no longer lists this block (retention deleted it): its mapping, and with it the disk space of the
+   * deleted file, is freed as soon as the reads in progress end, instead of whenever the collector gets to it.
+   */
+  public void retire() {
+    if (retired.compareAndSet(false, true)) {
+      letGo();
+    }
+  }
+
+  /** Whether the mapping has been freed: retired, and no read was left in progress. */
+  boolean unmapped() {
+    return holders.get() == 0;
   }
 
   @Override
