@@ -383,9 +383,10 @@ public final class Storage implements AutoCloseable {
     if (!expired.isEmpty()) {
       changes.deleted();
     }
+    // Retired first: a delete that fails must not leave the blocks after it mapped (and their space taken) for good.
+    expired.forEach(Block::retire);
     for (Block b : expired) {
       FileUtil.deleteRecursively(b.dir());
-      b.retire();
     }
     if (!expired.isEmpty()) {
       FileUtil.fsyncDir(blocksDir);
@@ -484,8 +485,15 @@ public final class Storage implements AutoCloseable {
         sizes.rawBytes, sizes.tierBytes, disk, diskSamples, count);
   }
 
+  /**
+   * Releases the directory lock and the blocks' mappings; a query still running afterwards finds the blocks empty.
+   */
   @Override
   public void close() throws IOException {
+    BlockSet last = blocks;
+    for (int r = 0; r < resolutions.size(); r++) {
+      last.blocks(r).forEach(Block::retire);
+    }
     try {
       lock.release();
     } finally {

@@ -26,7 +26,7 @@ import java.util.zip.CRC32;
 /**
  * A loaded, immutable block: its index (symbols, series labels, chunk metadata, postings built at load) in memory
  * and its chunks file memory-mapped. Thread-safe. Deleting the directory while a query reads is safe on Linux:
- * the mapping stays valid until it is garbage-collected.
+ * the mapping stays valid until {@link #retire()} and the end of the reads in progress, when it is freed.
  *
  * <pre>{@code
  * Block b = Block.open(dir);
