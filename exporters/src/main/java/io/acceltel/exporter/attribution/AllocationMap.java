@@ -112,6 +112,41 @@ public final class AllocationMap {
     return holder;
   }
 
+  /**
+   * How many running containers hold this device, through any of the ids {@link #holder} joins on: above 1 the
+   * device is shared (time-slicing, MPS, several MIG instances, a DRA claim shared by pods).
+   */
+  public int holderCount(DeviceSnapshot device, Predicate<ContainerRef> finished) {
+    List<ContainerRef> running = new ArrayList<>(2);
+    if (device.identity().vendor() == Vendor.HUAWEI) {
+      addRunning(running, byAscendId.get(device.identity().index()), finished);
+      return running.size();
+    }
+    addRunning(running, byUuid.get(device.identity().uuid()), finished);
+    if (device.identity().minor() != DeviceIdentity.NO_MINOR) {
+      addRunning(running, byUuid.get(minorKey(device.identity().minor())), finished);
+    }
+    if (hasMig) {
+      for (Reading r : device.readings()) {
+        if (r.metric() == MetricCatalog.MIG_INFO) {
+          addRunning(running, byUuid.get(migUuid(r)), finished);
+        }
+      }
+    }
+    return running.size();
+  }
+
+  private static void addRunning(List<ContainerRef> out, List<ContainerRef> holders,
+      Predicate<ContainerRef> finished) {
+    if (holders != null) {
+      for (ContainerRef holder : holders) {
+        if (!finished.test(holder) && !out.contains(holder)) {
+          out.add(holder);
+        }
+      }
+    }
+  }
+
   /** Where a GKE device id ({@code nvidia<minor>}) is kept among the UUIDs: no UUID has that form. */
   private static String minorKey(int minor) {
     return "nvidia" + minor;

@@ -17,12 +17,14 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.logging.Logger;
 
 /**
  * Joins the two in-memory views, which device each container holds (kubelet) and which labels each pod carries
  * (API server), into every device's tick: {@code namespace}, {@code pod}, {@code container} and the mapped pod labels
- * ({@code tenant_id}, {@code user_id}, {@code job_name}, …), plus {@code accelerator_allocated} 0 or 1.
+ * ({@code tenant_id}, {@code user_id}, {@code job_name}, …), plus {@code accelerator_allocated} 0 or 1 and
+ * {@code accelerator_holders}, how many running containers share the device.
  *
  * <pre>{@code
  * KubernetesAttributor attributor = new KubernetesAttributor(kubelet::current, pods::current);
@@ -46,6 +48,9 @@ public final class KubernetesAttributor implements DeviceAttributor {
   private static final Logger LOG = Logger.getLogger(KubernetesAttributor.class.getName());
   private static final Reading ALLOCATED = new Reading(MetricCatalog.ALLOCATED, List.of(), 1);
   private static final Reading FREE = new Reading(MetricCatalog.ALLOCATED, List.of(), 0);
+  /** {@code accelerator_holders} for 0 to 15 holders: a shared GPU has a handful, so no reading per tick. */
+  private static final Reading[] HOLDERS = IntStream.range(0, 16)
+      .mapToObj(n -> new Reading(MetricCatalog.HOLDERS, List.of(), n)).toArray(Reading[]::new);
 
   /** How long a device waits for its new holder's pod labels by default: several kubelet refreshes. */
   public static final Duration POD_LABEL_WAIT = Duration.ofSeconds(10);
@@ -67,7 +72,12 @@ public final class KubernetesAttributor implements DeviceAttributor {
   /** The kubelet's answer the two sets above were last pruned for. Tick thread only. */
   private AllocationMap prunedFor;
 
-  private record Verdict(Reading state, Attribution attribution, Map<String, Attribution> instances) {}
+  private record Verdict(Reading state, Reading holders, Attribution attribution,
+      Map<String, Attribution> instances) {}
+
+  private static Reading holders(int count) {
+    return count < HOLDERS.length ? HOLDERS[count] : new Reading(MetricCatalog.HOLDERS, List.of(), count);
+  }
 
   /** Without pod labels to wait for: holders are attributed with namespace, pod and container at once. */
   public KubernetesAttributor(Supplier<AllocationMap> allocations, Supplier<PodLabelIndex> pods) {
@@ -120,12 +130,12 @@ public final class KubernetesAttributor implements DeviceAttributor {
     if (holder == null && device.lost() && last != null) {
       // A lost MIG GPU reports no MIG instances, the only way to its holders: its device-lost and XID series keep
       // the holders it had, which is whom an alert on them concerns, rather than turn "free" and unlabelled.
-      return withAllocation(device, last.state(), last.attribution(), last.instances());
+      return withAllocation(device, last);
     }
     Verdict verdict;
     if (holder == null) {
       warnIfNotAllocatable(map, device);
-      verdict = new Verdict(FREE, Attribution.NONE, Map.of());
+      verdict = new Verdict(FREE, HOLDERS[0], Attribution.NONE, Map.of());
     } else if (awaitingLabels(index, holder)) {
       if (last == null || last.state() != FREE) {
         // The GPU-wide series say nothing, as before the kubelet answered: the previous holder's labels are not the
@@ -136,13 +146,13 @@ public final class KubernetesAttributor implements DeviceAttributor {
       }
       verdict = last;
     } else {
-      verdict = new Verdict(ALLOCATED, attributionOf(map, index, holder),
-          instanceAttributions(map, index, device, finished));
+      verdict = new Verdict(ALLOCATED, holders(map.holderCount(device, finished)),
+          attributionOf(map, index, holder), instanceAttributions(map, index, device, finished));
     }
     if (!device.unread()) {
       lastVerdict.put(device.identity().uuid(), verdict);
     }
-    return withAllocation(device, verdict.state(), verdict.attribution(), verdict.instances());
+    return withAllocation(device, verdict);
   }
 
   /** Whether the holder's pod labels have not arrived yet and are still worth waiting for. */
@@ -208,15 +218,15 @@ public final class KubernetesAttributor implements DeviceAttributor {
     return a;
   }
 
-  private static DeviceSnapshot withAllocation(DeviceSnapshot device, Reading state, Attribution attribution,
-      Map<String, Attribution> instances) {
+  private static DeviceSnapshot withAllocation(DeviceSnapshot device, Verdict verdict) {
     if (device.unread()) {
-      return device.withAttribution(attribution); // nothing read this tick: no reading of its own either
+      return device.withAttribution(verdict.attribution()); // nothing read this tick: no reading of its own either
     }
-    List<Reading> readings = new ArrayList<>(device.readings().size() + 1);
+    List<Reading> readings = new ArrayList<>(device.readings().size() + 2);
     readings.addAll(device.readings());
-    readings.add(state);
-    return device.withReadings(readings, attribution, instances);
+    readings.add(verdict.state());
+    readings.add(verdict.holders());
+    return device.withReadings(readings, verdict.attribution(), verdict.instances());
   }
 
   private void warnIfNotAllocatable(AllocationMap map, DeviceSnapshot device) {

@@ -59,8 +59,16 @@ class AttributionMappingTest {
   }
 
   static double allocated(DeviceSnapshot d) {
-    return d.readings().stream().filter(r -> r.metric() == MetricCatalog.ALLOCATED).mapToDouble(Reading::value)
-        .findFirst().orElse(Double.NaN);
+    return value(d, MetricCatalog.ALLOCATED);
+  }
+
+  static double holders(DeviceSnapshot d) {
+    return value(d, MetricCatalog.HOLDERS);
+  }
+
+  private static double value(DeviceSnapshot d, io.acceltel.model.catalog.MetricDefinition metric) {
+    return d.readings().stream().filter(r -> r.metric() == metric).mapToDouble(Reading::value).findFirst()
+        .orElse(Double.NaN);
   }
 
   @Test
@@ -136,10 +144,31 @@ class AttributionMappingTest {
     DeviceSnapshot gpu0 = attributor.attribute(nvidia(0, GPU0));
     assertThat(gpu0.attribution().get("tenant_id")).isEqualTo("b");
     assertThat(allocated(gpu0)).isEqualTo(1);
+    assertThat(holders(gpu0)).as("the finished pod does not count").isEqualTo(1);
     DeviceSnapshot gpu1 = attributor.attribute(nvidia(1, GPU1));
     assertThat(gpu1.attribution().isEmpty()).isTrue();
     assertThat(allocated(gpu1)).as("only a finished pod lists it").isEqualTo(0);
+    assertThat(holders(gpu1)).isEqualTo(0);
     assertThat(map.holder(nvidia(0, GPU0))).as("without pod phases, the smallest holder").isEqualTo(finished);
+  }
+
+  /**
+   * Time-slicing: the kubelet lists one replica id per pod. The GPU's series name the first holder, and
+   * accelerator_holders says how many share it; a container listed under two replicas counts once.
+   */
+  @Test
+  void aTimeSlicedGpuCountsItsHolders() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::0"), new ContainerRef("serve", "infer-b", "server"))
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::1"), new ContainerRef("serve", "infer-a", "server"))
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::2"), new ContainerRef("serve", "infer-a", "server"))
+        .allocate(DeviceId.parse("nvidia.com/gpu", GPU0 + "::3"), new ContainerRef("lab", "notebook", "jupyter"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    DeviceSnapshot shared = attributor.attribute(nvidia(0, GPU0));
+    assertThat(shared.attribution().get("pod")).isEqualTo("notebook");
+    assertThat(holders(shared)).isEqualTo(3);
+    assertThat(holders(attributor.attribute(nvidia(1, GPU1)))).isEqualTo(0);
   }
 
   /** A device whose read was late this tick keeps its holder's labels but gets no reading, allocation included. */
@@ -170,7 +199,9 @@ class AttributionMappingTest {
     // Two instances, two pods: the smallest holder names the GPU, whatever the order of the readings.
     assertThat(parent.attribution().get("pod")).isEqualTo("infer-a");
     assertThat(allocated(parent)).isEqualTo(1);
+    assertThat(holders(parent)).as("one pod per instance").isEqualTo(2);
     assertThat(allocated(other)).isEqualTo(0);
+    assertThat(holders(other)).isEqualTo(0);
   }
 
   /** A lost MIG GPU reports no instances: its lost and XID series keep the holder it had, not "free". */

@@ -430,6 +430,13 @@ public final class MetricCatalog {
       .source(Source.KUBERNETES, "kubelet PodResources v1 List: device_ids of the configured resource names "
           + "(GPU UUID, GPU-UUID::N, MIG UUID, Ascend910-<physical id>), refreshed in the background")
       .build();
+  public static final MetricDefinition HOLDERS = gauge("accelerator_holders")
+      .help("Running containers that hold the device: the whole device, a time-sliced or MPS replica of it, or one "
+          + "of its MIG instances. Above 1 the device is shared, and its device-wide series carry the labels of "
+          + "the first holder in (namespace, pod, container) order; 0 when free.")
+      .source(Source.KUBERNETES, "kubelet PodResources v1 List (device plugin ids and DRA claims), containers of "
+          + "pods not yet finished")
+      .build();
 
   // ---- the exporter's own metrics
   public static final MetricDefinition TICK_DURATION = histogram("acceltel_exporter_tick_duration_seconds")
