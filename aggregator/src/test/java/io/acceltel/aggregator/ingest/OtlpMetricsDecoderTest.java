@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.otlp.OtlpEncoder;
 import io.acceltel.model.series.Labels;
+import io.acceltel.model.snapshot.Attribution;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -121,6 +122,36 @@ class OtlpMetricsDecoderTest {
     assertThat(labelsOf(0).get("k8s_pod_name")).isEqualTo("p-1");
     assertThat(labelsOf(0).get("empty")).as("empty values are absent labels").isNull();
     assertThat(StaleMarker.is(batch.value(0))).isTrue();
+  }
+
+  /**
+   * The exporter's stream: a GPU handed from one pod to another. The second tick carries the old series once more,
+   * as staleness markers, so a query right after the handover does not count the GPU under both pods.
+   */
+  @Test
+  void theExportersStalenessMarkersEndTheOldSeriesOfAHandedOverGpu() throws Exception {
+    OtlpEncoder.Stream stream = new OtlpEncoder("test").stream();
+    DeviceIdentity gpu = new DeviceIdentity(0, "GPU-abc", "NVIDIA H100", Vendor.NVIDIA);
+    DeviceSnapshot.Builder power = DeviceSnapshot.builder(gpu);
+    power.set(MetricCatalog.POWER, 300);
+    DeviceSnapshot before = power.build().withAttribution(Attribution.of(java.util.Map.of("pod", "job-a-0")));
+    decoder.decode(stream.encode(new NodeSnapshot("node-1", T, List.of(before))), batch);
+    power = DeviceSnapshot.builder(gpu);
+    power.set(MetricCatalog.POWER, 310);
+    DeviceSnapshot after = power.build().withAttribution(Attribution.of(java.util.Map.of("pod", "job-b-0")));
+    SampleBatch second = new SampleBatch();
+    decoder.decode(stream.encode(new NodeSnapshot("node-1", T + 1000, List.of(after))), second);
+
+    assertThat(second.size()).isEqualTo(2);
+    for (int i = 0; i < second.size(); i++) {
+      Labels labels = series.get(second.ref(i));
+      assertThat(second.timestamp(i)).isEqualTo(T + 1000);
+      if (labels.get("pod").equals("job-a-0")) {
+        assertThat(StaleMarker.is(second.value(i))).as("the old pod's series ends").isTrue();
+      } else {
+        assertThat(second.value(i)).isEqualTo(310);
+      }
+    }
   }
 
   @Test

@@ -65,7 +65,8 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private volatile KafkaProducer<String, byte[]> producer;
   private final Supplier<KafkaProducer<String, byte[]>> producers;
   private long lastUnresolvableLog = Long.MIN_VALUE;
-  private final OtlpEncoder encoder;
+  /** The node's ticks in order, each marking stale the series the one before had and it lacks. */
+  private final OtlpEncoder.Stream encoder;
   private final TickBuffer buffer;
   private final Thread sender;
   private final Histogram sendLatency;
@@ -78,7 +79,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version,
       Supplier<KafkaProducer<String, byte[]>> producers) {
     this.settings = settings;
-    this.encoder = new OtlpEncoder(version);
+    this.encoder = new OtlpEncoder(version).stream();
     this.producers = producers;
     this.buffer = new TickBuffer(settings.bufferTicks(), Runtime.getRuntime().maxMemory() / 4,
         settings.spool().map(KafkaSink::openSpool).orElse(null));
