@@ -152,15 +152,17 @@ public final class OtlpEncoder {
       }
     }
     if (stream != null) {
-      Map<DeviceIdentity, DeviceSeries> last = stream.previous;
-      last.forEach((device, series) -> {
+      stream.previous.forEach((device, series) -> {
         if (!seen.containsKey(device)) {
           markVanished(series, DeviceSeries.NONE, timeNanos, points); // a device no longer in the tick
         }
       });
-      stream.previous = seen;
     }
-    return request(snapshot.node(), points);
+    byte[] request = request(snapshot.node(), points);
+    if (stream != null) {
+      stream.previous = seen; // only once encoded: a tick that failed must not take its markers with it
+    }
+    return request;
   }
 
   /** Adds to {@code points} a marker for each series of one device that {@code before} has and {@code now} lacks. */

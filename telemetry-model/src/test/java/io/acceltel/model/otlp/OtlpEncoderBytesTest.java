@@ -63,6 +63,29 @@ class OtlpEncoderBytesTest {
             new NodeSnapshot("n", 1000, List.of())));
   }
 
+  /**
+   * A node far larger than a real one, each device with its own holder: lengths that take 3- and 4-byte varints (a
+   * metric's points over 16 KiB, the request over 2 MiB), and more holders than the attribute cache keeps, so it
+   * starts afresh mid-tick.
+   */
+  @Test
+  void aLargeTickWithManyHoldersIsTheBytesTheProtobufLibraryWrites() {
+    List<DeviceSnapshot> devices = new java.util.ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      DeviceIdentity id = new DeviceIdentity(i, "GPU-" + i, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA);
+      devices.add(new DeviceSnapshot(id, false, List.of(
+          new Reading(MetricCatalog.POWER, List.of(), i),
+          new Reading(MetricCatalog.ENERGY, List.of(), i * 1000.5),
+          new Reading(MetricCatalog.CLOCK, List.of("sm"), 1.98e9)), holder("pod-" + i)));
+    }
+    NodeSnapshot tick = new NodeSnapshot("gpu-node-17", 1_795_349_049_000L, devices);
+    OtlpEncoder encoder = new OtlpEncoder("0.1.0");
+    byte[] expected = new ReferenceOtlpEncoder("0.1.0").encode(tick);
+    assertThat(expected.length).isGreaterThan(1 << 21);
+    assertThat(encoder.encode(tick)).isEqualTo(expected);
+    assertThat(encoder.encode(tick)).as("again, from the caches").isEqualTo(expected);
+  }
+
   /** A stream's tick without vanished series is the tick on its own (its markers are OtlpStreamTest's). */
   @Test
   void aStreamsTickWithoutMarkersIsTheTickOnItsOwn() {
