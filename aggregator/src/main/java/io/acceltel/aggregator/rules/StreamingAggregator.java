@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.rules;
 
+import io.acceltel.aggregator.storage.head.Head;
 import io.acceltel.model.series.Labels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,6 +64,8 @@ public final class StreamingAggregator {
     final TreeMap<Long, Map<Integer, double[]>> windows = new TreeMap<>();
     /** The end of the last window written: a sample of a window up to it comes too late. */
     long emittedThrough = Long.MIN_VALUE;
+    /** Whether the output series was ended with a staleness marker and no window was written since. */
+    boolean ended;
 
     Group(Labels outputLabels) {
       this.outputLabels = outputLabels;
@@ -309,7 +312,12 @@ public final class StreamingAggregator {
     }
   }
 
-  /** Emits every window of a rule whose end lies a full interval behind the newest sample seen. */
+  /**
+   * Emits every window of a rule whose end lies a full interval behind the newest sample seen. A group whose next
+   * window closed without a sample (its pods are gone, or moved to another group) gets a staleness marker at that
+   * window's end, as a Prometheus recording rule's series that no longer evaluates: without it, a dashboard summing
+   * per tenant would keep the old group's last value for the lookback, next to the new group's.
+   */
   private void emitClosed(int r, Output output) {
     AggregationRule rule = rules.get(r);
     long interval = rule.interval().toMillis();
@@ -322,12 +330,28 @@ public final class StreamingAggregator {
         if (end > closedBefore) {
           break;
         }
+        endIfAWindowWasSkipped(group, window.getKey(), interval, output);
         output.emit(group.outputLabels, end, compute(rule.op(), window.getValue()));
         group.emittedThrough = end;
+        group.ended = false;
         it.remove();
       }
+      endIfAWindowWasSkipped(group, closedBefore, interval, output);
     }
   }
+
+  /** Ends the group's output when the window after the last one written closed, by {@code closedThrough}, empty. */
+  private static void endIfAWindowWasSkipped(Group group, long closedThrough, long interval, Output output) {
+    if (group.ended || group.emittedThrough == Long.MIN_VALUE || group.emittedThrough + interval > closedThrough) {
+      return;
+    }
+    long end = group.emittedThrough + interval;
+    output.emit(group.outputLabels, end, STALE_MARKER);
+    group.emittedThrough = end; // a sample of the skipped window arriving now is late, as for a written window
+    group.ended = true;
+  }
+
+  private static final double STALE_MARKER = Double.longBitsToDouble(Head.STALE_NAN_BITS);
 
   private static double compute(AggregationRule.Op op, Map<Integer, double[]> perSeries) {
     double sum = 0;

@@ -208,17 +208,54 @@ class StreamingAggregatorTest {
   @Test
   void aSampleAfterItsWindowWasEmittedIsCountedLateNotEmittedTwice() {
     StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, NO_WALL_CLOCK_CAP);
-    List<Long> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(t);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + stale(v));
     aggregator.bind(0, gpu("a", 0));
     aggregator.bind(1, gpu("a", 1));
     assertThat(aggregator.add(0, T0, 1, out)).isZero();
     assertThat(aggregator.add(0, T0 + 25_000, 1, out)).isZero();
-    assertThat(emitted).containsExactly(T0 + 10_000);
+    assertThat(emitted).containsExactly("10s 1.0");
     assertThat(aggregator.add(1, T0 + 1000, 1, out)).as("window [0,10) was emitted").isEqualTo(1);
     assertThat(aggregator.add(1, T0 + 25_000, 1, out)).isZero();
     assertThat(aggregator.add(0, T0 + 45_000, 1, out)).isZero();
-    assertThat(emitted).containsExactly(T0 + 10_000, T0 + 30_000);
+    assertThat(emitted).as("[10,20) had no sample: the series ended there").containsExactly("10s 1.0", "20s stale",
+        "30s 2.0");
+  }
+
+  private static String stale(double v) {
+    return Double.doubleToRawLongBits(v) == 0x7ff0000000000002L ? "stale" : Double.toString(v);
+  }
+
+  /**
+   * A job's pods are gone (or its GPUs now belong to another job): its output series ends with one staleness marker
+   * at the end of its first empty window, as a Prometheus recording rule's would, so a per-job or per-tenant sum
+   * does not keep the old group's last value for the lookback beside the new one's. It starts again with data.
+   */
+  @Test
+  void aGroupWithoutSamplesEndsItsOutputWithOneStalenessMarker() {
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000
+        + " " + stale(v));
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("b", 1));
+    for (long t = 0; t < 20_000; t += 1000) {
+      aggregator.add(0, T0 + t, 300, out);
+      aggregator.add(1, T0 + t, 200, out);
+    }
+    for (long t = 20_000; t < 60_000; t += 1000) {
+      aggregator.add(1, T0 + t, 200, out); // job a's pods are gone
+    }
+    assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
+    assertThat(emitted).filteredOn(e -> e.startsWith("b@")).as("up to a full interval behind the newest sample")
+        .containsExactly("b@10 200.0", "b@20 200.0", "b@30 200.0", "b@40 200.0");
+
+    for (long t = 60_000; t < 90_000; t += 1000) {
+      aggregator.add(0, T0 + t, 310, out);
+      aggregator.add(1, T0 + t, 200, out);
+    }
+    assertThat(emitted).filteredOn(e -> e.startsWith("a@")).as("back, and marked no more than once")
+        .containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale", "a@70 310.0");
   }
 
   /** A group behind another (its nodes on a partition catching up) is not late: its own windows were not written. */
