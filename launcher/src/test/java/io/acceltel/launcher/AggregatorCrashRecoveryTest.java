@@ -106,7 +106,9 @@ class AggregatorCrashRecoveryTest {
                     labels.put(kv.getKey(), kv.getValue().getStringValue());
                   }
                   expected.computeIfAbsent(Labels.of(labels), k -> new TreeMap<>())
-                      .put(p.getTimeUnixNano() / 1_000_000, p.getAsDouble());
+                      .put(p.getTimeUnixNano() / 1_000_000, (p.getFlags() & 1) != 0
+                          ? Double.longBitsToDouble(0x7ff0000000000002L) // a staleness marker: stored as Prometheus's
+                          : p.getAsDouble());
                 }
               }
             }

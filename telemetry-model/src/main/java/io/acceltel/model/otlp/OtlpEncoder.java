@@ -91,10 +91,11 @@ public final class OtlpEncoder {
    * Prometheus marks the series missing from a scrape. Without it a consumer keeps a vanished series for its
    * lookback: a GPU handed to another pod would be summed under both pods' labels for 5 minutes, and a lost GPU's
    * power would linger. A device whose read was late this tick (unread) keeps its series: it is late, not gone.
+   * Ticks are compared with the previous tick of the same node, so one stream may carry several nodes.
    */
   public final class Stream {
-    /** The last tick's series per device. */
-    private Map<DeviceIdentity, DeviceSeries> previous = Map.of();
+    /** Per node, the last tick's series per device. */
+    private final Map<String, Map<DeviceIdentity, DeviceSeries>> previousByNode = new HashMap<>();
 
     private Stream() {}
 
@@ -124,10 +125,12 @@ public final class OtlpEncoder {
   private byte[] encode(NodeSnapshot snapshot, Stream stream) {
     long timeNanos = snapshot.timestampMillis() * 1_000_000L;
     Map<MetricDefinition, ProtoWriter> points = new LinkedHashMap<>();
+    Map<DeviceIdentity, DeviceSeries> previous = stream == null ? Map.of()
+        : stream.previousByNode.getOrDefault(snapshot.node(), Map.of());
     Map<DeviceIdentity, DeviceSeries> seen = stream == null ? null : new HashMap<>();
     for (DeviceSnapshot device : snapshot.devices()) {
       if (stream != null && device.unread()) {
-        DeviceSeries kept = stream.previous.get(device.identity());
+        DeviceSeries kept = previous.get(device.identity());
         if (kept != null) {
           seen.put(device.identity(), kept);
         }
@@ -147,12 +150,12 @@ public final class OtlpEncoder {
         }
       }
       if (stream != null) {
-        markVanished(stream.previous.get(device.identity()), series, timeNanos, points);
+        markVanished(previous.get(device.identity()), series, timeNanos, points);
         seen.put(device.identity(), series);
       }
     }
     if (stream != null) {
-      stream.previous.forEach((device, series) -> {
+      previous.forEach((device, series) -> {
         if (!seen.containsKey(device)) {
           markVanished(series, DeviceSeries.NONE, timeNanos, points); // a device no longer in the tick
         }
@@ -160,7 +163,8 @@ public final class OtlpEncoder {
     }
     byte[] request = request(snapshot.node(), points);
     if (stream != null) {
-      stream.previous = seen; // only once encoded: a tick that failed must not take its markers with it
+      // Only once encoded: a tick that failed must not take its markers with it.
+      stream.previousByNode.put(snapshot.node(), seen);
     }
     return request;
   }

@@ -45,8 +45,12 @@ class OtlpStreamTest {
   record Point(String metric, Map<String, String> labels, boolean stale) {}
 
   List<Point> encode(long millis, DeviceSnapshot... devices) throws Exception {
+    return encode("node-s", millis, devices);
+  }
+
+  List<Point> encode(String node, long millis, DeviceSnapshot... devices) throws Exception {
     ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(
-        stream.encode(new NodeSnapshot("node-s", millis, List.of(devices))));
+        stream.encode(new NodeSnapshot(node, millis, List.of(devices))));
     List<Point> out = new ArrayList<>();
     for (Metric m : request.getResourceMetrics(0).getScopeMetrics(0).getMetricsList()) {
       List<NumberDataPoint> points = m.hasSum() ? m.getSum().getDataPointsList() : m.getGauge().getDataPointsList();
@@ -100,6 +104,16 @@ class OtlpStreamTest {
     assertThat(stale(fewer)).extracting(p -> p.metric() + " " + p.labels().get("uuid"))
         .containsExactlyInAnyOrder("accelerator_xid_errors GPU-0000", "accelerator_power_watts GPU-0001");
     assertThat(stale(encode(5000, gpu(GPU0, POD_A, power(303))))).as("marked once").isEmpty();
+  }
+
+  /** Two nodes through one stream (a test harness, a relay): each tick is compared with its own node's last. */
+  @Test
+  void nodesInOneStreamAreComparedEachWithItself() throws Exception {
+    assertThat(stale(encode("node-a", 1000, gpu(GPU0, POD_A, power(300))))).isEmpty();
+    assertThat(stale(encode("node-b", 1000, gpu(GPU1, POD_B, power(310))))).as("node-a's GPU is not node-b's")
+        .isEmpty();
+    assertThat(stale(encode("node-a", 2000, gpu(GPU0, POD_A, power(301))))).isEmpty();
+    assertThat(stale(encode("node-b", 2000))).extracting(p -> p.labels().get("node")).containsExactly("node-b");
   }
 
   @Test
