@@ -56,7 +56,41 @@ public final class StreamingAggregator {
   /** Keys for the accumulators of removed series still in an open window; below every ref. */
   private int nextDetachedKey = -1;
 
-  private record Binding(int rule, Group group) {}
+  /** One series feeding one rule's group; moves with the series when refs are renumbered. */
+  private static final class Binding {
+    private final int rule;
+    private final Group group;
+    /** Whether the series has fed the group since it was bound or since its last staleness marker. */
+    private boolean live;
+
+    Binding(int rule, Group group) {
+      this.rule = rule;
+      this.group = group;
+    }
+
+    int rule() {
+      return rule;
+    }
+
+    Group group() {
+      return group;
+    }
+
+    void fed() {
+      if (!live) {
+        live = true;
+        group.liveInputs++;
+      }
+    }
+
+    /** The series ended: a staleness marker came, or the storage removed it. */
+    void ended() {
+      if (live) {
+        live = false;
+        group.liveInputs--;
+      }
+    }
+  }
 
   /** One group's windows: window start -> per-series accumulators. */
   private static final class Group {
@@ -66,6 +100,8 @@ public final class StreamingAggregator {
     long emittedThrough = Long.MIN_VALUE;
     /** Whether the output series was ended with a staleness marker and no window was written since. */
     boolean ended;
+    /** Bound series that fed the group and have not ended since (see {@link Binding#fed}). */
+    int liveInputs;
 
     Group(Labels outputLabels) {
       this.outputLabels = outputLabels;
@@ -189,6 +225,10 @@ public final class StreamingAggregator {
     for (int old = 0; old < Math.min(newRefOfOld.length, bindings.length); old++) {
       if (newRefOfOld[old] >= 0) {
         moved[newRefOfOld[old]] = bindings[old];
+      } else if (bindings[old] != null) {
+        for (Binding b : bindings[old]) {
+          b.ended(); // removed: it had stopped
+        }
       }
     }
     bindings = moved;
@@ -235,7 +275,15 @@ public final class StreamingAggregator {
   /** As {@link #add(int, long, double, Output)}, for a sample of the stream with index {@code stream}. */
   public int add(int ref, long timestampMillis, double value, int stream, Output output) {
     Binding[] bound = ref < bindings.length ? bindings[ref] : null;
-    if (bound == null || Double.isNaN(value)) {
+    if (bound == null) {
+      return 0;
+    }
+    if (Double.isNaN(value)) {
+      if (Double.doubleToRawLongBits(value) == Head.STALE_NAN_BITS) {
+        for (Binding b : bound) {
+          b.ended();
+        }
+      }
       return 0;
     }
     long wall = wallClock.getAsLong();
@@ -249,6 +297,7 @@ public final class StreamingAggregator {
         late++;
         continue;
       }
+      b.fed();
       double[] acc = b.group().windows.computeIfAbsent(start, k -> new HashMap<>())
           .computeIfAbsent(ref, k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
       acc[0] += value;
@@ -313,10 +362,12 @@ public final class StreamingAggregator {
   }
 
   /**
-   * Emits every window of a rule whose end lies a full interval behind the newest sample seen. A group whose next
-   * window closed without a sample (its pods are gone, or moved to another group) gets a staleness marker at that
-   * window's end, as a Prometheus recording rule's series that no longer evaluates: without it, a dashboard summing
-   * per tenant would keep the old group's last value for the lookback, next to the new group's.
+   * Emits every window of a rule whose end lies a full interval behind the newest sample seen. A group all of whose
+   * input series have ended (each got its staleness marker: the pods are gone, or their GPUs went to another job)
+   * gets a staleness marker at the end of its first window that closes empty, as a Prometheus recording rule's
+   * series ends once its inputs are stale: without it, a dashboard summing per tenant would keep the old group's
+   * last value for the lookback, next to the new group's. A window that is merely empty (inputs sampled less often
+   * than the interval, a tick lost, a partition behind) ends nothing.
    */
   private void emitClosed(int r, Output output) {
     AggregationRule rule = rules.get(r);
@@ -340,9 +391,13 @@ public final class StreamingAggregator {
     }
   }
 
-  /** Ends the group's output when the window after the last one written closed, by {@code closedThrough}, empty. */
+  /**
+   * Ends the group's output when its inputs have all ended and the window after the last one written closed, by
+   * {@code closedThrough}, empty.
+   */
   private static void endIfAWindowWasSkipped(Group group, long closedThrough, long interval, Output output) {
-    if (group.ended || group.emittedThrough == Long.MIN_VALUE || group.emittedThrough + interval > closedThrough) {
+    if (group.ended || group.liveInputs > 0 || group.emittedThrough == Long.MIN_VALUE
+        || group.emittedThrough + interval > closedThrough) {
       return;
     }
     long end = group.emittedThrough + interval;

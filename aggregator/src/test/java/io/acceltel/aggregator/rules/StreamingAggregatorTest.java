@@ -218,8 +218,24 @@ class StreamingAggregatorTest {
     assertThat(aggregator.add(1, T0 + 1000, 1, out)).as("window [0,10) was emitted").isEqualTo(1);
     assertThat(aggregator.add(1, T0 + 25_000, 1, out)).isZero();
     assertThat(aggregator.add(0, T0 + 45_000, 1, out)).isZero();
-    assertThat(emitted).as("[10,20) had no sample: the series ended there").containsExactly("10s 1.0", "20s stale",
+    assertThat(emitted).as("[10,20) had no sample, but its inputs live on: no end").containsExactly("10s 1.0",
         "30s 2.0");
+  }
+
+  /**
+   * Inputs sampled less often than the rule's interval (remote_write scraped every 25 s into 10 s windows) leave
+   * windows empty: the output has gaps, which PromQL's lookback bridges, and is never ended while they live.
+   */
+  @Test
+  void emptyWindowsOfLiveInputsEndNothing() {
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + stale(v));
+    aggregator.bind(0, gpu("a", 0));
+    for (long t = 0; t <= 100_000; t += 25_000) {
+      aggregator.add(0, T0 + t, 300, out);
+    }
+    assertThat(emitted).containsExactly("10s 300.0", "30s 300.0", "60s 300.0", "80s 300.0");
   }
 
   private static String stale(double v) {
@@ -227,12 +243,13 @@ class StreamingAggregatorTest {
   }
 
   /**
-   * A job's pods are gone (or its GPUs now belong to another job): its output series ends with one staleness marker
-   * at the end of its first empty window, as a Prometheus recording rule's would, so a per-job or per-tenant sum
-   * does not keep the old group's last value for the lookback beside the new one's. It starts again with data.
+   * A job's pods are gone (or its GPUs now belong to another job): the exporter marks their series stale, and the
+   * job's output series ends with one staleness marker at the end of its first empty window, as a Prometheus
+   * recording rule's would, so a per-job or per-tenant sum does not keep the old group's last value for the lookback
+   * beside the new one's. It starts again with data.
    */
   @Test
-  void aGroupWithoutSamplesEndsItsOutputWithOneStalenessMarker() {
+  void aGroupWhoseInputsEndedEndsItsOutputWithOneStalenessMarker() {
     StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
     List<String> emitted = new java.util.ArrayList<>();
     StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000
@@ -243,8 +260,9 @@ class StreamingAggregatorTest {
       aggregator.add(0, T0 + t, 300, out);
       aggregator.add(1, T0 + t, 200, out);
     }
+    aggregator.add(0, T0 + 20_000, Double.longBitsToDouble(0x7ff0000000000002L), out); // job a's pod is gone
     for (long t = 20_000; t < 60_000; t += 1000) {
-      aggregator.add(1, T0 + t, 200, out); // job a's pods are gone
+      aggregator.add(1, T0 + t, 200, out);
     }
     assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
     assertThat(emitted).filteredOn(e -> e.startsWith("b@")).as("up to a full interval behind the newest sample")
