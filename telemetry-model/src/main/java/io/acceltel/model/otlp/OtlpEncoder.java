@@ -91,7 +91,9 @@ public final class OtlpEncoder {
    * Prometheus marks the series missing from a scrape. Without it a consumer keeps a vanished series for its
    * lookback: a GPU handed to another pod would be summed under both pods' labels for 5 minutes, and a lost GPU's
    * power would linger. A device whose read was late this tick (unread) keeps its series: it is late, not gone.
-   * Ticks are compared with the previous tick of the same node, so one stream may carry several nodes.
+   * Ticks are compared with the previous tick of the same node, so one stream may carry several nodes; it keeps the
+   * last tick's series of every node it has seen (the exporter's sink sees one), so it is not meant for a relay of
+   * an unbounded, changing set of nodes.
    */
   public final class Stream {
     /** Per node, the last tick's series per device. */
