@@ -9,15 +9,16 @@ import io.acceltel.exporter.attribution.pods.PodWatcher;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.function.Supplier;
 
 /**
  * Attribution on a real node, wired: the kubelet poller, the pod watch, the ResourceSlice watch that joins DRA claims
- * to devices, and the {@link KubernetesAttributor} that joins them on the tick thread. The pod watch runs even when no pod labels are mapped: the kubelet goes on listing
- * a finished pod's devices, and only the pod's phase tells the exporter not to name it on a GPU that a new pod
- * holds (a Job's completed pod, kept for its logs, would otherwise hold its GPU's labels for good).
+ * to devices, and the {@link KubernetesAttributor} that joins them on the tick thread. The pod watch runs even when
+ * no pod labels are mapped: the kubelet goes on listing a finished pod's devices, and only the pod's phase tells the
+ * exporter not to name it on a GPU that a new pod holds (a Job's completed pod, kept for its logs, would otherwise
+ * hold its GPU's labels for good).
  *
  * <pre>{@code
  * try (KubernetesAttribution attribution = KubernetesAttribution.start(settings, node,
@@ -34,7 +35,8 @@ public final class KubernetesAttribution implements AutoCloseable {
    * every failure and warn once per outage, with the fix, so fabric8's copies are turned off. Held in a field:
    * java.util.logging keeps loggers only weakly, and a collected one would forget its level.
    */
-  private static final Logger INFORMER_REFLECTOR = quiet("io.fabric8.kubernetes.client.informers.impl.cache.Reflector");
+  private static final Logger INFORMER_REFLECTOR =
+      quiet("io.fabric8.kubernetes.client.informers.impl.cache.Reflector");
 
   private final KubeletAllocations kubelet;
   private final PodWatcher pods;

@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
 
 /**
  * NVIDIA GPUs through NVML: enumerates the devices at open (index, UUID, name), tries again later for those it
- * could not open then, reads the driver and NVML versions, and runs the XID event thread. Holds one NVML reference from {@code nvmlInit_v2} until {@link #close()}.
+ * could not open then, reads the driver and NVML versions, and runs the XID event thread. Holds one NVML reference
+ * from {@code nvmlInit_v2} until {@link #close()}.
  *
  * <pre>{@code
  * try (DeviceBackend backend = new NvmlBackendProvider().open(context)) {

@@ -25,8 +25,8 @@ import java.util.Optional;
  *
  * <p>A pool may be half-way through an update, its slices of two generations: the newest generation counts, as for
  * the scheduler; while it has fewer slices than it announces ({@code resourceSliceCount}), a device it does not name
- * yet keeps the join an older generation gave it. A device without a {@code uuid} attribute, or whose value names no GPU, MIG instance or
- * NPU, cannot be joined and is left out.
+ * yet keeps the join an older generation gave it. A device without a {@code uuid} attribute, or whose value names
+ * no GPU, MIG instance or NPU, cannot be joined and is left out.
  */
 public final class DraDevices {
   /** Before the watch has listed the node's slices: a claim that does not resolve may yet. */

@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps the device → container map current: asks the kubelet ({@code List}) every refresh interval on its own
- * thread, joins its DRA claims with the node's ResourceSlices, and publishes an immutable {@link AllocationMap}; {@code GetAllocatableResources} is asked about once a
- * minute, since it only changes when devices or device plugins change.
+ * thread, joins its DRA claims with the node's ResourceSlices, and publishes an immutable {@link AllocationMap};
+ * {@code GetAllocatableResources} is asked about once a minute, since it only changes when devices or device plugins
+ * change.
  *
  * <pre>{@code
  * KubeletAllocations kubelet = KubeletAllocations.start(client, names, slices::current, Duration.ofSeconds(2),

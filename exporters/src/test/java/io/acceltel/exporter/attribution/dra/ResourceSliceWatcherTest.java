@@ -177,8 +177,8 @@ class ResourceSliceWatcherTest {
     server.expect().get().withPath(LIST_PATH)
         .andReturn(404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}").once();
     server.expect().get().withPath(LIST_PATH).andReturn(200, new ResourceSliceListBuilder()
-        .withMetadata(new ListMetaBuilder().withResourceVersion("7").build()).withItems(slice("node-1-gpus", NODE, NVIDIA, 1,
-            device("gpu-0", "uuid", GPU0))).build()).once();
+        .withMetadata(new ListMetaBuilder().withResourceVersion("7").build())
+        .withItems(slice("node-1-gpus", NODE, NVIDIA, 1, device("gpu-0", "uuid", GPU0))).build()).once();
     server.expect().get().withPath(LIST_PATH)
         .andReturn(404, "{\"kind\":\"Status\",\"code\":404,\"reason\":\"NotFound\"}").always();
     try (ResourceSliceWatcher slices = ResourceSliceWatcher.start(
