@@ -203,12 +203,17 @@ public final class PrometheusApi implements AutoCloseable {
     }
     Call call = new Call(System.nanoTime(), new AtomicBoolean(), new AtomicLong());
     Context context = Vertx.currentContext();
+    if (method != HttpMethod.POST) {
+      request.response().closeHandler(v -> call.gone().set(true));
+      dispatch(request, context, call, name, endpoint, inline, request.query(), null);
+      return;
+    }
     String contentType = request.getHeader("Content-Type");
-    boolean form = method == HttpMethod.POST && contentType != null
+    boolean form = contentType != null
         && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     // Form bodies are held from their first byte until the answer is sent, before the worker pool's bounds apply:
     // what they may take together is bounded here, by what each says it will send (or the most it may).
-    long claim = method == HttpMethod.POST ? formBytesClaimed(BoundedBody.declaredLength(request)) : 0;
+    long claim = formBytesClaimed(BoundedBody.declaredLength(request));
     if (formBytesHeld.addAndGet(claim) > MAX_FORM_BYTES_HELD) {
       formBytesHeld.addAndGet(-claim);
       send(request, error(ApiError.unavailable("too many POST bodies are being received at once (" + (
@@ -226,10 +231,6 @@ public final class PrometheusApi implements AutoCloseable {
       call.gone().set(true);
       release.run();
     });
-    if (method != HttpMethod.POST) {
-      dispatch(request, context, call, name, endpoint, inline, request.query(), null);
-      return;
-    }
     BoundedBody.read(request, MAX_FORM_BYTES, BoundedBody.DEFAULT_DEADLINE,
         () -> send(request, error(ApiError.badData("http: POST too large: the form body is over " + MAX_FORM_BYTES
             + " bytes"))),

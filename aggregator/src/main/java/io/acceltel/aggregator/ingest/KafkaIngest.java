@@ -2,7 +2,6 @@ package io.acceltel.aggregator.ingest;
 
 import io.acceltel.model.config.KafkaSecurity;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +83,8 @@ public final class KafkaIngest implements AutoCloseable {
   /** Whether the last end-offsets request timed out; ingest thread only. */
   private boolean unreachable;
   private volatile Map<String, Long> consumedOffsets = Map.of();
+  /** The configured partitions of the topic. */
+  private final List<TopicPartition> assigned;
 
   public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
       Checkpointer checkpointer) {
@@ -93,10 +94,11 @@ public final class KafkaIngest implements AutoCloseable {
     this.checkpointer = checkpointer;
     this.decoder = new OtlpMetricsDecoder(writer.resolver(), Duration.ofMinutes(10).toMillis(), writer.maxSeries());
     writer.expectStreams(settings.partitions());
-    for (int p : settings.partitions()) {
+    this.assigned = settings.partitions().stream().map(p -> new TopicPartition(settings.topic(), p)).toList();
+    for (TopicPartition partition : assigned) {
       // Known before connecting, so that a checkpoint taken while Kafka is unreachable keeps them; connect() seeks
       // to them.
-      String key = key(new TopicPartition(settings.topic(), p));
+      String key = key(partition);
       Long offset = checkpointed.get(key);
       if (offset != null) {
         nextOffsets.put(key, offset);
@@ -110,17 +112,13 @@ public final class KafkaIngest implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> made = new KafkaConsumer<>(consumerConfig(settings), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     try {
+      made.assign(assigned);
       deadLetters = new KafkaProducer<>(deadLetterConfig(settings), new ByteArraySerializer(),
           new ByteArraySerializer());
     } catch (RuntimeException e) {
       made.close(Duration.ZERO);
       throw e;
     }
-    List<TopicPartition> assigned = new ArrayList<>();
-    for (int p : settings.partitions()) {
-      assigned.add(new TopicPartition(settings.topic(), p));
-    }
-    made.assign(assigned);
     consumer = made;
     rewind(); // to the checkpointed offsets, nothing having been consumed yet
   }

@@ -77,14 +77,10 @@ final class SeriesKeyCache {
     }
   }
 
-  /** Caches a resolved ref; a {@link SeriesResolver#REFUSED} one is not kept, so it is asked for again. */
-  void put(long hash, byte[] buf, int from, int to, int ref) {
-    if (ref != SeriesResolver.REFUSED) {
-      putOwned(hash, Arrays.copyOfRange(buf, from, to), ref);
-    }
-  }
-
-  /** As {@link #put}, for a key array that no one else changes: the cache keeps it as it is. */
+  /**
+   * Remembers {@code ref} for the key, an array that no one else changes: the cache keeps it as it is. A
+   * {@link SeriesResolver#REFUSED} ref is not kept, so it is asked for again.
+   */
   void putOwned(long hash, byte[] key, int ref) {
     if (ref == SeriesResolver.REFUSED) {
       return;

@@ -11,7 +11,7 @@ class SeriesKeyCacheTest {
   }
 
   private static void put(SeriesKeyCache cache, byte[] key, int ref) {
-    cache.put(SeriesKeyCache.hash(SeriesKeyCache.SEED, key, 0, key.length), key, 0, key.length, ref);
+    cache.putOwned(SeriesKeyCache.hash(SeriesKeyCache.SEED, key, 0, key.length), key.clone(), ref);
   }
 
   private static byte[] key(int i, int length) {

@@ -94,22 +94,7 @@ public final class AllocationMap {
 
   /** As {@link #holder(DeviceSnapshot)}, passing over holders whose pod {@code finished}. */
   public ContainerRef holder(DeviceSnapshot device, Predicate<ContainerRef> finished) {
-    if (device.identity().vendor() == Vendor.HUAWEI) {
-      return firstRunning(byAscendId.get(device.identity().index()), finished);
-    }
-    ContainerRef holder = firstRunning(byUuid.get(device.identity().uuid()), finished);
-    if (device.identity().minor() != DeviceIdentity.NO_MINOR) {
-      holder = ContainerRef.first(holder, firstRunning(byUuid.get(minorKey(device.identity().minor())), finished));
-    }
-    if (!hasMig) {
-      return holder;
-    }
-    for (Reading r : device.readings()) {
-      if (r.metric() == MetricCatalog.MIG_INFO) {
-        holder = ContainerRef.first(holder, firstRunning(byUuid.get(migUuid(r)), finished));
-      }
-    }
-    return holder;
+    return walkHolders(device, finished, null);
   }
 
   /**
@@ -118,33 +103,49 @@ public final class AllocationMap {
    */
   public int holderCount(DeviceSnapshot device, Predicate<ContainerRef> finished) {
     List<ContainerRef> running = new ArrayList<>(2);
-    if (device.identity().vendor() == Vendor.HUAWEI) {
-      addRunning(running, byAscendId.get(device.identity().index()), finished);
-      return running.size();
-    }
-    addRunning(running, byUuid.get(device.identity().uuid()), finished);
-    if (device.identity().minor() != DeviceIdentity.NO_MINOR) {
-      addRunning(running, byUuid.get(minorKey(device.identity().minor())), finished);
-    }
-    if (hasMig) {
-      for (Reading r : device.readings()) {
-        if (r.metric() == MetricCatalog.MIG_INFO) {
-          addRunning(running, byUuid.get(migUuid(r)), finished);
-        }
-      }
-    }
+    walkHolders(device, finished, running);
     return running.size();
   }
 
-  private static void addRunning(List<ContainerRef> out, List<ContainerRef> holders,
-      Predicate<ContainerRef> finished) {
-    if (holders != null) {
+  /**
+   * Walks the holder lists the device joins on (Ascend: its physical ID; NVIDIA: its UUID, its minor number, its
+   * MIG instances' UUIDs) and returns the smallest running holder; collects every distinct running holder into
+   * {@code running} when one is given.
+   */
+  private ContainerRef walkHolders(DeviceSnapshot device, Predicate<ContainerRef> finished,
+      List<ContainerRef> running) {
+    if (device.identity().vendor() == Vendor.HUAWEI) {
+      return visit(null, byAscendId.get(device.identity().index()), finished, running);
+    }
+    ContainerRef holder = visit(null, byUuid.get(device.identity().uuid()), finished, running);
+    if (device.identity().minor() != DeviceIdentity.NO_MINOR) {
+      holder = visit(holder, byUuid.get(minorKey(device.identity().minor())), finished, running);
+    }
+    if (!hasMig) {
+      return holder;
+    }
+    for (Reading r : device.readings()) {
+      if (r.metric() == MetricCatalog.MIG_INFO) {
+        holder = visit(holder, byUuid.get(migUuid(r)), finished, running);
+      }
+    }
+    return holder;
+  }
+
+  /** The smaller of {@code best} and the first running holder of {@code holders}, collecting the running ones. */
+  private static ContainerRef visit(ContainerRef best, List<ContainerRef> holders, Predicate<ContainerRef> finished,
+      List<ContainerRef> running) {
+    if (holders == null) {
+      return best;
+    }
+    if (running != null) {
       for (ContainerRef holder : holders) {
-        if (!finished.test(holder) && !out.contains(holder)) {
-          out.add(holder);
+        if (!finished.test(holder) && !running.contains(holder)) {
+          running.add(holder);
         }
       }
     }
+    return ContainerRef.first(best, firstRunning(holders, finished));
   }
 
   /** Where a GKE device id ({@code nvidia<minor>}) is kept among the UUIDs: no UUID has that form. */

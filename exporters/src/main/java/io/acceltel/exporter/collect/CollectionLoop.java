@@ -1,6 +1,7 @@
 package io.acceltel.exporter.collect;
 
 import io.acceltel.exporter.attribution.DeviceAttributor;
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -65,11 +66,7 @@ public final class CollectionLoop implements AutoCloseable {
     this.metrics = b.metrics;
     this.wallClock = b.wallClock;
     this.attributor = b.attributor;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "acceltel-tick");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-tick"));
   }
 
   public static Builder builder(String node, List<DeviceReader> readers) {

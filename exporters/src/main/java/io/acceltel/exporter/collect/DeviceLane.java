@@ -1,5 +1,6 @@
 package io.acceltel.exporter.collect;
 
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.DeviceReader;
 import io.acceltel.model.catalog.MetricCatalog;
@@ -53,8 +54,8 @@ final class DeviceLane implements AutoCloseable {
   DeviceLane(DeviceReader reader) {
     this.reader = reader;
     String name = "acceltel-device-" + reader.identity().index();
-    this.foreground = Executors.newSingleThreadExecutor(daemon(name));
-    this.backgroundThread = Executors.newSingleThreadExecutor(daemon(name + "-slow"));
+    this.foreground = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
+    this.backgroundThread = Executors.newSingleThreadExecutor(DaemonThreads.named(name + "-slow"));
   }
 
   DeviceReader reader() {
@@ -195,13 +196,5 @@ final class DeviceLane implements AutoCloseable {
   boolean awaitTermination(long deadlineNanos) {
     return CollectionLoop.awaitTermination(foreground, deadlineNanos)
         && CollectionLoop.awaitTermination(backgroundThread, deadlineNanos);
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

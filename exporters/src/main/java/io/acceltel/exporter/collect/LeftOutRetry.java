@@ -1,5 +1,6 @@
 package io.acceltel.exporter.collect;
 
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.DeviceReader;
 import java.time.Duration;
@@ -40,11 +41,7 @@ public final class LeftOutRetry implements AutoCloseable {
     this.loop = loop;
     this.leftOutChanged = leftOutChanged;
     this.lastLeftOut = backend.devicesLeftOut();
-    this.retries = needed ? Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "acceltel-left-out-retry");
-      t.setDaemon(true);
-      return t;
-    }) : null;
+    this.retries = needed ? Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-left-out-retry")) : null;
   }
 
   /**

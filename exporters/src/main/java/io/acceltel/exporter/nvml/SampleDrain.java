@@ -149,12 +149,16 @@ final class SampleDrain {
   private double timeWeightedAverage(int count, long previousSample) {
     double weighted = 0;
     double plain = 0;
-    long start = previousSample != Long.MIN_VALUE ? previousSample
-        : count > 1 ? 2 * timestamps[0] - timestamps[1] : timestamps[0];
-    if (previousSample != Long.MIN_VALUE && count > 1) {
-      long meanSpacing = (timestamps[count - 1] - timestamps[0]) / (count - 1);
-      if (timestamps[0] - previousSample > GAP_FACTOR * meanSpacing) {
-        start = timestamps[0] - meanSpacing;
+    long start;
+    if (previousSample == Long.MIN_VALUE) {
+      start = count > 1 ? 2 * timestamps[0] - timestamps[1] : timestamps[0];
+    } else {
+      start = previousSample;
+      if (count > 1) {
+        long meanSpacing = (timestamps[count - 1] - timestamps[0]) / (count - 1);
+        if (timestamps[0] - previousSample > GAP_FACTOR * meanSpacing) {
+          start = timestamps[0] - meanSpacing;
+        }
       }
     }
     long previous = start;
@@ -168,9 +172,6 @@ final class SampleDrain {
   }
 
   private void growTo(int newCapacity) {
-    if (newCapacity <= capacity) {
-      return;
-    }
     buffer = new Memory((long) newCapacity * NvmlStructs.Sample.SIZE);
     capacity = newCapacity;
     timestamps = new long[newCapacity];

@@ -153,10 +153,9 @@ public final class RegexSize {
       if (c == '\\') {
         pos++;
         escape();
-      } else if (posixClassEnd(pos) > 0) {
-        pos = posixClassEnd(pos);
       } else {
-        pos++;
+        int end = posixClassEnd(pos);
+        pos = end > 0 ? end : pos + 1;
       }
     }
   }

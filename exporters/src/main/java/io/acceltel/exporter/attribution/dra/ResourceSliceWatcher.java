@@ -1,6 +1,7 @@
 package io.acceltel.exporter.attribution.dra;
 
 import io.acceltel.exporter.attribution.AttributionMetrics;
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.resource.v1.ResourceSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -46,11 +47,7 @@ public final class ResourceSliceWatcher implements AutoCloseable {
   private final Duration recheck;
   private final AtomicBoolean warned = new AtomicBoolean();
   private final AtomicBoolean toldNotServed = new AtomicBoolean();
-  private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "acceltel-resourceslice-recheck");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-resourceslice-recheck"));
   /** Guarded by this; replaced by a re-check. */
   private SharedIndexInformer<ResourceSlice> informer;
   private boolean closed;

@@ -6,6 +6,7 @@ import io.acceltel.exporter.attribution.ResourceNames;
 import io.acceltel.exporter.attribution.dra.DraDevices;
 import io.acceltel.exporter.attribution.kubelet.v1.AllocatableResourcesResponse;
 import io.acceltel.exporter.attribution.kubelet.v1.ListPodResourcesResponse;
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -75,11 +76,7 @@ public final class KubeletAllocations implements AutoCloseable {
     this.nanoTime = nanoTime;
     this.startNanos = nanoTime.getAsLong();
     this.lastSuccessNanos = startNanos;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "acceltel-kubelet");
-      t.setDaemon(true);
-      return t;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-kubelet"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.acceltel.exporter.attribution.pods;
 
 import io.acceltel.exporter.attribution.AttributionMetrics;
+import io.acceltel.exporter.concurrent.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -61,11 +62,7 @@ public final class PodWatcher implements AutoCloseable {
   /** When {@link #check} last ran; checker thread only. */
   private long lastCheckNanos;
   /** Notes five times a second whether the watch is up, so staleness is right whenever it is read. */
-  private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "acceltel-pod-watch-check");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-pod-watch-check"));
 
   private PodWatcher(SharedIndexInformer<Pod> informer, String node, PodLabelMapper mapper,
       AttributionMetrics metrics, LongSupplier nanoTime, Duration deletedPodGrace) {
