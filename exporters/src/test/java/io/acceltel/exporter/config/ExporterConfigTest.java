@@ -114,6 +114,7 @@ class ExporterConfigTest {
     cases.put("interval: 10s\nnode: a\ninterval: 2s\n", "Duplicate field 'interval'");
     cases.put("kafka.bootstrap: a:9092\nkafka:\n  bootstrap: b:9092\n", "sets kafka.bootstrap twice");
     cases.put("interval: 2s\n---\nnode: b\n", "holds more than one YAML document");
+    cases.put("interval: 2s\n---\nnode-b\n", "holds more than one YAML document"); // a plain value is content too
     cases.put("metrics:\n  exclude:\n    - name: x\n", "the items of metrics.exclude must be plain values");
     cases.put("attribution:\n  pod-labels: {}\n", "attribution.pod-labels is an empty mapping");
     int i = 0;

@@ -32,7 +32,9 @@ public final class StrictYaml {
       ObjectMapper mapper = new ObjectMapper(yaml).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
       JsonNode root = mapper.readTree(parser);
       for (JsonNode next = mapper.readTree(parser); next != null; next = mapper.readTree(parser)) {
-        if (!next.isNull() && !next.isMissingNode() && !next.isEmpty()) {
+        // isEmpty() is true of every plain value too (its size is 0): only an empty mapping or list is no content.
+        boolean content = next.isContainerNode() ? !next.isEmpty() : !next.isNull() && !next.isMissingNode();
+        if (content) {
           throw new ConfigException(what + " holds more than one YAML document (line "
               + parser.currentLocation().getLineNr() + "): put everything in one");
         }
