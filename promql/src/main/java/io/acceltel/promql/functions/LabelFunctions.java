@@ -10,6 +10,8 @@ import io.acceltel.promql.engine.QueryException;
 import io.acceltel.promql.engine.StepValue;
 import io.acceltel.promql.value.Sample;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,18 @@ import java.util.Map;
  */
 final class LabelFunctions {
   private LabelFunctions() {}
+
+  /**
+   * Patterns by source: a range query evaluates label_replace once per step with the same literal, and compiling
+   * an RE2 pattern costs far more than matching a label with it. Bounded, as queries come from anywhere.
+   */
+  private static final Map<String, Pattern> COMPILED = Collections.synchronizedMap(
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+          return size() > 256;
+        }
+      });
 
   static void register(Map<String, PromFunction> t) {
     t.put("label_replace", LabelFunctions::labelReplace);
@@ -30,17 +44,7 @@ final class LabelFunctions {
     String repl = args.string(2);
     String src = args.string(3);
     String regex = args.string(4);
-    Pattern re;
-    String compiled = "^(?:" + regex + ")$";
-    try {
-      RegexSize.check("in label_replace()", regex, compiled, "write a shorter pattern");
-      re = Pattern.compile(compiled);
-    } catch (IllegalArgumentException e) {
-      throw new QueryException(QueryException.Type.EXECUTION, e.getMessage());
-    } catch (PatternSyntaxException e) {
-      throw new QueryException(QueryException.Type.EXECUTION,
-          "invalid regular expression in label_replace(): " + Excerpt.of(regex));
-    }
+    Pattern re = COMPILED.computeIfAbsent(regex, LabelFunctions::compileAnchored);
     if (!Labels.isValidName(dst)) {
       throw new QueryException(QueryException.Type.EXECUTION,
           "invalid destination label name in label_replace(): " + dst);
@@ -58,6 +62,19 @@ final class LabelFunctions {
       out.add(new Sample(labels, args.time(), s.value()));
     }
     return new StepValue.Vec(out);
+  }
+
+  private static Pattern compileAnchored(String regex) {
+    String compiled = "^(?:" + regex + ")$";
+    try {
+      RegexSize.check("in label_replace()", regex, compiled, "write a shorter pattern");
+      return Pattern.compile(compiled);
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(QueryException.Type.EXECUTION, e.getMessage());
+    } catch (PatternSyntaxException e) {
+      throw new QueryException(QueryException.Type.EXECUTION,
+          "invalid regular expression in label_replace(): " + Excerpt.of(regex));
+    }
   }
 
   /** Go's {@code Regexp.Expand}: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}. */
