@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * the checkpoint holds it for writing, so a batch's refs never span a renumbering; decoders drop their cached refs
  * when the generation moves.
  *
- * <p>Lock order, so that nothing deadlocks: refs, registry, then stripes in index order, then the streaming
+ * <p>Lock order, so that nothing deadlocks: refs, windows, registry, then stripes in index order, then the streaming
  * aggregation lock. A thread holding a stripe takes no other lock; only the checkpoint holds several stripes.
  */
 public final class SampleWriter {
@@ -34,6 +34,13 @@ public final class SampleWriter {
   private final ReentrantReadWriteLock refsLock = new ReentrantReadWriteLock();
   private final ReentrantLock registryLock = new ReentrantLock();
   private final ReentrantLock aggregationLock = new ReentrantLock();
+  /**
+   * Held from feeding the streaming aggregation until the windows it closed are appended: two writers that each
+   * close a window must append them in the order they closed, or storage drops the earlier one as out of order.
+   */
+  private final ReentrantLock windowsLock = new ReentrantLock();
+  /** Runs after windows closed and before they are appended; a test holds a writer there. */
+  private volatile Runnable beforeAppendingWindows = () -> {};
   private final IngestStats stats;
   private final StreamingAggregator aggregations;
   private final ChangeTracker changes;
@@ -256,6 +263,15 @@ public final class SampleWriter {
    * closed, each under its own stripe.
    */
   private void aggregate(SampleBatch batch, int streamId) {
+    windowsLock.lock();
+    try {
+      aggregateInOrder(batch, streamId);
+    } finally {
+      windowsLock.unlock();
+    }
+  }
+
+  private void aggregateInOrder(SampleBatch batch, int streamId) {
     List<Emitted> outputs = new ArrayList<>();
     long late = 0;
     aggregationLock.lock();
@@ -271,6 +287,9 @@ public final class SampleWriter {
       aggregationLock.unlock();
     }
     stats.dropped("aggregation_rules", "late", late);
+    if (!outputs.isEmpty()) {
+      beforeAppendingWindows.run();
+    }
     int appended = 0;
     long oldest = Long.MAX_VALUE;
     for (Emitted out : outputs) {
@@ -294,6 +313,10 @@ public final class SampleWriter {
       changes.appended(oldest);
     }
     stats.appended("aggregation_rules", appended);
+  }
+
+  void beforeAppendingWindows(Runnable hook) {
+    beforeAppendingWindows = hook;
   }
 
   /** Runs work that must not interleave with writes, appends or new series (the checkpoint, which may renumber). */

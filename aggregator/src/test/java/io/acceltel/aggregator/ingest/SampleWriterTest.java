@@ -2,6 +2,7 @@ package io.acceltel.aggregator.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.acceltel.aggregator.rules.AggregationRule;
 import io.acceltel.aggregator.rules.StreamingAggregator;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.aggregator.storage.Storage;
@@ -10,6 +11,7 @@ import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +147,68 @@ class SampleWriterTest {
       SampleWriter.AppendOutcome late = writer.write("test", batch, b -> fill(writer, b, 1, 60));
       assertThat(late.dropped()).as("too old for raw").isEqualTo(SERIES_PER_WRITER);
       assertThat(storage.changes().generation()).isGreaterThan(generation);
+    }
+  }
+
+  /**
+   * Two writers each close a window of a streaming rule. The one that closed the earlier window is held after
+   * closing it: the later window must not be appended first, or storage drops the earlier one as out of order.
+   */
+  @Test
+  void windowsClosedByConcurrentWritersAreAllStored(@TempDir Path dir) throws Exception {
+    AggregationRule sum = new AggregationRule("job:power:sum10s", "gpu_power", AggregationRule.Op.SUM,
+        List.of("writer"), Duration.ofSeconds(10));
+    try (Storage storage = Storage.open(dir, StorageConfig.defaults())) {
+      SampleWriter writer = new SampleWriter(storage, new IngestStats(new PrometheusRegistry()),
+          new StreamingAggregator(List.of(sum)));
+      SampleBatch batch = new SampleBatch();
+      for (int s = 0; s < 20; s++) { // a window closes once samples a full interval past its end arrive
+        int second = s;
+        writer.write("test", batch, b -> fill(writer, b, 0, second));
+      }
+      AtomicReference<Thread> later = new AtomicReference<>();
+      CountDownLatch held = new CountDownLatch(1);
+      Thread earlier = new Thread(() -> {
+        try {
+          writer.write("test", new SampleBatch(), b -> fill(writer, b, 0, 20)); // closes [0s, 10s)
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      writer.beforeAppendingWindows(() -> {
+        if (Thread.currentThread() != earlier) {
+          return;
+        }
+        held.countDown();
+        // Held until the later writer is done, or waits for this one: either way it went as far as it could.
+        Thread other;
+        while ((other = later.get()) == null || other.getState() == Thread.State.NEW
+            || other.getState() == Thread.State.RUNNABLE) {
+          Thread.onSpinWait();
+        }
+      });
+      earlier.start();
+      held.await();
+      Thread second = new Thread(() -> {
+        try {
+          SampleBatch own = new SampleBatch();
+          for (int s = 21; s <= 30; s++) { // 30 closes [10s, 20s)
+            int at = s;
+            writer.write("test", own, b -> fill(writer, b, 0, at));
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      later.set(second);
+      second.start();
+      earlier.join();
+      second.join();
+
+      List<RawSeries> windows = storage.querier().selectRaw(
+          List.of(LabelMatcher.equal("__name__", "job:power:sum10s")), Long.MIN_VALUE, Long.MAX_VALUE);
+      assertThat(windows).hasSize(1);
+      assertThat(windows.get(0).timestamps()).containsExactly(T0 + 10_000, T0 + 20_000);
     }
   }
 
