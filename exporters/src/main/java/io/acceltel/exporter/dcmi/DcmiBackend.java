@@ -152,19 +152,14 @@ public final class DcmiBackend implements DeviceBackend {
    */
   private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
       NativeCallObserver observer, boolean repeat) {
-    Level level = repeat ? Level.FINE : Level.WARNING;
     Memory out = new Memory(DcmiLayout.BUFFER);
     int rc = untilReady(() -> {
       out.clear();
       return dcmi.dcmi_get_device_logic_id(out, card, device);
     });
+    String npu = "NPU " + device + " of card " + card;
     if (rc != DcmiReturn.SUCCESS) {
-      if (!repeat) {
-        observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_logic_id", rc, DcmiReturn.name(rc));
-      }
-      LOG.log(level, "NPU " + device + " of card " + card + " is left out: dcmi_get_device_logic_id returned "
-          + DcmiReturn.name(rc));
-      return null;
+      return leftOut(observer, repeat, npu, "dcmi_get_device_logic_id", rc, "");
     }
     int logic = out.getInt(0);
     out.clear();
@@ -181,34 +176,46 @@ public final class DcmiBackend implements DeviceBackend {
     } else if (rc == DcmiReturn.NOT_SUPPORTED) {
       phy = logic;
     } else {
-      if (!repeat) {
-        observer.failed(DcmiCalls.BACKEND, "dcmi_get_device_phyid_from_logicid", rc, DcmiReturn.name(rc));
-      }
-      LOG.log(level, "NPU " + device + " of card " + card + " (logic id " + logic + ") is left out: "
-          + "dcmi_get_device_phyid_from_logicid returned " + DcmiReturn.name(rc) + ", and without its physical id "
-          + "it cannot be attributed to the pod that holds it");
-      return null;
+      return leftOut(observer, repeat, npu + " (logic id " + logic + ")", "dcmi_get_device_phyid_from_logicid", rc,
+          ", and without its physical id it cannot be attributed to the pod that holds it");
     }
 
-    out.clear();
-    String model = "Ascend NPU";
-    rc = dcmi.dcmi_get_device_chip_info_v2(card, device, out);
-    if (rc == DcmiReturn.NOT_SUPPORTED) {
+    // The model and the id label every series of the NPU: a transient failure must not name it otherwise until the
+    // next restart (and churn every series then), so it leaves the NPU out to be tried again instead. Only a
+    // driver without the call gets a stand-in, the same at every start.
+    String function = "dcmi_get_device_chip_info_v2";
+    rc = untilReady(() -> {
       out.clear();
-      rc = dcmi.dcmi_get_device_chip_info(card, device, out); // v1: the same fields, without npu_name
+      return dcmi.dcmi_get_device_chip_info_v2(card, device, out);
+    });
+    if (rc == DcmiReturn.NOT_SUPPORTED) {
+      function = "dcmi_get_device_chip_info"; // v1: the same fields, without npu_name
+      rc = untilReady(() -> {
+        out.clear();
+        return dcmi.dcmi_get_device_chip_info(card, device, out);
+      });
     }
+    String model;
     if (rc == DcmiReturn.SUCCESS) {
       model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
+    } else if (rc == DcmiReturn.NOT_SUPPORTED) {
+      model = "Ascend NPU";
+    } else {
+      return leftOut(observer, repeat, npu, function, rc, ", and without it the NPU's model is unknown");
     }
-    // npu-exporter names an NPU by its VDie id; only a driver without it gets the NDie id, which has the same form:
-    // a transient failure must not give the NPU another name until the next restart.
-    Die vdie = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
-    String uuid = vdie.id();
-    if (uuid == null && vdie.rc() == DcmiReturn.NOT_SUPPORTED) {
-      uuid = dieId(dcmi, card, device, out, DcmiLayout.NDIE).id();
+    // npu-exporter names an NPU by its VDie id; only a driver without it gets the NDie id, which has the same form.
+    Die die = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
+    if (die.rc() == DcmiReturn.NOT_SUPPORTED) {
+      die = dieId(dcmi, card, device, out, DcmiLayout.NDIE);
     }
-    if (uuid == null) {
+    String uuid;
+    if (die.rc() == DcmiReturn.SUCCESS) {
+      uuid = die.id();
+    } else if (die.rc() == DcmiReturn.NOT_SUPPORTED) {
       uuid = "ascend-phy-" + phy;
+    } else {
+      return leftOut(observer, repeat, npu, "dcmi_get_device_die_v2", die.rc(),
+          ", and without its die id the NPU has no stable name");
     }
     out.clear();
     String busId = "";
@@ -218,6 +225,17 @@ public final class DcmiBackend implements DeviceBackend {
     }
     DeviceIdentity identity = new DeviceIdentity(phy, uuid, model, Vendor.HUAWEI);
     return new DcmiDeviceReader(dcmi, card, device, identity, List.of("", version, "", busId, ""), observer);
+  }
+
+  /** Counts (once) and logs why an NPU is left out of this enumeration; it is tried again later. Returns null. */
+  private static DcmiDeviceReader leftOut(NativeCallObserver observer, boolean repeat, String npu, String function,
+      int rc, String consequence) {
+    if (!repeat) {
+      observer.failed(DcmiCalls.BACKEND, function, rc, DcmiReturn.name(rc));
+    }
+    LOG.log(repeat ? Level.FINE : Level.WARNING, npu + " is left out: " + function + " returned "
+        + DcmiReturn.name(rc) + consequence);
+    return null;
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.function.IntSupplier;
  *       {@code recover()} on later ticks;
  *   <li>-8012 (not ready: the driver is initializing or resetting) and every other code: counted through
  *       {@link NativeCallObserver#failed}; the metric is absent for this tick and the call is retried next tick.
+ *       (The reader counts an NPU whose health call stays not ready as lost: a dropped card answers so.)
  * </ul>
  *
  * <pre>{@code
@@ -32,6 +33,7 @@ final class DcmiCalls {
   private final DeviceIdentity identity;
   private final NativeCallObserver observer;
   private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
+  private int lastReturn = DcmiReturn.SUCCESS;
 
   DcmiCalls(DeviceIdentity identity, NativeCallObserver observer) {
     this.identity = identity;
@@ -41,10 +43,12 @@ final class DcmiCalls {
   /** Calls {@code call} unless {@code function} is known to be unsupported; true when it returned 0. */
   boolean ok(String function, IntSupplier call) throws DeviceLostException {
     if (unsupported.contains(function)) {
+      lastReturn = DcmiReturn.NOT_SUPPORTED;
       return false;
     }
     // A function an older driver does not export answers -8255 too (see DcmiBackend).
     int rc = call.getAsInt();
+    lastReturn = rc;
     switch (rc) {
       case DcmiReturn.SUCCESS:
         return true;
@@ -61,6 +65,11 @@ final class DcmiCalls {
         observer.failed(BACKEND, function, rc, DcmiReturn.name(rc));
         return false;
     }
+  }
+
+  /** The code the last call answered; not supported when it was not made, being known unsupported. */
+  int lastReturn() {
+    return lastReturn;
   }
 
   /** True once {@code function} answered not supported (or is missing from the library). */

@@ -38,6 +38,13 @@ final class DcmiDeviceReader implements DeviceReader {
   /** enum dcmi_rdfx_detect_result: 0 OK, 6 INIT (never probed). */
   private static final int NETWORK_OK = 0;
   private static final int NETWORK_INIT = 6;
+  /**
+   * How long the health call may answer "not ready" before the NPU counts as lost. A card that dropped off the bus
+   * answers -8012 to every call from then on (npu-exporter reads it as a card drop), while a driver that initializes
+   * or resets answers it for a few seconds; without this the NPU would stay "healthy" with no readings.
+   */
+  static final long NOT_READY_LOST_AFTER_MILLIS = 5_000;
+  private static final long READY = Long.MIN_VALUE;
   private static final double MB = 1024.0 * 1024.0;
   private static final double MHZ = 1e6;
   private static final List<String> CORRECTED_VOLATILE = List.of("corrected", "volatile");
@@ -53,6 +60,8 @@ final class DcmiDeviceReader implements DeviceReader {
   private final DcmiCalls calls;
   private final Memory out = new Memory(8);
   private final Memory struct = new Memory(DcmiLayout.BUFFER);
+  /** The first tick of the current run of "not ready" health answers; {@link #READY} when it answered last. */
+  private long notReadySinceMillis = READY;
 
   DcmiDeviceReader(DcmiLibrary dcmi, int card, int device, DeviceIdentity identity, List<String> info,
       NativeCallObserver observer) {
@@ -80,7 +89,7 @@ final class DcmiDeviceReader implements DeviceReader {
 
   @Override
   public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
-    readHealth(sink);
+    readHealth(tickMillis, sink);
     readUtilization(sink);
     readMemory(sink);
     readThermalPowerClocks(sink);
@@ -101,16 +110,19 @@ final class DcmiDeviceReader implements DeviceReader {
       return false;
     }
     calls.reset();
+    notReadySinceMillis = READY;
     return true;
   }
 
-  private void readHealth(ReadingSink sink) throws DeviceLostException {
-    if (calls.ok(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)))) {
+  private void readHealth(long tickMillis, ReadingSink sink) throws DeviceLostException {
+    boolean answered = calls.ok(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)));
+    if (answered) {
       int level = out.getInt(0);
       if (level >= 0) { // 0xFFFFFFFF is the driver's "could not tell", not an alarm level
         sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, level);
       }
     }
+    lostIfNotReadyTooLong(tickMillis, !answered && calls.lastReturn() == DcmiReturn.NOT_READY);
     if (calls.ok(ERROR_CODES, () -> dcmi.dcmi_get_device_errorcode_v2(card, device, zeroed(out), zeroed(struct),
         DcmiLayout.ERROR_CODE_LIST))) {
       int count = Math.min(Math.max(out.getInt(0), 0), DcmiLayout.ERROR_CODE_LIST);
@@ -119,6 +131,22 @@ final class DcmiDeviceReader implements DeviceReader {
         String code = String.format(Locale.ROOT, "0x%08X", struct.getInt(4L * i));
         sink.set(MetricCatalog.DRIVER_ERROR_CODE, code, 1);
       }
+    }
+  }
+
+  private void lostIfNotReadyTooLong(long tickMillis, boolean notReady) throws DeviceLostException {
+    if (!notReady) {
+      notReadySinceMillis = READY;
+      return;
+    }
+    if (notReadySinceMillis == READY) {
+      notReadySinceMillis = tickMillis;
+    } else if (tickMillis - notReadySinceMillis >= NOT_READY_LOST_AFTER_MILLIS) {
+      long seconds = (tickMillis - notReadySinceMillis) / 1000;
+      notReadySinceMillis = READY;
+      throw new DeviceLostException("NPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + HEALTH
+          + " answered " + DcmiReturn.name(DcmiReturn.NOT_READY) + " (" + DcmiReturn.NOT_READY + ") for " + seconds
+          + " s, as a card that dropped off the bus does");
     }
   }
 

@@ -25,6 +25,10 @@ final class DcmiLoader {
   private static final String FIX = "install the Ascend NPU driver (npu-smi info should list the NPUs), mount "
       + "/usr/local/Ascend/driver and /usr/local/dcmi into the container, point --dcmi-library at libdcmi.so, or "
       + "use --devices=simulated for a demo.";
+  /** libdcmi.so loads its sibling libraries through the search path, which a container does not have by itself. */
+  private static final String LOAD_FIX = "put the driver's library directories on LD_LIBRARY_PATH "
+      + "(/usr/local/Ascend/driver/lib64/driver:/usr/local/Ascend/driver/lib64/common:/usr/local/Ascend/driver/lib64,"
+      + " as npu-exporter's image sets it), or point --dcmi-library at the libdcmi.so of the installed driver.";
 
   private DcmiLoader() {}
 
@@ -38,7 +42,7 @@ final class DcmiLoader {
         return Native.load(path.toString(), DcmiLibrary.class);
       } catch (UnsatisfiedLinkError e) {
         throw new BackendUnavailableException("Huawei DCMI library " + path + " could not be loaded ("
-            + InstalledLibraries.loaderReason(e.getMessage()) + "): " + FIX, e);
+            + InstalledLibraries.loaderReason(e.getMessage()) + "): " + LOAD_FIX, e);
       }
     }
     UnsatisfiedLinkError first;
@@ -68,7 +72,7 @@ final class DcmiLoader {
     if (brokenCopy != null) {
       // The driver is installed and does not load (often: its sibling libraries are not on LD_LIBRARY_PATH).
       throw new BackendUnavailableException("Huawei DCMI library " + brokenCopy + " could not be loaded ("
-          + brokenReason + "): " + FIX, first);
+          + brokenReason + "): " + LOAD_FIX, first);
     }
     throw BackendUnavailableException.noDriver("Huawei DCMI library " + DEFAULT_LIBRARY + " was not found: " + FIX,
         first);

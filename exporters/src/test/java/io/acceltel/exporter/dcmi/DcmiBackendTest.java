@@ -15,6 +15,7 @@ import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.Reading;
 import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.LogCapture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The DCMI backend against the C test double of libdcmi.so: enumeration, units, and the error-code policy. */
 class DcmiBackendTest {
@@ -284,6 +286,49 @@ class DcmiBackendTest {
     }
   }
 
+  /**
+   * A card that dropped off the bus answers "not ready" to every call (npu-exporter reads -8012 from the health call
+   * as a card drop): after a few seconds of it the NPU is lost, so health stops calling it healthy.
+   */
+  @Test
+  void anNpuWhoseHealthStaysNotReadyIsLostUntilItAnswersAgain() throws Exception {
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(1);
+      // Six reads, one second apart, and the first recovery attempt answer "not ready"; then the card is back.
+      DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 7);
+      long t0 = 1_795_349_100_000L;
+      for (int s = 0; s < 5; s++) {
+        List<Reading> readings = new ArrayList<>();
+        npu.read(t0 + s * 1000L, readings::add);
+        assertThat(value(readings, MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
+      }
+      assertThatThrownBy(() -> npu.read(t0 + 5000L, r -> { }))
+          .isInstanceOf(DeviceLostException.class).hasMessageContaining("NPU 1")
+          .hasMessageContaining("DCMI_ERR_NOT_READY (-8012) for 5 s");
+      assertThat(npu.recover()).isFalse();
+      assertThat(npu.recover()).isTrue();
+      assertThat(value(read(npu), MetricCatalog.DRIVER_ALARM_LEVEL)).hasValue(0);
+    }
+  }
+
+  /** A driver that resets answers "not ready" for a while, then again: the NPU is not lost for a short spell. */
+  @Test
+  void aShortSpellOfNotReadyIsNoLoss() throws Exception {
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(1);
+      DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 4);
+      long t0 = 1_795_349_100_000L;
+      for (int s = 0; s < 8; s++) {
+        npu.read(t0 + s * 1000L, r -> { });
+      }
+      DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 4);
+      for (int s = 8; s < 16; s++) {
+        npu.read(t0 + s * 1000L, r -> { });
+      }
+    }
+    assertThat(observer.failures).hasSize(8).allMatch(f -> f.contains("DCMI_ERR_NOT_READY"));
+  }
+
   @Test
   void aMissingLibraryIsOneSentenceWithTheFix() {
     Path missing = Path.of("/nonexistent/libdcmi.so");
@@ -293,6 +338,18 @@ class DcmiBackendTest {
         .hasMessage("Huawei DCMI library /nonexistent/libdcmi.so was not found: install the Ascend NPU driver "
             + "(npu-smi info should list the NPUs), mount /usr/local/Ascend/driver and /usr/local/dcmi into the "
             + "container, point --dcmi-library at libdcmi.so, or use --devices=simulated for a demo.");
+  }
+
+  /** A library that is there but does not load: the usual cause in a container is the search path, so say that. */
+  @Test
+  void aLibraryThatDoesNotLoadNamesTheSearchPath(@TempDir Path dir) throws Exception {
+    Path broken = Files.writeString(dir.resolve("libdcmi.so"), "not an ELF file");
+    assertThatThrownBy(() -> DcmiBackend.open(new BackendContext(Optional.of(broken),
+        BackendContext.SimulatedSettings.DEFAULT, observer)))
+        .isInstanceOf(BackendUnavailableException.class)
+        .hasMessageStartingWith("Huawei DCMI library " + broken + " could not be loaded (")
+        .hasMessageContaining("on LD_LIBRARY_PATH (/usr/local/Ascend/driver/lib64/driver:")
+        .hasMessageNotContaining("\n");
   }
 
   @Test
@@ -376,6 +433,32 @@ class DcmiBackendTest {
       assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 1, 2, 3);
       assertThat(backend.devicesLeftOut()).isZero();
       assertThat(value(read(backend.devices().get(2)), MetricCatalog.UTILIZATION)).isPresent();
+    }
+  }
+
+  /**
+   * The die id and the model label every series of an NPU: one that fails for a passing reason leaves the NPU out,
+   * to be opened under its real name later, rather than named "ascend-phy-N" or "Ascend NPU" until the next restart.
+   */
+  @Test
+  void anNpuWhoseNameCannotBeReadIsLeftOutUntilItCanBe() throws Exception {
+    String vdie;
+    String model;
+    try (DcmiBackend backend = open(observer)) {
+      vdie = backend.devices().get(1).identity().uuid();
+      model = backend.devices().get(1).identity().model();
+    }
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_die_v2", 1, -8005, 1);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_chip_info_v2", 3, -8009, 1);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).extracting(d -> d.identity().index()).containsExactly(0, 2);
+      assertThat(observer.failures).containsExactlyInAnyOrder("dcmi dcmi_get_device_die_v2 -8005 DCMI_ERR_INTERNAL",
+          "dcmi dcmi_get_device_chip_info_v2 -8009 DCMI_ERR_IOCTL");
+      List<DeviceReader> reopened = backend.reopenLeftOut();
+      assertThat(reopened).extracting(d -> d.identity().index()).containsExactly(1, 3);
+      assertThat(reopened.get(0).identity().uuid()).isEqualTo(vdie);
+      assertThat(reopened.get(0).identity().model()).isEqualTo(model);
+      assertThat(reopened.get(1).identity().model()).isEqualTo(model);
     }
   }
 
