@@ -110,14 +110,17 @@ public final class DcmiBackend implements DeviceBackend {
   private static int[] cards(DcmiLibrary dcmi) throws BackendUnavailableException {
     Memory count = new Memory(4);
     Memory list = new Memory(4L * DcmiLayout.MAX_CARDS);
-    count.setInt(0, 0);
-    int rc;
     String function = CARD_LIST;
-    rc = dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
+    int rc = untilReady(() -> {
+      count.setInt(0, 0);
+      return dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
+    });
     if (rc == DcmiReturn.NOT_SUPPORTED) {
       function = "dcmi_get_card_num_list"; // the older name
-      count.setInt(0, 0);
-      rc = dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS);
+      rc = untilReady(() -> {
+        count.setInt(0, 0);
+        return dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS);
+      });
     }
     if (rc != DcmiReturn.SUCCESS) {
       throw new BackendUnavailableException("DCMI could not list the NPU cards (" + function + " returned "

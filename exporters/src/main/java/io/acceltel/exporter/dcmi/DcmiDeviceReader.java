@@ -216,7 +216,10 @@ final class DcmiDeviceReader implements DeviceReader {
       throws DeviceLostException {
     if (calls.ok(FREQUENCY + "(" + type + ")", () -> dcmi.dcmi_get_device_frequency(card, device, type,
         zeroed(out)))) {
-      sink.set(metric, clock, (out.getInt(0) & 0xFFFF_FFFFL) * MHZ);
+      int mhz = out.getInt(0);
+      if (mhz >= 0 && mhz != Integer.MAX_VALUE) { // 0xFFFFFFFF is "could not read", not 4.3 PHz (npu-exporter too)
+        sink.set(metric, clock, mhz * MHZ);
+      }
     }
   }
 

@@ -225,6 +225,8 @@ class DcmiBackendTest {
     DCMI.dcmiDouble_setInt("power", 0, -1);
     DCMI.dcmiDouble_setInt("hbm.temp", 0, -1);
     DCMI.dcmiDouble_setInt("health", 0, 0xFFFF_FFFFL);
+    DCMI.dcmiDouble_setInt("freq.aicore", 0, 0xFFFF_FFFFL);
+    DCMI.dcmiDouble_setReturn("dcmi_get_card_list", DcmiDouble.ANY, DcmiReturn.NOT_READY, 1); // asked again
     try (DcmiBackend backend = open(observer)) {
       List<Reading> r = read(backend.devices().get(0));
       assertThat(value(r, MetricCatalog.UTILIZATION)).isEmpty();
@@ -232,6 +234,8 @@ class DcmiBackendTest {
       assertThat(value(r, MetricCatalog.POWER)).isEmpty();
       assertThat(value(r, MetricCatalog.MEMORY_TEMPERATURE)).isEmpty();
       assertThat(value(r, MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
+      assertThat(value(r, MetricCatalog.CLOCK, "aicore")).isEmpty();
+      assertThat(value(r, MetricCatalog.CLOCK, "memory")).isPresent();
       assertThat(value(r, MetricCatalog.CUBE_CORE_UTILIZATION)).as("the readable ones stay").isPresent();
       assertThat(value(r, MetricCatalog.MEMORY_USED)).isPresent();
     }
