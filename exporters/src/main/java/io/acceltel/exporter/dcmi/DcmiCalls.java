@@ -33,7 +33,6 @@ final class DcmiCalls {
   private final DeviceIdentity identity;
   private final NativeCallObserver observer;
   private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
-  private int lastReturn = DcmiReturn.SUCCESS;
 
   DcmiCalls(DeviceIdentity identity, NativeCallObserver observer) {
     this.identity = identity;
@@ -42,34 +41,35 @@ final class DcmiCalls {
 
   /** Calls {@code call} unless {@code function} is known to be unsupported; true when it returned 0. */
   boolean ok(String function, IntSupplier call) throws DeviceLostException {
+    return code(function, call) == DcmiReturn.SUCCESS;
+  }
+
+  /**
+   * As {@link #ok}, returning the code the call answered after applying the policy; not supported when it was not
+   * made, being known unsupported.
+   */
+  int code(String function, IntSupplier call) throws DeviceLostException {
     if (unsupported.contains(function)) {
-      lastReturn = DcmiReturn.NOT_SUPPORTED;
-      return false;
+      return DcmiReturn.NOT_SUPPORTED;
     }
     // A function an older driver does not export answers -8255 too (see DcmiBackend).
     int rc = call.getAsInt();
-    lastReturn = rc;
     switch (rc) {
       case DcmiReturn.SUCCESS:
-        return true;
+        return rc;
       case DcmiReturn.NOT_SUPPORTED, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER:
         // Both are for good: asking again every tick would only count a failure every tick.
         if (unsupported.add(function)) {
           observer.unsupported(identity, function);
         }
-        return false;
+        return rc;
       case DcmiReturn.DEVICE_NOT_EXIST:
         throw new DeviceLostException("NPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + function
             + " returned " + DcmiReturn.name(rc) + " (" + rc + ")");
       default:
         observer.failed(BACKEND, function, rc, DcmiReturn.name(rc));
-        return false;
+        return rc;
     }
-  }
-
-  /** The code the last call answered; not supported when it was not made, being known unsupported. */
-  int lastReturn() {
-    return lastReturn;
   }
 
   /** True once {@code function} answered not supported (or is missing from the library). */

@@ -115,14 +115,14 @@ final class DcmiDeviceReader implements DeviceReader {
   }
 
   private void readHealth(long tickMillis, ReadingSink sink) throws DeviceLostException {
-    boolean answered = calls.ok(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)));
-    if (answered) {
+    int rc = calls.code(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)));
+    if (rc == DcmiReturn.SUCCESS) {
       int level = out.getInt(0);
       if (level >= 0) { // 0xFFFFFFFF is the driver's "could not tell", not an alarm level
         sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, level);
       }
     }
-    lostIfNotReadyTooLong(tickMillis, !answered && calls.lastReturn() == DcmiReturn.NOT_READY);
+    lostIfNotReadyTooLong(tickMillis, rc == DcmiReturn.NOT_READY);
     if (calls.ok(ERROR_CODES, () -> dcmi.dcmi_get_device_errorcode_v2(card, device, zeroed(out), zeroed(struct),
         DcmiLayout.ERROR_CODE_LIST))) {
       int count = Math.min(Math.max(out.getInt(0), 0), DcmiLayout.ERROR_CODE_LIST);
