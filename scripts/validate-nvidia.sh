@@ -23,6 +23,8 @@
 #     --smi "bench/native/target/nvml_tick_cost --smi-standin exporters/target/native/libnvml_double.so" \
 #     --out docs/validation/nvml-double-dry-run.md
 set -euo pipefail
+# The checks below go to 127.0.0.1: a proxy set in the environment must not take them.
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 root=$(cd "$(dirname "$0")/.." && pwd)
 java=${JAVA:-java}
 jar=$root/launcher/target/acceltel.jar
@@ -67,12 +69,28 @@ esac
 work=${keep:-$(mktemp -d)}
 mkdir -p "$work" "$(dirname "$out")"
 pids=()
-cleanup() {
+# A child that exited is a zombie until waited for, which kill -0 still finds.
+running() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]; }
+# TERM, then KILL after 10 s: a JVM or an NVML call that hangs on the way out must not cost the report.
+stop_children() {
+  local pid alive
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    alive=0
+    for pid in "${pids[@]}"; do ! running "$pid" || alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+cleanup() {
+  stop_children
   [ -n "$keep" ] || rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # 1. the fields the installed nvidia-smi knows
 fields="timestamp,index,uuid,name,driver_version,utilization.gpu,utilization.memory,memory.total,memory.used,\
@@ -80,12 +98,20 @@ memory.reserved,power.draw,power.draw.average,power.draw.instant,power.limit,enf
 temperature.memory,clocks.current.sm,clocks.current.memory,clocks.current.graphics,clocks.max.sm,clocks.max.memory,\
 pstate,pcie.link.gen.current,pcie.link.gen.max,pcie.link.width.current,pcie.link.width.max,fan.speed,\
 clocks_event_reasons.active"
+# older drivers know only the old name of these (compare_validation.py reads either)
+declare -A older=([pcie.link.gen.current]=pcie.link.gen.gpucurrent
+  [clocks_event_reasons.active]=clocks_throttle_reasons.active)
 known=$("${smi_cmd[@]}" --help-query-gpu 2>/dev/null | grep -o '"[a-z0-9_.]*"' | tr -d '"' | sort -u || true)
+knows() {
+  grep -qx "$1" <<<"$known" \
+    || { [ -z "$known" ] && "${smi_cmd[@]}" --query-gpu="$1" --format=csv,nounits >/dev/null 2>&1; }
+}
 accepted=(); dropped=()
 for f in ${fields//,/ }; do
-  if grep -qx "$f" <<<"$known" \
-      || { [ -z "$known" ] && "${smi_cmd[@]}" --query-gpu="$f" --format=csv,nounits >/dev/null 2>&1; }; then
+  if knows "$f"; then
     accepted+=("$f")
+  elif [ -n "${older[$f]:-}" ] && knows "${older[$f]}"; then
+    accepted+=("${older[$f]}")
   else
     dropped+=("$f")
   fi
@@ -126,8 +152,14 @@ if [ "$load" = 1 ]; then
   python3 "$root/scripts/gpu_load.py" --busy 20 --idle 5 --duration "$((duration + 5))" --device 0 \
     >"$work/load.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 100); do grep -q "gpu_load:" "$work/load.log" 2>/dev/null && break; sleep 0.1; done
-  load_note="scripts/gpu_load.py on GPU 0, 20 s busy / 5 s idle: $(head -1 "$work/load.log" 2>/dev/null)"
+  # importing PyTorch and starting CUDA on a fresh machine can take half a minute: the window starts with the load
+  for _ in $(seq 1 900); do
+    grep -q "^gpu_load:" "$work/load.log" 2>/dev/null && break
+    running "${pids[-1]}" || break
+    sleep 0.1
+  done
+  load_note="scripts/gpu_load.py on GPU 0, 20 s busy / 5 s idle: $(grep -m1 '^gpu_load:' "$work/load.log" 2>/dev/null \
+    || echo "it printed nothing: $(tail -1 "$work/load.log" 2>/dev/null)")"
 fi
 "${smi_cmd[@]}" --query-gpu="$query" --format=csv,nounits -lms 1000 >"$work/smi.csv" 2>"$work/smi.err" &
 pids+=($!)
@@ -135,12 +167,10 @@ python3 "$root/scripts/compare_validation.py" scrape --url "http://127.0.0.1:$po
   --duration "$duration" --out "$work/scrapes.jsonl"
 
 # 4. the report
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-wait 2>/dev/null || true
-pids=()
+stop_children
 nvml=$(grep -o 'NVIDIA NVML [0-9.]*' "$work/exporter.log" | head -1 | sed 's/NVIDIA NVML //')
 report=(python3 "$root/scripts/compare_validation.py" report --scrapes "$work/scrapes.jsonl" --smi "$work/smi.csv"
-  --log "$work/exporter.log" --out "$out"
+  --log "$work/exporter.log" --smi-err "$work/smi.err" --out "$out"
   --meta "date=$(date '+%Y-%m-%d %H:%M:%S %Z')" --meta "host=$(hostname 2>/dev/null || uname -n)" --meta "duration=$duration"
   --meta "nvml=${nvml:-unknown}" --meta "load=$load_note"
   --meta "exporter=java -jar $(basename "$jar") ${exporter[*]:3}"
