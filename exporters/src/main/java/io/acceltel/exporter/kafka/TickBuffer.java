@@ -63,8 +63,9 @@ final class TickBuffer {
   /** Where ticks overflowing {@link #capacity} go instead of being dropped; null when memory only. */
   private final TickSpool spool;
   /**
-   * The ticks being sent, oldest first; empty when none. From the spool a batch of consecutive ticks (a backlog
-   * drains many per broker round trip), from memory one tick.
+   * The ticks being sent, oldest first; empty when none: a batch of consecutive ticks, so that a backlog drains many
+   * per broker round trip. From memory, a batch only without a spool; with one, memory's in-flight tick must be able
+   * to move into the spool ahead of the ticks that overflow after it, which a single record does in one write.
    */
   private List<Tick> inFlight = List.of();
   private boolean inFlightFromSpool;
@@ -162,7 +163,8 @@ final class TickBuffer {
 
   /**
    * As {@link #takeForSending}, for up to {@code max} ticks in order: consecutive spooled ticks (of one segment),
-   * or one tick from memory. They stay in flight together, until {@link #acknowledged()}; while they are, this
+   * or from memory up to half the capacity without a spool (the other half keeps taking new ticks), one with a
+   * spool. They stay in flight together, until {@link #acknowledged()}; while they are, this
    * returns them again. Empty when none came within the timeout.
    */
   synchronized List<Tick> takeBatchForSending(int max, long timeoutMillis) throws InterruptedException {
@@ -186,7 +188,12 @@ final class TickBuffer {
       // A spool that holds ticks but gave none could not read them now (an interrupt closed its file as the sender
       // stops): a newer tick from memory must not go first, or the aggregator drops every older one as out of order.
       if (!ticks.isEmpty() && (spool == null || spool.ticks() == 0)) {
-        inFlight = List.of(pollWaiting());
+        int take = spool == null ? Math.min(Math.min(max, ticks.size()), Math.max(1, capacity / 2)) : 1;
+        List<Tick> batch = new ArrayList<>(take);
+        while (batch.size() < take) {
+          batch.add(pollWaiting());
+        }
+        inFlight = List.copyOf(batch);
         inFlightFromSpool = false;
         publish();
         return inFlight;

@@ -6,6 +6,7 @@ import io.acceltel.exporter.collect.CollectionLoop;
 import io.acceltel.exporter.device.BackendContext.SimulatedSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.model.otlp.OtlpEncoder;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,27 @@ class TickBufferTest {
     assertThat(buffer.memoryTicks()).isEqualTo(3);
     assertThat(buffer.dropped()).isEqualTo(7);
     assertThat(buffer.takeForSending(0).timestampMillis()).as("the newest were kept").isEqualTo(8);
+  }
+
+  /**
+   * Without a spool, a backlog in memory drains many ticks per broker round trip (one per round trip took 15 s for
+   * ten minutes of ticks over a 20 ms link), and half the capacity keeps taking new ticks while a batch is out.
+   */
+  @Test
+  void withoutASpoolABacklogInMemoryIsSentInBatches() throws Exception {
+    TickBuffer buffer = new TickBuffer(20);
+    for (int t = 1; t <= 20; t++) {
+      buffer.offer(TickBuffer.Tick.of("n", t, new byte[] {(byte) t}));
+    }
+    List<TickBuffer.Tick> batch = buffer.takeBatchForSending(16, 0);
+    assertThat(batch).extracting(TickBuffer.Tick::timestampMillis)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(buffer.takeBatchForSending(16, 0)).as("in flight until acknowledged").isEqualTo(batch);
+    assertThat(buffer.offer(TickBuffer.Tick.of("n", 21, new byte[] {21}))).as("the oldest waiting one").isEqualTo(1);
+    buffer.acknowledged();
+    assertThat(buffer.takeBatchForSending(16, 0)).extracting(TickBuffer.Tick::timestampMillis)
+        .containsExactly(12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L, 21L);
+    assertThat(buffer.size()).isEqualTo(10);
   }
 
   @Test
