@@ -58,9 +58,11 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param plainUsers user name to password for that port; empty: no SASL port
    * @param tlsPort a third client port that speaks TLS, when {@code tls} is present; 0 picks a free one
    * @param tls the broker's certificate and key for that port; empty: no TLS port
+   * @param advertisedPort the client port the broker names in its metadata; 0: {@code port}. Another one puts a
+   *     relay between the clients and the broker (a benchmark's network delay)
    */
   public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions, int saslPort,
-      Map<String, String> plainUsers, int tlsPort, Optional<Tls> tls) {
+      Map<String, String> plainUsers, int tlsPort, Optional<Tls> tls, int advertisedPort) {
     public Settings {
       plainUsers = Map.copyOf(plainUsers);
     }
@@ -70,34 +72,44 @@ public final class EmbeddedKafka implements AutoCloseable {
     public String toString() {
       return "Settings[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", controllerPort="
           + controllerPort + ", partitions=" + partitions + ", saslPort=" + saslPort + ", plainUsers="
-          + plainUsers.keySet() + ", tlsPort=" + tlsPort + ", tls=" + tls.map(t -> t.pkcs12().toString()) + "]";
+          + plainUsers.keySet() + ", tlsPort=" + tlsPort + ", tls=" + tls.map(t -> t.pkcs12().toString())
+          + ", advertisedPort=" + advertisedPort + "]";
     }
 
     public static Settings of(Path dataDir) {
-      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty());
+      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty(), 0);
     }
 
     public Settings withHost(String host) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
+          advertisedPort);
     }
 
     public Settings withPort(int port) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
+          advertisedPort);
     }
 
     public Settings withPartitions(int partitions) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
+          advertisedPort);
     }
 
     /** Adds a SASL_PLAINTEXT port with these PLAIN users, for clients that must log in (tests of SASL clients). */
     public Settings withSaslPlainUsers(Map<String, String> users) {
-      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users, tlsPort, tls);
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users, tlsPort, tls,
+          advertisedPort);
     }
 
     /** Adds an SSL port serving this certificate (tests of TLS clients). */
     public Settings withTls(Tls tls) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort,
-          Optional.of(tls));
+          Optional.of(tls), advertisedPort);
+    }
+
+    public Settings withAdvertisedPort(int advertisedPort) {
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
+          advertisedPort);
     }
   }
 
@@ -128,7 +140,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? free.next() : requested.saslPort(),
         requested.plainUsers(),
         requested.tlsPort() == 0 && requested.tls().isPresent() ? free.next() : requested.tlsPort(),
-        requested.tls());
+        requested.tls(), requested.advertisedPort());
     Properties props = properties(settings);
     Path logDir = settings.dataDir().resolve("log");
     if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -148,7 +160,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     String tls = s.tls().isEmpty() ? "" : ",SSL://" + s.host() + ":" + s.tlsPort();
     p.put("listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + ",CONTROLLER://" + s.host() + ":"
         + s.controllerPort() + sasl + tls);
-    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + s.port() + sasl + tls);
+    int advertised = s.advertisedPort() == 0 ? s.port() : s.advertisedPort();
+    p.put("advertised.listeners", "PLAINTEXT://" + s.host() + ":" + advertised + sasl + tls);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
         + (sasl.isEmpty() ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT") + (tls.isEmpty() ? "" : ",SSL:SSL"));
