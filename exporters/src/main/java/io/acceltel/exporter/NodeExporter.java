@@ -145,7 +145,7 @@ public final class NodeExporter implements AutoCloseable {
     MetricsHttpServer http;
     try {
       http = MetricsHttpServer.start(config.listenHost(), config.listenPort(), TlsListener.of(config.tls()),
-          registry, () -> exposition.latest().isPresent(), endpoints(backend, health, announce))
+          registry, () -> exposition.latest().isPresent(), endpoints(backend, health, config.interval(), announce))
           .preRendered(exposition)
           .liveness(() -> selfMetrics.livenessProblem(maxTickAge(config)));
     } catch (IOException e) {
@@ -229,10 +229,11 @@ public final class NodeExporter implements AutoCloseable {
   }
 
   /** /health/devices, and the fault injection routes when the devices are simulated. */
-  private static Map<String, Endpoint> endpoints(DeviceBackend backend, HealthMonitor health,
+  private static Map<String, Endpoint> endpoints(DeviceBackend backend, HealthMonitor health, Duration interval,
       Consumer<String> announce) {
     Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    endpoints.put(HealthEndpoint.PATH, new HealthEndpoint(health::latest));
+    endpoints.put(HealthEndpoint.PATH, new HealthEndpoint(health::latest, HealthEndpoint.maxAge(interval),
+        System::currentTimeMillis));
     if (backend instanceof SimulatedBackend simulated) {
       endpoints.putAll(SimulatedFaultEndpoints.of(simulated));
       announce.accept("fault injection (simulated devices only): POST /simulate/xid?device=N&xid=79, "

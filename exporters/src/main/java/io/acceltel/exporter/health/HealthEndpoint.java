@@ -3,12 +3,14 @@ package io.acceltel.exporter.health;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.acceltel.exporter.http.Endpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,18 +26,35 @@ import java.util.function.Supplier;
  *
  * <p>The answer is 200 whatever the state, so a dashboard can always read it; a check that wants the status code
  * to decide adds {@code ?fail_on=failed} (503 when a device or a node reason failed) or {@code ?fail_on=degraded}
- * (503 when the node's status is degraded or failed). Before the first tick completes the answer is 503 with status
- * {@code unknown}.
+ * (503 when the node's status is degraded or failed). Before the first tick completes, and when the last report
+ * is older than the allowed age (the collection loop is stuck), the answer is 503 with status {@code unknown}: a
+ * pre-flight check must not place work on a verdict nobody renews.
  */
 public final class HealthEndpoint implements Endpoint {
   public static final String PATH = "/health/devices";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<Optional<NodeHealth>> health;
+  private final Duration maxAge;
+  private final LongSupplier clockMillis;
 
-  public HealthEndpoint(Supplier<Optional<NodeHealth>> health) {
+  /**
+   * @param maxAge how old the last report may be before it is no longer served
+   * @param clockMillis the wall clock the report's (wall-clock aligned) tick timestamp is compared with
+   */
+  public HealthEndpoint(Supplier<Optional<NodeHealth>> health, Duration maxAge, LongSupplier clockMillis) {
     this.health = health;
+    this.maxAge = maxAge;
+    this.clockMillis = clockMillis;
   }
+
+  /** Five intervals, and never under 10 s: a GC pause or a slow tick must not fail a pre-flight check. */
+  public static Duration maxAge(Duration interval) {
+    Duration fiveTicks = interval.multipliedBy(5);
+    return fiveTicks.compareTo(MIN_MAX_AGE) > 0 ? fiveTicks : MIN_MAX_AGE;
+  }
+
+  private static final Duration MIN_MAX_AGE = Duration.ofSeconds(10);
 
   @Override
   public Response handle(String method, Map<String, List<String>> params) {
@@ -55,6 +74,12 @@ public final class HealthEndpoint implements Endpoint {
       return Response.json(503, "{\"status\":\"unknown\",\"error\":\"no complete tick yet\",\"devices\":[]}");
     }
     NodeHealth node = latest.get();
+    long ageMillis = clockMillis.getAsLong() - node.timestampMillis();
+    if (ageMillis > maxAge.toMillis()) {
+      return Response.json(503, "{\"status\":\"unknown\",\"error\":\"the last health report is " + ageMillis / 1000
+          + " s old (limit " + maxAge.toSeconds() + " s): the collection loop is stuck\",\"timestamp_ms\":"
+          + node.timestampMillis() + ",\"devices\":[]}");
+    }
     int status = failOn != null && node.status().ordinal() >= failOn.ordinal() ? 503 : 200;
     return Response.json(status, render(node));
   }

@@ -53,13 +53,34 @@ class HealthMonitorTest {
     });
     String json = HealthEndpoint.render(node);
     assertThat(json).contains("\"status\":\"failed\",\"reasons\":[{\"code\":\"devices_left_out\"");
-    assertThat(new HealthEndpoint(monitor::latest).handle("GET", java.util.Map.of("fail_on", List.of("failed")))
-        .status()).isEqualTo(503);
+    HealthEndpoint endpoint = new HealthEndpoint(monitor::latest, Duration.ofSeconds(10), () -> 2_000);
+    assertThat(endpoint.handle("GET", java.util.Map.of("fail_on", List.of("failed"))).status()).isEqualTo(503);
 
     HealthMonitor complete = new HealthMonitor(Duration.ofMinutes(5), 0);
     complete.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(fine)));
     assertThat(complete.latest().orElseThrow().status()).isEqualTo(HealthState.HEALTHY);
     assertThat(HealthEndpoint.render(complete.latest().orElseThrow())).doesNotContain("reasons\":[{");
+  }
+
+  /**
+   * A verdict nobody renews (the collection loop stuck) is not served: a pre-flight check would otherwise keep
+   * placing work on the last "healthy" until the liveness probe restarts the exporter, a minute or more later.
+   */
+  @Test
+  void aReportOlderThanTheAllowedAgeIsUnknown() {
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 0);
+    monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(new DeviceSnapshot(GPU, false, List.of(),
+        Attribution.NONE))));
+    long[] now = {11_000};
+    HealthEndpoint endpoint = new HealthEndpoint(monitor::latest, Duration.ofSeconds(10), () -> now[0]);
+    assertThat(endpoint.handle("GET", java.util.Map.of()).status()).isEqualTo(200);
+    now[0] = 11_001;
+    HealthEndpoint.Response stale = endpoint.handle("GET", java.util.Map.of());
+    assertThat(stale.status()).isEqualTo(503);
+    assertThat(stale.body()).contains("\"status\":\"unknown\"")
+        .contains("the last health report is 10 s old (limit 10 s): the collection loop is stuck");
+    assertThat(HealthEndpoint.maxAge(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(10));
+    assertThat(HealthEndpoint.maxAge(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(150));
   }
 
   private static HealthState state(HealthMonitor monitor) {
