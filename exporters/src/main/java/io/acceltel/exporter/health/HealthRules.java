@@ -148,10 +148,11 @@ public final class HealthRules {
       case 4 -> new HealthReason("recovery_drain_and_reset", HealthState.DEGRADED,
           "the GPU runs at reduced capacity (memory or instances taken offline) until it is reset",
           "stop scheduling new work on it, let running work reach a checkpoint, then reset the GPU");
-      // 5 and later name different actions in different public copies of nvml.h: not guessed at.
-      default -> new HealthReason("recovery_action_" + code, HealthState.DEGRADED,
+      // 5 and later name different actions in different public copies of nvml.h (a bus reset, an IMEX domain
+      // recovery): not guessed at, but each wants something done before the GPU takes work, so it fails closed.
+      default -> new HealthReason("recovery_action_" + code, HealthState.FAILED,
           "the driver reports recovery action " + code + ", which this exporter does not know",
-          "look the action up in nvmlDeviceGpuRecoveryAction_t of this driver's nvml.h");
+          "drain the GPU, then look the action up in nvmlDeviceGpuRecoveryAction_t of this driver's nvml.h");
     };
     out.add(reason);
   }

@@ -289,7 +289,7 @@ class HealthRulesTest {
     assertThat(only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 9))).code()).isEqualTo("recovery_action_9");
     HealthReason ambiguous = only(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 5)));
     assertThat(ambiguous.code()).as("copies of nvml.h disagree on 5").isEqualTo("recovery_action_5");
-    assertThat(ambiguous.state()).isEqualTo(HealthState.DEGRADED);
+    assertThat(ambiguous.state()).as("an unknown action fails closed").isEqualTo(HealthState.FAILED);
     assertThat(health(gpu().with(MetricCatalog.RECOVERY_ACTION, 0)).state()).isEqualTo(HealthState.HEALTHY);
   }
 
