@@ -29,7 +29,10 @@ final class DeviceLane implements AutoCloseable {
    * energy call must show as a gap, not as a flat counter under fresh timestamps.
    */
   static final int BACKGROUND_STALE_TICKS = 5;
-  /** Ticks in a row a read may miss its deadline before the device is reported lost. */
+  /**
+   * Ticks in a row a read may miss its deadline, or fail with an unexpected error, before the device is reported
+   * lost.
+   */
   static final int LOST_AFTER_OVERRUNS = 3;
 
   private final DeviceReader reader;
@@ -49,6 +52,8 @@ final class DeviceLane implements AutoCloseable {
   private volatile long recoveries;
   /** Consecutive ticks whose read missed the deadline. Tick thread only. */
   private int overrunsInARow;
+  /** Consecutive reads that failed with an unexpected error. Foreground thread only. */
+  private int failuresInARow;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
 
   DeviceLane(DeviceReader reader) {
@@ -99,13 +104,20 @@ final class DeviceLane implements AutoCloseable {
       markLost(e.getMessage());
       return lostSnapshot();
     } catch (RuntimeException | LinkageError e) {
-      // A bug or an unexpected native failure in one device must not stop the loop; report the device as lost.
-      LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed", e);
+      // A bug or an unexpected native failure in one device must not stop the loop. Once is no verdict on the
+      // device (health would say "reboot the node" for a parse error): unread, as for a missed deadline, and lost
+      // only when it keeps failing.
+      if (failuresInARow++ == 0) {
+        LOG.log(Level.WARNING, "reading device " + reader.identity().index() + " failed; it is reported unread, "
+            + "and lost if " + (LOST_AFTER_OVERRUNS - 1) + " more reads in a row fail", e);
+      }
       if (recovering) {
         lost = true; // still on its way back: the next tick recovers it again and counts it then
+        return lostSnapshot();
       }
-      return lostSnapshot();
+      return failuresInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
     }
+    failuresInARow = 0;
     List<Reading> slow = backgroundReadings;
     if (ticksSinceBackground.getAndIncrement() < BACKGROUND_STALE_TICKS) {
       for (Reading r : slow) {

@@ -172,7 +172,11 @@ class CollectionLoopTest {
     long t = 1_000_000_000L;
     assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES)).isZero();
     broken.set(true);
-    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isTrue();
+    DeviceSnapshot once = loop.tick(t += 1000).devices().get(0);
+    assertThat(once.lost()).as("one unexpected exception is no loss").isFalse();
+    assertThat(once.unread()).isTrue();
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).isFalse();
+    assertThat(loop.tick(t += 1000).devices().get(0).lost()).as("the third failure in a row").isTrue();
     broken.set(false);
     assertThat(value(loop.tick(t += 1000).devices().get(0), MetricCatalog.DEVICE_RECOVERIES))
         .as("an unexpected exception is no loss the driver declared").isZero();
