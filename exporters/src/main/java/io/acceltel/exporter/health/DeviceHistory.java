@@ -8,16 +8,21 @@ import java.util.Set;
  * went up (so an application XID degrades a device for a while, not forever), and which NVLink links have been up
  * (so a link that went down is told apart from one that was never connected); how often the driver-declared lost
  * device has come back, and the XID counts when it last did (a GPU that fell off the bus and returned was reset,
- * which is what the reset-class XIDs ask for; a read that was only late is no reset). Immutable.
+ * which is what the reset-class XIDs ask for; a read that was only late is no reset); the last value of each fault
+ * input (ECC, row remapping, recovery action), so that one failed read does not clear a failed verdict for a tick;
+ * and how many ticks in a row the device answered without any of its core readings. Immutable.
  */
 public record DeviceHistory(Map<String, Double> xidCounts, Map<String, Long> xidLastIncreaseMillis,
-    Set<String> linksSeenUp, double recoveries, Map<String, Double> xidCountsAtRecovery) {
-  public static final DeviceHistory EMPTY = new DeviceHistory(Map.of(), Map.of(), Set.of(), 0, Map.of());
+    Set<String> linksSeenUp, double recoveries, Map<String, Double> xidCountsAtRecovery,
+    Map<String, Double> lastFaultInputs, int ticksWithoutCoreReadings) {
+  public static final DeviceHistory EMPTY = new DeviceHistory(Map.of(), Map.of(), Set.of(), 0, Map.of(), Map.of(),
+      0);
 
   public DeviceHistory {
     xidCounts = Map.copyOf(xidCounts);
     xidLastIncreaseMillis = Map.copyOf(xidLastIncreaseMillis);
     linksSeenUp = Set.copyOf(linksSeenUp);
     xidCountsAtRecovery = Map.copyOf(xidCountsAtRecovery);
+    lastFaultInputs = Map.copyOf(lastFaultInputs);
   }
 }

@@ -37,6 +37,14 @@ public final class HealthRules {
   public static final Duration DEFAULT_APP_XID_WINDOW = Duration.ofMinutes(5);
   /** Utilization above which a PCIe link below its maximum generation counts: idle links down-train on purpose. */
   static final double PCIE_GEN_BUSY = 0.2;
+  /** Ticks in a row a device may answer without any of its core readings before it counts as unresponsive. */
+  static final int UNRESPONSIVE_AFTER_TICKS = 3;
+  /**
+   * What every accelerator reports while its driver can read it at all; a vGPU guest may lack power and temperature,
+   * never all three.
+   */
+  private static final List<MetricDefinition> CORE = List.of(MetricCatalog.TEMPERATURE, MetricCatalog.POWER,
+      MetricCatalog.MEMORY_USED);
 
   /** One rule: looks at the facts of one device and adds the reasons it finds. */
   @FunctionalInterface
@@ -47,6 +55,7 @@ public final class HealthRules {
   /** The table; the order is the order reasons are listed in. */
   static final List<Rule> RULES = List.of(
       HealthRules::lost,
+      HealthRules::unresponsive,
       HealthRules::xids,
       HealthRules::uncorrectableEcc,
       HealthRules::rowRemap,
@@ -83,6 +92,19 @@ public final class HealthRules {
     }
   }
 
+  /**
+   * A device whose every call fails but that is not lost: nvidia-smi shows it as ERR!, or NVML answers
+   * RESET_REQUIRED. Without this rule its missing readings would look like nothing wrong.
+   */
+  static void unresponsive(Facts f, List<HealthReason> out) {
+    if (f.ticksWithoutCoreReadings >= UNRESPONSIVE_AFTER_TICKS) {
+      out.add(new HealthReason("device_unresponsive", HealthState.FAILED, "the driver answers for the device but "
+          + "gives none of its core readings (temperature, power, memory used) for " + f.ticksWithoutCoreReadings
+          + " ticks in a row: its calls fail", "see which calls fail in acceltel_exporter_backend_errors_total and "
+          + "the exporter's log, check the device with nvidia-smi or npu-smi; reset it, or reboot the node"));
+    }
+  }
+
   static void xids(Facts f, List<HealthReason> out) {
     for (Map.Entry<String, Double> e : f.xidCounts.entrySet()) {
       int xid = parseXid(e.getKey());
@@ -108,7 +130,7 @@ public final class HealthRules {
   }
 
   static void uncorrectableEcc(Facts f, List<HealthReason> out) {
-    double errors = f.value(MetricCatalog.ECC_ERRORS, "uncorrected", "volatile").orElse(0);
+    double errors = f.faultInput(MetricCatalog.ECC_ERRORS, "uncorrected", "volatile").orElse(0);
     if (errors > 0) {
       out.add(new HealthReason("ecc_uncorrected", HealthState.FAILED, Math.round(errors)
           + " uncorrectable ECC errors since the driver was loaded",
@@ -117,11 +139,11 @@ public final class HealthRules {
   }
 
   static void rowRemap(Facts f, List<HealthReason> out) {
-    if (f.value(MetricCatalog.ROW_REMAP_FAILED).orElse(0) > 0) {
+    if (f.faultInput(MetricCatalog.ROW_REMAP_FAILED).orElse(0) > 0) {
       out.add(new HealthReason("row_remap_failed", HealthState.FAILED,
           "a memory row could not be remapped", "replace the GPU (RMA)"));
     }
-    if (f.value(MetricCatalog.ROW_REMAP_PENDING).orElse(0) > 0) {
+    if (f.faultInput(MetricCatalog.ROW_REMAP_PENDING).orElse(0) > 0) {
       out.add(new HealthReason("row_remap_pending", HealthState.DEGRADED,
           "a memory row remap is pending", "reset the GPU when it is drained, to activate the remap"));
     }
@@ -132,7 +154,7 @@ public final class HealthRules {
    * XID it also says when that was done: it goes back to 0 after the reset or reboot.
    */
   static void recoveryAction(Facts f, List<HealthReason> out) {
-    OptionalDouble action = f.value(MetricCatalog.RECOVERY_ACTION);
+    OptionalDouble action = f.faultInput(MetricCatalog.RECOVERY_ACTION);
     if (action.isEmpty() || action.getAsDouble() == 0) {
       return;
     }
@@ -272,6 +294,8 @@ public final class HealthRules {
     final Set<String> linksSeenUp;
     final double recoveries;
     final Map<String, Double> xidCountsAtRecovery;
+    final int ticksWithoutCoreReadings;
+    private final Map<String, Double> lastFaultInputs;
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
     Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis) {
@@ -298,8 +322,28 @@ public final class HealthRules {
       // only because its reads were late (a hung driver call, as after XID 119) was not reset, and its counter
       // has not moved.
       this.recoveries = value(MetricCatalog.DEVICE_RECOVERIES).orElse(previous.recoveries());
-      this.xidCountsAtRecovery = recoveries > previous.recoveries() ? Map.copyOf(xidCounts)
-          : previous.xidCountsAtRecovery();
+      boolean recovered = recoveries > previous.recoveries();
+      this.xidCountsAtRecovery = recovered ? Map.copyOf(xidCounts) : previous.xidCountsAtRecovery();
+      // Back from lost, the device was reset: what it reported before says nothing about it now.
+      this.lastFaultInputs = recovered ? new HashMap<>() : new HashMap<>(previous.lastFaultInputs());
+      boolean coreRead = CORE.stream().anyMatch(m -> !all(m).isEmpty());
+      this.ticksWithoutCoreReadings = device.lost() || coreRead ? 0 : previous.ticksWithoutCoreReadings() + 1;
+    }
+
+    /**
+     * A fault input's reading, or its last one when the read failed this tick: one failed call must not clear a
+     * failed verdict for a tick (and restart every alert's {@code for:}). Remembered until the device recovers
+     * from a loss, which resets it.
+     */
+    OptionalDouble faultInput(MetricDefinition metric, String... labels) {
+      String key = metric.name() + List.of(labels);
+      OptionalDouble now = value(metric, labels);
+      if (now.isPresent()) {
+        lastFaultInputs.put(key, now.getAsDouble());
+        return now;
+      }
+      Double last = device.lost() ? null : lastFaultInputs.get(key);
+      return last == null ? OptionalDouble.empty() : OptionalDouble.of(last);
     }
 
     /** How often the XID was seen since the device last came back from lost (or since the exporter started). */
@@ -322,7 +366,8 @@ public final class HealthRules {
     }
 
     DeviceHistory next() {
-      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, recoveries, xidCountsAtRecovery);
+      return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, recoveries, xidCountsAtRecovery,
+          lastFaultInputs, ticksWithoutCoreReadings);
     }
   }
 }

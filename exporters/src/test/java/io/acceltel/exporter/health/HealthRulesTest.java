@@ -26,6 +26,7 @@ class HealthRulesTest {
     private final DeviceIdentity id;
     private final List<Reading> readings = new ArrayList<>();
     private boolean lost;
+    private boolean answering = true;
 
     Device(DeviceIdentity id) {
       this.id = id;
@@ -41,8 +42,23 @@ class HealthRulesTest {
       return this;
     }
 
+    /** Every call fails: none of the core readings a working device always has. */
+    Device withoutCoreReadings() {
+      answering = false;
+      return this;
+    }
+
     DeviceSnapshot snapshot() {
-      return new DeviceSnapshot(id, lost, readings, Attribution.NONE);
+      List<Reading> all = new ArrayList<>(readings);
+      if (answering && !lost) {
+        for (MetricDefinition core : List.of(MetricCatalog.TEMPERATURE, MetricCatalog.POWER,
+            MetricCatalog.MEMORY_USED)) {
+          if (all.stream().noneMatch(r -> r.metric() == core)) {
+            all.add(new Reading(core, List.of(), 1));
+          }
+        }
+      }
+      return new DeviceSnapshot(id, lost, all, Attribution.NONE);
     }
   }
 
@@ -66,6 +82,50 @@ class HealthRulesTest {
         .with(MetricCatalog.CLOCK_EVENT, 1, "sw_power_cap").with(MetricCatalog.NVLINK_UP, 1, "0"));
     assertThat(h.state()).isEqualTo(HealthState.HEALTHY);
     assertThat(h.reasons()).isEmpty();
+  }
+
+  /** A GPU whose every call fails (nvidia-smi's ERR!, NVML's RESET_REQUIRED) is not lost, and is not healthy. */
+  @Test
+  void aDeviceThatAnswersWithoutItsCoreReadingsForThreeTicksIsUnresponsive() {
+    DeviceHistory history = DeviceHistory.EMPTY;
+    for (int tick = 1; tick <= 3; tick++) {
+      HealthRules.Evaluation e = HealthRules.evaluate(gpu().withoutCoreReadings()
+          .with(MetricCatalog.XID_ERRORS, 0, "13").snapshot(), history, T0 + tick * 1000L, WINDOW);
+      history = e.history();
+      if (tick < 3) {
+        assertThat(e.health().state()).as("tick %d", tick).isEqualTo(HealthState.HEALTHY);
+      } else {
+        HealthReason r = only(e.health());
+        assertThat(r.code()).isEqualTo("device_unresponsive");
+        assertThat(r.state()).isEqualTo(HealthState.FAILED);
+        assertThat(r.detail()).contains("for 3 ticks in a row");
+      }
+    }
+    assertThat(HealthRules.evaluate(gpu().snapshot(), history, T0 + 4000, WINDOW).health().state())
+        .as("answering again").isEqualTo(HealthState.HEALTHY);
+    DeviceHistory lostBetween = HealthRules.evaluate(gpu().lost().snapshot(), HealthRules.evaluate(
+        gpu().withoutCoreReadings().snapshot(), HealthRules.evaluate(gpu().withoutCoreReadings().snapshot(),
+            DeviceHistory.EMPTY, T0, WINDOW).history(), T0 + 1000, WINDOW).history(), T0 + 2000, WINDOW).history();
+    assertThat(HealthRules.evaluate(gpu().withoutCoreReadings().snapshot(), lostBetween, T0 + 3000, WINDOW)
+        .health().reasons()).as("a loss is its own reason and starts the count again").isEmpty();
+  }
+
+  /**
+   * One failed read of a fault input must not turn a failed device healthy for that tick: every alert's
+   * {@code for:} would start again. A device back from a loss was reset, and its old readings no longer count.
+   */
+  @Test
+  void aFaultInputMissingForATickKeepsItsLastValueUntilTheDeviceIsReset() {
+    HealthRules.Evaluation failed = HealthRules.evaluate(gpu().with(MetricCatalog.ROW_REMAP_FAILED, 1)
+        .with(MetricCatalog.ECC_ERRORS, 2, "uncorrected", "volatile").snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(failed.health().reasons()).extracting(HealthReason::code)
+        .containsExactly("ecc_uncorrected", "row_remap_failed");
+    HealthRules.Evaluation readFailed = HealthRules.evaluate(gpu().snapshot(), failed.history(), T0 + 1000, WINDOW);
+    assertThat(readFailed.health().reasons()).extracting(HealthReason::code)
+        .containsExactly("ecc_uncorrected", "row_remap_failed");
+    HealthRules.Evaluation reset = HealthRules.evaluate(gpu().with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(),
+        readFailed.history(), T0 + 2000, WINDOW);
+    assertThat(reset.health().state()).isEqualTo(HealthState.HEALTHY);
   }
 
   @Test
