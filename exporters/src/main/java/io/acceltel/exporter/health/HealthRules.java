@@ -37,6 +37,15 @@ public final class HealthRules {
   public static final Duration DEFAULT_APP_XID_WINDOW = Duration.ofMinutes(5);
   /** Utilization above which a PCIe link below its maximum generation counts: idle links down-train on purpose. */
   static final double PCIE_GEN_BUSY = 0.2;
+  /**
+   * How long a reason that follows a reading which comes and goes (a clock event bit the driver sets and clears as it
+   * regulates, a link that retrains) stays after it was last seen: it enters at once and leaves only after this
+   * long clear, so the state does not flap every second, and a sustained condition holds through an alert's
+   * {@code for:}.
+   */
+  static final long HOLD_MILLIS = 60_000;
+  private static final Set<String> HELD = Set.of("thermal_slowdown", "power_brake_slowdown", "hw_slowdown",
+      "pcie_gen_degraded", "pcie_width_degraded", "network_unhealthy");
   /** Ticks in a row a device may answer without any of its core readings before it counts as unresponsive. */
   static final int UNRESPONSIVE_AFTER_TICKS = 3;
   /**
@@ -78,6 +87,7 @@ public final class HealthRules {
     for (Rule rule : RULES) {
       rule.check(facts, reasons);
     }
+    facts.hold(reasons);
     return new Evaluation(DeviceHealth.of(device.identity(), reasons), facts.next());
   }
 
@@ -296,6 +306,7 @@ public final class HealthRules {
     final Map<String, Double> xidCountsAtRecovery;
     final int ticksWithoutCoreReadings;
     private final Map<String, Double> lastFaultInputs;
+    private final Map<String, DeviceHistory.Held> held = new HashMap<>();
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
     Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis) {
@@ -365,9 +376,28 @@ public final class HealthRules {
       return OptionalDouble.empty();
     }
 
+    /** Adds the {@link #HELD} reasons seen within {@link #HOLD_MILLIS} that are clear this tick. */
+    void hold(List<HealthReason> reasons) {
+      for (HealthReason r : reasons) {
+        if (HELD.contains(r.code())) {
+          held.put(r.code(), new DeviceHistory.Held(r, tickMillis));
+        }
+      }
+      for (DeviceHistory.Held h : previous.held().values()) {
+        long clearMillis = tickMillis - h.lastSeenMillis();
+        if (held.containsKey(h.reason().code()) || clearMillis >= HOLD_MILLIS || device.lost()) {
+          continue;
+        }
+        held.put(h.reason().code(), h);
+        HealthReason seen = h.reason();
+        reasons.add(new HealthReason(seen.code(), seen.state(), seen.detail() + "; clear for " + clearMillis / 1000
+            + " s, held until a minute clear so that it does not flap", seen.action()));
+      }
+    }
+
     DeviceHistory next() {
       return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, recoveries, xidCountsAtRecovery,
-          lastFaultInputs, ticksWithoutCoreReadings);
+          lastFaultInputs, ticksWithoutCoreReadings, held);
     }
   }
 }

@@ -284,6 +284,28 @@ class HealthRulesTest {
     assertThat(only(health(busyGen3)).code()).isEqualTo("pcie_gen_degraded");
   }
 
+  /**
+   * The driver sets and clears a slowdown bit as it regulates: the reason enters at once and leaves only after a
+   * minute clear, so the state does not flap every second and a sustained condition holds through an alert's for:.
+   */
+  @Test
+  void aSlowdownThatComesAndGoesHoldsUntilAMinuteClear() {
+    Device hot = gpu().with(MetricCatalog.CLOCK_EVENT, 1, "sw_thermal_slowdown");
+    Device cool = gpu().with(MetricCatalog.CLOCK_EVENT, 0, "sw_thermal_slowdown");
+    HealthRules.Evaluation e = HealthRules.evaluate(hot.snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    for (int s = 1; s <= 30; s++) { // toggling every second
+      e = HealthRules.evaluate((s % 2 == 0 ? hot : cool).snapshot(), e.history(), T0 + s * 1000L, WINDOW);
+      assertThat(only(e.health()).code()).as("second %d", s).isEqualTo("thermal_slowdown");
+    }
+    long lastHot = T0 + 30_000L;
+    e = HealthRules.evaluate(cool.snapshot(), e.history(), lastHot + 59_000, WINDOW);
+    assertThat(only(e.health()).detail()).endsWith("; clear for 59 s, held until a minute clear so that it does "
+        + "not flap");
+    assertThat(e.health().state()).isEqualTo(HealthState.DEGRADED);
+    e = HealthRules.evaluate(cool.snapshot(), e.history(), lastHot + 60_000, WINDOW);
+    assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
+  }
+
   @Test
   void thermalSlowdownDegradesWithTheTemperature() {
     HealthReason r = only(health(gpu().with(MetricCatalog.TEMPERATURE, 91)
