@@ -10,7 +10,6 @@ import io.acceltel.promql.engine.QueryException;
 import io.acceltel.promql.engine.StepValue;
 import io.acceltel.promql.value.Sample;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +22,18 @@ final class LabelFunctions {
   private LabelFunctions() {}
 
   /**
-   * Patterns by source: a range query evaluates label_replace once per step with the same literal, and compiling
-   * an RE2 pattern costs far more than matching a label with it. Bounded, as queries come from anywhere.
+   * Small patterns by source: a range query evaluates label_replace once per step with the same literal, and
+   * compiling an RE2 pattern costs far more than matching a label with it. Bounded in count and in each pattern's
+   * size (about 100 KB of compiled program each at most), as queries come from anywhere; a larger pattern is
+   * compiled for each step, as before.
    */
-  private static final Map<String, Pattern> COMPILED = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
-          return size() > 256;
-        }
-      });
+  private static final Map<String, Pattern> COMPILED = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+      return size() > 128;
+    }
+  };
+  private static final long CACHED_MAX_INSTRUCTIONS = 1_000;
 
   static void register(Map<String, PromFunction> t) {
     t.put("label_replace", LabelFunctions::labelReplace);
@@ -44,7 +45,7 @@ final class LabelFunctions {
     String repl = args.string(2);
     String src = args.string(3);
     String regex = args.string(4);
-    Pattern re = COMPILED.computeIfAbsent(regex, LabelFunctions::compileAnchored);
+    Pattern re = compiled(regex);
     if (!Labels.isValidName(dst)) {
       throw new QueryException(QueryException.Type.EXECUTION,
           "invalid destination label name in label_replace(): " + dst);
@@ -64,11 +65,24 @@ final class LabelFunctions {
     return new StepValue.Vec(out);
   }
 
-  private static Pattern compileAnchored(String regex) {
-    String compiled = "^(?:" + regex + ")$";
+  /** Compiled outside the cache's lock, so that one large pattern holds up no other query. */
+  private static Pattern compiled(String regex) {
+    synchronized (COMPILED) {
+      Pattern cached = COMPILED.get(regex);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    String anchored = "^(?:" + regex + ")$";
     try {
-      RegexSize.check("in label_replace()", regex, compiled, "write a shorter pattern");
-      return Pattern.compile(compiled);
+      long instructions = RegexSize.check("in label_replace()", regex, anchored, "write a shorter pattern");
+      Pattern pattern = Pattern.compile(anchored);
+      if (instructions <= CACHED_MAX_INSTRUCTIONS) {
+        synchronized (COMPILED) {
+          COMPILED.put(regex, pattern);
+        }
+      }
+      return pattern;
     } catch (IllegalArgumentException e) {
       throw new QueryException(QueryException.Type.EXECUTION, e.getMessage());
     } catch (PatternSyntaxException e) {

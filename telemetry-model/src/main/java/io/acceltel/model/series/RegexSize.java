@@ -41,8 +41,9 @@ public final class RegexSize {
    * @param compiled the exact text handed to the compiler, anchors and wrapping group included: sized instead of
    *     {@code regex}, since a {@code )} in {@code regex} can close the wrapping group and move what follows
    * @param shorterHint how to stay under the length limit where this regex is used
+   * @return the estimated instructions, at most {@link #MAX_INSTRUCTIONS}
    */
-  public static void check(String subject, String regex, String compiled, String shorterHint) {
+  public static long check(String subject, String regex, String compiled, String shorterHint) {
     if (regex.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("regular expression " + subject + " is " + regex.length()
           + " characters long, over the limit of " + MAX_LENGTH + "; " + shorterHint);
@@ -60,6 +61,7 @@ public final class RegexSize {
           + MAX_INSTRUCTIONS + ". Repeat counts multiply when nested ((a{1000}){1000} is 1000000): use + or * "
           + "instead of large counts, or select fewer values");
     }
+    return size;
   }
 
   private long alternation(int depth) {
