@@ -104,7 +104,8 @@ final class TickBuffer {
   synchronized int offer(Tick tick) {
     long droppedBefore = dropped();
     boolean keep = true;
-    while (keep && (memoryTicks() >= capacity || !ticks.isEmpty() && waitingBytes + tick.size() > maxBytes)) {
+    while (keep && (memoryTicks() >= capacity
+        || !ticks.isEmpty() && waitingBytes + inFlightMemoryBytes() + tick.size() > maxBytes)) {
       keep = makeRoomFor(tick);
     }
     if (keep) {
@@ -135,6 +136,18 @@ final class TickBuffer {
     return true;
   }
 
+  /** Compressed bytes of the ticks in flight that memory holds (none when they are the spool's). */
+  private long inFlightMemoryBytes() {
+    if (inFlightFromSpool) {
+      return 0;
+    }
+    long bytes = 0;
+    for (Tick t : inFlight) {
+      bytes += t.size();
+    }
+    return bytes;
+  }
+
   private Tick pollWaiting() {
     Tick oldest = ticks.pollFirst();
     waitingBytes -= oldest.size();
@@ -163,8 +176,8 @@ final class TickBuffer {
 
   /**
    * As {@link #takeForSending}, for up to {@code max} ticks in order: consecutive spooled ticks (of one segment),
-   * or from memory up to half the capacity without a spool (the other half keeps taking new ticks), one with a
-   * spool. They stay in flight together, until {@link #acknowledged()}; while they are, this
+   * or from memory up to half the capacity and half the byte bound without a spool (the other half keeps taking
+   * new ticks), one with a spool. They stay in flight together, until {@link #acknowledged()}; while they are, this
    * returns them again. Empty when none came within the timeout.
    */
   synchronized List<Tick> takeBatchForSending(int max, long timeoutMillis) throws InterruptedException {
@@ -190,8 +203,11 @@ final class TickBuffer {
       if (!ticks.isEmpty() && (spool == null || spool.ticks() == 0)) {
         int take = spool == null ? Math.min(Math.min(max, ticks.size()), Math.max(1, capacity / 2)) : 1;
         List<Tick> batch = new ArrayList<>(take);
-        while (batch.size() < take) {
-          batch.add(pollWaiting());
+        long bytes = 0;
+        while (batch.size() < take && (batch.isEmpty() || bytes + ticks.peekFirst().size() <= maxBytes / 2)) {
+          Tick next = pollWaiting();
+          bytes += next.size();
+          batch.add(next);
         }
         inFlight = List.copyOf(batch);
         inFlightFromSpool = false;

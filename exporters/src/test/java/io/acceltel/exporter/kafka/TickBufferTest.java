@@ -80,6 +80,20 @@ class TickBufferTest {
     assertThat(buffer.size()).isEqualTo(10);
   }
 
+  /** A batch in flight from memory counts against the byte bound too, and takes at most half of it. */
+  @Test
+  void aBatchInFlightFromMemoryCountsAgainstTheByteBound() throws Exception {
+    long size = TickBuffer.Tick.of("n", 0, new byte[40_000]).size();
+    TickBuffer buffer = new TickBuffer(1000, 4 * size, null);
+    for (int t = 1; t <= 4; t++) {
+      buffer.offer(TickBuffer.Tick.of("n", t, new byte[40_000]));
+    }
+    assertThat(buffer.takeBatchForSending(16, 0)).as("half the bytes").hasSize(2);
+    assertThat(buffer.offer(TickBuffer.Tick.of("n", 5, new byte[40_000]))).as("the two in flight count")
+        .isEqualTo(1);
+    assertThat(buffer.memoryTicks()).isEqualTo(4);
+  }
+
   @Test
   void theLagIsTheAgeOfTheOldestTickNotAcknowledged() throws Exception {
     TickBuffer buffer = new TickBuffer(3);
