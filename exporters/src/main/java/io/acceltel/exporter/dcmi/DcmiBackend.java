@@ -191,7 +191,7 @@ public final class DcmiBackend implements DeviceBackend {
       out.clear();
       return dcmi.dcmi_get_device_chip_info_v2(card, device, out);
     });
-    if (rc == DcmiReturn.NOT_SUPPORTED) {
+    if (forGood(rc)) {
       function = "dcmi_get_device_chip_info"; // v1: the same fields, without npu_name
       rc = untilReady(() -> {
         out.clear();
@@ -201,20 +201,20 @@ public final class DcmiBackend implements DeviceBackend {
     String model;
     if (rc == DcmiReturn.SUCCESS) {
       model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
-    } else if (rc == DcmiReturn.NOT_SUPPORTED) {
+    } else if (forGood(rc)) {
       model = "Ascend NPU";
     } else {
       return leftOut(observer, repeat, npu, function, rc, ", and without it the NPU's model is unknown");
     }
     // npu-exporter names an NPU by its VDie id; only a driver without it gets the NDie id, which has the same form.
     Die die = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
-    if (die.rc() == DcmiReturn.NOT_SUPPORTED) {
+    if (forGood(die.rc())) {
       die = dieId(dcmi, card, device, out, DcmiLayout.NDIE);
     }
     String uuid;
     if (die.rc() == DcmiReturn.SUCCESS) {
       uuid = die.id();
-    } else if (die.rc() == DcmiReturn.NOT_SUPPORTED) {
+    } else if (forGood(die.rc())) {
       uuid = "ascend-phy-" + phy;
     } else {
       return leftOut(observer, repeat, npu, "dcmi_get_device_die_v2", die.rc(),
@@ -228,6 +228,11 @@ public final class DcmiBackend implements DeviceBackend {
     }
     DeviceIdentity identity = new DeviceIdentity(phy, uuid, model, Vendor.HUAWEI);
     return new DcmiDeviceReader(dcmi, card, device, identity, List.of("", version, "", busId, ""), observer);
+  }
+
+  /** Codes that asking again cannot change: not supported, or not allowed in this container (as in DcmiCalls). */
+  private static boolean forGood(int rc) {
+    return rc == DcmiReturn.NOT_SUPPORTED || rc == DcmiReturn.NOT_SUPPORTED_IN_CONTAINER;
   }
 
   /** Counts (once) and logs why an NPU is left out of this enumeration; it is tried again later. Returns null. */

@@ -217,7 +217,8 @@ final class DcmiDeviceReader implements DeviceReader {
     if (calls.ok(FREQUENCY + "(" + type + ")", () -> dcmi.dcmi_get_device_frequency(card, device, type,
         zeroed(out)))) {
       int mhz = out.getInt(0);
-      if (mhz >= 0 && mhz != Integer.MAX_VALUE) { // 0xFFFFFFFF is "could not read", not 4.3 PHz (npu-exporter too)
+      // 0xFFFFFFFF (negative here) is "could not read", not 4.3 PHz; npu-exporter also refuses 0x7FFFFFFF
+      if (mhz >= 0 && mhz != Integer.MAX_VALUE) {
         sink.set(metric, clock, mhz * MHZ);
       }
     }

@@ -466,6 +466,21 @@ class DcmiBackendTest {
     }
   }
 
+  /** -8013 (not allowed in a container) is as permanent as -8255: the stand-in names, not an NPU left out for good. */
+  @Test
+  void aNameNotAllowedInAContainerGetsTheStandIn() throws Exception {
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_die_v2", 1, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER, DcmiDouble.ALWAYS);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_chip_info_v2", 1, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER,
+        DcmiDouble.ALWAYS);
+    DCMI.dcmiDouble_setReturn("dcmi_get_device_chip_info", 1, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER,
+        DcmiDouble.ALWAYS);
+    try (DcmiBackend backend = open(observer)) {
+      assertThat(backend.devices()).hasSize(4);
+      assertThat(backend.devices().get(1).identity().uuid()).isEqualTo("ascend-phy-1");
+      assertThat(backend.devices().get(1).identity().model()).isEqualTo("Ascend NPU");
+    }
+  }
+
   /**
    * A card whose NPUs cannot be counted is left out whole, and counted, so that the node's health says so; its NPUs
    * join once they can be counted.
