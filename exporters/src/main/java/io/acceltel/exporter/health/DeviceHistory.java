@@ -10,14 +10,17 @@ import java.util.Set;
  * device has come back, and the XID counts when it last did (a GPU that fell off the bus and returned was reset,
  * which is what the reset-class XIDs ask for; a read that was only late is no reset); the last value of each fault
  * input (ECC, row remapping, recovery action), so that one failed read does not clear a failed verdict for a tick;
- * how many ticks in a row the device answered without any of its core readings; and the reasons held after they
- * cleared, by code, with when each was last seen. Immutable.
+ * how many ticks in a row the device answered without any of its core readings, and how many kinds of them it ever
+ * gave; and the reasons held after they cleared, by code, with when each was last seen. Immutable.
  */
 public record DeviceHistory(Map<String, Double> xidCounts, Map<String, Long> xidLastIncreaseMillis,
     Set<String> linksSeenUp, double recoveries, Map<String, Double> xidCountsAtRecovery,
-    Map<String, Double> lastFaultInputs, int ticksWithoutCoreReadings, Map<String, Held> held) {
+    Map<String, Seen> lastFaultInputs, int ticksWithoutCoreReadings, int coreKindsSeen, Map<String, Held> held) {
   public static final DeviceHistory EMPTY = new DeviceHistory(Map.of(), Map.of(), Set.of(), 0, Map.of(), Map.of(),
-      0, Map.of());
+      0, 0, Map.of());
+
+  /** A reading's value, and when it was read. */
+  public record Seen(double value, long atMillis) {}
 
   /** A reason as last seen, and when. */
   public record Held(HealthReason reason, long lastSeenMillis) {}

@@ -4,6 +4,7 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.Reading;
+import io.acceltel.model.snapshot.Vendor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +108,10 @@ public final class HealthRules {
    * RESET_REQUIRED. Without this rule its missing readings would look like nothing wrong.
    */
   static void unresponsive(Facts f, List<HealthReason> out) {
-    if (f.ticksWithoutCoreReadings >= UNRESPONSIVE_AFTER_TICKS) {
+    // Every NVIDIA GPU reports its memory; an Ascend 310P may give one core reading only, whose sensor can fail on
+    // its own, so an NPU is judged once it has shown at least two kinds.
+    boolean judged = f.device.identity().vendor() == Vendor.NVIDIA || f.coreKindsSeen >= 2;
+    if (judged && f.ticksWithoutCoreReadings >= UNRESPONSIVE_AFTER_TICKS) {
       out.add(new HealthReason("device_unresponsive", HealthState.FAILED, "the driver answers for the device but "
           + "gives none of its core readings (temperature, power, memory used) for " + f.ticksWithoutCoreReadings
           + " ticks in a row: its calls fail", "see which calls fail in acceltel_exporter_backend_errors_total and "
@@ -305,7 +309,8 @@ public final class HealthRules {
     final double recoveries;
     final Map<String, Double> xidCountsAtRecovery;
     final int ticksWithoutCoreReadings;
-    private final Map<String, Double> lastFaultInputs;
+    final int coreKindsSeen;
+    private final Map<String, DeviceHistory.Seen> lastFaultInputs;
     private final Map<String, DeviceHistory.Held> held = new HashMap<>();
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
@@ -337,24 +342,30 @@ public final class HealthRules {
       this.xidCountsAtRecovery = recovered ? Map.copyOf(xidCounts) : previous.xidCountsAtRecovery();
       // Back from lost, the device was reset: what it reported before says nothing about it now.
       this.lastFaultInputs = recovered ? new HashMap<>() : new HashMap<>(previous.lastFaultInputs());
-      boolean coreRead = CORE.stream().anyMatch(m -> !all(m).isEmpty());
-      this.ticksWithoutCoreReadings = device.lost() || coreRead ? 0 : previous.ticksWithoutCoreReadings() + 1;
+      int coreKinds = (int) CORE.stream().filter(m -> !all(m).isEmpty()).count();
+      this.coreKindsSeen = Math.max(coreKinds, previous.coreKindsSeen());
+      this.ticksWithoutCoreReadings = device.lost() || coreKinds > 0 ? 0 : previous.ticksWithoutCoreReadings() + 1;
     }
 
     /**
      * A fault input's reading, or its last one when the read failed this tick: one failed call must not clear a
-     * failed verdict for a tick (and restart every alert's {@code for:}). Remembered until the device recovers
-     * from a loss, which resets it.
+     * failed verdict for a tick (and restart every alert's {@code for:}). Remembered for {@link #HOLD_MILLIS}
+     * (a call the driver stops supporting is not asked again, and its last value must not stand for good), and
+     * forgotten when the device recovers from a loss, which resets it.
      */
     OptionalDouble faultInput(MetricDefinition metric, String... labels) {
       String key = metric.name() + List.of(labels);
       OptionalDouble now = value(metric, labels);
       if (now.isPresent()) {
-        lastFaultInputs.put(key, now.getAsDouble());
+        lastFaultInputs.put(key, new DeviceHistory.Seen(now.getAsDouble(), tickMillis));
         return now;
       }
-      Double last = device.lost() ? null : lastFaultInputs.get(key);
-      return last == null ? OptionalDouble.empty() : OptionalDouble.of(last);
+      DeviceHistory.Seen last = lastFaultInputs.get(key);
+      if (last == null || tickMillis - last.atMillis() >= HOLD_MILLIS) {
+        lastFaultInputs.remove(key);
+        return OptionalDouble.empty();
+      }
+      return device.lost() ? OptionalDouble.empty() : OptionalDouble.of(last.value());
     }
 
     /** How often the XID was seen since the device last came back from lost (or since the exporter started). */
@@ -383,7 +394,7 @@ public final class HealthRules {
           held.put(r.code(), new DeviceHistory.Held(r, tickMillis));
         }
       }
-      for (DeviceHistory.Held h : previous.held().values()) {
+      for (DeviceHistory.Held h : new TreeMap<>(previous.held()).values()) {
         long clearMillis = tickMillis - h.lastSeenMillis();
         if (held.containsKey(h.reason().code()) || clearMillis >= HOLD_MILLIS || device.lost()) {
           continue;
@@ -397,7 +408,7 @@ public final class HealthRules {
 
     DeviceHistory next() {
       return new DeviceHistory(xidCounts, xidLastIncrease, linksSeenUp, recoveries, xidCountsAtRecovery,
-          lastFaultInputs, ticksWithoutCoreReadings, held);
+          lastFaultInputs, ticksWithoutCoreReadings, coreKindsSeen, held);
     }
   }
 }

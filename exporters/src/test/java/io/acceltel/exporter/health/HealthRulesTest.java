@@ -110,6 +110,27 @@ class HealthRulesTest {
         .health().reasons()).as("a loss is its own reason and starts the count again").isEmpty();
   }
 
+  /** An NPU that only ever gave one core reading (a 310P's temperature) is not failed when that one sensor fails. */
+  @Test
+  void anNpuIsJudgedUnresponsiveOnlyOnceItShowedTwoKindsOfCoreReadings() {
+    Device temperatureOnly = new Device(NPU).withoutCoreReadings().with(MetricCatalog.TEMPERATURE, 40);
+    DeviceHistory history = HealthRules.evaluate(temperatureOnly.snapshot(), DeviceHistory.EMPTY, T0, WINDOW)
+        .history();
+    for (int tick = 1; tick <= 5; tick++) {
+      HealthRules.Evaluation e = HealthRules.evaluate(new Device(NPU).withoutCoreReadings().snapshot(), history,
+          T0 + tick * 1000L, WINDOW);
+      history = e.history();
+      assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
+    }
+    history = HealthRules.evaluate(new Device(NPU).snapshot(), DeviceHistory.EMPTY, T0, WINDOW).history();
+    for (int tick = 1; tick <= 3; tick++) {
+      history = HealthRules.evaluate(new Device(NPU).withoutCoreReadings().snapshot(), history, T0 + tick * 1000L,
+          WINDOW).history();
+    }
+    assertThat(HealthRules.evaluate(new Device(NPU).withoutCoreReadings().snapshot(), history, T0 + 4000, WINDOW)
+        .health().reasons()).extracting(HealthReason::code).containsExactly("device_unresponsive");
+  }
+
   /**
    * One failed read of a fault input must not turn a failed device healthy for that tick: every alert's
    * {@code for:} would start again. A device back from a loss was reset, and its old readings no longer count.
@@ -126,6 +147,17 @@ class HealthRulesTest {
     HealthRules.Evaluation reset = HealthRules.evaluate(gpu().with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(),
         readFailed.history(), T0 + 2000, WINDOW);
     assertThat(reset.health().state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  /** A call the driver stops answering is not asked again: its last value must not stand for good. */
+  @Test
+  void aFaultInputMissingForAMinuteIsForgotten() {
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.ROW_REMAP_PENDING, 1).snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    e = HealthRules.evaluate(gpu().snapshot(), e.history(), T0 + 59_000, WINDOW);
+    assertThat(e.health().reasons()).extracting(HealthReason::code).containsExactly("row_remap_pending");
+    e = HealthRules.evaluate(gpu().snapshot(), e.history(), T0 + 60_000, WINDOW);
+    assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
   }
 
   @Test
