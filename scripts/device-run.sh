@@ -11,9 +11,10 @@
 #      with each perf-policy field's value and driver latency (--background)                 -> $OUT/tick-cost.txt
 #   3. the JMH TickBenchmark against the same library                          -> $OUT/jmh-tick.txt, .json
 # plus nvidia-smi -q and the raw validation data. $OUT takes at most 8 files. Without $OUT (a dry run of this
-# script elsewhere), the results go to tmp/device-out/. Each step has its own time limit (about 530 s in all, under
-# the device tool's 600 s), so that one that hangs leaves the others' results; the machine's facts are saved first,
-# and a JRE that does not run there skips the two Java steps only.
+# script elsewhere), the results go to tmp/device-out/. Every command that asks the driver has a time limit, and each
+# step its own (about 600 s if every one of them ran out, 250 s in a normal run), so that one that hangs leaves the
+# others' results, written as they come; the machine's facts are saved first, and a JRE that does not run there skips
+# the two Java steps only.
 #
 # Rehearsal without a GPU, the whole run on the C test double and the nvidia-smi stand-in (the report is titled a
 # dry run and named nvml-double-rehearsal.md):
@@ -29,7 +30,7 @@ log() { echo "== $*" | tee -a "$out/device-run.log"; }
 {
   echo "kernel $(uname -r), $(ldd --version 2>&1 | head -1), gcc: $(command -v gcc || echo none), python3 $(python3 -V 2>&1)"
 } | tee -a "$out/device-run.log"
-[ "${1:-}" = --rehearse ] || nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
+[ "${1:-}" = --rehearse ] || timeout -k 5 20 nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
 
 rm -rf /tmp/acceltel-jre /tmp/acceltel-app && mkdir -p /tmp/acceltel-jre
 tar -xzf .device/jre.tar.gz -C /tmp/acceltel-jre
@@ -41,7 +42,7 @@ java_runs=1
 
 if [ "${1:-}" = --rehearse ]; then
   lib=$root/exporters/target/native/libnvml_double.so
-  [ -x bench/native/target/nvml_tick_cost ] || bench/native/build.sh >/dev/null
+  [ -x bench/native/target/nvml_tick_cost ] || timeout 45 bench/native/build.sh >/dev/null
   smi=(bench/native/target/nvml_tick_cost --smi-standin "$lib")
   gpus=${NVML_DOUBLE_DEVICES:-8}
   report=$out/nvml-double-rehearsal.md
@@ -51,12 +52,12 @@ else
   [ -n "$lib" ] || lib=$(python3 -c 'import ctypes; ctypes.CDLL("libnvidia-ml.so.1"); print(open("/proc/self/maps").read())' \
     2>/dev/null | grep -m1 -o '/[^ ]*libnvidia-ml\.so[^ ]*')
   # else any 64-bit copy (byte 5 of an ELF header is 2 for 64-bit; a 32-bit one would not load)
-  [ -n "$lib" ] || lib=$(find /usr/local/nvidia /usr/lib /usr/lib64 /lib -name 'libnvidia-ml.so.1' 2>/dev/null \
+  [ -n "$lib" ] || lib=$(timeout 15 find /usr/local/nvidia /usr/lib /usr/lib64 /lib -name 'libnvidia-ml.so.1' 2>/dev/null \
     | while read -r f; do [ "$(head -c5 "$f" | tail -c1 | od -An -tu1 | tr -d ' ')" = 2 ] && { echo "$f"; break; }; done)
   [ -n "$lib" ] || { echo "libnvidia-ml.so.1 not found (ldconfig -p, the loader, /usr/local/nvidia, /usr/lib)" >&2; exit 1; }
   smi=(nvidia-smi)
-  gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)
-  report=$out/nvidia-$(scripts/gpu-model-slug.sh).md
+  gpus=$(timeout -k 2 10 nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)
+  report=$out/nvidia-$(timeout -k 2 10 scripts/gpu-model-slug.sh || echo unknown).md
 fi
 [ -f "$lib" ] || { echo "no $lib" >&2; exit 1; }
 n=$(( gpus < 8 ? gpus : 8 )); [ "$n" -ge 1 ] || n=8
@@ -65,8 +66,8 @@ log "library $lib, $gpus GPU(s), using $n, report $(basename "$report")"
 raw=/tmp/acceltel-validation
 rm -rf "$raw"
 if [ "$java_runs" = 1 ]; then
-  log "1. validation against nvidia-smi (60 s, --load; at most 220 s)"
-  timeout -k 10 220 scripts/validate-nvidia.sh --java "$java" --jar "$app/acceltel.jar" --nvml-library "$lib" \
+  log "1. validation against nvidia-smi (60 s, --load; at most 200 s)"
+  timeout -k 10 200 scripts/validate-nvidia.sh --java "$java" --jar "$app/acceltel.jar" --nvml-library "$lib" \
     --duration 60 --load --smi "${smi[*]}" --out "$report" --keep "$raw" 2>&1 | tee -a "$out/device-run.log"
   tar -C /tmp -czf "$out/validation-raw.tar.gz" acceltel-validation 2>/dev/null || true
 fi
@@ -74,26 +75,26 @@ fi
 log "2. raw C cost of one tick"
 bin=.device/nvml_tick_cost
 chmod +x "$bin" 2>/dev/null || true
-if command -v gcc >/dev/null && bench/native/build.sh /tmp/bench-native >/dev/null 2>&1; then
+if command -v gcc >/dev/null && timeout 45 bench/native/build.sh /tmp/bench-native >/dev/null 2>&1; then
   bin=/tmp/bench-native/nvml_tick_cost
 fi
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(hostname), binary $bin"
   echo "## back to back (as the JMH benchmark), $n GPU(s)"
-  timeout -k 5 45 "$bin" "$lib" --devices "$n" --ticks 2000 --warmup 20
+  timeout -k 5 40 "$bin" "$lib" --devices "$n" --ticks 2000 --warmup 20
   echo "## 100 ms apart (GPM diffed every tick, as at 1 Hz), $n GPU(s)"
-  timeout -k 5 45 "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100
+  timeout -k 5 40 "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100
   echo "## where the time goes: every call timed on its own, 100 ms apart, $n GPU(s)"
-  timeout -k 5 45 "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100 --by-function
+  timeout -k 5 40 "$bin" "$lib" --devices "$n" --ticks 100 --warmup 3 --interval-ms 100 --by-function
   echo "## the background read (energy counter, perf-policy throttle-time fields), off the tick's path, $n GPU(s)"
-  timeout -k 5 45 "$bin" "$lib" --devices "$n" --background 20 --interval-ms 100
+  timeout -k 5 40 "$bin" "$lib" --devices "$n" --background 20 --interval-ms 100
 } >"$out/tick-cost.txt" 2>&1
 cat "$out/tick-cost.txt" | tee -a "$out/device-run.log"
 
 if [ "$java_runs" = 1 ]; then
-  log "3. JMH TickBenchmark against $lib (at most 120 s)"
+  log "3. JMH TickBenchmark against $lib (at most 100 s)"
   # the shaded benchmarks.jar does not fit the carry limit: the same classes from acceltel.jar + the bench jars
-  timeout -k 5 120 "$java" -Dacceltel.nvml.double="$lib" -cp "$app/acceltel.jar:$app/bench/*" org.openjdk.jmh.Main \
+  timeout -k 5 100 "$java" -Dacceltel.nvml.double="$lib" -cp "$app/acceltel.jar:$app/bench/*" org.openjdk.jmh.Main \
     TickBenchmark -rf json -rff "$out/jmh-tick.json" >"$out/jmh-tick.txt" 2>&1
   tail -8 "$out/jmh-tick.txt" | tee -a "$out/device-run.log"
 fi

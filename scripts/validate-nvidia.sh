@@ -74,14 +74,14 @@ running() { [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" | cut 
 # TERM, then KILL after 10 s: a JVM or an NVML call that hangs on the way out must not cost the report.
 stop_children() {
   local pid alive
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 100); do
     alive=0
-    for pid in "${pids[@]}"; do ! running "$pid" || alive=1; done
+    for pid in ${pids[@]+"${pids[@]}"}; do ! running "$pid" || alive=1; done
     [ "$alive" = 1 ] || break
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in ${pids[@]+"${pids[@]}"}; do kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pids=()
 }
 cleanup() {
@@ -120,10 +120,10 @@ query=$(IFS=,; echo "${accepted[*]}")
 if ! "${smi_cmd[@]}" --query-gpu="$query" --format=csv,nounits >/dev/null 2>&1; then
   # the help text listed a field the query rejects: probe one by one
   accepted2=()
-  for f in "${accepted[@]}"; do
+  for f in ${accepted[@]+"${accepted[@]}"}; do
     if "${smi_cmd[@]}" --query-gpu="$f" --format=csv,nounits >/dev/null 2>&1; then accepted2+=("$f"); else dropped+=("$f"); fi
   done
-  query=$(IFS=,; echo "${accepted2[*]}")
+  query=$(IFS=,; echo "${accepted2[*]:-}")
 fi
 [ ${#dropped[@]} -eq 0 ] || echo "nvidia-smi rejects: ${dropped[*]} (left out)" >&2
 
@@ -155,7 +155,7 @@ if [ "$load" = 1 ]; then
   # importing PyTorch and starting CUDA on a fresh machine can take half a minute: the window starts with the load
   for _ in $(seq 1 900); do
     grep -q "^gpu_load:" "$work/load.log" 2>/dev/null && break
-    running "${pids[-1]}" || break
+    running "${pids[${#pids[@]}-1]}" || break
     sleep 0.1
   done
   load_note="scripts/gpu_load.py on GPU 0, 20 s busy / 5 s idle: $(grep -m1 '^gpu_load:' "$work/load.log" 2>/dev/null \
