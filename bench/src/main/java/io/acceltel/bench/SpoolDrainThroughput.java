@@ -56,8 +56,13 @@ public final class SpoolDrainThroughput {
       System.out.printf("%d ticks held (%d in the spool)%n", held.buffered(), held.spooled());
       if (memory) {
         try (Broker broker = Broker.start(dir, port, brokerPort, roundTripMillis)) {
-          while (held.buffered() == ticks) {
-            Thread.onSpinWait(); // the first acknowledgement starts the clock
+          long deadline = System.nanoTime() + 300_000_000_000L;
+          long initially = held.buffered();
+          while (held.buffered() == initially) { // the first acknowledgement starts the clock
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException("no tick acknowledged within 5 minutes of the broker's start");
+            }
+            Thread.onSpinWait();
           }
           long left = held.buffered();
           report(held, left, System.nanoTime());
@@ -84,7 +89,12 @@ public final class SpoolDrainThroughput {
     static Broker start(Path dir, int port, int brokerPort, long roundTripMillis) throws java.io.IOException {
       EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka")).withPort(brokerPort)
           .withAdvertisedPort(port));
-      return new Broker(kafka, roundTripMillis > 0 ? new DelayingRelay(port, brokerPort, roundTripMillis) : null);
+      try {
+        return new Broker(kafka, roundTripMillis > 0 ? new DelayingRelay(port, brokerPort, roundTripMillis) : null);
+      } catch (java.io.IOException | RuntimeException e) {
+        kafka.close();
+        throw e;
+      }
     }
 
     @Override

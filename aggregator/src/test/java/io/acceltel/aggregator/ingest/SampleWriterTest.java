@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -180,15 +181,17 @@ class SampleWriterTest {
           return;
         }
         held.countDown();
-        // Held until the later writer is done, or waits for this one: either way it went as far as it could.
+        // Held until the later writer is done, or waits for this one: either way it went as far as it could. The
+        // deadline only keeps a broken build from hanging: the assertions below then fail.
+        long deadline = System.nanoTime() + 10_000_000_000L;
         Thread other;
-        while ((other = later.get()) == null || other.getState() == Thread.State.NEW
-            || other.getState() == Thread.State.RUNNABLE) {
+        while (((other = later.get()) == null || other.getState() == Thread.State.NEW
+            || other.getState() == Thread.State.RUNNABLE) && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
       });
       earlier.start();
-      held.await();
+      assertThat(held.await(10, TimeUnit.SECONDS)).as("the earlier writer closed its window").isTrue();
       Thread second = new Thread(() -> {
         try {
           SampleBatch own = new SampleBatch();
@@ -202,8 +205,9 @@ class SampleWriterTest {
       });
       later.set(second);
       second.start();
-      earlier.join();
-      second.join();
+      earlier.join(10_000);
+      second.join(10_000);
+      assertThat(earlier.isAlive() || second.isAlive()).as("both writers finished").isFalse();
 
       List<RawSeries> windows = storage.querier().selectRaw(
           List.of(LabelMatcher.equal("__name__", "job:power:sum10s")), Long.MIN_VALUE, Long.MAX_VALUE);
