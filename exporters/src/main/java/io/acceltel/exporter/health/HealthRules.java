@@ -339,7 +339,9 @@ public final class HealthRules {
       // has not moved.
       this.recoveries = value(MetricCatalog.DEVICE_RECOVERIES).orElse(previous.recoveries());
       boolean recovered = recoveries > previous.recoveries();
-      this.xidCountsAtRecovery = recovered ? Map.copyOf(xidCounts) : previous.xidCountsAtRecovery();
+      // The counts before this tick: an XID that arrives with the device's return (an init error) came after the
+      // reset, and must still count.
+      this.xidCountsAtRecovery = recovered ? previous.xidCounts() : previous.xidCountsAtRecovery();
       // Back from lost, the device was reset: what it reported before says nothing about it now.
       this.lastFaultInputs = recovered ? new HashMap<>() : new HashMap<>(previous.lastFaultInputs());
       int coreKinds = (int) CORE.stream().filter(m -> !all(m).isEmpty()).count();

@@ -193,6 +193,18 @@ class HealthRulesTest {
     assertThat(only(again.health()).code()).isEqualTo("xid_48");
   }
 
+  /** An XID that arrives in the very tick the device comes back (an init error) came after the reset: it counts. */
+  @Test
+  void anXidArrivingWithTheDevicesReturnStillFailsIt() {
+    HealthRules.Evaluation failed = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "48").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    HealthRules.Evaluation lost = HealthRules.evaluate(gpu().lost().snapshot(), failed.history(), T0 + 1000, WINDOW);
+    HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 2, "48")
+        .with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(), lost.history(), T0 + 2000, WINDOW);
+    assertThat(only(back.health()).code()).isEqualTo("xid_48");
+    assertThat(only(back.health()).state()).isEqualTo(HealthState.FAILED);
+  }
+
   /** A recovery is a reset: it does not stand in for the reboot or the look at the cables other XIDs ask for. */
   @Test
   void aRecoveryDoesNotClearXidsThatAskForMoreThanAReset() {
