@@ -40,11 +40,35 @@ final class CheckpointFile {
   }
 
   /**
+   * Writes the checkpoint and renames it into place: once this returns it is the one a restart reads. The directory
+   * entry is made durable by {@link #syncDirectory} after the caller has taken the new state on: a failure there
+   * must not leave memory behind a checkpoint that is already in place. On a failure here the temporary file is
+   * removed and the previous checkpoint stands.
+   *
    * @param resolutionState resolution millis → {minValid, retainedFrom}
    * @param excludeBefore per resolution index, head chunks starting before it are left out (they are in blocks)
    */
   static void write(Path dir, Contents c, Head head, long[] excludeBefore) throws IOException {
     Path tmp = dir.resolve(NAME + ".tmp");
+    try {
+      writeAndRename(tmp, dir, c, head, excludeBefore);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** Makes the rename of the last {@link #write} durable. */
+  static void syncDirectory(Path dir) throws IOException {
+    FileUtil.fsyncDir(dir);
+  }
+
+  private static void writeAndRename(Path tmp, Path dir, Contents c, Head head, long[] excludeBefore)
+      throws IOException {
     CRC32 crc = new CRC32();
     try (OutputStream fos = Files.newOutputStream(tmp);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(fos, crc),
@@ -76,7 +100,6 @@ final class CheckpointFile {
     }
     FileUtil.fsync(tmp);
     Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    FileUtil.fsyncDir(dir);
   }
 
   /** Reads the checkpoint into an empty head; null when there is none (a new data directory). */

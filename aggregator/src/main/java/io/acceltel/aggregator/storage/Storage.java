@@ -70,6 +70,8 @@ public final class Storage implements AutoCloseable {
   private long changesAtCheckpoint = -1;
   private volatile long lastCheckpointMillis;
   private final AtomicLong checkpointFailures = new AtomicLong();
+  /** Expired blocks kept on disk because the checkpoint that dropped them could not be made durable; writer only. */
+  private final List<Path> expiredUnsynced = new ArrayList<>();
 
   private Storage(Path dir, StorageConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
@@ -280,11 +282,35 @@ public final class Storage implements AutoCloseable {
     if (changesNow == changesAtCheckpoint && offsets.equals(sourceOffsets)) {
       return;
     }
+    BlockSet current = blocks;
+    // Blocks this checkpoint writes: until it is committed they are nobody's, and a failure must not leave them
+    // mapped and on disk (a full disk would fill up further at every retry).
+    List<Block> created = new ArrayList<>();
+    try {
+      checkpointNow(sourceOffsets, changesNow, current, created);
+    } catch (IOException | RuntimeException e) {
+      discard(created, e);
+      throw e;
+    }
+  }
+
+  private void discard(List<Block> created, Exception failure) {
+    for (Block b : created) {
+      b.retire();
+      try {
+        FileUtil.deleteRecursively(b.dir());
+      } catch (IOException e) {
+        failure.addSuppressed(e); // left for the next open, which deletes blocks its checkpoint does not list
+      }
+    }
+  }
+
+  private void checkpointNow(Map<String, Long> sourceOffsets, long changesNow, BlockSet current, List<Block> created)
+      throws IOException {
     int nres = resolutions.size();
     long now = head.maxTime();
     long[] cutEnd = new long[nres];
     java.util.Arrays.fill(cutEnd, Long.MIN_VALUE);
-    BlockSet current = blocks;
     List<List<Block>> next = new ArrayList<>();
     for (int r = 0; r < nres; r++) {
       next.add(new ArrayList<>(current.blocks(r)));
@@ -327,7 +353,9 @@ public final class Storage implements AutoCloseable {
           }
           if (!series.isEmpty()) {
             Path p = BlockWriter.write(blocksDir, resolutions.get(r), start, end, series);
-            next.get(r).add(Block.open(p));
+            Block block = Block.open(p);
+            created.add(block);
+            next.get(r).add(block);
           }
           cutEnd[r] = end;
           head.setMinValid(r, Math.max(head.minValid(r), end));
@@ -359,6 +387,7 @@ public final class Storage implements AutoCloseable {
     }
     Map<String, Long> offsetsCopy = Map.copyOf(new TreeMap<>(sourceOffsets));
     CheckpointFile.write(dir, new CheckpointFile.Contents(offsetsCopy, resState, updated.names()), head, cutEnd);
+    created.clear(); // the checkpoint in place lists them
     // Committed. Publish: queries either see the old blocks with the untrimmed head, or the new ones trimmed.
     publishLock.writeLock().lock();
     try {
@@ -373,6 +402,12 @@ public final class Storage implements AutoCloseable {
     }
     offsets = offsetsCopy;
     changesAtCheckpoint = changesNow;
+    IOException unsynced = null;
+    try {
+      CheckpointFile.syncDirectory(dir);
+    } catch (IOException e) {
+      unsynced = e; // the checkpoint is in place and memory follows it; only its durability is in doubt
+    }
     if (anyCut(cutEnd)) {
       // Only after a cut can series have emptied; renumbering voids the ingest's ref caches, so not more often.
       int removed = head.removeStoppedSeries();
@@ -385,10 +420,18 @@ public final class Storage implements AutoCloseable {
     }
     // Retired first: a delete that fails must not leave the blocks after it mapped (and their space taken) for good.
     expired.forEach(Block::retire);
-    for (Block b : expired) {
-      FileUtil.deleteRecursively(b.dir());
+    expired.forEach(b -> expiredUnsynced.add(b.dir()));
+    if (unsynced != null) {
+      // A crash could still bring back the previous checkpoint, which lists them: their files stay until a
+      // checkpoint that no longer lists them is durable (or the next open, which deletes unlisted blocks).
+      throw unsynced;
     }
-    if (!expired.isEmpty()) {
+    boolean deleted = !expiredUnsynced.isEmpty();
+    for (Path p : new ArrayList<>(expiredUnsynced)) {
+      FileUtil.deleteRecursively(p);
+      expiredUnsynced.remove(p);
+    }
+    if (deleted) {
       FileUtil.fsyncDir(blocksDir);
     }
   }

@@ -147,6 +147,45 @@ class CheckpointRestartTest {
     }
   }
 
+  /**
+   * A checkpoint that fails after writing its blocks (here its file cannot be written, as on a full disk) leaves
+   * none of them on disk: each retry would otherwise hold another block's space. The next checkpoint writes them
+   * again, and nothing is lost.
+   */
+  @Test
+  void aFailedCheckpointLeavesNoBlocksBehindAndTheNextOneWritesThem() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    Feed feed = Feed.gpuLike(START, 3 * 3600, 11);
+    Path obstacle = dir.resolve("checkpoint.tmp");
+    try (Storage s = Storage.open(dir, config)) {
+      feed.append(s.appender(), 0, feed.records.size());
+      Files.createDirectories(obstacle);
+      Files.writeString(obstacle.resolve("in-the-way"), "x");
+      assertThatThrownBy(() -> s.checkpoint(Map.of("t/0", 1L))).isInstanceOf(IOException.class);
+      assertThat(s.checkpointFailures()).isEqualTo(1);
+      try (var dirs = Files.list(dir.resolve("blocks"))) {
+        assertThat(dirs.count()).as("the failed checkpoint's blocks").isZero();
+      }
+      assertThat(s.stats().blocks().values()).allMatch(n -> n == 0);
+
+      Files.delete(obstacle.resolve("in-the-way"));
+      Files.delete(obstacle);
+      s.checkpoint(Map.of("t/0", 1L));
+      int blocks = s.stats().blocks().values().stream().mapToInt(Integer::intValue).sum();
+      assertThat(blocks).isPositive();
+      try (var dirs = Files.list(dir.resolve("blocks"))) {
+        assertThat(dirs.count()).isEqualTo(blocks);
+      }
+    }
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.checkpointedOffsets()).containsExactly(Map.entry("t/0", 1L));
+      for (SeriesData series : s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW)) {
+        assertThat(((RawSeries) series).timestamps()).containsExactly(feed.timestamps(indexOf(feed,
+            series.labels())));
+      }
+    }
+  }
+
   @Test
   void uncommittedBlocksOfAnInterruptedCheckpointAreDiscarded() throws Exception {
     StorageConfig config = TestConfigs.shortBlocks().build();
