@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -70,8 +71,16 @@ public final class Storage implements AutoCloseable {
   private long changesAtCheckpoint = -1;
   private volatile long lastCheckpointMillis;
   private final AtomicLong checkpointFailures = new AtomicLong();
-  /** Expired blocks kept on disk because the checkpoint that dropped them could not be made durable; writer only. */
+  /** Expired blocks kept on disk until a checkpoint that no longer lists them is durable; writer only. */
   private final List<Path> expiredUnsynced = new ArrayList<>();
+  /** The last checkpoint's rename is in place but its directory fsync failed: retried at the next checkpoint. */
+  private boolean syncPending;
+  /**
+   * Per resolution, minValid as of the last committed checkpoint (null before the first attempt since open, when
+   * the head's is that). A failed attempt raises the head's as it cuts; the retry must start its first block where
+   * the committed blocks end, not there, or it could overlap them.
+   */
+  private long[] minValidCommitted;
 
   private Storage(Path dir, StorageConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
     this.dir = dir;
@@ -280,7 +289,16 @@ public final class Storage implements AutoCloseable {
   private void checkpointNow(Map<String, Long> sourceOffsets) throws IOException {
     long changesNow = head.changes();
     if (changesNow == changesAtCheckpoint && offsets.equals(sourceOffsets)) {
+      if (syncPending) {
+        makeDurable();
+      }
       return;
+    }
+    if (minValidCommitted == null) {
+      minValidCommitted = new long[resolutions.size()];
+      for (int r = 0; r < resolutions.size(); r++) {
+        minValidCommitted[r] = head.minValid(r);
+      }
     }
     BlockSet current = blocks;
     // Blocks this checkpoint writes: until it is committed they are nobody's, and a failure must not leave them
@@ -326,7 +344,8 @@ public final class Storage implements AutoCloseable {
           // Blocks start on span boundaries, but never before the last block's end: a span lengthened across a
           // restart would otherwise give a block overlapping the ones before, and readers need them disjoint.
           long aligned = Math.floorDiv(min, span) * span;
-          long start = min >= head.minValid(r) ? Math.max(aligned, head.minValid(r)) : aligned;
+          long floor = cutEnd[r] == Long.MIN_VALUE ? minValidCommitted[r] : head.minValid(r);
+          long start = min >= floor ? Math.max(aligned, floor) : aligned;
           long end = aligned + span; // minValid <= min, so a later start is still in min's span
           // Keep 1 to 1.5 spans in the head, as Prometheus does: late windows and chunks can still complete.
           if (end + span / 2 > now) {
@@ -353,7 +372,13 @@ public final class Storage implements AutoCloseable {
           }
           if (!series.isEmpty()) {
             Path p = BlockWriter.write(blocksDir, resolutions.get(r), start, end, series);
-            Block block = Block.open(p);
+            Block block;
+            try {
+              block = Block.open(p);
+            } catch (IOException | RuntimeException e) {
+              FileUtil.deleteRecursively(p); // written, not yet anyone's
+              throw e;
+            }
             created.add(block);
             next.get(r).add(block);
           }
@@ -402,11 +427,8 @@ public final class Storage implements AutoCloseable {
     }
     offsets = offsetsCopy;
     changesAtCheckpoint = changesNow;
-    IOException unsynced = null;
-    try {
-      CheckpointFile.syncDirectory(dir);
-    } catch (IOException e) {
-      unsynced = e; // the checkpoint is in place and memory follows it; only its durability is in doubt
+    for (int r = 0; r < nres; r++) {
+      minValidCommitted[r] = head.minValid(r);
     }
     if (anyCut(cutEnd)) {
       // Only after a cut can series have emptied; renumbering voids the ingest's ref caches, so not more often.
@@ -420,16 +442,30 @@ public final class Storage implements AutoCloseable {
     }
     // Retired first: a delete that fails must not leave the blocks after it mapped (and their space taken) for good.
     expired.forEach(Block::retire);
+    // Their files go once this checkpoint is durable: until then a crash could bring back the one that lists them.
     expired.forEach(b -> expiredUnsynced.add(b.dir()));
-    if (unsynced != null) {
-      // A crash could still bring back the previous checkpoint, which lists them: their files stay until a
-      // checkpoint that no longer lists them is durable (or the next open, which deletes unlisted blocks).
-      throw unsynced;
-    }
-    boolean deleted = !expiredUnsynced.isEmpty();
+    syncPending = true;
+    makeDurable();
+  }
+
+  /**
+   * Makes the checkpoint in place durable, then deletes the expired blocks it no longer lists. A failed fsync is
+   * thrown (the checkpoint counts as failed and the next one, even with nothing new, tries again); a block that
+   * cannot be deleted is logged and kept for the next time, and fails nothing: the data is safe either way.
+   */
+  private void makeDurable() throws IOException {
+    CheckpointFile.syncDirectory(dir);
+    syncPending = false;
+    boolean deleted = false;
     for (Path p : new ArrayList<>(expiredUnsynced)) {
-      FileUtil.deleteRecursively(p);
-      expiredUnsynced.remove(p);
+      try {
+        FileUtil.deleteRecursively(p);
+        expiredUnsynced.remove(p);
+        deleted = true;
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cannot delete the expired block " + p + " yet (retried at the next checkpoint, "
+            + "and at the next start)", e);
+      }
     }
     if (deleted) {
       FileUtil.fsyncDir(blocksDir);

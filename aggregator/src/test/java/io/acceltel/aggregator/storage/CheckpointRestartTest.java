@@ -186,6 +186,44 @@ class CheckpointRestartTest {
     }
   }
 
+  /**
+   * A failed checkpoint already raised minValid as it cut; its retry must still start the first block where the
+   * committed blocks end, or, with a block duration lengthened across a restart, it overlaps them.
+   */
+  @Test
+  void aRetryAfterAFailedCheckpointNeverOverlapsTheBlocksBefore() throws Exception {
+    long start = START + 40 * 60_000L;
+    Feed feed = Feed.gpuLike(start, 3 * 3600, 5);
+    int split = feed.records.size() / 3;
+    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
+      feed.append(s.appender(), 0, split);
+      s.checkpoint(Map.of("t/0", (long) split));
+    }
+    StorageConfig oneHour = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofHours(1))
+        .blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
+    Path obstacle = dir.resolve("checkpoint.tmp");
+    try (Storage s = Storage.open(dir, oneHour)) {
+      feed.append(s.appender(), split, feed.records.size());
+      Files.createDirectories(obstacle);
+      Files.writeString(obstacle.resolve("in-the-way"), "x");
+      assertThatThrownBy(() -> s.checkpoint(Map.of("t/0", (long) feed.records.size())))
+          .isInstanceOf(IOException.class);
+      Files.delete(obstacle.resolve("in-the-way"));
+      Files.delete(obstacle);
+      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+      for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
+        List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
+        for (int i = 1; i < blocks.size(); i++) {
+          assertThat(blocks.get(i).meta().minTime()).as(res + " block " + i + " starts after the one before ends")
+              .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
+        }
+      }
+      for (RawSeries series : s.querier().selectRaw(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+        assertThat(series.timestamps()).isEqualTo(feed.timestamps(indexOf(feed, series.labels())));
+      }
+    }
+  }
+
   @Test
   void uncommittedBlocksOfAnInterruptedCheckpointAreDiscarded() throws Exception {
     StorageConfig config = TestConfigs.shortBlocks().build();

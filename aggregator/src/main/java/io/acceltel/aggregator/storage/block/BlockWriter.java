@@ -42,10 +42,32 @@ public final class BlockWriter {
     return dir.getFileName().toString().startsWith(TEMPORARY_PREFIX);
   }
 
+  /**
+   * Writes a block and renames it into place. On a failure (a full disk) nothing of it is left: neither the
+   * temporary directory nor, when only the last fsync failed, the renamed one, which no checkpoint lists yet.
+   */
   public static Path write(Path blocksDir, Resolution res, long minTime, long maxTime, List<SeriesChunks> series)
       throws IOException {
     String name = BlockMeta.dirName(res, minTime, maxTime);
     Path tmp = blocksDir.resolve(TEMPORARY_PREFIX + name);
+    Path dst = blocksDir.resolve(name);
+    try {
+      writeAndRename(blocksDir, tmp, dst, res, minTime, maxTime, series);
+      return dst;
+    } catch (IOException | RuntimeException e) {
+      for (Path left : List.of(tmp, dst)) {
+        try {
+          FileUtil.deleteRecursively(left);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static void writeAndRename(Path blocksDir, Path tmp, Path dst, Resolution res, long minTime, long maxTime,
+      List<SeriesChunks> series) throws IOException {
     FileUtil.deleteRecursively(tmp);
     Files.createDirectories(tmp);
 
@@ -111,10 +133,8 @@ public final class BlockWriter {
     FileUtil.fsync(tmp.resolve("index"));
     FileUtil.fsync(tmp.resolve("meta.json"));
     FileUtil.fsyncDir(tmp);
-    Path dst = blocksDir.resolve(name);
     FileUtil.deleteRecursively(dst); // an orphan of a crashed checkpoint may hold the name
     Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
     FileUtil.fsyncDir(blocksDir);
-    return dst;
   }
 }
