@@ -363,7 +363,7 @@ public final class HealthRules {
         return now;
       }
       DeviceHistory.Seen last = lastFaultInputs.get(key);
-      if (last == null || tickMillis - last.atMillis() >= HOLD_MILLIS) {
+      if (last == null || !withinHold(last.atMillis())) {
         lastFaultInputs.remove(key);
         return OptionalDouble.empty();
       }
@@ -398,7 +398,7 @@ public final class HealthRules {
       }
       for (DeviceHistory.Held h : new TreeMap<>(previous.held()).values()) {
         long clearMillis = tickMillis - h.lastSeenMillis();
-        if (held.containsKey(h.reason().code()) || clearMillis >= HOLD_MILLIS || device.lost()) {
+        if (held.containsKey(h.reason().code()) || !withinHold(h.lastSeenMillis()) || device.lost()) {
           continue;
         }
         held.put(h.reason().code(), h);
@@ -406,6 +406,15 @@ public final class HealthRules {
         reasons.add(new HealthReason(seen.code(), seen.state(), seen.detail() + "; clear for " + clearMillis / 1000
             + " s, held until a minute clear so that it does not flap", seen.action()));
       }
+    }
+
+    /**
+     * Whether {@code seenMillis} is less than {@link #HOLD_MILLIS} before this tick. A tick before it (the wall clock
+     * stepped back) ends the hold too: it would otherwise last as long as the step.
+     */
+    private boolean withinHold(long seenMillis) {
+      long elapsed = tickMillis - seenMillis;
+      return elapsed >= 0 && elapsed < HOLD_MILLIS;
     }
 
     DeviceHistory next() {

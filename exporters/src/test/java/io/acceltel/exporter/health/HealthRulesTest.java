@@ -350,6 +350,16 @@ class HealthRulesTest {
     assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
   }
 
+  /** A wall clock stepped back (NTP) must not hold a reason, or a fault input, for as long as the step. */
+  @Test
+  void aClockSteppedBackEndsTheHold() {
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.CLOCK_EVENT, 1, "sw_thermal_slowdown")
+        .with(MetricCatalog.ROW_REMAP_PENDING, 1).snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    e = HealthRules.evaluate(gpu().with(MetricCatalog.CLOCK_EVENT, 0, "sw_thermal_slowdown").snapshot(),
+        e.history(), T0 - 3_600_000L, WINDOW);
+    assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
+  }
+
   @Test
   void thermalSlowdownDegradesWithTheTemperature() {
     HealthReason r = only(health(gpu().with(MetricCatalog.TEMPERATURE, 91)
