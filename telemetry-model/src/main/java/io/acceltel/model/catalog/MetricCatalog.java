@@ -33,10 +33,12 @@ public final class MetricCatalog {
       .build();
   public static final MetricDefinition DEVICE_LOST = gauge("accelerator_device_lost")
       .help("1 while the device does not answer (fell off the bus, GPU_IS_LOST, read timed out), else 0. While it "
-          + "is 1, the device's other series are its health, its allocation, its recoveries and the XIDs seen before the "
-          + "loss.")
-      .nvml("return code NVML_ERROR_GPU_IS_LOST (15) or a read past the tick deadline")
-      .dcmi("return code -8008 (device does not exist) or a read past the tick deadline")
+          + "is 1, the device's other series are its health, its allocation, its recoveries and the XIDs seen "
+          + "before the loss.")
+      .nvml("return code NVML_ERROR_GPU_IS_LOST (15), or three reads in a row past the tick deadline or failing "
+          + "with an unexpected error")
+      .dcmi("return code -8008 (device does not exist), -8012 (not ready) from the health call for 5 s, or three "
+          + "reads in a row past the tick deadline or failing with an unexpected error")
       .build();
 
   public static final MetricDefinition DEVICE_RECOVERIES = counter("accelerator_device_recoveries_total")
