@@ -7,6 +7,7 @@ import io.acceltel.exporter.kafka.KafkaSinkSettings;
 import io.acceltel.exporter.simulated.SimulatedBackend;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class SpoolDrainThroughput {
     }
   }
 
-  private static int freePort() throws java.io.IOException {
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
@@ -86,19 +87,19 @@ public final class SpoolDrainThroughput {
 
   /** Apache Kafka's own broker, reached at {@code port}: directly, or through a relay with that round trip. */
   private record Broker(EmbeddedKafka kafka, DelayingRelay relay) implements AutoCloseable {
-    static Broker start(Path dir, int port, int brokerPort, long roundTripMillis) throws java.io.IOException {
+    static Broker start(Path dir, int port, int brokerPort, long roundTripMillis) throws IOException {
       EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka")).withPort(brokerPort)
           .withAdvertisedPort(port));
       try {
         return new Broker(kafka, roundTripMillis > 0 ? new DelayingRelay(port, brokerPort, roundTripMillis) : null);
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         kafka.close();
         throw e;
       }
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
       if (relay != null) {
         relay.close();
       }

@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -162,11 +163,8 @@ public final class NodeExporter implements AutoCloseable {
    * start (attribution's first kubelet call) or a long GC pause does not restart a working exporter.
    */
   static Duration maxTickAge(ExporterConfig config) {
-    Duration tenTicks = config.interval().multipliedBy(10);
-    return tenTicks.compareTo(MIN_LIVENESS_TICK_AGE) > 0 ? tenTicks : MIN_LIVENESS_TICK_AGE;
+    return Collections.max(List.of(config.interval().multipliedBy(10), Duration.ofMinutes(1)));
   }
-
-  private static final Duration MIN_LIVENESS_TICK_AGE = Duration.ofMinutes(1);
 
   private static void closeAll(List<AutoCloseable> components) {
     for (AutoCloseable c : components) {

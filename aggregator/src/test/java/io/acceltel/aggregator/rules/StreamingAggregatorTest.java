@@ -32,6 +32,11 @@ class StreamingAggregatorTest {
   private static final AggregationRule TEN_SECONDS = new AggregationRule("x", "accelerator_power_watts",
       AggregationRule.Op.SUM, List.of(), Duration.ofSeconds(10));
 
+  /** An output that records each window as "<end>s <value>", a staleness marker as "<end>s stale". */
+  private static StreamingAggregator.Output endsAndValues(List<String> emitted) {
+    return (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + stale(v));
+  }
+
   /** One rule over accelerator_power_watts by job_name, 10 s windows, recorded as job:power:<op>10s. */
   private static StreamingAggregator perJob(AggregationRule.Op op, java.util.function.LongSupplier wallClock) {
     return new StreamingAggregator(List.of(new AggregationRule(
@@ -209,7 +214,7 @@ class StreamingAggregatorTest {
   void aSampleAfterItsWindowWasEmittedIsCountedLateNotEmittedTwice() {
     StreamingAggregator aggregator = perJob(AggregationRule.Op.COUNT, NO_WALL_CLOCK_CAP);
     List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + stale(v));
+    StreamingAggregator.Output out = endsAndValues(emitted);
     aggregator.bind(0, gpu("a", 0));
     aggregator.bind(1, gpu("a", 1));
     assertThat(aggregator.add(0, T0, 1, out)).isZero();
@@ -230,7 +235,7 @@ class StreamingAggregatorTest {
   void emptyWindowsOfLiveInputsEndNothing() {
     StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
     List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add((t - T0) / 1000 + "s " + stale(v));
+    StreamingAggregator.Output out = endsAndValues(emitted);
     aggregator.bind(0, gpu("a", 0));
     for (long t = 0; t <= 100_000; t += 25_000) {
       aggregator.add(0, T0 + t, 300, out);

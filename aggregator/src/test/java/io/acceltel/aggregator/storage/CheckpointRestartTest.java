@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointRestartTest {
   private static final long START = 1_700_000_000_000L;
   private static final Labels UTIL = Labels.of("__name__", "util", "gpu", "0");
+  private static final StorageConfig ONE_HOUR_BLOCKS = TestConfigs.shortBlocks()
+      .blockDuration(Resolution.RAW, Duration.ofHours(1)).blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
 
   @TempDir
   Path dir;
@@ -156,20 +158,15 @@ class CheckpointRestartTest {
   void aFailedCheckpointLeavesNoBlocksBehindAndTheNextOneWritesThem() throws Exception {
     StorageConfig config = TestConfigs.shortBlocks().build();
     Feed feed = Feed.gpuLike(START, 3 * 3600, 11);
-    Path obstacle = dir.resolve("checkpoint.tmp");
     try (Storage s = Storage.open(dir, config)) {
       feed.append(s.appender(), 0, feed.records.size());
-      Files.createDirectories(obstacle);
-      Files.writeString(obstacle.resolve("in-the-way"), "x");
-      assertThatThrownBy(() -> s.checkpoint(Map.of("t/0", 1L))).isInstanceOf(IOException.class);
+      failOneCheckpoint(s, Map.of("t/0", 1L));
       assertThat(s.checkpointFailures()).isEqualTo(1);
       try (var dirs = Files.list(dir.resolve("blocks"))) {
         assertThat(dirs.count()).as("the failed checkpoint's blocks").isZero();
       }
       assertThat(s.stats().blocks().values()).allMatch(n -> n == 0);
 
-      Files.delete(obstacle.resolve("in-the-way"));
-      Files.delete(obstacle);
       s.checkpoint(Map.of("t/0", 1L));
       int blocks = s.stats().blocks().values().stream().mapToInt(Integer::intValue).sum();
       assertThat(blocks).isPositive();
@@ -192,35 +189,37 @@ class CheckpointRestartTest {
    */
   @Test
   void aRetryAfterAFailedCheckpointNeverOverlapsTheBlocksBefore() throws Exception {
-    long start = START + 40 * 60_000L;
-    Feed feed = Feed.gpuLike(start, 3 * 3600, 5);
-    int split = feed.records.size() / 3;
-    try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
-      feed.append(s.appender(), 0, split);
-      s.checkpoint(Map.of("t/0", (long) split));
+    Feed feed = Feed.gpuLike(START + 40 * 60_000L, 3 * 3600, 5);
+    try (Storage s = restartedHalfway(feed, feed.records.size() / 3, ONE_HOUR_BLOCKS, true)) {
+      assertBlocksDisjoint(s);
+      assertEverySampleInOrder(s, feed);
     }
-    StorageConfig oneHour = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofHours(1))
-        .blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
+  }
+
+  /** Makes the next checkpoint fail before its rename, as a full disk would, and checks that it did. */
+  private void failOneCheckpoint(Storage s, Map<String, Long> offsets) throws IOException {
     Path obstacle = dir.resolve("checkpoint.tmp");
-    try (Storage s = Storage.open(dir, oneHour)) {
-      feed.append(s.appender(), split, feed.records.size());
-      Files.createDirectories(obstacle);
-      Files.writeString(obstacle.resolve("in-the-way"), "x");
-      assertThatThrownBy(() -> s.checkpoint(Map.of("t/0", (long) feed.records.size())))
-          .isInstanceOf(IOException.class);
-      Files.delete(obstacle.resolve("in-the-way"));
-      Files.delete(obstacle);
-      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
-      for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
-        List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
-        for (int i = 1; i < blocks.size(); i++) {
-          assertThat(blocks.get(i).meta().minTime()).as(res + " block " + i + " starts after the one before ends")
-              .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
-        }
+    Files.createDirectories(obstacle);
+    Files.writeString(obstacle.resolve("in-the-way"), "x");
+    assertThatThrownBy(() -> s.checkpoint(offsets)).isInstanceOf(IOException.class);
+    Files.delete(obstacle.resolve("in-the-way"));
+    Files.delete(obstacle);
+  }
+
+  private static void assertBlocksDisjoint(Storage s) {
+    for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
+      List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
+      for (int i = 1; i < blocks.size(); i++) {
+        assertThat(blocks.get(i).meta().minTime()).as(res + " block " + i + " starts after the one before ends")
+            .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
       }
-      for (RawSeries series : s.querier().selectRaw(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
-        assertThat(series.timestamps()).isEqualTo(feed.timestamps(indexOf(feed, series.labels())));
-      }
+    }
+  }
+
+  private static void assertEverySampleInOrder(Storage s, Feed feed) {
+    for (RawSeries series : s.querier().selectRaw(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
+      assertThat(series.timestamps()).as("every sample of " + series.labels() + ", in order")
+          .isEqualTo(feed.timestamps(indexOf(feed, series.labels())));
     }
   }
 
@@ -363,7 +362,12 @@ class CheckpointRestartTest {
    * Appends the feed's first {@code split} records under 10-minute raw blocks and checkpoints, then reopens with
    * {@code after}, appends the rest and checkpoints again: a block duration changed across a restart.
    */
-  private Storage restartedHalfway(Feed feed, int split, StorageConfig after) throws IOException {
+  /**
+   * The first {@code split} records under short blocks, then the rest under {@code after}; with
+   * {@code firstCheckpointFails}, the first checkpoint after the restart fails and the next one is the retry.
+   */
+  private Storage restartedHalfway(Feed feed, int split, StorageConfig after, boolean firstCheckpointFails)
+      throws IOException {
     try (Storage s = Storage.open(dir, TestConfigs.shortBlocks().build())) {
       feed.append(s.appender(), 0, split);
       s.checkpoint(Map.of("t/0", (long) split));
@@ -371,7 +375,11 @@ class CheckpointRestartTest {
     Storage s = Storage.open(dir, after);
     try {
       feed.append(s.appender(), split, feed.records.size());
-      s.checkpoint(Map.of("t/0", (long) feed.records.size()));
+      Map<String, Long> offsets = Map.of("t/0", (long) feed.records.size());
+      if (firstCheckpointFails) {
+        failOneCheckpoint(s, offsets);
+      }
+      s.checkpoint(offsets);
       return s;
     } catch (IOException | RuntimeException e) {
       s.close();
@@ -385,7 +393,7 @@ class CheckpointRestartTest {
     Feed feed = Feed.gpuLike(START, 2 * 3600, 5);
     StorageConfig sevenMinutes = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofMinutes(7))
         .build();
-    try (Storage s = restartedHalfway(feed, feed.records.size() / 2, sevenMinutes)) {
+    try (Storage s = restartedHalfway(feed, feed.records.size() / 2, sevenMinutes, false)) {
       List<SeriesData> raw = s.querier().select(List.of(), Long.MIN_VALUE, Long.MAX_VALUE, Resolution.RAW);
       for (SeriesData series : raw) {
         assertThat(series.size()).as("every sample of " + series.labels())
@@ -403,21 +411,9 @@ class CheckpointRestartTest {
     // 20 minutes past an hour, so that the 10-minute blocks do not end on an hour boundary.
     long start = START + 40 * 60_000L;
     Feed feed = Feed.gpuLike(start, 3 * 3600, 5);
-    StorageConfig oneHour = TestConfigs.shortBlocks().blockDuration(Resolution.RAW, Duration.ofHours(1))
-        .blockDuration(TestConfigs.S10, Duration.ofHours(1)).build();
-    try (Storage s = restartedHalfway(feed, feed.records.size() / 3, oneHour)) {
-      for (Resolution res : List.of(Resolution.RAW, TestConfigs.S10)) {
-        List<Block> blocks = s.blocks().blocks(s.resolutions().indexOf(res));
-        for (int i = 1; i < blocks.size(); i++) {
-          assertThat(blocks.get(i).meta().minTime()).as(res + " block " + i + " starts after the one before ends")
-              .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
-        }
-      }
-      for (RawSeries series : s.querier().selectRaw(List.of(), Long.MIN_VALUE, Long.MAX_VALUE)) {
-        long[] t = series.timestamps();
-        assertThat(t).as("every sample of " + series.labels() + ", in order")
-            .isEqualTo(feed.timestamps(indexOf(feed, series.labels())));
-      }
+    try (Storage s = restartedHalfway(feed, feed.records.size() / 3, ONE_HOUR_BLOCKS, false)) {
+      assertBlocksDisjoint(s);
+      assertEverySampleInOrder(s, feed);
       // A range read inside the older blocks reaches its end rather than stopping at the first later sample.
       long mid = start + 70 * 60_000L;
       for (RawSeries series : s.querier().selectRaw(List.of(), start, mid)) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +65,7 @@ public final class CollectionLoop implements AutoCloseable {
     this.metrics = b.metrics;
     this.wallClock = b.wallClock;
     this.attributor = b.attributor;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-tick"));
+    this.scheduler = DaemonThreads.scheduler("acceltel-tick");
   }
 
   public static Builder builder(String node, List<DeviceReader> readers) {

@@ -5,7 +5,6 @@ import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.device.DeviceReader;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
@@ -41,7 +40,7 @@ public final class LeftOutRetry implements AutoCloseable {
     this.loop = loop;
     this.leftOutChanged = leftOutChanged;
     this.lastLeftOut = backend.devicesLeftOut();
-    this.retries = needed ? Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-left-out-retry")) : null;
+    this.retries = needed ? DaemonThreads.scheduler("acceltel-left-out-retry") : null;
   }
 
   /**

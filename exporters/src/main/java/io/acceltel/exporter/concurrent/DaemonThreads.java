@@ -1,5 +1,7 @@
 package io.acceltel.exporter.concurrent;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -7,11 +9,17 @@ import java.util.concurrent.ThreadFactory;
  * so none of them keeps the JVM alive after the shutdown hook has stopped what must be stopped in order.
  *
  * <pre>{@code
- * ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-x"));
+ * ScheduledExecutorService retries = DaemonThreads.scheduler("acceltel-left-out-retry");
+ * ExecutorService lane = Executors.newSingleThreadExecutor(DaemonThreads.named("acceltel-device-0"));
  * }</pre>
  */
 public final class DaemonThreads {
   private DaemonThreads() {}
+
+  /** A scheduler on one daemon thread called {@code name}. */
+  public static ScheduledExecutorService scheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(named(name));
+  }
 
   /** A factory of daemon threads all called {@code name}. */
   public static ThreadFactory named(String name) {

@@ -111,16 +111,10 @@ public final class DcmiBackend implements DeviceBackend {
     Memory count = new Memory(4);
     Memory list = new Memory(4L * DcmiLayout.MAX_CARDS);
     String function = CARD_LIST;
-    int rc = untilReady(() -> {
-      count.setInt(0, 0);
-      return dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS);
-    });
+    int rc = untilReady(count, () -> dcmi.dcmi_get_card_list(count, list, DcmiLayout.MAX_CARDS));
     if (rc == DcmiReturn.NOT_SUPPORTED) {
       function = "dcmi_get_card_num_list"; // the older name
-      rc = untilReady(() -> {
-        count.setInt(0, 0);
-        return dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS);
-      });
+      rc = untilReady(count, () -> dcmi.dcmi_get_card_num_list(count, list, DcmiLayout.MAX_CARDS));
     }
     if (rc != DcmiReturn.SUCCESS) {
       throw new BackendUnavailableException("DCMI could not list the NPU cards (" + function + " returned "
@@ -132,10 +126,7 @@ public final class DcmiBackend implements DeviceBackend {
 
   private static int devicesInCard(DcmiLibrary dcmi, int card, Level level) {
     Memory out = new Memory(4);
-    int rc = untilReady(() -> {
-      out.setInt(0, 0);
-      return dcmi.dcmi_get_device_num_in_card(card, out);
-    });
+    int rc = untilReady(out, () -> dcmi.dcmi_get_device_num_in_card(card, out));
     if (rc != DcmiReturn.SUCCESS) {
       LOG.log(level, "card " + card + " is left out: dcmi_get_device_num_in_card returned " + DcmiReturn.name(rc));
       return -1;
@@ -156,24 +147,17 @@ public final class DcmiBackend implements DeviceBackend {
   private static DcmiDeviceReader openNpu(DcmiLibrary dcmi, int card, int device, String version,
       NativeCallObserver observer, boolean repeat) {
     Memory out = new Memory(DcmiLayout.BUFFER);
-    int rc = untilReady(() -> {
-      out.clear();
-      return dcmi.dcmi_get_device_logic_id(out, card, device);
-    });
+    int rc = untilReady(out, () -> dcmi.dcmi_get_device_logic_id(out, card, device));
     String npu = "NPU " + device + " of card " + card;
     if (rc != DcmiReturn.SUCCESS) {
       return leftOut(observer, repeat, npu, "dcmi_get_device_logic_id", rc, "");
     }
     int logic = out.getInt(0);
-    out.clear();
     // The physical id is what Kubernetes device ids carry, so attribution joins on it. Only a driver without the
     // call gets the logic id instead (equal on most hosts); a guess after any other failure could put another
     // tenant's pod on this NPU, so it is left out instead.
     int phy;
-    rc = untilReady(() -> {
-      out.clear();
-      return dcmi.dcmi_get_device_phyid_from_logicid(logic, out);
-    });
+    rc = untilReady(out, () -> dcmi.dcmi_get_device_phyid_from_logicid(logic, out));
     if (rc == DcmiReturn.SUCCESS) {
       phy = out.getInt(0);
     } else if (rc == DcmiReturn.NOT_SUPPORTED) {
@@ -187,34 +171,28 @@ public final class DcmiBackend implements DeviceBackend {
     // next restart (and churn every series then), so it leaves the NPU out to be tried again instead. Only a
     // driver without the call gets a stand-in, the same at every start.
     String function = "dcmi_get_device_chip_info_v2";
-    rc = untilReady(() -> {
-      out.clear();
-      return dcmi.dcmi_get_device_chip_info_v2(card, device, out);
-    });
-    if (forGood(rc)) {
+    rc = untilReady(out, () -> dcmi.dcmi_get_device_chip_info_v2(card, device, out));
+    if (DcmiReturn.permanent(rc)) {
       function = "dcmi_get_device_chip_info"; // v1: the same fields, without npu_name
-      rc = untilReady(() -> {
-        out.clear();
-        return dcmi.dcmi_get_device_chip_info(card, device, out);
-      });
+      rc = untilReady(out, () -> dcmi.dcmi_get_device_chip_info(card, device, out));
     }
     String model;
     if (rc == DcmiReturn.SUCCESS) {
       model = decode(out, DcmiLayout.CHIP_TYPE) + decode(out, DcmiLayout.CHIP_NAME);
-    } else if (forGood(rc)) {
+    } else if (DcmiReturn.permanent(rc)) {
       model = "Ascend NPU";
     } else {
       return leftOut(observer, repeat, npu, function, rc, ", and without it the NPU's model is unknown");
     }
     // npu-exporter names an NPU by its VDie id; only a driver without it gets the NDie id, which has the same form.
     Die die = dieId(dcmi, card, device, out, DcmiLayout.VDIE);
-    if (forGood(die.rc())) {
+    if (DcmiReturn.permanent(die.rc())) {
       die = dieId(dcmi, card, device, out, DcmiLayout.NDIE);
     }
     String uuid;
     if (die.rc() == DcmiReturn.SUCCESS) {
       uuid = die.id();
-    } else if (forGood(die.rc())) {
+    } else if (DcmiReturn.permanent(die.rc())) {
       uuid = "ascend-phy-" + phy;
     } else {
       return leftOut(observer, repeat, npu, "dcmi_get_device_die_v2", die.rc(),
@@ -228,11 +206,6 @@ public final class DcmiBackend implements DeviceBackend {
     }
     DeviceIdentity identity = new DeviceIdentity(phy, uuid, model, Vendor.HUAWEI);
     return new DcmiDeviceReader(dcmi, card, device, identity, List.of("", version, "", busId, ""), observer);
-  }
-
-  /** Codes that asking again cannot change: not supported, or not allowed in this container (as in DcmiCalls). */
-  private static boolean forGood(int rc) {
-    return rc == DcmiReturn.NOT_SUPPORTED || rc == DcmiReturn.NOT_SUPPORTED_IN_CONTAINER;
   }
 
   /** Counts (once) and logs why an NPU is left out of this enumeration; it is tried again later. Returns null. */
@@ -249,9 +222,9 @@ public final class DcmiBackend implements DeviceBackend {
   /**
    * Makes an enumeration call, again for a while when the driver says it is not ready (an exporter started right
    * after a reboot or a reset): the NPUs are enumerated once, so a give-up would leave an NPU out, or misnamed,
-   * until a restart.
+   * until a restart. {@code out}, the call's output buffer, is cleared before each attempt.
    */
-  private static int untilReady(java.util.function.IntSupplier call) {
+  private static int untilReady(Memory out, java.util.function.IntSupplier call) {
     int rc = DcmiReturn.NOT_READY;
     for (int attempt = 0; attempt < NOT_READY_ATTEMPTS && rc == DcmiReturn.NOT_READY; attempt++) {
       if (attempt > 0) {
@@ -262,6 +235,7 @@ public final class DcmiBackend implements DeviceBackend {
           break;
         }
       }
+      out.clear(); // nothing a failed attempt left behind can be read as an answer
       rc = call.getAsInt();
     }
     return rc;
@@ -274,10 +248,7 @@ public final class DcmiBackend implements DeviceBackend {
   private record Die(int rc, String id) {}
 
   private static Die dieId(DcmiLibrary dcmi, int card, int device, Memory out, int type) {
-    int rc = untilReady(() -> {
-      out.clear();
-      return dcmi.dcmi_get_device_die_v2(card, device, type, out);
-    });
+    int rc = untilReady(out, () -> dcmi.dcmi_get_device_die_v2(card, device, type, out));
     if (rc != DcmiReturn.SUCCESS) {
       return new Die(rc, null);
     }

@@ -54,22 +54,22 @@ final class DcmiCalls {
     }
     // A function an older driver does not export answers -8255 too (see DcmiBackend).
     int rc = call.getAsInt();
-    switch (rc) {
-      case DcmiReturn.SUCCESS:
-        return rc;
-      case DcmiReturn.NOT_SUPPORTED, DcmiReturn.NOT_SUPPORTED_IN_CONTAINER:
-        // Both are for good: asking again every tick would only count a failure every tick.
-        if (unsupported.add(function)) {
-          observer.unsupported(identity, function);
-        }
-        return rc;
-      case DcmiReturn.DEVICE_NOT_EXIST:
-        throw new DeviceLostException("NPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + function
-            + " returned " + DcmiReturn.name(rc) + " (" + rc + ")");
-      default:
-        observer.failed(BACKEND, function, rc, DcmiReturn.name(rc));
-        return rc;
+    if (rc == DcmiReturn.SUCCESS) {
+      return rc;
     }
+    if (DcmiReturn.permanent(rc)) {
+      // Asking again every tick would only count a failure every tick.
+      if (unsupported.add(function)) {
+        observer.unsupported(identity, function);
+      }
+      return rc;
+    }
+    if (rc == DcmiReturn.DEVICE_NOT_EXIST) {
+      throw new DeviceLostException("NPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + function
+          + " returned " + DcmiReturn.name(rc) + " (" + rc + ")");
+    }
+    observer.failed(BACKEND, function, rc, DcmiReturn.name(rc));
+    return rc;
   }
 
   /** True once {@code function} answered not supported (or is missing from the library). */

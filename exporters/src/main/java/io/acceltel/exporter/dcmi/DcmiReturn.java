@@ -44,6 +44,11 @@ public final class DcmiReturn {
 
   private DcmiReturn() {}
 
+  /** Whether asking again cannot change the answer: not supported, or not allowed in this container. */
+  public static boolean permanent(int rc) {
+    return rc == NOT_SUPPORTED || rc == NOT_SUPPORTED_IN_CONTAINER;
+  }
+
   /** The code's name, or {@code DCMI_ERR_<code>} for one this table does not know. */
   public static String name(int rc) {
     String name = NAMES.get(rc);

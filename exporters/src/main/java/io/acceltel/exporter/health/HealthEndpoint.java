@@ -6,6 +6,7 @@ import io.acceltel.exporter.http.Endpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +51,8 @@ public final class HealthEndpoint implements Endpoint {
 
   /** Five intervals, and never under 10 s: a GC pause or a slow tick must not fail a pre-flight check. */
   public static Duration maxAge(Duration interval) {
-    Duration fiveTicks = interval.multipliedBy(5);
-    return fiveTicks.compareTo(MIN_MAX_AGE) > 0 ? fiveTicks : MIN_MAX_AGE;
+    return Collections.max(List.of(interval.multipliedBy(5), Duration.ofSeconds(10)));
   }
-
-  private static final Duration MIN_MAX_AGE = Duration.ofSeconds(10);
 
   @Override
   public Response handle(String method, Map<String, List<String>> params) {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The DCMI backend against the C test double of libdcmi.so: enumeration, units, and the error-code policy. */
 class DcmiBackendTest {
   private static final DcmiDouble DCMI = DcmiDouble.INSTANCE;
+  private static final long TICK = 1_795_349_100_000L;
   private final Observer observer = new Observer();
 
   /** What the backend told its observer. */
@@ -59,8 +60,12 @@ class DcmiBackendTest {
   }
 
   static List<Reading> read(DeviceReader reader) throws DeviceLostException {
+    return read(reader, TICK);
+  }
+
+  static List<Reading> read(DeviceReader reader, long tickMillis) throws DeviceLostException {
     List<Reading> out = new ArrayList<>();
-    reader.read(1_795_349_100_000L, out::add);
+    reader.read(tickMillis, out::add);
     return out;
   }
 
@@ -300,13 +305,10 @@ class DcmiBackendTest {
       DeviceReader npu = backend.devices().get(1);
       // Six reads, one second apart, and the first recovery attempt answer "not ready"; then the card is back.
       DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 7);
-      long t0 = 1_795_349_100_000L;
       for (int s = 0; s < 5; s++) {
-        List<Reading> readings = new ArrayList<>();
-        npu.read(t0 + s * 1000L, readings::add);
-        assertThat(value(readings, MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
+        assertThat(value(read(npu, TICK + s * 1000L), MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
       }
-      assertThatThrownBy(() -> npu.read(t0 + 5000L, r -> { }))
+      assertThatThrownBy(() -> read(npu, TICK + 5000L))
           .isInstanceOf(DeviceLostException.class).hasMessageContaining("NPU 1")
           .hasMessageContaining("DCMI_ERR_NOT_READY (-8012) for 5 s");
       assertThat(npu.recover()).isFalse();
@@ -321,13 +323,12 @@ class DcmiBackendTest {
     try (DcmiBackend backend = open(observer)) {
       DeviceReader npu = backend.devices().get(1);
       DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 4);
-      long t0 = 1_795_349_100_000L;
       for (int s = 0; s < 8; s++) {
-        npu.read(t0 + s * 1000L, r -> { });
+        read(npu, TICK + s * 1000L);
       }
       DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 4);
       for (int s = 8; s < 16; s++) {
-        npu.read(t0 + s * 1000L, r -> { });
+        read(npu, TICK + s * 1000L);
       }
     }
     assertThat(observer.failures).hasSize(8).allMatch(f -> f.contains("DCMI_ERR_NOT_READY"));

@@ -20,6 +20,11 @@ class TickBufferTest {
     }
   }
 
+  /** A tick of 40,000 bytes of OTLP, all of one size when compressed. */
+  private static TickBuffer.Tick large(long timestampMillis) {
+    return TickBuffer.Tick.of("n", timestampMillis, new byte[40_000]);
+  }
+
   /** Ten minutes of held ticks must fit the exporter's 64 MB heap, so ticks wait compressed. */
   @Test
   void heldTicksAreSmallAndComeBackExactly() {
@@ -49,10 +54,10 @@ class TickBufferTest {
    */
   @Test
   void theTicksWaitingInMemoryAreBoundedInBytesAsWellAsInCount() throws Exception {
-    long size = TickBuffer.Tick.of("n", 0, new byte[40_000]).size();
+    long size = large(0).size();
     TickBuffer buffer = new TickBuffer(1000, 3 * size, null);
     for (int t = 1; t <= 10; t++) {
-      buffer.offer(TickBuffer.Tick.of("n", t, new byte[40_000]));
+      buffer.offer(large(t));
     }
     assertThat(buffer.memoryTicks()).isEqualTo(3);
     assertThat(buffer.dropped()).isEqualTo(7);
@@ -83,13 +88,13 @@ class TickBufferTest {
   /** A batch in flight from memory counts against the byte bound too, and takes at most half of it. */
   @Test
   void aBatchInFlightFromMemoryCountsAgainstTheByteBound() throws Exception {
-    long size = TickBuffer.Tick.of("n", 0, new byte[40_000]).size();
+    long size = large(0).size();
     TickBuffer buffer = new TickBuffer(1000, 4 * size, null);
     for (int t = 1; t <= 4; t++) {
-      buffer.offer(TickBuffer.Tick.of("n", t, new byte[40_000]));
+      buffer.offer(large(t));
     }
     assertThat(buffer.takeBatchForSending(16, 0)).as("half the bytes").hasSize(2);
-    assertThat(buffer.offer(TickBuffer.Tick.of("n", 5, new byte[40_000]))).as("the two in flight count")
+    assertThat(buffer.offer(large(5))).as("the two in flight count")
         .isEqualTo(1);
     assertThat(buffer.memoryTicks()).isEqualTo(4);
   }

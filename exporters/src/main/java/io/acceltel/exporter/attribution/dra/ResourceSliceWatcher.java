@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,7 @@ public final class ResourceSliceWatcher implements AutoCloseable {
   private final Duration recheck;
   private final AtomicBoolean warned = new AtomicBoolean();
   private final AtomicBoolean toldNotServed = new AtomicBoolean();
-  private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-resourceslice-recheck"));
+  private final ScheduledExecutorService rechecks = DaemonThreads.scheduler("acceltel-resourceslice-recheck");
   /** Guarded by this; replaced by a re-check. */
   private SharedIndexInformer<ResourceSlice> informer;
   private boolean closed;

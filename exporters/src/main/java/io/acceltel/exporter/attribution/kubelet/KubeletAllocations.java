@@ -11,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -76,7 +75,7 @@ public final class KubeletAllocations implements AutoCloseable {
     this.nanoTime = nanoTime;
     this.startNanos = nanoTime.getAsLong();
     this.lastSuccessNanos = startNanos;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-kubelet"));
+    this.scheduler = DaemonThreads.scheduler("acceltel-kubelet");
   }
 
   /**

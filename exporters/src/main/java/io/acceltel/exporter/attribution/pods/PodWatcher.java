@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,7 +61,7 @@ public final class PodWatcher implements AutoCloseable {
   /** When {@link #check} last ran; checker thread only. */
   private long lastCheckNanos;
   /** Notes five times a second whether the watch is up, so staleness is right whenever it is read. */
-  private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("acceltel-pod-watch-check"));
+  private final ScheduledExecutorService checker = DaemonThreads.scheduler("acceltel-pod-watch-check");
 
   private PodWatcher(SharedIndexInformer<Pod> informer, String node, PodLabelMapper mapper,
       AttributionMetrics metrics, LongSupplier nanoTime, Duration deletedPodGrace) {
