@@ -17,6 +17,8 @@ import io.acceltel.promql.engine.QueryEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,9 +89,14 @@ public final class Aggregator implements AutoCloseable {
     SampleWriter writer = new SampleWriter(storage, SampleWriter.stripesFor(Runtime.getRuntime().availableProcessors()),
         stats, new StreamingAggregator(rules), settings.maxSeries());
     Map<String, Long> checkpointed = storage.checkpointedOffsets();
+    // Partitions replaying after an outage stay closer together than storage waits before cutting a block, and than
+    // the streaming aggregation waits for a stream behind: else a partition running ahead has their samples refused.
+    Duration maxSkew = Collections.min(List.of(settings.storage().maxPartitionSkew(),
+        StreamingAggregator.LEAST_MAX_LAG.dividedBy(2)));
     Optional<KafkaIngest> ingest = settings.kafka().map(bootstrap -> new KafkaIngest(
         new KafkaIngest.Settings(bootstrap, settings.topic(), settings.partitions(), settings.deadLetterTopic(),
-            settings.checkpointEvery(), settings.kafkaSecurity()), writer, stats, checkpointed, storage::checkpoint));
+            settings.checkpointEvery(), settings.kafkaSecurity(), maxSkew), writer, stats, checkpointed,
+        storage::checkpoint));
     // Without Kafka, remote_write data is checkpointed on the same schedule; with Kafka the ingest thread does it,
     // because the checkpoint must record the offsets its data covers.
     ScheduledExecutorService checkpoints = null;

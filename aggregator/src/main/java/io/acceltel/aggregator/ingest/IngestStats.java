@@ -22,6 +22,7 @@ public final class IngestStats {
   private final Counter failures;
   /** Records behind the end of each partition ("topic/partition"), as of the ingest's last poll. */
   private volatile Map<String, Long> kafkaLag = Map.of();
+  private volatile int kafkaPartitionsHeld;
   private final Set<PoisonKind> logged = EnumSet.noneOf(PoisonKind.class);
 
   public IngestStats(PrometheusRegistry registry) {
@@ -46,6 +47,13 @@ public final class IngestStats {
         .labelNames("partition")
         .callback(cb -> kafkaLag.forEach((partition, records) -> cb.call(records, partition)))
         .register(registry);
+    GaugeWithCallback.builder().name("acceltel_aggregator_kafka_partitions_held")
+        .help("Partitions paused during a replay because they ran more than 5 minutes of data time (less with "
+            + "blocks shorter than 20 minutes) ahead of the slowest partition still replaying: storage would "
+            + "otherwise cut blocks that partition still fills and refuse its samples, and rollup windows would be "
+            + "written without them. 0 when live.")
+        .callback(cb -> cb.call(kafkaPartitionsHeld))
+        .register(registry);
     failures = Counter.builder().name("acceltel_aggregator_ingest_failures_total")
         .help("Times the ingest failed as a whole (a broker refusing the login, a storage error: retried from the "
             + "last stored offsets) or found Kafka unreachable (its brokers did not answer within 1 s; checked every "
@@ -55,6 +63,10 @@ public final class IngestStats {
 
   void kafkaLag(Map<String, Long> lag) {
     kafkaLag = Map.copyOf(lag);
+  }
+
+  void kafkaPartitionsHeld(int held) {
+    kafkaPartitionsHeld = held;
   }
 
   void ingestFailed(String source) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,13 +41,18 @@ public final class KafkaIngest implements AutoCloseable {
   /** While Kafka does not answer; a partial outage (one partition's leader gone) then costs the ingest ~10%. */
   private static final long LAG_RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final Duration LAG_TIMEOUT = Duration.ofSeconds(1);
+  /** A replaying partition that yields no record this long holds no other back (its leader may be away). */
+  private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /**
    * @param partitions the static partition set of this aggregator
    * @param checkpointEvery how often storage checkpoints (offsets included)
+   * @param maxPartitionSkew how far, in data time, a partition may run ahead of the slowest one still replaying
+   *     (see {@link PartitionAlignment}): less than storage waits before cutting a block, and than the streaming
+   *     aggregation waits for a stream behind
    */
   public record Settings(String bootstrapServers, String topic, List<Integer> partitions, String deadLetterTopic,
-      Duration checkpointEvery, KafkaSecurity security) {}
+      Duration checkpointEvery, KafkaSecurity security, Duration maxPartitionSkew) {}
 
   /** Persists storage together with the offsets it covers; supplied by the aggregator. */
   @FunctionalInterface
@@ -85,6 +91,8 @@ public final class KafkaIngest implements AutoCloseable {
   private volatile Map<String, Long> consumedOffsets = Map.of();
   /** The configured partitions of the topic. */
   private final List<TopicPartition> assigned;
+  /** Made by {@link #connect()}, as pausing is the consumer's state; ingest thread only. */
+  private PartitionAlignment alignment;
 
   public KafkaIngest(Settings settings, SampleWriter writer, IngestStats stats, Map<String, Long> checkpointed,
       Checkpointer checkpointer) {
@@ -120,6 +128,9 @@ public final class KafkaIngest implements AutoCloseable {
       throw e;
     }
     consumer = made;
+    alignment = new PartitionAlignment(settings.partitions(), settings.maxPartitionSkew().toMillis(), STALL_NANOS,
+        System.nanoTime());
+    stats.kafkaPartitionsHeld(0);
     rewind(); // to the checkpointed offsets, nothing having been consumed yet
   }
 
@@ -210,18 +221,60 @@ public final class KafkaIngest implements AutoCloseable {
   }
 
   private void pollOnce() {
-    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      ingest(record);
-      nextOffsets.put(key(new TopicPartition(record.topic(), record.partition())), record.offset() + 1);
+    long pollStart = System.nanoTime();
+    Map<Integer, Boolean> behind = new HashMap<>();
+    for (TopicPartition tp : assigned) {
+      // Unknown before the partition's first fetch: it may be the slowest, and the first poll must not let another
+      // run ahead of it.
+      OptionalLong lag = consumer.currentLag(tp);
+      behind.put(tp.partition(), lag.isEmpty() || lag.getAsLong() > 0);
     }
+    int heldBefore = alignment.heldCount();
+    List<TopicPartition> released = alignment.beginPoll(behind, pollStart).stream()
+        .map(p -> new TopicPartition(settings.topic(), p)).toList();
+    consumer.resume(released);
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+    long wallMillis = System.currentTimeMillis();
+    Map<TopicPartition, Long> heldFrom = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      if (heldFrom.containsKey(tp)) {
+        continue;
+      }
+      if (!alignment.admit(record.partition(), record.timestamp(), wallMillis, System.nanoTime())) {
+        heldFrom.put(tp, record.offset());
+        continue;
+      }
+      ingest(record);
+      nextOffsets.put(key(tp), record.offset() + 1);
+    }
+    // Held records are read again once the partition is resumed: the position goes back to the first of them.
+    heldFrom.forEach(consumer::seek);
+    consumer.pause(heldFrom.keySet());
     if (!records.isEmpty()) {
       consumedOffsets = Map.copyOf(nextOffsets);
+    }
+    int held = alignment.heldCount();
+    if (held != heldBefore) {
+      stats.kafkaPartitionsHeld(held);
+      logHolding(heldBefore, held, heldFrom.keySet());
     }
     long now = System.nanoTime();
     if (now - lagReadNanos >= 0) {
       // Once a second is enough for a gauge, and a busy ingest polls far more often than that.
       lagReadNanos = now + (readLag() ? LAG_EVERY_NANOS : LAG_RETRY_NANOS);
+    }
+  }
+
+  /** Logs when a replay starts and stops holding partitions back, not each partition each poll. */
+  private void logHolding(int heldBefore, int held, java.util.Set<TopicPartition> newlyHeld) {
+    if (heldBefore == 0 && held > 0) {
+      LOG.info(() -> "replay: holding back " + newlyHeld + ", more than " + settings.maxPartitionSkew().toSeconds()
+          + " s of data ahead of the slowest partition still replaying, so that storage does not cut blocks that "
+          + "partition still fills (acceltel_aggregator_kafka_partitions_held counts them)");
+    } else if (held == 0) {
+      LOG.info("replay: the partitions are within " + settings.maxPartitionSkew().toSeconds() + " s of each other "
+          + "again; none held back");
     }
   }
 

@@ -2,6 +2,7 @@ package io.acceltel.aggregator.rules;
 
 import io.acceltel.aggregator.storage.head.Head;
 import io.acceltel.model.series.Labels;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ public final class StreamingAggregator {
 
   /** The stream of samples given without one: remote_write, and callers with a single input. */
   public static final int DEFAULT_STREAM = -1;
+  /** The shortest that {@link #maxLagMillis} is, whatever the rule's interval. */
+  public static final Duration LEAST_MAX_LAG = Duration.ofMinutes(10);
   private static final long UNSEEN = Long.MIN_VALUE;
 
   private final List<AggregationRule> rules;
@@ -175,7 +178,7 @@ public final class StreamingAggregator {
    * clocks are hours off, which would otherwise hold every job's windows, and their memory, for that long.
    */
   static long maxLagMillis(AggregationRule rule) {
-    return Math.max(60 * rule.interval().toMillis(), 600_000L);
+    return Math.max(60 * rule.interval().toMillis(), LEAST_MAX_LAG.toMillis());
   }
 
   public boolean isEmpty() {

@@ -95,6 +95,18 @@ public record StorageConfig(List<Resolution> tiers, Map<Resolution, Duration> re
     return blockDuration.get(r).toMillis();
   }
 
+  /**
+   * How far ahead of each other in data time the sources of a replay may run: a quarter of the shortest block span.
+   * A block is cut once the newest sample is half a span past its end, so a source this far behind still fills it.
+   */
+  public Duration maxPartitionSkew() {
+    long shortest = Long.MAX_VALUE;
+    for (Resolution r : resolutions()) {
+      shortest = Math.min(shortest, blockMillis(r));
+    }
+    return Duration.ofMillis(shortest / 4);
+  }
+
   public long retentionMillis(Resolution r) {
     return retention.get(r).toMillis();
   }
