@@ -18,10 +18,10 @@ import java.util.Map;
  * <p>The slowest partition only counts while it has records left and yields them: one caught up, or one whose
  * leader is away ({@code stallNanos} without a record), holds nobody back, so that a partition that cannot be read
  * never stops the others. One with records left (or not fetched yet) but none read since start holds every other
- * back until it yields its first. A record's time is its Kafka timestamp (the exporter sets the tick's time), capped at the wall
- * clock so that a node whose clock runs ahead cannot make its partition look ahead; a record without one (an old
- * message format) cannot say how far behind its partition is, which then counts as live. Live, every partition is
- * within seconds of the wall clock and nothing is ever held. Ingest thread only.
+ * back until it yields its first. A record's time is its Kafka timestamp (the exporter sets the tick's time),
+ * capped at the wall clock so that a node whose clock runs ahead cannot make its partition look ahead; a record
+ * without one (an old message format) cannot say how far behind its partition is, which then counts as live. Live,
+ * every partition is within seconds of the wall clock and nothing is ever held. Ingest thread only.
  */
 final class PartitionAlignment {
   private static final long NONE = Long.MAX_VALUE;
