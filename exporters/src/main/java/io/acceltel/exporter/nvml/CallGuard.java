@@ -3,16 +3,21 @@ package io.acceltel.exporter.nvml;
 import io.acceltel.exporter.device.DeviceLostException;
 import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.model.snapshot.DeviceIdentity;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Turns one device's NVML return codes into the exporter's policy: SUCCESS reads the output, NOT_SUPPORTED leaves
  * the metric out (the observer logs it once and the function is not called again until {@link #reset}, after a
  * recovery or a MIG mode change), FUNCTION_NOT_FOUND (the driver lacks the function) does the same, GPU_IS_LOST
- * throws
- * {@link DeviceLostException}, and any other code is counted through {@link NativeCallObserver#failed} and leaves
- * the metric out for this tick only.
+ * throws {@link DeviceLostException}, and any other code is counted through {@link NativeCallObserver#failed} and
+ * leaves the metric out for this tick only. NO_PERMISSION is counted too, but the function is then asked again only
+ * after {@link #DENIED_RETRY_NANOS}: a process's privileges do not change while it runs (aggregate process data on a
+ * MIG parent, GPM where profiling is restricted to admins), and asking every tick would count the same refusal
+ * forever.
  *
  * <pre>{@code
  * if (!guard.skip(FAN) && guard.ok(nvml.nvmlDeviceGetFanSpeed(handle, out.slot(0)), FAN)) {
@@ -29,15 +34,34 @@ final class CallGuard {
   private final NativeCallObserver observer;
   private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
   private final Set<String> missing = ConcurrentHashMap.newKeySet();
+  /** Function → when it may be asked again after NO_PERMISSION (nanoClock time). */
+  private final Map<String, Long> deniedUntil = new ConcurrentHashMap<>();
+  private final LongSupplier nanoClock;
+  static final long DENIED_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-  CallGuard(DeviceIdentity identity, NativeCallObserver observer) {
+  CallGuard(DeviceIdentity identity, NativeCallObserver observer, LongSupplier nanoClock) {
     this.identity = identity;
     this.observer = observer;
+    this.nanoClock = nanoClock;
   }
 
-  /** True when the function answered NOT_SUPPORTED before, so calling it again is pointless. */
+  /**
+   * True when calling the function now is pointless: it answered NOT_SUPPORTED before, or NO_PERMISSION less than
+   * a minute ago.
+   */
   boolean skip(String function) {
-    return unsupported.contains(function);
+    if (unsupported.contains(function)) {
+      return true;
+    }
+    Long until = deniedUntil.get(function);
+    if (until == null) {
+      return false;
+    }
+    if (nanoClock.getAsLong() - until < 0) {
+      return true;
+    }
+    deniedUntil.remove(function, until);
+    return false;
   }
 
   /**
@@ -62,6 +86,9 @@ final class CallGuard {
     }
     lostIf(rc, function);
     failed(rc, function);
+    if (rc == NvmlReturn.NO_PERMISSION) {
+      deniedUntil.put(function, nanoClock.getAsLong() + DENIED_RETRY_NANOS);
+    }
     return false;
   }
 
@@ -99,6 +126,7 @@ final class CallGuard {
   /** Forgets what was unsupported: after a recovery the device may be a different board or mode. */
   void reset() {
     unsupported.clear();
+    deniedUntil.clear();
   }
 
   DeviceIdentity identity() {

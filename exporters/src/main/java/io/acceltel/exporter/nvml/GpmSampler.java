@@ -26,6 +26,7 @@ final class GpmSampler implements AutoCloseable {
   private static final long MIN_INTERVAL_NANOS = 150_000_000L;
   private static final String SAMPLE_GET = "nvmlGpmSampleGet";
   private static final String METRICS_GET = "nvmlGpmMetricsGet";
+  static final String QUERY_SUPPORT = "nvmlGpmQueryDeviceSupport";
 
   /** GPM metric ids (nvmlGpmMetricId_t) and the catalog metric each feeds. */
   private static final int[] IDS = {1, 2, 3, 5, 10, 11, 12, 13, 20, 21, 60, 61};
@@ -77,14 +78,18 @@ final class GpmSampler implements AutoCloseable {
 
   /**
    * Returns a sampler when the device supports GPM and two samples could be allocated, or null: then the GPM
-   * metrics are simply absent for the device.
+   * metrics are absent for the device. A device without GPM (before Hopper, or a driver before R520) is recorded
+   * in the guard as unsupported, so that {@code guard.skip(QUERY_SUPPORT)} says not to try again; after any other
+   * failure (counted) the caller tries again on a later tick.
    */
   static GpmSampler open(NvmlLibrary nvml, CallGuard guard, Pointer handle, LongSupplier nanoClock)
       throws DeviceLostException {
     NvmlStructs.GpmSupport support = new NvmlStructs.GpmSupport();
-    // A driver without GPM (before R520) answers FUNCTION_NOT_FOUND: unsupported, logged once.
-    if (!guard.ok(nvml.nvmlGpmQueryDeviceSupport(handle, support), "nvmlGpmQueryDeviceSupport")
-        || support.isSupportedDevice == 0) {
+    if (!guard.ok(nvml.nvmlGpmQueryDeviceSupport(handle, support), QUERY_SUPPORT)) {
+      return null;
+    }
+    if (support.isSupportedDevice == 0) {
+      guard.markUnsupported(QUERY_SUPPORT);
       return null;
     }
     NativeOut out = new NativeOut();
@@ -100,7 +105,7 @@ final class GpmSampler implements AutoCloseable {
   }
 
   void read(Pointer handle, ReadingSink sink) throws DeviceLostException {
-    if (guard.skip(SAMPLE_GET)) {
+    if (guard.skip(SAMPLE_GET) || guard.skip(METRICS_GET)) {
       return;
     }
     long now = nanoClock.getAsLong();

@@ -31,6 +31,11 @@ final class MemoryInfoReader {
     this.guard = guard;
   }
 
+  /** Asks the v2 API again from the next read: a MIG instance that did not answer it may be gone. */
+  void reprobe() {
+    useV1 = false;
+  }
+
   /** True when the values were read; then {@link #total()} and the others hold bytes. */
   boolean read(Pointer handle) throws DeviceLostException {
     if (!useV1) {

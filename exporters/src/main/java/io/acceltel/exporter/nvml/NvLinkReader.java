@@ -53,6 +53,11 @@ final class NvLinkReader {
     this.guard = guard;
   }
 
+  /** Counts the links again from the next read: after a reset or a MIG change they may differ. */
+  void reprobe() {
+    linkCount = -1;
+  }
+
   void read(Pointer handle, ReadingSink sink) throws DeviceLostException {
     if (linkCount == 0) {
       return;

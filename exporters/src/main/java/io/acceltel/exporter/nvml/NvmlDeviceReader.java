@@ -108,7 +108,11 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
   private final NvLinkReader nvLink;
   private final ComputeProcessReader processes;
   private final MigReader mig;
-  private final GpmSampler gpm;
+  /**
+   * Null while the device has no GPM, or opening it failed: then each tick tries again, unless the guard says the
+   * device has none (until a recovery or MIG change asks again). Tick thread; volatile for {@link #close}.
+   */
+  private volatile GpmSampler gpm;
   private final LongSupplier nanoClock;
   private final XidCounters xids = new XidCounters();
   /** DEVICE_INFO labels per MIG mode, built once: the strings were read at open and do not change. */
@@ -132,7 +136,7 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     this.handle = handle;
     this.identity = info.identity();
     this.onRecovered = onRecovered;
-    this.guard = new CallGuard(identity, observer);
+    this.guard = new CallGuard(identity, observer, nanoClock);
     this.utilizationSamples = new SampleDrain(nvml, guard, NvmlLibrary.NVML_SAMPLING_GPU_UTILIZATION,
         "GPU_UTILIZATION");
     this.powerSamples = new SampleDrain(nvml, guard, NvmlLibrary.NVML_SAMPLING_TOTAL_POWER, "TOTAL_POWER");
@@ -191,8 +195,13 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
       reprobe();
     }
     mig.readInstances(device, sink);
-    if (gpm != null) {
-      gpm.read(device, sink);
+    GpmSampler sampler = gpm;
+    if (sampler == null && !guard.skip(GpmSampler.QUERY_SUPPORT)) {
+      sampler = GpmSampler.open(nvml, guard, device, nanoClock);
+      gpm = sampler;
+    }
+    if (sampler != null) {
+      sampler.read(device, sink);
     }
     xids.emit(sink);
     sink.set(MetricCatalog.DEVICE_INFO, deviceInfoLabels(), 1);
@@ -249,6 +258,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     shutdown.forget();
     fieldValues.reprobe();
     clockLimits.reprobe();
+    nvLink.reprobe();
+    memory.reprobe();
   }
 
   private void readUtilization(Pointer device, ReadingSink sink) throws DeviceLostException {

@@ -84,6 +84,11 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(r.value(MetricCatalog.MEMORY_USED)).isEqualTo(503_316_480.0);
     assertThat(r.has(MetricCatalog.MEMORY_TOTAL)).isTrue();
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetMemoryInfo_v2")).as("v2 is not retried").isEqualTo(1);
+
+    // A recovered device (or one whose MIG mode changed) may answer v2 again, and its reserved memory comes back.
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetMemoryInfo_v2", 0, NvmlReturn.SUCCESS);
+    assertThat(reader.recover()).isTrue();
+    assertThat(tick(reader, 3000).has(MetricCatalog.MEMORY_RESERVED)).isTrue();
   }
 
   @Test
@@ -305,6 +310,11 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
     assertThat(r.has(MetricCatalog.NVLINK_TX)).isFalse();
     assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetNvLinkState")).isEqualTo(1);
     assertThat(observer.unsupported).contains("nvmlDeviceGetNvLinkState", "nvmlDeviceGetFieldValues(138)");
+
+    // After a recovery the links are counted again.
+    DOUBLE.nvmlDouble_setUint("nvlink.count", 0, 2);
+    assertThat(reader.recover()).isTrue();
+    assertThat(tick(reader, 3000).has(MetricCatalog.NVLINK_UP)).isTrue();
   }
 
   @Test

@@ -144,6 +144,26 @@ class NvmlGpmTest {
     assertThat(r.has(MetricCatalog.UTILIZATION)).isTrue();
     assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmSampleGet")).isZero();
     assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmSampleAlloc")).isZero();
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlGpmQueryDeviceSupport")).as("asked once, not every tick").isEqualTo(1);
+    assertThat(observer.unsupported).containsOnlyOnce("nvmlGpmQueryDeviceSupport");
+  }
+
+  /** A transient failure while setting GPM up (the GSP busy at start) must not lose profiling until a restart. */
+  @Test
+  void gpmThatFailedToOpenIsOpenedOnALaterTick() throws Exception {
+    DOUBLE.nvmlDouble_setGpm(0, 2, 50.0);
+    DOUBLE.nvmlDouble_setReturn("nvmlGpmSampleAlloc", NvmlDouble.ANY_DEVICE, NvmlReturn.UNKNOWN);
+    NvmlDeviceReader reader = gpu();
+    assertThat(reader.profiling()).isFalse();
+    tick(reader, 1000);
+    assertThat(observer.failures).extracting(RecordingObserver.Failure::function).contains("nvmlGpmSampleAlloc");
+
+    DOUBLE.nvmlDouble_setReturn("nvmlGpmSampleAlloc", NvmlDouble.ANY_DEVICE, NvmlReturn.SUCCESS);
+    clock.advanceMillis(1000);
+    tick(reader, 2000);
+    assertThat(reader.profiling()).isTrue();
+    clock.advanceMillis(1000);
+    assertThat(tick(reader, 3000).value(MetricCatalog.SM_ACTIVE)).isEqualTo(0.5);
   }
 
   @Test

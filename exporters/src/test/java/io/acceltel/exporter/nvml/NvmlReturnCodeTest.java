@@ -61,7 +61,7 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {NvmlReturn.NO_PERMISSION, NvmlReturn.UNKNOWN, NvmlReturn.INSUFFICIENT_POWER,
+  @ValueSource(ints = {NvmlReturn.UNKNOWN, NvmlReturn.INSUFFICIENT_POWER,
       NvmlReturn.TIMEOUT, NvmlReturn.CORRUPTED_INFOROM, NvmlReturn.UNINITIALIZED})
   void otherFailuresDropTheMetricForTheTickAndAreCounted(int rc) throws Exception {
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, rc);
@@ -74,6 +74,37 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
 
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.SUCCESS);
     assertThat(tick(reader, 2000).value(MetricCatalog.TEMPERATURE)).as("retried next tick").isEqualTo(31.0);
+  }
+
+  /**
+   * A process's privileges do not change while it runs: NO_PERMISSION is counted, and the call is asked again a
+   * minute later rather than every tick (which would count the same refusal forever), or after a recovery.
+   */
+  @Test
+  void noPermissionIsCountedAndAskedAgainAfterAMinute() throws Exception {
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.NO_PERMISSION);
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).has(MetricCatalog.TEMPERATURE)).isFalse();
+    assertThat(observer.failures).containsExactly(new Failure("nvml", "nvmlDeviceGetTemperature",
+        NvmlReturn.NO_PERMISSION, NvmlReturn.name(NvmlReturn.NO_PERMISSION)));
+    long calls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperature");
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.SUCCESS);
+    clock.advanceMillis(59_000);
+    assertThat(tick(reader, 60_000).has(MetricCatalog.TEMPERATURE)).isFalse();
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetTemperature")).as("not asked within the minute")
+        .isEqualTo(calls);
+    assertThat(observer.failures).hasSize(1);
+    clock.advanceMillis(1_000);
+    assertThat(tick(reader, 61_000).value(MetricCatalog.TEMPERATURE)).isEqualTo(31.0);
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.NO_PERMISSION);
+    clock.advanceMillis(1_000);
+    tick(reader, 62_000);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetTemperature", 0, NvmlReturn.SUCCESS);
+    assertThat(reader.recover()).isTrue();
+    assertThat(tick(reader, 63_000).value(MetricCatalog.TEMPERATURE)).as("a recovery asks again at once")
+        .isEqualTo(31.0);
   }
 
   /** A driver unloaded or upgraded under the exporter: NVML needs a new process, so the backend is unusable. */
