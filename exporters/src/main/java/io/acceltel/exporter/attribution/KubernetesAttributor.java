@@ -72,7 +72,8 @@ public final class KubernetesAttributor implements DeviceAttributor {
   /** The kubelet's answer the two sets above were last pruned for. Tick thread only. */
   private AllocationMap prunedFor;
 
-  private record Verdict(Reading state, Reading holders, Attribution attribution,
+  /** @param holder whom the GPU-wide series name; null when free */
+  private record Verdict(ContainerRef holder, Reading state, Reading holders, Attribution attribution,
       Map<String, Attribution> instances) {}
 
   private static Reading holders(int count) {
@@ -127,15 +128,20 @@ public final class KubernetesAttributor implements DeviceAttributor {
     Predicate<ContainerRef> finished = ref -> index.finished(ref.namespace(), ref.pod());
     ContainerRef holder = map.holder(device, finished);
     Verdict last = lastVerdict.get(device.identity().uuid());
-    if (holder == null && device.lost() && last != null) {
-      // A lost MIG GPU reports no MIG instances, the only way to its holders: its device-lost and XID series keep
-      // the holders it had, which is whom an alert on them concerns, rather than turn "free" and unlabelled.
+    boolean silent = device.lost() || device.unread();
+    if (holder == null && silent && last != null && last.holder() != null
+        && map.holders().contains(last.holder()) && !finished.test(last.holder())) {
+      // A lost or late MIG GPU reports no MIG instances, the only way to its holders: its device-lost, XID and
+      // health series keep the holder it had while that pod still holds it, which is whom an alert on them
+      // concerns, rather than turn "free" and unlabelled. Once the pod is gone, the GPU is free like any other.
       return withAllocation(device, last);
     }
     Verdict verdict;
     if (holder == null) {
-      warnIfNotAllocatable(map, device);
-      verdict = new Verdict(FREE, HOLDERS[0], Attribution.NONE, Map.of());
+      if (!silent) {
+        warnIfNotAllocatable(map, device); // a device that did not answer may be left out of the allocatable list
+      }
+      verdict = new Verdict(null, FREE, HOLDERS[0], Attribution.NONE, Map.of());
     } else if (awaitingLabels(index, holder)) {
       if (last == null || last.state() != FREE) {
         // The GPU-wide series say nothing, as before the kubelet answered: the previous holder's labels are not the
@@ -146,7 +152,7 @@ public final class KubernetesAttributor implements DeviceAttributor {
       }
       verdict = last;
     } else {
-      verdict = new Verdict(ALLOCATED, holders(map.holderCount(device, finished)),
+      verdict = new Verdict(holder, ALLOCATED, holders(map.holderCount(device, finished)),
           attributionOf(map, index, holder), instanceAttributions(map, index, device, finished));
     }
     if (!device.unread()) {

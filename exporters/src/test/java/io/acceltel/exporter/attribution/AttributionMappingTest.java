@@ -224,6 +224,41 @@ class AttributionMappingTest {
     assertThat(allocated(back)).as("answering again without the instance: free").isEqualTo(0);
   }
 
+  /** A late read of a MIG GPU has no instances to join on either: its series keep their holder for the tick. */
+  @Test
+  void aLateMigGpuKeepsItsHolderForTheTick() {
+    AllocationMap map = AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), new ContainerRef("ns", "infer-a", "server"))
+        .build();
+    KubernetesAttributor attributor = new KubernetesAttributor(() -> map, () -> PodLabelIndex.EMPTY);
+    attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1")));
+    DeviceSnapshot late = attributor.attribute(DeviceSnapshot.unread(
+        new DeviceIdentity(0, GPU0, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA)));
+    assertThat(late.attribution().get("pod")).isEqualTo("infer-a");
+  }
+
+  /**
+   * The pod of a lost GPU fails and is deleted: the GPU is then free and names nobody, in its lost and XID series
+   * too, so that an alert does not go to the departed pod's tenant.
+   */
+  @Test
+  void aLostGpuWhosePodIsGoneNamesNobody() {
+    AtomicReference<AllocationMap> map = new AtomicReference<>(AllocationMap.builder()
+        .allocate(new DeviceId.Uuid(GPU0), new ContainerRef("team-llm", "tj-a-worker-0", "pytorch"))
+        .build());
+    KubernetesAttributor attributor = new KubernetesAttributor(map::get, () -> PodLabelIndex.of(Map.of()));
+    assertThat(attributor.attribute(nvidia(0, GPU0)).attribution().get("pod")).isEqualTo("tj-a-worker-0");
+    DeviceSnapshot lostGpu = new DeviceSnapshot(new DeviceIdentity(0, GPU0, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA),
+        true, List.of(new Reading(MetricCatalog.DEVICE_LOST, List.of(), 1)), Attribution.NONE);
+    assertThat(attributor.attribute(lostGpu).attribution().get("pod")).as("while the pod holds it")
+        .isEqualTo("tj-a-worker-0");
+
+    map.set(AllocationMap.builder().build());
+    DeviceSnapshot lost = attributor.attribute(lostGpu);
+    assertThat(lost.attribution().get("pod")).isNull();
+    assertThat(allocated(lost)).isEqualTo(0);
+  }
+
   /**
    * Each MIG instance's series name the pod that holds that instance, in /metrics and in the Kafka payload alike, so
    * one tenant's MIG memory is never labelled as another's; the GPU's own series keep the smallest holder.
