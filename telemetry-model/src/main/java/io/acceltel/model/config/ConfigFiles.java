@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -44,7 +45,12 @@ public final class ConfigFiles {
 
   /** The path, when it is a regular, readable file. */
   public static Path readable(String key, String value) throws ConfigException {
-    Path path = Path.of(value);
+    Path path;
+    try {
+      path = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw ConfigException.badValue(key, value, "a file's path; this one has characters no path can have");
+    }
     if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
       throw ConfigException.badValue(key, value, "a readable file; this one does not exist or cannot be read");
     }

@@ -7,6 +7,7 @@ import io.acceltel.model.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,18 @@ class KafkaSecurityTest {
     Map<String, String> empty = sasl("SASL_SSL");
     empty.put("kafka.sasl-password-file", file("empty", "\n").toString());
     assertThatThrownBy(() -> KafkaSecurity.parse(empty)).hasMessageContaining("it is empty");
+  }
+
+  /** The password itself where its file was meant (a secretKeyRef instead of a mount): never printed. */
+  @Test
+  void aSecretPutWhereItsFileBelongsIsNotPrinted() throws Exception {
+    for (String secret : List.of("hunter2", "/Ab3+xY9/zz", "a\u0000b", "-----BEGIN PRIVATE KEY-----\nMIIE\n")) {
+      Map<String, String> v = sasl("SASL_SSL");
+      v.put("kafka.sasl-password-file", secret);
+      assertThatThrownBy(() -> KafkaSecurity.parse(v)).isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("invalid configuration: kafka.sasl-password-file (value not shown")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    }
   }
 
   @Test
