@@ -43,10 +43,13 @@ public record AggregatorSettings(
     Optional<ListenerTls> listenTls) {
 
   public static final int DEFAULT_PORT = 9836;
+  public static final String DEFAULT_TOPIC = "acceltel.metrics.v1";
+  /** Appended to the topic to name the dead-letter topic. */
+  public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
   public static AggregatorSettings defaults(Path dataDir, Optional<String> kafka) {
-    return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, "acceltel.metrics.v1",
-        List.of(0, 1, 2, 3), "acceltel.metrics.v1.dlq", Duration.ofSeconds(10), StorageConfig.defaults(),
+    return new AggregatorSettings(dataDir, "127.0.0.1", DEFAULT_PORT, kafka, DEFAULT_TOPIC,
+        List.of(0, 1, 2, 3), DEFAULT_TOPIC + DEAD_LETTER_SUFFIX, Duration.ofSeconds(10), StorageConfig.defaults(),
         defaultMaxSeries(), RemoteWriteHandler.Limits.DEFAULT, QueryLimits.DEFAULT,
         RangeResultCache.Settings.defaults(), KafkaSecurity.PLAINTEXT, Optional.empty());
   }
@@ -83,7 +86,7 @@ public record AggregatorSettings(
   public AggregatorSettings withTopic(String topic) {
     return with(b -> {
       b.topic = topic;
-      b.deadLetterTopic = topic + ".dlq";
+      b.deadLetterTopic = topic + DEAD_LETTER_SUFFIX;
     });
   }
 

@@ -86,7 +86,8 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
     Optional<String> kafka = ConfigValues.optionalHostPorts(v, "kafka.", "kafka.bootstrap");
     AggregatorSettings settings = AggregatorSettings.defaults(Path.of(values.nonBlank("data-dir",
             Path.of("data", "aggregator").toString())), kafka)
-        .withTopic(values.nonBlank("kafka.topic", "acceltel.metrics.v1"))
+        .withTopic(values.kafkaTopic("kafka.topic", AggregatorSettings.DEFAULT_TOPIC,
+            ConfigValues.KAFKA_TOPIC_MAX - AggregatorSettings.DEAD_LETTER_SUFFIX.length()))
         .withPartitions(partitions(values.get("kafka.partitions", "0,1,2,3")))
         .withKafkaSecurity(KafkaSecurity.parse(v))
         .withListen(listen.substring(0, colon), port)

@@ -64,6 +64,18 @@ class AggregatorConfigTest {
         .hasMessageEndingWith("(\"kafka\" has no port)");
   }
 
+  /** The dead-letter topic adds '.dlq', which must fit Kafka's 249 characters too. */
+  @Test
+  void aTopicKafkaWouldRefuseNamesTheKey() {
+    for (String bad : new String[] {"a b", "t".repeat(246)}) {
+      assertThatThrownBy(() -> AggregatorConfig.parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+          .put("kafka.topic", bad, "--topic"))).as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("invalid configuration: kafka.topic = '" + bad + "'")
+          .hasMessageContaining("at most 245 characters");
+    }
+  }
+
   /** Without a bootstrap server the aggregator takes remote_write only: a Kafka key then would do nothing. */
   @Test
   void kafkaKeysWithoutABootstrapServerAreRefused() {

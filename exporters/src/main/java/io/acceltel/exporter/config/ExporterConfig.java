@@ -155,7 +155,7 @@ public record ExporterConfig(
     }
     String bootstrap = servers.get();
     ConfigValues values = new ConfigValues(v);
-    String topic = values.nonBlank("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC);
+    String topic = values.kafkaTopic("kafka.topic", KafkaSinkSettings.DEFAULT_TOPIC, ConfigValues.KAFKA_TOPIC_MAX);
     String compression = values.oneOf("kafka.compression", "zstd", Set.of("zstd", "lz4", "none"));
     int buffer = values.integer("kafka.buffer-ticks", 600, 1, 86_400);
     KafkaSinkSettings settings = KafkaSinkSettings.of(bootstrap).withTopic(topic).withCompression(compression)

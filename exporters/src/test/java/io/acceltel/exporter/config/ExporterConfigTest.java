@@ -193,6 +193,21 @@ class ExporterConfigTest {
     }
   }
 
+  /** The client would refuse every send, retried forever, and nothing would stream: a configuration error. */
+  @Test
+  void aTopicKafkaWouldRefuseNamesTheKey() throws Exception {
+    for (String bad : new String[] {"acceltel metrics", "metrics/v1", "..", "t".repeat(250)}) {
+      assertThatThrownBy(() -> parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+          .put("kafka.topic", bad, "--kafka-topic"))).as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("invalid configuration: kafka.topic = '" + bad + "'")
+          .hasMessageContaining("a Kafka topic name");
+    }
+    assertThat(parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka")
+        .put("kafka.topic", "team_a-gpu.metrics", "--kafka-topic")).kafka().orElseThrow().topic())
+        .isEqualTo("team_a-gpu.metrics");
+  }
+
   @Test
   void theSpoolIsOffUnlessItsDirectoryIsSet() throws Exception {
     ExporterConfig config = parse(new ConfigSource().put("kafka.bootstrap", "k:9092", "--kafka"));

@@ -26,6 +26,9 @@ public final class ConfigValues {
   private static final String DURATION_FORM = "a duration such as 500ms, 10s, 1m, 6h, 30d or 5y";
   private static final Pattern BYTE_SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
   private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+  private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+  /** The longest topic name Kafka accepts. */
+  public static final int KAFKA_TOPIC_MAX = 249;
 
   private final Map<String, String> values;
 
@@ -41,6 +44,21 @@ public final class ConfigValues {
     String value = get(key, def);
     if (value == null || value.isBlank()) {
       throw ConfigException.badValue(key, String.valueOf(value), "a non-empty string");
+    }
+    return value;
+  }
+
+  /**
+   * A Kafka topic name as the brokers accept it: letters, digits, '.', '_' and '-', at most {@code maxLength}
+   * characters (249, less where a suffix is appended for another topic), not '.' or '..'. Checked here, as the
+   * client would only refuse each send, retried forever, with nothing streamed.
+   */
+  public String kafkaTopic(String key, String def, int maxLength) throws ConfigException {
+    String value = nonBlank(key, def);
+    if (!KAFKA_TOPIC.matcher(value).matches() || value.length() > maxLength || value.equals(".")
+        || value.equals("..")) {
+      throw ConfigException.badValue(key, value, "a Kafka topic name: letters, digits, '.', '_' and '-', at most "
+          + maxLength + " characters");
     }
     return value;
   }

@@ -101,8 +101,12 @@ public final class KafkaSecurity {
             "TLS files need " + PROTOCOL + " SSL or SASL_SSL (it is " + protocol + ")");
       }
     }
-    Optional<Path> caFile = tls && values.containsKey(CA_FILE)
-        ? Optional.of(ConfigFiles.readable(CA_FILE, values.get(CA_FILE))) : Optional.empty();
+    Optional<Path> caFile = Optional.empty();
+    if (tls && values.containsKey(CA_FILE)) {
+      // Checked as PEM here: the client would otherwise throw at start, with a stack trace rather than the key.
+      ConfigFiles.pem(CA_FILE, values.get(CA_FILE), ConfigFiles.CERTIFICATE);
+      caFile = Optional.of(ConfigFiles.readable(CA_FILE, values.get(CA_FILE)));
+    }
     Optional<ClientCertificate> clientCertificate = clientCertificate(values);
     if (!sasl) {
       return protocol.equals("PLAINTEXT") ? PLAINTEXT

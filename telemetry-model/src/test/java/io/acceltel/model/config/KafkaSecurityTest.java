@@ -50,6 +50,11 @@ class KafkaSecurityTest {
             + "username=\"exporter\" password=\"s3cr\\\"et\\\\pw\";")
         .containsEntry("ssl.truststore.type", "PEM")
         .containsEntry("ssl.truststore.location", ca.toString());
+
+    v.put("kafka.tls-ca-file", file("ca.txt", "not a certificate\n").toString());
+    assertThatThrownBy(() -> KafkaSecurity.parse(v)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid configuration: kafka.tls-ca-file = '")
+        .hasMessageContaining("a PEM file with a '-----BEGIN CERTIFICATE-----' block");
   }
 
   @Test
