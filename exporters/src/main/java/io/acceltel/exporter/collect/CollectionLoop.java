@@ -83,7 +83,8 @@ public final class CollectionLoop implements AutoCloseable {
     scheduler.schedule(() -> {
       try {
         tick(next);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // Thrown out of the task, it would be kept by the executor's future, which nobody reads: not even logged.
         LOG.log(Level.SEVERE, "tick failed; the loop goes on", e);
       } finally {
         if (!scheduler.isShutdown()) {
@@ -119,7 +120,8 @@ public final class CollectionLoop implements AutoCloseable {
     for (Subscriber subscriber : listeners) {
       try {
         subscriber.listener().onSnapshot(subscriber.everyReading() ? snapshot : emitted);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError e) {
+        // A native library that does not load (zstd-jni on a noexec /tmp) must not stop the other listeners.
         LOG.log(Level.WARNING, "snapshot listener failed", e);
       }
     }

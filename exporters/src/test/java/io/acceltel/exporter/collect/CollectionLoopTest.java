@@ -339,6 +339,31 @@ class CollectionLoopTest {
     }
   }
 
+  /** A listener whose native library does not load (zstd-jni on a noexec /tmp) must not stop the others. */
+  @Test
+  void aListenerThatThrowsALinkageErrorDoesNotStopTheOthersOrTheTick() {
+    List<NodeSnapshot> after = new ArrayList<>();
+    AtomicInteger completed = new AtomicInteger();
+    loop = CollectionLoop.builder("node-a", backend.devices())
+        .listener(snapshot -> {
+          throw new UnsatisfiedLinkError("no zstd-jni in java.library.path");
+        })
+        .listener(after::add)
+        .metrics(new LoopMetrics() {
+          @Override
+          public void tickCompleted(long tickMillis, double durationSeconds) {
+            completed.incrementAndGet();
+          }
+
+          @Override
+          public void readOverrun(int deviceIndex) {}
+        })
+        .build();
+    loop.tick(4_000_000L);
+    assertThat(after).hasSize(1);
+    assertThat(completed).hasValue(1);
+  }
+
   @Test
   void runsOnWallClockBoundaries() {
     CollectionLoop l = loop(Duration.ofMillis(100));
