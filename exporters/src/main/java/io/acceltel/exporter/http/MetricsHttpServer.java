@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -45,6 +46,12 @@ public final class MetricsHttpServer implements AutoCloseable {
   /** Scrapes are GETs with tiny URLs; anything bigger is not a scraper. */
   private static final int MAX_REQUEST_LINE = 4096;
   private static final int MAX_HEADERS = 16 * 1024;
+  /**
+   * /metrics responses being written at once: Prometheus scrapes one at a time, and each response a client does not
+   * read (a stuck or hostile one on an open listener) pins its whole body in the exporter's small heap.
+   */
+  static final int MAX_METRICS_IN_FLIGHT = 8;
+  private final AtomicInteger metricsInFlight = new AtomicInteger();
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -247,6 +254,14 @@ public final class MetricsHttpServer implements AutoCloseable {
     if (query == null) {
       return;
     }
+    if (metricsInFlight.incrementAndGet() > MAX_METRICS_IN_FLIGHT) {
+      metricsInFlight.decrementAndGet();
+      request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "text/plain")
+          .end("too many /metrics responses in flight (at most " + MAX_METRICS_IN_FLIGHT + "): clients that do not "
+              + "read theirs hold them; retry in a second\n");
+      return;
+    }
+    boolean sent = false;
     try {
       List<String> names = query.getAll("name[]");
       ExpositionFormatWriter writer = writerFor(request.getHeader("Accept"));
@@ -258,12 +273,19 @@ public final class MetricsHttpServer implements AutoCloseable {
       } else {
         writer.write(body, scrape(names));
       }
+      // Counted until the client has taken the whole body (or gone): a response it does not read stays in memory.
       request.response()
           .putHeader("Content-Type", writer.getContentType())
-          .end(Buffer.buffer(body.toByteArray()));
+          .end(Buffer.buffer(body.toByteArray()))
+          .onComplete(done -> metricsInFlight.decrementAndGet());
+      sent = true;
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "rendering /metrics failed", e);
       request.response().setStatusCode(500).end("rendering /metrics failed: " + e.getMessage() + "\n");
+    } finally {
+      if (!sent) {
+        metricsInFlight.decrementAndGet();
+      }
     }
   }
 
