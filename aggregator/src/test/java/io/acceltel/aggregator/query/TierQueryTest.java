@@ -168,7 +168,8 @@ class TierQueryTest {
   void instantSelectorsOnTiersEqualRaw() throws Exception {
     long start = S + 3_660_000;
     long end = S + 7_140_000;
-    for (String q : List.of("power", "sum(power)", "avg by (gpu) (power)", "power * 2")) {
+    for (String q : List.of("power", "sum(power)", "avg by (gpu) (power)", "power * 2", "max(-power)",
+        "min(-power)")) {
       assertSame(q, start, end, 60_000, "10s", "0");
       assertSame(q, start, end, 300_000, "1m", "0");
       assertSame(q, start, end, 600_000, null, "0");

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * For each selector, the function or aggregation around it and the aggregation's {@code by} labels, found like
  * Prometheus's {@code extractFuncFromPath}: the nearest enclosing call or aggregation, stopping at a binary
- * operator. A store with downsampled tiers picks the aggregate to return from these.
+ * operator or a unary minus. A store with downsampled tiers picks the aggregate to return from these.
  */
 final class SelectorPaths {
   record Enclosing(String function, List<String> grouping) {}
@@ -48,7 +48,9 @@ final class SelectorPaths {
     } else if (e instanceof SubqueryExpr sq) {
       walk(sq.expr(), fn, NONE);
     } else if (e instanceof UnaryExpr u) {
-      walk(u.expr(), fn, NONE);
+      // Unlike Prometheus's path walk, which only hints: here the function picks the tier column, and max(-x) needs
+      // x's smallest values, not its largest. Negation ends the path like a binary operator.
+      walk(u.expr(), NONE, NONE);
     } else if (e instanceof Call c) {
       Enclosing here = new Enclosing(c.function().name(), List.of());
       for (Expr a : c.args()) {
