@@ -38,6 +38,13 @@ public final class CollectionLoop implements AutoCloseable {
   /** How long close() waits for reads in progress: a normal read takes milliseconds, a hung one forever. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+  /**
+   * At intervals longer than this, readers also sample between ticks ({@link DeviceReader#sampleBetweenTicks}),
+   * every {@link #SAMPLE_BETWEEN_TICKS_EVERY}: NVML's power ring holds ~2.4 s on an H100, and a tick 5 s after the
+   * last would see only its newest half.
+   */
+  public static final Duration SAMPLE_BETWEEN_TICKS_ABOVE = Duration.ofSeconds(2);
+  static final Duration SAMPLE_BETWEEN_TICKS_EVERY = Duration.ofSeconds(1);
 
   private final String node;
   /** In index order; replaced whole (under this loop's lock) when a device left out at start joins. */
@@ -75,6 +82,25 @@ public final class CollectionLoop implements AutoCloseable {
   /** Schedules ticks at every interval boundary from now on. */
   public void start() {
     scheduleNext();
+    if (intervalMillis > SAMPLE_BETWEEN_TICKS_ABOVE.toMillis()) {
+      long every = SAMPLE_BETWEEN_TICKS_EVERY.toMillis();
+      long now = wallClock.getAsLong();
+      // Half-way between whole seconds, and never within half a second of a tick: there the tick's read drains.
+      long first = Math.floorDiv(now, every) * every + every / 2;
+      if (first < now) {
+        first += every;
+      }
+      scheduler.scheduleAtFixedRate(this::sampleBetweenTicks, first - now, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sampleBetweenTicks() {
+    long sinceTick = Math.floorMod(wallClock.getAsLong(), intervalMillis);
+    long half = SAMPLE_BETWEEN_TICKS_EVERY.toMillis() / 2;
+    if (closing || sinceTick < half || intervalMillis - sinceTick < half) {
+      return;
+    }
+    lanes.forEach(DeviceLane::sampleBetweenTicks);
   }
 
   private void scheduleNext() {

@@ -55,6 +55,7 @@ final class DeviceLane implements AutoCloseable {
   /** Consecutive reads that failed with an unexpected error. Foreground thread only. */
   private int failuresInARow;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
+  private final AtomicBoolean samplingDone = new AtomicBoolean(true);
 
   DeviceLane(DeviceReader reader) {
     this.reader = reader;
@@ -83,6 +84,30 @@ final class DeviceLane implements AutoCloseable {
     }
     startBackgroundRead();
     return inFlight;
+  }
+
+  /**
+   * Queues a between-ticks sampling on the read's thread, unless a read or a sampling is still running there (a
+   * device that hangs must not pile them up) or the device is lost.
+   */
+  void sampleBetweenTicks() {
+    if (lost || !inFlight.isDone() || !samplingDone.compareAndSet(true, false)) {
+      return;
+    }
+    try {
+      foreground.execute(() -> {
+        try {
+          reader.sampleBetweenTicks();
+        } catch (DeviceLostException | RuntimeException | LinkageError e) {
+          // The next tick's read meets the same condition, and reports it.
+          LOG.log(Level.FINE, "sampling device " + reader.identity().index() + " between ticks failed", e);
+        } finally {
+          samplingDone.set(true);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      samplingDone.set(true); // closed meanwhile
+    }
   }
 
   private DeviceSnapshot readOnce(long tickMillis) {

@@ -23,6 +23,14 @@ public interface DeviceReader {
   void read(long tickMillis, ReadingSink sink) throws DeviceLostException;
 
   /**
+   * Called on the thread of {@link #read} about once a second between ticks when the interval is longer than
+   * {@code CollectionLoop.SAMPLE_BETWEEN_TICKS_ABOVE}: a reader that drains driver sample rings holding only a few
+   * seconds (NVML's power ring: ~2.4 s on an H100) takes their samples here, and the next {@link #read} reports
+   * them with its own. Must be cheap; a device that no longer answers is found by the next read, so this may throw.
+   */
+  default void sampleBetweenTicks() throws DeviceLostException {}
+
+  /**
    * Reads the expensive metrics (the NVML energy counter costs ~3 ms, up to 16 ms). The loop runs this off the
    * tick's critical path on its own thread and adds the latest completed result to each tick; it is never awaited.
    * Called from one thread at a time, but not the thread that calls {@link #read}.

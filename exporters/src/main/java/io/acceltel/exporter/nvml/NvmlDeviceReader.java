@@ -212,6 +212,14 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     xids.emitWhileLost(sink);
   }
 
+  /** Pulls the utilization and power rings, so that an interval longer than the rings loses no sample. */
+  @Override
+  public void sampleBetweenTicks() throws DeviceLostException {
+    Pointer device = handle;
+    utilizationSamples.pull(device);
+    powerSamples.pull(device);
+  }
+
   /**
    * The energy counter (~3 ms a call, up to 16 ms) and the throttle-time counters (a field up to 3.5 ms): read off
    * the tick's critical path.

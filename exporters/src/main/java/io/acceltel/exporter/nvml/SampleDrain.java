@@ -14,7 +14,11 @@ import io.acceltel.exporter.device.DeviceLostException;
  * 7 to 45 ms apart (reference/nvml.md §3.2), so a plain mean would let a burst of close samples outweigh a longer
  * stretch of sparse ones.
  *
+ * <p>The power ring holds ~2.4 s on an H100: at a longer interval the collection loop also {@link #pull}s between
+ * ticks, and the tick's {@link #drain} reports everything pulled since the last tick.
+ *
  * <pre>{@code
+ * drain.pull(handle); // between ticks, when the interval is longer than the ring
  * if (drain.drain(handle) == SampleDrain.Result.NEW_SAMPLES) {
  *   sink.set(UTILIZATION, drain.average() / 100);
  * }
@@ -54,6 +58,13 @@ final class SampleDrain {
   private long lastSeenUs;
   private double average;
   private double max;
+  // What the pulls since the last drain found: time-weighted sum over the time they cover, and a plain mean for
+  // samples that cover none.
+  private double pulledWeighted;
+  private long pulledSpanUs;
+  private double pulledSum;
+  private int pulledCount;
+  private double pulledMax = Double.NEGATIVE_INFINITY;
 
   SampleDrain(NvmlLibrary nvml, CallGuard guard, int samplingType, String typeName) {
     this.nvml = nvml;
@@ -62,7 +73,27 @@ final class SampleDrain {
     this.function = "nvmlDeviceGetSamples(" + typeName + ")";
   }
 
+  /**
+   * Pulls the samples new since the last pull and reports, through {@link #average()} and {@link #max()}, all
+   * those pulled since the last drain. NEW_SAMPLES when there were any, even if this pull itself failed.
+   */
   Result drain(Pointer handle) throws DeviceLostException {
+    Result pulled = pull(handle);
+    if (pulledCount == 0) {
+      return pulled;
+    }
+    average = pulledSpanUs > 0 ? pulledWeighted / pulledSpanUs : pulledSum / pulledCount;
+    max = pulledMax;
+    pulledWeighted = 0;
+    pulledSpanUs = 0;
+    pulledSum = 0;
+    pulledCount = 0;
+    pulledMax = Double.NEGATIVE_INFINITY;
+    return Result.NEW_SAMPLES;
+  }
+
+  /** Takes the samples new since the last pull into the next {@link #drain}'s report. */
+  Result pull(Pointer handle) throws DeviceLostException {
     if (guard.skip(function)) {
       return Result.FAILED;
     }
@@ -122,8 +153,8 @@ final class SampleDrain {
     if (used == 0) {
       return Result.NO_NEW_SAMPLES;
     }
-    average = timeWeightedAverage(used, firstDrain ? Long.MIN_VALUE : after);
-    max = highest;
+    addTimeWeighted(used, firstDrain ? Long.MIN_VALUE : after);
+    pulledMax = Math.max(pulledMax, highest);
     return Result.NEW_SAMPLES;
   }
 
@@ -140,13 +171,14 @@ final class SampleDrain {
   }
 
   /**
-   * Each sample weighs the time since the previous one: for the first, since {@code previousSample}, the newest
-   * sample of the last drain; on the first drain ({@link Long#MIN_VALUE}) that is unknown, and the spacing of the
-   * first two samples stands in. So does the drain's mean spacing when the first sample came far later than that:
-   * the ring (2.4 s of power on an H100) overwrote what lay between, after an interval longer than the ring or a
-   * device that was lost a while, and the one sample left from then must not stand for the whole gap.
+   * Adds one pull's samples to the report, each weighing the time since the previous one: for the first, since
+   * {@code previousSample}, the newest sample of the last pull; on the first pull ({@link Long#MIN_VALUE}) that is
+   * unknown, and the spacing of the first two samples stands in. So does the pull's mean spacing when the first
+   * sample came far later than that: the ring (2.4 s of power on an H100) overwrote what lay between, after a device
+   * that was lost a while (or pulls further apart than the ring), and the one sample left from then must not stand
+   * for the whole gap.
    */
-  private double timeWeightedAverage(int count, long previousSample) {
+  private void addTimeWeighted(int count, long previousSample) {
     double weighted = 0;
     double plain = 0;
     long start;
@@ -168,7 +200,12 @@ final class SampleDrain {
       previous = timestamps[i];
     }
     long span = timestamps[count - 1] - start;
-    return span > 0 ? weighted / span : plain / count;
+    if (span > 0) {
+      pulledWeighted += weighted;
+      pulledSpanUs += span;
+    }
+    pulledSum += plain;
+    pulledCount += count;
   }
 
   private void growTo(int newCapacity) {
@@ -178,12 +215,12 @@ final class SampleDrain {
     values = new double[newCapacity];
   }
 
-  /** Time-weighted average of the samples the last successful drain found, in the sample's raw unit (%, mW). */
+  /** Time-weighted average of the samples the last drain reported, in the sample's raw unit (%, mW). */
   double average() {
     return average;
   }
 
-  /** Maximum of the samples found by the last successful drain. */
+  /** Maximum of the samples the last drain reported. */
   double max() {
     return max;
   }

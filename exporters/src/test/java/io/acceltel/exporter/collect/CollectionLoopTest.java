@@ -227,6 +227,11 @@ class CollectionLoopTest {
    * slow one.
    */
   private static DeviceReader around(DeviceReader device, Step beforeRead, Step beforeBackground) {
+    return around(device, beforeRead, beforeBackground, () -> {});
+  }
+
+  private static DeviceReader around(DeviceReader device, Step beforeRead, Step beforeBackground,
+      Runnable betweenTicks) {
     return new DeviceReader() {
       @Override
       public DeviceIdentity identity() {
@@ -243,6 +248,11 @@ class CollectionLoopTest {
       public void readBackground(ReadingSink sink) throws DeviceLostException {
         beforeBackground.run();
         device.readBackground(sink);
+      }
+
+      @Override
+      public void sampleBetweenTicks() {
+        betweenTicks.run();
       }
     };
   }
@@ -373,6 +383,38 @@ class CollectionLoopTest {
     // A tick delayed past the next boundary skips it rather than running late, so gaps are whole intervals.
     assertThat((published.get(1).timestampMillis() - published.get(0).timestampMillis()) % 100).isZero();
     assertThat(overruns).hasValue(0);
+  }
+
+  /**
+   * At an interval longer than the driver's sample rings, readers are sampled between ticks on their own thread,
+   * at half seconds away from the ticks; at a short interval never.
+   */
+  @Test
+  void atALongIntervalReadersAreSampledBetweenTicksOnTheirOwnThread() {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<Long> sinceTick = new CopyOnWriteArrayList<>();
+    loop = CollectionLoop.builder("node-a", List.of(sampledBetweenTicks(backend.devices().get(0), () -> {
+      threads.add(Thread.currentThread().getName());
+      sinceTick.add(System.currentTimeMillis() % 3000);
+    }))).interval(Duration.ofSeconds(3)).build();
+    loop.start();
+    Await.until("two samplings between ticks", Duration.ofSeconds(10), () -> threads.size() >= 2);
+    assertThat(threads).allSatisfy(name -> assertThat(name).isEqualTo("acceltel-device-0"));
+    assertThat(sinceTick).allSatisfy(ms -> assertThat(ms).isBetween(400L, 2600L));
+    loop.close();
+
+    AtomicInteger atOneSecond = new AtomicInteger();
+    List<NodeSnapshot> ticks = new CopyOnWriteArrayList<>();
+    loop = CollectionLoop.builder("node-a", List.of(sampledBetweenTicks(backend.devices().get(0),
+        atOneSecond::incrementAndGet))).interval(Duration.ofSeconds(1)).listener(ticks::add).build();
+    loop.start();
+    Await.until("three ticks at 1 s", Duration.ofSeconds(10), () -> ticks.size() >= 3);
+    assertThat(atOneSecond).as("the tick's own drain covers a second").hasValue(0);
+  }
+
+  /** {@code device}, running {@code onSample} when sampled between ticks. */
+  private static DeviceReader sampledBetweenTicks(DeviceReader device, Runnable onSample) {
+    return around(device, () -> {}, () -> {}, onSample);
   }
 
   @Test

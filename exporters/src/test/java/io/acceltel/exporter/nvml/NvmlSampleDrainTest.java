@@ -104,6 +104,35 @@ class NvmlSampleDrainTest {
     assertThat(r.value(MetricCatalog.POWER_MAX)).isEqualTo(700.0);
   }
 
+  /**
+   * At a 6 s interval the ring (256 samples in the double) overflows between ticks: pulled every second, every
+   * sample counts, the spike in the interval's first second included.
+   */
+  @Test
+  void samplesPulledBetweenTicksAllCountAtTheNextTick() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + i * 20_000L, 500_000);
+    }
+    tick(0);
+    for (int second = 1; second <= 6; second++) {
+      for (int i = 0; i < 50; i++) {
+        long t = T0 + second * 1_000_000L + i * 20_000L;
+        DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, t, second == 1 && i == 10 ? 920_000 : 600_000);
+      }
+      if (second < 6) {
+        reader.sampleBetweenTicks();
+      }
+    }
+    Readings r = tick(6000);
+    assertThat(r.value(MetricCatalog.POWER_MAX)).isEqualTo(920.0);
+    assertThat(r.value(MetricCatalog.POWER)).isEqualTo((299 * 600.0 + 920.0) / 300, within(1e-9));
+
+    for (int i = 0; i < 50; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + 7_000_000L + i * 20_000L, 300_000);
+    }
+    assertThat(tick(8000).value(MetricCatalog.POWER)).as("the next tick reports only its own").isEqualTo(300.0);
+  }
+
   @Test
   void theFirstDrainCountsOnlyTheNewestSecondOfTheRing() throws Exception {
     // 14 s of history in the ring: busy long ago, idle in the last second
