@@ -8,8 +8,10 @@ import io.acceltel.exporter.attribution.SimulatedAttribution;
 import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.exporter.device.DeviceBackend;
 import io.acceltel.exporter.simulated.SimulatedBackendProvider;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +31,12 @@ final class AttributionWiring implements AutoCloseable {
 
   static AttributionWiring start(ExporterConfig config, DeviceBackend backend, PrometheusRegistry registry,
       Consumer<String> announce) {
+    return start(config, backend, registry, announce, KubernetesAttribution::defaultClient);
+  }
+
+  /** As above, with the API server client that attribution makes; tests give one that fails. */
+  static AttributionWiring start(ExporterConfig config, DeviceBackend backend, PrometheusRegistry registry,
+      Consumer<String> announce, Supplier<KubernetesClient> clients) {
     AttributionSettings settings = config.attribution();
     boolean simulated = SimulatedBackendProvider.NAME.equals(backend.name());
     boolean inKubernetes = System.getenv("KUBERNETES_SERVICE_HOST") != null;
@@ -49,14 +57,17 @@ final class AttributionWiring implements AutoCloseable {
           + "pass --node");
     }
     KubernetesAttribution k;
+    AttributionSelfMetrics metrics = new AttributionSelfMetrics(registry);
     try {
-      k = KubernetesAttribution.start(settings, config.node(), KubernetesAttribution::defaultClient,
-          new AttributionSelfMetrics(registry), announce);
+      k = KubernetesAttribution.start(settings, config.node(), clients, metrics, announce);
     } catch (RuntimeException | LinkageError e) {
       // The device metrics matter more than their pod labels: without attribution the node still exports them.
       // (netty's native transport, for one, fails with an Error on a read-only root without a writable /tmp.)
       LOG.log(Level.SEVERE, "attribution could not start, so no series carries pod labels: " + e, e);
       announce.accept("attribution: OFF, it could not start (" + e + "); see the log");
+      // Never current: an alert on the staleness fires, where a log line alone would go unseen.
+      metrics.staleness("kubelet", () -> Double.POSITIVE_INFINITY);
+      metrics.staleness("apiserver", () -> Double.POSITIVE_INFINITY);
       return new AttributionWiring(DeviceAttributor.NONE, () -> {});
     }
     return new AttributionWiring(k.attributor(), k);

@@ -474,7 +474,8 @@ public final class MetricCatalog {
   public static final MetricDefinition ATTRIBUTION_STALENESS = gauge("acceltel_exporter_attribution_staleness_seconds")
       .unit(Unit.SECONDS)
       .help("Seconds since attribution data was last known to be current, by source (kubelet: last successful "
-          + "List; apiserver: last time the pod watch was up); 0 while current. Labels are kept meanwhile.")
+          + "List; apiserver: last time the pod watch was up); 0 while current. Labels are kept meanwhile. +Inf "
+          + "for both when attribution could not start (see the log): no series carries pod labels then.")
       .labels("source")
       .selfMetric("attribution: kubelet PodResources poller and API server pod watch")
       .build();
