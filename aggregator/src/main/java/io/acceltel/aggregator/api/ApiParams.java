@@ -32,6 +32,9 @@ public final class ApiParams {
   public static final long MIN_TIME = -9223309901257974L;
   public static final long MAX_TIME = 9223309901257974L;
 
+  /** Go's RFC3339 layout: seconds required, a fraction optional, Z or a numeric offset. */
+  private static final Pattern RFC3339 =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})");
   private static final Pattern FLOAT = Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
   private static final Pattern PROM_DURATION = Pattern.compile(
       "(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
@@ -217,11 +220,10 @@ public final class ApiParams {
       return MAX_TIME;
     }
     try {
-      OffsetDateTime t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-      if (s.indexOf('T') < 0) {
+      if (!RFC3339.matcher(s).matches()) {
         throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid timestamp");
       }
-      return t.toInstant().toEpochMilli();
+      return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new IllegalArgumentException("cannot parse \"" + Excerpt.of(s) + "\" to a valid timestamp");
     }

@@ -141,6 +141,9 @@ class PromFormatTest {
     assertThat(ApiParams.parseTime(ApiParams.MIN_TIME_FORMATTED)).isEqualTo(ApiParams.MIN_TIME);
     assertThat(ApiParams.parseTime(ApiParams.MAX_TIME_FORMATTED)).isEqualTo(ApiParams.MAX_TIME);
     assertThatThrownBy(() -> ApiParams.parseTime("1.5d")).hasMessage("cannot parse \"1.5d\" to a valid timestamp");
+    // Go's RFC3339 needs the seconds, where Java's ISO parser does not.
+    assertThatThrownBy(() -> ApiParams.parseTime("2023-11-14T22:00Z"))
+        .hasMessage("cannot parse \"2023-11-14T22:00Z\" to a valid timestamp");
     assertThatThrownBy(() -> ApiParams.parseTime("")).hasMessage("cannot parse \"\" to a valid timestamp");
   }
 

@@ -61,8 +61,8 @@ final class HistogramFunctions {
       case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
       case "nan" -> Double.NaN;
       default -> {
-        if (l.endsWith("d") || l.endsWith("f")) {
-          throw new NumberFormatException(s); // Java accepts "1d"; Go does not
+        if (l.endsWith("d") || l.endsWith("f") || !l.equals(l.strip())) {
+          throw new NumberFormatException(s); // Java accepts "1d" and " 1"; Go does not
         }
         yield Double.parseDouble(s);
       }

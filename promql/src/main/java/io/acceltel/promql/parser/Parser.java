@@ -413,6 +413,14 @@ public final class Parser {
       throw new ParseException(name.pos(), "unknown function with name " + GoStrings.quote(name.text()));
     }
     advance(); // '('
+    return new Call(fn, arguments("call to function " + GoStrings.quote(name.text())), name.pos());
+  }
+
+  /**
+   * A call's or an aggregation's arguments, past the closing parenthesis. Both share Prometheus's grammar rule,
+   * which refuses a trailing comma.
+   */
+  private List<Expr> arguments(String context) {
     List<Expr> args = new ArrayList<>();
     while (!tok.is(Kind.RIGHT_PAREN)) {
       args.add(expr(0));
@@ -423,11 +431,11 @@ public final class Parser {
           throw new ParseException(comma.pos(), "trailing commas not allowed in function call args");
         }
       } else if (!tok.is(Kind.RIGHT_PAREN)) {
-        throw unexpected("call to function " + GoStrings.quote(name.text()), "\",\" or \")\"");
+        throw unexpected(context, "\",\" or \")\"");
       }
     }
     advance();
-    return new Call(fn, args, name.pos());
+    return args;
   }
 
   private Expr aggregation(Token op) {
@@ -444,16 +452,7 @@ public final class Parser {
       throw unexpected("aggregation");
     }
     advance();
-    List<Expr> args = new ArrayList<>();
-    while (!tok.is(Kind.RIGHT_PAREN)) {
-      args.add(expr(0));
-      if (tok.is(Kind.COMMA)) {
-        advance();
-      } else if (!tok.is(Kind.RIGHT_PAREN)) {
-        throw unexpected("aggregation", "\",\" or \")\"");
-      }
-    }
-    advance();
+    List<Expr> args = arguments("aggregation");
     if (!haveGrouping && (tok.isKeyword("by") || tok.isKeyword("without"))) {
       without = tok.isKeyword("without");
       advance();
@@ -509,9 +508,18 @@ public final class Parser {
         return Long.parseLong(s.substring(2), 16);
       }
       if (lower.length() > 1 && lower.startsWith("0") && lower.chars().allMatch(c -> c >= '0' && c <= '7')) {
-        return Long.parseLong(s.substring(1), 8);
+        try {
+          return Long.parseLong(s.substring(1), 8);
+        } catch (NumberFormatException outOfRange) {
+          // Go's ParseInt fails on the range, and ParseFloat then reads the digits as decimal.
+        }
       }
-      return Double.parseDouble(s);
+      double value = Double.parseDouble(s);
+      if (Double.isInfinite(value)) {
+        throw new ParseException(t.pos(), "error parsing number: strconv.ParseFloat: parsing "
+            + GoStrings.quote(s) + ": value out of range");
+      }
+      return value;
     } catch (NumberFormatException ex) {
       throw new ParseException(t.pos(), "error parsing number: strconv.ParseFloat: parsing "
           + GoStrings.quote(s) + ": invalid syntax");
