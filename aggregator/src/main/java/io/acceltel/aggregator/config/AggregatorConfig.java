@@ -10,6 +10,7 @@ import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
 import io.acceltel.model.config.KafkaSecurity;
+import io.acceltel.model.config.ListenAddress;
 import io.acceltel.model.config.ListenerTls;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,12 +78,8 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
       }
     }
     ConfigValues values = new ConfigValues(v);
-    String listen = values.get("listen", "127.0.0.1:" + AggregatorSettings.DEFAULT_PORT);
-    int colon = listen.lastIndexOf(':');
-    if (colon <= 0) {
-      throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9836 or 0.0.0.0:9836");
-    }
-    int port = ConfigValues.integer("listen", listen.substring(colon + 1), 0, 65535);
+    ListenAddress listen = ListenAddress.parse("listen",
+        values.get("listen", "127.0.0.1:" + AggregatorSettings.DEFAULT_PORT), "127.0.0.1:9836 or 0.0.0.0:9836");
     Optional<String> kafka = ConfigValues.optionalHostPorts(v, "kafka.", "kafka.bootstrap");
     AggregatorSettings settings = AggregatorSettings.defaults(Path.of(values.nonBlank("data-dir",
             Path.of("data", "aggregator").toString())), kafka)
@@ -90,7 +87,7 @@ public record AggregatorConfig(AggregatorSettings settings, List<AggregationRule
             ConfigValues.KAFKA_TOPIC_MAX - AggregatorSettings.DEAD_LETTER_SUFFIX.length()))
         .withPartitions(partitions(values.get("kafka.partitions", "0,1,2,3")))
         .withKafkaSecurity(KafkaSecurity.parse(v))
-        .withListen(listen.substring(0, colon), port)
+        .withListen(listen.host(), listen.port())
         .withListenTls(ListenerTls.parse(v))
         .withCheckpointEvery(values.duration("checkpoint-every", Duration.ofSeconds(10), Duration.ofSeconds(1)))
         .withMaxSeries(values.integer("max-series", AggregatorSettings.defaultMaxSeries(), 1, Integer.MAX_VALUE))

@@ -2,6 +2,7 @@ package io.acceltel.exporter.config;
 
 import io.acceltel.model.config.ConfigSource;
 import io.acceltel.model.config.ConfigValues;
+import io.acceltel.model.config.ListenAddress;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.KafkaSecurity;
 import io.acceltel.model.config.ListenerTls;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The exporter's configuration, built once from a {@link ConfigSource} and validated at the edge: every error
@@ -57,7 +56,6 @@ public record ExporterConfig(
 
   public static final String AUTO = "auto";
   public static final int DEFAULT_PORT = 9835;
-  private static final Pattern LISTEN = Pattern.compile("(.*):(\\d+)");
   private static final long MIN_SPOOL_BYTES = 1L << 20;
   private static final long MAX_SPOOL_BYTES = 1L << 40;
 
@@ -118,12 +116,8 @@ public record ExporterConfig(
     String devices = values.oneOf("devices", "nvml", deviceChoices);
     String names = values.oneOf("names", "native", views);
     Duration interval = values.duration("interval", Duration.ofSeconds(1), Duration.ofMillis(100));
-    String listen = v.getOrDefault("listen", "127.0.0.1:" + DEFAULT_PORT);
-    Matcher m = LISTEN.matcher(listen);
-    if (!m.matches() || m.group(1).isEmpty()) {
-      throw ConfigException.badValue("listen", listen, "expected host:port, e.g. 127.0.0.1:9835 or 0.0.0.0:9835");
-    }
-    int port = ConfigValues.integer("listen", m.group(2), 0, 65535);
+    ListenAddress listen = ListenAddress.parse("listen", v.getOrDefault("listen", "127.0.0.1:" + DEFAULT_PORT),
+        "127.0.0.1:9835 or 0.0.0.0:9835");
     String node = v.containsKey("node") ? v.get("node") : defaultNode(); // no host lookup when it is given
     if (node.isBlank()) {
       throw ConfigException.badValue("node", node, "a non-empty node name");
@@ -136,7 +130,7 @@ public record ExporterConfig(
         values.nonBlank("simulated.model", defaults.model()),
         values.longValue("simulated.seed", defaults.seed()));
     AttributionSettings attribution = AttributionConfig.parse(v);
-    return new ExporterConfig(node, devices, interval, m.group(1), port, names, nvmlLibrary, simulated,
+    return new ExporterConfig(node, devices, interval, listen.host(), listen.port(), names, nvmlLibrary, simulated,
         dcmiLibrary, attribution, kafka(v), exclusions(values), ListenerTls.parse(v));
   }
 

@@ -92,6 +92,21 @@ class ExporterConfigTest {
         .hasMessageContaining("listen = '99999': a whole number from 0 to 65535");
   }
 
+  /** A host this node cannot bind is a configuration error (exit 2 naming the key), not a failed start (exit 1). */
+  @Test
+  void aListenHostThisNodeCannotBindNamesTheKey() throws Exception {
+    assertThatThrownBy(() -> parse(new ConfigSource().put("listen", "no-such-host.invalid:9835", "--listen")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid configuration: listen = 'no-such-host.invalid:9835': a host that resolves");
+    assertThatThrownBy(() -> parse(new ConfigSource().put("listen", "192.0.2.1:9835", "--listen")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("invalid configuration: listen = '192.0.2.1:9835': an address of this node");
+    for (String good : new String[] {"127.0.0.1:0", "0.0.0.0:9835", "localhost:9835"}) {
+      ExporterConfig config = parse(new ConfigSource().put("listen", good, "--listen"));
+      assertThat(config.listenHost() + ":" + config.listenPort()).isEqualTo(good);
+    }
+  }
+
   @Test
   void simulatedDeviceCountIsBounded() {
     assertThatThrownBy(() -> parse(new ConfigSource().put("simulated.devices", "0", "--simulated-devices")))
