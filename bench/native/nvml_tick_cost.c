@@ -19,8 +19,8 @@
  *   - compute processes into a 32-entry buffer, regrown on INSUFFICIENT_SIZE (ComputeProcessReader);
  *   - MIG mode every tick and, while enabled, the instances (MigReader; the UUID every tick, the rest of an
  *     identity once per slot and UUID);
- *   - GPM: a sample per tick, and nvmlGpmMetricsGet over the 12 metric ids when the previous sample is more
- *     than 100 ms old (GpmSampler); GPM is probed and the two samples allocated at open, as the backend does.
+ *   - GPM: a sample per tick, and nvmlGpmMetricsGet over the 12 metric ids when the previous sample is at least
+ *     150 ms old (GpmSampler); GPM is probed and the two samples allocated at open, as the backend does.
  * The energy counter (readBackground, off the tick path) is not part of the tick and not called.
  *
  * KEEP IT IN SYNC WITH NvmlDeviceReader and its helper classes: a change in which NVML calls one tick makes must
@@ -453,7 +453,7 @@ static void readDevice(device_t *d) {
     long long now = monoNs();
     if (!ok(d, F_GPM_SAMPLE, CALL(nvmlGpmSampleGet, h, d->gpmCurrent))) {
       d->gpmPreviousValid = 0;
-    } else if (!d->gpmPreviousValid || now - d->gpmPreviousNs > 100000000LL) {
+    } else if (!d->gpmPreviousValid || now - d->gpmPreviousNs >= 150000000LL) {
       int swap = 1;
       if (d->gpmPreviousValid) {
         gpmRequest.version = 1;
