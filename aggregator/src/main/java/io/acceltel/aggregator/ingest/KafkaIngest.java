@@ -255,8 +255,8 @@ public final class KafkaIngest implements AutoCloseable {
       consumedOffsets = Map.copyOf(nextOffsets);
     }
     int held = alignment.heldCount();
+    stats.kafkaPartitionsHeld(held);
     if (held != heldBefore) {
-      stats.kafkaPartitionsHeld(held);
       logHolding(heldBefore, held, heldFrom.keySet());
     }
     long now = System.nanoTime();

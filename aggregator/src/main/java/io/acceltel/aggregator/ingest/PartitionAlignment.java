@@ -13,11 +13,13 @@ import java.util.Map;
  * nodes races hours ahead of one of many: its newest samples would have storage cut the blocks the slow partition is
  * still filling, and refuse them. So a partition more than {@code maxSkewMillis} ahead of the slowest partition that
  * still has records to read is held back (the ingest pauses it and seeks back to the first record it held) until
- * that one catches up.
+ * that one is within half that distance (so that a released partition brings more than a sliver before it is held
+ * again). A record within {@code maxSkewMillis} of the wall clock is never held: live data is never delayed, and a
+ * partition that lags behind live ones (its leader was away) replays far faster than storage cuts blocks.
  *
  * <p>The slowest partition only counts while it has records left and yields them: one caught up, or one whose
- * leader is away ({@code stallNanos} without a record), holds nobody back, so that a partition that cannot be read
- * never stops the others. One with records left (or not fetched yet) but none read since start holds every other
+ * leader is away ({@code stallNanos} of polling without a record: time the ingest spends elsewhere, in a long
+ * checkpoint, does not count), holds nobody back, so that a partition that cannot be read never stops the others. One with records left (or not fetched yet) but none read since start holds every other
  * back until it yields its first. A record's time is its Kafka timestamp (the exporter sets the tick's time),
  * capped at the wall clock so that a node whose clock runs ahead cannot make its partition look ahead; a record
  * without one (an old message format) cannot say how far behind its partition is, which then counts as live. Live,
@@ -28,6 +30,10 @@ final class PartitionAlignment {
   private final long maxSkewMillis;
   private final long stallNanos;
   private final Map<Integer, PartitionState> partitions = new HashMap<>();
+  /** When the last poll began; Long.MIN_VALUE before the first. */
+  private long lastPollNanos = Long.MIN_VALUE;
+  /** Longer than one pass of the ingest loop takes between two polls when it does nothing else. */
+  private static final long POLL_GAP_NANOS = 1_000_000_000L;
 
   private static final class PartitionState {
     /** The newest record time ingested; Long.MIN_VALUE before the first. */
@@ -57,12 +63,18 @@ final class PartitionAlignment {
    * @return the partitions to resume
    */
   List<Integer> beginPoll(Map<Integer, Boolean> behind, long nowNanos) {
+    if (lastPollNanos != Long.MIN_VALUE && nowNanos - lastPollNanos > POLL_GAP_NANOS) {
+      // Away from polling (a checkpoint, a retry's wait, a collection): no partition could yield meanwhile.
+      long away = nowNanos - lastPollNanos - POLL_GAP_NANOS;
+      partitions.values().forEach(s -> s.lastProgressNanos += away);
+    }
+    lastPollNanos = nowNanos;
     partitions.forEach((p, s) -> s.behind = behind.getOrDefault(p, false));
     List<Integer> released = new ArrayList<>();
     partitions.forEach((p, s) -> {
       if (s.held) {
         long floor = slowestOtherThan(p, nowNanos);
-        if (floor == NONE || s.heldAt <= floor + maxSkewMillis) {
+        if (floor == NONE || s.heldAt <= floor + maxSkewMillis / 2) {
           s.held = false;
           s.lastProgressNanos = nowNanos; // time to fetch before it could count as stalled
           released.add(p);
@@ -89,7 +101,7 @@ final class PartitionAlignment {
     s.lastProgressNanos = nowNanos;
     long t = recordTime < 0 ? wallMillis : Math.min(recordTime, wallMillis);
     long floor = slowestOtherThan(partition, nowNanos);
-    if (floor != NONE && t > floor + maxSkewMillis) {
+    if (floor != NONE && t > floor + maxSkewMillis && t < wallMillis - maxSkewMillis) {
       s.held = true;
       s.heldAt = t;
       return false;

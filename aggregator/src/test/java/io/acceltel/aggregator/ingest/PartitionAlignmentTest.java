@@ -24,6 +24,23 @@ class PartitionAlignmentTest {
     alignment.beginPoll(BOTH_BEHIND, 0);
   }
 
+  /** At a start, live partitions have records left and none read yet: still, nothing live is held. */
+  @Test
+  void livePartitionsAreNotHeldAtAStartEither() {
+    alignment.beginPoll(BOTH_BEHIND, 0);
+    assertThat(alignment.admit(1, WALL - 2_000, WALL, 0)).isTrue();
+    assertThat(alignment.admit(0, WALL - 1_000, WALL, 0)).isTrue();
+    assertThat(alignment.heldCount()).isZero();
+  }
+
+  /** A partition whose leader was away lags behind live ones: they are not held for it. */
+  @Test
+  void aLaggingPartitionDoesNotHoldLiveOnes() {
+    bothRead(WALL - 3_600_000, WALL - 1_000);
+    assertThat(alignment.admit(1, WALL, WALL, 0)).isTrue();
+    assertThat(alignment.admit(0, WALL - 3_599_000, WALL, 0)).isTrue();
+  }
+
   @Test
   void livePartitionsAreNeverHeld() {
     alignment.beginPoll(NONE_BEHIND, 0);
@@ -45,7 +62,9 @@ class PartitionAlignmentTest {
     assertThat(alignment.heldCount()).isEqualTo(1);
 
     assertThat(alignment.beginPoll(BOTH_BEHIND, 1)).as("partition 0 has not moved").isEmpty();
-    assertThat(alignment.admit(0, 1_001, WALL, 1)).isTrue();
+    assertThat(alignment.admit(0, 1_000 + SKEW / 2, WALL, 1)).isTrue();
+    assertThat(alignment.beginPoll(BOTH_BEHIND, 2)).as("not yet within half the skew").isEmpty();
+    assertThat(alignment.admit(0, 1_001 + SKEW / 2, WALL, 2)).isTrue();
     assertThat(alignment.beginPoll(BOTH_BEHIND, 2)).as("its held record is within reach now").containsExactly(1);
     assertThat(alignment.admit(1, 1_001 + SKEW, WALL, 2)).isTrue();
     assertThat(alignment.heldCount()).isZero();
@@ -63,9 +82,30 @@ class PartitionAlignmentTest {
   void aPartitionThatYieldsNothingForTheStallTimeHoldsNobodyBack() {
     bothRead(1_000, 1_000);
     assertThat(alignment.admit(1, 1_000_000, WALL, 0)).isFalse();
-    assertThat(alignment.beginPoll(BOTH_BEHIND, STALL)).isEmpty();
+    assertThat(pollEvery100Millis(alignment, 0, STALL)).isEmpty();
     assertThat(alignment.beginPoll(BOTH_BEHIND, STALL + 1)).as("partition 0's leader may be away")
         .containsExactly(1);
+  }
+
+  /** A checkpoint that keeps the ingest from polling for half a minute is no stall of the partitions. */
+  @Test
+  void timeAwayFromPollingDoesNotCountTowardsTheStall() {
+    bothRead(1_000, 1_000);
+    assertThat(alignment.admit(1, 1_000_000, WALL, 0)).isFalse();
+    long back = TimeUnit.SECONDS.toNanos(30);
+    assertThat(alignment.beginPoll(BOTH_BEHIND, back)).isEmpty();
+    assertThat(pollEvery100Millis(alignment, back, back + STALL - TimeUnit.SECONDS.toNanos(2))).isEmpty();
+    assertThat(pollEvery100Millis(alignment, back + STALL - TimeUnit.SECONDS.toNanos(2), back + STALL + 1))
+        .containsExactly(1);
+  }
+
+  /** Polls from {@code from} to {@code to} (nanos) every 100 ms, as a busy ingest does; the partitions released. */
+  private static List<Integer> pollEvery100Millis(PartitionAlignment alignment, long from, long to) {
+    List<Integer> released = new java.util.ArrayList<>();
+    for (long t = from; t <= to; t += TimeUnit.MILLISECONDS.toNanos(100)) {
+      released.addAll(alignment.beginPoll(BOTH_BEHIND, t));
+    }
+    return released;
   }
 
   @Test
@@ -79,7 +119,7 @@ class PartitionAlignmentTest {
     PartitionAlignment other = new PartitionAlignment(List.of(0, 1), SKEW, STALL, 0);
     other.beginPoll(BOTH_BEHIND, 0);
     assertThat(other.admit(1, 1_000, WALL, 0)).isFalse();
-    assertThat(other.beginPoll(BOTH_BEHIND, STALL + 1)).containsExactly(1);
+    assertThat(pollEvery100Millis(other, 0, STALL + TimeUnit.MILLISECONDS.toNanos(100))).containsExactly(1);
   }
 
   @Test
@@ -92,7 +132,7 @@ class PartitionAlignmentTest {
     assertThat(alignment.beginPoll(BOTH_BEHIND, 1)).containsExactly(0);
     assertThat(alignment.admit(0, 1_000, WALL, 1)).isTrue();
     assertThat(alignment.beginPoll(BOTH_BEHIND, 2)).isEmpty();
-    assertThat(alignment.admit(0, 470_000, WALL, 2)).isTrue();
+    assertThat(alignment.admit(0, 500_000 - SKEW / 2, WALL, 2)).isTrue();
     assertThat(alignment.beginPoll(BOTH_BEHIND, 3)).containsExactly(1);
   }
 
@@ -104,7 +144,7 @@ class PartitionAlignmentTest {
     assertThat(alignment.admit(0, 7_200_000, WALL, 1)).isFalse();
     assertThat(alignment.beginPoll(BOTH_BEHIND, 2)).containsExactly(1);
     assertThat(alignment.admit(1, 100_000, WALL, 2)).isTrue();
-    assertThat(alignment.admit(1, 7_170_000, WALL, 2)).isTrue();
+    assertThat(alignment.admit(1, 7_200_000 - SKEW / 2, WALL, 2)).isTrue();
     assertThat(alignment.beginPoll(BOTH_BEHIND, 3)).containsExactly(0);
     assertThat(alignment.heldCount()).isZero();
   }
