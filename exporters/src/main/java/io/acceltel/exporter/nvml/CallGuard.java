@@ -92,6 +92,14 @@ final class CallGuard {
     return false;
   }
 
+  /**
+   * True when the function answered NOT_SUPPORTED (or is missing): the device lacks the feature. Unlike
+   * {@link #skip}, not true while the call is only refused for now (NO_PERMISSION).
+   */
+  boolean unsupported(String function) {
+    return unsupported.contains(function);
+  }
+
   /** True when the driver does not export the function, so an older name of the same call may stand in. */
   boolean missing(String function) {
     return missing.contains(function);

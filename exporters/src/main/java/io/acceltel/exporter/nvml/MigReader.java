@@ -52,14 +52,16 @@ final class MigReader {
 
   /** Reads the current MIG mode; {@link #mode()} then says enabled, disabled or unsupported. */
   void readMode(Pointer handle) throws DeviceLostException {
-    if (guard.skip(MODE)) {
+    if (guard.unsupported(MODE)) {
       mode = UNSUPPORTED;
       return;
     }
-    if (guard.ok(nvml.nvmlDeviceGetMigMode(handle, out.slot(0), out.slot(1)), MODE)) {
+    // Refused for now (NO_PERMISSION) or failing this tick: the mode last read stands, so that a refusal does not
+    // read as a MIG change, which would make the reader probe every metric again.
+    if (!guard.skip(MODE) && guard.ok(nvml.nvmlDeviceGetMigMode(handle, out.slot(0), out.slot(1)), MODE)) {
       mode = out.uint(0) == 1 ? ENABLED : DISABLED;
-    } else {
-      mode = guard.skip(MODE) ? UNSUPPORTED : mode;
+    } else if (guard.unsupported(MODE)) {
+      mode = UNSUPPORTED;
     }
   }
 

@@ -356,6 +356,24 @@ class NvmlDeviceReaderTest extends NvmlDoubleTest {
   }
 
   @Test
+  void aMigModeRefusedForNowIsNotAMigChange() throws Exception {
+    DOUBLE.nvmlDouble_setUint("mig.mode", 0, 1);
+    DOUBLE.nvmlDouble_setMig(0, 0, "MIG-aaaa", "NVIDIA H100 80GB HBM3 MIG 3g.40gb", 1, 0, 40L << 30, 5L << 30);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetUtilizationRates", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    tick(reader, 1000);
+    long utilizationCalls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetUtilizationRates");
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetMigMode", 0, NvmlReturn.NO_PERMISSION);
+    Readings refused = tick(reader, 2000);
+    Readings after = tick(reader, 3000);
+    assertThat(after.of(MetricCatalog.MIG_INFO)).as("MIG still on: its instances are read").hasSize(1);
+    assertThat(after.of(MetricCatalog.DEVICE_INFO).get(0).labelValues().get(4)).isEqualTo("enabled");
+    assertThat(refused.of(MetricCatalog.MIG_INFO)).hasSize(1);
+    assertThat(DOUBLE.nvmlDouble_calls("nvmlDeviceGetUtilizationRates")).as("no probing again, as after a change")
+        .isEqualTo(utilizationCalls);
+  }
+
+  @Test
   void migInstancesWhenMigIsEnabled() throws Exception {
     DOUBLE.nvmlDouble_setUint("mig.mode", 0, 1);
     DOUBLE.nvmlDouble_setMig(0, 0, "MIG-aaaa", "NVIDIA H100 80GB HBM3 MIG 3g.40gb", 1, 0, 40L << 30, 5L << 30);
