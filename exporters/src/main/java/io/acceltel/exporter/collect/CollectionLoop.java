@@ -100,7 +100,12 @@ public final class CollectionLoop implements AutoCloseable {
     if (closing || sinceTick < half || intervalMillis - sinceTick < half) {
       return;
     }
-    lanes.forEach(DeviceLane::sampleBetweenTicks);
+    try {
+      lanes.forEach(DeviceLane::sampleBetweenTicks);
+    } catch (RuntimeException | LinkageError e) {
+      // Thrown out of a periodic task, it would cancel the task for good, silently.
+      LOG.log(Level.WARNING, "sampling between ticks failed; it goes on at the next second", e);
+    }
   }
 
   private void scheduleNext() {

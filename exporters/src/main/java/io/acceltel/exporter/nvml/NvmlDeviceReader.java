@@ -254,6 +254,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
     if (gpm != null) {
       gpm.restart();
     }
+    utilizationSamples.forgetPulled();
+    powerSamples.forgetPulled();
     reprobe(); // a reset GPU may support more (or less), and its counters started over
     onRecovered.accept(this);
     return true;

@@ -84,12 +84,20 @@ final class SampleDrain {
     }
     average = pulledSpanUs > 0 ? pulledWeighted / pulledSpanUs : pulledSum / pulledCount;
     max = pulledMax;
+    forgetPulled();
+    return Result.NEW_SAMPLES;
+  }
+
+  /**
+   * Forgets what was pulled and not yet reported: after a loss those samples are from before it, and the first
+   * tick after the recovery, maybe hours later, must not report them.
+   */
+  void forgetPulled() {
     pulledWeighted = 0;
     pulledSpanUs = 0;
     pulledSum = 0;
     pulledCount = 0;
     pulledMax = Double.NEGATIVE_INFINITY;
-    return Result.NEW_SAMPLES;
   }
 
   /** Takes the samples new since the last pull into the next {@link #drain}'s report. */

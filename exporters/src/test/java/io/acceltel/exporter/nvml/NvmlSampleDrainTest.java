@@ -133,6 +133,23 @@ class NvmlSampleDrainTest {
     assertThat(tick(8000).value(MetricCatalog.POWER)).as("the next tick reports only its own").isEqualTo(300.0);
   }
 
+  /** Samples pulled before a loss are not reported by the first tick after the recovery. */
+  @Test
+  void samplesPulledBeforeALossAreForgottenAtTheRecovery() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + i * 20_000L, 500_000);
+    }
+    tick(0);
+    DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + 1_000_000L, 990_000); // the spike before the loss
+    reader.sampleBetweenTicks();
+    assertThat(reader.recover()).isTrue();
+    for (int i = 0; i < 50; i++) {
+      DOUBLE.nvmlDouble_pushSample(NvmlDouble.TOTAL_POWER, 0, T0 + 9_000_000L + i * 20_000L, 300_000);
+    }
+    Readings back = tick(10_000);
+    assertThat(back.value(MetricCatalog.POWER_MAX)).isEqualTo(300.0);
+  }
+
   @Test
   void theFirstDrainCountsOnlyTheNewestSecondOfTheRing() throws Exception {
     // 14 s of history in the ring: busy long ago, idle in the last second
