@@ -28,7 +28,10 @@ class MetricsInFlightTest {
     PrometheusRegistry registry = new PrometheusRegistry();
     Gauge wide = Gauge.builder().name("test_wide").help("a family far larger than the sockets' buffers")
         .labelNames("series").register(registry);
-    for (int i = 0; i < 200_000; i++) {
+    // Each body must outgrow what the kernel takes off the server's hands: its send buffer can grow to tcp_wmem's
+    // maximum (4 MiB by default, more on tuned hosts), and a line here is about 50 bytes.
+    long bodyBytes = Math.max(10L << 20, 2 * largestSendBuffer() + (1 << 20));
+    for (int i = 0; i < bodyBytes / 45; i++) {
       wide.labelValues("series-number-" + i).set(i);
     }
     List<Socket> stalled = new ArrayList<>();
@@ -63,6 +66,12 @@ class MetricsInFlightTest {
         socket.close();
       }
     }
+  }
+
+  private static long largestSendBuffer() throws java.io.IOException {
+    String[] wmem = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim()
+        .split("\\s+");
+    return Long.parseLong(wmem[wmem.length - 1]);
   }
 
   private static int status(HttpClient http, HttpRequest request) {

@@ -24,20 +24,21 @@ public record ListenAddress(String host, int port) {
     String host = value.substring(0, colon);
     int port = ConfigValues.integer(key, value.substring(colon + 1), 0, 65535);
     String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    InetAddress[] addresses;
+    if (bare.isBlank()) {
+      throw ConfigException.badValue(key, value, "expected host:port, e.g. " + example);
+    }
+    InetAddress address;
     try {
-      addresses = InetAddress.getAllByName(bare);
+      address = InetAddress.getByName(bare); // the first address, the one the listener binds
     } catch (UnknownHostException e) {
       throw ConfigException.badValue(key, value, "a host that resolves on this node; '" + host + "' does not "
           + "(give an address, such as 127.0.0.1 or 0.0.0.0)");
     }
-    for (InetAddress address : addresses) {
-      if (bindable(address)) {
-        return new ListenAddress(host, port);
-      }
+    if (!bindable(address)) {
+      throw ConfigException.badValue(key, value, "an address of this node; '" + host + "' (" + address.getHostAddress()
+          + ") is none of its interfaces' (0.0.0.0 listens on all of them)");
     }
-    throw ConfigException.badValue(key, value, "an address of this node; '" + host + "' is none of its interfaces' "
-        + "(0.0.0.0 listens on all of them)");
+    return new ListenAddress(host, port);
   }
 
   private static boolean bindable(InetAddress address) {
