@@ -129,11 +129,10 @@ public final class KubernetesAttributor implements DeviceAttributor {
     ContainerRef holder = map.holder(device, finished);
     Verdict last = lastVerdict.get(device.identity().uuid());
     boolean silent = device.lost() || device.unread();
-    if (holder == null && silent && last != null && last.holder() != null
-        && map.holders().contains(last.holder()) && !finished.test(last.holder())) {
+    if (holder == null && silent && last != null && stillHoldsAnInstance(map, last, finished)) {
       // A lost or late MIG GPU reports no MIG instances, the only way to its holders: its device-lost, XID and
-      // health series keep the holder it had while that pod still holds it, which is whom an alert on them
-      // concerns, rather than turn "free" and unlabelled. Once the pod is gone, the GPU is free like any other.
+      // health series keep the holder it had while that pod still holds one of its instances, which is whom an
+      // alert on them concerns, rather than turn "free" and unlabelled. Once the pod is gone, the GPU is free.
       return withAllocation(device, last);
     }
     Verdict verdict;
@@ -159,6 +158,19 @@ public final class KubernetesAttributor implements DeviceAttributor {
       lastVerdict.put(device.identity().uuid(), verdict);
     }
     return withAllocation(device, verdict);
+  }
+
+  /** Whether the GPU-wide holder of the last verdict still holds one of the MIG instances it was attributed from. */
+  private static boolean stillHoldsAnInstance(AllocationMap map, Verdict last, Predicate<ContainerRef> finished) {
+    if (last.holder() == null) {
+      return false;
+    }
+    for (String migUuid : last.instances().keySet()) {
+      if (last.holder().equals(map.instanceHolder(migUuid, finished))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the holder's pod labels have not arrived yet and are still worth waiting for. */

@@ -224,6 +224,22 @@ class AttributionMappingTest {
     assertThat(allocated(back)).as("answering again without the instance: free").isEqualTo(0);
   }
 
+  /** A pod re-created under its name on another GPU's instance no longer names the lost GPU it held before. */
+  @Test
+  void aLostMigGpuWhoseHolderMovedToAnotherGpuNamesNobody() {
+    ContainerRef inferA = new ContainerRef("ns", "infer-a", "server");
+    AtomicReference<AllocationMap> map = new AtomicReference<>(AllocationMap.builder()
+        .allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_A), inferA).build());
+    KubernetesAttributor attributor = new KubernetesAttributor(map::get, () -> PodLabelIndex.EMPTY);
+    attributor.attribute(nvidia(0, GPU0, migInfo(MIG_A, "1")));
+    map.set(AllocationMap.builder().allocate(DeviceId.parse("nvidia.com/mig-1g.10gb", MIG_B), inferA).build());
+    DeviceSnapshot lost = attributor.attribute(new DeviceSnapshot(
+        new DeviceIdentity(0, GPU0, "NVIDIA H100 80GB HBM3", Vendor.NVIDIA), true,
+        List.of(new Reading(MetricCatalog.DEVICE_LOST, List.of(), 1)), Attribution.NONE));
+    assertThat(lost.attribution().get("pod")).isNull();
+    assertThat(allocated(lost)).isEqualTo(0);
+  }
+
   /** A late read of a MIG GPU has no instances to join on either: its series keep their holder for the tick. */
   @Test
   void aLateMigGpuKeepsItsHolderForTheTick() {
