@@ -151,6 +151,7 @@ final class SimulatedDeviceReader implements DeviceReader {
       thermalFactor = Math.min(thermalFactor, HW_SLOWDOWN_CLOCK_FACTOR);
     }
 
+    double leakage = LEAKAGE_W_PER_C * Math.max(0, temperatureC - LEAKAGE_FROM_C);
     double busy = 0, sm = 0, occupancy = 0, tensor = 0, dram = 0, fp16 = 0, fp32 = 0, fp64 = 0;
     double nvlink = 0, pcieTx = 0, pcieRx = 0, power = 0, powerMax = 0;
     double utilSum = 0, utilMax = 0, windowBusy = 0, windowClock = 0;
@@ -173,18 +174,18 @@ final class SimulatedDeviceReader implements DeviceReader {
         clockMhz = SM_IDLE_MHZ;
         limitedPoints[LIMIT_LOW_UTILIZATION]++;
       } else {
+        double base = CONTEXT_WATTS + leakage;
         double dynamic = demandWatts(a) - CONTEXT_WATTS;
-        double capFactor = CONTEXT_WATTS + dynamic > POWER_LIMIT_WATTS
-            ? (POWER_LIMIT_WATTS - CONTEXT_WATTS) / dynamic : 1;
+        double capFactor = base + dynamic > POWER_LIMIT_WATTS ? (POWER_LIMIT_WATTS - base) / dynamic : 1;
         double factor = Math.min(capFactor, thermalFactor);
         capped = capFactor < 1 && capFactor <= thermalFactor;
-        p = Math.min(POWER_LIMIT_WATTS, CONTEXT_WATTS + dynamic * factor * (1 + 0.02 * (u - 0.5)));
+        p = Math.min(POWER_LIMIT_WATTS * POWER_CAP_OVERSHOOT, base + dynamic * factor * (1 + 0.02 * (u - 0.5)));
         clockMhz = SM_MAX_MHZ * factor;
         countLimits(limitedPoints, capped, thermalFactor < 1 && !capped, clockMhz);
       }
       // The 20 ms power samples overshoot the average: up to ~15 % in steady GEMMs (rows 21-59: max 730-800 W
       // around a 698 W mean) and ~40 % when kernels start after a gap (bursty, rows 61-89: up to 991 W around
-      // 684 W). That is why POWER_MAX may exceed the limit while POWER never does.
+      // 684 W). That is why POWER_MAX may exceed the limit far more than POWER, which the cap holds near it.
       boolean isBusy = a.busy() >= 0.5;
       double spike = 1 + (isBusy ? 0.10 : 0.01) * Noise.unit(seed, 60 + identity.index(), sample)
           + (isBusy && !previousBusy ? 0.25 : 0);
@@ -282,7 +283,9 @@ final class SimulatedDeviceReader implements DeviceReader {
 
     // NVML reports whole degrees.
     sink.set(MetricCatalog.TEMPERATURE, Math.round(reportedC));
-    sink.set(MetricCatalog.MEMORY_TEMPERATURE, Math.round(ambientC + MEMORY_OFFSET_C + memoryLagC));
+    double memoryFastC = context
+        ? MEM_FAST_C_PER_WATT * Math.max(0, power - IDLE_WATTS) + MEM_FAST_C_PER_DRAM * dram : 0;
+    sink.set(MetricCatalog.MEMORY_TEMPERATURE, Math.round(ambientC + MEMORY_OFFSET_C + memoryFastC + memoryLagC));
     sink.set(MetricCatalog.TEMPERATURE_SLOWDOWN, SLOWDOWN_C);
     sink.set(MetricCatalog.TEMPERATURE_SHUTDOWN, SHUTDOWN_C);
 
@@ -303,8 +306,8 @@ final class SimulatedDeviceReader implements DeviceReader {
     sink.set(MetricCatalog.PCIE_LINK_GEN_MAX, 5);
     sink.set(MetricCatalog.PCIE_LINK_WIDTH, 16);
     sink.set(MetricCatalog.PCIE_LINK_WIDTH_MAX, 16);
-    sink.set(MetricCatalog.PCIE_TX, pcieTx / POINTS);
-    sink.set(MetricCatalog.PCIE_RX, pcieRx / POINTS);
+    sink.set(MetricCatalog.PCIE_TX, asTheCounterReadsIt(pcieTx / POINTS, span));
+    sink.set(MetricCatalog.PCIE_RX, asTheCounterReadsIt(pcieRx / POINTS, span));
     sink.set(MetricCatalog.PCIE_REPLAY, 0);
 
     for (String error : ECC_ERRORS) {
@@ -408,5 +411,15 @@ final class SimulatedDeviceReader implements DeviceReader {
     return new DeviceLostException("simulated device " + identity.index() + " (" + identity.uuid()
         + ") is lost because loseDevice(" + identity.index() + ", true) was called; loseDevice("
         + identity.index() + ", false) brings it back");
+  }
+
+  /**
+   * The driver's PCIe byte counters (fields 197/198) are 32-bit on an H100: a tick's delta is what was moved modulo
+   * 4 GiB (the trace's rx counter wraps at row 27), so a checkpoint streaming 14 GB/s reads as a fraction of that,
+   * as on the real exporter. The profiled (GPM) rates are not affected.
+   */
+  private static double asTheCounterReadsIt(double bytesPerSecond, long spanMillis) {
+    double seconds = spanMillis / 1000.0;
+    return (bytesPerSecond * seconds % 4294967296.0) / seconds;
   }
 }

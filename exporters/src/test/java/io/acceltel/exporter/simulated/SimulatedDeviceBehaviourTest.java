@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** A simulated hour of 1 Hz ticks on every device of the default backend. */
 class SimulatedDeviceBehaviourTest {
+  private static final double POWER_LIMIT = 700;
   private static final int HOUR_TICKS = 3600;
   private static SimulatedBackend backend;
   private static List<List<Tick>> hour;
@@ -68,7 +69,8 @@ class SimulatedDeviceBehaviourTest {
       double[] power = series(device, MetricCatalog.POWER);
       double[] util = series(device, MetricCatalog.UTILIZATION);
       assertThat(java.util.Arrays.stream(power).min().orElseThrow()).isGreaterThanOrEqualTo(65);
-      assertThat(max(power, 0, power.length)).isLessThanOrEqualTo(700);
+      // The cap holds the average near the limit, a watt or so over it at times, as the traced H100's did.
+      assertThat(max(power, 0, power.length)).isLessThanOrEqualTo(701.4);
       assertThat(correlation(power, util)).isGreaterThan(0.8);
     }
     double[] power = series(hour.get(0), MetricCatalog.POWER);
@@ -223,6 +225,51 @@ class SimulatedDeviceBehaviourTest {
       }
     }
     assertThat(devicesThrottled).isBetween(1, 2);
+  }
+
+  /**
+   * The driver's PCIe counters are 32-bit: at 1 s ticks the counter's rate never reads more than 4 GiB/s, even
+   * while a checkpoint streams more, which only the profiled rate shows.
+   */
+  @Test
+  void theCountersPcieRateWrapsAt4GiBWhileTheProfiledRateSeesEverything() {
+    double profiledMax = 0;
+    for (List<Tick> device : hour) {
+      assertThat(max(series(device, MetricCatalog.PCIE_TX), 0, HOUR_TICKS)).isLessThan(4294967296.0);
+      profiledMax = Math.max(profiledMax, max(series(device, MetricCatalog.PROFILED_PCIE_TX), 0, HOUR_TICKS));
+    }
+    assertThat(profiledMax).as("a checkpoint's copy to host memory").isGreaterThan(4294967296.0);
+  }
+
+  /** The cap holds the average near the limit, at times a little over it (the traced H100: 700.55, 701.37 W). */
+  @Test
+  void theCapHoldsPowerNearTheLimitNotStrictlyUnderIt() {
+    double highest = 0;
+    for (List<Tick> device : hour) {
+      highest = Math.max(highest, max(series(device, MetricCatalog.POWER), 0, HOUR_TICKS));
+    }
+    assertThat(highest).isGreaterThan(POWER_LIMIT).isLessThanOrEqualTo(701.4);
+  }
+
+  /**
+   * Leakage grows with the die's temperature: a context with no kernel draws 115 W on a cool die, more on one hot
+   * from the load (the trace: 122-126 W at 43-48 °C), so the stalls of a running job sit well above 115 W.
+   */
+  @Test
+  void anIdleSecondOfAHotGpuDrawsMoreThanACoolOne() {
+    List<Tick> device = hour.get(0);
+    List<Tick> hotIdle = device.subList(trainingStartTick + 300, HOUR_TICKS).stream()
+        .filter(t -> t.value(MetricCatalog.UTILIZATION) == 0 && t.value(MetricCatalog.TEMPERATURE) > 50).toList();
+    assertThat(hotIdle).as("stalls of the running job").isNotEmpty();
+    assertThat(hotIdle).allSatisfy(t -> assertThat(t.value(MetricCatalog.POWER)).isGreaterThan(
+        115 + 0.5 * (t.value(MetricCatalog.TEMPERATURE) - 33)));
+  }
+
+  /** HBM warms within seconds of the job starting (the trace: +7 °C in the first second), not only with the lag. */
+  @Test
+  void hbmTemperatureJumpsAsTheJobStarts() {
+    double[] memoryTemp = series(hour.get(0), MetricCatalog.MEMORY_TEMPERATURE);
+    assertThat(memoryTemp[trainingStartTick + 2] - memoryTemp[trainingStartTick - 2]).isGreaterThanOrEqualTo(5);
   }
 
   @Test
