@@ -74,6 +74,9 @@ public final class RangeResultCache {
     }
   }
 
+  /** Longer queries are not kept: a dashboard's are far shorter, and such keys would crowd out many answers. */
+  static final int MAX_QUERY_CHARS = 4096;
+
   /** What makes two requests' steps interchangeable. {@code phase} is the start modulo the step. */
   public record Key(String query, long stepMillis, long phaseMillis, long lookbackMillis,
       long maxSourceResolutionMillis) {
@@ -221,7 +224,7 @@ public final class RangeResultCache {
    */
   private void keep(Key key, long start, long end, List<Series> series, long coarsestResolutionMillis,
       long settled, long generation) {
-    if (!enabled()) {
+    if (!enabled() || key.query().length() > MAX_QUERY_CHARS) {
       return;
     }
     long limit = coarsestResolutionMillis > 0 ? Math.floorDiv(settled, coarsestResolutionMillis)
@@ -232,7 +235,9 @@ public final class RangeResultCache {
     }
     long last = start + (Math.min(end, limit - 1) - start) / step * step; // on the grid: end may not be
     List<Series> kept = slice(series, start, last);
-    long size = 64;
+    // The key is kept too: counted, or queries made unique by a comment would each keep a small answer and a large
+    // text, and fill the heap well within the byte bound.
+    long size = 64 + 2L * key.query().length();
     for (Series s : kept) {
       size += bytesOf(s);
     }

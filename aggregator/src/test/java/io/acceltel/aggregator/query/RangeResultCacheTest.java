@@ -225,6 +225,28 @@ class RangeResultCacheTest {
     assertThat(asked).hasSize(1);
   }
 
+  /**
+   * Queries made unique by a long comment each keep their text as the key: it counts towards the bound, and a
+   * query too long for a dashboard is not kept at all.
+   */
+  @Test
+  void theQueryTextCountsAndVeryLongQueriesAreNotKept() {
+    RangeResultCache.Evaluation empty = (from, to) -> {
+      asked.add(new long[] {from, to});
+      return new Part(new Matrix(List.of()), List.of(), true, 0);
+    };
+    String comment = "x".repeat(3000);
+    cache.query(Key.of("no_such_metric # " + comment, T, STEP, 300_000, -1), T, T + HOUR, empty);
+    assertThat(cache.sizeBytes()).isGreaterThan(2 * 3000);
+
+    String tooLong = "no_such_metric # " + "y".repeat(RangeResultCache.MAX_QUERY_CHARS);
+    long before = cache.sizeBytes();
+    cache.query(Key.of(tooLong, T, STEP, 300_000, -1), T, T + HOUR, empty);
+    cache.query(Key.of(tooLong, T, STEP, 300_000, -1), T, T + HOUR, empty);
+    assertThat(cache.sizeBytes()).isEqualTo(before);
+    assertThat(asked).as("evaluated each time").hasSize(3);
+  }
+
   @Test
   void turnedOffItKeepsNothing() {
     cache = new RangeResultCache(Settings.OFF, changes, now::get, new PrometheusRegistry());
