@@ -11,6 +11,7 @@ import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.catalog.MetricDefinition;
 import io.acceltel.model.series.LabelMatcher;
 import io.acceltel.model.series.Labels;
+import io.acceltel.model.text.Excerpt;
 import io.acceltel.promql.engine.Engine;
 import io.acceltel.promql.engine.QueryEngine;
 import io.acceltel.promql.engine.QueryException;
@@ -268,7 +269,7 @@ public final class PrometheusApi implements AutoCloseable {
           reply = error(ApiError.execution("the query ran out of memory; narrow it or lower the step"));
         } catch (RuntimeException | Error e) {
           // Every request gets an answer, whatever failed: a client must never hang on a bug.
-          LOG.log(Level.WARNING, "query API request failed: " + request.uri(), e);
+          LOG.log(Level.WARNING, "query API request failed: " + Excerpt.escaped(request.uri(), Excerpt.MAX_CHARS), e);
           reply = error(ApiError.internal(String.valueOf(e.getMessage())));
         }
         Reply r = reply;
@@ -609,13 +610,16 @@ public final class PrometheusApi implements AutoCloseable {
     w.endObject();
   }
 
+  /** Enough of a query to recognise it in the slow-query log, not the megabytes a request may carry. */
+  private static final int SLOW_QUERY_LOG_CHARS = 4096;
+
   private void logIfSlow(String endpoint, String q, long start, long end, long step, long began, Reads reads,
       String outcome) {
     long nanos = System.nanoTime() - began;
     if (nanos < limits.slowQueryThreshold().toNanos()) {
       return;
     }
-    StringBuilder line = new StringBuilder(128 + q.length());
+    StringBuilder line = new StringBuilder(256);
     line.append("slow query: duration=").append(String.format(java.util.Locale.ROOT, "%.3fs", nanos / 1e9))
         .append(" samples=").append(reads.samples())
         .append(" resolutions=").append(reads.resolutions())
@@ -625,7 +629,7 @@ public final class PrometheusApi implements AutoCloseable {
       line.append(" end=").append(PromFormat.timestamp(end)).append(" step=").append(step / 1000.0).append('s');
     }
     line.append(" outcome=").append(outcome).append(" query=\"")
-        .append(q.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+        .append(Excerpt.escaped(q, SLOW_QUERY_LOG_CHARS)).append('"');
     QUERY_LOG.info(line.toString());
   }
 
@@ -789,12 +793,12 @@ public final class PrometheusApi implements AutoCloseable {
     if (name.startsWith("U__")) {
       String unescaped = unescapeName(name.substring(3));
       if (unescaped == null || unescaped.isEmpty()) {
-        throw ApiError.badData("invalid label name: \"" + name + "\"");
+        throw ApiError.badData("invalid label name: \"" + Excerpt.of(name) + "\"");
       }
       return unescaped;
     }
     if (!LABEL_NAME.matcher(name).matches()) {
-      throw ApiError.badData("invalid label name: \"" + name + "\"");
+      throw ApiError.badData("invalid label name: \"" + Excerpt.of(name) + "\"");
     }
     return name;
   }

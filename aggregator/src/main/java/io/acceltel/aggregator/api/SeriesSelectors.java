@@ -1,6 +1,7 @@
 package io.acceltel.aggregator.api;
 
 import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.text.Excerpt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,7 +85,8 @@ public final class SeriesSelectors {
     if (name != null) {
       for (LabelMatcher m : ms) {
         if (m.name().equals("__name__")) {
-          throw error(0, "metric name must not be set twice: \"" + name + "\" or \"" + m.value() + "\"");
+          throw error(0, "metric name must not be set twice: \"" + Excerpt.of(name) + "\" or \""
+              + Excerpt.of(m.value()) + "\"");
         }
       }
       ms.add(0, LabelMatcher.equal("__name__", name));

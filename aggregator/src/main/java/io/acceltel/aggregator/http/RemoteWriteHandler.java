@@ -5,6 +5,7 @@ import io.acceltel.aggregator.ingest.PoisonRecordException;
 import io.acceltel.aggregator.ingest.RemoteWriteDecoder;
 import io.acceltel.aggregator.ingest.SampleBatch;
 import io.acceltel.aggregator.ingest.SampleWriter;
+import io.acceltel.model.text.Excerpt;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +62,8 @@ public final class RemoteWriteHandler {
     this.workers = vertx.createSharedWorkerExecutor("acceltel-remote-write", threads);
     this.maxInFlight = 4 * threads;
     this.decoding = ThreadLocal.withInitial(() -> new Decoding(
-        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), writer.maxSeries()), new SampleBatch()));
+        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), writer.maxSeries()),
+        new SampleBatch()));
   }
 
   /** Requests taken at once, from the first byte until their body is stored; more are answered 503. */
@@ -134,16 +136,16 @@ public final class RemoteWriteHandler {
    */
   static Reply unsupportedFormat(String contentType, String contentEncoding) {
     if (contentEncoding != null && !contentEncoding.isBlank() && !contentEncoding.trim().equalsIgnoreCase("snappy")) {
-      return new Reply(415, "Content-Encoding " + contentEncoding + " is not supported: remote_write bodies are "
-          + "snappy-compressed (Content-Encoding: snappy)");
+      return new Reply(415, "Content-Encoding " + Excerpt.of(contentEncoding) + " is not supported: remote_write "
+          + "bodies are snappy-compressed (Content-Encoding: snappy)");
     }
     if (contentType == null || contentType.isBlank()) {
       return null;
     }
     String[] parts = contentType.split(";");
     if (!parts[0].trim().equalsIgnoreCase("application/x-protobuf")) {
-      return new Reply(415, "Content-Type " + contentType + " is not supported: send application/x-protobuf "
-          + "(remote_write 1.0)");
+      return new Reply(415, "Content-Type " + Excerpt.of(contentType) + " is not supported: send "
+          + "application/x-protobuf (remote_write 1.0)");
     }
     for (int i = 1; i < parts.length; i++) {
       String[] parameter = parts[i].split("=", 2);

@@ -179,5 +179,9 @@ class PromFormatTest {
     assertThat(PrometheusApi.labelValuesName("/api/v1/label/job/values")).isEqualTo("job");
     assertThat(PrometheusApi.labelValuesName("/api/v1/label/a%2Eb/values")).isEqualTo("a.b");
     assertThat(PrometheusApi.labelValuesName("/api/v1/label/values")).isNull();
+    // A megabyte of a bad name is not echoed back whole.
+    assertThatThrownBy(() -> PrometheusApi.checkLabelName("-" + "x".repeat(1 << 20)))
+        .hasMessageStartingWith("invalid label name: \"-xxx").hasMessageContaining("(1048577 characters)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
   }
 }

@@ -16,6 +16,38 @@ public final class Excerpt {
 
   /** The text itself when short, else its first {@link #MAX_CHARS} characters and its length. */
   public static String of(String text) {
-    return text.length() <= MAX_CHARS ? text : text.substring(0, MAX_CHARS) + "…(" + text.length() + " characters)";
+    return of(text, MAX_CHARS);
+  }
+
+  /** The text itself when at most {@code maxChars} long, else its start and its length. */
+  public static String of(String text, int maxChars) {
+    return text.length() <= maxChars ? text : text.substring(0, maxChars) + "…(" + text.length() + " characters)";
+  }
+
+  /**
+   * For a log line: at most {@code maxChars} of the text, with backslash, double quote and every control character
+   * escaped, so that a query carrying a carriage return or a terminal escape cannot forge or garble lines.
+   */
+  public static String escaped(String text, int maxChars) {
+    String kept = of(text, maxChars);
+    StringBuilder out = new StringBuilder(kept.length() + 16);
+    for (int i = 0; i < kept.length(); i++) {
+      char c = kept.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 }
