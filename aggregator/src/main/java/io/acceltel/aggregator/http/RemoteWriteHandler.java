@@ -33,8 +33,14 @@ public final class RemoteWriteHandler {
    * @param maxSeries series per request
    * @param bodyDeadline time from the headers to the end of the body; then 408 and the connection closed
    */
-  public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries, Duration bodyDeadline) {
-    public static final Limits DEFAULT = new Limits(16 << 20, 64 << 20, 100_000, BoundedBody.DEFAULT_DEADLINE);
+  /**
+   * @param maxSamples samples one request may carry: Prometheus sends up to max_samples_per_send (2,000 by
+   *     default) per request, and each worker thread keeps its batch's arrays at the largest request it decoded
+   */
+  public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries, int maxSamples,
+      Duration bodyDeadline) {
+    public static final Limits DEFAULT = new Limits(16 << 20, 64 << 20, 100_000, 1_000_000,
+        BoundedBody.DEFAULT_DEADLINE);
   }
 
   private final Vertx vertx;
@@ -62,7 +68,8 @@ public final class RemoteWriteHandler {
     this.workers = vertx.createSharedWorkerExecutor("acceltel-remote-write", threads);
     this.maxInFlight = 4 * threads;
     this.decoding = ThreadLocal.withInitial(() -> new Decoding(
-        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), writer.maxSeries()),
+        new RemoteWriteDecoder(writer.resolver(), 10 * 60_000L, limits.maxSeries(), limits.maxSamples(),
+            writer.maxSeries()),
         new SampleBatch()));
   }
 
@@ -188,7 +195,7 @@ public final class RemoteWriteHandler {
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, "a remote_write request");
       return new Reply(400, e.getMessage());
-    } catch (RemoteWriteDecoder.TooManySeriesException e) {
+    } catch (RemoteWriteDecoder.RequestTooLargeException e) {
       return new Reply(413, e.getMessage());
     }
   }

@@ -334,7 +334,7 @@ public final class KafkaIngest implements AutoCloseable {
     } catch (PoisonRecordException e) {
       stats.poison(SOURCE, e, record.topic() + "/" + record.partition() + "@" + record.offset());
       deadLetter(record, e);
-    } catch (RemoteWriteDecoder.TooManySeriesException e) {
+    } catch (RemoteWriteDecoder.RequestTooLargeException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -297,6 +297,7 @@ public final class OtlpMetricsDecoder {
     if (labels.containsKey(name)) {
       throw new PoisonRecordException(PoisonKind.BAD_LABELS, "attribute '" + Excerpt.of(key) + "' appears twice");
     }
+    LabelLimits.checkLabel(name, value);
     if (!value.isEmpty()) {
       labels.put(name, value);
     }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
  * {@link SeriesKeyCache}; labels are parsed and validated only the first time a series is seen.
  *
  * <p>Validation follows Prometheus: a metric name is required, label names match {@code [a-zA-Z_][a-zA-Z0-9_]*},
- * no label name repeats, values are UTF-8. A request that breaks a rule is refused whole (HTTP 400), so a sender
- * never has part of a request accepted and part not.
+ * no label name repeats, values are UTF-8; and acceltel's own bounds ({@link LabelLimits}, {@code maxSamples}). A
+ * request that breaks a rule is refused whole (HTTP 400), so a sender never has part of a request accepted and part
+ * not.
  */
 public final class RemoteWriteDecoder {
 
@@ -22,6 +23,7 @@ public final class RemoteWriteDecoder {
   private final StagedSeries staged = new StagedSeries();
   private final long maxFutureMillis;
   private final int maxSeries;
+  private final int maxSamples;
   private final ProtoReader request = new ProtoReader();
   private final ProtoReader series = new ProtoReader();
   private final ProtoReader inner = new ProtoReader();
@@ -29,23 +31,26 @@ public final class RemoteWriteDecoder {
 
   /**
    * @param maxSeries series one request may carry; a larger request is refused as too big
+   * @param maxSamples samples one request may carry, likewise
    */
-  public RemoteWriteDecoder(SeriesResolver resolver, long maxFutureMillis, int maxSeries, int cacheEntries) {
+  public RemoteWriteDecoder(SeriesResolver resolver, long maxFutureMillis, int maxSeries, int maxSamples,
+      int cacheEntries) {
     this.resolver = resolver;
     this.cache = new SeriesKeyCache(cacheEntries);
     this.maxFutureMillis = maxFutureMillis;
     this.maxSeries = maxSeries;
+    this.maxSamples = maxSamples;
   }
 
-  /** Thrown when a request carries more series than allowed. */
-  public static final class TooManySeriesException extends Exception {
-    TooManySeriesException(String message) {
+  /** Thrown when a request carries more series or samples than allowed: the sender should send smaller ones. */
+  public static final class RequestTooLargeException extends Exception {
+    RequestTooLargeException(String message) {
       super(message, null, false, false);
     }
   }
 
   public void decode(byte[] payload, int length, SampleBatch out) throws PoisonRecordException,
-      TooManySeriesException {
+      RequestTooLargeException {
     out.clear();
     staged.clear();
     cache.useGeneration(resolver.generation());
@@ -57,7 +62,7 @@ public final class RemoteWriteDecoder {
         int tag = request.tag();
         if (tag == (1 << 3 | ProtoReader.LENGTH_DELIMITED)) {
           if (++seriesCount > maxSeries) {
-            throw new TooManySeriesException("the request has more than " + maxSeries
+            throw new RequestTooLargeException("the request has more than " + maxSeries
                 + " series; send smaller batches (Prometheus: queue_config.max_samples_per_send)");
           }
           int end = request.lengthDelimitedEnd();
@@ -73,7 +78,8 @@ public final class RemoteWriteDecoder {
     staged.resolve(resolver, cache, out);
   }
 
-  private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException {
+  private void timeSeries(byte[] buf, int from, int to, long now, SampleBatch out) throws PoisonRecordException,
+      RequestTooLargeException {
     int ref = contiguousLabelsRef(buf, from, to);
     if (ref == NOT_CONTIGUOUS) {
       ref = copiedLabelsRef(buf, from, to);
@@ -100,6 +106,10 @@ public final class RemoteWriteDecoder {
         if (timestamp == Long.MIN_VALUE || timestamp < 0 || timestamp > now + maxFutureMillis) {
           throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
               + " is missing or implausible");
+        }
+        if (out.size() == maxSamples) {
+          throw new RequestTooLargeException("the request has more than " + maxSamples + " samples; send smaller "
+              + "batches (Prometheus: queue_config.max_samples_per_send)");
         }
         out.add(ref, timestamp, value);
         series.skipTo(end);
@@ -211,9 +221,11 @@ public final class RemoteWriteDecoder {
         if (!Labels.isValidName(name)) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + Excerpt.of(name) + "'");
         }
+        LabelLimits.checkLabel(name, value);
         if (labels.put(name, value) != null) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + Excerpt.of(name) + "'");
         }
+        LabelLimits.checkCount(labels.size());
         series.skipTo(end);
       } else {
         series.skip(tag);

@@ -163,7 +163,7 @@ public final class SampleWriter {
   /** Decodes a payload, resolving series with {@link #resolver()}. */
   @FunctionalInterface
   public interface Decode {
-    void into(SampleBatch batch) throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException;
+    void into(SampleBatch batch) throws PoisonRecordException, RemoteWriteDecoder.RequestTooLargeException;
   }
 
   /**
@@ -172,7 +172,7 @@ public final class SampleWriter {
    * renumbers series in between.
    */
   public AppendOutcome write(String source, SampleBatch batch, Decode decode)
-      throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
+      throws PoisonRecordException, RemoteWriteDecoder.RequestTooLargeException {
     return write(source, StreamingAggregator.DEFAULT_STREAM, batch, decode);
   }
 
@@ -181,7 +181,7 @@ public final class SampleWriter {
    * streaming aggregation closes a window only once every stream still feeding it has passed it.
    */
   public AppendOutcome write(String source, int stream, SampleBatch batch, Decode decode)
-      throws PoisonRecordException, RemoteWriteDecoder.TooManySeriesException {
+      throws PoisonRecordException, RemoteWriteDecoder.RequestTooLargeException {
     refsLock.readLock().lock();
     try {
       batch.clear();

@@ -99,6 +99,7 @@ class RemoteWriteInFlightTest {
       RemoteWriteHandler.Limits limits = RemoteWriteHandler.Limits.DEFAULT;
       RemoteWriteHandler handler = new RemoteWriteHandler(vertx, writer, new IngestStats(new PrometheusRegistry()),
           new RemoteWriteHandler.Limits(limits.maxBodyBytes(), limits.maxDecompressedBytes(), limits.maxSeries(),
+              limits.maxSamples(),
               Duration.ofMillis(500)));
       HttpServer server = vertx.createHttpServer().requestHandler(handler::handle).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -21,7 +21,7 @@ class RemoteWriteDecoderTest {
     resolved.add(labels);
     int i = resolved.indexOf(labels);
     return i;
-  }, 600_000, 1000, 1 << 20);
+  }, 600_000, 1000, 5, 1 << 20);
   private final SampleBatch batch = new SampleBatch();
 
   @Test
@@ -82,6 +82,35 @@ class RemoteWriteDecoderTest {
         .hasMessageStartingWith("bad_labels: invalid label name 'bad-xxx")
         .hasMessageContaining("(1000004 characters)")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+  }
+
+  /** One series cannot carry megabytes of labels into the head, the index and every answer that lists it. */
+  @Test
+  void labelsBeyondTheBoundsAreRefusedNamingTheBound() {
+    byte[] longValue = request(series(false, T, 1, "__name__", "gpu_power", "pod", "p".repeat(20_000)));
+    assertThatThrownBy(() -> decode(longValue)).isInstanceOf(PoisonRecordException.class)
+        .hasMessageContaining("the value of label 'pod' is 20000 characters, more than 16384");
+    byte[] longName = request(series(false, T, 1, "__name__", "gpu_power", "n".repeat(2000), "v"));
+    assertThatThrownBy(() -> decode(longName)).hasMessageContaining("is longer than 1024 characters");
+    String[] many = new String[2 * 130];
+    many[0] = "__name__";
+    many[1] = "gpu_power";
+    for (int i = 1; i < 130; i++) {
+      many[2 * i] = "label_" + i;
+      many[2 * i + 1] = "v";
+    }
+    assertThatThrownBy(() -> decode(request(series(false, T, 1, many)))).hasMessageContaining("more than 128 labels");
+    assertThat(resolved).as("no series created").isEmpty();
+  }
+
+  @Test
+  void aRequestWithMoreSamplesThanAllowedIsTooLarge() {
+    byte[][] six = new byte[6][];
+    for (int i = 0; i < 6; i++) {
+      six[i] = series(false, T + i, i, "__name__", "gpu_power", "node", "n" + i);
+    }
+    assertThatThrownBy(() -> decode(request(six))).isInstanceOf(RemoteWriteDecoder.RequestTooLargeException.class)
+        .hasMessageContaining("more than 5 samples");
   }
 
   private void decode(byte[] body) throws Exception {

@@ -39,7 +39,7 @@ class SeriesLimitTest {
     try (Storage storage = Storage.open(dir, config)) {
       SampleWriter writer = new SampleWriter(storage, 1, new IngestStats(registry), new StreamingAggregator(List.of()),
           3);
-      RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1 << 12);
+      RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1_000_000, 1 << 12);
       SampleBatch batch = new SampleBatch();
       int dropped = 0;
       // "a", "b" and "c" fill the head; "a" stops after 5 minutes; "d" asks for room from the start.

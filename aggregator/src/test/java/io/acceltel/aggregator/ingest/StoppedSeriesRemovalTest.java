@@ -48,7 +48,7 @@ class StoppedSeriesRemovalTest {
     try (Storage storage = Storage.open(dir, tenMinuteBlocks())) {
       SampleWriter writer = new SampleWriter(storage, 1, new IngestStats(new PrometheusRegistry()),
           new StreamingAggregator(List.of()));
-      RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1 << 12);
+      RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1_000_000, 1 << 12);
       SampleBatch batch = new SampleBatch();
       // "a" is created first and stops; "b" and "c" come after it in ref order and move down when it goes.
       for (int s = 0; s < MINUTES * 60; s++) {
@@ -91,7 +91,7 @@ class StoppedSeriesRemovalTest {
         int id = w;
         threads.add(new Thread(() -> {
           try {
-            RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1 << 12);
+            RemoteWriteDecoder decoder = new RemoteWriteDecoder(writer.resolver(), 600_000, 1000, 1_000_000, 1 << 12);
             SampleBatch batch = new SampleBatch();
             for (int s = 0; s < MINUTES * 60; s++) {
               if (s % 60 == 0) {
