@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,11 +54,12 @@ final class StorageQuerier implements Querier {
     Head head = storage.head();
     List<Labels> headLabels = new ArrayList<>();
     List<List<Chunk>> headChunks = new ArrayList<>();
+    MatcherSelector.ValueMatches decided = decidedOnHeadValues(matchers);
     storage.publishLock().readLock().lock();
     try {
       bs = storage.blocks();
       try (MemIndex.View view = head.index().lockedView()) {
-        for (int ref : MatcherSelector.select(view, matchers)) {
+        for (int ref : MatcherSelector.select(view, matchers, decided)) {
           MemSeries s = view.series(ref);
           List<Chunk> cs = new ArrayList<>();
           if (r == 0) {
@@ -274,19 +276,20 @@ final class StorageQuerier implements Querier {
     if (mint > maxt) {
       return;
     }
+    MatcherSelector.ValueMatches decided = decidedOnHeadValues(matchers);
     for (int r = 0; r < storage.resolutions().size(); r++) {
-      forEachSeriesWithData(matchers, mint, maxt, r, sink);
+      forEachSeriesWithData(matchers, decided, mint, maxt, r, sink);
     }
   }
 
-  private void forEachSeriesWithData(List<LabelMatcher> matchers, long mint, long maxt, int r,
-      Consumer<Labels> sink) {
+  private void forEachSeriesWithData(List<LabelMatcher> matchers, MatcherSelector.ValueMatches decided, long mint,
+      long maxt, int r, Consumer<Labels> sink) {
     BlockSet bs;
     storage.publishLock().readLock().lock();
     try {
       bs = storage.blocks();
       try (MemIndex.View view = storage.head().index().lockedView()) {
-        for (int ref : MatcherSelector.select(view, matchers)) {
+        for (int ref : MatcherSelector.select(view, matchers, decided)) {
           MemSeries s = view.series(ref);
           if (headHasData(s, r, mint, maxt)) {
             sink.accept(s.labels());
@@ -305,6 +308,38 @@ final class StorageQuerier implements Querier {
         }
       }
     }
+  }
+
+  /**
+   * The regex matchers' verdicts on the head's label values, decided on a copy of the values before any lock is
+   * taken: a costly regex over many values must not hold the head's index (new series wait for it) or the
+   * publication lock (the checkpoint waits for it, and with it the Kafka ingest) for its duration. Values that
+   * arrive in between are matched under the lock, as before.
+   */
+  private MatcherSelector.ValueMatches decidedOnHeadValues(List<LabelMatcher> matchers) {
+    Map<LabelMatcher, Map<String, Boolean>> decided = new IdentityHashMap<>();
+    for (LabelMatcher m : matchers) {
+      if (!MatcherSelector.scansValues(m)) {
+        continue;
+      }
+      List<String> values;
+      try (MemIndex.View view = storage.head().index().lockedView()) {
+        values = new ArrayList<>(view.values(m.name()));
+      }
+      Map<String, Boolean> verdicts = new HashMap<>(values.size() * 2);
+      for (String v : values) {
+        verdicts.put(v, m.matches(v));
+      }
+      decided.put(m, verdicts);
+    }
+    if (decided.isEmpty()) {
+      return LabelMatcher::matches;
+    }
+    return (m, v) -> {
+      Map<String, Boolean> verdicts = decided.get(m);
+      Boolean verdict = verdicts == null ? null : verdicts.get(v);
+      return verdict != null ? verdict : m.matches(v);
+    };
   }
 
   private static boolean headHasData(MemSeries s, int r, long mint, long maxt) {

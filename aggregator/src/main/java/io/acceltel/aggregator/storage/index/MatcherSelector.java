@@ -16,17 +16,33 @@ import java.util.List;
  * }</pre>
  */
 public final class MatcherSelector {
+  /** Whether a matcher accepts a label value; {@link LabelMatcher#matches} unless decided beforehand. */
+  @FunctionalInterface
+  public interface ValueMatches {
+    boolean matches(LabelMatcher matcher, String value);
+  }
+
+  private static final ValueMatches EVALUATED = LabelMatcher::matches;
+
   private MatcherSelector() {
   }
 
   public static int[] select(LabelIndex index, List<LabelMatcher> matchers) {
+    return select(index, matchers, EVALUATED);
+  }
+
+  /**
+   * As {@link #select(LabelIndex, List)}, asking {@code matches} about each value a matcher scans: an index under a
+   * lock gets regex results decided on a copy of its values before the lock was taken.
+   */
+  public static int[] select(LabelIndex index, List<LabelMatcher> matchers, ValueMatches matches) {
     List<int[]> subtract = new ArrayList<>();
     int[] result = null;
     for (LabelMatcher m : matchers) {
       if (m.matchesEmpty()) {
         continue;
       }
-      int[] p = matching(index, m, true);
+      int[] p = matching(index, m, true, matches);
       result = result == null ? p : Postings.intersect(result, p);
       if (result.length == 0) {
         return result; // nothing left to subtract from
@@ -37,7 +53,7 @@ public final class MatcherSelector {
     }
     for (LabelMatcher m : matchers) {
       if (m.matchesEmpty()) {
-        subtract.add(matching(index, m, false));
+        subtract.add(matching(index, m, false, matches));
       }
     }
     for (int[] s : subtract) {
@@ -47,7 +63,13 @@ public final class MatcherSelector {
   }
 
   /** Union of the postings of the label's values that match (want=true) or do not match (want=false). */
-  private static int[] matching(LabelIndex index, LabelMatcher m, boolean want) {
+  /** Whether selecting with the matcher tests every value of its label (a regex), rather than looking values up. */
+  public static boolean scansValues(LabelMatcher m) {
+    boolean regex = m.type() == LabelMatcher.Type.REGEX || m.type() == LabelMatcher.Type.NOT_REGEX;
+    return regex && !(m.setMatches() != null && !m.matchesEmpty());
+  }
+
+  private static int[] matching(LabelIndex index, LabelMatcher m, boolean want, ValueMatches matches) {
     if (want && m.type() == LabelMatcher.Type.EQUAL) {
       return index.postings(m.name(), m.value());
     }
@@ -65,7 +87,7 @@ public final class MatcherSelector {
     }
     List<int[]> lists = new ArrayList<>();
     for (String v : index.values(m.name())) {
-      if (m.matches(v) == want) {
+      if (matches.matches(m, v) == want) {
         lists.add(index.postings(m.name(), v));
       }
     }
