@@ -142,7 +142,8 @@ public final class LabelMatcher {
    * instead of scanning every value; null otherwise (also for the other types).
    */
   public List<String> setMatches() {
-    return setMatches;
+    // !~"a|b" matches every value but a and b: its literals are not the values it selects.
+    return type == Type.REGEX ? setMatches : null;
   }
 
   private static List<String> literalAlternation(String regex) {

@@ -62,13 +62,13 @@ public final class MatcherSelector {
     return result;
   }
 
-  /** Union of the postings of the label's values that match (want=true) or do not match (want=false). */
   /** Whether selecting with the matcher tests every value of its label (a regex), rather than looking values up. */
   public static boolean scansValues(LabelMatcher m) {
     boolean regex = m.type() == LabelMatcher.Type.REGEX || m.type() == LabelMatcher.Type.NOT_REGEX;
     return regex && !(m.setMatches() != null && !m.matchesEmpty());
   }
 
+  /** Union of the postings of the label's values that match (want=true) or do not match (want=false). */
   private static int[] matching(LabelIndex index, LabelMatcher m, boolean want, ValueMatches matches) {
     if (want && m.type() == LabelMatcher.Type.EQUAL) {
       return index.postings(m.name(), m.value());

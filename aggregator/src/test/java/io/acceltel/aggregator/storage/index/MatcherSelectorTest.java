@@ -42,6 +42,14 @@ class MatcherSelectorTest {
     }
   };
 
+  /** A negative list of literals selects every value but those: !~"a|" (which does not match "") is b and c. */
+  @Test
+  void aNegativeListOfLiteralsSelectsTheOtherValues() {
+    assertThat(MatcherSelector.select(PODS, List.of(LabelMatcher.notRegex("pod", "a|")))).containsExactly(1, 2);
+    assertThat(MatcherSelector.select(PODS, List.of(LabelMatcher.notRegex("pod", "a|b")))).containsExactly(2);
+    assertThat(MatcherSelector.select(PODS, List.of(LabelMatcher.regex("pod", "a|b")))).containsExactly(0, 1);
+  }
+
   @Test
   void verdictsDecidedBeforehandAreUsedAndNewValuesEvaluated() {
     LabelMatcher podsAOrB = LabelMatcher.regex("pod", "a.*|b.*");
