@@ -14,13 +14,15 @@ import java.util.Map;
  * still filling, and refuse them. So a partition more than {@code maxSkewMillis} ahead of the slowest partition that
  * still has records to read is held back (the ingest pauses it and seeks back to the first record it held) until
  * that one is within half that distance (so that a released partition brings more than a sliver before it is held
- * again). A record within {@code maxSkewMillis} of the wall clock is never held: live data is never delayed, and a
- * partition that lags behind live ones (its leader was away) replays far faster than storage cuts blocks.
+ * again). A record within half of {@code maxSkewMillis} of the wall clock is never held: live data is never
+ * delayed, and a partition that lags behind live ones (its leader was away) replays far faster than storage cuts
+ * blocks.
  *
  * <p>The slowest partition only counts while it has records left and yields them: one caught up, or one whose
  * leader is away ({@code stallNanos} of polling without a record: time the ingest spends elsewhere, in a long
- * checkpoint, does not count), holds nobody back, so that a partition that cannot be read never stops the others. One with records left (or not fetched yet) but none read since start holds every other
- * back until it yields its first. A record's time is its Kafka timestamp (the exporter sets the tick's time),
+ * checkpoint, does not count), holds nobody back, so that a partition that cannot be read never stops the others.
+ * One with records left (or not fetched yet) but none read since start holds every other back until it yields its
+ * first. A record's time is its Kafka timestamp (the exporter sets the tick's time),
  * capped at the wall clock so that a node whose clock runs ahead cannot make its partition look ahead; a record
  * without one (an old message format) cannot say how far behind its partition is, which then counts as live. Live,
  * every partition is within seconds of the wall clock and nothing is ever held. Ingest thread only.
@@ -101,7 +103,10 @@ final class PartitionAlignment {
     s.lastProgressNanos = nowNanos;
     long t = recordTime < 0 ? wallMillis : Math.min(recordTime, wallMillis);
     long floor = slowestOtherThan(partition, nowNanos);
-    if (floor != NONE && t > floor + maxSkewMillis && t < wallMillis - maxSkewMillis) {
+    // Within half the skew of the wall clock a record is live and never held. Half: a partition let through there
+    // runs to the wall clock, and the slowest is then at most 1.5 skews behind it, inside what storage and the
+    // streaming aggregation wait for (twice the skew).
+    if (floor != NONE && t > floor + maxSkewMillis && t < wallMillis - maxSkewMillis / 2) {
       s.held = true;
       s.heldAt = t;
       return false;

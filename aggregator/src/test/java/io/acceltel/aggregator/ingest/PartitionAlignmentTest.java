@@ -41,6 +41,22 @@ class PartitionAlignmentTest {
     assertThat(alignment.admit(0, WALL - 3_599_000, WALL, 0)).isTrue();
   }
 
+  /**
+   * Only the last half skew before the wall clock is live: a partition let through there runs on to the wall clock,
+   * and the slowest must then be at most 1.5 skews behind, inside the two that storage and the rollups wait for.
+   */
+  @Test
+  void onlyRecordsWithinHalfTheSkewOfTheWallClockAreNeverHeld() {
+    bothRead(WALL - 3 * SKEW, WALL - 3 * SKEW);
+    assertThat(alignment.admit(1, WALL - SKEW / 2 - 1, WALL, 0)).as("3 skews ahead, not yet live").isFalse();
+    PartitionAlignment fresh = new PartitionAlignment(List.of(0, 1), SKEW, STALL, 0);
+    fresh.beginPoll(NONE_BEHIND, 0);
+    fresh.admit(0, WALL - 3 * SKEW, WALL, 0);
+    fresh.admit(1, WALL - 3 * SKEW, WALL, 0);
+    fresh.beginPoll(BOTH_BEHIND, 0);
+    assertThat(fresh.admit(1, WALL - SKEW / 2, WALL, 0)).as("live").isTrue();
+  }
+
   @Test
   void livePartitionsAreNeverHeld() {
     alignment.beginPoll(NONE_BEHIND, 0);
