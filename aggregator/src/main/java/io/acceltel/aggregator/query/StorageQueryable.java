@@ -283,10 +283,7 @@ public final class StorageQueryable implements Queryable {
     }
     // Raw data older than its retention is gone: read what is left of the tail.
     tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
-    // Under the query's budget like every other read: the earliest series' tail sets tailFrom for all of them, so a
-    // series that stopped hours ago makes every series decode hours of raw samples.
-    List<RawSeries> tails = tailFrom <= hints.end()
-        ? querier.selectRaw(matchers, tailFrom, hints.end(), null, decodeBudget(true)) : List.of();
+    List<RawSeries> tails = tailFrom <= hints.end() ? querier.selectRaw(matchers, tailFrom, hints.end()) : List.of();
     // Merge the two label-sorted lists.
     List<StoredSeries> out = new ArrayList<>(Math.max(windows.size(), tails.size()));
     int i = 0;

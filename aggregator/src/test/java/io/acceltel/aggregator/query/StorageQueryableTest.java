@@ -259,24 +259,6 @@ class StorageQueryableTest {
     }
   }
 
-  /** The raw tail of a tier selection is read under the query's budget too. */
-  @Test
-  void theRawTailOfATierSelectionIsBudgeted() throws Exception {
-    // Chunks of 10 samples: the tail's whole chunks tell the budget, before decoding, what it will cost.
-    try (Storage storage = Storage.open(dir, config().chunkSamples(10).build())) {
-      new Data().feed(storage);
-      long last = S + (SECONDS - 1) * 1000L;
-      SelectHints onTier = hints(last - 600_000, last, 0, 600_000, "count_over_time", 60_000);
-      // The tail holds the last minute or two of raw samples (60 to 120), beyond a budget of 30 that the ten windows
-      // themselves fit in.
-      assertThatThrownBy(() -> new StorageQueryable(storage.querier(), new QueryBudget(30, 10, () -> false))
-          .select(onTier, metric("g"))).isInstanceOfSatisfying(QueryException.class,
-              e -> assertThat(e.type()).isEqualTo(QueryException.Type.EXECUTION));
-      assertThat(new StorageQueryable(storage.querier(), new QueryBudget(1000, 10, () -> false))
-          .select(onTier, metric("g"))).hasSize(1);
-    }
-  }
-
   @Test
   void limitsAndCancellationStopTheSelection() throws Exception {
     try (Storage storage = Storage.open(dir, config().build())) {
