@@ -74,9 +74,6 @@ public final class RangeResultCache {
     }
   }
 
-  /** Longer queries are not kept: a dashboard's are far shorter, and such keys would crowd out many answers. */
-  static final int MAX_QUERY_CHARS = 4096;
-
   /** What makes two requests' steps interchangeable. {@code phase} is the start modulo the step. */
   public record Key(String query, long stepMillis, long phaseMillis, long lookbackMillis,
       long maxSourceResolutionMillis) {
@@ -224,7 +221,7 @@ public final class RangeResultCache {
    */
   private void keep(Key key, long start, long end, List<Series> series, long coarsestResolutionMillis,
       long settled, long generation) {
-    if (!enabled() || key.query().length() > MAX_QUERY_CHARS) {
+    if (!enabled()) {
       return;
     }
     long limit = coarsestResolutionMillis > 0 ? Math.floorDiv(settled, coarsestResolutionMillis)
