@@ -185,6 +185,15 @@ public final class RemoteWriteHandler {
     try {
       SampleWriter.AppendOutcome outcome = writer.write(SOURCE, d.batch(),
           batch -> d.decoder().decode(raw, raw.length, batch));
+      int overLimits = d.decoder().overLimits();
+      if (overLimits > 0) {
+        stats.dropped(SOURCE, "label_limits", overLimits);
+        // 4xx so that the sender logs it; what could be stored, was.
+        return new Reply(400, overLimits + " samples of series whose labels are beyond the aggregator's bounds were "
+            + "dropped (the first: " + d.decoder().firstLimitsProblem() + "); the request's other samples are "
+            + "stored" + (outcome.refused() > 0 ? ", but for " + outcome.refused() + " samples of new series beyond "
+            + "max-series" : "") + ". Drop or shorten such labels in the sender's write_relabel_configs");
+      }
       if (outcome.refused() > 0) {
         // 4xx so that the sender logs it (and does not retry: what could be stored, was), as Mimir does.
         return new Reply(400, outcome.refused() + " samples of new series were dropped: the aggregator holds its "

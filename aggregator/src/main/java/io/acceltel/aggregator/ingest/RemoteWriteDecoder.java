@@ -11,13 +11,20 @@ import java.util.TreeMap;
  * {@link SeriesKeyCache}; labels are parsed and validated only the first time a series is seen.
  *
  * <p>Validation follows Prometheus: a metric name is required, label names match {@code [a-zA-Z_][a-zA-Z0-9_]*},
- * no label name repeats, values are UTF-8; and acceltel's own bounds ({@link LabelLimits}, {@code maxSamples}). A
- * request that breaks a rule is refused whole (HTTP 400), so a sender never has part of a request accepted and part
- * not.
+ * no label name repeats, values are UTF-8. A request that breaks a rule is refused whole (HTTP 400), so a sender
+ * never has part of a request accepted and part not. A series beyond acceltel's own bounds on labels
+ * ({@link LabelLimits}) is left out alone, its samples counted ({@link #overLimits()}): a sender drops a request
+ * answered 4xx, and one such series (an annotation label of kube-state-metrics) would lose all the others every
+ * time. A request over {@code maxSeries} or {@code maxSamples} is too large (HTTP 413).
  */
 public final class RemoteWriteDecoder {
 
   private static final int NOT_CONTIGUOUS = -1;
+  /** The ref of a series beyond {@link LabelLimits}: its samples are dropped and counted, the others stored. */
+  private static final int OVER_LIMITS = Integer.MIN_VALUE;
+  /** Samples of the last request's series beyond the label limits, and the first such series' problem. */
+  private int overLimits;
+  private String firstLimitsProblem;
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
   private final StagedSeries staged = new StagedSeries();
@@ -53,6 +60,8 @@ public final class RemoteWriteDecoder {
       RequestTooLargeException {
     out.clear();
     staged.clear();
+    overLimits = 0;
+    firstLimitsProblem = null;
     cache.useGeneration(resolver.generation());
     long now = System.currentTimeMillis();
     int seriesCount = 0;
@@ -106,6 +115,11 @@ public final class RemoteWriteDecoder {
         if (timestamp == Long.MIN_VALUE || timestamp < 0 || timestamp > now + maxFutureMillis) {
           throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
               + " is missing or implausible");
+        }
+        if (ref == OVER_LIMITS) {
+          overLimits++;
+          series.skipTo(end);
+          continue;
         }
         if (out.size() == maxSamples) {
           throw new RequestTooLargeException("the request has more than " + maxSamples + " samples; send smaller "
@@ -188,13 +202,16 @@ public final class RemoteWriteDecoder {
       throws PoisonRecordException {
     int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
-      ref = staged.stage(parseLabels(buf, seriesFrom, seriesTo), hash, key, keyFrom, keyTo);
+      Labels labels = parseLabels(buf, seriesFrom, seriesTo);
+      ref = labels == null ? OVER_LIMITS : staged.stage(labels, hash, key, keyFrom, keyTo);
     }
     return ref;
   }
 
+  /** The labels, or null for a series beyond {@link LabelLimits} (the first problem is kept for the answer). */
   private Labels parseLabels(byte[] buf, int from, int to) throws PoisonRecordException {
     TreeMap<String, String> labels = new TreeMap<>();
+    String limitsProblem = null;
     series.reset(buf, from, to);
     while (series.hasMore()) {
       int tag = series.tag();
@@ -221,11 +238,16 @@ public final class RemoteWriteDecoder {
         if (!Labels.isValidName(name)) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + Excerpt.of(name) + "'");
         }
-        LabelLimits.checkLabel(name, value);
         if (labels.put(name, value) != null) {
           throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + Excerpt.of(name) + "'");
         }
-        LabelLimits.checkCount(labels.size());
+        String problem = limitsProblem == null ? LabelLimits.problem(name, value) : null;
+        if (problem == null) {
+          problem = LabelLimits.countProblem(labels.size());
+        }
+        if (problem != null && limitsProblem == null) {
+          limitsProblem = problem;
+        }
         series.skipTo(end);
       } else {
         series.skip(tag);
@@ -235,7 +257,23 @@ public final class RemoteWriteDecoder {
     if (metric == null || !Labels.isValidMetricName(metric)) {
       throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a series has no valid metric name (__name__)");
     }
+    if (limitsProblem != null) {
+      if (firstLimitsProblem == null) {
+        firstLimitsProblem = limitsProblem;
+      }
+      return null;
+    }
     return Labels.of(labels);
+  }
+
+  /** Samples of the last request dropped because their series is beyond {@link LabelLimits}. */
+  public int overLimits() {
+    return overLimits;
+  }
+
+  /** What the first of those series broke; null when none. */
+  public String firstLimitsProblem() {
+    return firstLimitsProblem;
   }
 
   private static String utf8(byte[] buf, int from, int to) throws PoisonRecordException {

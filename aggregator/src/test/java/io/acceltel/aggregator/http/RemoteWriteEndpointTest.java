@@ -90,6 +90,23 @@ class RemoteWriteEndpointTest {
     }
   }
 
+  /**
+   * A series whose labels are beyond the bounds (kube-state-metrics' last-applied-configuration annotation): a 400
+   * the sender logs, naming the bound, and the request's other series stored, not dropped with it.
+   */
+  @Test
+  void aSeriesBeyondTheLabelBoundsIs400WithTheRestStored() throws Exception {
+    HttpResponse<String> response = post(Snappy.compress(new WriteRequestEncoder()
+        .series(Map.of("__name__", "kube_pod_annotations", "pod", "p1"), new long[] {T}, new double[] {1})
+        .series(Map.of("__name__", "kube_pod_annotations", "pod", "p2", "annotation_config", "{".repeat(20_000)),
+            new long[] {T}, new double[] {1})
+        .encode()));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("1 samples of series whose labels are beyond",
+        "the value of label 'annotation_config' is 20000 characters, more than 16384", "write_relabel_configs");
+    assertThat(stored("kube_pod_annotations")).hasSize(1);
+  }
+
   @Test
   void resendingTheSameSamplesStoresThemOnce() throws Exception {
     byte[] request = Snappy.compress(new WriteRequestEncoder()

@@ -84,14 +84,20 @@ class RemoteWriteDecoderTest {
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
   }
 
-  /** One series cannot carry megabytes of labels into the head, the index and every answer that lists it. */
+  /**
+   * One series cannot carry megabytes of labels into the head, the index and every answer that lists it: such a
+   * series is left out alone, its samples counted, and the request's other series are stored.
+   */
   @Test
-  void labelsBeyondTheBoundsAreRefusedNamingTheBound() {
-    byte[] longValue = request(series(false, T, 1, "__name__", "gpu_power", "pod", "p".repeat(20_000)));
-    assertThatThrownBy(() -> decode(longValue)).isInstanceOf(PoisonRecordException.class)
-        .hasMessageContaining("the value of label 'pod' is 20000 characters, more than 16384");
-    byte[] longName = request(series(false, T, 1, "__name__", "gpu_power", "n".repeat(2000), "v"));
-    assertThatThrownBy(() -> decode(longName)).hasMessageContaining("is longer than 1024 characters");
+  void aSeriesBeyondTheLabelBoundsIsLeftOutAloneNamingTheBound() throws Exception {
+    byte[] good = series(false, T, 1, "__name__", "gpu_power", "pod", "p1");
+    decode(request(good, series(false, T, 1, "__name__", "gpu_power", "pod", "p".repeat(20_000))));
+    assertThat(batch.size()).as("the other series' sample").isEqualTo(1);
+    assertThat(decoder.overLimits()).isEqualTo(1);
+    assertThat(decoder.firstLimitsProblem()).isEqualTo("the value of label 'pod' is 20000 characters, more than 16384");
+
+    decode(request(good, series(false, T + 1, 1, "__name__", "gpu_power", "n".repeat(2000), "v")));
+    assertThat(decoder.firstLimitsProblem()).contains("is longer than 1024 characters");
     String[] many = new String[2 * 130];
     many[0] = "__name__";
     many[1] = "gpu_power";
@@ -99,8 +105,14 @@ class RemoteWriteDecoderTest {
       many[2 * i] = "label_" + i;
       many[2 * i + 1] = "v";
     }
-    assertThatThrownBy(() -> decode(request(series(false, T, 1, many)))).hasMessageContaining("more than 128 labels");
-    assertThat(resolved).as("no series created").isEmpty();
+    decode(request(series(false, T + 2, 1, many)));
+    assertThat(batch.size()).isZero();
+    assertThat(decoder.firstLimitsProblem()).isEqualTo("a series has more than 128 labels");
+    assertThat(resolved).as("only the good series was created").hasSize(1);
+
+    decode(request(good));
+    assertThat(decoder.overLimits()).as("counted per request").isZero();
+    assertThat(decoder.firstLimitsProblem()).isNull();
   }
 
   @Test
