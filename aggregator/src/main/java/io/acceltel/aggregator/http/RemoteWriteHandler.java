@@ -31,11 +31,9 @@ public final class RemoteWriteHandler {
    * @param maxBodyBytes compressed body limit
    * @param maxDecompressedBytes limit after snappy, checked before decompressing (a tiny body can claim a huge size)
    * @param maxSeries series per request
+   * @param maxSamples samples per request: Prometheus sends up to max_samples_per_send (2,000 by default) in one,
+   *     and each worker thread keeps its batch's arrays at the largest request it decoded
    * @param bodyDeadline time from the headers to the end of the body; then 408 and the connection closed
-   */
-  /**
-   * @param maxSamples samples one request may carry: Prometheus sends up to max_samples_per_send (2,000 by
-   *     default) per request, and each worker thread keeps its batch's arrays at the largest request it decoded
    */
   public record Limits(int maxBodyBytes, int maxDecompressedBytes, int maxSeries, int maxSamples,
       Duration bodyDeadline) {

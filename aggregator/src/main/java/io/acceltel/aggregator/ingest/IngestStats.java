@@ -1,5 +1,6 @@
 package io.acceltel.aggregator.ingest;
 
+import io.acceltel.model.text.Excerpt;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -32,8 +33,9 @@ public final class IngestStats {
         .help("Samples dropped, by source and reason: duplicate_or_out_of_order (at or before their series' last "
             + "timestamp: duplicates, Kafka replay), too_old (older than the raw blocks; still aggregated into the "
             + "tiers that take it), series_limit (of a new series while the head holds max-series), late (source "
-            + "aggregation_rules: a sample that arrived after its rollup window was emitted), label_limits (remote_write: "
-            + "of a series with more than 128 labels, a name over 1,024 or a value over 16,384 characters).")
+            + "aggregation_rules: a sample that arrived after its rollup window was emitted), label_limits "
+            + "(remote_write: of a series with more than 128 labels, a name over 1,024 or a value over 16,384 "
+            + "characters).")
         .labelNames("source", "reason").register(registry);
     poison = Counter.builder().name("acceltel_aggregator_poison_records_total")
         .help("Records refused whole (undecodable, bad labels, bad timestamps), by source and kind; Kafka ones "
@@ -100,7 +102,9 @@ public final class IngestStats {
       first = logged.add(e.kind());
     }
     if (first) {
-      LOG.warning(() -> "refused a " + e.kind().label() + " record from " + where + ": " + e.getMessage()
+      // Escaped: the message quotes the record (a label name), which may hold a line break or a terminal escape.
+      LOG.warning(() -> "refused a " + e.kind().label() + " record from " + where + ": "
+          + Excerpt.escaped(e.getMessage(), 4 * Excerpt.MAX_CHARS)
           + " (logged once per kind; see acceltel_aggregator_poison_records_total)");
     }
   }
