@@ -183,14 +183,14 @@ public final class RemoteWriteHandler {
     try {
       SampleWriter.AppendOutcome outcome = writer.write(SOURCE, d.batch(),
           batch -> d.decoder().decode(raw, raw.length, batch));
-      int overLimits = d.decoder().overLimits();
-      if (overLimits > 0) {
-        stats.dropped(SOURCE, "label_limits", overLimits);
+      int invalid = d.decoder().invalid();
+      if (invalid > 0) {
+        stats.dropped(SOURCE, "invalid", invalid);
         // 4xx so that the sender logs it; what could be stored, was.
-        return new Reply(400, overLimits + " samples of series whose labels are beyond the aggregator's bounds were "
-            + "dropped (the first: " + d.decoder().firstLimitsProblem() + "); the request's other samples are "
-            + "stored" + (outcome.refused() > 0 ? ", but for " + outcome.refused() + " samples of new series beyond "
-            + "max-series" : "") + ". Drop or shorten such labels in the sender's write_relabel_configs");
+        return new Reply(400, invalid + " samples were dropped as invalid (the first: " + d.decoder().firstInvalid()
+            + "); the request's other samples are stored" + (outcome.refused() > 0 ? ", but for "
+            + outcome.refused() + " samples of new series beyond max-series" : "") + ". Fix or drop such series "
+            + "in the sender (write_relabel_configs)");
       }
       if (outcome.refused() > 0) {
         // 4xx so that the sender logs it (and does not retry: what could be stored, was), as Mimir does.

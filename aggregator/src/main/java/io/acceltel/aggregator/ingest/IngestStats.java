@@ -33,9 +33,10 @@ public final class IngestStats {
         .help("Samples dropped, by source and reason: duplicate_or_out_of_order (at or before their series' last "
             + "timestamp: duplicates, Kafka replay), too_old (older than the raw blocks; still aggregated into the "
             + "tiers that take it), series_limit (of a new series while the head holds max-series), late (source "
-            + "aggregation_rules: a sample that arrived after its rollup window was emitted), label_limits "
-            + "(remote_write: of a series with more than 128 labels, a name over 1,024 or a value over 16,384 "
-            + "characters).")
+            + "aggregation_rules: a sample that arrived after its rollup window was emitted), invalid (remote_write: "
+            + "of a series with an invalid or repeated label name, no valid metric name, more than 128 labels, a name "
+            + "over 1,024 or a value over 16,384 characters; or a timestamp missing, negative or more than 10 "
+            + "minutes ahead).")
         .labelNames("source", "reason").register(registry);
     poison = Counter.builder().name("acceltel_aggregator_poison_records_total")
         .help("Records refused whole (undecodable, bad labels, bad timestamps), by source and kind; Kafka ones "

@@ -11,20 +11,21 @@ import java.util.TreeMap;
  * {@link SeriesKeyCache}; labels are parsed and validated only the first time a series is seen.
  *
  * <p>Validation follows Prometheus: a metric name is required, label names match {@code [a-zA-Z_][a-zA-Z0-9_]*},
- * no label name repeats, values are UTF-8. A request that breaks a rule is refused whole (HTTP 400), so a sender
- * never has part of a request accepted and part not. A series beyond acceltel's own bounds on labels
- * ({@link LabelLimits}) is left out alone, its samples counted ({@link #overLimits()}): a sender drops a request
- * answered 4xx, and one such series (an annotation label of kube-state-metrics) would lose all the others every
- * time. A request over {@code maxSeries} or {@code maxSamples} is too large (HTTP 413).
+ * no label name repeats; acceltel's own bounds ({@link LabelLimits}); a timestamp not negative nor more than
+ * {@code maxFutureMillis} ahead. A series (or sample) that breaks a rule is left out alone and counted
+ * ({@link #invalid()}), as Mimir does: a sender drops a request answered 4xx, and one such series (a dotted name
+ * from a Prometheus that allows UTF-8 names, a kube-state-metrics annotation over the bounds) would otherwise lose
+ * all the others, every time. A payload that does not decode (protobuf, UTF-8) is refused whole; one over
+ * {@code maxSeries} or {@code maxSamples} is too large (HTTP 413).
  */
 public final class RemoteWriteDecoder {
 
   private static final int NOT_CONTIGUOUS = -1;
-  /** The ref of a series beyond {@link LabelLimits}: its samples are dropped and counted, the others stored. */
-  private static final int OVER_LIMITS = Integer.MIN_VALUE;
-  /** Samples of the last request's series beyond the label limits, and the first such series' problem. */
-  private int overLimits;
-  private String firstLimitsProblem;
+  /** The ref of a series that cannot be stored: its samples are dropped and counted, the others stored. */
+  private static final int INVALID = Integer.MIN_VALUE;
+  /** Samples of the last request that could not be stored, and the first one's problem. */
+  private int invalid;
+  private String firstInvalid;
   private final SeriesResolver resolver;
   private final SeriesKeyCache cache;
   private final StagedSeries staged = new StagedSeries();
@@ -60,8 +61,8 @@ public final class RemoteWriteDecoder {
       RequestTooLargeException {
     out.clear();
     staged.clear();
-    overLimits = 0;
-    firstLimitsProblem = null;
+    invalid = 0;
+    firstInvalid = null;
     cache.useGeneration(resolver.generation());
     long now = System.currentTimeMillis();
     int seriesCount = 0;
@@ -112,12 +113,14 @@ public final class RemoteWriteDecoder {
             inner.skip(t);
           }
         }
-        if (timestamp == Long.MIN_VALUE || timestamp < 0 || timestamp > now + maxFutureMillis) {
-          throw new PoisonRecordException(PoisonKind.BAD_TIMESTAMP, "sample timestamp " + timestamp
-              + " is missing or implausible");
+        if (ref == INVALID) {
+          invalid++;
+          series.skipTo(end);
+          continue;
         }
-        if (ref == OVER_LIMITS) {
-          overLimits++;
+        if (timestamp == Long.MIN_VALUE || timestamp < 0 || timestamp > now + maxFutureMillis) {
+          invalid(timestamp == Long.MIN_VALUE ? "a sample has no timestamp" : "sample timestamp " + timestamp
+              + " is negative or more than " + maxFutureMillis / 60_000 + " minutes ahead of the aggregator's clock");
           series.skipTo(end);
           continue;
         }
@@ -203,15 +206,15 @@ public final class RemoteWriteDecoder {
     int ref = cache.get(hash, key, keyFrom, keyTo);
     if (ref < 0) {
       Labels labels = parseLabels(buf, seriesFrom, seriesTo);
-      ref = labels == null ? OVER_LIMITS : staged.stage(labels, hash, key, keyFrom, keyTo);
+      ref = labels == null ? INVALID : staged.stage(labels, hash, key, keyFrom, keyTo);
     }
     return ref;
   }
 
-  /** The labels, or null for a series beyond {@link LabelLimits} (the first problem is kept for the answer). */
+  /** The labels, or null for a series that cannot be stored (its problem is kept, if the request's first). */
   private Labels parseLabels(byte[] buf, int from, int to) throws PoisonRecordException {
     TreeMap<String, String> labels = new TreeMap<>();
-    String limitsProblem = null;
+    String seriesProblem = null;
     series.reset(buf, from, to);
     while (series.hasMore()) {
       int tag = series.tag();
@@ -235,18 +238,19 @@ public final class RemoteWriteDecoder {
             inner.skip(t);
           }
         }
+        String problem = null;
         if (!Labels.isValidName(name)) {
-          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "invalid label name '" + Excerpt.of(name) + "'");
+          problem = "invalid label name '" + Excerpt.of(name) + "'";
+        } else if (labels.put(name, value) != null) {
+          problem = "duplicate label name '" + Excerpt.of(name) + "'";
+        } else {
+          problem = LabelLimits.problem(name, value);
+          if (problem == null) {
+            problem = LabelLimits.countProblem(labels.size());
+          }
         }
-        if (labels.put(name, value) != null) {
-          throw new PoisonRecordException(PoisonKind.BAD_LABELS, "duplicate label name '" + Excerpt.of(name) + "'");
-        }
-        String problem = limitsProblem == null ? LabelLimits.problem(name, value) : null;
-        if (problem == null) {
-          problem = LabelLimits.countProblem(labels.size());
-        }
-        if (problem != null && limitsProblem == null) {
-          limitsProblem = problem;
+        if (problem != null && seriesProblem == null) {
+          seriesProblem = problem;
         }
         series.skipTo(end);
       } else {
@@ -254,26 +258,36 @@ public final class RemoteWriteDecoder {
       }
     }
     String metric = labels.get(Labels.METRIC_NAME);
-    if (metric == null || !Labels.isValidMetricName(metric)) {
-      throw new PoisonRecordException(PoisonKind.BAD_LABELS, "a series has no valid metric name (__name__)");
+    if (seriesProblem == null && (metric == null || !Labels.isValidMetricName(metric))) {
+      seriesProblem = "a series has no valid metric name (__name__)";
     }
-    if (limitsProblem != null) {
-      if (firstLimitsProblem == null) {
-        firstLimitsProblem = limitsProblem;
-      }
+    if (seriesProblem != null) {
+      noteProblem(seriesProblem); // its samples are counted as they are met
       return null;
     }
     return Labels.of(labels);
   }
 
-  /** Samples of the last request dropped because their series is beyond {@link LabelLimits}. */
-  public int overLimits() {
-    return overLimits;
+  /** Samples of the last request left out as invalid: of a series that cannot be stored, or untimely. */
+  public int invalid() {
+    return invalid;
   }
 
-  /** What the first of those series broke; null when none. */
-  public String firstLimitsProblem() {
-    return firstLimitsProblem;
+  /** What the first of those broke; null when none. */
+  public String firstInvalid() {
+    return firstInvalid;
+  }
+
+  /** Counts a sample left out for its own sake (its timestamp). */
+  private void invalid(String problem) {
+    invalid++;
+    noteProblem(problem);
+  }
+
+  private void noteProblem(String problem) {
+    if (firstInvalid == null) {
+      firstInvalid = problem;
+    }
   }
 
   private static String utf8(byte[] buf, int from, int to) throws PoisonRecordException {

@@ -102,7 +102,7 @@ class RemoteWriteEndpointTest {
             new long[] {T}, new double[] {1})
         .encode()));
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).contains("1 samples of series whose labels are beyond",
+    assertThat(response.body()).contains("1 samples were dropped as invalid",
         "the value of label 'annotation_config' is 20000 characters, more than 16384", "write_relabel_configs");
     assertThat(stored("kube_pod_annotations")).hasSize(1);
   }
@@ -126,18 +126,31 @@ class RemoteWriteEndpointTest {
 
     byte[] badLabel = Snappy.compress(new WriteRequestEncoder()
         .series(Map.of("__name__", "m", "bad-label", "x"), new long[] {T}, new double[] {1}).encode());
-    assertThat(post(badLabel).body()).contains("invalid label name 'bad-label'");
+    assertThat(post(badLabel).body()).contains("1 samples were dropped as invalid",
+        "invalid label name 'bad-label'");
 
     assertThat(post("not snappy at all".getBytes()).statusCode()).isEqualTo(400);
   }
 
+  /** The sender drops a request answered 400: its valid series are stored first, not lost with the invalid one. */
   @Test
-  void aRefusedRequestStoresNothingOfIt() throws Exception {
+  void aRequestWithAnInvalidSeriesStoresTheOthers() throws Exception {
     byte[] mixed = Snappy.compress(new WriteRequestEncoder()
         .series(Map.of("__name__", "half_good"), new long[] {T}, new double[] {1})
         .series(Map.of("__name__", "half_good", "bad-label", "x"), new long[] {T}, new double[] {1}).encode());
     assertThat(post(mixed).statusCode()).isEqualTo(400);
-    assertThat(stored("half_good")).isEmpty();
+    assertThat(stored("half_good")).hasSize(1);
+  }
+
+  /** A request that does not decode is refused whole: nothing of it can be trusted. */
+  @Test
+  void aRequestThatDoesNotDecodeStoresNothingOfIt() throws Exception {
+    byte[] valid = new WriteRequestEncoder()
+        .series(Map.of("__name__", "cut_short"), new long[] {T}, new double[] {1})
+        .series(Map.of("__name__", "cut_short", "node", "n2"), new long[] {T}, new double[] {1}).encode();
+    byte[] truncated = java.util.Arrays.copyOf(valid, valid.length - 3);
+    assertThat(post(Snappy.compress(truncated)).statusCode()).isEqualTo(400);
+    assertThat(stored("cut_short")).isEmpty();
   }
 
   @Test
