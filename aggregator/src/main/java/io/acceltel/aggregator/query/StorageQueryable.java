@@ -19,8 +19,10 @@ import io.acceltel.promql.storage.SelectHints;
 import io.acceltel.promql.storage.StoredSeries;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -283,7 +285,20 @@ public final class StorageQueryable implements Queryable {
     }
     // Raw data older than its retention is gone: read what is left of the tail.
     tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
-    List<RawSeries> tails = tailFrom <= hints.end() ? querier.selectRaw(matchers, tailFrom, hints.end()) : List.of();
+    // Each series from after its own last window (no later than the bound): a series that stopped long ago must not
+    // make every other series decode the hours of raw samples since.
+    Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
+    long bound = cov.isEmpty() ? Long.MIN_VALUE : cov.maxTime() - 2 * r;
+    for (WindowSeries w : windows) {
+      if (w.size() > 0) {
+        ownFrom.put(w.labels(), Math.min(w.timestamp(w.size() - 1) + 1, bound));
+      }
+    }
+    long commonFrom = tailFrom;
+    List<RawSeries> tails = tailFrom <= hints.end()
+        ? querier.selectRawFrom(matchers, tailFrom, hints.end(), labels -> ownFrom.getOrDefault(labels, commonFrom),
+            decodeBudget(false))
+        : List.of();
     // Merge the two label-sorted lists.
     List<StoredSeries> out = new ArrayList<>(Math.max(windows.size(), tails.size()));
     int i = 0;

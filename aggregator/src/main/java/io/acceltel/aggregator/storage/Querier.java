@@ -1,9 +1,11 @@
 package io.acceltel.aggregator.storage;
 
 import io.acceltel.model.series.LabelMatcher;
+import io.acceltel.model.series.Labels;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads series for the PromQL engine and the HTTP API. Thread-safe and concurrent with appends: each call sees a
@@ -59,6 +61,14 @@ public interface Querier {
 
   /** As {@link #selectRaw(List, long, long, StepGrid)}, asking {@code budget} before decoding. */
   List<RawSeries> selectRaw(List<LabelMatcher> matchers, long mint, long maxt, StepGrid grid, DecodeBudget budget);
+
+  /**
+   * Raw resolution, each series from its own start: {@code seriesFrom} gives it (at least {@code mint} is kept), and
+   * chunks that end before it are not decoded. A tier selection's raw tail starts after each series' own last
+   * window, not after the oldest of all of them.
+   */
+  List<RawSeries> selectRawFrom(List<LabelMatcher> matchers, long mint, long maxt, ToLongFunction<Labels> seriesFrom,
+      DecodeBudget budget);
 
   /** A tier, typed, with every column. */
   default List<WindowSeries> selectWindows(List<LabelMatcher> matchers, long mint, long maxt, Resolution tier) {

@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -160,6 +161,21 @@ final class StorageQuerier implements Querier {
       DecodeBudget budget) {
     return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class,
         (labels, chunks) -> new RawSeries(labels, chunks, mint, maxt, grid));
+  }
+
+  @Override
+  public List<RawSeries> selectRawFrom(List<LabelMatcher> matchers, long mint, long maxt,
+      ToLongFunction<Labels> seriesFrom, DecodeBudget budget) {
+    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class, (labels, chunks) -> {
+      long from = Math.max(mint, seriesFrom.applyAsLong(labels));
+      List<Chunk> after = new ArrayList<>(chunks.size());
+      for (Chunk c : chunks) {
+        if (c.maxTime() >= from) {
+          after.add(c);
+        }
+      }
+      return new RawSeries(labels, after, from, maxt, null);
+    });
   }
 
   @Override

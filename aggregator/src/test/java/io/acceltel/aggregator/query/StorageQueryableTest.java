@@ -259,6 +259,34 @@ class StorageQueryableTest {
     }
   }
 
+  /**
+   * A tier selection's raw tail starts after each series' own last window: one series' start does not make the
+   * others decode from there.
+   */
+  @Test
+  void rawSelectedFromEachSeriesOwnStartHoldsOnlyWhatFollowsIt() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      new Data().feed(storage);
+      var q = storage.querier();
+      long end = S + SECONDS * 1000L;
+      long late = S + 3_000_000;
+      List<io.acceltel.aggregator.storage.RawSeries> all = q.selectRaw(metric("g"), S, end);
+      assertThat(all).isNotEmpty();
+      io.acceltel.model.series.Labels first = all.get(0).labels();
+      var own = q.selectRawFrom(metric("g"), S, end, labels -> labels.equals(first) ? late : S,
+          io.acceltel.aggregator.storage.DecodeBudget.UNLIMITED);
+      assertThat(own).hasSameSizeAs(all);
+      for (var series : own) {
+        long from = series.labels().equals(first) ? late : S;
+        assertThat(java.util.Arrays.stream(series.timestamps()).min().orElse(Long.MAX_VALUE))
+            .isGreaterThanOrEqualTo(from);
+        long expected = java.util.Arrays.stream(all.stream().filter(a -> a.labels().equals(series.labels()))
+            .findFirst().orElseThrow().timestamps()).filter(t -> t >= from).count();
+        assertThat(series.timestamps()).hasSize((int) expected);
+      }
+    }
+  }
+
   @Test
   void limitsAndCancellationStopTheSelection() throws Exception {
     try (Storage storage = Storage.open(dir, config().build())) {
