@@ -189,8 +189,8 @@ public final class RemoteWriteHandler {
         // 4xx so that the sender logs it; what could be stored, was.
         return new Reply(400, invalid + " samples were dropped as invalid (the first: " + d.decoder().firstInvalid()
             + "); the request's other samples are stored" + (outcome.refused() > 0 ? ", but for "
-            + outcome.refused() + " samples of new series beyond max-series" : "") + ". Fix or drop such series "
-            + "in the sender (write_relabel_configs)");
+            + outcome.refused() + " samples of new series beyond max-series" : "") + ". Fix them at the sender: "
+            + "labels with write_relabel_configs, timestamps with the target's clock");
       }
       if (outcome.refused() > 0) {
         // 4xx so that the sender logs it (and does not retry: what could be stored, was), as Mimir does.

@@ -42,13 +42,28 @@ final class StagedSeries {
     return FIRST_PLACEHOLDER - i;
   }
 
-  /** Creates (or finds) every staged series, caches their refs and gives the batch's samples their real refs. */
+  /**
+   * Creates (or finds) every staged series that kept a sample, caches their refs and gives the batch's samples their
+   * real refs. A series all of whose samples were left out (every timestamp too far ahead) is not created: it would
+   * sit empty in the head as a refused record's would.
+   */
   void resolve(SeriesResolver resolver, SeriesKeyCache cache, SampleBatch batch) {
     if (staged.isEmpty()) {
       return;
     }
+    boolean[] kept = new boolean[staged.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      int ref = batch.ref(i);
+      if (ref <= FIRST_PLACEHOLDER) {
+        kept[FIRST_PLACEHOLDER - ref] = true;
+      }
+    }
     int[] refs = new int[staged.size()];
     for (int i = 0; i < refs.length; i++) {
+      if (!kept[i]) {
+        refs[i] = SeriesResolver.REFUSED; // no sample refers to it
+        continue;
+      }
       Staged s = staged.get(i);
       refs[i] = resolver.ref(s.labels());
       cache.putOwned(s.hash(), s.key(), refs[i]);

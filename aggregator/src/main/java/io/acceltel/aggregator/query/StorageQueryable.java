@@ -285,13 +285,12 @@ public final class StorageQueryable implements Queryable {
     }
     // Raw data older than its retention is gone: read what is left of the tail.
     tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
-    // Each series from after its own last window (no later than the bound): a series that stopped long ago must not
-    // make every other series decode the hours of raw samples since.
+    // Each series from after its own last window (the tail keeps only samples after it): a series that stopped long
+    // ago must not make every other series decode the hours of raw samples since.
     Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
-    long bound = cov.isEmpty() ? Long.MIN_VALUE : cov.maxTime() - 2 * r;
     for (WindowSeries w : windows) {
       if (w.size() > 0) {
-        ownFrom.put(w.labels(), Math.min(w.timestamp(w.size() - 1) + 1, bound));
+        ownFrom.put(w.labels(), w.timestamp(w.size() - 1) + 1);
       }
     }
     long commonFrom = tailFrom;
