@@ -259,6 +259,7 @@ public final class OtlpMetricsDecoder {
     if (monotonic && !name.endsWith("_total")) {
       name = name + "_total";
     }
+    LabelLimits.checkLabel(Labels.METRIC_NAME, name);
     TreeMap<String, String> labels = new TreeMap<>();
     labels.put(Labels.METRIC_NAME, name);
     for (int i = 0; i < attributes; i++) {

@@ -113,6 +113,19 @@ class OtlpMetricsDecoderTest {
     return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
   }
 
+  /** A record whose metric name or attribute is beyond the label bounds is refused whole, naming the bound. */
+  @Test
+  void namesAndAttributesBeyondTheBoundsRefuseTheRecord() {
+    NumberDataPoint p = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000).setAsDouble(1).build();
+    assertThatThrownBy(() -> decoder.decode(gaugeRequest(p, "m".repeat(20_000)), batch))
+        .isInstanceOf(PoisonRecordException.class)
+        .hasMessageContaining("the value of label '__name__' is 20000 characters, more than 16384");
+    NumberDataPoint longValue = p.toBuilder().addAttributes(kv("pod", "p".repeat(20_000))).build();
+    assertThatThrownBy(() -> decoder.decode(gaugeRequest(longValue, "m"), batch))
+        .hasMessageContaining("the value of label 'pod' is 20000 characters");
+    assertThat(series).isEmpty();
+  }
+
   @Test
   void sanitizesNamesAndMarksNoRecordedValueAsStale() throws Exception {
     NumberDataPoint p = NumberDataPoint.newBuilder().setTimeUnixNano(T * 1_000_000).setAsInt(7).setFlags(1)
