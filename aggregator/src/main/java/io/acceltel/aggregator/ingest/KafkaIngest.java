@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -267,7 +268,7 @@ public final class KafkaIngest implements AutoCloseable {
   }
 
   /** Logs when a replay starts and stops holding partitions back, not each partition each poll. */
-  private void logHolding(int heldBefore, int held, java.util.Set<TopicPartition> newlyHeld) {
+  private void logHolding(int heldBefore, int held, Set<TopicPartition> newlyHeld) {
     if (heldBefore == 0 && held > 0) {
       LOG.info(() -> "replay: holding back " + newlyHeld + ", more than " + settings.maxPartitionSkew().toSeconds()
           + " s of data ahead of the slowest partition still replaying, so that storage does not cut blocks that "

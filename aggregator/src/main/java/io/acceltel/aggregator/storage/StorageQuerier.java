@@ -333,23 +333,24 @@ final class StorageQuerier implements Querier {
    * arrive in between are matched under the lock, as before.
    */
   private MatcherSelector.ValueMatches decidedOnHeadValues(List<LabelMatcher> matchers) {
+    List<LabelMatcher> scanning = matchers.stream().filter(MatcherSelector::scansValues).toList();
+    if (scanning.isEmpty()) {
+      return MatcherSelector.EVALUATED;
+    }
+    List<List<String>> values = new ArrayList<>(scanning.size());
+    try (MemIndex.View view = storage.head().index().lockedView()) {
+      for (LabelMatcher m : scanning) {
+        values.add(new ArrayList<>(view.values(m.name())));
+      }
+    }
     Map<LabelMatcher, Map<String, Boolean>> decided = new IdentityHashMap<>();
-    for (LabelMatcher m : matchers) {
-      if (!MatcherSelector.scansValues(m)) {
-        continue;
-      }
-      List<String> values;
-      try (MemIndex.View view = storage.head().index().lockedView()) {
-        values = new ArrayList<>(view.values(m.name()));
-      }
-      Map<String, Boolean> verdicts = new HashMap<>(values.size() * 2);
-      for (String v : values) {
+    for (int i = 0; i < scanning.size(); i++) {
+      LabelMatcher m = scanning.get(i);
+      Map<String, Boolean> verdicts = new HashMap<>(values.get(i).size() * 2);
+      for (String v : values.get(i)) {
         verdicts.put(v, m.matches(v));
       }
       decided.put(m, verdicts);
-    }
-    if (decided.isEmpty()) {
-      return LabelMatcher::matches;
     }
     return (m, v) -> {
       Map<String, Boolean> verdicts = decided.get(m);
@@ -357,6 +358,7 @@ final class StorageQuerier implements Querier {
       return verdict != null ? verdict : m.matches(v);
     };
   }
+
 
   private static boolean headHasData(MemSeries s, int r, long mint, long maxt) {
     if (r == 0) {

@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.kafka.EmbeddedKafka;
-import io.acceltel.model.catalog.MetricCatalog;
-import io.acceltel.model.otlp.OtlpEncoder;
 import io.acceltel.model.series.LabelMatcher;
-import io.acceltel.model.snapshot.DeviceIdentity;
-import io.acceltel.model.snapshot.DeviceSnapshot;
-import io.acceltel.model.snapshot.NodeSnapshot;
-import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,9 +37,7 @@ class KafkaPoisonTest {
   private static final String TOPIC = "acceltel.metrics.v1";
 
   private static byte[] tick(long t) {
-    DeviceSnapshot.Builder d = DeviceSnapshot.builder(new DeviceIdentity(0, "GPU-fuzz", "H100", Vendor.NVIDIA));
-    d.set(MetricCatalog.POWER, 100 + t % 7);
-    return new OtlpEncoder("test").encode(new NodeSnapshot("node-f", t, List.of(d.build())));
+    return KafkaTicks.powerTick("node-f", "GPU-fuzz", t, 100 + t % 7);
   }
 
   @Test
@@ -133,9 +125,6 @@ class KafkaPoisonTest {
 
   /** The aggregator's own count of refused records, as it exposes it on /metrics. */
   private static double poisonCounted(Aggregator aggregator) {
-    return aggregator.registry().scrape(name -> name.equals("acceltel_aggregator_poison_records")).stream()
-        .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
-        .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
-        .sum();
+    return KafkaTicks.counterTotal(aggregator, "acceltel_aggregator_poison_records", labels -> true);
   }
 }

@@ -7,15 +7,8 @@ import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.aggregator.storage.Resolution;
 import io.acceltel.aggregator.storage.StorageConfig;
 import io.acceltel.kafka.EmbeddedKafka;
-import io.acceltel.model.catalog.MetricCatalog;
-import io.acceltel.model.otlp.OtlpEncoder;
 import io.acceltel.model.series.LabelMatcher;
-import io.acceltel.model.snapshot.DeviceIdentity;
-import io.acceltel.model.snapshot.DeviceSnapshot;
-import io.acceltel.model.snapshot.NodeSnapshot;
-import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.Await;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +31,6 @@ class KafkaReplayAlignmentTest {
   private static final String TOPIC = "acceltel.metrics.v1";
   private static final int DENSE_NODES = 20;
   private static final int SECONDS = 600;
-
-  private static byte[] tick(String node, long t) {
-    DeviceSnapshot.Builder d = DeviceSnapshot.builder(new DeviceIdentity(0, "GPU-" + node, "H100", Vendor.NVIDIA));
-    d.set(MetricCatalog.POWER, 300 + t % 11);
-    return new OtlpEncoder("test").encode(new NodeSnapshot(node, t, List.of(d.build())));
-  }
 
   @Test
   void aPartitionFarAheadWaitsSoThatNoBlockIsCutBeforeTheSlowerOneFillsIt(@TempDir Path dir) throws Exception {
@@ -88,13 +75,12 @@ class KafkaReplayAlignmentTest {
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, int partition, String node, long t) {
-    producer.send(new ProducerRecord<>(TOPIC, partition, t, node.getBytes(StandardCharsets.UTF_8), tick(node, t)));
+    byte[] tick = KafkaTicks.powerTick(node, "GPU-" + node, t, 300 + t % 11);
+    producer.send(new ProducerRecord<>(TOPIC, partition, t, node.getBytes(StandardCharsets.UTF_8), tick));
   }
 
   private static double tooOld(Aggregator aggregator) {
-    return aggregator.registry().scrape(name -> name.equals("acceltel_aggregator_samples_dropped")).stream()
-        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
-        .filter(p -> "too_old".equals(p.getLabels().get("reason")))
-        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+    return KafkaTicks.counterTotal(aggregator, "acceltel_aggregator_samples_dropped",
+        labels -> "too_old".equals(labels.get("reason")));
   }
 }

@@ -6,16 +6,9 @@ import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.aggregator.storage.RawSeries;
 import io.acceltel.kafka.EmbeddedKafka;
-import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.config.KafkaSecurity;
-import io.acceltel.model.otlp.OtlpEncoder;
 import io.acceltel.model.series.LabelMatcher;
-import io.acceltel.model.snapshot.DeviceIdentity;
-import io.acceltel.model.snapshot.DeviceSnapshot;
-import io.acceltel.model.snapshot.NodeSnapshot;
-import io.acceltel.model.snapshot.Vendor;
 import io.acceltel.model.testing.Await;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +39,7 @@ class KafkaSaslIngestTest {
   private static final String TOPIC = "acceltel.metrics.v1";
 
   private static byte[] tick(long t) {
-    DeviceSnapshot.Builder d = DeviceSnapshot.builder(new DeviceIdentity(0, "GPU-sasl", "H100", Vendor.NVIDIA));
-    d.set(MetricCatalog.POWER, 300);
-    return new OtlpEncoder("test").encode(new NodeSnapshot("node-s", t, List.of(d.build())));
+    return KafkaTicks.powerTick("node-s", "GPU-sasl", t, 300);
   }
 
   /** {@code ticks} ticks of node-s a minute ago, then, when {@code poison}, a record that does not decode. */
@@ -117,9 +108,7 @@ class KafkaSaslIngestTest {
   }
 
   static double ingestFailures(Aggregator aggregator) {
-    var scraped = aggregator.registry().scrape(name -> name.startsWith("acceltel_aggregator_ingest_failures"));
-    return scraped.stream().flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
-        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue).sum();
+    return KafkaTicks.counterTotal(aggregator, "acceltel_aggregator_ingest_failures", labels -> true);
   }
 
   @Test

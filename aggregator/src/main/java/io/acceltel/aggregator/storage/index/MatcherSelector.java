@@ -22,7 +22,8 @@ public final class MatcherSelector {
     boolean matches(LabelMatcher matcher, String value);
   }
 
-  private static final ValueMatches EVALUATED = LabelMatcher::matches;
+  /** Every value asked of the matcher itself. */
+  public static final ValueMatches EVALUATED = LabelMatcher::matches;
 
   private MatcherSelector() {
   }
