@@ -60,9 +60,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param tls the broker's certificate and key for that port; empty: no TLS port
    * @param advertisedPort the client port the broker names in its metadata; 0: {@code port}. Another one puts a
    *     relay between the clients and the broker (a benchmark's network delay)
+   * @param aclsEnforced whether the broker authorizes with ACLs: the plain port's clients (and the broker itself)
+   *     are super users, the SASL port's users may do only what an Admin client has allowed them, as on a
+   *     secured production cluster
    */
   public record Settings(Path dataDir, String host, int port, int controllerPort, int partitions, int saslPort,
-      Map<String, String> plainUsers, int tlsPort, Optional<Tls> tls, int advertisedPort) {
+      Map<String, String> plainUsers, int tlsPort, Optional<Tls> tls, int advertisedPort, boolean aclsEnforced) {
     public Settings {
       plainUsers = Map.copyOf(plainUsers);
     }
@@ -73,43 +76,49 @@ public final class EmbeddedKafka implements AutoCloseable {
       return "Settings[dataDir=" + dataDir + ", host=" + host + ", port=" + port + ", controllerPort="
           + controllerPort + ", partitions=" + partitions + ", saslPort=" + saslPort + ", plainUsers="
           + plainUsers.keySet() + ", tlsPort=" + tlsPort + ", tls=" + tls.map(t -> t.pkcs12().toString())
-          + ", advertisedPort=" + advertisedPort + "]";
+          + ", advertisedPort=" + advertisedPort + ", aclsEnforced=" + aclsEnforced + "]";
     }
 
     public static Settings of(Path dataDir) {
-      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty(), 0);
+      return new Settings(dataDir, "127.0.0.1", 0, 0, 4, 0, Map.of(), 0, Optional.empty(), 0, false);
     }
 
     public Settings withHost(String host) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
-          advertisedPort);
+          advertisedPort, aclsEnforced);
     }
 
     public Settings withPort(int port) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
-          advertisedPort);
+          advertisedPort, aclsEnforced);
     }
 
     public Settings withPartitions(int partitions) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
-          advertisedPort);
+          advertisedPort, aclsEnforced);
     }
 
     /** Adds a SASL_PLAINTEXT port with these PLAIN users, for clients that must log in (tests of SASL clients). */
     public Settings withSaslPlainUsers(Map<String, String> users) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, users, tlsPort, tls,
-          advertisedPort);
+          advertisedPort, aclsEnforced);
     }
 
     /** Adds an SSL port serving this certificate (tests of TLS clients). */
     public Settings withTls(Tls tls) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort,
-          Optional.of(tls), advertisedPort);
+          Optional.of(tls), advertisedPort, aclsEnforced);
     }
 
     public Settings withAdvertisedPort(int advertisedPort) {
       return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
-          advertisedPort);
+          advertisedPort, aclsEnforced);
+    }
+
+    /** Authorizes with ACLs (see {@code aclsEnforced}); tests of clients the cluster refuses, then allows. */
+    public Settings withAclsEnforced() {
+      return new Settings(dataDir, host, port, controllerPort, partitions, saslPort, plainUsers, tlsPort, tls,
+          advertisedPort, true);
     }
   }
 
@@ -140,7 +149,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         requested.saslPort() == 0 && !requested.plainUsers().isEmpty() ? free.next() : requested.saslPort(),
         requested.plainUsers(),
         requested.tlsPort() == 0 && requested.tls().isPresent() ? free.next() : requested.tlsPort(),
-        requested.tls(), requested.advertisedPort());
+        requested.tls(), requested.advertisedPort(), requested.aclsEnforced());
     Properties props = properties(settings);
     Path logDir = settings.dataDir().resolve("log");
     if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -189,6 +198,11 @@ public final class EmbeddedKafka implements AutoCloseable {
           "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
     p.put("inter.broker.listener.name", "PLAINTEXT");
+    if (s.aclsEnforced()) {
+      p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      // The broker and controller talk over the plain listeners, as ANONYMOUS: they must stay allowed everything.
+      p.put("super.users", "User:ANONYMOUS");
+    }
     p.put("log.dirs", s.dataDir().resolve("log").toString());
     p.put("num.partitions", Integer.toString(s.partitions()));
     p.put("offsets.topic.replication.factor", "1");

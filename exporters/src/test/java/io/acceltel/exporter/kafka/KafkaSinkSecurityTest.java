@@ -20,7 +20,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -95,6 +104,44 @@ class KafkaSinkSecurityTest {
         .map(r -> r.getLevel() + " " + r.getMessage() + " " + r.getThrown()).toList();
     assertThat(logged).anySatisfy(line -> assertThat(line).contains("cannot send to Kafka"));
     assertThat(logged).noneSatisfy(line -> assertThat(line).contains("pw-Zq81"));
+  }
+
+  /**
+   * A cluster whose ACLs do not yet let the exporter's user write refuses the idempotent producer its id
+   * (ClusterAuthorizationException). Once the operator grants the ACL the sink must stream again without a restart,
+   * the held ticks first: Kafka 4's producer treats the refusal as abortable, not fatal, and this holds it to that.
+   */
+  @Test
+  void ticksHeldWhileTheClusterRefusedTheUserAreDeliveredOnceAnAclAllowsIt(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dir.resolve("kafka"))
+            .withSaslPlainUsers(Map.of(USER, PASSWORD)).withAclsEnforced());
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        SimulatedBackend backend = new SimulatedBackend(new SimulatedSettings(1, "NVIDIA H100 80GB HBM3", 6));
+        CollectionLoop loop = CollectionLoop.builder("node-a", backend.devices()).build()) {
+      String topic = KafkaSinkSettings.DEFAULT_TOPIC;
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      // The user may see the topic but not write to it: the producer learns the partition, then is refused its id.
+      admin.createAcls(List.of(allow(topic, AclOperation.DESCRIBE))).all().get();
+      PrometheusRegistry registry = new PrometheusRegistry();
+      try (KafkaSink sink = KafkaSink.start(KafkaSinkSettings.of(kafka.saslBootstrapServers())
+          .withSecurity(login(dir, PASSWORD)).withSendTimeout(Duration.ofSeconds(2)), registry)) {
+        sink.onSnapshot(loop.tick(1_795_349_049_000L));
+        sink.onSnapshot(loop.tick(1_795_349_050_000L));
+        Await.until("the refused user's sends failing", Duration.ofSeconds(60),
+            () -> scrape(registry).matches("(?s).*\nacceltel_exporter_kafka_send_failures_total [3-9].*"));
+        assertThat(recordsIn(kafka.bootstrapServers(), topic)).isZero();
+
+        admin.createAcls(List.of(allow(topic, AclOperation.WRITE))).all().get();
+        sink.onSnapshot(loop.tick(1_795_349_051_000L));
+        assertThat(sink.flush(Duration.ofSeconds(60))).as("every held tick acknowledged").isTrue();
+      }
+      assertThat(recordsIn(kafka.bootstrapServers(), topic)).isEqualTo(3);
+    }
+  }
+
+  private static AclBinding allow(String topic, AclOperation operation) {
+    return new AclBinding(new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+        new AccessControlEntry("User:" + USER, "*", operation, AclPermissionType.ALLOW));
   }
 
   /** A self-signed broker certificate for 127.0.0.1: the broker's key store, and as the PEM file a client trusts. */
