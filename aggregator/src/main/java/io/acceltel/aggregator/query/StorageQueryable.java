@@ -394,13 +394,7 @@ public final class StorageQueryable implements Queryable {
       }
 
       static TailWindows of(RawSeries tail, long lastT, long r, WindowSeries w, int stored) {
-        int cap = 0;
-        for (Chunk c : tail.chunks()) {
-          if (c.maxTime() > lastT) {
-            cap += c.count(); // an upper bound: at most one window per sample
-          }
-        }
-        TailWindows tw = new TailWindows(cap);
+        TailWindows tw = new TailWindows(capacity(tail, lastT, r));
         double[] count = tw.columns[WindowColumn.COUNT.ordinal()];
         double[] sum = tw.columns[WindowColumn.SUM.ordinal()];
         double[] min = tw.columns[WindowColumn.MIN.ordinal()];
@@ -459,6 +453,34 @@ public final class StorageQueryable implements Queryable {
         tw.size = k;
         return tw;
       }
+
+      /**
+       * At most one window per sample, and no more than the windows the samples after {@code lastT} span: a tier
+       * that lags by hours leaves thousands of raw samples per series to fold into a handful of windows, and sizing
+       * the columns by samples would hold 64 bytes per sample of every selected series until the query ends.
+       */
+      private static int capacity(RawSeries tail, long lastT, long r) {
+        long samples = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Chunk c : tail.chunks()) {
+          if (c.maxTime() > lastT) {
+            samples += c.count();
+            first = Math.min(first, Math.max(c.minTime(), lastT + 1));
+            last = Math.max(last, c.maxTime());
+          }
+        }
+        if (samples == 0) {
+          return 0;
+        }
+        long windows = Math.floorDiv(last, r) - Math.floorDiv(first, r) + 1;
+        return (int) Math.min(samples, windows);
+      }
+    }
+
+    /** The length of the tail's columns: what the windows aggregated from raw samples hold in memory. */
+    int tailCapacity() {
+      return tail == null ? 0 : tail.t.length;
     }
 
     private double column(WindowColumn c, int i) {

@@ -260,6 +260,22 @@ class StorageQueryableTest {
   }
 
   /**
+   * The hour tier's newest windows come from raw samples (up to two hours of them per series when the tier lags):
+   * what the query holds is those few windows, not a slot per raw sample.
+   */
+  @Test
+  void aTierTailHoldsItsWindowsNotASlotPerRawSample() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      new Data().feed(storage);
+      long end = S + SECONDS * 1000L;
+      List<StoredSeries> selected = new StorageQueryable(storage.querier()).select(hints(S, end, 3_600_000,
+          3_600_000, "max_over_time", 3_600_000), metric("g"));
+      StorageQueryable.TierStored hourly = (StorageQueryable.TierStored) selected.get(0);
+      assertThat(hourly.tailCapacity()).isBetween(1, 3);
+    }
+  }
+
+  /**
    * A tier selection's raw tail starts after each series' own last window: one series' start does not make the
    * others decode from there.
    */
