@@ -101,6 +101,17 @@ public final class RawSeries implements SeriesData {
     return decode().anyNaN;
   }
 
+  /** Whether any sample lies in [mint, maxt]; decodes only up to the first, and keeps nothing decoded. */
+  public boolean hasSamples() {
+    Decoded d = decoded;
+    return d != null ? d.t.length > 0 : iterator().next();
+  }
+
+  /** Whether the samples are held decoded (16 bytes each) besides their chunks, as after {@link #size()}. */
+  public boolean holdsDecodedSamples() {
+    return decoded != null;
+  }
+
   private Decoded decode() {
     Decoded d = decoded;
     if (d == null) {

@@ -166,7 +166,9 @@ final class StorageQuerier implements Querier {
   @Override
   public List<RawSeries> selectRawFrom(List<LabelMatcher> matchers, long mint, long maxt,
       ToLongFunction<Labels> seriesFrom, DecodeBudget budget) {
-    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class, (labels, chunks) -> {
+    // Tails are folded into windows one series at a time through their iterators: decoding every one up front
+    // would hold 16 bytes per sample of each selected series (hours of them when a tier lags) until the fold ends.
+    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class, RawSeries::hasSamples, (labels, chunks) -> {
       long from = Math.max(mint, seriesFrom.applyAsLong(labels));
       List<Chunk> after = new ArrayList<>(chunks.size());
       for (Chunk c : chunks) {
@@ -192,6 +194,12 @@ final class StorageQuerier implements Querier {
   /** Decodes each selected series' chunks of resolution r; series with nothing in [mint, maxt] are left out. */
   private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
       DecodeBudget budget, Class<T> type, BiFunction<Labels, List<Chunk>, T> decode) {
+    // size() decodes a raw series, once, here where the decoding is spread over the cores
+    return decodeEach(matchers, mint, maxt, r, budget, type, d -> d.size() > 0, decode);
+  }
+
+  private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
+      DecodeBudget budget, Class<T> type, Predicate<T> nonEmpty, BiFunction<Labels, List<Chunk>, T> decode) {
     List<T> out = new ArrayList<>();
     if (mint > maxt) {
       return out;
@@ -215,7 +223,7 @@ final class StorageQuerier implements Querier {
       }
       Map.Entry<Labels, List<Chunk>> e = selected.get(i);
       T d = decode.apply(e.getKey(), e.getValue());
-      if (d.size() > 0) { // decodes a raw series, once
+      if (nonEmpty.test(d)) {
         decoded[i] = d;
       }
     });

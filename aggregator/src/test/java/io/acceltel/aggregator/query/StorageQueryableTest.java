@@ -292,6 +292,7 @@ class StorageQueryableTest {
       var own = q.selectRawFrom(metric("g"), S, end, labels -> labels.equals(first) ? late : S,
           io.acceltel.aggregator.storage.DecodeBudget.UNLIMITED);
       assertThat(own).hasSameSizeAs(all);
+      assertThat(own).noneMatch(io.acceltel.aggregator.storage.RawSeries::holdsDecodedSamples);
       for (var series : own) {
         long from = series.labels().equals(first) ? late : S;
         assertThat(java.util.Arrays.stream(series.timestamps()).min().orElse(Long.MAX_VALUE))
