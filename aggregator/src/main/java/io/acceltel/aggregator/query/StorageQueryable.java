@@ -1,6 +1,5 @@
 package io.acceltel.aggregator.query;
 
-import io.acceltel.aggregator.storage.Coverage;
 import io.acceltel.aggregator.storage.DecodeBudget;
 import io.acceltel.aggregator.storage.Querier;
 import io.acceltel.aggregator.storage.RawSeries;
@@ -53,8 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>The newest window.</b> A tier stores completed windows only; the samples after a series' last completed
  * window are read from raw data and aggregated here into the same windows, so a tier answer reaches as far as raw
- * data does. (A series that stopped long ago keeps its last window incomplete until its tier block is cut; that
- * window is read only when it lies within two windows of the tier's newest point.)
+ * data does. A window is completed at the latest when raw data stops accepting samples of it, before raw
+ * retention can delete them, so a series that stopped is answered from one or the other.
  *
  * <p>Thread-safe; meant to live for one query.
  */
@@ -271,22 +270,19 @@ public final class StorageQueryable implements Queryable {
     if (grid != null) {
       windows = windows.stream().map(w -> w.thinnedFor(grid)).toList(); // as raw selections are (StepGrid)
     }
-    // Raw samples after each series' last completed window: read from the earliest such point, but no further
-    // back than two windows before the tier's newest point (see the class comment).
-    Coverage cov = querier.coverage(tier);
-    long tailFrom = hints.start();
-    if (!cov.isEmpty()) {
-      long minLast = Long.MAX_VALUE;
-      for (WindowSeries w : windows) {
-        minLast = Math.min(minLast, w.timestamp(w.size() - 1));
-      }
-      long bound = cov.maxTime() - 2 * r;
-      tailFrom = Math.max(tailFrom, minLast == Long.MAX_VALUE ? bound : Math.min(minLast + 1, bound));
+    // Raw samples after each series' last completed window (the tail keeps only samples after it), so a series
+    // that stopped long ago does not make every other series decode the hours of raw samples since. A series with
+    // no completed window in the range (a short job's, a new one) may have windows still filling anywhere after
+    // the raw blocks' end less a window (see Querier#rawBlocksEnd), and is read from there.
+    long rawBlocksEnd = querier.rawBlocksEnd();
+    long fillingFrom = rawBlocksEnd == Long.MIN_VALUE ? Long.MIN_VALUE : rawBlocksEnd - r + 1;
+    long minLast = Long.MAX_VALUE;
+    for (WindowSeries w : windows) {
+      minLast = Math.min(minLast, w.timestamp(w.size() - 1));
     }
+    long tailFrom = Math.max(hints.start(), Math.min(minLast == Long.MAX_VALUE ? minLast : minLast + 1, fillingFrom));
     // Raw data older than its retention is gone: read what is left of the tail.
     tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
-    // Each series from after its own last window (the tail keeps only samples after it): a series that stopped long
-    // ago must not make every other series decode the hours of raw samples since.
     Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
     for (WindowSeries w : windows) {
       if (w.size() > 0) {

@@ -96,6 +96,13 @@ public interface Querier {
   Coverage coverage(Resolution resolution);
 
   /**
+   * The end of the newest raw block ({@code Long.MIN_VALUE} before the first): raw data refuses samples before it,
+   * so every tier window that ends by it was completed when that block was cut, and only later ones may still be
+   * filling (their samples readable from raw data alone).
+   */
+  long rawBlocksEnd();
+
+  /**
    * The resolutions, finest first, whose retention still covers {@code [mint, maxt]} entirely (retainedFrom &lt;=
    * mint). Raw drops out of this list once its blocks age out; the caller then reads the first tier listed.
    */

@@ -335,6 +335,10 @@ public final class Storage implements AutoCloseable {
     }
     if (config.cutBlocksOnCheckpoint() && now != Long.MIN_VALUE) {
       for (int r = 0; r < nres; r++) {
+        if (r == 1) {
+          // After the raw cut, before the tiers': windows raw no longer takes samples of go into this cut too.
+          head.completeTierWindowsEndedBy(head.minValid(0));
+        }
         long span = config.blockMillis(resolutions.get(r));
         while (true) {
           long min = head.minTime(r, cutEnd[r]);

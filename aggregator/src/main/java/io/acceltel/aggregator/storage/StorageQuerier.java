@@ -438,6 +438,12 @@ final class StorageQuerier implements Querier {
   }
 
   @Override
+  public long rawBlocksEnd() {
+    List<Block> raw = storage.blocks().blocks(0);
+    return raw.isEmpty() ? Long.MIN_VALUE : raw.get(raw.size() - 1).meta().maxTime();
+  }
+
+  @Override
   public List<Resolution> resolutionsCovering(long mint, long maxt) {
     BlockSet bs = storage.blocks();
     List<Resolution> out = new ArrayList<>();

@@ -260,6 +260,74 @@ class StorageQueryableTest {
   }
 
   /**
+   * A short job's series stops inside its only hour window while others go on for hours: that window never sees a
+   * sample of a later one. Once raw data of that hour has been cut into blocks (and perhaps deleted), it must be
+   * answered from the tier, not only after the tier's own block is cut (days later with production durations).
+   */
+  @Test
+  void aSeriesThatStoppedInsideItsOnlyWindowIsAnsweredOnTheTierOnceRawIsCut() throws Exception {
+    for (Duration rawRetention : List.of(Duration.ZERO, Duration.ofHours(1))) {
+      Path d = dir.resolve("raw-retention-" + rawRetention.toMinutes());
+      // The hour tier's blocks span ten days, as by default: its block is not cut within these four hours.
+      try (Storage storage = Storage.open(d, config().blockDuration(H1, Duration.ofDays(10))
+          .retention(Resolution.RAW, rawRetention).build())) {
+        feedShortAndLongJob(storage, 0, 40 * 60, 4 * 3600);
+        assertThat(shortJobWindows(storage, H1, S + 4 * 3_600_000L)).as("raw retention " + rawRetention)
+            .containsExactly(2400.0);
+      }
+    }
+  }
+
+  /**
+   * Before raw data is cut, the stopped series' last window is still filling, and its samples are read from raw
+   * data however far behind the tier's newest window they lie: with two-hour raw blocks, hours for a 5m window.
+   */
+  @Test
+  void aSeriesThatStoppedIsAnsweredFromRawWhileItsLastWindowIsFilling() throws Exception {
+    try (Storage storage = Storage.open(dir, config().blockDuration(Resolution.RAW, Duration.ofHours(2))
+        .blockDuration(M5, Duration.ofDays(1)).build())) {
+      // Raw blocks align to two hours: [S - 1h, S + 1h) is cut at S + 2h, the next not before S + 4h; the 5m
+      // tier's block of a day is not cut. The short job's window starts as the first raw block ends, nearly three
+      // hours behind the 5m tier's newest window, and is still filling.
+      feedShortAndLongJob(storage, 3600, 150, 4 * 3600);
+      assertThat(storage.querier().rawBlocksEnd()).isEqualTo(S + 3_600_000L);
+      assertThat(shortJobWindows(storage, M5, S + 4 * 3_600_000L)).containsExactly(150.0);
+    }
+  }
+
+  /** Series {job="short"} for {@code shortSeconds} from {@code shortFrom}, {job="long"} from S; 1 s apart. */
+  private static void feedShortAndLongJob(Storage storage, int shortFrom, int shortSeconds, int longSeconds)
+      throws Exception {
+    Appender app = storage.appender();
+    Labels job = Labels.of("__name__", "u", "job", "short");
+    Labels other = Labels.of("__name__", "u", "job", "long");
+    for (int i = 0; i < longSeconds; i++) {
+      long t = S + i * 1000L + 500;
+      if (i >= shortFrom && i < shortFrom + shortSeconds) {
+        app.append(app.ref(job), t, 1); // refs again each time: a checkpoint may renumber them
+      }
+      app.append(app.ref(other), t, 1);
+      if (i % 600 == 599) {
+        storage.checkpoint(Map.of());
+      }
+    }
+  }
+
+  /** The short job's sample count per window of {@code tier}, over [S, end]. */
+  private static List<Double> shortJobWindows(Storage storage, Resolution tier, long end) {
+    List<StoredSeries> selected = new StorageQueryable(storage.querier()).select(hints(S, end, tier.millis() * 5,
+        tier.millis(), "count_over_time", tier.millis()), List.of(LabelMatcher.equal("job", "short")));
+    List<Double> counts = new ArrayList<>();
+    for (StoredSeries s : selected) {
+      assertThat(s.aggregates().resolutionMillis()).isEqualTo(tier.millis());
+      for (int i = 0; i < s.size(); i++) {
+        counts.add(s.aggregates().count(i));
+      }
+    }
+    return counts;
+  }
+
+  /**
    * The hour tier's newest windows come from raw samples (up to two hours of them per series when the tier lags):
    * what the query holds is those few windows, not a slot per raw sample.
    */

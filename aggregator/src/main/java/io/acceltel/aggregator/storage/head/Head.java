@@ -289,6 +289,21 @@ public final class Head implements Appender {
     }
   }
 
+  /**
+   * Completes every tier's filling windows that end by {@code t}, the first time raw data accepts: no raw sample can
+   * fill them any more, so they are published to queries now rather than when their tier block is cut. Writer
+   * thread only.
+   */
+  public void completeTierWindowsEndedBy(long t) {
+    int n = index.size();
+    for (int ref = 0; ref < n; ref++) {
+      TierSeries[] ts = index.series(ref).tiers;
+      for (int i = 0; i < ts.length; i++) {
+        ts[i].completeIfEndedBy(t, tierRes[i], chunkSamples, tierBlockMillis[i], tierCompactor);
+      }
+    }
+  }
+
   /** Drops head chunks of a resolution that start before {@code end}; call under the publication lock. */
   public void trimBefore(int resIndex, long end) {
     int n = index.size();

@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * One series in one tier: the window being filled (primitive fields, writer only) and the completed windows as
  * tier chunks, published like {@link RawHead} through one volatile {@link State}. Windows are aligned to
- * multiples of the resolution; a window is completed when a sample of a later window arrives, or when its block
- * is cut ({@link #flushIfBefore}).
+ * multiples of the resolution; a window is completed when a sample of a later window arrives, once raw data
+ * refuses samples of it ({@link #completeIfEndedBy}: a series that stopped would otherwise keep its last window
+ * out of queries until its block is cut, days later), or when its block is cut ({@link #flushIfBefore}).
  *
  * <pre>{@code
  * tier.add(t, v, counterTotal, resolutionMillis, minValid, 120, blockMillis);
@@ -92,6 +93,17 @@ public final class TierSeries {
     }
     count = 0;
     windowStart = Long.MIN_VALUE;
+  }
+
+  /**
+   * Completes the filling window when it ends by {@code t}. A sample of it may still come later, tier-only (a replay
+   * older than the raw blocks): it then fills the same window again, as a second point after this one, and the two
+   * points' aggregates add up to the window's.
+   */
+  void completeIfEndedBy(long t, long res, int chunkSamples, long blockMillis, TierChunkCompactor compactor) {
+    if (count > 0 && windowStart + res <= t) { // t may be Long.MIN_VALUE (nothing cut yet): no subtraction
+      flush(chunkSamples, blockMillis, compactor);
+    }
   }
 
   /** Completes the filling window and seals the open chunk when they start before {@code end}. */
