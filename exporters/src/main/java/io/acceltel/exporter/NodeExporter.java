@@ -98,7 +98,8 @@ public final class NodeExporter implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("name view " + config.names() + " is not on the class path"));
     SnapshotExposition exposition = new SnapshotExposition(view);
     registry.register(exposition);
-    HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW, backend.devicesLeftOut());
+    HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW, config.interval(),
+        backend.devicesLeftOut());
     registry.register(health);
     AttributionWiring attribution = AttributionWiring.start(config, backend, registry, announce);
     CollectionLoop.Builder loopBuilder = CollectionLoop.builder(config.node(), backend.devices())

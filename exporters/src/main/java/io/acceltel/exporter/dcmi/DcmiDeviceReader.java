@@ -32,6 +32,8 @@ final class DcmiDeviceReader implements DeviceReader {
   private static final String POWER = "dcmi_get_device_power_info";
   private static final String FREQUENCY = "dcmi_get_device_frequency";
   private static final String HEALTH = "dcmi_get_device_health";
+  /** The health level by which the driver says the device does not exist (0xFFFFFFFF, Huawei's DCMI API reference). */
+  private static final int DOES_NOT_EXIST = 0xFFFF_FFFF;
   private static final String ERROR_CODES = "dcmi_get_device_errorcode_v2";
   private static final String ECC = "dcmi_get_device_ecc_info";
   private static final String NETWORK = "dcmi_get_device_network_health";
@@ -103,10 +105,11 @@ final class DcmiDeviceReader implements DeviceReader {
     sink.set(MetricCatalog.DEVICE_INFO, info, 1);
   }
 
-  /** The NPU is back when it answers the health call again. */
+  /** The NPU is back when it answers the health call again, with a health level. */
   @Override
   public boolean recover() {
-    if (dcmi.dcmi_get_device_health(card, device, zeroed(out)) != DcmiReturn.SUCCESS) {
+    if (dcmi.dcmi_get_device_health(card, device, zeroed(out)) != DcmiReturn.SUCCESS
+        || out.getInt(0) == DOES_NOT_EXIST) {
       return false;
     }
     calls.reset();
@@ -118,9 +121,11 @@ final class DcmiDeviceReader implements DeviceReader {
     int rc = calls.code(HEALTH, () -> dcmi.dcmi_get_device_health(card, device, zeroed(out)));
     if (rc == DcmiReturn.SUCCESS) {
       int level = out.getInt(0);
-      if (level >= 0) { // 0xFFFFFFFF is the driver's "could not tell", not an alarm level
-        sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, level);
+      if (level == DOES_NOT_EXIST) {
+        throw new DeviceLostException("NPU " + identity.index() + " (" + identity.uuid() + ") is lost: " + HEALTH
+            + " answered health 0xFFFFFFFF, the driver's \"the device does not exist\"");
       }
+      sink.set(MetricCatalog.DRIVER_ALARM_LEVEL, Integer.toUnsignedLong(level));
     }
     lostIfNotReadyTooLong(tickMillis, rc == DcmiReturn.NOT_READY);
     if (calls.ok(ERROR_CODES, () -> dcmi.dcmi_get_device_errorcode_v2(card, device, zeroed(out), zeroed(struct),

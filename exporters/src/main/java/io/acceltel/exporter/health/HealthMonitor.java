@@ -22,7 +22,7 @@ import java.util.Optional;
  * behind {@code /health/devices}.
  *
  * <pre>{@code
- * HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW, backend.devicesLeftOut());
+ * HealthMonitor health = new HealthMonitor(HealthRules.DEFAULT_APP_XID_WINDOW, interval, backend.devicesLeftOut());
  * registry.register(health);
  * loopBuilder.listener(health);
  * health.latest().map(NodeHealth::status); // Optional[FAILED]
@@ -33,6 +33,7 @@ import java.util.Optional;
  */
 public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private final Duration appXidWindow;
+  private final Duration interval;
   private volatile List<HealthReason> nodeReasons;
   private final NativeNameView names = new NativeNameView();
   /** Per device UUID; only the loop's thread touches it. */
@@ -41,9 +42,13 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
   private final Map<String, DeviceHealth> lastHealth = new HashMap<>();
   private volatile Published current;
 
-  /** @param devicesLeftOut devices the backend found but could not open ({@code DeviceBackend.devicesLeftOut}) */
-  public HealthMonitor(Duration appXidWindow, int devicesLeftOut) {
+  /**
+   * @param interval the collection interval
+   * @param devicesLeftOut devices the backend found but could not open ({@code DeviceBackend.devicesLeftOut})
+   */
+  public HealthMonitor(Duration appXidWindow, Duration interval, int devicesLeftOut) {
     this.appXidWindow = appXidWindow;
+    this.interval = interval;
     this.nodeReasons = NodeHealth.nodeReasons(devicesLeftOut);
   }
 
@@ -62,7 +67,7 @@ public final class HealthMonitor implements SnapshotListener, MultiCollector {
       if (!device.unread() || health == null) {
         // A read that was merely late says nothing new: the device keeps its last verdict for that tick.
         HealthRules.Evaluation e = HealthRules.evaluate(device, history.getOrDefault(uuid, DeviceHistory.EMPTY),
-            snapshot.timestampMillis(), appXidWindow);
+            snapshot.timestampMillis(), appXidWindow, interval);
         history.put(uuid, e.history());
         health = e.health();
         lastHealth.put(uuid, health);

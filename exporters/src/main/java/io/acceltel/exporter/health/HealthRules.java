@@ -42,7 +42,8 @@ public final class HealthRules {
    * How long a reason that follows a reading which comes and goes (a clock event bit the driver sets and clears as it
    * regulates, a link that retrains) stays after it was last seen: it enters at once and leaves only after this
    * long clear, so the state does not flap every second, and a sustained condition holds through an alert's
-   * {@code for:}.
+   * {@code for:}. At intervals of 30 s and more, two intervals: a hold must outlast the tick after the one it was
+   * last seen in.
    */
   static final long HOLD_MILLIS = 60_000;
   private static final Set<String> HELD = Set.of("thermal_slowdown", "power_brake_slowdown", "hw_slowdown",
@@ -81,9 +82,17 @@ public final class HealthRules {
 
   private HealthRules() {}
 
+  /** At a 1 s interval (any under 30 s): holds of {@link #HOLD_MILLIS}. */
   public static Evaluation evaluate(DeviceSnapshot device, DeviceHistory previous, long tickMillis,
       Duration appXidWindow) {
-    Facts facts = new Facts(device, previous, tickMillis, appXidWindow.toMillis());
+    return evaluate(device, previous, tickMillis, appXidWindow, Duration.ofSeconds(1));
+  }
+
+  /** @param interval the collection interval, which the holds must outlast */
+  public static Evaluation evaluate(DeviceSnapshot device, DeviceHistory previous, long tickMillis,
+      Duration appXidWindow, Duration interval) {
+    long hold = Math.max(HOLD_MILLIS, 2 * interval.toMillis());
+    Facts facts = new Facts(device, previous, tickMillis, appXidWindow.toMillis(), hold);
     List<HealthReason> reasons = new ArrayList<>();
     for (Rule rule : RULES) {
       rule.check(facts, reasons);
@@ -133,7 +142,8 @@ public final class HealthRules {
       }
       if (forAWhile) {
         Long last = f.xidLastIncrease.get(e.getKey());
-        if (last == null || f.tickMillis - last >= f.appXidWindowMillis) {
+        // A tick before it (the wall clock stepped back) ends the window too: it would otherwise last the step.
+        if (last == null || f.tickMillis - last >= f.appXidWindowMillis || f.tickMillis < last) {
           continue;
         }
       }
@@ -152,12 +162,17 @@ public final class HealthRules {
     }
   }
 
+  /**
+   * A failed remap lasts for the GPU's life and a pending one until a reset, so their last values stand while the
+   * reading is absent (remapped rows are not readable while MIG instances exist) until the device comes back from a
+   * loss.
+   */
   static void rowRemap(Facts f, List<HealthReason> out) {
-    if (f.faultInput(MetricCatalog.ROW_REMAP_FAILED).orElse(0) > 0) {
+    if (f.faultInputUntilReset(MetricCatalog.ROW_REMAP_FAILED).orElse(0) > 0) {
       out.add(new HealthReason("row_remap_failed", HealthState.FAILED,
           "a memory row could not be remapped", "replace the GPU (RMA)"));
     }
-    if (f.faultInput(MetricCatalog.ROW_REMAP_PENDING).orElse(0) > 0) {
+    if (f.faultInputUntilReset(MetricCatalog.ROW_REMAP_PENDING).orElse(0) > 0) {
       out.add(new HealthReason("row_remap_pending", HealthState.DEGRADED,
           "a memory row remap is pending", "reset the GPU when it is drained, to activate the remap"));
     }
@@ -264,7 +279,7 @@ public final class HealthRules {
   }
 
   static void driverAlarm(Facts f, List<HealthReason> out) {
-    OptionalDouble level = f.value(MetricCatalog.DRIVER_ALARM_LEVEL);
+    OptionalDouble level = f.faultInput(MetricCatalog.DRIVER_ALARM_LEVEL);
     if (level.isEmpty() || level.getAsDouble() == 0) {
       return;
     }
@@ -303,6 +318,7 @@ public final class HealthRules {
     final DeviceHistory previous;
     final long tickMillis;
     final long appXidWindowMillis;
+    final long holdMillis;
     final Map<String, Double> xidCounts;
     final Map<String, Long> xidLastIncrease;
     final Set<String> linksSeenUp;
@@ -314,11 +330,12 @@ public final class HealthRules {
     private final Map<String, DeviceHistory.Held> held = new HashMap<>();
     private final Map<MetricDefinition, List<Reading>> byMetric = new HashMap<>();
 
-    Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis) {
+    Facts(DeviceSnapshot device, DeviceHistory previous, long tickMillis, long appXidWindowMillis, long holdMillis) {
       this.device = device;
       this.previous = previous;
       this.tickMillis = tickMillis;
       this.appXidWindowMillis = appXidWindowMillis;
+      this.holdMillis = holdMillis;
       for (Reading r : device.readings()) {
         byMetric.computeIfAbsent(r.metric(), k -> new ArrayList<>()).add(r);
       }
@@ -351,11 +368,20 @@ public final class HealthRules {
 
     /**
      * A fault input's reading, or its last one when the read failed this tick: one failed call must not clear a
-     * failed verdict for a tick (and restart every alert's {@code for:}). Remembered for {@link #HOLD_MILLIS}
-     * (a call the driver stops supporting is not asked again, and its last value must not stand for good), and
-     * forgotten when the device recovers from a loss, which resets it.
+     * failed verdict for a tick (and restart every alert's {@code for:}). Remembered for the hold
+     * ({@link #HOLD_MILLIS}; a call the driver stops supporting is not asked again, and its last value must not
+     * stand for good), and forgotten when the device recovers from a loss, which resets it.
      */
     OptionalDouble faultInput(MetricDefinition metric, String... labels) {
+      return faultInput(false, metric, labels);
+    }
+
+    /** As {@link #faultInput}, but the last value stands however long the reading is absent, until a reset. */
+    OptionalDouble faultInputUntilReset(MetricDefinition metric, String... labels) {
+      return faultInput(true, metric, labels);
+    }
+
+    private OptionalDouble faultInput(boolean untilReset, MetricDefinition metric, String... labels) {
       String key = metric.name() + List.of(labels);
       OptionalDouble now = value(metric, labels);
       if (now.isPresent()) {
@@ -363,7 +389,7 @@ public final class HealthRules {
         return now;
       }
       DeviceHistory.Seen last = lastFaultInputs.get(key);
-      if (last == null || !withinHold(last.atMillis())) {
+      if (last == null || !untilReset && !withinHold(last.atMillis())) {
         lastFaultInputs.remove(key);
         return OptionalDouble.empty();
       }
@@ -389,7 +415,7 @@ public final class HealthRules {
       return OptionalDouble.empty();
     }
 
-    /** Adds the {@link #HELD} reasons seen within {@link #HOLD_MILLIS} that are clear this tick. */
+    /** Adds the {@link #HELD} reasons seen within the hold ({@link #HOLD_MILLIS}) that are clear this tick. */
     void hold(List<HealthReason> reasons) {
       for (HealthReason r : reasons) {
         if (HELD.contains(r.code())) {
@@ -404,17 +430,18 @@ public final class HealthRules {
         held.put(h.reason().code(), h);
         HealthReason seen = h.reason();
         reasons.add(new HealthReason(seen.code(), seen.state(), seen.detail() + "; clear for " + clearMillis / 1000
-            + " s, held until a minute clear so that it does not flap", seen.action()));
+            + " s, held until " + (holdMillis == HOLD_MILLIS ? "a minute" : holdMillis / 1000 + " s")
+            + " clear so that it does not flap", seen.action()));
       }
     }
 
     /**
-     * Whether {@code seenMillis} is less than {@link #HOLD_MILLIS} before this tick. A tick before it (the wall clock
-     * stepped back) ends the hold too: it would otherwise last as long as the step.
+     * Whether {@code seenMillis} is less than the hold before this tick. A tick before it (the wall clock stepped
+     * back) ends the hold too: it would otherwise last as long as the step.
      */
     private boolean withinHold(long seenMillis) {
       long elapsed = tickMillis - seenMillis;
-      return elapsed >= 0 && elapsed < HOLD_MILLIS;
+      return elapsed >= 0 && elapsed < holdMillis;
     }
 
     DeviceHistory next() {

@@ -34,6 +34,8 @@ final class CallGuard {
   private final NativeCallObserver observer;
   private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
   private final Set<String> missing = ConcurrentHashMap.newKeySet();
+  /** Functions that answered NOT_SUPPORTED for now ({@link #okUnlessUnsupportedForNow}), told once. */
+  private final Set<String> unsupportedForNow = ConcurrentHashMap.newKeySet();
   /** Function → when it may be asked again after NO_PERMISSION (nanoClock time). */
   private final Map<String, Long> deniedUntil = new ConcurrentHashMap<>();
   private final LongSupplier nanoClock;
@@ -46,8 +48,8 @@ final class CallGuard {
   }
 
   /**
-   * True when calling the function now is pointless: it answered NOT_SUPPORTED before, or NO_PERMISSION less than
-   * a minute ago.
+   * True when calling the function now is pointless: it answered NOT_SUPPORTED before, or NO_PERMISSION (or
+   * NOT_SUPPORTED for now) less than a minute ago.
    */
   boolean skip(String function) {
     if (unsupported.contains(function)) {
@@ -93,6 +95,22 @@ final class CallGuard {
   }
 
   /**
+   * As {@link #ok}, for a call a device refuses in one configuration only: NOT_SUPPORTED is logged once and the call
+   * asked again a minute later, not left for good. Remapped rows are not reported while MIG instances exist, and
+   * come back when they are destroyed, which changes no MIG mode and so resets nothing.
+   */
+  boolean okUnlessUnsupportedForNow(int rc, String function) throws DeviceLostException {
+    if (rc != NvmlReturn.NOT_SUPPORTED) {
+      return ok(rc, function);
+    }
+    if (unsupportedForNow.add(function)) {
+      observer.unsupported(identity, function);
+    }
+    deniedUntil.put(function, nanoClock.getAsLong() + DENIED_RETRY_NANOS);
+    return false;
+  }
+
+  /**
    * True when the function answered NOT_SUPPORTED (or is missing): the device lacks the feature. Unlike
    * {@link #skip}, not true while the call is only refused for now (NO_PERMISSION).
    */
@@ -134,6 +152,7 @@ final class CallGuard {
   /** Forgets what was unsupported: after a recovery the device may be a different board or mode. */
   void reset() {
     unsupported.clear();
+    unsupportedForNow.clear();
     deniedUntil.clear();
   }
 

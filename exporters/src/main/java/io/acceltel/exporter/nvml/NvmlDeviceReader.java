@@ -416,8 +416,8 @@ public final class NvmlDeviceReader implements DeviceReader, AutoCloseable {
         sink.set(MetricCatalog.ECC_ERRORS, ECC_LABELS.get(i), NvmlValue.unsignedToDouble(out.ulong(0)));
       }
     }
-    if (!guard.skip(REMAPPED_ROWS) && guard.ok(nvml.nvmlDeviceGetRemappedRows(device, out.slot(0), out.slot(1),
-        out.slot(2), out.slot(3)), REMAPPED_ROWS)) {
+    if (!guard.skip(REMAPPED_ROWS) && guard.okUnlessUnsupportedForNow(nvml.nvmlDeviceGetRemappedRows(device,
+        out.slot(0), out.slot(1), out.slot(2), out.slot(3)), REMAPPED_ROWS)) {
       sink.set(MetricCatalog.REMAPPED_ROWS, "correctable", out.uint(0));
       sink.set(MetricCatalog.REMAPPED_ROWS, "uncorrectable", out.uint(1));
       sink.set(MetricCatalog.ROW_REMAP_PENDING, out.uint(2) != 0 ? 1 : 0);

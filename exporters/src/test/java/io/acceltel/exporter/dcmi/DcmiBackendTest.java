@@ -229,7 +229,6 @@ class DcmiBackendTest {
     DCMI.dcmiDouble_setInt("util.hbm", 0, 0xFFFF_FFFFL);
     DCMI.dcmiDouble_setInt("power", 0, -1);
     DCMI.dcmiDouble_setInt("hbm.temp", 0, -1);
-    DCMI.dcmiDouble_setInt("health", 0, 0xFFFF_FFFFL);
     DCMI.dcmiDouble_setInt("freq.aicore", 0, 0xFFFF_FFFFL);
     DCMI.dcmiDouble_setReturn("dcmi_get_card_list", DcmiDouble.ANY, DcmiReturn.NOT_READY, 1); // asked again
     try (DcmiBackend backend = open(observer)) {
@@ -238,7 +237,6 @@ class DcmiBackendTest {
       assertThat(value(r, MetricCatalog.MEMORY_UTILIZATION)).isEmpty();
       assertThat(value(r, MetricCatalog.POWER)).isEmpty();
       assertThat(value(r, MetricCatalog.MEMORY_TEMPERATURE)).isEmpty();
-      assertThat(value(r, MetricCatalog.DRIVER_ALARM_LEVEL)).isEmpty();
       assertThat(value(r, MetricCatalog.CLOCK, "aicore")).isEmpty();
       assertThat(value(r, MetricCatalog.CLOCK, "memory")).isPresent();
       assertThat(value(r, MetricCatalog.CUBE_CORE_UTILIZATION)).as("the readable ones stay").isPresent();
@@ -292,6 +290,22 @@ class DcmiBackendTest {
       DCMI.dcmiDouble_setLost(2, 0);
       assertThat(npu.recover()).isTrue();
       assertThat(value(read(npu), MetricCatalog.POWER)).hasValue(90.5);
+    }
+  }
+
+  /** Health 0xFFFFFFFF is no alarm level: by Huawei's DCMI reference, the device does not exist. */
+  @Test
+  void anNpuWhoseHealthSaysItDoesNotExistIsLostUntilItReportsALevelAgain() throws Exception {
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(0);
+      DCMI.dcmiDouble_setInt("health", 0, 0xFFFF_FFFFL);
+      assertThatThrownBy(() -> read(npu)).isInstanceOf(DeviceLostException.class)
+          .hasMessageContaining("NPU 0").hasMessageContaining("health 0xFFFFFFFF")
+          .hasMessageContaining("does not exist");
+      assertThat(npu.recover()).isFalse();
+      DCMI.dcmiDouble_setInt("health", 0, 0);
+      assertThat(npu.recover()).isTrue();
+      assertThat(value(read(npu), MetricCatalog.DRIVER_ALARM_LEVEL)).hasValue(0);
     }
   }
 

@@ -19,7 +19,7 @@ class HealthMonitorTest {
 
   @Test
   void aTickWhoseReadWasLateKeepsTheLastVerdict() {
-    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 0);
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), Duration.ofSeconds(1), 0);
     DeviceSnapshot remapPending = new DeviceSnapshot(GPU, false,
         List.of(new Reading(MetricCatalog.ROW_REMAP_PENDING, List.of(), 1)), Attribution.NONE);
     monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(remapPending)));
@@ -41,7 +41,7 @@ class HealthMonitorTest {
    */
   @Test
   void devicesLeftOutAtStartFailTheNode() {
-    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 1);
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), Duration.ofSeconds(1), 1);
     DeviceSnapshot fine = new DeviceSnapshot(GPU, false, List.of(), Attribution.NONE);
     monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(fine)));
     NodeHealth node = monitor.latest().orElseThrow();
@@ -56,7 +56,7 @@ class HealthMonitorTest {
     HealthEndpoint endpoint = new HealthEndpoint(monitor::latest, Duration.ofSeconds(10), () -> 2_000);
     assertThat(endpoint.handle("GET", java.util.Map.of("fail_on", List.of("failed"))).status()).isEqualTo(503);
 
-    HealthMonitor complete = new HealthMonitor(Duration.ofMinutes(5), 0);
+    HealthMonitor complete = new HealthMonitor(Duration.ofMinutes(5), Duration.ofSeconds(1), 0);
     complete.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(fine)));
     assertThat(complete.latest().orElseThrow().status()).isEqualTo(HealthState.HEALTHY);
     assertThat(HealthEndpoint.render(complete.latest().orElseThrow())).doesNotContain("reasons\":[{");
@@ -68,7 +68,7 @@ class HealthMonitorTest {
    */
   @Test
   void aReportOlderThanTheAllowedAgeIsUnknown() {
-    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), 0);
+    HealthMonitor monitor = new HealthMonitor(Duration.ofMinutes(5), Duration.ofSeconds(1), 0);
     monitor.onSnapshot(new NodeSnapshot("node-h", 1_000, List.of(new DeviceSnapshot(GPU, false, List.of(),
         Attribution.NONE))));
     long[] now = {11_000};

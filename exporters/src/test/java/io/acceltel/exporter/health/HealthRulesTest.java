@@ -152,12 +152,47 @@ class HealthRulesTest {
   /** A call the driver stops answering is not asked again: its last value must not stand for good. */
   @Test
   void aFaultInputMissingForAMinuteIsForgotten() {
-    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.ROW_REMAP_PENDING, 1).snapshot(),
-        DeviceHistory.EMPTY, T0, WINDOW);
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.ECC_ERRORS, 2, "uncorrected",
+        "volatile").snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
     e = HealthRules.evaluate(gpu().snapshot(), e.history(), T0 + 59_000, WINDOW);
-    assertThat(e.health().reasons()).extracting(HealthReason::code).containsExactly("row_remap_pending");
+    assertThat(e.health().reasons()).extracting(HealthReason::code).containsExactly("ecc_uncorrected");
     e = HealthRules.evaluate(gpu().snapshot(), e.history(), T0 + 60_000, WINDOW);
     assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  /**
+   * A failed or pending row remap outlasts its reading: NVML does not report remapped rows while MIG instances
+   * exist, and the GPU needs replacing (or a reset) all the same. A reading of 0, or a recovery, clears it.
+   */
+  @Test
+  void aRowRemapStandsWhileItsReadingIsAbsentUntilTheGpuIsReset() {
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.ROW_REMAP_FAILED, 1)
+        .with(MetricCatalog.ROW_REMAP_PENDING, 1).snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    HealthRules.Evaluation migLater = HealthRules.evaluate(gpu().snapshot(), e.history(), T0 + 3_600_000, WINDOW);
+    assertThat(migLater.health().reasons()).extracting(HealthReason::code)
+        .containsExactly("row_remap_failed", "row_remap_pending");
+    assertThat(HealthRules.evaluate(gpu().with(MetricCatalog.ROW_REMAP_FAILED, 0)
+        .with(MetricCatalog.ROW_REMAP_PENDING, 0).snapshot(), migLater.history(), T0 + 3_601_000, WINDOW).health()
+        .state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(HealthRules.evaluate(gpu().with(MetricCatalog.DEVICE_RECOVERIES, 1).snapshot(), migLater.history(),
+        T0 + 3_601_000, WINDOW).health().state()).isEqualTo(HealthState.HEALTHY);
+  }
+
+  /** At a 60 s interval the next tick is a minute later: a hold must still bridge one failed read. */
+  @Test
+  void holdsOutlastTheTickAfterAtLongIntervals() {
+    Duration minute = Duration.ofMinutes(1);
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.ECC_ERRORS, 2, "uncorrected",
+        "volatile").with(MetricCatalog.CLOCK_EVENT, 1, "hw_power_brake_slowdown").snapshot(), DeviceHistory.EMPTY,
+        T0, WINDOW, minute);
+    HealthRules.Evaluation next = HealthRules.evaluate(gpu().with(MetricCatalog.CLOCK_EVENT, 0,
+        "hw_power_brake_slowdown").snapshot(), e.history(), T0 + 60_000, WINDOW, minute);
+    assertThat(next.health().reasons()).extracting(HealthReason::code)
+        .containsExactly("ecc_uncorrected", "power_brake_slowdown");
+    assertThat(next.health().reasons().get(1).detail()).endsWith("clear for 60 s, held until 120 s clear so that "
+        + "it does not flap");
+    assertThat(HealthRules.evaluate(gpu().snapshot(), next.history(), T0 + 120_000, WINDOW, minute).health()
+        .state()).isEqualTo(HealthState.HEALTHY);
   }
 
   @Test
@@ -250,6 +285,14 @@ class HealthRulesTest {
     Device again = gpu().with(MetricCatalog.XID_ERRORS, 2, "13");
     assertThat(HealthRules.evaluate(again.snapshot(), after.history(), T0 + WINDOW.toMillis() + 1000, WINDOW)
         .health().state()).isEqualTo(HealthState.DEGRADED);
+  }
+
+  @Test
+  void aClockSteppedBackEndsTheApplicationXidWindow() {
+    HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(),
+        DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(), e.history(),
+        T0 - 3_600_000L, WINDOW).health().state()).isEqualTo(HealthState.HEALTHY);
   }
 
   @Test
@@ -354,7 +397,7 @@ class HealthRulesTest {
   @Test
   void aClockSteppedBackEndsTheHold() {
     HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.CLOCK_EVENT, 1, "sw_thermal_slowdown")
-        .with(MetricCatalog.ROW_REMAP_PENDING, 1).snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+        .with(MetricCatalog.ECC_ERRORS, 2, "uncorrected", "volatile").snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
     e = HealthRules.evaluate(gpu().with(MetricCatalog.CLOCK_EVENT, 0, "sw_thermal_slowdown").snapshot(),
         e.history(), T0 - 3_600_000L, WINDOW);
     assertThat(e.health().state()).isEqualTo(HealthState.HEALTHY);
@@ -391,6 +434,15 @@ class HealthRulesTest {
     assertThat(major.state()).isEqualTo(HealthState.FAILED);
     assertThat(major.detail()).contains("error codes 0x80E01801");
     assertThat(only(health(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 3))).state())
+        .isEqualTo(HealthState.FAILED);
+  }
+
+  /** One failed health call must not turn a failed NPU healthy for a tick (and restart every alert's for:). */
+  @Test
+  void aDcmiAlarmLevelMissingForATickKeepsItsLastValue() {
+    HealthRules.Evaluation e = HealthRules.evaluate(new Device(NPU).with(MetricCatalog.DRIVER_ALARM_LEVEL, 3)
+        .snapshot(), DeviceHistory.EMPTY, T0, WINDOW);
+    assertThat(HealthRules.evaluate(new Device(NPU).snapshot(), e.history(), T0 + 1000, WINDOW).health().state())
         .isEqualTo(HealthState.FAILED);
   }
 

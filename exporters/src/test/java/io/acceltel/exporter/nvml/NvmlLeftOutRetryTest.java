@@ -25,7 +25,7 @@ class NvmlLeftOutRetryTest extends NvmlDoubleTest {
   void aGpuLeftOutAtStartJoinsTheLoopOnceItOpens() throws Exception {
     DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetHandleByIndex_v2", 0, NvmlReturn.GPU_IS_LOST);
     backend = NvmlTestSupport.open(observer, clock);
-    HealthMonitor health = new HealthMonitor(Duration.ofMinutes(5), backend.devicesLeftOut());
+    HealthMonitor health = new HealthMonitor(Duration.ofMinutes(5), Duration.ofSeconds(1), backend.devicesLeftOut());
     List<Integer> leftOutChanges = new CopyOnWriteArrayList<>();
     try (CollectionLoop loop = CollectionLoop.builder("node-r", backend.devices())
         .unfilteredListener(health).build()) {

@@ -107,6 +107,27 @@ class NvmlReturnCodeTest extends NvmlDoubleTest {
         .isEqualTo(31.0);
   }
 
+  /**
+   * Remapped rows are NOT_SUPPORTED while MIG instances exist and readable again once they are destroyed, which
+   * changes no MIG mode: the call is told once and asked again every minute, never left for good.
+   */
+  @Test
+  void remappedRowsRefusedWhileMigInstancesExistAreAskedAgainEveryMinute() throws Exception {
+    DOUBLE.nvmlDouble_setUint("remap.failure", 0, 1);
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetRemappedRows", 0, NvmlReturn.NOT_SUPPORTED);
+    NvmlDeviceReader reader = gpu(0);
+    assertThat(tick(reader, 1000).has(MetricCatalog.ROW_REMAP_FAILED)).isFalse();
+    assertThat(tick(reader, 2000).has(MetricCatalog.ROW_REMAP_FAILED)).isFalse();
+    assertThat(observer.unsupported).containsOnlyOnce("nvmlDeviceGetRemappedRows");
+    assertThat(observer.failures).isEmpty();
+    long calls = DOUBLE.nvmlDouble_calls("nvmlDeviceGetRemappedRows");
+    assertThat(calls).as("not asked every tick").isEqualTo(1);
+
+    DOUBLE.nvmlDouble_setReturn("nvmlDeviceGetRemappedRows", 0, NvmlReturn.SUCCESS);
+    clock.advanceMillis(60_000);
+    assertThat(tick(reader, 62_000).value(MetricCatalog.ROW_REMAP_FAILED)).isEqualTo(1.0);
+  }
+
   /** A driver unloaded or upgraded under the exporter: NVML needs a new process, so the backend is unusable. */
   @ParameterizedTest
   @ValueSource(ints = {NvmlReturn.LIB_RM_VERSION_MISMATCH, NvmlReturn.DRIVER_NOT_LOADED, NvmlReturn.UNINITIALIZED})
