@@ -115,22 +115,30 @@ public final class Storage implements AutoCloseable {
       LOG.warning("no checkpoint in " + dir + ": starting from the " + listed.size() + " blocks under blocks/ alone; "
           + "the head (the newest samples) comes back only as far as the source can replay it");
     }
-    for (String name : List.copyOf(listed)) {
-      if (!Files.isDirectory(blocksDir.resolve(name))) {
-        LOG.warning("block " + name + " is listed in the checkpoint but missing from " + blocksDir
-            + ": its samples are gone; starting without it");
-        listed.remove(name);
-        continue;
+    try {
+      for (String name : List.copyOf(listed)) {
+        if (!Files.isDirectory(blocksDir.resolve(name))) {
+          LOG.warning("block " + name + " is listed in the checkpoint but missing from " + blocksDir
+              + ": its samples are gone; starting without it");
+          listed.remove(name);
+          continue;
+        }
+        Block b = Block.open(blocksDir.resolve(name));
+        int r = resolutions.indexOf(b.meta().resolution());
+        if (r < 0) {
+          foreign.add(name);
+          b.retire(); // kept on disk for a configuration that has its resolution, not read by this one
+        } else {
+          byRes.get(r).add(b);
+          // A block's range is closed for appends even if the checkpoint predates a config change.
+          head.setMinValid(r, Math.max(head.minValid(r), b.meta().maxTime()));
+        }
       }
-      Block b = Block.open(blocksDir.resolve(name));
-      int r = resolutions.indexOf(b.meta().resolution());
-      if (r < 0) {
-        foreign.add(name);
-      } else {
-        byRes.get(r).add(b);
-        // A block's range is closed for appends even if the checkpoint predates a config change.
-        head.setMinValid(r, Math.max(head.minValid(r), b.meta().maxTime()));
-      }
+    } catch (IOException | RuntimeException e) {
+      // A damaged block stops the start: the ones opened before it must not stay mapped (an open retried in the
+      // same process, as a test or an embedding does, would map them again).
+      byRes.forEach(blocks -> blocks.forEach(Block::retire));
+      throw e;
     }
     // Anything else under blocks/ is a leftover of an interrupted checkpoint (or a temp directory): not committed.
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(blocksDir)) {

@@ -262,6 +262,42 @@ class CheckpointRestartTest {
     assertThatThrownBy(() -> Storage.open(dir, StorageConfig.defaults())).isInstanceOf(IOException.class);
   }
 
+  /**
+   * meta.json has no checksum, yet its range decides what the head refuses as too old and the name the checkpoint
+   * lists: a damaged one stops the start naming the file, where it turned away every new sample and had the next
+   * start delete the intact block as unlisted.
+   */
+  @Test
+  void aDamagedBlockMetaStopsTheStartNamingTheFileAndTheBlockStays() throws Exception {
+    StorageConfig config = TestConfigs.shortBlocks().build();
+    Feed feed = Feed.gpuLike(START, 3 * 3600, 1);
+    Map<Resolution, Integer> blocks;
+    try (Storage s = Storage.open(dir, config)) {
+      feed.append(s.appender(), 0, feed.records.size());
+      s.checkpoint(Map.of());
+      blocks = s.stats().blocks();
+    }
+    assertThat(blocks.get(Resolution.RAW)).isPositive();
+    Path block;
+    try (var dirs = Files.list(dir.resolve("blocks"))) {
+      block = dirs.filter(d -> d.getFileName().toString().startsWith("r0-")).sorted().findFirst().orElseThrow();
+    }
+    Path meta = block.resolve("meta.json");
+    String original = Files.readString(meta);
+    for (byte[] damaged : List.of(original.replaceFirst("\"max_time\": (\\d+)", "\"max_time\": 9$1")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'{', (byte) 0xFF, (byte) 0xFE, '}'},
+        new byte[0])) {
+      Files.write(meta, damaged);
+      assertThatThrownBy(() -> Storage.open(dir, config)).isInstanceOf(IOException.class)
+          .hasMessageContaining(meta.toString()).hasMessageContaining("delete the block directory");
+    }
+    Files.writeString(meta, original);
+    try (Storage s = Storage.open(dir, config)) {
+      assertThat(s.stats().blocks()).isEqualTo(blocks);
+    }
+    assertThat(block).isDirectory();
+  }
+
   /** What the damaged-checkpoint error says to do (move it away) keeps every block and loses only the head. */
   @Test
   void withoutItsCheckpointTheStorageStartsFromItsBlocksAlone() throws Exception {

@@ -9,6 +9,7 @@ import io.acceltel.model.series.Labels;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,8 +79,30 @@ public final class Block implements LabelIndex {
     this.bytes = bytes;
   }
 
+  /**
+   * The block's meta.json, which must name the directory it is in: it has no checksum of its own, and its time
+   * range decides what the head refuses as too old and the name the checkpoint lists, so a damaged one must stop
+   * the start rather than turn away every new sample, or have the next start delete the block as unlisted.
+   */
+  private static BlockMeta meta(Path dir) throws IOException {
+    Path file = dir.resolve("meta.json");
+    String fix = ": the file is damaged; delete the block directory to drop its data";
+    BlockMeta meta;
+    try {
+      meta = BlockMeta.parse(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (CharacterCodingException | IllegalArgumentException e) {
+      throw new IOException("block meta " + file + " cannot be read (" + e.getClass().getSimpleName() + ")" + fix,
+          e);
+    }
+    String name = dir.getFileName().toString();
+    if (!meta.dirName().equals(name)) {
+      throw new IOException("block meta " + file + " describes block " + meta.dirName() + ", not " + name + fix);
+    }
+    return meta;
+  }
+
   public static Block open(Path dir) throws IOException {
-    BlockMeta meta = BlockMeta.parse(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8));
+    BlockMeta meta = meta(dir);
     if (meta.version() != BlockMeta.VERSION) {
       throw new IOException("block " + dir + " has format version " + meta.version() + "; this build reads "
           + BlockMeta.VERSION);
@@ -110,7 +133,8 @@ public final class Block implements LabelIndex {
       int n = in.uvarintInt();
       Labels[] series = new Labels[n];
       int[] firstChunk = new int[n + 1];
-      int cap = Math.max(16, (int) Math.min(Integer.MAX_VALUE - 8, meta.numChunks()));
+      // Every chunk takes index bytes: a damaged count must not size arrays beyond what the index can hold.
+      int cap = Math.max(16, (int) Math.min(idx.length, meta.numChunks()));
       long[] cMin = new long[cap];
       long[] cMax = new long[cap];
       int[] cCount = new int[cap];
