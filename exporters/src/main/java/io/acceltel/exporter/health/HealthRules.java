@@ -142,8 +142,13 @@ public final class HealthRules {
       }
       if (forAWhile) {
         Long last = f.xidLastIncrease.get(e.getKey());
-        // A tick before it (the wall clock stepped back) ends the window too: it would otherwise last the step.
-        if (last == null || f.tickMillis - last >= f.appXidWindowMillis || f.tickMillis < last) {
+        if (last != null && f.tickMillis < last) {
+          // The wall clock stepped back: the window ends for good, as holds do, rather than last the step or come
+          // back once the clock reaches the XID's time again.
+          f.xidLastIncrease.remove(e.getKey());
+          continue;
+        }
+        if (last == null || f.tickMillis - last >= f.appXidWindowMillis) {
           continue;
         }
       }

@@ -291,8 +291,12 @@ class HealthRulesTest {
   void aClockSteppedBackEndsTheApplicationXidWindow() {
     HealthRules.Evaluation e = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(),
         DeviceHistory.EMPTY, T0, WINDOW);
-    assertThat(HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(), e.history(),
-        T0 - 3_600_000L, WINDOW).health().state()).isEqualTo(HealthState.HEALTHY);
+    HealthRules.Evaluation back = HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(),
+        e.history(), T0 - 500, WINDOW);
+    assertThat(back.health().state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(HealthRules.evaluate(gpu().with(MetricCatalog.XID_ERRORS, 1, "13").snapshot(), back.history(),
+        T0 + 500, WINDOW).health().state()).as("not back once the clock passes the XID again").isEqualTo(
+        HealthState.HEALTHY);
   }
 
   @Test
