@@ -260,6 +260,8 @@ public final class StorageQueryable implements Queryable {
   private List<StoredSeries> selectTier(Resolution tier, Aggregate aggregate, SelectHints hints,
       List<LabelMatcher> matchers) {
     long r = tier.millis();
+    // Before the windows: every window that ends by it was completed before it was published (see below).
+    long rawBlocksEnd = querier.rawBlocksEnd();
     // Also the window that holds the selection's end, when it is complete: its samples up to the end are then in
     // it (its timestamp is after the end, so no step reads it) and must not be read again from raw data as a
     // window of their own. Otherwise a step's answer would depend on whether the query ended there.
@@ -274,7 +276,6 @@ public final class StorageQueryable implements Queryable {
     // that stopped long ago does not make every other series decode the hours of raw samples since. A series with
     // no completed window in the range (a short job's, a new one) may have windows still filling anywhere after
     // the raw blocks' end less a window (see Querier#rawBlocksEnd), and is read from there.
-    long rawBlocksEnd = querier.rawBlocksEnd();
     long fillingFrom = rawBlocksEnd == Long.MIN_VALUE ? Long.MIN_VALUE : rawBlocksEnd - r + 1;
     long minLast = Long.MAX_VALUE;
     for (WindowSeries w : windows) {

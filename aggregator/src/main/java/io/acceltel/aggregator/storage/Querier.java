@@ -96,9 +96,11 @@ public interface Querier {
   Coverage coverage(Resolution resolution);
 
   /**
-   * The end of the newest raw block ({@code Long.MIN_VALUE} before the first): raw data refuses samples before it,
-   * so every tier window that ends by it was completed when that block was cut, and only later ones may still be
-   * filling (their samples readable from raw data alone).
+   * The end of the newest raw block ({@code Long.MIN_VALUE} while there is none): raw data refuses samples before
+   * it, so every tier window that ends by it was completed when that block was cut, before the block was published,
+   * and only later ones may still be filling (their samples readable from raw data alone). Windows filled by
+   * tier-only samples (older than the raw blocks) are the exception: they complete as usual, when a later window
+   * starts or their tier block is cut.
    */
   long rawBlocksEnd();
 

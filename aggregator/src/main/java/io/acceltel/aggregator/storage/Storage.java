@@ -342,10 +342,11 @@ public final class Storage implements AutoCloseable {
       next.add(new ArrayList<>(current.blocks(r)));
     }
     if (config.cutBlocksOnCheckpoint() && now != Long.MIN_VALUE) {
+      long rawCutBefore = head.minValid(0);
       for (int r = 0; r < nres; r++) {
-        if (r == 1) {
+        if (r == 1 && head.minValid(0) != rawCutBefore) {
           // After the raw cut, before the tiers': windows raw no longer takes samples of go into this cut too.
-          head.completeTierWindowsEndedBy(head.minValid(0));
+          head.completeTierWindowsEndedIn(rawCutBefore, head.minValid(0));
         }
         long span = config.blockMillis(resolutions.get(r));
         while (true) {

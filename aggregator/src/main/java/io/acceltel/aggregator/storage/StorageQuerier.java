@@ -47,7 +47,12 @@ final class StorageQuerier implements Querier {
   }
 
   /** Per series (sorted by labels) its chunks of one resolution overlapping [mint, maxt], in time order. */
-  private List<Map.Entry<Labels, List<Chunk>>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r) {
+  /**
+   * The chunks of resolution r overlapping [mint, maxt] of every matching series, by labels; each series' from
+   * {@code seriesFrom} (at least mint) on, so that a series read from late copies no earlier block chunks.
+   */
+  private List<Map.Entry<Labels, List<Chunk>>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r,
+      ToLongFunction<Labels> seriesFrom) {
     // Hashed, then sorted once: each block holds its own Labels instances, and a sorted map compared the long,
     // equal label strings of every series log(n) times per block.
     Map<Labels, List<Chunk>> out = new HashMap<>();
@@ -62,24 +67,25 @@ final class StorageQuerier implements Querier {
       try (MemIndex.View view = head.index().lockedView()) {
         for (int ref : MatcherSelector.select(view, matchers, decided)) {
           MemSeries s = view.series(ref);
+          long from = seriesFrom.applyAsLong(s.labels());
           List<Chunk> cs = new ArrayList<>();
           if (r == 0) {
             RawHead.State st = s.raw().state();
-            addOverlapping(cs, st.sealed(), mint, maxt);
+            addOverlapping(cs, st.sealed(), from, maxt);
             if (st.open() != null && st.open().firstTime() <= maxt) {
               // Only when it overlaps: a series that ended before mint must not be listed by series() (as in
               // Prometheus, whose head matches chunks by overlap).
               Chunk open = st.open().snapshot();
-              if (open.overlaps(mint, maxt)) {
+              if (open.overlaps(from, maxt)) {
                 cs.add(open);
               }
             }
           } else {
             TierSeries.State st = s.tier(r - 1).state();
-            addOverlapping(cs, st.sealed(), mint, maxt);
+            addOverlapping(cs, st.sealed(), from, maxt);
             if (st.open() != null) {
               Chunk open = st.open().snapshot();
-              if (open != null && open.overlaps(mint, maxt)) {
+              if (open != null && open.overlaps(from, maxt)) {
                 cs.add(open);
               }
             }
@@ -99,7 +105,7 @@ final class StorageQuerier implements Querier {
         continue;
       }
       for (int ref : MatcherSelector.select(b, matchers)) {
-        List<Chunk> cs = b.chunks(ref, mint, maxt);
+        List<Chunk> cs = b.chunks(ref, seriesFrom.applyAsLong(b.labels(ref)), maxt);
         if (!cs.isEmpty()) {
           out.computeIfAbsent(b.labels(ref), k -> new ArrayList<>()).addAll(cs);
         }
@@ -168,16 +174,9 @@ final class StorageQuerier implements Querier {
       ToLongFunction<Labels> seriesFrom, DecodeBudget budget) {
     // Tails are folded into windows one series at a time through their iterators: decoding every one up front
     // would hold 16 bytes per sample of each selected series (hours of them when a tier lags) until the fold ends.
-    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class, RawSeries::hasSamples, (labels, chunks) -> {
-      long from = Math.max(mint, seriesFrom.applyAsLong(labels));
-      List<Chunk> after = new ArrayList<>(chunks.size());
-      for (Chunk c : chunks) {
-        if (c.maxTime() >= from) {
-          after.add(c);
-        }
-      }
-      return new RawSeries(labels, after, from, maxt, null);
-    });
+    ToLongFunction<Labels> from = labels -> Math.max(mint, seriesFrom.applyAsLong(labels));
+    return decodeEach(matchers, mint, maxt, 0, budget, RawSeries.class, from, RawSeries::hasSamples,
+        (labels, chunks) -> new RawSeries(labels, chunks, from.applyAsLong(labels), maxt, null));
   }
 
   @Override
@@ -195,16 +194,17 @@ final class StorageQuerier implements Querier {
   private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
       DecodeBudget budget, Class<T> type, BiFunction<Labels, List<Chunk>, T> decode) {
     // size() decodes a raw series, once, here where the decoding is spread over the cores
-    return decodeEach(matchers, mint, maxt, r, budget, type, d -> d.size() > 0, decode);
+    return decodeEach(matchers, mint, maxt, r, budget, type, labels -> mint, d -> d.size() > 0, decode);
   }
 
   private <T extends SeriesData> List<T> decodeEach(List<LabelMatcher> matchers, long mint, long maxt, int r,
-      DecodeBudget budget, Class<T> type, Predicate<T> nonEmpty, BiFunction<Labels, List<Chunk>, T> decode) {
+      DecodeBudget budget, Class<T> type, ToLongFunction<Labels> seriesFrom, Predicate<T> nonEmpty,
+      BiFunction<Labels, List<Chunk>, T> decode) {
     List<T> out = new ArrayList<>();
     if (mint > maxt) {
       return out;
     }
-    List<Map.Entry<Labels, List<Chunk>>> selected = chunks(matchers, mint, maxt, r);
+    List<Map.Entry<Labels, List<Chunk>>> selected = chunks(matchers, mint, maxt, r, seriesFrom);
     long samplesAtLeast = 0;
     for (Map.Entry<Labels, List<Chunk>> e : selected) {
       for (Chunk c : e.getValue()) {

@@ -10,8 +10,8 @@ import java.util.Objects;
  * point carries {@link #timestamp(i)} = <b>the timestamp of the last raw sample in the window</b> (as Thanos does),
  * so a PromQL engine sees each point no later than the data it summarizes and lookback/staleness behave as on raw
  * data. A window is selected when that timestamp lies in {@code [mint, maxt]}. Only completed windows are stored:
- * the window still receiving samples appears once a later window starts (or its tier block is cut); see
- * {@link Querier#coverage}.
+ * the window still receiving samples appears once a later window starts, once raw data is cut past its end, or
+ * when its tier block is cut; see {@link Querier#coverage} and {@link Querier#rawBlocksEnd}.
  *
  * <p>Per window: {@code count} of raw samples (staleness markers excluded), {@code sum}, {@code min}, {@code max}
  * (NaN samples are ignored unless all are NaN, as in Prometheus's {@code min_over_time}), {@code last} (the last

@@ -295,6 +295,33 @@ class StorageQueryableTest {
     }
   }
 
+  /**
+   * A series hours behind the raw blocks (a spool draining, a backfill) fills tier windows raw data refuses: they
+   * must complete as windows do, one point each, however many checkpoints pass while they fill.
+   */
+  @Test
+  void windowsFilledBehindTheRawBlocksStayOnePointEachAcrossCheckpoints() throws Exception {
+    try (Storage storage = Storage.open(dir, config().blockDuration(M5, Duration.ofDays(1)).build())) {
+      feedShortAndLongJob(storage, 0, 0, 3 * 3600);
+      Appender app = storage.appender();
+      Labels late = Labels.of("__name__", "u", "job", "late");
+      for (int i = 0; i < 30 * 60; i++) {
+        app.append(app.ref(late), S + i * 1000L + 500, 1);
+        if (i % 100 == 99) {
+          storage.checkpoint(Map.of("spool/0", (long) i));
+        }
+      }
+      List<StoredSeries> selected = new StorageQueryable(storage.querier()).select(hints(S, S + 3 * 3_600_000L,
+          25 * 60_000, 300_000, "count_over_time", 300_000), List.of(LabelMatcher.equal("job", "late")));
+      List<Double> counts = new ArrayList<>();
+      for (int i = 0; i < selected.get(0).size(); i++) {
+        counts.add(selected.get(0).aggregates().count(i));
+      }
+      assertThat(counts).as("the last window is still filling: read from neither tier nor raw")
+          .containsExactly(300.0, 300.0, 300.0, 300.0, 300.0);
+    }
+  }
+
   /** Series {job="short"} for {@code shortSeconds} from {@code shortFrom}, {job="long"} from S; 1 s apart. */
   private static void feedShortAndLongJob(Storage storage, int shortFrom, int shortSeconds, int longSeconds)
       throws Exception {

@@ -290,16 +290,18 @@ public final class Head implements Appender {
   }
 
   /**
-   * Completes every tier's filling windows that end by {@code t}, the first time raw data accepts: no raw sample can
-   * fill them any more, so they are published to queries now rather than when their tier block is cut. Writer
-   * thread only.
+   * Completes every tier's filling windows that end after {@code from} and by {@code to}, the raw blocks' end before
+   * and after a raw cut: no raw sample can fill them any more, so they are published to queries now rather than
+   * when their tier block is cut. Only once, at the cut that passes them: windows further back fill from tier-only
+   * samples (a backfill, a spool draining hours late), and completing those at every checkpoint would split each
+   * into a point per checkpoint. Writer thread only.
    */
-  public void completeTierWindowsEndedBy(long t) {
+  public void completeTierWindowsEndedIn(long from, long to) {
     int n = index.size();
     for (int ref = 0; ref < n; ref++) {
       TierSeries[] ts = index.series(ref).tiers;
       for (int i = 0; i < ts.length; i++) {
-        ts[i].completeIfEndedBy(t, tierRes[i], chunkSamples, tierBlockMillis[i], tierCompactor);
+        ts[i].completeIfEndedIn(from, to, tierRes[i], chunkSamples, tierBlockMillis[i], tierCompactor);
       }
     }
   }

@@ -8,9 +8,10 @@ import java.util.Arrays;
 /**
  * One series in one tier: the window being filled (primitive fields, writer only) and the completed windows as
  * tier chunks, published like {@link RawHead} through one volatile {@link State}. Windows are aligned to
- * multiples of the resolution; a window is completed when a sample of a later window arrives, once raw data
- * refuses samples of it ({@link #completeIfEndedBy}: a series that stopped would otherwise keep its last window
- * out of queries until its block is cut, days later), or when its block is cut ({@link #flushIfBefore}).
+ * multiples of the resolution; a window is completed when a sample of a later window arrives, at the raw cut after
+ * which raw data refuses samples of it ({@link #completeIfEndedIn}: a series that stopped would otherwise keep its
+ * last window out of queries until its block is cut, days later), or when its block is cut
+ * ({@link #flushIfBefore}).
  *
  * <pre>{@code
  * tier.add(t, v, counterTotal, resolutionMillis, minValid, 120, blockMillis);
@@ -96,12 +97,14 @@ public final class TierSeries {
   }
 
   /**
-   * Completes the filling window when it ends by {@code t}. A sample of it may still come later, tier-only (a replay
-   * older than the raw blocks): it then fills the same window again, as a second point after this one, and the two
-   * points' aggregates add up to the window's.
+   * Completes the filling window when it ends after {@code from} and by {@code to}. A series lagging behind the raw
+   * blocks at that cut may still send a tier-only sample of it: that fills the same window again, as a second point
+   * after this one (see docs/storage-format.md).
    */
-  void completeIfEndedBy(long t, long res, int chunkSamples, long blockMillis, TierChunkCompactor compactor) {
-    if (count > 0 && windowStart + res <= t) { // t may be Long.MIN_VALUE (nothing cut yet): no subtraction
+  void completeIfEndedIn(long from, long to, long res, int chunkSamples, long blockMillis,
+      TierChunkCompactor compactor) {
+    // from may be Long.MIN_VALUE (nothing cut before): compare without subtracting
+    if (count > 0 && windowStart + res <= to && windowStart + res > from) {
       flush(chunkSamples, blockMillis, compactor);
     }
   }
