@@ -144,7 +144,8 @@ final class DcmiDeviceReader implements DeviceReader {
       notReadySinceMillis = READY;
       return;
     }
-    if (notReadySinceMillis == READY) {
+    if (notReadySinceMillis == READY || tickMillis < notReadySinceMillis) {
+      // A wall clock stepped back starts the spell again: it must not wait the step out before the NPU is lost.
       notReadySinceMillis = tickMillis;
     } else if (tickMillis - notReadySinceMillis >= NOT_READY_LOST_AFTER_MILLIS) {
       long seconds = (tickMillis - notReadySinceMillis) / 1000;

@@ -331,6 +331,23 @@ class DcmiBackendTest {
     }
   }
 
+  /** A wall clock stepped back during the spell starts it again, rather than make the NPU wait the step out. */
+  @Test
+  void aClockSteppedBackDuringNotReadyStartsTheSpellAgain() throws Exception {
+    try (DcmiBackend backend = open(observer)) {
+      DeviceReader npu = backend.devices().get(1);
+      DCMI.dcmiDouble_setReturn("dcmi_get_device_health", 1, DcmiReturn.NOT_READY, 9);
+      read(npu, TICK);
+      read(npu, TICK + 1000L);
+      long back = TICK - 3_600_000L;
+      for (int s = 0; s < 5; s++) {
+        read(npu, back + s * 1000L);
+      }
+      assertThatThrownBy(() -> read(npu, back + 5000L)).isInstanceOf(DeviceLostException.class)
+          .hasMessageContaining("for 5 s");
+    }
+  }
+
   /** A driver that resets answers "not ready" for a while, then again: the NPU is not lost for a short spell. */
   @Test
   void aShortSpellOfNotReadyIsNoLoss() throws Exception {
