@@ -190,11 +190,19 @@ public final class StreamingAggregator {
     return groupsByRule.stream().mapToInt(Map::size).sum();
   }
 
-  /** Called when a series is resolved to {@code ref}: decides once which rules and groups it feeds. */
+  /**
+   * Called when a series is resolved to {@code ref}: decides which rules and groups it feeds. A series is resolved
+   * again whenever an ingest cache misses it (after a renumbering, or on another remote_write thread): the bindings
+   * it already has stay, with whether it is live, or the group would count it live twice and never end.
+   */
   public void bind(int ref, Labels labels) {
     if (rules.isEmpty()) {
       return;
     }
+    if (ref >= bindings.length) {
+      bindings = java.util.Arrays.copyOf(bindings, Math.max(ref + 1, bindings.length * 2));
+    }
+    Binding[] had = bindings[ref];
     List<Binding> found = new ArrayList<>();
     for (int r = 0; r < rules.size(); r++) {
       AggregationRule rule = rules.get(r);
@@ -205,13 +213,30 @@ public final class StreamingAggregator {
       for (String label : rule.by()) {
         out.set(label, labels.get(label));
       }
-      Labels key = out.build();
-      found.add(new Binding(r, groupsByRule.get(r).computeIfAbsent(key, Group::new)));
+      Group group = groupsByRule.get(r).computeIfAbsent(out.build(), Group::new);
+      Binding kept = existing(had, r, group);
+      found.add(kept != null ? kept : new Binding(r, group));
     }
-    if (ref >= bindings.length) {
-      bindings = java.util.Arrays.copyOf(bindings, Math.max(ref + 1, bindings.length * 2));
+    if (had != null) {
+      for (Binding b : had) {
+        if (!found.contains(b)) {
+          b.ended(); // the ref now holds another series (its groups differ): the old one no longer feeds them
+        }
+      }
     }
     bindings[ref] = found.isEmpty() ? null : found.toArray(Binding[]::new);
+  }
+
+  /** The binding of {@code had} to this rule and group, or null. */
+  private static Binding existing(Binding[] had, int rule, Group group) {
+    if (had != null) {
+      for (Binding b : had) {
+        if (b.rule() == rule && b.group() == group) {
+          return b;
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -281,6 +281,30 @@ class StreamingAggregatorTest {
         .containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale", "a@70 310.0");
   }
 
+  /**
+   * An ingest cache that misses a series resolves it again (after every renumbering, on each remote_write thread):
+   * binding it again must not count it live twice, or its group never gets its end marker.
+   */
+  @Test
+  void aSeriesResolvedAgainStillEndsItsGroup() {
+    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
+    List<String> emitted = new java.util.ArrayList<>();
+    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000
+        + " " + stale(v));
+    aggregator.bind(0, gpu("a", 0));
+    aggregator.bind(1, gpu("b", 1));
+    for (long t = 0; t < 20_000; t += 1000) {
+      aggregator.bind(0, gpu("a", 0));
+      aggregator.add(0, T0 + t, 300, out);
+      aggregator.add(1, T0 + t, 200, out);
+    }
+    aggregator.add(0, T0 + 20_000, Double.longBitsToDouble(0x7ff0000000000002L), out);
+    for (long t = 20_000; t < 60_000; t += 1000) {
+      aggregator.add(1, T0 + t, 200, out);
+    }
+    assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
+  }
+
   /** A group behind another (its nodes on a partition catching up) is not late: its own windows were not written. */
   @Test
   void aGroupBehindAnotherIsNotLate() {
