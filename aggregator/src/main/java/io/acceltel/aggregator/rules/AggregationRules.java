@@ -49,8 +49,10 @@ public final class AggregationRules {
   /**
    * Reads and checks a rules file. Beyond each rule's own checks it refuses what would silently compute something
    * else: unknown keys (a misspelt {@code interval} would fall back to 10s), a {@code by} that is not a list (a
-   * per-job rollup would become one fleet-wide series), two rules with one record name, and a rule writing into
-   * its own input metric.
+   * per-job rollup would become one fleet-wide series), two rules with one record name, a rule writing into
+   * its own input metric or another rule's (the rollups would mix with the series they summarize), a rule reading
+   * another rule's output (rules read ingested samples only, so it would never write anything), and a counter as
+   * input (a group's sum of counter values drops when a series leaves it, which rate() reads as a reset).
    */
   public static List<AggregationRule> load(Path file) throws IOException {
     // Two aggregation_rules blocks (or a key twice in one rule) would silently keep only the last, and a second
@@ -100,7 +102,22 @@ public final class AggregationRules {
             + String.join("_", rule.by().isEmpty() ? List.of("all") : rule.by()) + ":" + rule.metric() + ":"
             + rule.op().name().toLowerCase(java.util.Locale.ROOT));
       }
+      if (rule.metric().endsWith("_total")) {
+        throw new IllegalArgumentException(where + ": metric " + rule.metric() + " is a counter; a rollup of its "
+            + "values drops whenever a series leaves the group, which rate() reads as a reset: aggregate it at query "
+            + "time instead, sum by (" + String.join(", ", rule.by()) + ") (rate(" + rule.metric() + "[5m]))");
+      }
       rules.add(rule);
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      for (int j = 0; j < rules.size(); j++) {
+        if (rules.get(i).metric().equals(rules.get(j).record())) {
+          throw new IllegalArgumentException(file.getFileName() + ": aggregation_rules[" + i + "] reads "
+              + rules.get(i).metric() + ", which aggregation_rules[" + j + "] writes: rules read ingested samples "
+              + "only, so it would never write anything; read the raw metric " + rules.get(j).metric()
+              + " instead, or aggregate the rollup at query time");
+        }
+      }
     }
     return rules;
   }

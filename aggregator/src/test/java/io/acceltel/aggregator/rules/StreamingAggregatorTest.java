@@ -406,6 +406,12 @@ class StreamingAggregatorTest {
         .contains("aggregation_rules[1]: record job:u:avg is already written by aggregation_rules[0]");
     assertThat(refusal(dir, "  - record: m\n    metric: m\n    op: sum\n"))
         .contains("record 'm' is its own input metric");
+    // Rules read ingested samples only: one reading another's output would never write anything.
+    assertThat(refusal(dir, rule + "    by: [namespace]\n  - record: cluster:u:avg\n    metric: job:u:avg\n"
+        + "    op: avg\n")).contains("aggregation_rules[1] reads job:u:avg, which aggregation_rules[0] writes");
+    assertThat(refusal(dir, "  - record: job:e:sum\n    metric: accelerator_energy_joules_total\n    op: sum\n"
+        + "    by: [job_name]\n")).contains("metric accelerator_energy_joules_total is a counter")
+        .contains("sum by (job_name) (rate(accelerator_energy_joules_total[5m]))");
     // Other grouping labels still collide for every input without them: {__name__="job:u:avg"} twice.
     assertThat(refusal(dir, rule + "    by: [namespace]\n" + rule + "    by: []\n"))
         .contains("record job:u:avg is already written");
