@@ -73,7 +73,7 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   private final Counter sent;
   private final Counter failures;
   private volatile boolean running = true;
-  private long lastFailureLog;
+  private long lastFailureLog = Long.MIN_VALUE;
   private boolean refusedLogged;
 
   private KafkaSink(KafkaSinkSettings settings, PrometheusRegistry registry, String version,
@@ -330,8 +330,8 @@ public final class KafkaSink implements SnapshotListener, AutoCloseable {
   }
 
   private void logFailure(Exception e) {
-    long now = System.currentTimeMillis();
-    if (now - lastFailureLog >= LOG_EVERY_MILLIS) {
+    long now = System.nanoTime(); // monotonic: a wall clock stepped back must not silence the warning
+    if (lastFailureLog == Long.MIN_VALUE || now - lastFailureLog >= LOG_EVERY_MILLIS * 1_000_000) {
       lastFailureLog = now;
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
       TickBuffer.Stats stats = buffer.stats();

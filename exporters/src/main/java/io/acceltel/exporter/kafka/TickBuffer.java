@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bounded queue between the tick thread and the sender: ticks wait here until the broker acknowledges them. When
@@ -184,7 +185,7 @@ final class TickBuffer {
     if (!inFlight.isEmpty()) {
       return inFlight;
     }
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (true) {
       Tick spooled = spool == null ? null : spool.next();
       if (spooled != null) {
@@ -216,7 +217,8 @@ final class TickBuffer {
       }
       // The spool may have dropped an unreadable segment just now: the gauges must not wait for the next tick.
       publish();
-      long left = deadline - System.currentTimeMillis();
+      // Monotonic: a wall clock stepped back must not keep the sender, or a stop's flush, waiting the step out.
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left <= 0) {
         return List.of();
       }
@@ -292,9 +294,9 @@ final class TickBuffer {
 
   /** Waits until every held tick was acknowledged, or the timeout passes; true if empty. */
   synchronized boolean awaitEmpty(long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     while (size() > 0) {
-      long left = deadline - System.currentTimeMillis();
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left <= 0) {
         return false;
       }
@@ -313,13 +315,15 @@ final class TickBuffer {
     if (spool == null) {
       return 0;
     }
-    if (inFlightFromSpool) {
-      spool.abandonInFlight();
-    } else {
+    if (!inFlightFromSpool) {
       inFlight.forEach(spool::append);
     }
-    inFlight = List.of();
     ticks.forEach(spool::append);
+    if (inFlightFromSpool) {
+      // After the appends: they may push the spool over its bound and drop the in-flight batch's segment.
+      spool.abandonInFlight();
+    }
+    inFlight = List.of();
     ticks.clear();
     waitingBytes = 0;
     long kept = spool.ticks();

@@ -4,6 +4,7 @@ import io.acceltel.exporter.kafka.TickBuffer.Tick;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -301,10 +302,19 @@ final class TickSpool implements AutoCloseable {
       return false;
     }
     try {
-      if (writer == null || writer.size >= segmentBytes) {
-        roll();
+      try {
+        append(record, tick.timestampMillis());
+      } catch (ClosedByInterruptException e) {
+        // A stop interrupts the tick thread, and the interrupt closed the file under this write: the file is
+        // intact (writes go to their position), so write again with the interrupt held back, or a tick that the
+        // stop would have kept in the spool is dropped.
+        Thread.interrupted();
+        try {
+          append(record, tick.timestampMillis());
+        } finally {
+          Thread.currentThread().interrupt();
+        }
       }
-      writer.write(record, tick.timestampMillis());
       appendFailing = false;
     } catch (IOException e) {
       if (!appendFailing) {
@@ -322,10 +332,20 @@ final class TickSpool implements AutoCloseable {
     return true;
   }
 
+  private void append(byte[] record, long timestampMillis) throws IOException {
+    if (writer == null || writer.size >= segmentBytes) {
+      roll();
+    }
+    writer.write(record, timestampMillis);
+  }
+
   private void roll() throws IOException {
     if (writer != null) {
-      // A sealed segment is never written again; make it durable once rather than on every tick.
+      // A sealed segment is never written again; make it durable once rather than on every tick, and let its file
+      // go until it is read: an outage rolls a segment every few minutes, each holding a descriptor otherwise.
       writer.channel().force(false);
+      writer.writable = false;
+      writer.closeQuietly();
     }
     long sequence = nextSequence++;
     Segment segment = Segment.created(sequence, dir.resolve(String.format("ticks-%020d.spool", sequence)));
