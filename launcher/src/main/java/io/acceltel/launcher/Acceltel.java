@@ -24,7 +24,26 @@ public final class Acceltel {
 
   static int run(String... args) {
     configureLogging();
-    return new CommandLine(new Acceltel()).execute(args);
+    return new CommandLine(new Acceltel()).setExecutionExceptionHandler(Acceltel::failed).execute(args);
+  }
+
+  /**
+   * What a command did not expect (a port in use, a locked data directory) ends in one line naming the command and
+   * the cause, not in picocli's stack trace; {@code -Dacceltel.stacktrace=true} prints the trace as well.
+   */
+  private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String what = e == cause ? String.valueOf(e.getMessage())
+        : e.getMessage() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+    command.getErr().println("acceltel " + command.getCommandName() + ": " + what.replace('\n', ' '));
+    if (Boolean.getBoolean("acceltel.stacktrace")) {
+      e.printStackTrace(command.getErr());
+    }
+    command.getErr().flush();
+    return EXIT_UNAVAILABLE;
   }
 
   /** acceltel at INFO, the embedded libraries (Kafka, gRPC, fabric8) at WARNING, one line per record. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,7 +70,8 @@ final class DemoCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         // One line, not a stack trace on a thread nobody waits for; the exporter keeps serving /metrics.
         spec.commandLine().getErr().println("acceltel demo: the Kafka broker did not start (" + e.getMessage()
-            + "); the exporter runs without it. Is another demo using " + dataDir + "?");
+            + "); the exporter runs without it. Is another demo using " + dataDir + "? (choose another with "
+            + "--data-dir)");
         return;
       }
       upstream.add(0, kafka);
@@ -82,12 +84,19 @@ final class DemoCommand implements Callable<Integer> {
         announce(out, "aggregator: " + aggregator.url() + " is a Prometheus-compatible URL (add it to Grafana as a "
             + "Prometheus data source); remote_write at /api/v1/write");
       } catch (IOException | RuntimeException e) {
-        spec.commandLine().getErr().println("acceltel demo: the aggregator did not start: " + e.getMessage());
+        spec.commandLine().getErr().println("acceltel demo: the aggregator did not start: " + e.getMessage()
+            + " (choose another port with --aggregator-port, another directory with --data-dir)");
       }
     }, "acceltel-demo-pipeline");
     pipeline.setDaemon(true);
     pipeline.start();
-    return ExporterCommand.runExporter(spec, options, "auto", "demo", upstream);
+    // A stop while the broker or the aggregator is still starting waits for them, so that both are closed (the
+    // aggregator's last checkpoint written) rather than left to the JVM's exit.
+    AutoCloseable whenStarted = () -> {
+      pipeline.join(TimeUnit.SECONDS.toMillis(60));
+      ExporterCommand.closeAll(upstream);
+    };
+    return ExporterCommand.runExporter(spec, options, "auto", "demo", List.of(whenStarted));
   }
 
   private static void announce(PrintWriter out, String line) {

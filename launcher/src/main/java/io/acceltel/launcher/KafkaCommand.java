@@ -3,6 +3,9 @@ package io.acceltel.launcher;
 import io.acceltel.kafka.EmbeddedKafka;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ConfigValues;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +41,17 @@ final class KafkaCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("acceltel kafka: " + e.getMessage());
       return Acceltel.EXIT_CONFIG;
+    }
+    if (port != 0) {
+      // Checked first: the broker reports a taken port only through its own log, as stack traces.
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(host, port));
+      } catch (IOException e) {
+        spec.commandLine().getErr().println("acceltel kafka: cannot listen on " + host + ":" + port + " ("
+            + e.getMessage() + "): is a broker already running there? Choose another port with --port");
+        return Acceltel.EXIT_UNAVAILABLE;
+      }
     }
     EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.of(dataDir).withHost(host).withPort(port)
         .withPartitions(partitions));

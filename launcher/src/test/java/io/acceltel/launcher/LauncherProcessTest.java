@@ -83,6 +83,19 @@ class LauncherProcessTest {
     assertThat(f.out()).isEmpty();
   }
 
+  /** What a command did not expect (here a port in use) ends in one line naming it, not a stack trace. */
+  @Test
+  void aBrokerWhosePortIsTakenExitsWithOneLine() throws Exception {
+    Path data = java.nio.file.Files.createTempDirectory("acceltel-kafka");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Finished f = run("kafka", "--port=" + taken.getLocalPort(), "--data-dir=" + data);
+      assertThat(f.exitCode()).isEqualTo(1);
+      assertThat(f.err().lines()).as(f.err()).hasSize(1);
+      assertThat(f.err()).startsWith("acceltel kafka: ").doesNotContain("\tat ");
+    }
+  }
+
   @Test
   void theDemoAnnouncesSimulatedDevicesAndServesMetricsAtThePrintedUrl() throws Exception {
     Path data = java.nio.file.Files.createTempDirectory("acceltel-demo");
