@@ -292,6 +292,7 @@ public final class SampleWriter {
     }
     int appended = 0;
     long oldest = Long.MAX_VALUE;
+    boolean changed = false;
     for (Emitted out : outputs) {
       int ref = resolve(out.labels());
       if (ref == SeriesResolver.REFUSED) {
@@ -301,15 +302,19 @@ public final class SampleWriter {
       int s = ref & (lanes.length - 1);
       stripeLocks[s].lock();
       try {
-        if (lanes[s].append(ref, out.timestamp(), out.value()) == AppendResult.APPENDED) {
+        AppendResult r = lanes[s].append(ref, out.timestamp(), out.value());
+        if (r == AppendResult.APPENDED) {
           appended++;
+        }
+        if (r != AppendResult.DUPLICATE_OR_OUT_OF_ORDER) {
+          changed = true; // too old for raw, it still went into the tiers
           oldest = Math.min(oldest, out.timestamp());
         }
       } finally {
         stripeLocks[s].unlock();
       }
     }
-    if (appended > 0) {
+    if (changed) {
       changes.appended(oldest);
     }
     stats.appended("aggregation_rules", appended);

@@ -243,6 +243,7 @@ public final class StorageQueryable implements Queryable {
   private List<StoredSeries> selectRaw(SelectHints hints, List<LabelMatcher> matchers) {
     StepGrid grid = readGrid(hints);
     List<RawSeries> raw = querier.selectRaw(matchers, hints.start(), hints.end(), grid, decodeBudget(grid == null));
+    checkCanceled(); // decoding stops quietly when canceled: what it returns may be missing series
     checkSeries(raw.size());
     List<StoredSeries> out = new ArrayList<>(raw.size());
     for (RawSeries s : raw) {
@@ -268,6 +269,7 @@ public final class StorageQueryable implements Queryable {
     long windowsTo = hints.end() > Long.MAX_VALUE - r ? Long.MAX_VALUE : hints.end() + r - 1;
     List<WindowSeries> windows = querier.selectWindows(matchers, hints.start(), windowsTo, tier,
         aggregate.columns(), decodeBudget(false));
+    checkCanceled();
     StepGrid grid = readGrid(hints);
     if (grid != null) {
       windows = windows.stream().map(w -> w.thinnedFor(grid)).toList(); // as raw selections are (StepGrid)
@@ -281,7 +283,11 @@ public final class StorageQueryable implements Queryable {
     for (WindowSeries w : windows) {
       minLast = Math.min(minLast, w.timestamp(w.size() - 1));
     }
-    long tailFrom = Math.max(hints.start(), Math.min(minLast == Long.MAX_VALUE ? minLast : minLast + 1, fillingFrom));
+    // From the start of the window that holds the selection's start, and (below) to the end of the one that holds
+    // its end, as for stored windows: a window read from raw data is then the same whatever range asked for it, so
+    // a range split into parts (the result cache) answers as the whole range would.
+    long tailFrom = Math.max(Math.floorDiv(hints.start(), r) * r,
+        Math.min(minLast == Long.MAX_VALUE ? minLast : minLast + 1, fillingFrom));
     // Raw data older than its retention is gone: read what is left of the tail.
     tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
     Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
@@ -292,9 +298,10 @@ public final class StorageQueryable implements Queryable {
     }
     long commonFrom = tailFrom;
     List<RawSeries> tails = tailFrom <= hints.end()
-        ? querier.selectRawFrom(matchers, tailFrom, hints.end(), labels -> ownFrom.getOrDefault(labels, commonFrom),
+        ? querier.selectRawFrom(matchers, tailFrom, windowsTo, labels -> ownFrom.getOrDefault(labels, commonFrom),
             decodeBudget(false))
         : List.of();
+    checkCanceled(); // decoding stops quietly when canceled: what it returns may be missing series
     // Merge the two label-sorted lists.
     List<StoredSeries> out = new ArrayList<>(Math.max(windows.size(), tails.size()));
     int i = 0;
@@ -367,7 +374,7 @@ public final class StorageQueryable implements Queryable {
           : selected.timestamp(selected.size() - 1);
       WindowSeries w = selected == null ? null : selected.upTo(end);
       int stored = w == null ? 0 : w.size();
-      TailWindows tw = raw == null ? null : TailWindows.of(raw, lastT, r, w, stored);
+      TailWindows tw = raw == null ? null : TailWindows.of(raw, lastT, r, w, stored, end);
       if (tw != null && tw.size == 0) {
         tw = null;
       }
@@ -390,7 +397,8 @@ public final class StorageQueryable implements Queryable {
         }
       }
 
-      static TailWindows of(RawSeries tail, long lastT, long r, WindowSeries w, int stored) {
+      /** The windows of {@code tail}'s samples after {@code lastT}, those whose point lies after {@code end} left out. */
+      static TailWindows of(RawSeries tail, long lastT, long r, WindowSeries w, int stored, long end) {
         TailWindows tw = new TailWindows(capacity(tail, lastT, r));
         double[] count = tw.columns[WindowColumn.COUNT.ordinal()];
         double[] sum = tw.columns[WindowColumn.SUM.ordinal()];
@@ -446,6 +454,9 @@ public final class StorageQueryable implements Queryable {
           last[open] = v;
           tw.t[open] = ts;
           counter[open] = runningCounter;
+        }
+        while (k > 0 && tw.t[k - 1] > end) {
+          k--; // read up to the end of the window holding end, whose point may lie after it
         }
         tw.size = k;
         return tw;

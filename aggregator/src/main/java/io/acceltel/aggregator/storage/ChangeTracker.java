@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Tells caches of query results when data they took as final has changed. A cache {@link #settle settles} a time
  * before it evaluates: it will keep answers for steps before that time. From then on, a sample appended before the
- * settled time (a backfill, a replay, a node whose ticks were held while Kafka was down) or data deleted by
- * retention moves the {@link #generation}, and every answer kept under an older generation is void.
+ * settled time (a backfill, a replay, a node whose ticks were held while Kafka was down), data deleted by
+ * retention, or tier windows a cut made readable move the {@link #generation}, and every answer kept under an older
+ * generation is void.
  *
  * <pre>{@code
  * long generation = changes.settle(now - recent);  // before reading any data
@@ -48,6 +49,14 @@ public final class ChangeTracker {
 
   /** After retention deleted data: an answer that read it would now read less, or another resolution. */
   public void deleted() {
+    generation.incrementAndGet();
+  }
+
+  /**
+   * After a block cut completed tier windows that no query could read before (a stopped series' last window, one
+   * filled only by samples older than the raw blocks): an answer kept without them would now read them.
+   */
+  public void completed() {
     generation.incrementAndGet();
   }
 }

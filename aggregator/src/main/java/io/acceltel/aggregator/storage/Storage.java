@@ -453,6 +453,9 @@ public final class Storage implements AutoCloseable {
     if (!expired.isEmpty()) {
       changes.deleted();
     }
+    if (anyCut(cutEnd)) {
+      changes.completed();
+    }
     // Retired first: a delete that fails must not leave the blocks after it mapped (and their space taken) for good.
     expired.forEach(Block::retire);
     // Their files go once this checkpoint is durable: until then a crash could bring back the one that lists them.

@@ -296,6 +296,23 @@ class StorageQueryableTest {
   }
 
   /**
+   * A window still filling is read from raw data whole, wherever the selection starts or ends inside it, as a stored
+   * window is: the result cache evaluates a range in parts, and each part must answer as the whole range would.
+   */
+  @Test
+  void aFillingWindowReadFromRawIsTheSameWhereverTheSelectionStartsOrEnds() throws Exception {
+    try (Storage storage = Storage.open(dir, config().blockDuration(Resolution.RAW, Duration.ofHours(2))
+        .blockDuration(M5, Duration.ofDays(1)).build())) {
+      feedShortAndLongJob(storage, 3600, 150, 4 * 3600); // the short job's only window is still filling
+      long end = S + 4 * 3_600_000L;
+      assertThat(shortJobWindows(storage, M5, S, end)).containsExactly(150.0);
+      assertThat(shortJobWindows(storage, M5, S + 3_660_000, end)).as("starting inside it").containsExactly(150.0);
+      assertThat(shortJobWindows(storage, M5, S, S + 3_630_000)).as("ending inside it, before its last sample")
+          .isEmpty();
+    }
+  }
+
+  /**
    * A series hours behind the raw blocks (a spool draining, a backfill) fills tier windows raw data refuses: they
    * must complete as windows do, one point each, however many checkpoints pass while they fill.
    */
@@ -342,8 +359,14 @@ class StorageQueryableTest {
 
   /** The short job's sample count per window of {@code tier}, over [S, end]. */
   private static List<Double> shortJobWindows(Storage storage, Resolution tier, long end) {
-    List<StoredSeries> selected = new StorageQueryable(storage.querier()).select(hints(S, end, tier.millis() * 5,
-        tier.millis(), "count_over_time", tier.millis()), List.of(LabelMatcher.equal("job", "short")));
+    return shortJobWindows(storage, tier, S, end);
+  }
+
+  /** The short job's sample count per window of {@code tier}, over [start, end]. */
+  private static List<Double> shortJobWindows(Storage storage, Resolution tier, long start, long end) {
+    List<StoredSeries> selected = new StorageQueryable(storage.querier()).select(hints(start, end,
+        tier.millis() * 5, tier.millis(), "count_over_time", tier.millis()), List.of(LabelMatcher.equal("job",
+        "short")));
     List<Double> counts = new ArrayList<>();
     for (StoredSeries s : selected) {
       assertThat(s.aggregates().resolutionMillis()).isEqualTo(tier.millis());
@@ -423,6 +446,48 @@ class StorageQueryableTest {
       SelectHints everyMinute = new SelectHints(S, S + 3_600_000, 60_000, 0, "", List.of(), 0, S, 60_000);
       StorageQueryable thinned = new StorageQueryable(q, new QueryBudget(100, 10, () -> false));
       assertThat(thinned.select(everyMinute, metric("g")).get(0).size()).isLessThanOrEqualTo(100);
+    }
+  }
+
+  /**
+   * Decoding skips the series left when the query is canceled meanwhile: the selection must fail as canceled, not
+   * come back short, or the result cache keeps an answer with series missing.
+   */
+  @Test
+  void aSelectionCanceledWhileDecodingFailsRatherThanComeBackShort() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      new Data().feed(storage);
+      // Canceled exactly as the series decode (the client went away, or the deadline passed, just then), and from
+      // then on, as a cancellation is.
+      java.util.concurrent.atomic.AtomicBoolean canceled = new java.util.concurrent.atomic.AtomicBoolean();
+      QueryBudget canceledWhileDecoding = new QueryBudget(Long.MAX_VALUE, 10, () -> canceled.get()
+          || StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName()
+              .startsWith("lambda$decodeEach"))) && !canceled.getAndSet(true));
+      for (long msr : new long[] {0, 60_000}) {
+        canceled.set(false);
+        assertThatThrownBy(() -> new StorageQueryable(storage.querier(), canceledWhileDecoding).select(
+            hints(S, S + 3_600_000, 60_000, 0, "", msr), metric("g")))
+            .isInstanceOfSatisfying(QueryException.class,
+                e -> assertThat(e.type()).isEqualTo(QueryException.Type.CANCELED));
+      }
+    }
+  }
+
+  /** A cut makes tier windows readable that were not (a stopped series' last one): cached answers are void. */
+  @Test
+  void aCheckpointThatCutsMovesTheChangeGeneration() throws Exception {
+    try (Storage storage = Storage.open(dir, config().build())) {
+      Appender app = storage.appender();
+      Labels g = Labels.of("__name__", "g", "gpu", "0");
+      for (int i = 0; i < 30 * 60; i++) {
+        app.append(app.ref(g), S + i * 1000L + 500, 1);
+      }
+      long generation = storage.changes().settle(S + 3_600_000);
+      storage.checkpoint(Map.of()); // cuts the first raw blocks
+      assertThat(storage.changes().generation()).isGreaterThan(generation);
+      long after = storage.changes().generation();
+      storage.checkpoint(Map.of("t/0", 1L)); // nothing to cut
+      assertThat(storage.changes().generation()).isEqualTo(after);
     }
   }
 
