@@ -41,7 +41,7 @@ final class DeviceLane implements AutoCloseable {
   private final AtomicBoolean backgroundBusy = new AtomicBoolean();
   /** Readings of the last completed background read; replaced whole, so a tick never sees a half-written list. */
   private volatile List<Reading> backgroundReadings = List.of();
-  /** Ticks read since the last background read completed. */
+  /** Ticks since the last background read completed, whether or not their foreground read did. */
   private final AtomicInteger ticksSinceBackground = new AtomicInteger();
   private volatile boolean lost;
   /**
@@ -73,6 +73,9 @@ final class DeviceLane implements AutoCloseable {
    * overrun and the device as lost for this tick.
    */
   CompletableFuture<DeviceSnapshot> startRead(long tickMillis) {
+    // Every tick ages the background readings, also one whose read could not start (the last one hangs): they are
+    // as old as the ticks since their read, not as the reads.
+    ticksSinceBackground.incrementAndGet();
     if (!inFlight.isDone()) {
       return null;
     }
@@ -144,7 +147,7 @@ final class DeviceLane implements AutoCloseable {
     }
     failuresInARow = 0;
     List<Reading> slow = backgroundReadings;
-    if (ticksSinceBackground.getAndIncrement() < BACKGROUND_STALE_TICKS) {
+    if (ticksSinceBackground.get() <= BACKGROUND_STALE_TICKS) {
       for (Reading r : slow) {
         out.add(r);
       }

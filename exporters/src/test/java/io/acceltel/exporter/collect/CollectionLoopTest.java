@@ -137,6 +137,58 @@ class CollectionLoopTest {
   }
 
   /**
+   * Staleness counts ticks, not reads: after a foreground read that hung for many ticks returns, the background
+   * readings from before the hang are as old as those ticks, and must not come back under a fresh timestamp (a
+   * flat energy counter followed by a jump of many minutes in one interval).
+   */
+  @Test
+  void backgroundReadingsFromBeforeAHungReadAreNotPublishedAfterIt() throws Exception {
+    DeviceReader simulated = backend.devices().get(0);
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger backgroundCalls = new AtomicInteger();
+    CountDownLatch releaseRead = new CountDownLatch(1);
+    CountDownLatch releaseBackground = new CountDownLatch(1);
+    DeviceReader hanging = around(simulated, () -> {
+      if (reads.incrementAndGet() == 3) {
+        awaitQuietly(releaseRead);
+      }
+    }, () -> {
+      if (backgroundCalls.incrementAndGet() > 1) {
+        awaitQuietly(releaseBackground);
+      }
+    });
+    loop = CollectionLoop.builder("node-a", List.of(hanging)).interval(Duration.ofMillis(200)).build();
+    long[] t = {6_000_000L};
+    Await.until("energy in a tick", Duration.ofSeconds(5), () -> hasEnergy(loop.tick(t[0] += 200)));
+    Await.until("the third read hangs", Duration.ofSeconds(5), () -> {
+      loop.tick(t[0] += 200);
+      return reads.get() >= 3;
+    });
+    for (int i = 0; i <= DeviceLane.BACKGROUND_STALE_TICKS; i++) {
+      DeviceSnapshot during = loop.tick(t[0] += 200).devices().get(0);
+      assertThat(during.unread() || during.lost()).as("no answer while the read hangs").isTrue();
+    }
+    int before = reads.get();
+    releaseRead.countDown();
+    try {
+      Await.until("a read in time again", Duration.ofSeconds(5), () -> {
+        NodeSnapshot tick = loop.tick(t[0] += 200);
+        if (reads.get() <= before) {
+          return false; // the hung read's own result is thrown away
+        }
+        DeviceSnapshot after = tick.devices().get(0);
+        if (after.readings().isEmpty()) {
+          return false;
+        }
+        assertThat(hasEnergy(tick)).as("the energy read before the hang is stale").isFalse();
+        return true;
+      });
+    } finally {
+      releaseBackground.countDown();
+    }
+  }
+
+  /**
    * A device the driver reported lost and that answers again was reset: that is counted, so that health can tell it
    * from a device that only failed one read for another reason.
    */
