@@ -61,6 +61,26 @@ public final class SnapshotExposition implements MultiCollector, SnapshotListene
     return r != null && r.names().contains(prometheusName);
   }
 
+  @Override
+  public PreRenderedMetrics current() {
+    Rendered r = current;
+    if (r == null) {
+      return this;
+    }
+    return new PreRenderedMetrics() {
+      @Override
+      public byte[] serialized(ExpositionFormatWriter writer) {
+        requestedFormats.add(writer);
+        return r.serialized(writer);
+      }
+
+      @Override
+      public boolean covers(String prometheusName) {
+        return r.names().contains(prometheusName);
+      }
+    };
+  }
+
   /** The tick being served, if any has completed yet. */
   public Optional<NodeSnapshot> latest() {
     Rendered r = current;

@@ -268,8 +268,9 @@ public final class MetricsHttpServer implements AutoCloseable {
       ByteArrayOutputStream body = new ByteArrayOutputStream(128 * 1024);
       if (names.isEmpty()) {
         // Device families are pre-serialized per tick; only the exporter's own families are written now.
-        body.write(preRendered.serialized(writer));
-        writer.write(body, registry.scrape(name -> !preRendered.covers(name)));
+        PreRenderedMetrics tick = preRendered.current();
+        body.write(tick.serialized(writer));
+        writer.write(body, registry.scrape(name -> !tick.covers(name)));
       } else {
         writer.write(body, scrape(names));
       }

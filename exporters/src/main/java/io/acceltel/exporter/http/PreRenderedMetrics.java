@@ -16,4 +16,12 @@ public interface PreRenderedMetrics {
 
   /** True for the Prometheus names these bytes already contain, which the per-scrape part must leave out. */
   boolean covers(String prometheusName);
+
+  /**
+   * The current rendering, fixed: a scrape takes its bytes and its names from one tick, or a tick published between
+   * the two could have a family written twice (OpenMetrics forbids it).
+   */
+  default PreRenderedMetrics current() {
+    return this;
+  }
 }

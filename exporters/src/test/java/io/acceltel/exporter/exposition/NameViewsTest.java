@@ -74,6 +74,25 @@ class NameViewsTest {
         .as("series without a label of that name keep the holder's").isEqualTo("from-a-pod-label");
   }
 
+  /**
+   * A scrape takes the pre-serialized bytes and the names they cover from one tick: a tick published between the two
+   * must not leave a family out of the names while its bytes are already written (it would come out twice).
+   */
+  @Test
+  void aScrapesRenderingStaysTheTickItTookWhileTheNextIsPublished() {
+    SnapshotExposition exposition = new SnapshotExposition(new NativeNameView());
+    exposition.onSnapshot(tick);
+    io.acceltel.exporter.http.PreRenderedMetrics taken = exposition.current();
+    byte[] bytes = taken.serialized(io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create());
+    DeviceSnapshot powerOnly = DeviceSnapshot.builder(tick.devices().get(0).identity()).build().withReadings(
+        List.of(new Reading(MetricCatalog.POWER, List.of(), 300)), Attribution.NONE);
+    exposition.onSnapshot(new NodeSnapshot("node-b", 1000, List.of(powerOnly)));
+    assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).contains("accelerator_temperature_celsius{");
+    assertThat(taken.covers("accelerator_temperature_celsius")).as("the names of the tick whose bytes were taken")
+        .isTrue();
+    assertThat(exposition.covers("accelerator_temperature_celsius")).as("the exposition itself moved on").isFalse();
+  }
+
   @Test
   void theDiscoveredViewsAreNativeAndDcgm() {
     assertThat(MetricNameViews.discover().names()).contains("native", "dcgm");
