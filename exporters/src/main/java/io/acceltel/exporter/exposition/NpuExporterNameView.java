@@ -137,16 +137,22 @@ public final class NpuExporterNameView implements MetricNameView {
     return Labels.of(LABELS, values);
   }
 
-  /** The first error code as npu-exporter prints it (a number), 0 when none; absent without the error code call. */
+  /**
+   * The first error code as npu-exporter prints it (a number), 0 when the driver reports none; absent without the
+   * error code call, and when it reports codes that are not in the tick (the per-code metric excluded by
+   * metrics.exclude): 0 would say "no error" for an NPU that has one.
+   */
   private static OptionalDouble firstErrorCode(DeviceSnapshot device) {
-    boolean read = false;
+    double count = -1;
     for (Reading r : device.readings()) {
       if (r.metric() == MetricCatalog.DRIVER_ERROR_CODE) {
         return OptionalDouble.of(Long.decode(r.labelValues().get(0)));
       }
-      read |= r.metric() == MetricCatalog.DRIVER_ERROR_CODES;
+      if (r.metric() == MetricCatalog.DRIVER_ERROR_CODES) {
+        count = r.value();
+      }
     }
-    return read ? OptionalDouble.of(0) : OptionalDouble.empty();
+    return count == 0 ? OptionalDouble.of(0) : OptionalDouble.empty();
   }
 
   private static NpuExporterField field(String name, String help, MetricDefinition source, String unitNote,

@@ -7,6 +7,7 @@ import io.acceltel.exporter.device.NativeCallObserver;
 import io.acceltel.exporter.exposition.MetricNameViews;
 import io.acceltel.exporter.exposition.NativeNameView;
 import io.acceltel.exporter.exposition.NpuExporterNameView;
+import io.acceltel.model.catalog.MetricCatalog;
 import io.acceltel.model.snapshot.DeviceIdentity;
 import io.acceltel.model.snapshot.DeviceSnapshot;
 import io.acceltel.model.snapshot.NodeSnapshot;
@@ -91,6 +92,20 @@ class NpuExporterNamesTest {
   }
 
   /** A lost NPU is unknown (-1), as npu-exporter reports it, so an alert on != 1 fires instead of going blind. */
+  /** With the per-code metric excluded (metrics.exclude), an NPU with codes must not be served as "no error" (0). */
+  @Test
+  void anExcludedErrorCodeIsNotServedAsNoError() throws Exception {
+    NodeSnapshot tick = tick();
+    List<DeviceSnapshot> withoutCodes = tick.devices().stream().map(d -> d.withReadings(d.readings().stream()
+        .filter(r -> r.metric() != MetricCatalog.DRIVER_ERROR_CODE).toList(), d.attribution())).toList();
+    MetricSnapshots npu = new NpuExporterNameView().render(new NodeSnapshot(tick.node(), tick.timestampMillis(),
+        withoutCodes));
+    assertThat(npu.stream().filter(f -> f.getMetadata().getPrometheusName().equals("npu_chip_info_error_code"))
+        .flatMap(f -> f.getDataPoints().stream()).map(p -> p.getLabels().get("id")))
+        .as("the NPU with a code is left out, the one without is 0").containsExactly("0");
+    assertThat(gauge(npu, "npu_chip_info_error_code", "0")).isEqualTo(0);
+  }
+
   @Test
   void aLostNpuIsUnknownNotAbsentAndCountedAsSuch() throws Exception {
     NodeSnapshot tick = tick();
