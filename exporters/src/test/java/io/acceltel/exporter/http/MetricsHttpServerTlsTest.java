@@ -87,6 +87,33 @@ class MetricsHttpServerTlsTest {
     }
   }
 
+  /**
+   * A CA removed from listen.tls-client-ca-file (compromised, rotated) must stop a scraper whose connection was
+   * made under it: a kept-alive connection does not shake hands again, so the request is checked against the CA
+   * now in force.
+   */
+  @Test
+  void aConnectionFromBeforeTheClientCaChangedIsCheckedAgainstTheNewCa() throws Exception {
+    Issued prometheus = TestCertificates.client(dir, "prometheus", "prometheus");
+    Issued grafana = TestCertificates.client(dir, "grafana", "grafana");
+    Path ca = dir.resolve("client-ca.pem");
+    java.nio.file.Files.copy(prometheus.certificatePem(), ca);
+    ListenerTls tls = new ListenerTls(server.certificatePem(), server.privateKeyPem(), Optional.of(ca));
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0,
+        TlsListener.of(Optional.of(tls), Duration.ofHours(1)), registry, () -> true, Map.of())) {
+      String url = "https://127.0.0.1:" + http.port() + "/metrics";
+      HttpClient kept = client(prometheus);
+      assertThat(get(kept, url).statusCode()).isEqualTo(200);
+
+      java.nio.file.Files.copy(grafana.certificatePem(), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertThat(http.reloadCertificates()).isEqualTo(Result.RELOADED);
+      HttpResponse<String> after = get(kept, url);
+      assertThat(after.statusCode()).as("the same connection, its CA gone").isEqualTo(403);
+      assertThat(after.body()).doesNotContain("tls_test_value");
+      assertThat(get(client(grafana), url).statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void aRenewedCertificateIsServedWithoutARestart() throws Exception {
     Renewal renewal = renewal();

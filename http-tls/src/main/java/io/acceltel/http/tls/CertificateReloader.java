@@ -51,12 +51,15 @@ public final class CertificateReloader implements AutoCloseable {
    * files on disk are the ones served. Read by a metric callback.
    */
   private volatile Object lastFailure;
+  /** The client CA loaded last, which requests on connections made before a reload are checked against. */
+  private volatile ClientTrust clientTrust;
 
   CertificateReloader(ListenerTls tls, HttpServer server) throws IOException {
     this.tls = tls;
     this.server = server;
     this.loaded = digest();
     this.servedExpiry = expiry(tls.certFile());
+    this.clientTrust = tls.clientCaFile().isPresent() ? ClientTrust.load(tls.clientCaFile().get()) : null;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "acceltel-tls-reload");
       t.setDaemon(true);
@@ -108,6 +111,15 @@ public final class CertificateReloader implements AutoCloseable {
     loaded = current;
     lastFailure = null;
     servedExpiry = expiry(tls.certFile());
+    if (tls.clientCaFile().isPresent()) {
+      try {
+        clientTrust = ClientTrust.load(tls.clientCaFile().get());
+      } catch (IOException e) {
+        // The server took the file just now; a read that fails this instant leaves the old CA for kept connections.
+        LOG.warning("cannot read " + tls.clientCaFile().get() + " again (" + e.getMessage() + "); connections made "
+            + "before the reload are checked against the previous CA until the next change");
+      }
+    }
     LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
     return Result.RELOADED;
   }
@@ -119,6 +131,11 @@ public final class CertificateReloader implements AutoCloseable {
     }
     lastFailure = failure;
     return Result.FAILED;
+  }
+
+  /** The client CA now in force, or null without one. */
+  ClientTrust clientTrust() {
+    return clientTrust;
   }
 
   /** When the certificate being served expires, in epoch seconds (NaN if its file could not be parsed). */

@@ -71,11 +71,12 @@ public final class TlsListener implements AutoCloseable {
 
   /**
    * Answers 403 and returns true when client certificates are required, the path is not a health probe, and the
-   * client presented none; the TLS handshake has already refused any certificate the CA did not sign.
+   * client presented none that the client CA signs now: the handshake checked the certificate against the CA of
+   * its time, and a kept-alive connection outlives a change of CA or the certificate's expiry.
    */
   public boolean refused(HttpServerRequest request) {
     if (tls.flatMap(ListenerTls::clientCaFile).isEmpty() || isHealthProbe(request.path())
-        || presentedCertificate(request)) {
+        || trustedNow(request)) {
       return false;
     }
     request.response().setStatusCode(403).putHeader("Content-Type", "text/plain")
@@ -136,6 +137,13 @@ public final class TlsListener implements AutoCloseable {
 
   private static boolean isHealthProbe(String path) {
     return path.equals("/healthz") || path.equals("/readyz");
+  }
+
+  private boolean trustedNow(HttpServerRequest request) {
+    CertificateReloader current = reloader;
+    ClientTrust trust = current == null ? null : current.clientTrust();
+    // Before watch(): only the handshake's check, which a server not yet listening for long cannot have outlived.
+    return trust == null ? presentedCertificate(request) : trust.trusts(request.connection().sslSession());
   }
 
   private static boolean presentedCertificate(HttpServerRequest request) {

@@ -62,13 +62,15 @@ public final class ConfigFiles {
     Path file = readable(key, value);
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
+      // ISO-8859-1 reads any byte: a CA bundle's UTF-8 comment lines must not make the PEM unreadable.
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw ConfigException.badValue(key, value, "a readable PEM file (" + e.getClass().getSimpleName() + ")");
     }
     if (!text.contains(header)) {
       throw ConfigException.badValue(key, value, "a PEM file with a '" + header + "' block"
-          + (header.equals(PRIVATE_KEY) ? " (an unencrypted PKCS#8 key: openssl pkcs8 -topk8 -nocrypt)" : ""));
+          + (header.equals(PRIVATE_KEY) ? " (an unencrypted PKCS#8 key: openssl pkcs8 -topk8 -nocrypt; from "
+              + "cert-manager, set the Certificate's spec.privateKey.encoding: PKCS8)" : ""));
     }
     return text;
   }

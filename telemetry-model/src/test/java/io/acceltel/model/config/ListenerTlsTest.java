@@ -61,7 +61,19 @@ class ListenerTlsTest {
         .hasMessageContaining("listen.tls-cert-file").hasMessageContaining("BEGIN CERTIFICATE")
         .hasMessageNotContaining(keyBody);
     assertThatThrownBy(() -> ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", cert)))
-        .hasMessageContaining("listen.tls-key-file").hasMessageContaining("PKCS#8");
+        .hasMessageContaining("listen.tls-key-file").hasMessageContaining("PKCS#8")
+        .hasMessageContaining("spec.privateKey.encoding: PKCS8");
+  }
+
+  /** CA bundles carry comment lines in UTF-8 (a CA's name with accents): the PEM around them must still be read. */
+  @Test
+  void aPemFileWithNonAsciiCommentsIsRead() throws Exception {
+    Path bundle = dir.resolve("bundle.pem");
+    Files.writeString(bundle, "# Főtanúsítvány — root CA\n"
+        + Files.readString(TestCertificates.client(dir, "scrapers", "scrapers").certificatePem()),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(ListenerTls.parse(Map.of("listen.tls-cert-file", cert, "listen.tls-key-file", key,
+        "listen.tls-client-ca-file", bundle.toString())).orElseThrow().clientCaFile()).contains(bundle);
   }
 
   @Test
