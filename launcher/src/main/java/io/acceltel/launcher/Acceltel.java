@@ -36,14 +36,20 @@ public final class Acceltel {
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    String what = e == cause ? String.valueOf(e.getMessage())
-        : e.getMessage() + " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+    String what = describe(e);
+    if (cause != e && !what.contains(String.valueOf(cause.getMessage()))) {
+      what += " (" + describe(cause) + ")";
+    }
     command.getErr().println("acceltel " + command.getCommandName() + ": " + what.replace('\n', ' '));
     if (Boolean.getBoolean("acceltel.stacktrace")) {
       e.printStackTrace(command.getErr());
     }
     command.getErr().flush();
     return EXIT_UNAVAILABLE;
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   /** acceltel at INFO, the embedded libraries (Kafka, gRPC, fabric8) at WARNING, one line per record. */

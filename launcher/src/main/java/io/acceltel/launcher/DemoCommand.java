@@ -4,6 +4,7 @@ import io.acceltel.aggregator.Aggregator;
 import io.acceltel.aggregator.AggregatorSettings;
 import io.acceltel.aggregator.rules.AggregationRules;
 import io.acceltel.kafka.EmbeddedKafka;
+import io.acceltel.exporter.config.ExporterConfig;
 import io.acceltel.model.config.ConfigException;
 import io.acceltel.model.config.ConfigValues;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,8 +63,16 @@ final class DemoCommand implements Callable<Integer> {
     if (options.kafka == null) {
       options.kafka = bootstrap;
     }
+    ExporterConfig config;
+    try {
+      config = options.resolve("auto"); // before the broker and the aggregator start: a mistake exits at once
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("acceltel demo: " + e.getMessage());
+      return Acceltel.EXIT_CONFIG;
+    }
     // Closed after the exporter, newest first: the aggregator before the broker it reads from.
     List<AutoCloseable> upstream = new CopyOnWriteArrayList<>();
+    AtomicBoolean stopping = new AtomicBoolean();
     Thread pipeline = new Thread(() -> {
       EmbeddedKafka kafka;
       try {
@@ -75,12 +85,18 @@ final class DemoCommand implements Callable<Integer> {
         return;
       }
       upstream.add(0, kafka);
+      if (stopping.get()) {
+        return; // the exporter did not start, or the demo is stopping: nothing to announce or start
+      }
       announce(out, "kafka: Apache Kafka broker (embedded, KRaft) at " + kafka.bootstrapServers());
       try {
         Aggregator aggregator = Aggregator.start(AggregatorSettings.defaults(dataDir.resolve("aggregator"),
             Optional.of(kafka.bootstrapServers())).withListen("127.0.0.1", aggregatorPort),
             AggregationRules.demoDefaults());
         upstream.add(0, aggregator);
+        if (stopping.get()) {
+          return;
+        }
         announce(out, "aggregator: " + aggregator.url() + " is a Prometheus-compatible URL (add it to Grafana as a "
             + "Prometheus data source); remote_write at /api/v1/write");
       } catch (IOException | RuntimeException e) {
@@ -93,10 +109,11 @@ final class DemoCommand implements Callable<Integer> {
     // A stop while the broker or the aggregator is still starting waits for them, so that both are closed (the
     // aggregator's last checkpoint written) rather than left to the JVM's exit.
     AutoCloseable whenStarted = () -> {
+      stopping.set(true);
       pipeline.join(TimeUnit.SECONDS.toMillis(60));
       ExporterCommand.closeAll(upstream);
     };
-    return ExporterCommand.runExporter(spec, options, "auto", "demo", List.of(whenStarted));
+    return ExporterCommand.runExporter(spec, config, "demo", List.of(whenStarted));
   }
 
   private static void announce(PrintWriter out, String line) {

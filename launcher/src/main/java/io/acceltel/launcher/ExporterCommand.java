@@ -26,7 +26,15 @@ final class ExporterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return runExporter(spec, options, null, "exporter", List.of());
+    ExporterConfig config;
+    try {
+      config = options.resolve(null);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("acceltel exporter: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return Acceltel.EXIT_CONFIG;
+    }
+    return runExporter(spec, config, "exporter", List.of());
   }
 
   /**
@@ -34,19 +42,9 @@ final class ExporterCommand implements Callable<Integer> {
    *
    * @param upstream components the exporter feeds (the demo's aggregator and broker), closed after it, in order
    */
-  static int runExporter(CommandSpec spec, ExporterOptions options, String defaultDevices, String what,
-      List<AutoCloseable> upstream) {
+  static int runExporter(CommandSpec spec, ExporterConfig config, String what, List<AutoCloseable> upstream) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ExporterConfig config;
-    try {
-      config = options.resolve(defaultDevices);
-    } catch (ConfigException e) {
-      err.println("acceltel " + what + ": " + e.getMessage());
-      err.flush();
-      closeAll(upstream);
-      return Acceltel.EXIT_CONFIG;
-    }
     NodeExporter exporter;
     try {
       exporter = NodeExporter.start(config, List.of(), line -> {

@@ -83,6 +83,17 @@ class LauncherProcessTest {
     assertThat(f.out()).isEmpty();
   }
 
+  /** A demo whose exporter settings are wrong exits at once: no broker or aggregator is started, or announced. */
+  @Test
+  void aDemoWithABadExporterSettingStartsNothing() throws Exception {
+    Path data = java.nio.file.Files.createTempDirectory("acceltel-demo-bad");
+    Finished f = run("demo", "--interval=10ms", "--data-dir=" + data);
+    assertThat(f.exitCode()).isEqualTo(2);
+    assertThat(f.err()).isEqualTo("acceltel demo: invalid configuration: interval = '10ms': must be at least 100ms\n");
+    assertThat(f.out()).isEmpty();
+    assertThat(data.resolve("kafka")).doesNotExist();
+  }
+
   /** What a command did not expect (here a port in use) ends in one line naming it, not a stack trace. */
   @Test
   void aBrokerWhosePortIsTakenExitsWithOneLine() throws Exception {

@@ -52,7 +52,8 @@ public final class AggregationRules {
    * per-job rollup would become one fleet-wide series), two rules with one record name, a rule writing into
    * its own input metric or another rule's (the rollups would mix with the series they summarize), a rule reading
    * another rule's output (rules read ingested samples only, so it would never write anything), and a counter as
-   * input (a group's sum of counter values drops when a series leaves it, which rate() reads as a reset).
+   * input to anything but count (a group's sum of counter values drops when a series leaves it, which rate() reads
+   * as a reset).
    */
   public static List<AggregationRule> load(Path file) throws IOException {
     // Two aggregation_rules blocks (or a key twice in one rule) would silently keep only the last, and a second
@@ -102,7 +103,7 @@ public final class AggregationRules {
             + String.join("_", rule.by().isEmpty() ? List.of("all") : rule.by()) + ":" + rule.metric() + ":"
             + rule.op().name().toLowerCase(java.util.Locale.ROOT));
       }
-      if (rule.metric().endsWith("_total")) {
+      if (rule.metric().endsWith("_total") && rule.op() != AggregationRule.Op.COUNT) {
         throw new IllegalArgumentException(where + ": metric " + rule.metric() + " is a counter; a rollup of its "
             + "values drops whenever a series leaves the group, which rate() reads as a reset: aggregate it at query "
             + "time instead, sum by (" + String.join(", ", rule.by()) + ") (rate(" + rule.metric() + "[5m]))");

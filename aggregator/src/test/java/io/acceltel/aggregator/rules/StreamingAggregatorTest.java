@@ -412,6 +412,10 @@ class StreamingAggregatorTest {
     assertThat(refusal(dir, "  - record: job:e:sum\n    metric: accelerator_energy_joules_total\n    op: sum\n"
         + "    by: [job_name]\n")).contains("metric accelerator_energy_joules_total is a counter")
         .contains("sum by (job_name) (rate(accelerator_energy_joules_total[5m]))");
+    Path counting = dir.resolve("counting.yaml");
+    Files.writeString(counting, "aggregation_rules:\n  - record: job:e:count\n"
+        + "    metric: accelerator_energy_joules_total\n    op: count\n    by: [job_name]\n");
+    assertThat(AggregationRules.load(counting)).as("counting a counter's series is fine").hasSize(1);
     // Other grouping labels still collide for every input without them: {__name__="job:u:avg"} twice.
     assertThat(refusal(dir, rule + "    by: [namespace]\n" + rule + "    by: []\n"))
         .contains("record job:u:avg is already written");

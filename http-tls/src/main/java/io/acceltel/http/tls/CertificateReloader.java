@@ -101,6 +101,16 @@ public final class CertificateReloader implements AutoCloseable {
     } catch (ConfigException e) {
       return failed(ByteBuffer.wrap(current), "are not a usable pair yet: " + e.getMessage());
     }
+    ClientTrust trust = null;
+    if (tls.clientCaFile().isPresent()) {
+      try {
+        // Read before the server takes the files: the CA that new handshakes trust and the one requests on older
+        // connections are checked against must not differ.
+        trust = ClientTrust.load(tls.clientCaFile().get());
+      } catch (IOException e) {
+        return failed(ByteBuffer.wrap(current), "do not load (the client CA: " + e.getMessage() + ")");
+      }
+    }
     try {
       server.updateSSLOptions(sslOptions(tls), true).toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
@@ -111,15 +121,7 @@ public final class CertificateReloader implements AutoCloseable {
     loaded = current;
     lastFailure = null;
     servedExpiry = expiry(tls.certFile());
-    if (tls.clientCaFile().isPresent()) {
-      try {
-        clientTrust = ClientTrust.load(tls.clientCaFile().get());
-      } catch (IOException e) {
-        // The server took the file just now; a read that fails this instant leaves the old CA for kept connections.
-        LOG.warning("cannot read " + tls.clientCaFile().get() + " again (" + e.getMessage() + "); connections made "
-            + "before the reload are checked against the previous CA until the next change");
-      }
-    }
+    clientTrust = trust;
     LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
     return Result.RELOADED;
   }
