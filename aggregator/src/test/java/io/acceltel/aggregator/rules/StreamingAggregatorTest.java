@@ -256,23 +256,12 @@ class StreamingAggregatorTest {
   @Test
   void aGroupWhoseInputsEndedEndsItsOutputWithOneStalenessMarker() {
     StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
-    List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000
-        + " " + stale(v));
-    aggregator.bind(0, gpu("a", 0));
-    aggregator.bind(1, gpu("b", 1));
-    for (long t = 0; t < 20_000; t += 1000) {
-      aggregator.add(0, T0 + t, 300, out);
-      aggregator.add(1, T0 + t, 200, out);
-    }
-    aggregator.add(0, T0 + 20_000, Double.longBitsToDouble(0x7ff0000000000002L), out); // job a's pod is gone
-    for (long t = 20_000; t < 60_000; t += 1000) {
-      aggregator.add(1, T0 + t, 200, out);
-    }
+    List<String> emitted = jobAEndsAt20s(aggregator, false);
     assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
     assertThat(emitted).filteredOn(e -> e.startsWith("b@")).as("up to a full interval behind the newest sample")
         .containsExactly("b@10 200.0", "b@20 200.0", "b@30 200.0", "b@40 200.0");
 
+    StreamingAggregator.Output out = outputTo(emitted);
     for (long t = 60_000; t < 90_000; t += 1000) {
       aggregator.add(0, T0 + t, 310, out);
       aggregator.add(1, T0 + t, 200, out);
@@ -287,22 +276,36 @@ class StreamingAggregatorTest {
    */
   @Test
   void aSeriesResolvedAgainStillEndsItsGroup() {
-    StreamingAggregator aggregator = perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP);
+    List<String> emitted = jobAEndsAt20s(perJob(AggregationRule.Op.SUM, NO_WALL_CLOCK_CAP), true);
+    assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
+  }
+
+  /**
+   * Jobs a (300 W) and b (200 W) for 20 s; then job a's series is marked stale and b goes on to 60 s. With
+   * {@code resolveAgain}, a's series is bound again before each of its samples, as an ingest cache that misses it
+   * does. Returns what was emitted, as "job@seconds value".
+   */
+  private static List<String> jobAEndsAt20s(StreamingAggregator aggregator, boolean resolveAgain) {
     List<String> emitted = new java.util.ArrayList<>();
-    StreamingAggregator.Output out = (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000
-        + " " + stale(v));
+    StreamingAggregator.Output out = outputTo(emitted);
     aggregator.bind(0, gpu("a", 0));
     aggregator.bind(1, gpu("b", 1));
     for (long t = 0; t < 20_000; t += 1000) {
-      aggregator.bind(0, gpu("a", 0));
+      if (resolveAgain) {
+        aggregator.bind(0, gpu("a", 0));
+      }
       aggregator.add(0, T0 + t, 300, out);
       aggregator.add(1, T0 + t, 200, out);
     }
-    aggregator.add(0, T0 + 20_000, Double.longBitsToDouble(0x7ff0000000000002L), out);
+    aggregator.add(0, T0 + 20_000, Double.longBitsToDouble(0x7ff0000000000002L), out); // job a's pod is gone
     for (long t = 20_000; t < 60_000; t += 1000) {
       aggregator.add(1, T0 + t, 200, out);
     }
-    assertThat(emitted).filteredOn(e -> e.startsWith("a@")).containsExactly("a@10 300.0", "a@20 300.0", "a@30 stale");
+    return emitted;
+  }
+
+  private static StreamingAggregator.Output outputTo(List<String> emitted) {
+    return (labels, t, v) -> emitted.add(labels.get("job_name") + "@" + (t - T0) / 1000 + " " + stale(v));
   }
 
   /** A group behind another (its nodes on a partition catching up) is not late: its own windows were not written. */
