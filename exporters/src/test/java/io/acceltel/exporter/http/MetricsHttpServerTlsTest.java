@@ -166,10 +166,32 @@ class MetricsHttpServerTlsTest {
   }
 
   private Renewal renewal() throws Exception {
+    return renewalTo(TestCertificates.server(dir, "renewed"));
+  }
+
+  private Renewal renewalTo(Issued next) throws Exception {
     Path cert = Files.copy(server.certificatePem(), dir.resolve("tls.crt"));
     Path key = Files.copy(server.privateKeyPem(), dir.resolve("tls.key"));
-    return new Renewal(cert, key, TestCertificates.server(dir, "renewed"), new ListenerTls(cert, key,
-        Optional.empty()));
+    return new Renewal(cert, key, next, new ListenerTls(cert, key, Optional.empty()));
+  }
+
+  /**
+   * A Secret restored from an old backup (or reverted by GitOps) puts an expired pair in place: serving it would fail
+   * every handshake, so the previous certificate stays and the reload counts as failed.
+   */
+  @Test
+  void anExpiredPairIsNotTakenOnReload() throws Exception {
+    Renewal restored = renewalTo(TestCertificates.expiredServer(dir, "old-backup"));
+    try (MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0,
+        TlsListener.of(Optional.of(restored.tls()), Duration.ofHours(1)), registry, () -> true, Map.of())) {
+      String url = "https://127.0.0.1:" + http.port() + "/metrics";
+      restored.renewCertificate();
+      restored.renewKey();
+      assertThat(http.reloadCertificates()).isEqualTo(Result.FAILED);
+      HttpResponse<String> scrape = get(client(null, server), url);
+      assertThat(scrape.statusCode()).as("the previous certificate still served").isEqualTo(200);
+      assertThat(scrape.body()).contains("acceltel_listener_certificate_last_reload_successful 0.0");
+    }
   }
 
   private boolean connects(Issued trusted, String url) {

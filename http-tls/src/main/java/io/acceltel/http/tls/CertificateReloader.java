@@ -101,6 +101,11 @@ public final class CertificateReloader implements AutoCloseable {
     } catch (ConfigException e) {
       return failed(ByteBuffer.wrap(current), "are not a usable pair yet: " + e.getMessage());
     }
+    String outOfDate = outOfDate(tls.certFile());
+    if (outOfDate != null) {
+      // A Secret restored from an old backup, or reverted by GitOps: every handshake would fail with it.
+      return failed(ByteBuffer.wrap(current), "hold a certificate that " + outOfDate);
+    }
     ClientTrust trust = null;
     if (tls.clientCaFile().isPresent()) {
       try {
@@ -148,6 +153,21 @@ public final class CertificateReloader implements AutoCloseable {
   /** False while the files on disk changed and do not load, so the previous certificate is still served. */
   public boolean lastReloadSuccessful() {
     return lastFailure == null;
+  }
+
+  /** Why the file's first certificate cannot be served now (expired, not yet valid), or null when it can. */
+  private static String outOfDate(Path certificateFile) {
+    try (InputStream in = Files.newInputStream(certificateFile)) {
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      leaf.checkValidity();
+      return null;
+    } catch (java.security.cert.CertificateExpiredException e) {
+      return "expired (" + e.getMessage() + ")";
+    } catch (java.security.cert.CertificateNotYetValidException e) {
+      return "is not valid yet (" + e.getMessage() + ")";
+    } catch (IOException | CertificateException | ClassCastException e) {
+      return null; // the pair was loaded above: a date that cannot be read is the expiry gauge's to report
+    }
   }
 
   /** The notAfter of the file's first certificate: the listener's own, ahead of any intermediates. */

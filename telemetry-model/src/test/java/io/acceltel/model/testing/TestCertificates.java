@@ -62,6 +62,11 @@ public final class TestCertificates {
     return issue(dir, name, "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", validityDays);
   }
 
+  /** A certificate for 127.0.0.1 and localhost that expired yesterday (a Secret restored from an old backup). */
+  public static Issued expiredServer(Path dir, String name) throws Exception {
+    return issue(dir, name, "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", 1, "-3d");
+  }
+
   /** A client certificate with this common name. */
   public static Issued client(Path dir, String name, String commonName) throws Exception {
     return issue(dir, name, "CN=" + commonName, null, 2);
@@ -69,6 +74,12 @@ public final class TestCertificates {
 
   private static Issued issue(Path dir, String name, String dname, String extension, int validityDays)
       throws Exception {
+    return issue(dir, name, dname, extension, validityDays, null);
+  }
+
+  /** @param startDate keytool's -startdate (such as "-3d"), or null for now */
+  private static Issued issue(Path dir, String name, String dname, String extension, int validityDays,
+      String startDate) throws Exception {
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Path store = dir.resolve(name + ".p12");
     String password = name + "-pw";
@@ -77,6 +88,9 @@ public final class TestCertificates {
         "-keystore", store.toString(), "-storepass", password, "-keypass", password));
     if (extension != null) {
       genkeypair.addAll(List.of("-ext", extension));
+    }
+    if (startDate != null) {
+      genkeypair.addAll(List.of("-startdate", startDate));
     }
     run(genkeypair.toArray(String[]::new));
     Path certificate = dir.resolve(name + ".crt");
