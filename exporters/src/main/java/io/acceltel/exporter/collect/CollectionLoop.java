@@ -167,9 +167,7 @@ public final class CollectionLoop implements AutoCloseable {
       return lane.overrun();
     }
     try {
-      DeviceSnapshot answer = read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      lane.answered();
-      return answer;
+      return lane.answered(read.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS));
     } catch (TimeoutException e) {
       metrics.readOverrun(index);
       return lane.overrun();

@@ -50,9 +50,14 @@ final class DeviceLane implements AutoCloseable {
    * never count.
    */
   private volatile long recoveries;
-  /** Consecutive ticks whose read missed the deadline. Tick thread only. */
-  private int overrunsInARow;
-  /** Consecutive reads that failed with an unexpected error. Foreground thread only. */
+  /**
+   * Consecutive ticks without a good read in time, whether the read missed the deadline or failed with an
+   * unexpected error: one count, so that a device alternating the two is still lost after
+   * {@link #LOST_AFTER_OVERRUNS}. Only a good read in time resets it; a late one that succeeds does not. Tick
+   * thread only.
+   */
+  private int unreadInARow;
+  /** Consecutive reads that failed with an unexpected error, for logging the first. Foreground thread only. */
   private int failuresInARow;
   private CompletableFuture<DeviceSnapshot> inFlight = CompletableFuture.completedFuture(null);
   private final AtomicBoolean samplingDone = new AtomicBoolean(true);
@@ -143,7 +148,7 @@ final class DeviceLane implements AutoCloseable {
         lost = true; // still on its way back: the next tick recovers it again and counts it then
         return lostSnapshot();
       }
-      return failuresInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
+      return DeviceSnapshot.unread(reader.identity()); // the tick counts it (answered)
     }
     failuresInARow = 0;
     List<Reading> slow = backgroundReadings;
@@ -198,16 +203,26 @@ final class DeviceLane implements AutoCloseable {
 
   /**
    * What a tick reports for a read that missed its deadline (or has not returned since): unread for the first
-   * {@link #LOST_AFTER_OVERRUNS} - 1 ticks in a row, as a GC pause or a busy driver can delay one read, then lost.
-   * Tick thread only.
+   * {@link #LOST_AFTER_OVERRUNS} - 1 ticks in a row without a good read, as a GC pause or a busy driver can delay
+   * one read, then lost. Tick thread only.
    */
   DeviceSnapshot overrun() {
-    return ++overrunsInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
+    return ++unreadInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
   }
 
-  /** The read of this tick was in time. Tick thread only. */
-  void answered() {
-    overrunsInARow = 0;
+  /**
+   * What a tick reports for the answer its read gave in time: a good read ends the count of ticks without one; a
+   * failed one (unread) counts as one, and the {@link #LOST_AFTER_OVERRUNS}th in a row reports the device lost.
+   * Tick thread only.
+   */
+  DeviceSnapshot answered(DeviceSnapshot answer) {
+    if (answer.unread()) {
+      return ++unreadInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : answer;
+    }
+    if (!answer.lost()) {
+      unreadInARow = 0;
+    }
+    return answer;
   }
 
   /**

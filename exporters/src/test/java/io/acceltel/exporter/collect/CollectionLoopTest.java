@@ -137,6 +137,54 @@ class CollectionLoopTest {
   }
 
   /**
+   * A device whose reads alternately fail and come too late never gave a good read in time: the third tick in a
+   * row without one reports it lost, whichever way each went (the two counts used to reset each other).
+   */
+  @Test
+  void readsThatFailAndReadsThatComeLateCountTogetherTowardsALoss() {
+    DeviceReader simulated = backend.devices().get(0);
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    DeviceReader flaky = new DeviceReader() {
+      @Override
+      public DeviceIdentity identity() {
+        return simulated.identity();
+      }
+
+      @Override
+      public void read(long tickMillis, ReadingSink sink) throws DeviceLostException {
+        try {
+          if (reads.incrementAndGet() % 2 == 1) {
+            throw new IllegalStateException("fails on time");
+          }
+          Thread.sleep(250); // past the 160 ms deadline of a 200 ms interval, then answers
+          simulated.read(tickMillis, sink);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          finished.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void readBackground(ReadingSink sink) throws DeviceLostException {
+        simulated.readBackground(sink);
+      }
+    };
+    loop = CollectionLoop.builder("node-a", List.of(flaky)).interval(Duration.ofMillis(200)).build();
+    long t = 7_000_000L;
+    List<DeviceSnapshot> ticks = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      ticks.add(loop.tick(t += 200).devices().get(0));
+      int started = i;
+      // The late read finishes before the next tick, so each tick starts a read of its own: fail, late, fail, late.
+      Await.until("read " + started + " finished", Duration.ofSeconds(5), () -> finished.get() >= started);
+    }
+    assertThat(ticks).extracting(DeviceSnapshot::unread).as("failed, late").startsWith(true, true);
+    assertThat(ticks.get(2).lost()).as("the third tick in a row without a good read").isTrue();
+  }
+
+  /**
    * Staleness counts ticks, not reads: after a foreground read that hung for many ticks returns, the background
    * readings from before the hang are as old as those ticks, and must not come back under a fresh timestamp (a
    * flat energy counter followed by a jump of many minutes in one interval).
