@@ -57,6 +57,12 @@ public final class CollectionLoop implements AutoCloseable {
   private final LongSupplier wallClock;
   private final DeviceAttributor attributor;
   private final ScheduledExecutorService scheduler;
+  /**
+   * Between-tick sampling, on its own thread: the tick's waits for a hung device's read (up to four fifths of the
+   * interval) must not hold up the sampling of the others, whose power rings hold about 2.4 s. Null at intervals
+   * that need no sampling between ticks.
+   */
+  private final ScheduledExecutorService sampler;
   private volatile boolean closing;
   private volatile boolean quiesced;
 
@@ -73,6 +79,8 @@ public final class CollectionLoop implements AutoCloseable {
     this.wallClock = b.wallClock;
     this.attributor = b.attributor;
     this.scheduler = DaemonThreads.scheduler("acceltel-tick");
+    this.sampler = intervalMillis > SAMPLE_BETWEEN_TICKS_ABOVE.toMillis()
+        ? DaemonThreads.scheduler("acceltel-sampling") : null;
   }
 
   public static Builder builder(String node, List<DeviceReader> readers) {
@@ -82,7 +90,7 @@ public final class CollectionLoop implements AutoCloseable {
   /** Schedules ticks at every interval boundary from now on. */
   public void start() {
     scheduleNext();
-    if (intervalMillis > SAMPLE_BETWEEN_TICKS_ABOVE.toMillis()) {
+    if (sampler != null) {
       long every = SAMPLE_BETWEEN_TICKS_EVERY.toMillis();
       long now = wallClock.getAsLong();
       // Half-way between whole seconds, and never within half a second of a tick: there the tick's read drains.
@@ -90,7 +98,7 @@ public final class CollectionLoop implements AutoCloseable {
       if (first < now) {
         first += every;
       }
-      scheduler.scheduleAtFixedRate(this::sampleBetweenTicks, first - now, every, TimeUnit.MILLISECONDS);
+      sampler.scheduleAtFixedRate(this::sampleBetweenTicks, first - now, every, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -210,8 +218,11 @@ public final class CollectionLoop implements AutoCloseable {
       lanes = this.lanes;
     }
     scheduler.shutdownNow();
+    if (sampler != null) {
+      sampler.shutdownNow();
+    }
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-    boolean stopped = awaitTermination(scheduler, deadline);
+    boolean stopped = awaitTermination(scheduler, deadline) & (sampler == null || awaitTermination(sampler, deadline));
     lanes.forEach(DeviceLane::close);
     for (DeviceLane lane : lanes) {
       stopped &= lane.awaitTermination(deadline);

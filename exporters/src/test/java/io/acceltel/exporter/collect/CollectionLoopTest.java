@@ -512,6 +512,34 @@ class CollectionLoopTest {
     assertThat(atOneSecond).as("the tick's own drain covers a second").hasValue(0);
   }
 
+  /**
+   * A device whose reads hang holds the tick for four fifths of the interval: the other devices must still be
+   * sampled between ticks on time, or their averages and maxima lose what their power rings dropped meanwhile.
+   */
+  @Test
+  void aHungDeviceDoesNotDelayTheSamplingOfTheOthers() {
+    java.util.concurrent.atomic.AtomicBoolean ticked = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Long> sinceTick = new CopyOnWriteArrayList<>();
+    DeviceReader sampled = sampledBetweenTicks(backend.devices().get(0), () -> {
+      if (ticked.get()) { // from the first tick on, which is when the hung device starts holding it
+        sinceTick.add(System.currentTimeMillis() % 3000);
+      }
+    });
+    DeviceReader hung = around(backend.devices().get(1), () -> {
+      try {
+        Thread.sleep(2_900); // past the 2.4 s deadline of a 3 s interval, every read
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, () -> { });
+    loop = CollectionLoop.builder("node-a", List.of(sampled, hung)).interval(Duration.ofSeconds(3))
+        .listener(tick -> ticked.set(true)).build();
+    loop.start();
+    Await.until("three samplings after the first tick", Duration.ofSeconds(20), () -> sinceTick.size() >= 3);
+    assertThat(sinceTick).as("the sampling a second and a half after a tick is on time, not held until the tick "
+        + "gives up on the hung device").anySatisfy(ms -> assertThat(ms).isBetween(1_200L, 2_200L));
+  }
+
   /** {@code device}, running {@code onSample} when sampled between ticks. */
   private static DeviceReader sampledBetweenTicks(DeviceReader device, Runnable onSample) {
     return around(device, () -> {}, () -> {}, onSample);
