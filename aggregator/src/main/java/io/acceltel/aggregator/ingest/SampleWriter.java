@@ -292,7 +292,6 @@ public final class SampleWriter {
     }
     int appended = 0;
     long oldest = Long.MAX_VALUE;
-    boolean changed = false;
     for (Emitted out : outputs) {
       int ref = resolve(out.labels());
       if (ref == SeriesResolver.REFUSED) {
@@ -307,14 +306,13 @@ public final class SampleWriter {
           appended++;
         }
         if (r != AppendResult.DUPLICATE_OR_OUT_OF_ORDER) {
-          changed = true; // too old for raw, it still went into the tiers
-          oldest = Math.min(oldest, out.timestamp());
+          oldest = Math.min(oldest, out.timestamp()); // too old for raw, it still went into the tiers
         }
       } finally {
         stripeLocks[s].unlock();
       }
     }
-    if (changed) {
+    if (oldest != Long.MAX_VALUE) {
       changes.appended(oldest);
     }
     stats.appended("aggregation_rules", appended);

@@ -279,26 +279,23 @@ public final class StorageQueryable implements Queryable {
     // no completed window in the range (a short job's, a new one) may have windows still filling anywhere after
     // the raw blocks' end less a window (see Querier#rawBlocksEnd), and is read from there.
     long fillingFrom = rawBlocksEnd == Long.MIN_VALUE ? Long.MIN_VALUE : rawBlocksEnd - r + 1;
-    long minLast = Long.MAX_VALUE;
+    Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
+    long earliestOwn = Long.MAX_VALUE;
     for (WindowSeries w : windows) {
-      minLast = Math.min(minLast, w.timestamp(w.size() - 1));
+      if (w.size() > 0) {
+        long from = w.timestamp(w.size() - 1) + 1;
+        ownFrom.put(w.labels(), from);
+        earliestOwn = Math.min(earliestOwn, from);
+      }
     }
     // From the start of the window that holds the selection's start, and (below) to the end of the one that holds
     // its end, as for stored windows: a window read from raw data is then the same whatever range asked for it, so
-    // a range split into parts (the result cache) answers as the whole range would.
-    long tailFrom = Math.max(Math.floorDiv(hints.start(), r) * r,
-        Math.min(minLast == Long.MAX_VALUE ? minLast : minLast + 1, fillingFrom));
-    // Raw data older than its retention is gone: read what is left of the tail.
-    tailFrom = Math.max(tailFrom, querier.coverage(Resolution.RAW).retainedFrom());
-    Map<Labels, Long> ownFrom = new HashMap<>(windows.size() * 2);
-    for (WindowSeries w : windows) {
-      if (w.size() > 0) {
-        ownFrom.put(w.labels(), w.timestamp(w.size() - 1) + 1);
-      }
-    }
-    long commonFrom = tailFrom;
+    // a range split into parts (the result cache) answers as the whole range would. Raw data older than its
+    // retention is gone: what is left of the tail is read.
+    long tailFrom = Math.max(Math.max(Math.floorDiv(hints.start(), r) * r, Math.min(earliestOwn, fillingFrom)),
+        querier.coverage(Resolution.RAW).retainedFrom());
     List<RawSeries> tails = tailFrom <= hints.end()
-        ? querier.selectRawFrom(matchers, tailFrom, windowsTo, labels -> ownFrom.getOrDefault(labels, commonFrom),
+        ? querier.selectRawFrom(matchers, tailFrom, windowsTo, labels -> ownFrom.getOrDefault(labels, tailFrom),
             decodeBudget(false))
         : List.of();
     checkCanceled(); // decoding stops quietly when canceled: what it returns may be missing series

@@ -46,10 +46,9 @@ final class StorageQuerier implements Querier {
     return i;
   }
 
-  /** Per series (sorted by labels) its chunks of one resolution overlapping [mint, maxt], in time order. */
   /**
-   * The chunks of resolution r overlapping [mint, maxt] of every matching series, by labels; each series' from
-   * {@code seriesFrom} (at least mint) on, so that a series read from late copies no earlier block chunks.
+   * Per series (sorted by labels) its chunks of resolution r overlapping [mint, maxt], in time order; each series'
+   * from {@code seriesFrom} (at least mint) on, so that a series read from late copies no earlier block chunks.
    */
   private List<Map.Entry<Labels, List<Chunk>>> chunks(List<LabelMatcher> matchers, long mint, long maxt, int r,
       ToLongFunction<Labels> seriesFrom) {

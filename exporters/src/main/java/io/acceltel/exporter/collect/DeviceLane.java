@@ -207,7 +207,7 @@ final class DeviceLane implements AutoCloseable {
    * one read, then lost. Tick thread only.
    */
   DeviceSnapshot overrun() {
-    return ++unreadInARow >= LOST_AFTER_OVERRUNS ? lostSnapshot() : DeviceSnapshot.unread(reader.identity());
+    return answered(DeviceSnapshot.unread(reader.identity()));
   }
 
   /**

@@ -58,7 +58,7 @@ public final class CertificateReloader implements AutoCloseable {
     this.tls = tls;
     this.server = server;
     this.loaded = digest();
-    this.servedExpiry = expiry(tls.certFile());
+    this.servedExpiry = expiry(leaf(tls.certFile()));
     this.clientTrust = tls.clientCaFile().isPresent() ? ClientTrust.load(tls.clientCaFile().get()) : null;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "acceltel-tls-reload");
@@ -101,7 +101,8 @@ public final class CertificateReloader implements AutoCloseable {
     } catch (ConfigException e) {
       return failed(ByteBuffer.wrap(current), "are not a usable pair yet: " + e.getMessage());
     }
-    String outOfDate = outOfDate(tls.certFile());
+    X509Certificate leaf = leaf(tls.certFile());
+    String outOfDate = outOfDate(leaf);
     if (outOfDate != null) {
       // A Secret restored from an old backup, or reverted by GitOps: every handshake would fail with it.
       return failed(ByteBuffer.wrap(current), "hold a certificate that " + outOfDate);
@@ -125,7 +126,7 @@ public final class CertificateReloader implements AutoCloseable {
     }
     loaded = current;
     lastFailure = null;
-    servedExpiry = expiry(tls.certFile());
+    servedExpiry = expiry(leaf);
     clientTrust = trust;
     LOG.info(() -> "reloaded the listener's TLS certificate from " + tls.certFile());
     return Result.RELOADED;
@@ -155,31 +156,38 @@ public final class CertificateReloader implements AutoCloseable {
     return lastFailure == null;
   }
 
-  /** Why the file's first certificate cannot be served now (expired, not yet valid), or null when it can. */
-  private static String outOfDate(Path certificateFile) {
+  /**
+   * The file's first certificate, the listener's own (ahead of any intermediates); null, logged, when it cannot be
+   * parsed.
+   */
+  private static X509Certificate leaf(Path certificateFile) {
     try (InputStream in = Files.newInputStream(certificateFile)) {
-      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    } catch (IOException | CertificateException | ClassCastException e) {
+      LOG.warning("cannot read the certificate in " + certificateFile + " (" + e.getMessage() + "); "
+          + MetricCatalog.LISTENER_CERTIFICATE_EXPIRY.name() + " is NaN until the next reload");
+      return null;
+    }
+  }
+
+  /** Why the certificate cannot be served now (expired, not yet valid), or null when it can or was not read. */
+  private static String outOfDate(X509Certificate leaf) {
+    if (leaf == null) {
+      return null; // the pair loaded: a date that cannot be read is the expiry gauge's to report
+    }
+    try {
       leaf.checkValidity();
       return null;
     } catch (java.security.cert.CertificateExpiredException e) {
       return "expired (" + e.getMessage() + ")";
     } catch (java.security.cert.CertificateNotYetValidException e) {
       return "is not valid yet (" + e.getMessage() + ")";
-    } catch (IOException | CertificateException | ClassCastException e) {
-      return null; // the pair was loaded above: a date that cannot be read is the expiry gauge's to report
     }
   }
 
-  /** The notAfter of the file's first certificate: the listener's own, ahead of any intermediates. */
-  private static double expiry(Path certificateFile) {
-    try (InputStream in = Files.newInputStream(certificateFile)) {
-      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-      return leaf.getNotAfter().getTime() / 1000.0;
-    } catch (IOException | CertificateException | ClassCastException e) {
-      LOG.warning("cannot read the expiry of " + certificateFile + " (" + e.getMessage() + "); "
-          + MetricCatalog.LISTENER_CERTIFICATE_EXPIRY.name() + " is NaN until the next reload");
-      return Double.NaN;
-    }
+  /** The certificate's notAfter in epoch seconds; NaN when it was not read. */
+  private static double expiry(X509Certificate leaf) {
+    return leaf == null ? Double.NaN : leaf.getNotAfter().getTime() / 1000.0;
   }
 
   /** A digest of every file's content; the key's bytes are not kept. */
