@@ -394,7 +394,9 @@ public final class StorageQueryable implements Queryable {
         }
       }
 
-      /** The windows of {@code tail}'s samples after {@code lastT}, those whose point lies after {@code end} left out. */
+      /**
+       * The windows of {@code tail}'s samples after {@code lastT}, those whose point lies after {@code end} left out.
+       */
       static TailWindows of(RawSeries tail, long lastT, long r, WindowSeries w, int stored, long end) {
         TailWindows tw = new TailWindows(capacity(tail, lastT, r));
         double[] count = tw.columns[WindowColumn.COUNT.ordinal()];
